@@ -1,0 +1,63 @@
+"""Exceptions raised by spikesim.
+
+The class names follow PyNEST's error names (``nest.NESTErrors``) so that scripts
+catching them keep working in :mod:`spikesim.nest`.  Every message names the
+parameter, the offending value and what is allowed.
+"""
+
+from __future__ import annotations
+
+
+class SpikesimError(Exception):
+    """Base class of all spikesim errors (PyNEST: ``NESTError``)."""
+
+
+class KernelException(SpikesimError):
+    """An operation the kernel cannot perform in its present state."""
+
+
+class UnknownModelName(SpikesimError, KeyError):
+    """A model name that is not registered."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want plain text
+        return str(self.args[0]) if self.args else ""
+
+
+class BadProperty(SpikesimError, ValueError):
+    """A parameter value that is not allowed, or an unknown parameter."""
+
+
+class BadParameter(BadProperty):
+    """A parameter of a function call that is not allowed."""
+
+
+class BadDelay(BadProperty):
+    """A delay below the resolution or not representable on the grid."""
+
+
+class IllegalConnection(SpikesimError, ValueError):
+    """A connection the models involved cannot make."""
+
+
+class UnknownNode(SpikesimError, KeyError):
+    """A node id that does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownReceptorType(IllegalConnection):
+    """A receptor type the target model does not have."""
+
+
+NESTError = SpikesimError
+
+
+def bad_property(owner: str, key: str, value: object, allowed: str) -> BadProperty:
+    """The standard message: who, which parameter, which value, what is allowed."""
+    return BadProperty(f"{owner}: parameter '{key}' = {value!r} is not allowed; {allowed}")
+
+__all__ = [
+    "SpikesimError", "NESTError", "KernelException", "UnknownModelName", "BadProperty",
+    "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
+]

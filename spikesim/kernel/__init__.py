@@ -1,0 +1,1 @@
+"""The kernel: time grid, random streams, update loop and spike delivery."""

@@ -1,0 +1,360 @@
+"""The update loop: prepare the compiled data, then advance slice by slice.
+
+A slice is ``min_delay`` steps long (NEST's scheme).  Within a slice nodes are
+independent, because no connection is shorter than a slice: generators write their
+currents and Poisson input, neurons integrate and flag spikes, then the slice's
+spikes, sorted by (step, sender), are delivered into ring buffers and handed to the
+recorders.  Python runs a fixed number of operations per slice; the per-neuron and
+per-spike work is compiled.
+"""
+
+from __future__ import annotations
+
+import sys
+import time as _time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numba
+import numpy as np
+
+from ..models.base import N_CHANNELS
+from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
+from ..network.populations import DevicePopulation, NeuronPopulation
+from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel
+from . import rng
+from .delivery import collect_spikes, deliver_currents, deliver_poisson, deliver_spikes
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+
+@dataclass
+class _SamplerPlan:
+    """Which state rows of which neurons of one population the samplers want."""
+
+    rows: np.ndarray                       # state rows sampled (union over devices)
+    rec_col: np.ndarray                    # neuron -> column in rec_out, or -1
+    cols: np.ndarray                       # local indices of sampled neurons (sorted)
+    out: np.ndarray                        # rec_out buffer (m, len(rows), len(cols))
+    devices: list[tuple[RecordingDevice, np.ndarray, np.ndarray, list[tuple[float, np.ndarray]]]] = \
+        field(default_factory=list)        # (device, column idx, row idx per var, (scale, offset) per var)
+
+
+@dataclass
+class _DeviceRoute:
+    """Connections from generators of one kind, with per-connection generator column."""
+
+    gens: list[dict[str, Any]]
+    col: np.ndarray
+    tgt: np.ndarray
+    w: np.ndarray
+    d: np.ndarray
+    rcpt: np.ndarray
+    keys: np.ndarray | None = None
+    tables: np.ndarray | None = None
+    gen_ids: list[int] = field(default_factory=list)
+
+
+class Engine:
+    """Compiled-data preparation and the slice loop of one simulator."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.valid = False
+        self.ring = np.zeros((N_CHANNELS, 1, 0))
+        self.L = 1
+
+    def invalidate(self) -> None:
+        self.valid = False
+
+    # -- preparation ---------------------------------------------------------------------
+    def prepare(self) -> None:
+        sim = self.sim
+        m = sim.connector.min_delay_steps()
+        dmax = sim.connector.max_delay_steps()
+        self.m = m
+        self._resize_ring(max(self.L, dmax + m))
+        self.mode = sim.input_modes()
+        self.neurons = [p for p in sim.populations if isinstance(p, NeuronPopulation)]
+        for p in self.neurons:
+            p.prepare(m)
+        projections = sim.connector.projections
+        self.spike_proj = [p for (_, r), p in projections.items() if r == "spike" and len(p)]
+        self.currents = self._device_route("current", CurrentGenerator)
+        self.poisson = self._device_route("poisson", PoissonGenerator)
+        if self.poisson is not None:
+            self._prepare_poisson(self.poisson)
+        self._prepare_spike_generators()
+        self._prepare_recorders()
+        cap = sum(p.n for p in self.neurons) * m + 16
+        self.buf_ids = np.zeros(cap, dtype=np.int64)
+        self.buf_steps = np.zeros(cap, dtype=np.int64)
+        self.buf_mult = np.zeros(cap, dtype=np.float64)
+        self.valid = True
+
+    def _resize_ring(self, L: int) -> None:
+        n = self.sim.num_nodes
+        old, oldL = self.ring, self.L
+        if old.shape == (N_CHANNELS, L, n):
+            return
+        ring = np.zeros((N_CHANNELS, L, n))
+        s = self.sim.step
+        if old.shape[2]:
+            # keep input in transit: slots hold absolute steps s .. s + oldL - 1
+            for a in range(s, s + oldL):
+                ring[:, a % L, :old.shape[2]] = old[:, a % oldL, :]
+        self.ring, self.L = ring, L
+
+    def _device_route(self, route: str, kind: type) -> _DeviceRoute | None:
+        sim = self.sim
+        parts = [p for (_, r), p in sim.connector.projections.items() if r == route and len(p)]
+        if not parts:
+            return None
+        src = np.concatenate([p.src for p in parts]).astype(np.int64)
+        gen_ids = np.unique(src) + 1
+        gens = []
+        for g in gen_ids:
+            pop = sim._population_of(int(g))
+            gens.append(pop.nodes[int(g) - pop.first])
+        col = np.searchsorted(gen_ids - 1, src)
+        tgt = np.concatenate([p.tgt for p in parts])
+        w = np.concatenate([p.weights() for p in parts]).astype(np.float64)
+        d = np.concatenate([p.delays() for p in parts]).astype(np.int64)
+        r = np.concatenate([p.rcpt for p in parts])
+        return _DeviceRoute(gens, col, tgt, w, d, r, gen_ids=[int(g) for g in gen_ids])
+
+    def _prepare_poisson(self, dr: _DeviceRoute) -> None:
+        sim = self.sim
+        h = sim.resolution
+        tables = [rng.poisson_table(g["rate"] * h * 1e-3) for g in dr.gens]
+        width = max(t.size for t in tables)
+        dr.tables = np.full((len(tables), width), 2.0)
+        for i, t in enumerate(tables):
+            dr.tables[i, :t.size] = t
+        gid = np.asarray(dr.gen_ids, dtype=np.int64)[dr.col]
+        dr.keys = _poisson_keys(np.uint64(sim.seed), gid.astype(np.uint64), dr.tgt.astype(np.uint64) + 1)
+
+    def _prepare_spike_generators(self) -> None:
+        sim = self.sim
+        steps, ids, mult = [], [], []
+        for pop in sim.populations:
+            if isinstance(pop, DevicePopulation) and issubclass(pop.model, SpikeGenerator):
+                for i, p in enumerate(pop.nodes):
+                    k, mu = pop.model.schedule(p, sim.resolution)
+                    steps.append(k)
+                    ids.append(np.full(k.size, pop.first + i - 1, dtype=np.int64))
+                    mult.append(mu)
+        if steps:
+            st = np.concatenate(steps)
+            gi = np.concatenate(ids)
+            order = np.lexsort((gi, st))
+            self.sg_stamp, self.sg_ids, self.sg_mult = st[order], gi[order], np.concatenate(mult)[order]
+        else:
+            self.sg_stamp = np.zeros(0, np.int64)
+            self.sg_ids = np.zeros(0, np.int64)
+            self.sg_mult = np.zeros(0)
+
+    def _prepare_recorders(self) -> None:
+        sim = self.sim
+        n = sim.num_nodes
+        self.spike_recorders: list[tuple[RecordingDevice, np.ndarray]] = []
+        self.samplers: dict[int, _SamplerPlan] = {}
+        rec = [p for (_, r), p in sim.connector.projections.items() if r == "record"]
+        for pop in sim.populations:
+            if not (isinstance(pop, DevicePopulation) and pop.kind == "recorder"):
+                continue
+            for i, dev in enumerate(pop.nodes):
+                if issubclass(pop.model, SpikeRecorderModel):
+                    counts = np.zeros(n, dtype=np.int64)
+                    for p in rec:
+                        sel = p.tgt == pop.first + i - 1
+                        if sel.any():
+                            counts += np.bincount(p.src[sel], minlength=n)
+                    if counts.any():
+                        self.spike_recorders.append((dev, counts))
+        by_pop: dict[int, list[tuple[RecordingDevice, np.ndarray]]] = {}
+        for pop in sim.populations:
+            if isinstance(pop, DevicePopulation) and issubclass(pop.model, MultimeterModel):
+                for dev in pop.nodes:
+                    for tp, local, _ in sim._split(np.sort(dev.connected)):
+                        by_pop.setdefault(sim.populations.index(tp), []).append((dev, local))
+        for pi, lst in by_pop.items():
+            pop = self.sim.populations[pi]
+            assert isinstance(pop, NeuronPopulation)
+            sources = pop.recordable_rows()
+            rows = sorted({sources[v][0] for dev, _ in lst for v in dev.p["record_from"]})
+            cols = np.unique(np.concatenate([loc for _, loc in lst]))
+            rec_col = np.full(pop.n, -1, dtype=np.int64)
+            rec_col[cols] = np.arange(cols.size)
+            plan = _SamplerPlan(np.asarray(rows, dtype=np.int64), rec_col, cols,
+                                np.zeros((self.m, len(rows), cols.size)))
+            for dev, loc in lst:
+                var_rows, transforms = [], []
+                for v in dev.p["record_from"]:
+                    row, scale, rel = sources[v]
+                    var_rows.append(rows.index(row))
+                    transforms.append((scale, pop.P[rel][loc] if rel else np.zeros(loc.size)))
+                plan.devices.append((dev, np.searchsorted(cols, loc), np.asarray(var_rows), transforms))
+            self.samplers[pi] = plan
+
+    # -- running ------------------------------------------------------------------------------
+    def run(self, nsteps: int) -> None:
+        sim = self.sim
+        if not self.valid:
+            self.prepare()
+        numba.set_num_threads(sim.threads)
+        for b in sim._backends.values():
+            b.prepare()
+        end = sim.step + nsteps
+        progress = _Progress(nsteps, sim.resolution) if sim.print_time or _tty() else None
+        try:
+            while sim.step < end:
+                m = min(self.m, end - sim.step)
+                self._slice(sim.step, m)
+                sim.step += m
+                if progress is not None:
+                    progress.update(sim.step - (end - nsteps))
+        finally:
+            if progress is not None:
+                progress.close()
+            for b in sim._backends.values():
+                b.flush()
+
+    def _slice(self, s0: int, m: int) -> None:
+        sim = self.sim
+        h = sim.resolution
+        ring, L = self.ring, self.L
+        cur = self.currents
+        if cur is not None:
+            amp = np.stack([type_of(sim, g).amplitudes(p, h, s0, m) for g, p in zip(cur.gen_ids, cur.gens)], axis=1)
+            deliver_currents(amp, cur.col, cur.tgt, cur.w, cur.d, s0, ring, L)
+        poi = self.poisson
+        if poi is not None:
+            active = np.stack([PoissonGenerator.active(p, h, s0, m) for p in poi.gens], axis=1)
+            deliver_poisson(active, poi.tables, poi.col, poi.keys, poi.tgt, poi.w, poi.d, poi.rcpt,
+                            self.mode, s0, ring, L)
+        # spikes of spike generators stamped in (s0, s0 + m]
+        a, b = np.searchsorted(self.sg_stamp, [s0 + 1, s0 + m + 1], side="left")
+        k = 0
+        if b > a:
+            k = b - a
+            self.buf_ids[:k] = self.sg_ids[a:b]
+            self.buf_steps[:k] = self.sg_stamp[a:b] - 1
+            self.buf_mult[:k] = self.sg_mult[a:b]
+        n_gen = k
+        pieces: dict[int, list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]] = {}
+        for pop in self.neurons:
+            pi = sim.populations.index(pop)
+            plan = self.samplers.get(pi)
+            if plan is not None:
+                masks = [dev.sample_steps(s0, m) for dev, _, _, _ in plan.devices]
+                rec_mask = np.logical_or.reduce(masks)
+                out = plan.out
+            else:
+                rec_mask, out = _NO_MASK[:m] if m <= _NO_MASK.size else np.zeros(m, bool), _NO_OUT
+            pop.model.kernel(pop.S, pop.D, ring, pop.first - 1, L, s0, m, pop.spk,
+                             rec_mask, plan.rec_col if plan else _no_cols(pop.n), plan.rows if plan else _NO_ROWS,
+                             out)
+            k = collect_spikes(pop.spk[:m], pop.first - 1, s0, self.buf_ids, self.buf_steps, self.buf_mult, k)
+            if plan is not None and rec_mask.any():
+                self._samples(plan, masks, pop, s0, m, pieces)
+        ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
+        if n_gen and k > n_gen:
+            order = np.lexsort((ids, steps))
+            ids, steps, mult = ids[order], steps[order], mult[order]
+        if k:
+            for p in self.spike_proj:
+                deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, ring, L)
+            gids = ids + 1
+            for dev, counts in self.spike_recorders:
+                dev.record_spikes(gids, steps, mult, np.concatenate([[0], counts]))
+        for dev_id, lst in pieces.items():
+            self._emit_samples(lst)
+
+    def _samples(self, plan: _SamplerPlan, masks: list[np.ndarray], pop: NeuronPopulation, s0: int, m: int,
+                 pieces: dict[int, list[Any]]) -> None:
+        for (dev, cols, var_rows, transforms), mask in zip(plan.devices, masks):
+            if not mask.any():
+                continue
+            idx = np.flatnonzero(mask)
+            block = plan.out[idx][:, var_rows][:, :, cols]           # (ns, nv, nc)
+            senders = pop.first + plan.cols[cols]
+            values = {}
+            for a, v in enumerate(dev.p["record_from"]):
+                scale, offset = transforms[a]
+                values[v] = (block[:, a, :] * scale + offset).ravel()
+            steps = np.repeat(s0 + idx + 1, senders.size)
+            pieces.setdefault(dev.node_id, []).append((np.tile(senders, idx.size), steps, values, dev))
+
+    def _emit_samples(self, lst: list[Any]) -> None:
+        dev = lst[0][3]
+        if len(lst) == 1:
+            senders, steps, values, _ = lst[0]
+        else:
+            senders = np.concatenate([x[0] for x in lst])
+            steps = np.concatenate([x[1] for x in lst])
+            values = {k: np.concatenate([x[2][k] for x in lst]) for k in lst[0][2]}
+            order = np.lexsort((senders, steps))
+            senders, steps = senders[order], steps[order]
+            values = {k: v[order] for k, v in values.items()}
+        dev.emit(senders, steps, values)
+
+
+_NO_MASK = np.zeros(4096, dtype=bool)
+_NO_OUT = np.zeros((1, 1, 1))
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_NO_COLS: dict[int, np.ndarray] = {}
+
+
+def _no_cols(n: int) -> np.ndarray:
+    if n not in _NO_COLS:
+        _NO_COLS[n] = np.full(n, -1, dtype=np.int64)
+    return _NO_COLS[n]
+
+
+def type_of(sim: Simulator, gid: int) -> Any:
+    return sim._population_of(gid).model
+
+
+@numba.njit(cache=True)
+def _poisson_keys(seed, gen, tgt):
+    out = np.empty(gen.shape[0], dtype=np.uint64)
+    for c in range(gen.shape[0]):
+        out[c] = rng.stream_key(seed, gen[c], rng.PURPOSE_POISSON, tgt[c])
+    return out
+
+
+def _tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Progress:
+    """A one-line progress bar on stderr for runs longer than two seconds."""
+
+    def __init__(self, nsteps: int, h: float) -> None:
+        self.nsteps = max(nsteps, 1)
+        self.h = h
+        self.t0 = _time.perf_counter()
+        self.last = self.t0
+        self.shown = False
+
+    def update(self, done: int) -> None:
+        now = _time.perf_counter()
+        if now - self.last < 0.5 or now - self.t0 < 2.0:
+            return
+        self.last = now
+        self.shown = True
+        frac = done / self.nsteps
+        bar = "#" * int(30 * frac)
+        sys.stderr.write(f"\r[{bar:<30}] {100 * frac:5.1f}%  {done * self.h:.1f} ms  "
+                         f"{now - self.t0:.1f} s")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()

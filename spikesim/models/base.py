@@ -1,0 +1,117 @@
+"""Model descriptions: parameters, state, recordables and the compiled update.
+
+A model is a class with class attributes only; the kernel keeps the numbers in
+arrays, one structure of arrays per population:
+
+* ``P``: parameters, ``name -> float64[n]`` (canonical, what ``get`` returns);
+* ``S``: state, ``float64[n_state, n]`` (canonical, what the kernel integrates);
+* ``D``: derived constants (propagators...), ``float64[n_derived, n]``,
+  recomputed from ``P`` whenever parameters change.
+
+Neuron kernels share one signature, see :class:`NeuronModel`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import bad_property
+
+#: How a target adds incoming spikes to its ring buffer (see kernel.delivery).
+INPUT_SPLIT = 0   # weight >= 0 -> channel 0 (excitatory), weight < 0 -> channel 1
+INPUT_SINGLE = 1  # all weights -> channel 0
+INPUT_PARROT = 2  # multiplicity (not weight) -> channel 0; receptor 1 is dropped
+INPUT_NONE = 3    # devices: nothing is delivered
+
+CH_EX, CH_IN, CH_CUR = 0, 1, 2
+N_CHANNELS = 3
+
+
+class Model:
+    """Common description of every model (neurons, generators, recorders)."""
+
+    name: ClassVar[str] = ""
+    kind: ClassVar[str] = ""  # "neuron", "generator" or "recorder"
+    #: parameter defaults; bools and ints are kept as such in ``get``.
+    params: ClassVar[dict[str, Any]] = {}
+    #: state variables: name -> (default, parameter it is stored relative to or None)
+    state: ClassVar[dict[str, tuple[float, str | None]]] = {}
+    recordables: ClassVar[tuple[str, ...]] = ()
+    receptor_types: ClassVar[dict[str, int]] = {}
+    input_mode: ClassVar[int] = INPUT_NONE
+    #: parameters that must be positive / non-negative (checked on every set)
+    positive: ClassVar[tuple[str, ...]] = ()
+    nonnegative: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        d = dict(cls.params)
+        for k, (v, _) in cls.state.items():
+            d[k] = v
+        return d
+
+    @classmethod
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Raise BadProperty when parameters are inconsistent (arrays, one per neuron)."""
+        for k in cls.positive:
+            bad = ~(np.asarray(P[k], dtype=float) > 0)
+            if bad.any():
+                v = np.asarray(P[k])[bad][0]
+                raise bad_property(cls.name, k, float(v), "it must be > 0")
+        for k in cls.nonnegative:
+            bad = ~(np.asarray(P[k], dtype=float) >= 0)
+            if bad.any():
+                v = np.asarray(P[k])[bad][0]
+                raise bad_property(cls.name, k, float(v), "it must be >= 0")
+
+
+class NeuronModel(Model):
+    """A point neuron updated by one compiled kernel per time slice.
+
+    The kernel ``update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows,
+    rec_out)`` advances every neuron of a population over the steps ``s0 .. s0+m-1``:
+
+    * reads and clears ``ring[ch, s % L, base + j]`` for its input channels;
+    * sets ``spk[i, j] = 1`` when neuron ``j`` spikes while updating step
+      ``s0 + i -> s0 + i + 1`` (NEST's stamp ``(s0 + i + 1) * h``);
+    * after step ``i``, if ``rec_mask[i]`` and ``rec_col[j] >= 0``, copies
+      ``S[rec_rows[a], j]`` into ``rec_out[i, a, rec_col[j]]`` (multimeters).
+    """
+
+    kind = "neuron"
+    #: refractory counter and other state names reported by get() but not recordable
+    @staticmethod
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    kernel: ClassVar[Any] = None
+
+    @classmethod
+    def recordable_source(cls, name: str, state_names: tuple[str, ...],
+                          h: float) -> tuple[int, float, str | None]:
+        """Where a recordable comes from: (state row, scale, parameter added).
+
+        By default a recordable is a state variable, reported relative to the
+        parameter it is stored against (``V_m`` = row + ``E_L`` where stored so).
+        """
+        return state_names.index(name), 1.0, cls.state[name][1]
+
+
+def refractory_steps(t_ref: np.ndarray, h: float) -> np.ndarray:
+    """Refractory period in steps, as NEST's ``Time(ms(t_ref)).get_steps()``.
+
+    The time is rounded to tics (0.001 ms) and then *up* to whole steps.
+    """
+    tics = np.floor(np.asarray(t_ref, dtype=float) * 1000.0 + 0.5)
+    tps = round(h * 1000.0)
+    return np.ceil(tics / tps)
+
+
+def ms_to_steps(t: float, h: float) -> int:
+    """Round a time in ms to the nearest grid step, halves up (NEST's ``ld_round``)."""
+    if math.isinf(t):
+        return 2**62 if t > 0 else -(2**62)
+    return int(math.floor(t / h + 0.5))

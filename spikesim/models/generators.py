@@ -1,0 +1,175 @@
+"""Stimulation devices: spike_generator, poisson_generator, dc_generator and
+step_current_generator.
+
+Generators are devices: their parameters are kept per node as plain values and the
+kernel turns them, once per time slice, into spikes, Poisson rates or current
+amplitudes for all generators of a model at once.
+
+Activity windows follow NEST's stimulation devices, relative to ``origin``:
+
+* a ``spike_generator`` emits the spikes stamped in ``(start, stop]``;
+* a ``poisson_generator`` draws in the steps ``s`` with ``start < s h <= stop``; its
+  spikes carry the stamp ``(s + 1) h``, so the first can come at ``start + 2h``;
+* current generators send in step ``s`` when ``start < (s + 2) h <= stop``; a current
+  sent in step ``s`` with delay ``d`` is read by the target in step ``s + d`` and acts
+  on the membrane from step ``s + d + 1`` on.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import bad_property
+from .base import Model, ms_to_steps
+
+
+class Generator(Model):
+    kind = "generator"
+    output: ClassVar[str] = ""  # "spike", "poisson" or "current"
+    params: ClassVar[dict[str, Any]] = {"origin": 0.0, "start": 0.0, "stop": math.inf}
+
+    @classmethod
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        for k in ("origin", "start", "stop"):
+            _on_grid(cls.name, k, p[k], h)
+        if p["stop"] < p["start"]:
+            raise bad_property(cls.name, "stop", p["stop"],
+                               f"it must be >= start ({p['start']})")
+
+    @staticmethod
+    def window(p: dict[str, Any], h: float) -> tuple[int, int]:
+        """Active window ``(lo, hi]`` in steps, origin included."""
+        o = ms_to_steps(p["origin"], h)
+        return o + ms_to_steps(p["start"], h), o + ms_to_steps(p["stop"], h)
+
+
+def _on_grid(owner: str, key: str, t: float, h: float) -> None:
+    if math.isinf(t):
+        return
+    if abs(t / h - round(t / h)) > 1e-9:
+        raise bad_property(owner, key, t, f"it must be a multiple of the resolution ({h} ms)")
+
+
+class SpikeGenerator(Generator):
+    name = "spike_generator"
+    output = "spike"
+    params = {**Generator.params, "spike_times": (), "spike_weights": (), "precise_times": False,
+              "allow_offgrid_times": False, "shift_now_spikes": False}
+
+    @classmethod
+    def check_node(cls, p, h):
+        super().check_node(p, h)
+        t = np.asarray(p["spike_times"], dtype=float)
+        if t.ndim != 1:
+            raise bad_property(cls.name, "spike_times", p["spike_times"], "it must be a 1-d list of times in ms")
+        if t.size and np.any(np.diff(t) < 0):
+            raise bad_property(cls.name, "spike_times", list(t[:6]), "times must be sorted in ascending order")
+        if p["precise_times"]:
+            raise bad_property(cls.name, "precise_times", True, "spikesim supports on-grid spike times only (False)")
+        w = np.asarray(p["spike_weights"], dtype=float)
+        if w.size and w.size != t.size:
+            raise bad_property(cls.name, "spike_weights", f"{w.size} values",
+                               f"give none or one per spike time ({t.size})")
+        if not p["allow_offgrid_times"]:
+            off = np.abs(t / h - np.round(t / h)) > 1e-9
+            if off.any():
+                raise bad_property(cls.name, "spike_times", float(t[off][0]),
+                                   f"times must be multiples of the resolution ({h} ms) unless "
+                                   "allow_offgrid_times is True")
+
+    @classmethod
+    def schedule(cls, p: dict[str, Any], h: float) -> tuple[np.ndarray, np.ndarray]:
+        """Stamp steps of the spikes to emit and their multiplicities (weights if set)."""
+        t = np.asarray(p["spike_times"], dtype=float)
+        k = np.round(t / h).astype(np.int64) if p["allow_offgrid_times"] is False else np.ceil(t / h - 1e-9).astype(np.int64)
+        lo, hi = cls.window(p, h)
+        w = np.asarray(p["spike_weights"], dtype=float)
+        keep = (k > lo) & (k <= hi) & (k >= 1)
+        k = k[keep]
+        if w.size:
+            return k, w[keep]
+        steps, mult = np.unique(k, return_counts=True)
+        return steps, mult.astype(np.float64)
+
+
+class PoissonGenerator(Generator):
+    name = "poisson_generator"
+    output = "poisson"
+    params = {**Generator.params, "rate": 0.0}
+    nonnegative = ("rate",)
+
+    @classmethod
+    def active(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Whether the generator draws in the steps ``s0 .. s0+m-1``."""
+        lo, hi = cls.window(p, h)
+        s = np.arange(s0, s0 + m)
+        return (s > lo) & (s <= hi) & (p["rate"] > 0)
+
+    @classmethod
+    def check_node(cls, p, h):
+        super().check_node(p, h)
+        if not (p["rate"] >= 0):
+            raise bad_property(cls.name, "rate", p["rate"], "it must be >= 0 (spikes/s)")
+
+
+class CurrentGenerator(Generator):
+    output = "current"
+
+    @classmethod
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
+        raise NotImplementedError
+
+    @classmethod
+    def active(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        lo, hi = cls.window(p, h)
+        k = np.arange(s0 + 2, s0 + m + 2)
+        return (k > lo) & (k <= hi)
+
+
+class DcGenerator(CurrentGenerator):
+    name = "dc_generator"
+    params = {**Generator.params, "amplitude": 0.0}
+    recordables = ("I",)
+
+    @classmethod
+    def amplitudes(cls, p, h, s0, m):
+        return np.where(cls.active(p, h, s0, m), float(p["amplitude"]), 0.0)
+
+
+class StepCurrentGenerator(CurrentGenerator):
+    name = "step_current_generator"
+    params = {**Generator.params, "amplitude_times": (), "amplitude_values": (),
+              "allow_offgrid_times": False}
+    recordables = ("I",)
+
+    @classmethod
+    def check_node(cls, p, h):
+        super().check_node(p, h)
+        t = np.asarray(p["amplitude_times"], dtype=float)
+        v = np.asarray(p["amplitude_values"], dtype=float)
+        if t.shape != v.shape:
+            raise bad_property(cls.name, "amplitude_values", f"{v.size} values",
+                               f"give one value per amplitude time ({t.size})")
+        if t.size and np.any(np.diff(t) <= 0):
+            raise bad_property(cls.name, "amplitude_times", list(t[:6]),
+                               "times must be strictly increasing")
+        if not p["allow_offgrid_times"]:
+            off = np.abs(t / h - np.round(t / h)) > 1e-9
+            if off.any():
+                raise bad_property(cls.name, "amplitude_times", float(t[off][0]),
+                                   f"times must be multiples of the resolution ({h} ms)")
+
+    @classmethod
+    def amplitudes(cls, p, h, s0, m):
+        t = np.asarray(p["amplitude_times"], dtype=float)
+        v = np.asarray(p["amplitude_values"], dtype=float)
+        ks = np.ceil(t / h - 1e-9).astype(np.int64)
+        k = np.arange(s0 + 1, s0 + m + 1)
+        # the value of amplitude_times[i] is sent from the step that ends at that time on
+        idx = np.searchsorted(ks, k, side="right") - 1
+        amp = np.where(idx >= 0, v[np.maximum(idx, 0)] if v.size else 0.0, 0.0)
+        return np.where(cls.active(p, h, s0, m), amp, 0.0)

@@ -1,0 +1,112 @@
+"""iaf_psc_delta: leaky integrate-and-fire neuron with delta-shaped synaptic input.
+
+Exact integration as in NEST: each step
+
+``y3 <- P30 (y0 + I_e) + P33 y3 + J``   (not refractory)
+
+with ``P33 = exp(-h/tau_m)``, ``P30 = tau_m/C_m (1 - P33)``, ``y3 = V_m - E_L`` and
+``J`` the summed weights (mV) of the spikes arriving in this step.  During the
+refractory period input is dropped, or, with ``refractory_input=True``, decayed by
+``exp(-r h/tau_m)`` and added when the period ends.  Currents from generators read in
+step ``s`` act in step ``s + 1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from ._common import sample, take
+from ..errors import bad_property
+from .base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel, refractory_steps
+
+# state rows
+Y3, Y0, R, REFR = 0, 1, 2, 3
+# derived rows
+P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP = range(9)
+
+
+@njit(parallel=True, cache=True)
+def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
+    n = S.shape[1]
+    for j in prange(n):
+        g = base + j
+        y3 = S[Y3, j]
+        y0 = S[Y0, j]
+        r = S[R, j]
+        refr = S[REFR, j]
+        p33 = D[P33, j]
+        p30 = D[P30, j]
+        theta = D[THETA, j]
+        ie = D[IE, j]
+        vmin = D[VMIN, j]
+        with_refr = D[REFIN, j] != 0.0
+        c = rec_col[j]
+        for i in range(m):
+            slot = (s0 + i) % L
+            J = take(ring, CH_EX, slot, g)
+            if r == 0.0:
+                y3 = p30 * (y0 + ie) + p33 * y3 + J
+                if with_refr and refr != 0.0:
+                    y3 += refr
+                    refr = 0.0
+                if y3 < vmin:
+                    y3 = vmin
+            else:
+                if with_refr:
+                    refr += J * np.exp(-r * D[DEXP, j])
+                r -= 1.0
+            if y3 >= theta:
+                r = D[NREF, j]
+                y3 = D[VRESET, j]
+                spk[i, j] = 1
+            y0 = take(ring, CH_CUR, slot, g)
+            if rec_mask[i] and c >= 0:
+                S[Y3, j] = y3
+                S[Y0, j] = y0
+                S[R, j] = r
+                sample(S, j, i, c, rec_rows, rec_out)
+        S[Y3, j] = y3
+        S[Y0, j] = y0
+        S[R, j] = r
+        S[REFR, j] = refr
+
+
+class IafPscDelta(NeuronModel):
+    name = "iaf_psc_delta"
+    params = {
+        "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,
+        "V_reset": -70.0, "I_e": 0.0, "V_min": -np.inf, "refractory_input": False,
+    }
+    state = {"V_m": (-70.0, "E_L"), "I": (0.0, None), "refractory_count": (0.0, None),
+             "refractory_input_buffer": (0.0, None)}
+    recordables = ("V_m",)
+    input_mode = INPUT_SINGLE
+    positive = ("C_m", "tau_m")
+    nonnegative = ("t_ref",)
+    kernel = _update
+
+    @classmethod
+    def check(cls, P, h):
+        super().check(P, h)
+        bad = np.asarray(P["V_reset"]) >= np.asarray(P["V_th"])
+        if bad.any():
+            raise bad_property(cls.name, "V_reset", np.asarray(P["V_reset"])[bad][0],
+                               "it must be lower than V_th")
+
+    @staticmethod
+    def derive(P, h):
+        n = len(P["E_L"])
+        D = np.empty((9, n))
+        tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]
+        D[P33] = np.exp(-h / tau)
+        D[P30] = -tau / C * np.expm1(-h / tau)
+        D[THETA] = P["V_th"] - EL
+        D[VRESET] = P["V_reset"] - EL
+        D[VMIN] = P["V_min"] - EL
+        D[IE] = P["I_e"]
+        D[NREF] = refractory_steps(P["t_ref"], h)
+        D[REFIN] = np.asarray(P["refractory_input"], dtype=float)
+        D[DEXP] = h / tau
+        return D
+

@@ -1,0 +1,39 @@
+"""parrot_neuron: repeats every incoming spike once per multiplicity.
+
+Weights are ignored (zero and negative weights relay too); spikes arriving on
+receptor 1 are not repeated (NEST uses that port to drive plasticity only).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from ._common import take
+from .base import CH_EX, INPUT_PARROT, NeuronModel
+
+
+@njit(parallel=True, cache=True)
+def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
+    n = spk.shape[1]
+    for j in prange(n):
+        g = base + j
+        for i in range(m):
+            k = take(ring, CH_EX, (s0 + i) % L, g)
+            if k > 0.0:
+                spk[i, j] = int(k + 0.5)
+
+
+class ParrotNeuron(NeuronModel):
+    name = "parrot_neuron"
+    params = {"tau_minus": 20.0, "tau_minus_triplet": 110.0}
+    state = {}
+    recordables = ()
+    receptor_types = {"receptor_0": 0, "receptor_1": 1}
+    input_mode = INPUT_PARROT
+    positive = ("tau_minus", "tau_minus_triplet")
+    kernel = _update
+
+    @staticmethod
+    def derive(P, h):
+        return np.zeros((1, len(P["tau_minus"])))

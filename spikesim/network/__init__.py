@@ -1,0 +1,1 @@
+"""Network: node collections, populations, connections and connection rules."""

@@ -1,0 +1,314 @@
+"""Connect: resolve nodes, apply a rule, check, route and store connections.
+
+Every connection travels one *route*, decided by the kinds of its two ends:
+
+=========  =====================================  ===============================
+route      source -> target                       what happens
+=========  =====================================  ===============================
+spike      neuron / spike_generator -> neuron     spikes through ring buffers
+poisson    poisson_generator -> neuron            independent Poisson train per target
+current    dc/step current generator -> neuron    currents through ring buffers
+record     node -> spike_recorder                 the recorder collects the spikes
+sample     multimeter / voltmeter -> neuron       the device samples the neuron
+=========  =====================================  ===============================
+
+All checks run before anything is stored, so an error leaves the network as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import BadDelay, BadProperty, IllegalConnection, UnknownModelName, UnknownReceptorType, bad_property
+from ..kernel import rng
+from ..models.base import NeuronModel
+from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
+from ..recording.devices import MultimeterModel, SpikeRecorderModel
+from . import rules
+from .nodes import NodeCollection
+from .parameters import Parameter
+from .projection import Projection
+from .synapse_collection import SynapseCollection
+
+if TYPE_CHECKING:
+    from ..kernel.simulator import Simulator
+
+# source categories
+SRC_SPIKE, SRC_POISSON, SRC_CURRENT, SRC_RECORDER, SRC_SAMPLER = range(5)
+# target categories
+TGT_NEURON, TGT_PARROT, TGT_RECORDER, TGT_SAMPLER, TGT_GENERATOR = range(5)
+
+_ROUTES = {
+    (SRC_SPIKE, TGT_NEURON): "spike", (SRC_SPIKE, TGT_PARROT): "spike",
+    (SRC_POISSON, TGT_NEURON): "poisson", (SRC_POISSON, TGT_PARROT): "poisson",
+    (SRC_CURRENT, TGT_NEURON): "current",
+    (SRC_SPIKE, TGT_RECORDER): "record",
+    (SRC_SAMPLER, TGT_NEURON): "sample",
+}
+
+_WHY = {
+    TGT_SAMPLER: "a multimeter samples its targets: connect it as connect(multimeter, neurons)",
+    TGT_GENERATOR: "generators take no input",
+}
+
+
+class Connector:
+    """Connection tables of one simulator and the connect/get_connections logic."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.projections: dict[tuple[str, str], Projection] = {}
+        self.n_calls = 0
+        self._delay_cache: tuple[int, int] | None = None
+
+    # -- categories ------------------------------------------------------------------
+    def _categories(self, ids: np.ndarray, side: str) -> np.ndarray:
+        out = np.empty(ids.size, dtype=np.int8)
+        for pop, local, pos in self.sim._split(ids):
+            out[pos] = _src_category(pop.model) if side == "src" else _tgt_category(pop.model)
+        return out
+
+    # -- synapse models ---------------------------------------------------------------
+    def check_synapse_defaults(self, name: str, cls: Any, params: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for k, v in params.items():
+            if k not in cls.params and k not in self.synapse_extra_defaults(name):
+                raise bad_property(name, k, v, f"{name} has the parameters {sorted(cls.params)}")
+            if k == "delay":
+                self._check_delay(np.asarray([v], dtype=float))
+            out[k] = v
+        return out
+
+    def synapse_extra_defaults(self, name: str) -> dict[str, Any]:
+        return {}
+
+    def _synapse(self, syn_spec: Any) -> tuple[str, dict[str, Any]]:
+        if syn_spec is None:
+            syn_spec = {}
+        if isinstance(syn_spec, str):
+            syn_spec = {"synapse_model": syn_spec}
+        if not isinstance(syn_spec, dict):
+            raise bad_property("connect", "syn_spec", syn_spec, "give a synapse model name or a dict")
+        spec = dict(syn_spec)
+        name = spec.pop("synapse_model", "static_synapse")
+        if name not in self.sim._syn_models:
+            raise UnknownModelName(f"unknown synapse model '{name}'; the synapse models are "
+                                   f"{sorted(self.sim._syn_models)}")
+        cls, defaults = self.sim._syn_models[name]
+        for k in spec:
+            if k not in defaults:
+                raise bad_property(name, k, spec[k], f"{name} takes {sorted(defaults)}")
+        return name, {**defaults, **spec}
+
+    def _check_delay(self, d: np.ndarray) -> None:
+        h = self.sim.resolution
+        bad = ~(d >= h - 1e-12 * h)
+        if bad.any():
+            raise BadDelay(f"connect: parameter 'delay' = {float(d[bad][0])} ms is not allowed; "
+                           f"delays must be >= the resolution ({h} ms)")
+
+    # -- connect ---------------------------------------------------------------------------
+    def connect(self, pre: Any, post: Any, conn_spec: Any, syn_spec: Any) -> None:
+        sim = self.sim
+        pre_ids = _ids(sim, pre, "pre")
+        post_ids = _ids(sim, post, "post")
+        spec = rules.normalise(conn_spec)
+        name, syn = self._synapse(syn_spec)
+        gen = rng.generator(sim.seed, 0, rng.PURPOSE_CONNECT, self.n_calls)
+        src, tgt, shape = rules.pairs(spec, pre_ids, post_ids, gen)
+        n = src.size
+        w = _values(syn["weight"], "weight", shape, n, gen)
+        d_ms = _values(syn["delay"], "delay", shape, n, gen)
+        self._check_delay(np.atleast_1d(d_ms))
+        d = np.floor(np.asarray(d_ms, dtype=float) / sim.resolution + 0.5).astype(np.int64)
+        r = _values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
+        cs = self._categories(src, "src")
+        ct = self._categories(tgt, "tgt")
+        routes = np.full(n, -1, dtype=np.int8)
+        names = sorted(set(_ROUTES.values()))
+        for (a, b), route in _ROUTES.items():
+            routes[(cs == a) & (ct == b)] = names.index(route)
+        if n and (routes < 0).any():
+            i = int(np.flatnonzero(routes < 0)[0])
+            raise IllegalConnection(self._illegal(int(src[i]), int(tgt[i]), int(cs[i]), int(ct[i])))
+        self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
+        staged = []
+        for ri, route in enumerate(names):
+            sel = routes == ri
+            if not sel.any():
+                continue
+            ws = _pick(w, sel)
+            ds = _pick(d, sel)
+            rs = _pick(np.asarray(r), sel)
+            if route == "sample":
+                self._check_sampling(src[sel], tgt[sel])
+            staged.append((route, src[sel], tgt[sel], ws, ds, rs))
+        # commit
+        self.n_calls += 1
+        for route, s, t, ws, ds, rs in staged:
+            key = (name, route)
+            if key not in self.projections:
+                self.projections[key] = Projection(name, route, sim.num_nodes)
+            self.projections[key].add(s - 1, t - 1, ws, ds, rs, sim.num_nodes)
+            if route in ("sample", "record"):
+                self._register_devices(route, s, t)
+        self._delay_cache = None
+
+    def _illegal(self, s: int, t: int, cs: int, ct: int) -> str:
+        sm = self.sim._population_of(s).model_name
+        tm = self.sim._population_of(t).model_name
+        if cs == SRC_RECORDER:
+            why = "a spike_recorder collects spikes: connect it as connect(sources, spike_recorder)"
+        elif cs == SRC_SAMPLER:
+            why = "a multimeter can only sample neurons"
+        elif ct in _WHY:
+            why = _WHY[ct]
+        elif cs == SRC_CURRENT and ct == TGT_PARROT:
+            why = "parrot neurons take no current input"
+        elif cs == SRC_POISSON and ct == TGT_RECORDER:
+            why = "a poisson_generator sends a separate train to each target; record it through a parrot_neuron"
+        else:
+            why = "these models cannot be connected"
+        return f"connect: cannot connect node {s} ({sm}) to node {t} ({tm}): {why}"
+
+    def _check_receptors(self, tgt: np.ndarray, r: np.ndarray) -> None:
+        if not np.any(r != 0):
+            return
+        for pop, local, pos in self.sim._split(np.unique(tgt)):
+            allowed = set(pop.model.receptor_types.values()) | {0}
+            rr = r[np.isin(tgt, pop.first + local)]
+            bad = ~np.isin(rr, list(allowed))
+            if bad.any():
+                raise UnknownReceptorType(f"connect: receptor_type {int(rr[bad][0])} is not allowed for "
+                                          f"{pop.model_name}; allowed are {sorted(allowed)}")
+
+    def _check_sampling(self, src: np.ndarray, tgt: np.ndarray) -> None:
+        sim = self.sim
+        for dev_id in np.unique(src):
+            dev = sim._population_of(int(dev_id)).nodes[int(dev_id) - sim._population_of(int(dev_id)).first]
+            targets = tgt[src == dev_id]
+            both = np.concatenate([dev.connected, targets])
+            if np.unique(both).size != both.size:
+                dup = targets[np.isin(targets, dev.connected)] if np.isin(targets, dev.connected).any() \
+                    else targets[np.flatnonzero(np.diff(np.sort(targets)) == 0)]
+                raise IllegalConnection(f"connect: {dev.model.name} {dev_id} is already connected to "
+                                        f"node {int(np.sort(dup)[0])}; a sampler records each neuron once")
+            for pop, local, _ in sim._split(np.unique(targets)):
+                missing = [v for v in dev.p["record_from"] if v not in pop.model.recordables]
+                if missing:
+                    raise BadProperty(f"{dev.model.name}: parameter 'record_from' contains '{missing[0]}', "
+                                      f"which {pop.model_name} cannot record; its recordables are "
+                                      f"{list(pop.model.recordables)}")
+
+    def _register_devices(self, route: str, src: np.ndarray, tgt: np.ndarray) -> None:
+        sim = self.sim
+        owners = src if route == "sample" else tgt
+        others = tgt if route == "sample" else src
+        for dev_id in np.unique(owners):
+            pop = sim._population_of(int(dev_id))
+            dev = pop.nodes[int(dev_id) - pop.first]
+            dev.connected = np.concatenate([dev.connected, others[owners == dev_id]])
+
+    # -- queries ---------------------------------------------------------------------------
+    def num_connections(self, synapse_model: str | None) -> int:
+        return sum(len(p) for (name, _), p in self.projections.items()
+                   if synapse_model is None or name == synapse_model)
+
+    def _delays(self) -> tuple[int, int]:
+        if self._delay_cache is None:
+            lo, hi = None, None
+            for p in self.projections.values():
+                if len(p):
+                    dmin, dmax = int(p.d.min()), int(p.d.max())
+                    lo = dmin if lo is None else min(lo, dmin)
+                    hi = dmax if hi is None else max(hi, dmax)
+            self._delay_cache = (lo or 1, hi or 1)
+        return self._delay_cache
+
+    def min_delay_steps(self) -> int:
+        return self._delays()[0]
+
+    def max_delay_steps(self) -> int:
+        return self._delays()[1]
+
+    def get_connections(self, source: Any, target: Any, synapse_model: str | None) -> SynapseCollection:
+        sim = self.sim
+        if synapse_model is not None and synapse_model not in sim._syn_models:
+            raise UnknownModelName(f"unknown synapse model '{synapse_model}'; the synapse models are "
+                                   f"{sorted(sim._syn_models)}")
+        src_ids = None if source is None else _ids(sim, source, "source")
+        tgt_ids = None if target is None else _ids(sim, target, "target")
+        parts = []
+        for (name, route), p in sorted(self.projections.items()):
+            if synapse_model is not None and name != synapse_model:
+                continue
+            sel = np.ones(len(p), dtype=bool)
+            if src_ids is not None:
+                sel &= np.isin(p.src, src_ids - 1)
+            if tgt_ids is not None:
+                sel &= np.isin(p.tgt, tgt_ids - 1)
+            pos = np.flatnonzero(sel)
+            if pos.size:
+                parts.append((p, pos))
+        return SynapseCollection(sim, parts)
+
+
+def _src_category(model: Any) -> int:
+    if issubclass(model, NeuronModel) or issubclass(model, SpikeGenerator):
+        return SRC_SPIKE
+    if issubclass(model, PoissonGenerator):
+        return SRC_POISSON
+    if issubclass(model, CurrentGenerator):
+        return SRC_CURRENT
+    if issubclass(model, MultimeterModel):
+        return SRC_SAMPLER
+    return SRC_RECORDER
+
+
+def _tgt_category(model: Any) -> int:
+    if issubclass(model, NeuronModel):
+        return TGT_PARROT if model.name == "parrot_neuron" or model.input_mode == 2 else TGT_NEURON
+    if issubclass(model, SpikeRecorderModel):
+        return TGT_RECORDER
+    if issubclass(model, MultimeterModel):
+        return TGT_SAMPLER
+    if model.kind == "recorder":
+        return TGT_RECORDER
+    return TGT_GENERATOR
+
+
+def _ids(sim: Simulator, nodes: Any, what: str) -> np.ndarray:
+    if isinstance(nodes, NodeCollection):
+        if nodes._sim is not sim:
+            raise bad_property("connect", what, nodes, "the nodes belong to another simulator")
+        return nodes._ids
+    arr = np.asarray(nodes)
+    if arr.dtype.kind not in "iu":
+        raise bad_property("connect", what, nodes, "give a NodeCollection or an array of node ids")
+    arr = arr.astype(np.int64).ravel()
+    if arr.size and (arr.min() < 1 or arr.max() > sim.num_nodes):
+        bad = arr[(arr < 1) | (arr > sim.num_nodes)][0]
+        raise bad_property("connect", what, int(bad), f"node ids run from 1 to {sim.num_nodes}")
+    return arr
+
+
+def _values(v: Any, key: str, shape: tuple[int, ...], n: int, gen: np.random.Generator) -> np.ndarray:
+    """A connection property as a scalar array or one value per connection."""
+    if isinstance(v, Parameter):
+        return v.draw(gen, n)
+    arr = np.asarray(v, dtype=float if key != "receptor_type" else np.int64)
+    if arr.ndim == 0:
+        return arr
+    if arr.shape != tuple(shape) and arr.size != n:
+        raise bad_property("connect", key, f"array of shape {arr.shape}",
+                           f"give a scalar or an array of shape {tuple(shape)} for this rule")
+    if arr.size != n:
+        raise bad_property("connect", key, f"array of shape {arr.shape}", f"{n} values are needed")
+    return arr.reshape(-1)
+
+
+def _pick(a: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    a = np.asarray(a)
+    return a if a.ndim == 0 else a[sel]

@@ -1,0 +1,206 @@
+"""Populations: the nodes made by one ``create`` call, stored as arrays.
+
+Neurons keep parameters ``P`` (name -> array) and state ``S`` (rows x neurons);
+generators and recorders keep one small object or dict per node.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import bad_property
+from ..models.base import Model, NeuronModel
+
+if TYPE_CHECKING:
+    from ..recording.devices import RecordingDevice
+
+#: keys every node reports but nobody sets
+READ_ONLY = ("model", "global_id", "element_type", "recordables", "local", "thread", "vp",
+             "receptor_types", "node_uses_wfr", "thread_local_id", "events", "spike_count")
+
+
+def _as_array(model: str, key: str, v: Any, n: int, like: Any) -> np.ndarray:
+    """One value per node, typed like the default ``like``."""
+    arr = np.asarray(v)
+    if arr.ndim == 0:
+        arr = np.full(n, arr.item())
+    if arr.shape != (n,):
+        raise bad_property(model, key, f"array of shape {arr.shape}", f"give a scalar or {n} values")
+    if isinstance(like, bool):
+        if arr.dtype != bool:
+            raise bad_property(model, key, arr[0].item(), "it must be True or False")
+        return arr.copy()
+    try:
+        out = arr.astype(np.float64)
+    except (TypeError, ValueError):
+        raise bad_property(model, key, arr[0].item(), "it must be a number") from None
+    if np.isnan(out).any():
+        raise bad_property(model, key, float("nan"), "it must be a number")
+    return out
+
+
+class Population:
+    """Common part: model, id range, label."""
+
+    kind = ""
+
+    def __init__(self, model: type[Model], model_name: str, first: int, n: int, label: str | None):
+        self.model = model
+        self.model_name = model_name
+        self.first = first
+        self.n = n
+        self.label = label
+
+    @property
+    def ids(self) -> np.ndarray:
+        return np.arange(self.first, self.first + self.n, dtype=np.int64)
+
+    def base_status(self, local: np.ndarray) -> dict[str, Any]:
+        return {
+            "model": np.array([self.model_name] * local.size, dtype=object),
+            "global_id": self.first + local,
+            "element_type": np.array([self.element_type] * local.size, dtype=object),
+            "local": np.ones(local.size, dtype=bool),
+            "thread": np.zeros(local.size, dtype=np.int64),
+            "vp": np.zeros(local.size, dtype=np.int64),
+        }
+
+    element_type = "neuron"
+
+
+class NeuronPopulation(Population):
+    """Neurons of one model: ``P`` (parameters), ``S`` (state), ``D`` (derived)."""
+
+    kind = "neuron"
+
+    def __init__(self, model: type[NeuronModel], model_name: str, first: int, n: int,
+                 defaults: dict[str, Any], label: str | None, h: float) -> None:
+        super().__init__(model, model_name, first, n, label)
+        self.h = h
+        self.P: dict[str, np.ndarray] = {
+            k: _as_array(model.name, k, defaults[k], n, model.params[k]) for k in model.params
+        }
+        self.state_names = tuple(model.state)
+        self.S = np.zeros((max(len(self.state_names), 1), n))
+        for r, (k, (_, rel)) in enumerate(model.state.items()):
+            v = np.asarray(defaults[k], dtype=float)
+            self.S[r] = v - (self.P[rel] if rel else 0.0)
+        self.D: np.ndarray | None = None
+        self.spk = np.zeros((1, n), dtype=np.int32)
+
+    def keys(self) -> list[str]:
+        return list(self.P) + list(self.state_names)
+
+    def get(self, key: str, local: np.ndarray) -> np.ndarray:
+        if key in self.P:
+            return self.P[key][local].copy()
+        if key in self.model.state:
+            r = self.state_names.index(key)
+            rel = self.model.state[key][1]
+            return self.S[r, local] + (self.P[rel][local] if rel else 0.0)
+        if key == "recordables":
+            return np.array([list(self.model.recordables)] * local.size + [None], dtype=object)[:-1]
+        if key == "receptor_types":
+            return np.array([dict(self.model.receptor_types)] * local.size + [None], dtype=object)[:-1]
+        base = self.base_status(local)
+        if key in base:
+            return base[key]
+        raise bad_property(self.model_name, key, "?", f"{self.model_name} has the keys {sorted(self.all_keys())}")
+
+    def all_keys(self) -> list[str]:
+        return self.keys() + ["recordables", "receptor_types"] + list(self.base_status(np.zeros(0, int)))
+
+    def status(self, local: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: self.get(k, local) for k in self.all_keys()}
+
+    def set(self, local: np.ndarray, values: dict[str, Any]) -> None:
+        """Validate all of ``values`` on copies, then commit (nothing changes on error)."""
+        P = dict(self.P)
+        S = self.S.copy()
+        for k, v in values.items():
+            if k in self.P:
+                arr = np.array(P[k])
+                arr[local] = _as_array(self.model_name, k, v, local.size, self.model.params[k])
+                P[k] = arr
+            elif k in self.model.state:
+                continue
+            elif k in READ_ONLY:
+                raise bad_property(self.model_name, k, v, "it is read-only")
+            else:
+                raise bad_property(self.model_name, k, v,
+                                   f"{self.model_name} has the parameters {sorted(self.keys())}")
+        # state relative to a parameter keeps its absolute value when that parameter moves
+        for r, (k, (_, rel)) in enumerate(self.model.state.items()):
+            if k in values:
+                S[r, local] = _as_array(self.model_name, k, values[k], local.size, 0.0) - P[rel][local] \
+                    if rel else _as_array(self.model_name, k, values[k], local.size, 0.0)
+            elif rel and rel in values:
+                S[r, local] -= P[rel][local] - self.P[rel][local]
+        self.model.check(P, self.h)
+        self.P = P
+        self.S = S
+        self.D = None
+
+    def prepare(self, m: int) -> None:
+        if self.D is None:
+            self.model.check(self.P, self.h)
+            self.D = np.ascontiguousarray(self.model.derive(self.P, self.h))
+        if self.spk.shape[0] < m:
+            self.spk = np.zeros((m, self.n), dtype=np.int32)
+
+    def recordable_rows(self) -> dict[str, tuple[int, float, str | None]]:
+        """Recordable name -> (state row, scale, parameter added to the value)."""
+        out = {}
+        for name in self.model.recordables:
+            out[name] = self.model.recordable_source(name, self.state_names, self.h)
+        return out
+
+
+class DevicePopulation(Population):
+    """Generators (dict per node) or recorders (RecordingDevice per node)."""
+
+    def __init__(self, model: type[Model], model_name: str, first: int, n: int, label: str | None,
+                 nodes: list[Any]) -> None:
+        super().__init__(model, model_name, first, n, label)
+        self.nodes = nodes
+        self.kind = model.kind
+
+    @property
+    def element_type(self) -> str:  # type: ignore[override]
+        return "recorder" if self.kind == "recorder" else "stimulator"
+
+    def node_params(self, i: int) -> dict[str, Any]:
+        node = self.nodes[i]
+        return node.status() if self.kind == "recorder" else dict(node)
+
+    def get(self, key: str, local: np.ndarray) -> np.ndarray:
+        out = []
+        for i in local:
+            st = self.node_params(int(i))
+            if key not in st:
+                base = self.base_status(np.array([i]))
+                if key in base:
+                    out.append(base[key][0])
+                    continue
+                if key == "recordables" and hasattr(self.model, "recordables"):
+                    out.append(list(self.model.recordables))
+                    continue
+                raise bad_property(self.model_name, key, "?", f"{self.model_name} has the keys {sorted(st)}")
+            out.append(st[key])
+        arr = np.empty(len(out), dtype=object)
+        arr[:] = out
+        if all(isinstance(v, (int, float, bool, np.number)) and not isinstance(v, np.ndarray) for v in out):
+            return np.array(out)
+        return arr
+
+    def all_keys(self) -> list[str]:
+        keys = list(self.node_params(0)) if self.n else []
+        return keys + [k for k in self.base_status(np.zeros(0, int)) if k not in keys]
+
+    def status(self, local: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: self.get(k, local) for k in self.all_keys()}
+
+    def recorder(self, i: int) -> RecordingDevice:
+        return self.nodes[i]

@@ -1,0 +1,162 @@
+"""Connection rules: which (source, target) pairs a ``connect`` call makes.
+
+Each rule returns source and target ids in the order in which array-valued weights
+and delays are given (NEST's layouts):
+
+===================  ==========================  ==================================
+rule                 order of the pairs          shape of an array of weights
+===================  ==========================  ==================================
+all_to_all           target-major                (len(post), len(pre))
+one_to_one           pairwise                    (n,)
+fixed_indegree       target-major                (len(post), indegree)
+fixed_outdegree      source-major                (len(pre), outdegree)
+fixed_total_number   as drawn                    (N,)
+pairwise_bernoulli   target-major                not allowed
+===================  ==========================  ==================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import BadProperty, bad_property
+
+RULES = ("all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree", "fixed_total_number",
+         "pairwise_bernoulli")
+
+_RULE_KEYS = {
+    "all_to_all": set(),
+    "one_to_one": set(),
+    "fixed_indegree": {"indegree"},
+    "fixed_outdegree": {"outdegree"},
+    "fixed_total_number": {"N"},
+    "pairwise_bernoulli": {"p"},
+}
+
+
+def normalise(conn_spec: Any) -> dict[str, Any]:
+    """Turn a rule name or dict into a full, checked specification."""
+    if conn_spec is None:
+        conn_spec = {"rule": "all_to_all"}
+    if isinstance(conn_spec, str):
+        conn_spec = {"rule": conn_spec}
+    if not isinstance(conn_spec, dict):
+        raise bad_property("connect", "conn_spec", conn_spec, "give a rule name or a dict with 'rule'")
+    spec = dict(conn_spec)
+    rule = spec.get("rule", "all_to_all")
+    if rule not in RULES:
+        raise bad_property("connect", "rule", rule, f"choose one of {list(RULES)}")
+    spec["rule"] = rule
+    allowed = _RULE_KEYS[rule] | {"rule", "allow_autapses", "allow_multapses"}
+    for k in spec:
+        if k not in allowed:
+            raise bad_property("connect", k, spec[k], f"rule '{rule}' takes the keys {sorted(allowed)}")
+    for k in _RULE_KEYS[rule]:
+        if k not in spec:
+            raise BadProperty(f"connect: rule '{rule}' needs the key '{k}'")
+    spec.setdefault("allow_autapses", True)
+    spec.setdefault("allow_multapses", True)
+    return spec
+
+
+def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray,
+          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """Source ids, target ids and the shape array parameters must have."""
+    rule = spec["rule"]
+    auto = bool(spec["allow_autapses"])
+    multi = bool(spec["allow_multapses"])
+    if rule == "all_to_all":
+        s = np.tile(pre, post.size)
+        t = np.repeat(post, pre.size)
+        if not auto:
+            keep = s != t
+            return s[keep], t[keep], (int(keep.sum()),)
+        return s, t, (post.size, pre.size)
+    if rule == "one_to_one":
+        if pre.size != post.size:
+            raise bad_property("connect", "one_to_one", f"{pre.size} sources, {post.size} targets",
+                               "one_to_one needs as many sources as targets")
+        if not auto:
+            keep = pre != post
+            return pre[keep], post[keep], (int(keep.sum()),)
+        return pre.copy(), post.copy(), (pre.size,)
+    if rule == "fixed_indegree":
+        k = _count(spec, "indegree", pre.size, multi)
+        src = _draw_fixed(rng, pre, post, k, auto, multi)
+        return src.ravel(), np.repeat(post, k), (post.size, k)
+    if rule == "fixed_outdegree":
+        k = _count(spec, "outdegree", post.size, multi)
+        tgt = _draw_fixed(rng, post, pre, k, auto, multi)
+        return np.repeat(pre, k), tgt.ravel(), (pre.size, k)
+    if rule == "fixed_total_number":
+        n = _count(spec, "N", pre.size * post.size, multi)
+        if multi:
+            s = pre[rng.integers(0, pre.size, n)]
+            t = post[rng.integers(0, post.size, n)]
+            bad = (s == t) if not auto else np.zeros(n, bool)
+            while bad.any():
+                s[bad] = pre[rng.integers(0, pre.size, int(bad.sum()))]
+                t[bad] = post[rng.integers(0, post.size, int(bad.sum()))]
+                bad = s == t
+        else:
+            flat = np.arange(pre.size * post.size)
+            if not auto:
+                flat = flat[pre[flat % pre.size] != post[flat // pre.size]]
+            if n > flat.size:
+                raise bad_property("connect", "N", n, f"at most {flat.size} connections without multapses")
+            pick = np.sort(rng.choice(flat, n, replace=False))
+            s, t = pre[pick % pre.size], post[pick // pre.size]
+        return s, t, (n,)
+    # pairwise_bernoulli
+    p = float(spec["p"])
+    if not 0.0 <= p <= 1.0:
+        raise bad_property("connect", "p", p, "it must be a probability in [0, 1]")
+    srcs, tgts = [], []
+    chunk = max(1, 4_000_000 // max(pre.size, 1))
+    for a in range(0, post.size, chunk):
+        block = post[a:a + chunk]
+        hit = rng.random((block.size, pre.size)) < p
+        if not auto:
+            hit &= block[:, None] != pre[None, :]
+        ti, si = np.nonzero(hit)
+        srcs.append(pre[si])
+        tgts.append(block[ti])
+    s = np.concatenate(srcs) if srcs else np.zeros(0, np.int64)
+    t = np.concatenate(tgts) if tgts else np.zeros(0, np.int64)
+    return s, t, (s.size,)
+
+
+def _count(spec: dict[str, Any], key: str, pool: int, multi: bool) -> int:
+    v = spec[key]
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+        raise bad_property("connect", key, v, "it must be a non-negative integer")
+    if not multi and v > pool:
+        raise bad_property("connect", key, v, f"at most {pool} without multapses")
+    return int(v)
+
+
+def _draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k: int,
+                auto: bool, multi: bool) -> np.ndarray:
+    """For every owner, k partners drawn from ``pool`` (rows of the result)."""
+    if pool.size == 0 and k > 0:
+        raise BadProperty("connect: cannot draw partners from an empty collection")
+    if multi:
+        out = pool[rng.integers(0, pool.size, (owners.size, k))]
+        if not auto:
+            bad = out == owners[:, None]
+            if bad.any() and pool.size == 1:
+                raise BadProperty("connect: no partner left once autapses are excluded")
+            while bad.any():
+                out[bad] = pool[rng.integers(0, pool.size, int(bad.sum()))]
+                bad = out == owners[:, None]
+        return out
+    out = np.empty((owners.size, k), dtype=pool.dtype)
+    for i, o in enumerate(owners):
+        cand = pool if auto else pool[pool != o]
+        if k > cand.size:
+            raise BadProperty(f"connect: cannot draw {k} distinct partners from {cand.size} nodes "
+                              "without multapses")
+        out[i] = rng.choice(cand, k, replace=False)
+    return out

@@ -1,0 +1,111 @@
+"""SynapseCollection: a view on stored connections, for reading and setting them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import KernelException, bad_property
+
+if TYPE_CHECKING:
+    from ..kernel.simulator import Simulator
+    from .projection import Projection
+
+#: keys every connection reports
+KEYS = ("source", "target", "weight", "delay", "synapse_model", "receptor", "port", "target_thread",
+        "synapse_id")
+
+
+class SynapseCollection:
+    """Connections selected by ``get_connections``, ordered by source (then creation).
+
+    ``get(key)`` returns one array; ``get(k1, k2)``/``get()`` a dict of arrays.
+    ``set(weight=...)`` takes a scalar or one value per connection.
+    """
+
+    def __init__(self, sim: Simulator, parts: list[tuple[Projection, np.ndarray]]) -> None:
+        self._sim = sim
+        self._parts = [(p, pos, p.version) for p, pos in parts]
+
+    def __len__(self) -> int:
+        return sum(pos.size for _, pos, _ in self._parts)
+
+    def _check(self) -> None:
+        for p, _, v in self._parts:
+            if p.version != v:
+                raise KernelException("this SynapseCollection is out of date: connections were added "
+                                      "since it was made; call get_connections again")
+
+    def _column(self, key: str) -> np.ndarray:
+        self._check()
+        cols = []
+        h = self._sim.resolution
+        for p, pos, _ in self._parts:
+            if key == "source":
+                cols.append(p.src[pos].astype(np.int64) + 1)
+            elif key == "target":
+                cols.append(p.tgt[pos].astype(np.int64) + 1)
+            elif key == "weight":
+                cols.append(np.array(p.weights()[pos], dtype=float))
+            elif key == "delay":
+                cols.append(p.delays()[pos].astype(float) * h)
+            elif key == "synapse_model":
+                cols.append(np.array([p.synapse_model] * pos.size, dtype=object))
+            elif key in ("receptor", "receptor_type"):
+                cols.append(p.rcpt[pos].astype(np.int64))
+            elif key in ("port", "synapse_id", "target_thread"):
+                cols.append(np.zeros(pos.size, dtype=np.int64) if key != "port" else pos.astype(np.int64))
+            elif key in p.extra:
+                cols.append(p.extra[key][pos].copy())
+            else:
+                allowed = sorted(set(KEYS) | set(p.extra))
+                raise bad_property("SynapseCollection", key, key, f"the keys are {allowed}")
+        if not cols:
+            return np.zeros(0)
+        return np.concatenate(cols)
+
+    def keys(self) -> list[str]:
+        extra: list[str] = []
+        for p, _, _ in self._parts:
+            extra += [k for k in p.extra if k not in extra]
+        return list(KEYS) + extra
+
+    def get(self, *keys: str) -> Any:
+        if not keys:
+            keys = tuple(self.keys())
+        out = {k: self._column(k) for k in keys}
+        return out[keys[0]] if len(keys) == 1 else out
+
+    def set(self, params: dict[str, Any] | None = None, **kw: Any) -> None:
+        """Set ``weight`` or ``delay`` (scalar or one value per connection)."""
+        self._check()
+        values = {**(params or {}), **kw}
+        n = len(self)
+        staged = []
+        for k, v in values.items():
+            if k not in ("weight", "delay") and not all(k in p.extra for p, _, _ in self._parts):
+                raise bad_property("SynapseCollection.set", k, v, "settable keys are ['delay', 'weight']")
+            arr = np.asarray(v, dtype=float)
+            if arr.ndim == 0:
+                arr = np.full(n, float(arr))
+            if arr.shape != (n,):
+                raise bad_property("SynapseCollection.set", k, f"{arr.size} values",
+                                   f"give a scalar or one value per connection ({n})")
+            if k == "delay":
+                self._sim.connector._check_delay(arr)
+            staged.append((k, arr))
+        for k, arr in staged:
+            a = 0
+            for p, pos, _ in self._parts:
+                vals = arr[a:a + pos.size]
+                a += pos.size
+                if k == "weight":
+                    p.set_weights(pos, vals)
+                elif k == "delay":
+                    p.set_delays(pos, np.floor(vals / self._sim.resolution + 0.5).astype(np.int64))
+                else:
+                    p.extra[k][pos] = vals
+        if any(k == "delay" for k, _ in staged):
+            self._sim.connector._delay_cache = None
+        self._sim.engine.invalidate()

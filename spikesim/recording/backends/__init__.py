@@ -1,0 +1,29 @@
+"""Recording backends and their registry."""
+
+from __future__ import annotations
+
+from .base import Batch, RecordingBackend
+from .memory import MemoryBackend
+
+_REGISTRY: dict[str, type[RecordingBackend]] = {"memory": MemoryBackend}
+
+
+def register_backend(cls: type[RecordingBackend]) -> None:
+    _REGISTRY[cls.name] = cls
+
+
+def backend_class(name: str) -> type[RecordingBackend]:
+    from ...errors import bad_property
+    if name not in _REGISTRY:
+        raise bad_property("recording device", "record_to", name,
+                           f"choose one of the recording backends {sorted(_REGISTRY)}")
+    return _REGISTRY[name]
+
+
+def recording_backends() -> tuple[str, ...]:
+    """Names of the available recording backends."""
+    return tuple(sorted(_REGISTRY))
+
+
+__all__ = ["Batch", "RecordingBackend", "MemoryBackend", "register_backend", "backend_class",
+           "recording_backends"]

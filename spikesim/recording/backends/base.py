@@ -1,0 +1,66 @@
+"""The recording backend interface.
+
+Life cycle, driven by the kernel (NEST's ``recording_backend.h`` order):
+
+1. ``enroll(device)``: a device chose this backend (at creation or on ``set``);
+   the backend may add per-device parameters to the device's status.
+2. ``prepare()``: at the start of every ``simulate`` call, before the first slice.
+3. ``write(device, batch)``: zero or more times per slice, with a finished batch:
+   a dict of equally long numpy arrays ``senders``, ``times`` (ms, or ``times`` in
+   steps and ``offsets`` when the device records ``time_in_steps``) and one column per
+   recorded variable.  Batches of one device arrive in chronological order, ties
+   ordered by sender; the device has already applied its window and options.
+4. ``flush()``: at the end of every ``simulate`` call (data must be safe then).
+5. ``close()``: when the simulator is reset or dropped.
+
+``disenroll(device)`` undoes ``enroll`` (device moved to another backend).
+Optional hooks have default no-ops so a backend implements only what it needs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import numpy as np
+
+Batch = dict[str, np.ndarray]
+
+
+class RecordingBackend(ABC):
+    """Base class of all recording backends."""
+
+    name: str = ""
+    #: backend-wide settings and their defaults (GetDefaults/SetDefaults(backend))
+    defaults: dict[str, Any] = {}
+    #: per-device parameters and their defaults (appear in the device's status)
+    device_defaults: dict[str, Any] = {}
+
+    def __init__(self) -> None:
+        self.settings: dict[str, Any] = dict(self.defaults)
+
+    def enroll(self, device: Any) -> None:  # noqa: B027 - optional hook
+        """A device starts writing to this backend."""
+
+    def disenroll(self, device: Any) -> None:  # noqa: B027 - optional hook
+        """A device stops writing to this backend."""
+
+    def prepare(self) -> None:  # noqa: B027 - optional hook
+        """Called before the first slice of every simulate call."""
+
+    @abstractmethod
+    def write(self, device: Any, batch: Batch) -> None:
+        """Store one batch of finished records of ``device``."""
+
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Called at the end of every simulate call."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Called when the simulator is reset or dropped."""
+
+    def events(self, device: Any) -> Batch | None:
+        """The device's events if this backend keeps them readable, else None."""
+        return None
+
+    def clear(self, device: Any) -> None:  # noqa: B027 - optional hook
+        """Forget the device's events (``n_events = 0``)."""

@@ -1,0 +1,209 @@
+"""Recording devices: spike_recorder, multimeter and voltmeter.
+
+A device decides *what* and *when*; its backend decides *where*.  Every option
+shared by backends (window, time in steps, column names) is applied here, once, so
+backends receive finished batches.
+
+Time semantics (NEST's):
+
+* the window is ``(origin + start, origin + stop]``: an event stamped exactly at
+  ``origin + start`` is not recorded, one at ``origin + stop`` is;
+* a spike carries the stamp ``(s + 1) h`` of the end of the step ``s -> s + 1`` in
+  which it was emitted;
+* a multimeter samples the state at ``t = offset + k * interval`` (``k = 0, 1, ...``,
+  ``t > 0``), i.e. the state after the update that ends at ``t``;
+* ``times`` are ms computed as NEST does (tics x 0.001 ms), or integer steps with an
+  ``offsets`` column of zeros when ``time_in_steps`` is True.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ..errors import BadProperty, bad_property
+from ..models.base import Model, ms_to_steps
+from .backends import Batch
+
+if TYPE_CHECKING:
+    from ..kernel.simulator import Simulator
+
+
+class RecorderModel(Model):
+    """Parameters common to all recording devices."""
+
+    kind = "recorder"
+    params: ClassVar[dict[str, Any]] = {
+        "start": 0.0, "stop": math.inf, "origin": 0.0, "label": "", "record_to": "memory",
+        "time_in_steps": False, "n_events": 0,
+    }
+    sampler: ClassVar[bool] = False
+
+
+class SpikeRecorderModel(RecorderModel):
+    name = "spike_recorder"
+
+
+class MultimeterModel(RecorderModel):
+    name = "multimeter"
+    sampler = True
+    params = {**RecorderModel.params, "interval": 1.0, "offset": 0.0, "record_from": ()}
+
+
+class VoltmeterModel(MultimeterModel):
+    name = "voltmeter"
+    params = {**MultimeterModel.params, "record_from": ("V_m",)}
+
+
+class RecordingDevice:
+    """One recording node: its parameters, its backend and its event counter."""
+
+    def __init__(self, sim: Simulator, model: type[RecorderModel], node_id: int,
+                 params: dict[str, Any]) -> None:
+        self.sim = sim
+        self.model = model
+        self.node_id = node_id
+        self.p: dict[str, Any] = dict(params)
+        self.n_events = 0
+        self.backend = sim._backend(self.p["record_to"])
+        self.backend.enroll(self)
+        #: connected targets of a sampler / sources of a spike recorder (node ids)
+        self.connected: np.ndarray = np.zeros(0, dtype=np.int64)
+
+    # -- parameters --------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.p["label"] or self.model.name
+
+    def validated(self, new: dict[str, Any]) -> dict[str, Any]:
+        """Return the parameters after applying ``new``; raise without changing anything."""
+        p = dict(self.p)
+        h = self.sim.resolution
+        for k, v in new.items():
+            if k not in p and k not in ("events",):
+                raise bad_property(self.model.name, k, v,
+                                   f"{self.model.name} has the parameters {sorted(p)}")
+            if k == "events":
+                raise bad_property(self.model.name, "events", "...", "events are read-only; set n_events=0 to clear")
+            if k == "n_events":
+                if v != 0:
+                    raise bad_property(self.model.name, "n_events", v, "only 0 may be set, to clear the events")
+                continue
+            if k == "record_from":
+                if isinstance(v, str):
+                    v = (v,)
+                v = tuple(v)
+                if len(self.connected):
+                    raise BadProperty(f"{self.model.name}: parameter 'record_from' cannot be changed "
+                                      "after the multimeter has been connected; set it before Connect")
+            if k in ("interval", "offset") and len(self.connected) and v != p[k]:
+                raise BadProperty(f"{self.model.name}: parameter '{k}' cannot be changed after the "
+                                  "multimeter has been connected; set it before Connect")
+            p[k] = v
+        for k in ("start", "stop", "origin", "offset"):
+            if k in p and not math.isinf(p[k]) and abs(p[k] / h - round(p[k] / h)) > 1e-9:
+                raise bad_property(self.model.name, k, p[k], f"it must be a multiple of the resolution ({h} ms)")
+        if p["stop"] < p["start"]:
+            raise bad_property(self.model.name, "stop", p["stop"], f"it must be >= start ({p['start']})")
+        if "interval" in p:
+            iv = p["interval"]
+            if not (iv > 0) or abs(iv / h - round(iv / h)) > 1e-9:
+                raise bad_property(self.model.name, "interval", iv,
+                                   f"it must be a positive multiple of the resolution ({h} ms)")
+            if p["offset"] < 0:
+                raise bad_property(self.model.name, "offset", p["offset"], "it must be >= 0")
+        return p
+
+    def set(self, new: dict[str, Any]) -> None:
+        p = self.validated(new)
+        if new.get("n_events", None) == 0:
+            self.clear()
+        if p["record_to"] != self.p["record_to"]:
+            backend = self.sim._backend(p["record_to"])  # raises on an unknown name
+            self.backend.disenroll(self)
+            self.backend = backend
+            self.p = p
+            backend.enroll(self)
+        else:
+            self.p = p
+
+    def status(self) -> dict[str, Any]:
+        d = dict(self.p)
+        d["n_events"] = self.n_events
+        d["events"] = self.events
+        d["model"] = self.model.name
+        d["global_id"] = self.node_id
+        d["element_type"] = "recorder"
+        return d
+
+    # -- events ------------------------------------------------------------------
+    def columns(self) -> tuple[str, ...]:
+        cols = ["senders", "times"]
+        if self.p["time_in_steps"]:
+            cols.append("offsets")
+        if self.model.sampler:
+            cols.extend(self.p["record_from"])
+        return tuple(cols)
+
+    def empty_batch(self) -> Batch:
+        out: Batch = {}
+        for c in self.columns():
+            out[c] = np.zeros(0, dtype=np.int64 if c == "senders" or
+                              (c == "times" and self.p["time_in_steps"]) else np.float64)
+        return out
+
+    @property
+    def events(self) -> Batch:
+        ev = self.backend.events(self)
+        return ev if ev is not None else self.empty_batch()
+
+    def clear(self) -> None:
+        self.n_events = 0
+        self.backend.clear(self)
+
+    def window(self) -> tuple[int, int]:
+        h = self.sim.resolution
+        o = ms_to_steps(self.p["origin"], h)
+        return o + ms_to_steps(self.p["start"], h), o + ms_to_steps(self.p["stop"], h)
+
+    def emit(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
+        """Hand one finished, time-ordered batch to the backend."""
+        if senders.size == 0:
+            return
+        batch: Batch = {"senders": senders.astype(np.int64, copy=False)}
+        if self.p["time_in_steps"]:
+            batch["times"] = steps.astype(np.int64, copy=False)
+            batch["offsets"] = np.zeros(steps.size)
+        else:
+            batch["times"] = self.sim._steps_to_ms(steps)
+        batch.update(values)
+        self.n_events += int(senders.size)
+        self.backend.write(self, batch)
+
+    # -- spike recorder ------------------------------------------------------------
+    def record_spikes(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray,
+                      counts: np.ndarray) -> None:
+        """Record the spikes of one slice (sorted by step, then id).
+
+        ``counts[id]`` is the number of connections from node ``id`` to this recorder.
+        """
+        lo, hi = self.window()
+        stamp = steps + 1
+        n = counts[ids] * mult.astype(np.int64)
+        keep = (n > 0) & (stamp > lo) & (stamp <= hi)
+        if not keep.any():
+            return
+        n = n[keep]
+        self.emit(np.repeat(ids[keep], n), np.repeat(stamp[keep], n), {})
+
+    # -- samplers --------------------------------------------------------------------
+    def sample_steps(self, s0: int, m: int) -> np.ndarray:
+        """Boolean mask over the stamps ``s0+1 .. s0+m`` at which this device samples."""
+        h = self.sim.resolution
+        iv = ms_to_steps(self.p["interval"], h)
+        off = ms_to_steps(self.p["offset"], h)
+        lo, hi = self.window()
+        k = np.arange(s0 + 1, s0 + m + 1)
+        return (k >= off) & ((k - off) % iv == 0) & (k > lo) & (k <= hi) & (k > 0)
