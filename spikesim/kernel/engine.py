@@ -203,7 +203,7 @@ class Engine:
         sim = self.sim
         if not self.valid:
             self.prepare()
-        numba.set_num_threads(sim.threads)
+        numba.set_num_threads(sim.worker_threads)
         for b in sim._backends.values():
             b.prepare()
         end = sim.step + nsteps

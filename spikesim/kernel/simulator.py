@@ -100,11 +100,16 @@ class Simulator:
         self.seed = int(seed)
 
     def set_threads(self, threads: int) -> None:
+        """Threads of the compiled loops (results do not depend on them).
+
+        More threads than the machine's cores are accepted and capped when running.
+        """
         self._check_threads(threads)
-        if threads > numba.config.NUMBA_NUM_THREADS:
-            raise bad_property("Simulator", "threads", threads,
-                               f"this machine offers at most {numba.config.NUMBA_NUM_THREADS}")
         self.threads = int(threads)
+
+    @property
+    def worker_threads(self) -> int:
+        return min(self.threads, numba.config.NUMBA_NUM_THREADS)
 
     @property
     def time(self) -> float:
@@ -247,7 +252,7 @@ class Simulator:
         first = self.num_nodes + 1
         if issubclass(cls, NeuronModel):
             pop = NeuronPopulation(cls, model, first, n, defaults, label, self.resolution)
-            values = self._expand_params(common, per_node, n, first)
+            values = self._expand_params(common, per_node, n, first, defaults)
             if values:
                 pop.set(np.arange(n), values)
         else:
@@ -279,18 +284,14 @@ class Simulator:
         return p
 
     def _expand_params(self, common: dict[str, Any], per_node: list[dict[str, Any]] | None, n: int,
-                       first: int) -> dict[str, Any]:
+                       first: int, defaults: dict[str, Any]) -> dict[str, Any]:
+        """Values to set on new neurons; keys missing from some per-node dicts keep the default."""
         values: dict[str, Any] = {}
         for k, v in common.items():
             values[k] = self._draw(v, n, first, k)
         if per_node:
-            keys = set().union(*per_node)
-            for k in keys:
-                missing = [i for i, p in enumerate(per_node) if k not in p]
-                if missing:
-                    raise bad_property("create", k, f"missing for node {missing[0]}",
-                                       "give each per-node key for every node")
-                values[k] = np.array([p[k] for p in per_node])
+            for k in set().union(*per_node):
+                values[k] = np.array([p.get(k, defaults[k]) for p in per_node])
         return values
 
     def _draw(self, v: Any, n: int, first: int, key: str) -> Any:

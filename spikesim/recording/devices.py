@@ -68,6 +68,8 @@ class RecordingDevice:
         self.p: dict[str, Any] = dict(params)
         self.n_events = 0
         self.backend = sim._backend(self.p["record_to"])
+        #: the backend's per-device parameters (precision, file names ...)
+        self.bp: dict[str, Any] = dict(self.backend.device_defaults)
         self.backend.enroll(self)
         #: connected targets of a sampler / sources of a spike recorder (node ids)
         self.connected: np.ndarray = np.zeros(0, dtype=np.int64)
@@ -81,10 +83,16 @@ class RecordingDevice:
         """Return the parameters after applying ``new``; raise without changing anything."""
         p = dict(self.p)
         h = self.sim.resolution
+        target = self.sim._backend(new.get("record_to", p["record_to"]))
+        backend_keys = set(target.device_defaults)
         for k, v in new.items():
+            if k in backend_keys and k not in p:
+                target.check_device_param(self, k, v)
+                continue
             if k not in p and k not in ("events",):
                 raise bad_property(self.model.name, k, v,
-                                   f"{self.model.name} has the parameters {sorted(p)}")
+                                   f"{self.model.name} with record_to '{target.name}' has the parameters "
+                                   f"{sorted(set(p) | backend_keys)}")
             if k == "events":
                 raise bad_property(self.model.name, "events", "...", "events are read-only; set n_events=0 to clear")
             if k == "n_events":
@@ -125,12 +133,18 @@ class RecordingDevice:
             self.backend.disenroll(self)
             self.backend = backend
             self.p = p
+            self.bp = dict(backend.device_defaults)  # per-backend settings start afresh
             backend.enroll(self)
         else:
             self.p = p
+        for k, v in new.items():
+            if k in self.bp and k not in self.p:
+                self.bp[k] = v
+        self.backend.device_changed(self)
 
     def status(self) -> dict[str, Any]:
         d = dict(self.p)
+        d.update(self.backend.device_status(self))
         d["n_events"] = self.n_events
         d["events"] = self.events
         d["model"] = self.model.name

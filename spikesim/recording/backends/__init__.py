@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from .base import Batch, RecordingBackend
+from .ascii import AsciiBackend
 from .memory import MemoryBackend
+from .screen import ScreenBackend
 
-_REGISTRY: dict[str, type[RecordingBackend]] = {"memory": MemoryBackend}
+_REGISTRY: dict[str, type[RecordingBackend]] = {
+    "memory": MemoryBackend, "ascii": AsciiBackend, "screen": ScreenBackend}
 
 
 def register_backend(cls: type[RecordingBackend]) -> None:

@@ -58,6 +58,25 @@ class RecordingBackend(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Called when the simulator is reset or dropped."""
 
+    def check_device_param(self, device: Any, key: str, value: Any) -> None:  # noqa: B027
+        """Raise BadProperty if ``value`` is not allowed for the per-device ``key``."""
+
+    def device_changed(self, device: Any) -> None:  # noqa: B027 - optional hook
+        """The device's parameters changed (label, precision ...)."""
+
+    def device_status(self, device: Any) -> dict[str, Any]:
+        """Per-device entries shown in the device's status."""
+        return dict(device.bp)
+
+    def set_settings(self, params: dict[str, Any]) -> None:
+        """Backend-wide settings (SetDefaults(backend, {...}))."""
+        from ...errors import bad_property
+        for k, v in params.items():
+            if k not in self.settings:
+                raise bad_property(f"recording backend '{self.name}'", k, v,
+                                   f"its settings are {sorted(self.settings)}")
+        self.settings.update(params)
+
     def events(self, device: Any) -> Batch | None:
         """The device's events if this backend keeps them readable, else None."""
         return None

@@ -1,0 +1,156 @@
+"""iaf_cond_alpha: leaky integrate-and-fire neuron with alpha-shaped conductances.
+
+As NEST 3.10's ``iaf_cond_alpha``: the state ``y = (V_m, dg_ex, g_ex, dg_in, g_in)``
+follows
+
+    dV_m/dt   = (-g_L (V - E_L) - g_ex (V - E_ex) - g_in (V - E_in) + I_stim + I_e) / C_m
+    ddg_ex/dt = -dg_ex / tau_syn_ex,   dg_ex/dt = dg_ex - g_ex / tau_syn_ex   (same for _in)
+
+with ``V = min(V_m, V_th)``, or, while refractory, ``V = V_reset`` and ``dV_m/dt = 0``,
+integrated per step with GSL's adaptive RKF45 (:mod:`._rkf45`, absolute error 1e-3;
+the integrator's step size carries over between steps and Simulate calls).  After
+the integration of a step the refractory counter is counted down (``V_m`` held at
+``V_reset``) or the threshold tested, and only then are the spikes of the step
+added: a weight ``|w|`` (nS) adds ``|w| e / tau_syn`` to ``dg``, so the conductance
+peaks at ``|w|`` a time ``tau_syn`` later.  The current read in step ``s`` acts
+during step ``s + 1``.  ``t_ref_remaining`` is the refractory counter times the
+resolution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from ._common import sample, take
+from ._rkf45 import integrate, rkf45_step5
+from .base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
+from .iaf_cond_exp import COND_PARAMS, check_cond, integration_step
+
+# state rows
+VM, DGEX, GEX, DGIN, GIN, R, ISTIM, HINT = range(8)
+# derived rows
+VTH, VRESET, GL, CM, EEX, EIN, EL, TEX, TIN, IE, NREF, STEP, PSE, PSI = range(14)
+
+
+@njit(cache=True, inline="always")
+def _rhs(p, y):
+    refractory, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e = p
+    v_m, dg_ex, g_ex, dg_in, g_in = y
+    if refractory:
+        V = v_reset
+    else:
+        V = v_th if v_th < v_m else v_m  # std::min(V_m, V_th)
+    i_syn_exc = g_ex * (V - e_ex)
+    i_syn_inh = g_in * (V - e_in)
+    i_leak = g_l * (V - e_l)
+    dv = 0.0 if refractory else (-i_leak - i_syn_exc - i_syn_inh + i_stim + i_e) / c_m
+    return (dv, -dg_ex / tau_ex, dg_ex - g_ex / tau_ex, -dg_in / tau_in, dg_in - g_in / tau_in)
+
+
+@njit(cache=True)
+def _integrate(p, y, t1, h):
+    """One simulation step ``[0, t1]`` of the RKF45 loop; returns ``(y, h)``."""
+    return integrate(rkf45_step5, _rhs, p, y, t1, h)
+
+
+@njit(parallel=True, cache=True)
+def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
+    n = S.shape[1]
+    for j in prange(n):
+        g = base + j
+        y = (S[VM, j], S[DGEX, j], S[GEX, j], S[DGIN, j], S[GIN, j])
+        r = S[R, j]
+        i_stim = S[ISTIM, j]
+        step = D[STEP, j]
+        h_int = S[HINT, j]
+        if not h_int > 0.0:  # not yet initialised (NEST: IntegrationStep = resolution)
+            h_int = step
+        v_th = D[VTH, j]
+        v_reset = D[VRESET, j]
+        g_l = D[GL, j]
+        e_l = D[EL, j]
+        e_ex = D[EEX, j]
+        e_in = D[EIN, j]
+        c_m = D[CM, j]
+        tau_ex = D[TEX, j]
+        tau_in = D[TIN, j]
+        i_e = D[IE, j]
+        n_ref = D[NREF, j]
+        ps_e = D[PSE, j]
+        ps_i = D[PSI, j]
+        c = rec_col[j]
+        for i in range(m):
+            slot = (s0 + i) % L
+            p = (r > 0.0, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e)
+            y, h_int = _integrate(p, y, step, h_int)
+            v_m, dg_ex, g_ex, dg_in, g_in = y
+            if r > 0.0:
+                r -= 1.0
+                v_m = v_reset
+            elif v_m >= v_th:
+                r = n_ref
+                v_m = v_reset
+                spk[i, j] = 1
+            dg_ex += take(ring, CH_EX, slot, g) * ps_e
+            dg_in += -take(ring, CH_IN, slot, g) * ps_i  # inhibitory weights arrive negative
+            y = (v_m, dg_ex, g_ex, dg_in, g_in)
+            i_stim = take(ring, CH_CUR, slot, g)
+            if rec_mask[i] and c >= 0:
+                S[VM, j] = v_m
+                S[DGEX, j] = dg_ex
+                S[GEX, j] = g_ex
+                S[DGIN, j] = dg_in
+                S[GIN, j] = g_in
+                S[R, j] = r
+                sample(S, j, i, c, rec_rows, rec_out)
+        S[VM, j] = y[0]
+        S[DGEX, j] = y[1]
+        S[GEX, j] = y[2]
+        S[DGIN, j] = y[3]
+        S[GIN, j] = y[4]
+        S[R, j] = r
+        S[ISTIM, j] = i_stim
+        S[HINT, j] = h_int
+
+
+class IafCondAlpha(NeuronModel):
+    name = "iaf_cond_alpha"
+    params = dict(COND_PARAMS)
+    state = {"V_m": (-70.0, None), "dg_ex": (0.0, None), "g_ex": (0.0, None), "dg_in": (0.0, None),
+             "g_in": (0.0, None), "refractory_count": (0.0, None), "I_stim": (0.0, None),
+             "integration_step": (0.0, None)}
+    recordables = ("V_m", "g_ex", "g_in", "t_ref_remaining")
+    input_mode = INPUT_SPLIT
+    kernel = _update
+
+    @classmethod
+    def check(cls, P, h):
+        check_cond(cls, P)
+
+    @classmethod
+    def recordable_source(cls, name, state_names, h):
+        if name == "t_ref_remaining":
+            # NEST: resolution (ms) * refractory counter
+            return state_names.index("refractory_count"), integration_step(h), None
+        return super().recordable_source(name, state_names, h)
+
+    @staticmethod
+    def derive(P, h):
+        n = len(P["E_L"])
+        D = np.empty((14, n))
+        D[VTH] = P["V_th"]
+        D[VRESET] = P["V_reset"]
+        D[GL] = P["g_L"]
+        D[CM] = P["C_m"]
+        D[EEX] = P["E_ex"]
+        D[EIN] = P["E_in"]
+        D[EL] = P["E_L"]
+        D[TEX] = P["tau_syn_ex"]
+        D[TIN] = P["tau_syn_in"]
+        D[IE] = P["I_e"]
+        D[NREF] = refractory_steps(P["t_ref"], h)
+        D[STEP] = integration_step(h)
+        D[PSE] = 1.0 * np.e / np.asarray(P["tau_syn_ex"], dtype=float)
+        D[PSI] = 1.0 * np.e / np.asarray(P["tau_syn_in"], dtype=float)
+        return D

@@ -1,0 +1,130 @@
+"""PyNEST-style NodeCollection and SynapseCollection.
+
+PyNEST's return conventions live here and only here: ``get`` gives a scalar for one
+node, a tuple for several, a dict for several keys, a DataFrame with
+``output="pandas"``; attributes read and write parameters (``n.V_m``,
+``sr.n_events``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import BadProperty
+from ..network.nodes import NodeCollection as _CoreNodes
+from ..network.synapse_collection import SynapseCollection as _CoreSynapses
+
+
+def _py(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, tuple):
+        return list(v)
+    return v
+
+
+def _shape(values: np.ndarray, single: bool) -> Any:
+    if single:
+        return _py(values[0])
+    return tuple(_py(v) for v in values)
+
+
+def _pandas(data: dict[str, Any], index: np.ndarray, name: str):
+    import pandas as pd
+    frame = pd.DataFrame({k: list(v) if isinstance(v, np.ndarray) and v.dtype == object else v
+                          for k, v in data.items()}, index=index)
+    frame.index.name = name
+    return frame
+
+
+class NodeCollection(_CoreNodes):
+    """PyNEST's NodeCollection."""
+
+    __slots__ = ()
+
+    def get(self, *params: Any, output: str = "") -> Any:  # type: ignore[override]
+        keys: list[str] = []
+        for p in params:
+            keys.extend([p] if isinstance(p, str) else list(p))
+        raw = self._sim._get(self._ids, tuple(keys))
+        if len(keys) == 1:
+            raw = {keys[0]: raw}
+        if output == "pandas":
+            return _pandas(raw, self._ids, "node_ids")
+        if output == "json":
+            import json
+            return json.dumps({k: [_py(x) for x in v] for k, v in raw.items()}, default=str)
+        single = len(self) == 1
+        shaped = {k: _shape(v, single) for k, v in raw.items()}
+        if len(keys) == 1 and not (len(params) == 1 and not isinstance(params[0], str)):
+            return shaped[keys[0]]
+        return shaped
+
+    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+        if isinstance(params, dict):
+            params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+        super().set(params, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name == "spatial":
+            return None
+        try:
+            return self.get(name)
+        except BadProperty:
+            raise AttributeError(f"'{name}' is not a parameter of these nodes") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            self.set({name: value})
+
+
+class SynapseCollection(_CoreSynapses):
+    """PyNEST's SynapseCollection."""
+
+    def get(self, keys: Any = None, output: str = "") -> Any:  # type: ignore[override]
+        single_key = isinstance(keys, str)
+        kl = [keys] if single_key else (list(keys) if keys is not None else list(self.keys()))
+        raw = _CoreSynapses.get(self, *kl)
+        if len(kl) == 1:
+            raw = {kl[0]: raw}
+        if output == "pandas":
+            import pandas as pd
+            return pd.DataFrame({k: list(v) if v.dtype == object else v for k, v in raw.items()})
+        single = len(self) == 1
+
+        def shape(v: np.ndarray) -> Any:
+            return _py(v[0]) if single else [_py(x) for x in v]
+        if single_key:
+            return shape(raw[keys])
+        return {k: shape(v) for k, v in raw.items()}
+
+    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+        if isinstance(params, list):
+            keys = set().union(*params)
+            params = {k: [p[k] for p in params] for k in keys}
+        _CoreSynapses.set(self, params, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self.get(name)
+        except BadProperty:
+            raise AttributeError(f"'{name}' is not a connection property") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            self.set({name: value})
+
+    def __iter__(self):
+        for p, pos, _ in self._parts:
+            for i in pos:
+                yield SynapseCollection(self._sim, [(p, np.array([i]))])

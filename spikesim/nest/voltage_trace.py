@@ -1,0 +1,28 @@
+"""``nest.voltage_trace``: membrane potential traces from a voltmeter or multimeter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import BadProperty
+from ..plotting.traces import traces
+
+
+def from_device(detec: Any, neurons: Any = None, title: str | None = None, grayscale: bool = False,
+                timeunit: str = "ms"):
+    """Plot V_m of every recorded neuron against time; returns the figure."""
+    if len(detec) != 1 or detec.get("model") not in ("voltmeter", "multimeter"):
+        raise BadProperty("voltage_trace: give one voltmeter or multimeter")
+    if "V_m" not in detec.get("record_from"):
+        raise BadProperty("voltage_trace: the device does not record 'V_m'")
+    ev = detec.get("events")
+    times = ev["times"] * (detec._sim.resolution if detec.get("time_in_steps") else 1.0)
+    senders = ev["senders"]
+    v = ev["V_m"]
+    if neurons is not None:
+        import numpy as np
+        keep = np.isin(senders, np.asarray(getattr(neurons, "ids", neurons)))
+        times, senders, v = times[keep], senders[keep], v[keep]
+    if times.size == 0:
+        raise BadProperty("voltage_trace: no events recorded")
+    return traces(times, senders, v, title=title or "Membrane potential")

@@ -1,0 +1,129 @@
+"""The ascii backend: one text file per device, in NEST's layout.
+
+File name: ``data_path/data_prefix + (label or model) + "-" + node id + "-0." +
+file_extension``.  Three header lines (library version, backend version, column
+names) are followed by tab-separated rows; ``numpy.loadtxt(f, skiprows=3)`` reads
+it.  Unlike NEST, every device writes one time-ordered file whatever the number of
+threads.  Rows are written as the run goes and flushed at the end of every
+``simulate`` call.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from ...errors import BadProperty, bad_property
+from .base import Batch, RecordingBackend
+
+FORMAT_VERSION = 2
+
+
+class AsciiBackend(RecordingBackend):
+    name = "ascii"
+    device_defaults = {"precision": 3, "file_extension": "dat"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._files: dict[int, IO[str]] = {}
+        self._paths: dict[int, Path] = {}
+        self._devices: dict[int, Any] = {}
+
+    def check_device_param(self, device: Any, key: str, value: Any) -> None:
+        if key == "precision" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                                   or not 0 <= value <= 17):
+            raise bad_property(device.model.name, "precision", value, "it must be an integer in [0, 17]")
+        if key == "file_extension" and (not isinstance(value, str) or "/" in value):
+            raise bad_property(device.model.name, "file_extension", value, "it must be a plain string")
+
+    def enroll(self, device: Any) -> None:
+        self._devices[device.node_id] = device
+
+    def disenroll(self, device: Any) -> None:
+        self._close(device.node_id)
+        self._devices.pop(device.node_id, None)
+
+    def path_of(self, device: Any) -> Path:
+        sim = device.sim
+        name = f"{sim.data_prefix}{device.name}-{device.node_id}-0.{device.bp['file_extension']}"
+        return Path(sim.data_path or ".") / name
+
+    def device_status(self, device: Any) -> dict[str, Any]:
+        d = dict(device.bp)
+        d["filenames"] = [str(self.path_of(device))]
+        return d
+
+    def device_changed(self, device: Any) -> None:
+        path = self._paths.get(device.node_id)
+        if path is not None and path != self.path_of(device):
+            self._close(device.node_id)
+
+    def prepare(self) -> None:
+        """Open the files of devices that have none yet; refuse to clobber unless allowed."""
+        todo = [d for i, d in self._devices.items() if i not in self._files]
+        paths = [self.path_of(d) for d in todo]
+        for d, p in zip(todo, paths):
+            if p.exists() and not d.sim.overwrite_files:
+                raise BadProperty(
+                    f"ascii backend: the file '{p}' already exists and overwriting files is disabled. "
+                    "Set overwrite_files=True on the simulator (nest.overwrite_files = True) to "
+                    "overwrite it, or change data_path, data_prefix or the device's label.")
+            if not p.parent.exists():
+                raise bad_property("ascii backend", "data_path", str(p.parent), "the directory must exist")
+        import spikesim
+        for d, p in zip(todo, paths):
+            f = open(p, "w")
+            f.write(f"# spikesim version: {spikesim.__version__}\n")
+            f.write(f"# RecordingBackendASCII version: {FORMAT_VERSION}\n")
+            f.write("\t".join(self._header(d)) + "\n")
+            self._files[d.node_id] = f
+            self._paths[d.node_id] = p
+
+    @staticmethod
+    def _header(device: Any) -> list[str]:
+        cols = ["sender"]
+        cols += ["time_step", "time_offset"] if device.p["time_in_steps"] else ["time_ms"]
+        if device.model.sampler:
+            cols += list(device.p["record_from"])
+        elif "weights" in device.columns():
+            cols += ["receiver", "weight"]
+        return cols
+
+    def write(self, device: Any, batch: Batch) -> None:
+        f = self._files.get(device.node_id)
+        if f is None:  # enrolled during a run: open now
+            self.prepare()
+            f = self._files[device.node_id]
+        prec = int(device.bp["precision"])
+        cols = [batch["senders"].astype(np.int64)]
+        fmts = ["%d"]
+        if device.p["time_in_steps"]:
+            cols += [batch["times"], batch["offsets"]]
+            fmts += ["%d", f"%.{prec}f"]
+        else:
+            cols.append(batch["times"])
+            fmts.append(f"%.{prec}f")
+        extra = [c for c in batch if c not in ("senders", "times", "offsets")]
+        for c in extra:
+            cols.append(batch[c])
+            fmts.append("%d" if batch[c].dtype.kind in "iu" else f"%.{prec}f")
+        table = np.column_stack(cols) if len(cols) > 1 else cols[0][:, None]
+        np.savetxt(f, table, fmt=fmts, delimiter="\t")
+
+    def flush(self) -> None:
+        for f in self._files.values():
+            f.flush()
+            os.fsync(f.fileno())
+
+    def _close(self, node_id: int) -> None:
+        f = self._files.pop(node_id, None)
+        if f is not None:
+            f.close()
+        self._paths.pop(node_id, None)
+
+    def close(self) -> None:
+        for i in list(self._files):
+            self._close(i)

@@ -1,0 +1,33 @@
+"""The screen backend: prints every record as it is written."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from ...errors import bad_property
+from .base import Batch, RecordingBackend
+
+
+class ScreenBackend(RecordingBackend):
+    name = "screen"
+    device_defaults = {"precision": 3}
+
+    def check_device_param(self, device: Any, key: str, value: Any) -> None:
+        if key == "precision" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                                   or not 0 <= value <= 17):
+            raise bad_property(device.model.name, "precision", value, "it must be an integer in [0, 17]")
+
+    def write(self, device: Any, batch: Batch) -> None:
+        prec = int(device.bp["precision"])
+        names = [c for c in batch if c != "senders"]
+        lines = []
+        for i in range(batch["senders"].size):
+            vals = [str(int(batch["senders"][i]))]
+            for c in names:
+                v = batch[c][i]
+                vals.append(str(int(v)) if batch[c].dtype.kind in "iu" else f"{v:.{prec}f}")
+            lines.append("\t".join(vals))
+        sys.stdout.write("\n".join(lines) + "\n")
