@@ -270,16 +270,21 @@ def test_neurons_are_independent(model):
 
 
 def test_integration_step_adapts_and_persists():
-    """Quiet dynamics: the step grows to the resolution; a strong input shrinks it."""
+    """Quiet dynamics: the step suggestion grows to 5 h (used clipped to h, as in GSL,
+    where the control enlarges the clipped final step); a strong input shrinks it and
+    it recovers gradually over the following steps."""
     sim = spikesim.Simulator(resolution=H, seed=1)
     n = sim.create("iaf_cond_exp")
     sg = sim.create("spike_generator", params={"spike_times": [5.0]})
     sim.connect(sg, n, syn_spec={"weight": 500.0, "delay": 1.0})
     sim.simulate(2.0)
-    assert n.get("integration_step") == pytest.approx(H)
-    sim.simulate(4.1)   # the jump of g_ex arrived at the end of the step ending at 6.0 ms
-    h_after = n.get("integration_step")
-    assert 0.0 < h_after < H
+    assert n.get("integration_step") == pytest.approx(5 * H)
+    sim.simulate(4.1)   # g_ex jumped at the end of the step ending at 6.0 ms
+    h1 = n.get("integration_step")
+    assert 0.0 < h1 < H / 2
+    sim.simulate(0.5)
+    h2 = n.get("integration_step")
+    assert h1 < h2 < H
 
 
 def _ref_rkf45_exp(y, p, t1, h):
