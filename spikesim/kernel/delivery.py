@@ -36,6 +36,7 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, ring, L):
     """Add the ``n`` spikes ``(ids[k], steps[k], mult[k])`` to their targets' buffers."""
     w_hom = w.shape[0] == 1
     d_hom = d.shape[0] == 1
+    r_hom = rcpt.shape[0] == 1
     for k in range(n):
         src = ids[k]
         st = steps[k]
@@ -43,7 +44,8 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, ring, L):
         for c in range(ptr[src], ptr[src + 1]):
             wc = w[0] if w_hom else w[c]
             dc = d[0] if d_hom else d[c]
-            _add(ring, mode, (st + dc) % L, tgt[c], wc, mu, rcpt[c])
+            rc = rcpt[0] if r_hom else rcpt[c]
+            _add(ring, mode, (st + dc) % L, tgt[c], wc, mu, rc)
 
 
 @njit(cache=True)

@@ -121,7 +121,7 @@ class Engine:
         tgt = np.concatenate([p.tgt for p in parts])
         w = np.concatenate([p.weights() for p in parts]).astype(np.float64)
         d = np.concatenate([p.delays() for p in parts]).astype(np.int64)
-        r = np.concatenate([p.rcpt for p in parts])
+        r = np.concatenate([p.receptors() for p in parts])
         return _DeviceRoute(gens, col, tgt, w, d, r, gen_ids=[int(g) for g in gen_ids])
 
     def _prepare_poisson(self, dr: _DeviceRoute) -> None:

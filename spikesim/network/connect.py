@@ -62,13 +62,22 @@ class Connector:
         self.projections: dict[tuple[str, str], Projection] = {}
         self.n_calls = 0
         self._delay_cache: tuple[int, int] | None = None
+        self._cats: dict[str, np.ndarray] = {}
 
     # -- categories ------------------------------------------------------------------
+    def _node_categories(self, side: str) -> np.ndarray:
+        """Category of every node (index id - 1), rebuilt when nodes were added."""
+        cached = self._cats.get(side)
+        if cached is None or cached.size != self.sim.num_nodes:
+            cached = np.empty(self.sim.num_nodes, dtype=np.int8)
+            for pop in self.sim.populations:
+                cat = _src_category(pop.model) if side == "src" else _tgt_category(pop.model)
+                cached[pop.first - 1:pop.first - 1 + pop.n] = cat
+            self._cats[side] = cached
+        return cached
+
     def _categories(self, ids: np.ndarray, side: str) -> np.ndarray:
-        out = np.empty(ids.size, dtype=np.int8)
-        for pop, local, pos in self.sim._split(ids):
-            out[pos] = _src_category(pop.model) if side == "src" else _tgt_category(pop.model)
-        return out
+        return self._node_categories(side)[ids - 1]
 
     # -- synapse models ---------------------------------------------------------------
     def check_synapse_defaults(self, name: str, cls: Any, params: dict[str, Any]) -> dict[str, Any]:
@@ -124,27 +133,36 @@ class Connector:
         self._check_delay(np.atleast_1d(d_ms))
         d = np.floor(np.asarray(d_ms, dtype=float) / sim.resolution + 0.5).astype(np.int64)
         r = _values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
-        cs = self._categories(src, "src")
-        ct = self._categories(tgt, "tgt")
-        routes = np.full(n, -1, dtype=np.int8)
-        names = sorted(set(_ROUTES.values()))
-        for (a, b), route in _ROUTES.items():
-            routes[(cs == a) & (ct == b)] = names.index(route)
-        if n and (routes < 0).any():
-            i = int(np.flatnonzero(routes < 0)[0])
-            raise IllegalConnection(self._illegal(int(src[i]), int(tgt[i]), int(cs[i]), int(ct[i])))
         self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
+        pre_cats = np.unique(self._categories(pre_ids, "src"))
+        post_cats = np.unique(self._categories(post_ids, "tgt"))
         staged = []
-        for ri, route in enumerate(names):
-            sel = routes == ri
-            if not sel.any():
-                continue
-            ws = _pick(w, sel)
-            ds = _pick(d, sel)
-            rs = _pick(np.asarray(r), sel)
-            if route == "sample":
-                self._check_sampling(src[sel], tgt[sel])
-            staged.append((route, src[sel], tgt[sel], ws, ds, rs))
+        if n and pre_cats.size == 1 and post_cats.size == 1:
+            # the common case: one route for the whole call, no per-connection work
+            key = (int(pre_cats[0]), int(post_cats[0]))
+            if key not in _ROUTES:
+                raise IllegalConnection(self._illegal(int(src[0]), int(tgt[0]), *key))
+            if _ROUTES[key] == "sample":
+                self._check_sampling(src, tgt)
+            staged.append((_ROUTES[key], src, tgt, w, d, np.asarray(r)))
+        elif n:
+            cs = self._categories(src, "src")
+            ct = self._categories(tgt, "tgt")
+            routes = np.full(n, -1, dtype=np.int8)
+            names = sorted(set(_ROUTES.values()))
+            for (a, b), route in _ROUTES.items():
+                routes[(cs == a) & (ct == b)] = names.index(route)
+            if (routes < 0).any():
+                i = int(np.flatnonzero(routes < 0)[0])
+                raise IllegalConnection(self._illegal(int(src[i]), int(tgt[i]), int(cs[i]), int(ct[i])))
+            for ri, route in enumerate(names):
+                sel = routes == ri
+                if not sel.any():
+                    continue
+                if route == "sample":
+                    self._check_sampling(src[sel], tgt[sel])
+                staged.append((route, src[sel], tgt[sel], _pick(w, sel), _pick(d, sel),
+                               _pick(np.asarray(r), sel)))
         # commit
         self.n_calls += 1
         for route, s, t, ws, ds, rs in staged:

@@ -37,19 +37,35 @@ def _smallest_int(values: np.ndarray) -> np.ndarray:
     return values.astype(dt)
 
 
+def _column(old: np.ndarray, n_old: int, new: np.ndarray, n_new: int, dtype: type) -> np.ndarray:
+    """Concatenate a stored column and new values; stays length 1 while homogeneous."""
+    new = np.asarray(new, dtype=dtype)
+    old_hom = old.size == 1 and n_old != 1 or n_old == 0
+    if new.ndim == 0 or (new.size == 1 and n_new != 1) or (new.size and np.all(new == new.flat[0])):
+        v = new.reshape(-1)[:1]
+        if n_old == 0 or (old_hom and old.size == 1 and old[0] == v[0]):
+            return v.copy()
+        new = np.broadcast_to(v, (n_new,))
+    old_full = np.broadcast_to(old, (n_old,)) if old.size == 1 and n_old != 1 else old
+    return np.concatenate([old_full.astype(dtype, copy=False), new])
+
+
 class Projection:
-    """Connections of one synapse model along one route, as a CSR table by source."""
+    """Connections of one synapse model along one route, as a CSR table by source.
+
+    Columns (``w``, ``d``, ``rcpt``) hold one value per connection, or a single value
+    when all connections share it.  Sources are implied by ``ptr``.
+    """
 
     def __init__(self, synapse_model: str, route: str, n_nodes: int) -> None:
         self.synapse_model = synapse_model
         self.route = route
         self.ptr = np.zeros(n_nodes + 1, dtype=np.int64)
-        self.src = np.zeros(0, dtype=np.int32)
         self.tgt = np.zeros(0, dtype=np.int32)
-        self.w: np.ndarray = np.zeros(1)          # length 1 when homogeneous
+        self.w: np.ndarray = np.zeros(1)
         self.d: np.ndarray = np.zeros(1, dtype=np.int16)
-        self.rcpt = np.zeros(0, dtype=np.int8)
-        #: extra per-connection float columns (plastic synapses: weights' traces...)
+        self.rcpt = np.zeros(1, dtype=np.int8)
+        #: extra per-connection float columns (plastic synapses: traces ...)
         self.extra: dict[str, np.ndarray] = {}
         self.version = 0
 
@@ -57,18 +73,22 @@ class Projection:
         return int(self.tgt.size)
 
     @property
-    def w_hom(self) -> bool:
-        return self.w.size == 1 and self.tgt.size != 1
+    def src(self) -> np.ndarray:
+        """0-based source index of every connection (derived from ``ptr``)."""
+        n = self.ptr.size - 1
+        return np.repeat(np.arange(n, dtype=np.int32), np.diff(self.ptr))
 
-    @property
-    def d_hom(self) -> bool:
-        return self.d.size == 1 and self.tgt.size != 1
+    def _full(self, col: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(col, self.tgt.shape) if col.size == 1 and self.tgt.size != 1 else col
 
     def weights(self) -> np.ndarray:
-        return np.broadcast_to(self.w, self.tgt.shape) if self.w.size == 1 else self.w
+        return self._full(self.w)
 
     def delays(self) -> np.ndarray:
-        return np.broadcast_to(self.d, self.tgt.shape) if self.d.size == 1 else self.d
+        return self._full(self.d)
+
+    def receptors(self) -> np.ndarray:
+        return self._full(self.rcpt)
 
     def resize_nodes(self, n_nodes: int) -> None:
         if n_nodes + 1 > self.ptr.size:
@@ -76,36 +96,40 @@ class Projection:
 
     def add(self, src: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray,
             rcpt: np.ndarray, n_nodes: int, extra: dict[str, np.ndarray] | None = None) -> None:
-        """Append connections (0-based node indices; delays in steps) and re-order by source."""
+        """Append connections (0-based node indices; delays in steps), keeping source order.
+
+        Ordering by source is a counting sort (linear, stable): connections of one
+        source stay in creation order.
+        """
         self.resize_nodes(n_nodes)
-        w = np.broadcast_to(np.asarray(w, dtype=np.float64), src.shape)
-        d = np.broadcast_to(np.asarray(d, dtype=np.int64), src.shape)
-        all_src = np.concatenate([self.src, src.astype(np.int32)])
-        all_tgt = np.concatenate([self.tgt, tgt.astype(np.int32)])
-        all_w = np.concatenate([self.weights(), w])
-        all_d = np.concatenate([self.delays().astype(np.int64), d])
-        all_r = np.concatenate([self.rcpt, np.broadcast_to(np.asarray(rcpt, dtype=np.int8), src.shape)])
-        merged_extra = {}
+        n_old, n_new = len(self), int(src.size)
+        src = src.astype(np.int32, copy=False)
+        if n_old == 0 and (n_new < 2 or bool(np.all(src[1:] >= src[:-1]))):
+            order = None
+            self.ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_nodes))]).astype(np.int64)
+        else:
+            order, self.ptr = _counting_order(np.concatenate([self.src, src]), n_nodes)
+
+        def take(col: np.ndarray) -> np.ndarray:
+            return col if order is None or col.size == 1 and n_old + n_new != 1 else col[order]
+
+        self.tgt = take(np.concatenate([self.tgt, tgt.astype(np.int32, copy=False)]))
+        self.w = take(_column(self.w, n_old, w, n_new, np.float64))
+        d_all = take(_column(self.d, n_old, d, n_new, np.int64))
+        self.d = _smallest_int(d_all)
+        self.rcpt = take(_column(self.rcpt, n_old, rcpt, n_new, np.int8))
+        merged = {}
         for k in set(self.extra) | set(extra or {}):
-            old = self.extra.get(k, np.zeros(len(self)))
-            new = (extra or {}).get(k, np.zeros(src.size))
-            merged_extra[k] = np.concatenate([old, np.broadcast_to(new, src.shape)])
-        order, self.ptr = _counting_order(all_src, n_nodes)
-        already_sorted = bool(np.all(order[1:] > order[:-1])) if order.size else True
-        take = (lambda a: a) if already_sorted else (lambda a: a[order])
-        self.src = take(all_src)
-        self.tgt = take(all_tgt)
-        self.rcpt = take(all_r)
-        self.w = all_w[:1].copy() if all_w.size and np.all(all_w == all_w[0]) else take(all_w)
-        dd = all_d[:1] if all_d.size and np.all(all_d == all_d[0]) else take(all_d)
-        self.d = _smallest_int(dd)
-        self.extra = {k: take(v) for k, v in merged_extra.items()}
+            old = self.extra.get(k, np.zeros(n_old))
+            new = np.broadcast_to((extra or {}).get(k, 0.0), (n_new,))
+            merged[k] = take(np.concatenate([old, new]))
+        self.extra = merged
         self.version += 1
 
     def set_weights(self, pos: np.ndarray, values: np.ndarray) -> None:
-        if self.w.size == 1 and self.tgt.size != 1:
-            self.w = np.full(self.tgt.size, self.w[0])
-        self.w[pos] = values
+        w = np.array(self.weights(), dtype=np.float64)
+        w[pos] = values
+        self.w = w
 
     def set_delays(self, pos: np.ndarray, steps: np.ndarray) -> None:
         d = np.array(self.delays(), dtype=np.int64)

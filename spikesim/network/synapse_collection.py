@@ -53,7 +53,7 @@ class SynapseCollection:
             elif key == "synapse_model":
                 cols.append(np.array([p.synapse_model] * pos.size, dtype=object))
             elif key in ("receptor", "receptor_type"):
-                cols.append(p.rcpt[pos].astype(np.int64))
+                cols.append(p.receptors()[pos].astype(np.int64))
             elif key in ("port", "synapse_id", "target_thread"):
                 cols.append(np.zeros(pos.size, dtype=np.int64) if key != "port" else pos.astype(np.int64))
             elif key in p.extra:
