@@ -1,0 +1,46 @@
+"""Brunel (2000) delta network on spikesim, the workload of nest_brunel.py.
+
+Run by benchmarks/brunel.py in a fresh process; prints one JSON line last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--order", type=int, default=2500)
+    ap.add_argument("--simtime", type=float, default=1000.0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=12345)
+    args = ap.parse_args()
+    t_import = time.perf_counter()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
+    import brunel  # noqa: E402 - the example defines the network once
+
+    import spikesim  # noqa: F401,E402
+    t0 = time.perf_counter()
+    sim, parts = brunel.build(args.order, args.seed, args.threads)
+    sim.engine.prepare()
+    t1 = time.perf_counter()
+    sim.simulate(args.simtime)
+    t2 = time.perf_counter()
+    ev = parts["sr"].get("events")[0]
+    n = len(parts["ex"]) + len(parts["in"])
+    print(json.dumps({
+        "peer": "spikesim", "order": args.order, "n_neurons": n, "threads": args.threads,
+        "import_s": t0 - t_import, "build_s": t1 - t0, "simulate_s": t2 - t1,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "n_spikes": int(ev["senders"].size), "rate_hz": ev["senders"].size / n / args.simtime * 1000.0,
+        "n_synapses": sim.kernel_status()["num_connections"],
+    }), flush=True)
+
+
+if __name__ == "__main__":
+    main()
