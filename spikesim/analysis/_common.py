@@ -1,0 +1,108 @@
+"""Argument handling shared by the analysis functions: event arrays, ids, windows, bins.
+
+Every analysis function uses the recording devices' time semantics (NEST's):
+
+* a window ``(t_start, t_stop]`` excludes a spike stamped exactly at ``t_start`` and
+  includes one stamped exactly at ``t_stop``; ``None`` leaves that side open;
+* a bin of width ``w`` labelled by its left edge ``b`` covers ``(b, b + w]``, so a spike
+  stamped at the end of a simulation step falls into the bin of that step.
+
+Recorded times are floats computed as tics x 0.001 ms (``0.7000000000000001``), so a
+time within :data:`TIME_TOL` of a window bound or bin edge counts as lying on it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..errors import BadParameter
+
+#: ms; times this close to a bound or bin edge count as on it (far below any resolution)
+TIME_TOL = 1e-6
+
+
+def bad_parameter(owner: str, key: str, value: object, allowed: str) -> BadParameter:
+    """The project's message: who, which parameter, which value, what is allowed."""
+    return BadParameter(f"{owner}: parameter '{key}' = {value!r} is not allowed; {allowed}")
+
+
+def as_events(owner: str, senders: object, times: object) -> tuple[np.ndarray, np.ndarray]:
+    """``senders`` as int64 and ``times`` as float64 1-D arrays of equal length."""
+    s = np.asarray(senders)
+    t = np.asarray(times, dtype=np.float64)
+    if s.ndim != 1 or t.ndim != 1 or s.size != t.size:
+        raise BadParameter(f"{owner}: 'senders' and 'times' must be 1-D arrays of equal length; "
+                           f"got shapes {s.shape} and {t.shape}")
+    if s.size and not np.issubdtype(s.dtype, np.integer):
+        if not np.all(np.mod(s, 1) == 0):
+            raise bad_parameter(owner, "senders", s[:5], "senders must be integer node ids")
+    return s.astype(np.int64, copy=False), t
+
+
+def as_ids(owner: str, ids: object, senders: np.ndarray) -> np.ndarray:
+    """The neuron ids to report on: ``ids`` (unique, in the given order) or the sorted senders."""
+    if ids is None:
+        return np.unique(senders)
+    out = np.asarray(getattr(ids, "ids", ids)).reshape(-1)  # a NodeCollection gives .ids
+    if out.size and not np.issubdtype(out.dtype, np.integer):
+        raise bad_parameter(owner, "ids", out[:5], "ids must be integer node ids")
+    out = out.astype(np.int64, copy=False)
+    if np.unique(out).size != out.size:
+        raise bad_parameter(owner, "ids", out[:10], "ids must not contain duplicates")
+    return out
+
+
+def columns(senders: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Position of every sender in ``ids`` and whether it is there at all."""
+    if ids.size == 0:
+        return np.zeros(senders.size, dtype=np.int64), np.zeros(senders.size, dtype=bool)
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    pos = np.minimum(np.searchsorted(sorted_ids, senders), ids.size - 1)
+    return order[pos], sorted_ids[pos] == senders
+
+
+def window_mask(times: np.ndarray, t_start: float | None, t_stop: float | None) -> np.ndarray:
+    """Boolean mask of the times inside ``(t_start, t_stop]`` (``None``: open side)."""
+    keep = np.ones(times.size, dtype=bool)
+    if t_start is not None:
+        keep &= times > t_start + TIME_TOL
+    if t_stop is not None:
+        keep &= times <= t_stop + TIME_TOL
+    return keep
+
+
+def check_window(owner: str, t_start: float | None, t_stop: float | None,
+                 required: bool = False) -> None:
+    """Raise unless the window is well formed (and closed, when ``required``)."""
+    if required and t_stop is None:
+        raise BadParameter(f"{owner}: parameter 't_stop' is required (ms): the window length "
+                           "defines the result; pass the simulated time, e.g. t_stop=1000.0")
+    if required and t_start is None:
+        raise BadParameter(f"{owner}: parameter 't_start' is required (ms), e.g. t_start=0.0")
+    for key, v in (("t_start", t_start), ("t_stop", t_stop)):
+        if v is not None and not math.isfinite(v):
+            raise bad_parameter(owner, key, v, "it must be a finite time in ms")
+    if t_start is not None and t_stop is not None and not t_stop > t_start:
+        raise bad_parameter(owner, "t_stop", t_stop, f"it must be > t_start ({t_start} ms)")
+
+
+def n_bins(owner: str, key: str, width: float | None, t_start: float, t_stop: float) -> int:
+    """Number of bins of ``width`` in ``(t_start, t_stop]``; raise unless it is whole."""
+    if width is None or not (width > 0) or not math.isfinite(width):
+        raise bad_parameter(owner, key, width, "it must be a positive, finite time in ms")
+    x = (t_stop - t_start) / width
+    n = round(x)
+    if abs(x - n) > 1e-9 * max(1.0, n):
+        lo, hi = t_start + math.floor(x) * width, t_start + math.ceil(x) * width
+        raise BadParameter(f"{owner}: t_stop - t_start = {t_stop - t_start} ms is not a whole number "
+                           f"of bins of {key} = {width} ms; choose t_stop = {lo} or {hi}")
+    return int(n)
+
+
+def bin_index(times: np.ndarray, t_start: float, width: float) -> np.ndarray:
+    """Index ``k`` of the bin ``(t_start + k w, t_start + (k + 1) w]`` holding each time."""
+    x = (times - t_start) / width - TIME_TOL / width
+    return np.ceil(x).astype(np.int64) - 1
