@@ -24,6 +24,7 @@ from ..network.populations import DevicePopulation, NeuronPopulation
 from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel
 from . import rng
 from .delivery import collect_spikes, deliver_currents, deliver_poisson, deliver_spikes
+from .plasticity import deliver_stdp
 
 if TYPE_CHECKING:
     from .simulator import Simulator
@@ -74,13 +75,16 @@ class Engine:
         m = sim.connector.min_delay_steps()
         dmax = sim.connector.max_delay_steps()
         self.m = m
+        self.tps = int(round(sim.resolution * 1000.0))
         self._resize_ring(max(self.L, dmax + m))
         self.mode = sim.input_modes()
         self.neurons = [p for p in sim.populations if isinstance(p, NeuronPopulation)]
         for p in self.neurons:
             p.prepare(m)
         projections = sim.connector.projections
-        self.spike_proj = [p for (_, r), p in projections.items() if r == "spike" and len(p)]
+        spiking = [p for (_, r), p in projections.items() if r == "spike" and len(p)]
+        self.spike_proj = [p for p in spiking if not sim._syn_models[p.synapse_model][0].plastic]
+        self._prepare_plastic([p for p in spiking if sim._syn_models[p.synapse_model][0].plastic])
         self.currents = self._device_route("current", CurrentGenerator)
         self.poisson = self._device_route("poisson", PoissonGenerator)
         if self.poisson is not None:
@@ -92,6 +96,33 @@ class Engine:
         self.buf_steps = np.zeros(cap, dtype=np.int64)
         self.buf_mult = np.zeros(cap, dtype=np.float64)
         self.valid = True
+
+    def _prepare_plastic(self, projections: list[Any]) -> None:
+        """STDP projections, their parameters, weight recorders and the post archive."""
+        from ..models.synapses import STDP_PARAMS
+        sim = self.sim
+        arch = sim.archive
+        arch.resize(sim.num_nodes)
+        self.is_neuron = np.zeros(sim.num_nodes, dtype=np.bool_)
+        for pop in self.neurons:
+            self.is_neuron[pop.first - 1:pop.first - 1 + pop.n] = True
+            if "tau_minus" in pop.P:
+                arch.tau_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus"]
+        self.plastic = []
+        for p in projections:
+            cls, defaults = sim._syn_models[p.synapse_model]
+            p.materialize("weight", "Kplus", "t_lastspike")
+            arch.on[p.tgt] = True
+            if "tau_plus" in p.extra:
+                prm = np.stack([p.column(k) for k in STDP_PARAMS])
+            else:
+                prm = np.array([[float(defaults[k])] for k in STDP_PARAMS])
+            wr = defaults.get("weight_recorder")
+            dev = None
+            if wr is not None:
+                pop = sim._population_of(int(wr))
+                dev = pop.nodes[int(wr) - pop.first]
+            self.plastic.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
 
     def _resize_ring(self, L: int) -> None:
         n = self.sim.num_nodes
@@ -264,13 +295,31 @@ class Engine:
             order = np.lexsort((ids, steps))
             ids, steps, mult = ids[order], steps[order], mult[order]
         if k:
+            sim.archive.record(ids, steps, mult, k, self.tps)
             for p in self.spike_proj:
                 deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, ring, L)
+            for p, prm, dev, outdeg in self.plastic:
+                self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)
             gids = ids + 1
             for dev, counts in self.spike_recorders:
                 dev.record_spikes(gids, steps, mult, np.concatenate([[0], counts]))
         for dev_id, lst in pieces.items():
             self._emit_samples(lst)
+
+    def _deliver_plastic(self, p: Any, prm: np.ndarray, dev: Any, outdeg: np.ndarray, ids: np.ndarray,
+                         steps: np.ndarray, mult: np.ndarray, k: int) -> None:
+        arch = self.sim.archive
+        if dev is not None:
+            reps = np.where(self.is_neuron[ids], np.rint(mult), 1.0)
+            rows = int((outdeg[ids] * reps).sum())
+            wr_out = np.empty((rows, 6))
+        else:
+            wr_out = _NO_WR
+        n = deliver_stdp(ids, steps, mult, k, self.is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
+                         p.extra["Kplus"], p.extra["t_lastspike"], prm, self.mode, self.ring, self.L,
+                         arch.last_idx, arch.t, arch.k, arch.prev, arch.next, arch.tau_inv, self.tps, wr_out, 0)
+        if dev is not None and n:
+            dev.record_rows(wr_out[:n])
 
     def _samples(self, plan: _SamplerPlan, masks: list[np.ndarray], pop: NeuronPopulation, s0: int, m: int,
                  pieces: dict[int, list[Any]]) -> None:
@@ -302,6 +351,7 @@ class Engine:
 
 
 _NO_MASK = np.zeros(4096, dtype=bool)
+_NO_WR = np.zeros((0, 6))
 _NO_OUT = np.zeros((1, 1, 1))
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _NO_COLS: dict[int, np.ndarray] = {}

@@ -24,6 +24,7 @@ from ..network.populations import DevicePopulation, NeuronPopulation, Population
 from ..recording.backends import RecordingBackend, backend_class
 from ..recording.devices import RecorderModel, RecordingDevice
 from . import rng
+from .archive import PostArchive
 from .engine import Engine
 
 TICS_PER_MS = 1000.0
@@ -63,6 +64,7 @@ class Simulator:
         self._backends: dict[str, RecordingBackend] = {}
         self._backend_settings: dict[str, dict[str, Any]] = {}
         self.connector = Connector(self)
+        self.archive = PostArchive(0)
         self.engine = Engine(self)
         self.print_time = False
         self.overwrite_files = False
@@ -275,7 +277,9 @@ class Simulator:
 
     def _make_device(self, cls: type[Model], model: str, node_id: int, p: dict[str, Any]) -> Any:
         if issubclass(cls, RecorderModel):
-            dev = RecordingDevice(self, cls, node_id, cls.params)
+            from ..recording.weight_recorder import WeightRecorderModel, WeightRecordingDevice
+            dev_cls = WeightRecordingDevice if issubclass(cls, WeightRecorderModel) else RecordingDevice
+            dev = dev_cls(self, cls, node_id, cls.params)
             dev.set({k: v for k, v in p.items() if k != "n_events" or v != 0})
             return dev
         assert issubclass(cls, Generator)

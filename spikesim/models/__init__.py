@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..recording.devices import MultimeterModel, SpikeRecorderModel, VoltmeterModel
+from ..recording.weight_recorder import WeightRecorderModel
 from .base import Model, NeuronModel
 from .generators import DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator
 from .iaf_cond_alpha import IafCondAlpha
@@ -25,7 +26,7 @@ def register(cls: type[Model]) -> type[Model]:
 
 for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhikevich, ParrotNeuron,
              SpikeGenerator, PoissonGenerator, DcGenerator, StepCurrentGenerator, SpikeRecorderModel,
-             MultimeterModel, VoltmeterModel):
+             MultimeterModel, VoltmeterModel, WeightRecorderModel):
     register(_cls)
 
 

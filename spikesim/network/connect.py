@@ -83,12 +83,29 @@ class Connector:
     def check_synapse_defaults(self, name: str, cls: Any, params: dict[str, Any]) -> dict[str, Any]:
         out = {}
         for k, v in params.items():
-            if k not in cls.params and k not in self.synapse_extra_defaults(name):
+            if k not in cls.params:
                 raise bad_property(name, k, v, f"{name} has the parameters {sorted(cls.params)}")
             if k == "delay":
                 self._check_delay(np.asarray([v], dtype=float))
+            if k == "weight_recorder":
+                v = self._weight_recorder_id(name, v)
+            elif k != "receptor_type":
+                _check_number(name, k, v)
             out[k] = v
+        if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):
+            raise BadProperty(f"{name}: common properties {sorted(k for k in out if k in cls.common)} can only "
+                              "be changed before connections of the model exist")
         return out
+
+    def _weight_recorder_id(self, name: str, v: Any) -> int | None:
+        if v is None:
+            return None
+        ids = np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()
+        ok = ids.size == 1 and 1 <= ids[0] <= self.sim.num_nodes and \
+            self.sim._population_of(int(ids[0])).model.name == "weight_recorder"
+        if not ok:
+            raise bad_property(name, "weight_recorder", v, "give one weight_recorder node")
+        return int(ids[0])
 
     def synapse_extra_defaults(self, name: str) -> dict[str, Any]:
         return {}
@@ -106,9 +123,13 @@ class Connector:
             raise UnknownModelName(f"unknown synapse model '{name}'; the synapse models are "
                                    f"{sorted(self.sim._syn_models)}")
         cls, defaults = self.sim._syn_models[name]
+        allowed = ("weight", "delay", "receptor_type", *cls.per_connection)
         for k in spec:
-            if k not in defaults:
-                raise bad_property(name, k, spec[k], f"{name} takes {sorted(defaults)}")
+            if k in cls.common:
+                raise bad_property(name, k, spec[k], "it is a common property of the model; set it with "
+                                   "set_defaults or copy_model")
+            if k not in allowed:
+                raise bad_property(name, k, spec[k], f"connect takes {sorted(allowed)}")
         return name, {**defaults, **spec}
 
     def _check_delay(self, d: np.ndarray) -> None:
@@ -163,13 +184,23 @@ class Connector:
                     self._check_sampling(src[sel], tgt[sel])
                 staged.append((route, src[sel], tgt[sel], _pick(w, sel), _pick(d, sel),
                                _pick(np.asarray(r), sel)))
+        cls = sim._syn_models[name][0]
+        extra = None
+        if cls.plastic:
+            if any(route != "spike" for route, *_ in staged):
+                raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
+                                        "targets (neurons, parrots or spike generators to neurons)")
+            extra = {k: _values(syn[k], k, shape, n, gen) for k in cls.per_connection}
+            if np.any(np.asarray(extra["Kplus"]) < 0):
+                raise bad_property(name, "Kplus", float(np.min(extra["Kplus"])), "it must be >= 0")
+            extra["t_lastspike"] = np.zeros(())
         # commit
         self.n_calls += 1
         for route, s, t, ws, ds, rs in staged:
             key = (name, route)
             if key not in self.projections:
                 self.projections[key] = Projection(name, route, sim.num_nodes)
-            self.projections[key].add(s - 1, t - 1, ws, ds, rs, sim.num_nodes)
+            self.projections[key].add(s - 1, t - 1, ws, ds, rs, sim.num_nodes, extra)
             if route in ("sample", "record"):
                 self._register_devices(route, s, t)
         self._delay_cache = None
@@ -325,6 +356,17 @@ def _values(v: Any, key: str, shape: tuple[int, ...], n: int, gen: np.random.Gen
     if arr.size != n:
         raise bad_property("connect", key, f"array of shape {arr.shape}", f"{n} values are needed")
     return arr.reshape(-1)
+
+
+def _check_number(owner: str, key: str, v: Any) -> None:
+    if isinstance(v, Parameter):
+        return
+    try:
+        ok = np.all(np.isfinite(np.asarray(v, dtype=float)))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise bad_property(owner, key, v, "it must be a finite number")
 
 
 def _pick(a: np.ndarray, sel: np.ndarray) -> np.ndarray:

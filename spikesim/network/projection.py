@@ -120,11 +120,25 @@ class Projection:
         self.rcpt = take(_column(self.rcpt, n_old, rcpt, n_new, np.int8))
         merged = {}
         for k in set(self.extra) | set(extra or {}):
-            old = self.extra.get(k, np.zeros(n_old))
-            new = np.broadcast_to((extra or {}).get(k, 0.0), (n_new,))
-            merged[k] = take(np.concatenate([old, new]))
+            old = self.extra.get(k, np.zeros(1))
+            merged[k] = take(_column(old, n_old, (extra or {}).get(k, 0.0), n_new, np.float64))
         self.extra = merged
         self.version += 1
+
+    def column(self, key: str) -> np.ndarray:
+        """An extra column (plasticity parameters and state), one value per connection."""
+        return self._full(self.extra[key])
+
+    def materialize(self, *keys: str) -> None:
+        """Give the named columns one entry per connection (they are about to change)."""
+        for k in keys:
+            col = self.w if k == "weight" else self.extra[k]
+            if col.size == 1 and self.tgt.size != 1:
+                full = np.full(self.tgt.size, col[0])
+                if k == "weight":
+                    self.w = full
+                else:
+                    self.extra[k] = full
 
     def set_weights(self, pos: np.ndarray, values: np.ndarray) -> None:
         w = np.array(self.weights(), dtype=np.float64)

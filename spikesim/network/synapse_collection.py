@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import KernelException, bad_property
+from ..errors import BadProperty, KernelException, bad_property
 
 if TYPE_CHECKING:
     from ..kernel.simulator import Simulator
@@ -15,6 +15,15 @@ if TYPE_CHECKING:
 #: keys every connection reports
 KEYS = ("source", "target", "weight", "delay", "synapse_model", "receptor", "port", "target_thread",
         "synapse_id")
+
+
+def delay_steps(d_ms: np.ndarray, h: float) -> np.ndarray:
+    """Delays in ms to steps as NEST rounds them: ``floor(d * (1/h) + 0.5)``.
+
+    NEST multiplies by steps per ms rather than dividing by h: 1.15 ms at h = 0.1 gives
+    11.5 -> 12 steps, where ``1.15 / 0.1`` = 11.4999... would give 11.
+    """
+    return np.floor(np.asarray(d_ms, dtype=float) * (1.0 / h) + 0.5).astype(np.int64)
 
 
 class SynapseCollection:
@@ -54,13 +63,15 @@ class SynapseCollection:
                 cols.append(np.array([p.synapse_model] * pos.size, dtype=object))
             elif key in ("receptor", "receptor_type"):
                 cols.append(p.receptors()[pos].astype(np.int64))
-            elif key in ("port", "synapse_id", "target_thread"):
-                cols.append(np.zeros(pos.size, dtype=np.int64) if key != "port" else pos.astype(np.int64))
+            elif key == "port":  # index among the model's connections, ordered by source (NEST's lcid)
+                cols.append(pos.astype(np.int64))
+            elif key in ("synapse_id", "target_thread"):
+                cols.append(np.zeros(pos.size, dtype=np.int64))
             elif key in p.extra:
-                cols.append(p.extra[key][pos].copy())
+                cols.append(np.array(p.column(key)[pos], dtype=float))
             else:
                 allowed = sorted(set(KEYS) | set(p.extra))
-                raise bad_property("SynapseCollection", key, key, f"the keys are {allowed}")
+                raise BadProperty(f"SynapseCollection: there is no key '{key}' to get; the keys are {allowed}")
         if not cols:
             return np.zeros(0)
         return np.concatenate(cols)
@@ -86,7 +97,10 @@ class SynapseCollection:
         for k, v in values.items():
             if k not in ("weight", "delay") and not all(k in p.extra for p, _, _ in self._parts):
                 raise bad_property("SynapseCollection.set", k, v, "settable keys are ['delay', 'weight']")
-            arr = np.asarray(v, dtype=float)
+            try:
+                arr = np.asarray(v, dtype=float)
+            except (TypeError, ValueError):
+                raise bad_property("SynapseCollection.set", k, v, "give numbers") from None
             if arr.ndim == 0:
                 arr = np.full(n, float(arr))
             if arr.shape != (n,):
@@ -103,8 +117,9 @@ class SynapseCollection:
                 if k == "weight":
                     p.set_weights(pos, vals)
                 elif k == "delay":
-                    p.set_delays(pos, np.floor(vals / self._sim.resolution + 0.5).astype(np.int64))
+                    p.set_delays(pos, delay_steps(vals, self._sim.resolution))
                 else:
+                    p.materialize(k)
                     p.extra[k][pos] = vals
         if any(k == "delay" for k, _ in staged):
             self._sim.connector._delay_cache = None

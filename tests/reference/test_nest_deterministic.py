@@ -73,14 +73,16 @@ def test_case(name):
                     atol, rtol = _tol(compare, key)
                     np.testing.assert_allclose(got, ref, atol=atol, rtol=rtol, err_msg=f"node_status {nl}.{key}")
         elif label == "connections":
-            conns = sim.get_connections(**case["get_connections"][0]) if case.get("get_connections") \
-                else sim.get_connections()
-            got = conns.get("source", "target", "weight", "synapse_model")
+            filters = case.get("get_connections") or [{}]
+            parts = [sim.get_connections(**f).get("source", "target", "weight", "synapse_model") for f in filters]
+            got = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
             order = np.lexsort((got["synapse_model"].astype(str), got["target"], got["source"]))
-            np.testing.assert_array_equal(got["source"][order], exp["source"])
-            np.testing.assert_array_equal(got["target"][order], exp["target"])
+            ref = {k: np.array([row[k] for row in exp]) for k in ("source", "target", "weight", "synapse_model")}
+            np.testing.assert_array_equal(got["source"][order], ref["source"])
+            np.testing.assert_array_equal(got["target"][order], ref["target"])
+            np.testing.assert_array_equal(got["synapse_model"][order].astype(str), ref["synapse_model"])
             atol, rtol = _tol(compare, "weight")
-            np.testing.assert_allclose(got["weight"][order], exp["weight"], atol=atol, rtol=rtol)
+            np.testing.assert_allclose(got["weight"][order], ref["weight"], atol=atol, rtol=rtol)
         else:
             dev = sim.nodes(label)
             _check_recorder(label, exp, dev.get("events")[0], after, compare, h)

@@ -1,0 +1,86 @@
+"""Postsynaptic spike history for spike-timing-dependent plasticity.
+
+Neurons that are targets of plastic synapses keep every spike they emit, with the
+value of their trace ``K-`` just after it (NEST's ArchivingNode):
+``K- <- K- exp((t_last - t) / tau_minus) + 1``.  The history is an append-only log
+shared by all neurons, linked per neuron in both directions so a synapse can find
+the spikes of its target inside a time window by walking from the newest one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+class PostArchive:
+    """Spike log and traces of the neurons that have plastic input."""
+
+    def __init__(self, n_nodes: int) -> None:
+        self.on = np.zeros(n_nodes, dtype=np.bool_)
+        self.kminus = np.zeros(n_nodes)
+        self.last_spike = np.full(n_nodes, -1.0)
+        self.last_idx = np.full(n_nodes, -1, dtype=np.int64)
+        self.tau_inv = np.full(n_nodes, 1.0 / 20.0)
+        self.t = np.zeros(1024)
+        self.k = np.zeros(1024)
+        self.prev = np.zeros(1024, dtype=np.int64)
+        self.next = np.zeros(1024, dtype=np.int64)
+        self.length = 0
+
+    def resize(self, n_nodes: int) -> None:
+        grow = n_nodes - self.on.size
+        if grow > 0:
+            self.on = np.concatenate([self.on, np.zeros(grow, dtype=np.bool_)])
+            self.kminus = np.concatenate([self.kminus, np.zeros(grow)])
+            self.last_spike = np.concatenate([self.last_spike, np.full(grow, -1.0)])
+            self.last_idx = np.concatenate([self.last_idx, np.full(grow, -1, dtype=np.int64)])
+            self.tau_inv = np.concatenate([self.tau_inv, np.full(grow, 1.0 / 20.0)])
+
+    def reserve(self, extra: int) -> None:
+        need = self.length + extra
+        if need > self.t.size:
+            cap = max(need, 2 * self.t.size)
+            for name in ("t", "k", "prev", "next"):
+                old = getattr(self, name)
+                new = np.zeros(cap, dtype=old.dtype)
+                new[:self.length] = old[:self.length]
+                setattr(self, name, new)
+
+    def record(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int, tics_per_step: int) -> None:
+        """Archive the spikes of one slice (ids are 0-based node indices)."""
+        if not self.on.any() or k == 0:
+            return
+        self.reserve(int(mult[:k].sum()) + 1)
+        self.length = _archive(ids, steps, mult, k, self.on, self.kminus, self.last_spike, self.last_idx,
+                               self.tau_inv, self.t, self.k, self.prev, self.next, self.length,
+                               tics_per_step)
+
+    def state(self) -> dict[str, np.ndarray]:
+        n = self.length
+        return {"on": self.on, "kminus": self.kminus, "last_spike": self.last_spike, "last_idx": self.last_idx,
+                "tau_inv": self.tau_inv, "t": self.t[:n], "k": self.k[:n], "prev": self.prev[:n],
+                "next": self.next[:n]}
+
+
+@njit(cache=True)
+def _archive(ids, steps, mult, n, on, kminus, last_spike, last_idx, tau_inv, log_t, log_k, prev, nxt,
+             length, tps):
+    for a in range(n):
+        j = ids[a]
+        if not on[j]:
+            continue
+        t = ((steps[a] + 1) * tps) * 0.001
+        for _ in range(int(mult[a] + 0.5)):
+            kminus[j] = kminus[j] * np.exp((last_spike[j] - t) * tau_inv[j]) + 1.0
+            last_spike[j] = t
+            e = length
+            log_t[e] = t
+            log_k[e] = kminus[j]
+            prev[e] = last_idx[j]
+            nxt[e] = -1
+            if last_idx[j] >= 0:
+                nxt[last_idx[j]] = e
+            last_idx[j] = e
+            length += 1
+    return length
