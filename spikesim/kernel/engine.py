@@ -124,6 +124,17 @@ class Engine:
                 dev = pop.nodes[int(wr) - pop.first]
             self.plastic.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
 
+    def reset_state(self) -> None:
+        """Back to t = 0: no input in transit, empty spike history, zero traces."""
+        from .archive import PostArchive
+        self.ring[...] = 0.0
+        self.sim.archive = PostArchive(self.sim.num_nodes)
+        for p in self.sim.connector.projections.values():
+            for k in ("Kplus", "t_lastspike"):
+                if k in p.extra:
+                    p.extra[k] = np.zeros(1) if p.extra[k].size == 1 else np.zeros_like(p.extra[k])
+        self.valid = False
+
     def _resize_ring(self, L: int) -> None:
         n = self.sim.num_nodes
         old, oldL = self.ring, self.L
@@ -235,6 +246,9 @@ class Engine:
         if not self.valid:
             self.prepare()
         numba.set_num_threads(sim.worker_threads)
+        for p in self.neurons:
+            if p.S0 is None:  # the state reset() returns to
+                p.S0 = p.S.copy()
         for b in sim._backends.values():
             b.prepare()
         end = sim.step + nsteps

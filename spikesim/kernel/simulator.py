@@ -23,6 +23,7 @@ from ..network.parameters import Parameter
 from ..network.populations import DevicePopulation, NeuronPopulation, Population
 from ..recording.backends import RecordingBackend, backend_class
 from ..recording.devices import RecorderModel, RecordingDevice
+from ..recording.results import RunResult
 from . import rng
 from .archive import PostArchive
 from .engine import Engine
@@ -70,6 +71,8 @@ class Simulator:
         self.overwrite_files = False
         self.data_path = ""
         self.data_prefix = ""
+        #: recording segment (chunk) index, incremented by reset()
+        self.segment = 0
 
     # -- checks -----------------------------------------------------------------------
     @staticmethod
@@ -432,18 +435,43 @@ class Simulator:
         return self.connector.get_connections(source, target, synapse_model)
 
     # -- running ------------------------------------------------------------------------------
-    def simulate(self, t: float) -> None:
-        """Advance the network by ``t`` ms (a multiple of the resolution)."""
+    def simulate(self, t: float) -> RunResult:
+        """Advance the network by ``t`` ms (a multiple of the resolution).
+
+        Returns a :class:`~spikesim.recording.results.RunResult` with what the
+        recorders got during this run.
+        """
         if isinstance(t, bool) or not isinstance(t, (int, float, np.number)) or not t >= 0 or math.isinf(t):
             raise bad_property("simulate", "t", t, "it must be a finite number of ms >= 0")
         steps = t / self.resolution
         if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
             raise bad_property("simulate", "t", t, f"it must be a multiple of the resolution ({self.resolution} ms)")
+        start = self.step
+        offsets = {dev.node_id: dev.n_events for dev in self.recording_devices()}
         self.engine.run(int(round(steps)))
+        return RunResult(self, start, self.step - start, offsets)
 
-    def run(self, t: float) -> None:
-        """Alias of :meth:`simulate`."""
-        self.simulate(t)
+    def recording_devices(self) -> list[RecordingDevice]:
+        """Every recording device, in id order."""
+        return [dev for pop in self.populations if isinstance(pop, DevicePopulation) and pop.kind == "recorder"
+                for dev in pop.nodes]
+
+    def reset(self, model: bool = True) -> None:
+        """Start a new recording segment; with ``model=True`` also go back to t = 0.
+
+        ``model=True`` sets the clock to 0 and every neuron to its state at the start
+        of its first run, clears input in transit and the plasticity traces (weights
+        are kept, as ANNarchy's reset keeps projections), so spike generators replay
+        from the start.  ``model=False`` keeps time and state.  Either way recorders
+        keep what they recorded; what follows goes into a new segment (a chunk).
+        """
+        if model:
+            self.step = 0
+            for pop in self.populations:
+                if isinstance(pop, NeuronPopulation) and pop.S0 is not None:
+                    pop.S = pop.S0.copy()
+            self.engine.reset_state()
+        self.segment += 1
 
     # -- status ------------------------------------------------------------------------------
     def kernel_status(self) -> dict[str, Any]:

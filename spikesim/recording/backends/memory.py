@@ -27,17 +27,34 @@ class MemoryBackend(RecordingBackend):
         self._batches.pop(device.node_id, None)
 
     def write(self, device: Any, batch: Batch) -> None:
+        seg = device.sim.segment
+        if seg:
+            batch = {**batch, "segment": np.full(batch["senders"].size, seg, dtype=np.int64)}
         self._batches[device.node_id].append(batch)
 
     def events(self, device: Any) -> Batch:
         parts = self._batches.get(device.node_id, [])
+        if any("segment" in p for p in parts) and not all("segment" in p for p in parts):
+            parts = [p if "segment" in p else {**p, "segment": np.zeros(p["senders"].size, dtype=np.int64)}
+                     for p in parts]
         if len(parts) > 1:  # consolidate so later reads are cheap
             merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
             self._batches[device.node_id] = [merged]
             parts = [merged]
         if parts:
-            return {k: v.copy() for k, v in parts[0].items()}
+            return {k: v.copy() for k, v in parts[0].items() if k != "segment"}
         return device.empty_batch()
+
+    def segments(self, device: Any) -> list[Batch]:
+        """The device's events split by recording segment (one dict per segment)."""
+        self.events(device)  # consolidate
+        parts = self._batches.get(device.node_id, [])
+        if not parts:
+            return [device.empty_batch()]
+        ev = parts[0]
+        seg = ev.get("segment", np.zeros(ev["senders"].size, dtype=np.int64))
+        n_seg = device.sim.segment + 1
+        return [{k: v[seg == i].copy() for k, v in ev.items() if k != "segment"} for i in range(n_seg)]
 
     def clear(self, device: Any) -> None:
         self._batches[device.node_id] = []
