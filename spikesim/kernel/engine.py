@@ -65,6 +65,8 @@ class Engine:
         self.valid = False
         self.ring = np.zeros((N_CHANNELS, 1, 0))
         self.L = 1
+        #: generators have sent their input for all steps before this one
+        self.gen_until = 0
 
     def invalidate(self) -> None:
         self.valid = False
@@ -128,6 +130,7 @@ class Engine:
         """Back to t = 0: no input in transit, empty spike history, zero traces."""
         from .archive import PostArchive
         self.ring[...] = 0.0
+        self.gen_until = 0
         self.sim.archive = PostArchive(self.sim.num_nodes)
         for p in self.sim.connector.projections.values():
             for k in ("Kplus", "t_lastspike"):
@@ -255,7 +258,14 @@ class Engine:
         progress = _Progress(nsteps, sim.resolution) if sim.print_time or _tty() else None
         try:
             while sim.step < end:
-                m = min(self.m, end - sim.step)
+                # slices are aligned to multiples of min_delay from t = 0, so splitting a
+                # run into several calls (or a checkpoint) changes nothing
+                slice_end = (sim.step // self.m + 1) * self.m
+                if self.gen_until < slice_end:
+                    a = max(self.gen_until, sim.step)
+                    self._generators(a, slice_end - a)
+                    self.gen_until = slice_end
+                m = min(slice_end, end) - sim.step
                 self._slice(sim.step, m)
                 sim.step += m
                 if progress is not None:
@@ -266,7 +276,12 @@ class Engine:
             for b in sim._backends.values():
                 b.flush()
 
-    def _slice(self, s0: int, m: int) -> None:
+    def _generators(self, s0: int, m: int) -> None:
+        """Currents and Poisson input sent in the steps s0 .. s0+m-1 (a whole slice).
+
+        They land at s + delay >= the end of the slice, so they can be written before
+        the neurons of the slice are updated.
+        """
         sim = self.sim
         h = sim.resolution
         ring, L = self.ring, self.L
@@ -279,6 +294,10 @@ class Engine:
             active = np.stack([PoissonGenerator.active(p, h, s0, m) for p in poi.gens], axis=1)
             deliver_poisson(active, poi.tables, poi.col, poi.keys, poi.tgt, poi.w, poi.d, poi.rcpt,
                             self.mode, s0, ring, L)
+
+    def _slice(self, s0: int, m: int) -> None:
+        sim = self.sim
+        ring, L = self.ring, self.L
         # spikes of spike generators stamped in (s0, s0 + m]
         a, b = np.searchsorted(self.sg_stamp, [s0 + 1, s0 + m + 1], side="left")
         k = 0
