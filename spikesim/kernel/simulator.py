@@ -451,6 +451,18 @@ class Simulator:
         self.engine.run(int(round(steps)))
         return RunResult(self, start, self.step - start, offsets)
 
+    def checkpoint(self, path: str) -> None:
+        """Write everything needed to continue this simulation exactly (see
+        :mod:`spikesim.io.checkpoint`); the file is replaced atomically."""
+        from ..io import checkpoint
+        checkpoint.write(self, path)
+
+    @classmethod
+    def restore(cls, path: str) -> Simulator:
+        """A simulator continuing exactly where ``checkpoint(path)`` left off."""
+        from ..io import checkpoint
+        return checkpoint.read(path)
+
     def recording_devices(self) -> list[RecordingDevice]:
         """Every recording device, in id order."""
         return [dev for pop in self.populations if isinstance(pop, DevicePopulation) and pop.kind == "recorder"

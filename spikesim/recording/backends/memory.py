@@ -45,6 +45,20 @@ class MemoryBackend(RecordingBackend):
             return {k: v.copy() for k, v in parts[0].items() if k != "segment"}
         return device.empty_batch()
 
+    def dump(self, device: Any) -> Batch:
+        """Everything stored for the device, with its segment column (checkpoints)."""
+        self.events(device)
+        parts = self._batches.get(device.node_id, [])
+        if not parts:
+            return {}
+        ev = dict(parts[0])
+        ev.setdefault("segment", np.zeros(ev["senders"].size, dtype=np.int64))
+        return ev
+
+    def load(self, device: Any, batch: Batch) -> None:
+        """Replace the device's stored events by ``batch`` (as made by :meth:`dump`)."""
+        self._batches[device.node_id] = [dict(batch)] if batch else []
+
     def segments(self, device: Any) -> list[Batch]:
         """The device's events split by recording segment (one dict per segment)."""
         self.events(device)  # consolidate
