@@ -77,11 +77,11 @@ def GetKernelStatus(keys: Any = None) -> Any:
     st = _sim.kernel_status()
     if keys is None:
         return st
-    if isinstance(keys, str):
-        if keys not in st:
-            raise bad_property("GetKernelStatus", keys, keys, f"the kernel keys are {sorted(st)}")
-        return st[keys]
-    return tuple(st[k] for k in keys)
+    missing = [k for k in ([keys] if isinstance(keys, str) else keys) if k not in st]
+    if missing:
+        raise BadProperty(f"GetKernelStatus: there is no kernel attribute '{missing[0]}'; the kernel "
+                          f"attributes are {sorted(st)}")
+    return st[keys] if isinstance(keys, str) else tuple(st[k] for k in keys)
 
 
 _SETTERS = {
@@ -145,12 +145,11 @@ def GetDefaults(model: str, keys: Any = None, output: str = "") -> Any:
     d = _sim.get_defaults(model)
     if keys is None:
         out = d
-    elif isinstance(keys, str):
-        if keys not in d:
-            raise bad_property(f"GetDefaults('{model}')", keys, keys, f"the keys are {sorted(d)}")
-        out = d[keys]
     else:
-        out = tuple(d[k] for k in keys)
+        missing = [k for k in ([keys] if isinstance(keys, str) else keys) if k not in d]
+        if missing:
+            raise BadProperty(f"GetDefaults: model '{model}' has no key '{missing[0]}'; its keys are {sorted(d)}")
+        out = d[keys] if isinstance(keys, str) else tuple(d[k] for k in keys)
     if output == "json":
         import json
         return json.dumps(out, default=str)
@@ -168,10 +167,28 @@ def _unwrap_params(params: dict[str, Any] | None) -> dict[str, Any]:
 
 
 # -- nodes ---------------------------------------------------------------------------------
-def Create(model: str, n: int = 1, params: Any = None, positions: Any = None) -> NodeCollection:
+def Create(model: str, n: Any = 1, params: Any = None, positions: Any = None) -> NodeCollection:
+    """PyNEST's Create; like PyNEST, a dict in place of ``n`` is taken as ``params``, and
+    an array value longer than ``n`` gives its first ``n`` entries."""
     if positions is not None:
         raise bad_property("Create", "positions", positions, "spatial networks are not supported")
+    if isinstance(n, dict):
+        if params is not None:
+            raise bad_property("Create", "n", n, "give params either as the second argument or as params=")
+        n, params = 1, n
+    if isinstance(params, dict) and isinstance(n, (int, np.integer)):
+        params = _first_n(params, int(n))
     return _wrap(_sim.create(model, n, params))
+
+
+def _first_n(params: dict[str, Any], n: int) -> dict[str, Any]:
+    """PyNEST indexes per-node arrays by node, so extra trailing values are ignored."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, (list, np.ndarray)) and np.ndim(v) == 1 and len(v) > n:
+            v = v[:n]
+        out[k] = v
+    return out
 
 
 def GetNodes(properties: dict[str, Any] | None = None, local_only: bool = False) -> NodeCollection:
@@ -310,8 +327,13 @@ class _NestModule(types.ModuleType):
             set_verbosity(value)
         elif name in _KERNEL_ATTRS:
             _set_kernel_attr(name, value)
-        else:
+        elif name.startswith("_") or name in self.__dict__ or isinstance(value, types.ModuleType):
+            # private names, monkeypatching and the import machinery
             super().__setattr__(name, value)
+        else:
+            # PyNEST blocks unknown names too: a typo such as nest.resolutoin = 0.2 must not pass silently
+            raise AttributeError(f"cannot set attribute '{name}' on module 'spikesim.nest'; the kernel "
+                                 f"attributes are {sorted(_KERNEL_ATTRS)}")
 
 
 sys.modules[__name__].__class__ = _NestModule
