@@ -10,10 +10,10 @@ and sender, connections in storage order), so sums do not depend on threads.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..models.base import CH_CUR, CH_EX, CH_IN, INPUT_PARROT, INPUT_SINGLE, INPUT_SPLIT
-from .rng import poisson_from_table, uniform
+from .rng import poisson_guided, uniform
 
 
 @njit(cache=True, inline="always")
@@ -39,13 +39,32 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, ring, L):
     r_hom = rcpt.shape[0] == 1
     for k in range(n):
         src = ids[k]
-        st = steps[k]
+        base = steps[k] % L
         mu = mult[k]
-        for c in range(ptr[src], ptr[src + 1]):
+        a = ptr[src]
+        b = ptr[src + 1]
+        if w_hom and d_hom and r_hom:
+            # the common case: one weight, one delay: one slot, no per-synapse arithmetic
+            slot = base + d[0]
+            slot = slot - L if slot >= L else slot
+            wm = w[0] * mu
+            for c in range(a, b):
+                t = tgt[c]
+                md = mode[t]
+                if md == INPUT_SPLIT:
+                    ring[CH_EX if wm >= 0.0 else CH_IN, slot, t] += wm
+                elif md == INPUT_SINGLE:
+                    ring[CH_EX, slot, t] += wm
+                elif md == INPUT_PARROT and rcpt[0] == 0:
+                    ring[CH_EX, slot, t] += mu
+            continue
+        for c in range(a, b):
             wc = w[0] if w_hom else w[c]
             dc = d[0] if d_hom else d[c]
             rc = rcpt[0] if r_hom else rcpt[c]
-            _add(ring, mode, (st + dc) % L, tgt[c], wc, mu, rc)
+            slot = base + dc
+            slot = slot - L if slot >= L else slot
+            _add(ring, mode, slot, tgt[c], wc, mu, rc)
 
 
 @njit(cache=True)
@@ -84,27 +103,34 @@ def deliver_currents(amp, col, tgt, w, d, s0, ring, L):
                 ring[CH_CUR, (s0 + i + dc) % L, t] += wc * a
 
 
-@njit(cache=True)
-def deliver_poisson(active, tables, col, keys, tgt, w, d, rcpt, mode, s0, ring, L):
+@njit(cache=True, parallel=True)
+def deliver_poisson(active, tables, guides, col, keys, tgt, w, d, rcpt, mode, chunks, s0, ring, L):
     """Independent Poisson counts per connection and step (NEST's poisson_generator).
 
     ``active[i, g]`` says whether generator ``g`` draws in step ``s0 + i``;
-    ``tables[g]`` is its cumulative distribution; the count for connection ``c`` in
-    step ``s`` is drawn from the stream ``keys[c]`` at counter ``s``.
+    ``tables[g]`` is its cumulative distribution and ``guides[g]`` its guide table
+    (see :func:`~spikesim.kernel.rng.guide_table`); the count for connection ``c`` in
+    step ``s`` is drawn from the stream ``keys[c]`` at counter ``s``.  Connections
+    are ordered by target and split into ``chunks`` that never share a target, so
+    chunks run in parallel and each input cell is summed in the same order
+    (step, then connection) whatever the number of threads.
     """
     m = active.shape[0]
     w_hom = w.shape[0] == 1
     d_hom = d.shape[0] == 1
-    for c in range(tgt.shape[0]):
-        wc = w[0] if w_hom else w[c]
-        dc = d[0] if d_hom else d[c]
-        g = col[c]
-        t = tgt[c]
-        key = keys[c]
-        cdf = tables[g]
+    r_hom = rcpt.shape[0] == 1
+    for q in prange(chunks.shape[0] - 1):
         for i in range(m):
-            if active[i, g]:
-                s = s0 + i
-                k = poisson_from_table(cdf, uniform(key, s))
+            s = s0 + i
+            base = s % L
+            for c in range(chunks[q], chunks[q + 1]):
+                g = col[c]
+                if not active[i, g]:
+                    continue
+                k = poisson_guided(tables[g], guides[g], uniform(keys[c], s))
                 if k > 0:
-                    _add(ring, mode, (s + dc) % L, t, wc, float(k), rcpt[c])
+                    dc = d[0] if d_hom else d[c]
+                    slot = base + dc
+                    slot = slot - L if slot >= L else slot
+                    _add(ring, mode, slot, tgt[c], w[0] if w_hom else w[c], float(k),
+                         rcpt[0] if r_hom else rcpt[c])

@@ -54,6 +54,8 @@ class _DeviceRoute:
     rcpt: np.ndarray
     keys: np.ndarray | None = None
     tables: np.ndarray | None = None
+    chunks: np.ndarray | None = None
+    guides: np.ndarray | None = None
     gen_ids: list[int] = field(default_factory=list)
 
 
@@ -164,9 +166,9 @@ class Engine:
             gens.append(pop.nodes[int(g) - pop.first])
         col = np.searchsorted(gen_ids - 1, src)
         tgt = np.concatenate([p.tgt for p in parts])
-        w = np.concatenate([p.weights() for p in parts]).astype(np.float64)
-        d = np.concatenate([p.delays() for p in parts]).astype(np.int64)
-        r = np.concatenate([p.receptors() for p in parts])
+        w = _concat_column([p.w for p in parts], [len(p) for p in parts], np.float64)
+        d = _concat_column([p.d for p in parts], [len(p) for p in parts], np.int64)
+        r = _concat_column([p.rcpt for p in parts], [len(p) for p in parts], np.int8)
         return _DeviceRoute(gens, col, tgt, w, d, r, gen_ids=[int(g) for g in gen_ids])
 
     def _prepare_poisson(self, dr: _DeviceRoute) -> None:
@@ -177,8 +179,21 @@ class Engine:
         dr.tables = np.full((len(tables), width), 2.0)
         for i, t in enumerate(tables):
             dr.tables[i, :t.size] = t
+        dr.guides = np.stack([rng.guide_table(t) for t in dr.tables])
+        # order by target (stable) and cut into chunks that never share a target
+        order = np.argsort(dr.tgt, kind="stable")
+        dr.col, dr.tgt = dr.col[order], dr.tgt[order]
+        dr.w = dr.w if dr.w.size == 1 else dr.w[order]
+        dr.d = dr.d if dr.d.size == 1 else dr.d[order]
+        dr.rcpt = dr.rcpt if dr.rcpt.size == 1 else dr.rcpt[order]
         gid = np.asarray(dr.gen_ids, dtype=np.int64)[dr.col]
         dr.keys = _poisson_keys(np.uint64(sim.seed), gid.astype(np.uint64), dr.tgt.astype(np.uint64) + 1)
+        n = dr.tgt.size
+        n_chunks = max(1, min(64, n // 256))
+        cuts = np.linspace(0, n, n_chunks + 1).astype(np.int64)
+        # move every cut to the start of its target's run
+        cuts[1:-1] = np.searchsorted(dr.tgt, dr.tgt[np.minimum(cuts[1:-1], n - 1)], side="left")
+        dr.chunks = np.unique(cuts)
 
     def _prepare_spike_generators(self) -> None:
         sim = self.sim
@@ -292,8 +307,8 @@ class Engine:
         poi = self.poisson
         if poi is not None:
             active = np.stack([PoissonGenerator.active(p, h, s0, m) for p in poi.gens], axis=1)
-            deliver_poisson(active, poi.tables, poi.col, poi.keys, poi.tgt, poi.w, poi.d, poi.rcpt,
-                            self.mode, s0, ring, L)
+            deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.w, poi.d, poi.rcpt,
+                            self.mode, poi.chunks, s0, ring, L)
 
     def _slice(self, s0: int, m: int) -> None:
         sim = self.sim
@@ -394,6 +409,14 @@ def _no_cols(n: int) -> np.ndarray:
     if n not in _NO_COLS:
         _NO_COLS[n] = np.full(n, -1, dtype=np.int64)
     return _NO_COLS[n]
+
+
+def _concat_column(cols: list[np.ndarray], sizes: list[int], dtype: type) -> np.ndarray:
+    """Columns of several projections as one; a single value when they all share it."""
+    if all(c.size == 1 for c in cols) and len({c[0] for c in cols}) == 1:
+        return cols[0].astype(dtype)
+    return np.concatenate([np.broadcast_to(c, (n,)) if c.size == 1 else c
+                           for c, n in zip(cols, sizes)]).astype(dtype)
 
 
 def type_of(sim: Simulator, gid: int) -> Any:

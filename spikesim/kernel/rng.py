@@ -85,6 +85,23 @@ def poisson_table(lam):
     return cdf[:n]
 
 
+GUIDE = 1024  # buckets of the guide table: u in [j/GUIDE, (j+1)/GUIDE) starts at guide[j]
+
+
+def guide_table(cdf: np.ndarray) -> np.ndarray:
+    """For each bucket j, the smallest k with cdf[k] > j / GUIDE (where inversion starts)."""
+    return np.searchsorted(cdf, np.arange(GUIDE) / GUIDE, side="right").astype(np.int64)
+
+
+@njit(cache=True, inline="always")
+def poisson_guided(cdf, guide, u):
+    """Inverse-CDF draw started from the guide table: rarely more than one comparison."""
+    k = guide[int(u * GUIDE)]
+    while u >= cdf[k]:
+        k += 1
+    return k
+
+
 @njit(cache=True, inline="always")
 def poisson_from_table(cdf, u):
     """Inverse-CDF draw: smallest k with u < cdf[k] (binary search)."""
