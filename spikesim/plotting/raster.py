@@ -6,38 +6,50 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis import TIME_TOL, time_histogram
+from ..errors import BadParameter
+
 
 def raster(senders: np.ndarray, times: np.ndarray, hist: bool = False, hist_binwidth: float = 5.0,
-           title: str | None = None, xlabel: str = "Time (ms)", fig: Any = None, **style: Any):
+           title: str | None = None, xlabel: str = "Time (ms)", fig: Any = None, ax: Any = None,
+           **style: Any):
     """Plot spike times (ms) against sender ids; return the figure.
 
-    With ``hist=True`` a second panel shows the population rate (spikes/s per neuron)
-    in bins of ``hist_binwidth`` ms, labelled by their left edge.
+    With ``hist=True`` a second panel shows the population rate (spikes/s per neuron
+    that spiked) in bins of ``hist_binwidth`` ms, labelled by their left edge and
+    covering ``(left, left + hist_binwidth]`` (see ``spikesim.analysis.time_histogram``).
+    ``ax`` draws the raster into an existing axes (then ``hist`` must be False).
     """
     import matplotlib.pyplot as plt
 
     senders = np.asarray(senders)
     times = np.asarray(times, dtype=float)
-    if fig is None:
-        fig = plt.figure()
-    if hist:
-        ax1 = fig.add_axes([0.1, 0.3, 0.85, 0.6])
-        ax2 = fig.add_axes([0.1, 0.1, 0.85, 0.17], sharex=ax1)
+    if ax is not None and hist:
+        raise BadParameter("raster: parameter 'hist' = True is not allowed together with 'ax'; "
+                           "the histogram needs its own panel: pass fig=... instead of ax=...")
+    if ax is not None:
+        fig, ax1 = ax.figure, ax
     else:
-        ax1 = fig.add_subplot(111)
+        if fig is None:
+            fig = plt.figure()
+        if hist:
+            ax1 = fig.add_axes([0.1, 0.3, 0.85, 0.6])
+            ax2 = fig.add_axes([0.1, 0.1, 0.85, 0.17], sharex=ax1)
+        else:
+            ax1 = fig.add_subplot(111)
     ax1.plot(times, senders, style.pop("marker", "."), markersize=style.pop("markersize", 2), **style)
     ax1.set_ylabel("Neuron ID")
     if title:
         ax1.set_title(title)
     if hist:
         plt.setp(ax1.get_xticklabels(), visible=False)
-        t0 = float(np.floor(times.min())) if times.size else 0.0
-        t1 = float(np.ceil(times.max())) if times.size else hist_binwidth
-        edges = np.arange(t0, t1 + hist_binwidth, hist_binwidth)
-        counts, _ = np.histogram(times, edges)
-        n_neurons = max(np.unique(senders).size, 1)
-        ax2.bar(edges[:-1], counts / n_neurons / (hist_binwidth / 1000.0), width=hist_binwidth,
-                align="edge", color="gray", edgecolor="black")
+        b = hist_binwidth
+        # first edge strictly below the first spike, since bins are (left, right]
+        lo, hi = (times.min() - TIME_TOL, times.max() - TIME_TOL) if times.size else (0.0, 0.0)
+        t0 = float(np.ceil(lo / b) * b - b)
+        t1 = float(max(np.ceil(hi / b) * b, t0 + b))
+        h = time_histogram(times, b, t0, t1, n_neurons=max(np.unique(senders).size, 1))
+        ax2.bar(h.bin_starts, h.rate, width=b, align="edge", color="gray", edgecolor="black")
         ax2.set_ylabel("Rate (Hz)")
         ax2.set_xlabel(xlabel)
     else:
