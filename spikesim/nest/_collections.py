@@ -128,3 +128,18 @@ class SynapseCollection(_CoreSynapses):
         for p, pos, _ in self._parts:
             for i in pos:
                 yield SynapseCollection(self._sim, [(p, np.array([i]))])
+
+    def __getitem__(self, key: Any) -> SynapseCollection:
+        """Connections by position: an index, a slice or an array of indices (PyNEST's)."""
+        self._check()
+        n = len(self)
+        if isinstance(key, (int, np.integer)) and not -n <= key < n:
+            raise IndexError(f"index {key} out of range for a SynapseCollection of {n} connections")
+        sel = np.unique(np.arange(n)[key])
+        parts, a = [], 0
+        for p, pos, _ in self._parts:
+            mine = sel[(sel >= a) & (sel < a + pos.size)] - a
+            if mine.size:
+                parts.append((p, pos[mine]))
+            a += pos.size
+        return SynapseCollection(self._sim, parts)

@@ -7,6 +7,7 @@ only.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,11 +15,17 @@ import numpy as np
 from ..errors import bad_property
 
 
-class Parameter:
+def _number(owner: str, key: str, v: object) -> None:
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or np.isnan(v):
+        raise bad_property(owner, key, v, "it must be a number")
+
+
+class Parameter(ABC):
     """A distribution to draw node or connection values from."""
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values drawn from ``rng``."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,8 @@ class Normal(Parameter):
     std: float = 1.0
 
     def __post_init__(self) -> None:
+        _number("normal", "mean", self.mean)
+        _number("normal", "std", self.std)
         if not self.std >= 0:
             raise bad_property("normal", "std", self.std, "it must be >= 0")
 
@@ -44,6 +53,8 @@ class Uniform(Parameter):
     max: float = 1.0
 
     def __post_init__(self) -> None:
+        _number("uniform", "min", self.min)
+        _number("uniform", "max", self.max)
         if not self.max > self.min:
             raise bad_property("uniform", "max", self.max, f"it must be > min ({self.min})")
 
@@ -59,6 +70,8 @@ class Lognormal(Parameter):
     std: float = 1.0
 
     def __post_init__(self) -> None:
+        _number("lognormal", "mean", self.mean)
+        _number("lognormal", "std", self.std)
         if not self.std >= 0:
             raise bad_property("lognormal", "std", self.std, "it must be >= 0")
 
@@ -73,6 +86,7 @@ class Exponential(Parameter):
     beta: float = 1.0
 
     def __post_init__(self) -> None:
+        _number("exponential", "beta", self.beta)
         if not self.beta > 0:
             raise bad_property("exponential", "beta", self.beta, "it must be > 0")
 

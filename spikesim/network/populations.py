@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import bad_property
+from ..errors import BadProperty, bad_property
 from ..models.base import Model, NeuronModel
+from .parameters import Parameter
 
 if TYPE_CHECKING:
     from ..recording.devices import RecordingDevice
@@ -25,20 +26,34 @@ def _as_array(model: str, key: str, v: Any, n: int, like: Any) -> np.ndarray:
     """One value per node, typed like the default ``like``."""
     arr = np.asarray(v)
     if arr.ndim == 0:
-        arr = np.full(n, arr.item())
+        arr = np.full(n, arr.item(), dtype=arr.dtype)
     if arr.shape != (n,):
         raise bad_property(model, key, f"array of shape {arr.shape}", f"give a scalar or {n} values")
     if isinstance(like, bool):
         if arr.dtype != bool:
-            raise bad_property(model, key, arr[0].item(), "it must be True or False")
+            raise bad_property(model, key, _first(arr), "it must be True or False")
         return arr.copy()
-    try:
-        out = arr.astype(np.float64)
-    except (TypeError, ValueError):
-        raise bad_property(model, key, arr[0].item(), "it must be a number") from None
+    if arr.dtype.kind not in "biuf":
+        # strings, None, random parameters inside a list of dicts ...
+        bad = next((x for x in arr if not isinstance(x, (int, float, np.integer, np.floating))
+                    or isinstance(x, bool)), arr[0])
+        bad = bad.item() if isinstance(bad, np.generic) else bad
+        hint = " (random parameters go in one dict for all nodes, not in per-node values)" \
+            if isinstance(bad, Parameter) else ""
+        raise bad_property(model, key, bad, "it must be a number" + hint)
+    out = arr.astype(np.float64)
     if np.isnan(out).any():
         raise bad_property(model, key, float("nan"), "it must be a number")
     return out
+
+
+def _first(arr: np.ndarray) -> Any:
+    x = arr[0]
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _unknown_key(model: str, key: Any, keys: list[str]) -> BadProperty:
+    return BadProperty(f"{model}: there is no parameter '{key}' to get; {model} has the keys {sorted(set(keys))}")
 
 
 class Population:
@@ -88,7 +103,11 @@ class NeuronPopulation(Population):
             v = np.asarray(defaults[k], dtype=float)
             self.S[r] = v - (self.P[rel] if rel else 0.0)
         self.D: np.ndarray | None = None
+        #: state at the start of the first run (what Simulator.reset returns to)
+        self.S0: np.ndarray | None = None
         self.spk = np.zeros((1, n), dtype=np.int32)
+        # defaults changed by set_defaults/copy_model are checked here, not first at simulate
+        model.check(self.P, h)
 
     def keys(self) -> list[str]:
         return list(self.P) + list(self.state_names)
@@ -107,7 +126,7 @@ class NeuronPopulation(Population):
         base = self.base_status(local)
         if key in base:
             return base[key]
-        raise bad_property(self.model_name, key, "?", f"{self.model_name} has the keys {sorted(self.all_keys())}")
+        raise _unknown_key(self.model_name, key, self.all_keys())
 
     def all_keys(self) -> list[str]:
         return self.keys() + ["recordables", "receptor_types"] + list(self.base_status(np.zeros(0, int)))
@@ -187,11 +206,11 @@ class DevicePopulation(Population):
                 if key == "recordables" and hasattr(self.model, "recordables"):
                     out.append(list(self.model.recordables))
                     continue
-                raise bad_property(self.model_name, key, "?", f"{self.model_name} has the keys {sorted(st)}")
+                raise _unknown_key(self.model_name, key, list(st) + list(self.base_status(np.zeros(0, int))))
             out.append(st[key])
         arr = np.empty(len(out), dtype=object)
         arr[:] = out
-        if all(isinstance(v, (int, float, bool, np.number)) and not isinstance(v, np.ndarray) for v in out):
+        if all(isinstance(v, (int, float, bool, np.number, np.bool_)) for v in out):
             return np.array(out)
         return arr
 

@@ -56,8 +56,10 @@ def normalise(conn_spec: Any) -> dict[str, Any]:
     for k in _RULE_KEYS[rule]:
         if k not in spec:
             raise BadProperty(f"connect: rule '{rule}' needs the key '{k}'")
-    spec.setdefault("allow_autapses", True)
-    spec.setdefault("allow_multapses", True)
+    for k in ("allow_autapses", "allow_multapses"):
+        v = spec.setdefault(k, True)
+        if not isinstance(v, (bool, np.bool_)):
+            raise bad_property("connect", k, v, "it must be True or False")
     return spec
 
 
@@ -76,23 +78,28 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray,
         return s, t, (post.size, pre.size)
     if rule == "one_to_one":
         if pre.size != post.size:
-            raise bad_property("connect", "one_to_one", f"{pre.size} sources, {post.size} targets",
-                               "one_to_one needs as many sources as targets")
+            raise BadProperty(f"connect: rule 'one_to_one' needs as many sources as targets; got "
+                              f"{pre.size} sources and {post.size} targets")
         if not auto:
             keep = pre != post
             return pre[keep], post[keep], (int(keep.sum()),)
         return pre.copy(), post.copy(), (pre.size,)
     if rule == "fixed_indegree":
         k = _count(spec, "indegree", pre.size, multi)
-        src = _draw_fixed(rng, pre, post, k, auto, multi)
+        src = _draw_fixed(rng, pre, post, k, auto, multi, "indegree")
         return src.ravel(), np.repeat(post, k), (post.size, k)
     if rule == "fixed_outdegree":
         k = _count(spec, "outdegree", post.size, multi)
-        tgt = _draw_fixed(rng, post, pre, k, auto, multi)
+        tgt = _draw_fixed(rng, post, pre, k, auto, multi, "outdegree")
         return np.repeat(pre, k), tgt.ravel(), (pre.size, k)
     if rule == "fixed_total_number":
         n = _count(spec, "N", pre.size * post.size, multi)
+        if n and (pre.size == 0 or post.size == 0):
+            raise bad_property("connect", "N", n, "there are no sources or no targets to connect")
         if multi:
+            if n and not auto and np.all(pre == pre[0]) and np.all(post == pre[0]):
+                raise bad_property("connect", "N", n, f"node {int(pre[0])} is the only source and target "
+                                   "and allow_autapses is False")
             s = pre[rng.integers(0, pre.size, n)]
             t = post[rng.integers(0, post.size, n)]
             bad = (s == t) if not auto else np.zeros(n, bool)
@@ -110,9 +117,10 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray,
             s, t = pre[pick % pre.size], post[pick // pre.size]
         return s, t, (n,)
     # pairwise_bernoulli
-    p = float(spec["p"])
-    if not 0.0 <= p <= 1.0:
+    p = spec["p"]
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0.0 <= p <= 1.0:
         raise bad_property("connect", "p", p, "it must be a probability in [0, 1]")
+    p = float(p)
     srcs, tgts = [], []
     chunk = max(1, 4_000_000 // max(pre.size, 1))
     for a in range(0, post.size, chunk):
@@ -138,16 +146,17 @@ def _count(spec: dict[str, Any], key: str, pool: int, multi: bool) -> int:
 
 
 def _draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k: int,
-                auto: bool, multi: bool) -> np.ndarray:
+                auto: bool, multi: bool, key: str) -> np.ndarray:
     """For every owner, k partners drawn from ``pool`` (rows of the result)."""
     if pool.size == 0 and k > 0:
-        raise BadProperty("connect: cannot draw partners from an empty collection")
+        raise bad_property("connect", key, k, "there are no nodes to draw partners from")
     if multi:
         out = pool[rng.integers(0, pool.size, (owners.size, k))]
         if not auto:
             bad = out == owners[:, None]
-            if bad.any() and pool.size == 1:
-                raise BadProperty("connect: no partner left once autapses are excluded")
+            if bad.any() and np.all(pool == pool[0]):
+                raise bad_property("connect", key, k, f"node {int(pool[0])} is the only partner and "
+                                   "allow_autapses is False")
             while bad.any():
                 out[bad] = pool[rng.integers(0, pool.size, int(bad.sum()))]
                 bad = out == owners[:, None]
@@ -156,7 +165,7 @@ def _draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, 
     for i, o in enumerate(owners):
         cand = pool if auto else pool[pool != o]
         if k > cand.size:
-            raise BadProperty(f"connect: cannot draw {k} distinct partners from {cand.size} nodes "
-                              "without multapses")
+            raise bad_property("connect", key, k, f"node {int(o)} has only {cand.size} distinct partners "
+                               "(allow_multapses and allow_autapses are taken into account)")
         out[i] = rng.choice(cand, k, replace=False)
     return out

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from ..errors import BadProperty, bad_property
+from ..errors import bad_property
 from ..models.base import Model, ms_to_steps
 from .backends import Batch
 
@@ -57,6 +57,27 @@ class VoltmeterModel(MultimeterModel):
     params = {**MultimeterModel.params, "record_from": ("V_m",)}
 
 
+_NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset")
+
+
+def _check_types(owner: str, new: dict[str, Any]) -> None:
+    """Types of the common device parameters (values are checked by ``validated``)."""
+    for k in _NUMBER_KEYS:
+        v = new.get(k, 0.0)
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or math.isnan(v):
+            raise bad_property(owner, k, v, "it must be a number of ms")
+    if "time_in_steps" in new and not isinstance(new["time_in_steps"], (bool, np.bool_)):
+        raise bad_property(owner, "time_in_steps", new["time_in_steps"], "it must be True or False")
+    if "label" in new and not isinstance(new["label"], str):
+        raise bad_property(owner, "label", new["label"], "it must be a string")
+    if "record_to" in new and not isinstance(new["record_to"], str):
+        raise bad_property(owner, "record_to", new["record_to"], "give the name of a recording backend")
+    rf = new.get("record_from", ())
+    if not isinstance(rf, str) and (not isinstance(rf, (list, tuple, np.ndarray))
+                                    or not all(isinstance(x, str) for x in rf)):
+        raise bad_property(owner, "record_from", rf, "give a list of names of recordables")
+
+
 class RecordingDevice:
     """One recording node: its parameters, its backend and its event counter."""
 
@@ -83,6 +104,13 @@ class RecordingDevice:
         """Return the parameters after applying ``new``; raise without changing anything."""
         p = dict(self.p)
         h = self.sim.resolution
+        name = self.model.name
+        _check_types(name, new)
+        if "time_in_steps" in new and new["time_in_steps"] != p["time_in_steps"] and \
+                (self.sim.step > 0 or self.n_events > 0):
+            # events already stored in one unit would be mixed with events in the other
+            raise bad_property(name, "time_in_steps", new["time_in_steps"],
+                               "it cannot be changed after simulate has been called")
         target = self.sim._backend(new.get("record_to", p["record_to"]))
         backend_keys = set(target.device_defaults)
         for k, v in new.items():
@@ -100,15 +128,11 @@ class RecordingDevice:
                     raise bad_property(self.model.name, "n_events", v, "only 0 may be set, to clear the events")
                 continue
             if k == "record_from":
-                if isinstance(v, str):
-                    v = (v,)
-                v = tuple(v)
-                if len(self.connected):
-                    raise BadProperty(f"{self.model.name}: parameter 'record_from' cannot be changed "
-                                      "after the multimeter has been connected; set it before Connect")
-            if k in ("interval", "offset") and len(self.connected) and v != p[k]:
-                raise BadProperty(f"{self.model.name}: parameter '{k}' cannot be changed after the "
-                                  "multimeter has been connected; set it before Connect")
+                v = (v,) if isinstance(v, str) else tuple(v)
+            if k in ("record_from", "interval", "offset") and len(self.connected) and v != p[k]:
+                # the kernel's sampling plan is fixed when the device is connected
+                raise bad_property(name, k, v, f"it cannot be changed after the {name} has been "
+                                   "connected; set it before connect")
             p[k] = v
         for k in ("start", "stop", "origin", "offset"):
             if k in p and not math.isinf(p[k]) and abs(p[k] / h - round(p[k] / h)) > 1e-9:
@@ -209,8 +233,13 @@ class RecordingDevice:
         keep = (n > 0) & (stamp > lo) & (stamp <= hi)
         if not keep.any():
             return
-        n = n[keep]
-        self.emit(np.repeat(ids[keep], n), np.repeat(stamp[keep], n), {})
+        ids, stamp, n = ids[keep], stamp[keep], n[keep]
+        # the kernel lists spikes population by population; records must be (time, id) ordered
+        ds = np.diff(stamp)
+        if ((ds < 0) | ((ds == 0) & (np.diff(ids) < 0))).any():
+            order = np.lexsort((ids, stamp))
+            ids, stamp, n = ids[order], stamp[order], n[order]
+        self.emit(np.repeat(ids, n), np.repeat(stamp, n), {})
 
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:

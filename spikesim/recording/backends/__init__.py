@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from .base import Batch, RecordingBackend
 from .ascii import AsciiBackend
+from .hdf5 import Hdf5Backend  # imports h5py only when a simulator uses it
 from .memory import MemoryBackend
 from .screen import ScreenBackend
+from .stream import StreamBackend
 
 _REGISTRY: dict[str, type[RecordingBackend]] = {
-    "memory": MemoryBackend, "ascii": AsciiBackend, "screen": ScreenBackend}
+    "memory": MemoryBackend, "ascii": AsciiBackend, "screen": ScreenBackend, "hdf5": Hdf5Backend,
+    "stream": StreamBackend}
 
 
 def register_backend(cls: type[RecordingBackend]) -> None:

@@ -1,0 +1,367 @@
+"""The hdf5 backend: chunked, compressed, self-describing files readable during a run.
+
+One file per simulator
+----------------------
+All devices of a simulator that record to ``hdf5`` share one file,
+``data_path/data_prefix + file_name`` (backend setting ``file_name``, default
+``recording.h5``).  One file rather than one per device (the ascii layout) because a
+run is analysed as a whole: the simulator's provenance (resolution, seed, versions)
+is stored once, there is one handle to flush and one file to move, and
+:func:`spikesim.io.read` returns every device of the run at once.  Distributed runs
+will write one such file per MPI process (a rank suffix) and the reader will merge.
+
+Layout (``format_version`` 1)::
+
+    /                    attrs: format="spikesim-recording", format_version,
+                         spikesim_version, hdf5_version, resolution (ms),
+                         tics_per_ms, seed, created (UTC, ISO 8601)
+    /devices/<node id>   attrs: node_id, model, label, columns, time_in_steps,
+                         start, stop, origin (ms) [, interval, offset (ms), record_from]
+        <column>         1-D dataset per column of the device's batches
+                         (senders, times, [offsets], one per recorded variable),
+                         chunked, compressed, Fletcher-32 checksummed; attr ``unit``
+        n_rows           int64[1]: rows committed by the last flush
+
+Times are ms (``unit="ms"``) or, when the device records ``time_in_steps``, integer
+steps (``unit="steps"``) plus an ``offsets`` column in ms.
+
+Writing, flushing and memory
+----------------------------
+``write`` appends each batch to a per-device buffer of at most ``chunk_rows`` rows
+and writes it out (resize + assign) when full, so memory stays bounded by one chunk
+per device; writing every small per-slice batch straight through would cost about
+0.1 ms per column and batch in h5py.  ``flush`` writes all buffers out, flushes
+the datasets, fsyncs, and only then raises every device's ``n_rows``: a reader that
+honours ``n_rows`` sees whole flushes, never half of one.  The kernel calls ``flush``
+at the end of every ``simulate`` call; ``write`` also calls it when more than
+``flush_interval`` seconds of wall time passed since the last one (checked on every
+write, so a device that writes nothing does not trigger it).
+
+Readable during the run and after a crash: SWMR
+-----------------------------------------------
+The file is written in HDF5's single-writer/multiple-reader mode (``libver="latest"``,
+``swmr_mode=True``).  SWMR orders its metadata writes so that the file on disk is
+always consistent; other processes open it with ``swmr=True`` (as
+:func:`spikesim.io.read` does) while the run continues, and after the writer died
+(``kill -9``) the file opens the same way, holding everything up to the last flush.
+Closing and reopening the file at each flush instead would leave it open for writing
+between flushes, and a crash then can leave the metadata inconsistent.
+
+SWMR forbids creating objects while it is on, so devices and their attributes are
+laid out in ``prepare``; when a device joined or changed its parameters since then,
+``prepare`` closes the file and reopens it for the change (a reader that keeps the
+file open across that moment may need to reopen it).  The writer does not use HDF5's
+file locks (``locking=False``): a lock held by a reader would make that reopen fail,
+and HDF5 refuses to open one file twice in a process with different locking flags,
+which ``events`` and :func:`spikesim.io.read` in the writing process need.  Clobbering
+is prevented by the ``overwrite_files`` check instead.  ``n_events = 0`` hides earlier
+rows from ``events`` but keeps them in the file, which is the run's record.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import BadProperty, KernelException, bad_property
+from .base import Batch, RecordingBackend
+
+FORMAT = "spikesim-recording"
+FORMAT_VERSION = 1
+
+#: units of the columns spikesim's models record (a column not listed gets "")
+UNITS = {"senders": "", "offsets": "ms", "V_m": "mV", "U_m": "mV", "g_ex": "nS", "g_in": "nS",
+         "I_syn_ex": "pA", "I_syn_in": "pA", "I": "pA", "t_ref_remaining": "ms"}
+COMPRESSIONS = ("gzip", "lzf", "none")
+
+
+def _h5py() -> Any:
+    try:
+        import h5py
+    except ImportError as err:
+        raise KernelException("the hdf5 recording backend needs the package h5py; "
+                              "install it with 'pip install h5py'") from err
+    return h5py
+
+
+@dataclass
+class _Track:
+    """What the backend knows about one enrolled device."""
+
+    device: Any
+    columns: tuple[str, ...] = ()
+    datasets: dict[str, Any] = field(default_factory=dict)
+    written: int = 0      # rows in the file's datasets
+    committed: int = 0    # rows n_rows announces (last flush)
+    cleared: int = 0      # rows hidden from events() by n_events = 0
+    buffer: list[Batch] = field(default_factory=list)
+    buffered: int = 0
+    dirty: bool = True    # layout/attributes must be (re)written at the next prepare
+    signature: tuple[Any, ...] = ()  # what the file's attributes describe
+
+
+def _signature(device: Any) -> tuple[Any, ...]:
+    return device.columns(), tuple(sorted((k, v) for k, v in device.p.items() if k != "n_events"))
+
+
+def _close_quietly(f: Any) -> None:
+    try:
+        f.close()
+    except Exception:  # noqa: BLE001 - interpreter shutdown; nothing left to report to
+        pass
+
+
+class Hdf5Backend(RecordingBackend):
+    """Appends every device's batches to one SWMR HDF5 file per simulator."""
+
+    name = "hdf5"
+    defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "gzip",
+                "compression_level": 1, "chunk_rows": 16384}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._h5 = _h5py()
+        self._tracks: dict[int, _Track] = {}
+        self._file: Any = None
+        self._path: Path | None = None  # the file this backend created (open or not)
+        self._last_flush = time.monotonic()
+        self._finalizer: weakref.finalize | None = None
+
+    # -- settings ----------------------------------------------------------------------------
+    def set_settings(self, params: dict[str, Any]) -> None:
+        owner = "recording backend 'hdf5'"
+        for k, v in params.items():
+            if k == "file_name" and (not isinstance(v, str) or not v.strip()):
+                raise bad_property(owner, k, v, "it must be a non-empty file name")
+            if k == "flush_interval" and (isinstance(v, bool) or not isinstance(v, (int, float))
+                                          or not v > 0):
+                raise bad_property(owner, k, v, "it must be a positive number of seconds "
+                                   "(float('inf'): flush only at the end of simulate)")
+            if k == "compression" and v not in COMPRESSIONS:
+                raise bad_property(owner, k, v, f"choose one of {list(COMPRESSIONS)}")
+            if k == "compression_level" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                                             or not 0 <= v <= 9):
+                raise bad_property(owner, k, v, "it must be an integer in [0, 9] (gzip only)")
+            if k == "chunk_rows" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                                      or not v >= 1):
+                raise bad_property(owner, k, v, "it must be a positive integer")
+        super().set_settings(params)
+
+    def path(self) -> Path:
+        """The file the next ``simulate`` writes to."""
+        sim = self.sim  # type: ignore[attr-defined]
+        return Path(sim.data_path or ".") / f"{sim.data_prefix}{self.settings['file_name']}"
+
+    # -- devices -----------------------------------------------------------------------------
+    def enroll(self, device: Any) -> None:
+        self._tracks[device.node_id] = _Track(device)
+
+    def disenroll(self, device: Any) -> None:
+        t = self._tracks.pop(device.node_id, None)
+        if t is not None and self._file is not None:
+            self._write_out(t)
+            self._commit([t])
+
+    def device_changed(self, device: Any) -> None:
+        t = self._tracks.get(device.node_id)
+        if t is not None and t.signature != _signature(device):
+            t.dirty = True  # relaid out at the next prepare; n_events = 0 alone does not
+
+    def device_status(self, device: Any) -> dict[str, Any]:
+        return {"filenames": [str(self._path or self.path())]}
+
+    # -- life cycle --------------------------------------------------------------------------
+    def prepare(self) -> None:
+        if not self._tracks:
+            return
+        target = self.path()
+        if self._path is not None and target != self._path:  # file_name/data_path changed
+            self.close()
+            self._path = None
+            for t in self._tracks.values():
+                t.columns = ()
+        if self._path is None:
+            self._create(target)
+        elif self._file is None or any(t.dirty for t in self._tracks.values()):
+            self._reopen()
+        self._last_flush = time.monotonic()
+
+    def _create(self, path: Path) -> None:
+        sim = self.sim  # type: ignore[attr-defined]
+        if path.exists() and not sim.overwrite_files:
+            raise BadProperty(
+                f"hdf5 backend: the file '{path}' already exists and overwriting files is disabled. "
+                "Set overwrite_files=True on the simulator (nest.overwrite_files = True) to overwrite "
+                "it, or change data_path, data_prefix or the backend's file_name "
+                "(sim.set_defaults('hdf5', {'file_name': ...})).")
+        if not path.parent.is_dir():
+            raise bad_property("hdf5 backend", "data_path", str(path.parent), "the directory must exist")
+        import spikesim
+        try:
+            f = self._h5.File(path, "w", libver="latest", locking=False)
+        except OSError as err:
+            raise KernelException(
+                f"hdf5 backend: cannot create '{path}' ({err}); another simulator in this process "
+                "may be writing it: give each simulator its own data_path, data_prefix or "
+                "file_name (sim.set_defaults('hdf5', {'file_name': ...})).") from err
+        f.attrs.update({
+            "format": FORMAT, "format_version": FORMAT_VERSION, "spikesim_version": spikesim.__version__,
+            "hdf5_version": self._h5.version.hdf5_version, "resolution": sim.resolution,
+            "tics_per_ms": 1000.0, "seed": sim.seed,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")})
+        f.create_group("devices")
+        self._open(f, path)
+
+    def _reopen(self) -> None:
+        assert self._path is not None
+        if self._file is not None:
+            self.flush()
+            self._file.close()
+            self._file = None
+        try:
+            f = self._h5.File(self._path, "r+", libver="latest", locking=False)
+        except OSError as err:
+            raise KernelException(
+                f"hdf5 backend: cannot reopen '{self._path}' to lay out new or changed devices ({err}); "
+                "was it moved, deleted or made read-only during the run? Point the backend at a new "
+                "file with sim.set_defaults('hdf5', {'file_name': ...}).") from err
+        self._open(f, self._path)
+
+    def _open(self, f: Any, path: Path) -> None:
+        """Lay out every device in ``f`` (not yet in SWMR mode), then start SWMR writing."""
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        self._file, self._path = f, path
+        self._finalizer = weakref.finalize(self, _close_quietly, f)
+        for t in self._tracks.values():
+            self._layout(t)
+        f.flush()
+        f.swmr_mode = True
+
+    def _layout(self, t: _Track) -> None:
+        dev = t.device
+        g = self._file["devices"].require_group(str(dev.node_id))
+        cols = dev.columns()
+        dtypes = {c: a.dtype for c, a in dev.empty_batch().items()}
+        old = [k for k in g if k != "n_rows"]
+        if set(old) != set(cols):
+            # only before the first row: the device layer freezes time_in_steps once simulate
+            # ran and record_from once connected (simulate(0) lays out without writing)
+            assert all(g[k].shape[0] == 0 for k in old), f"columns of device {dev.node_id} changed under rows"
+            for k in old:
+                del g[k]
+        s = self.settings
+        comp: dict[str, Any] = {}
+        if s["compression"] != "none":
+            comp = {"compression": s["compression"], "shuffle": True}
+            if s["compression"] == "gzip":
+                comp["compression_opts"] = int(s["compression_level"])
+        for c in cols:
+            if c not in g:
+                ds = g.create_dataset(c, shape=(0,), maxshape=(None,), dtype=dtypes[c],
+                                      chunks=(int(s["chunk_rows"]),), fletcher32=True, **comp)
+            else:
+                ds = g[c]
+            ds.attrs["unit"] = ("steps" if dev.p["time_in_steps"] else "ms") if c == "times" else UNITS.get(c, "")
+        if "n_rows" not in g:
+            g.create_dataset("n_rows", data=np.zeros(1, dtype=np.int64))
+        n_file = int(g[cols[0]].shape[0])
+        if not t.columns:  # newly enrolled: rows already in the file belong to an earlier enrolment
+            t.written = t.committed = t.cleared = n_file
+        g.attrs.update(self._device_attrs(dev, cols))
+        t.columns = cols
+        t.signature = _signature(dev)
+        t.datasets = {c: g[c] for c in cols}
+        t.datasets["n_rows"] = g["n_rows"]
+        t.dirty = False
+
+    def _device_attrs(self, dev: Any, cols: tuple[str, ...]) -> dict[str, Any]:
+        sdt = self._h5.string_dtype()
+        attrs: dict[str, Any] = {"node_id": dev.node_id, "model": dev.model.name, "label": dev.p["label"],
+                                 "columns": np.array(cols, dtype=sdt)}
+        for k, v in dev.p.items():
+            if k in ("record_to", "n_events", "label"):
+                continue
+            attrs[k] = np.array(list(v), dtype=sdt) if isinstance(v, tuple) else v
+        return attrs
+
+    # -- data --------------------------------------------------------------------------------
+    def write(self, device: Any, batch: Batch) -> None:
+        t = self._tracks[device.node_id]
+        if self._file is None or t.dirty:  # enrolled or changed during a run
+            self.prepare()
+        t.buffer.append(batch)
+        t.buffered += batch["senders"].size
+        if t.buffered >= self.settings["chunk_rows"]:
+            self._write_out(t)
+        if time.monotonic() - self._last_flush >= self.settings["flush_interval"]:
+            self.flush()
+
+    def _write_out(self, t: _Track) -> None:
+        if not t.buffered:
+            return
+        n0, n1 = t.written, t.written + t.buffered
+        for c in t.columns:
+            data = t.buffer[0][c] if len(t.buffer) == 1 else np.concatenate([b[c] for b in t.buffer])
+            ds = t.datasets[c]
+            ds.resize((n1,))
+            ds[n0:n1] = data
+        t.written = n1
+        t.buffer.clear()
+        t.buffered = 0
+
+    def _commit(self, tracks: list[_Track]) -> None:
+        """Make written rows durable, then announce them in ``n_rows`` (in this order)."""
+        for t in tracks:
+            for ds in t.datasets.values():
+                ds.flush()
+        self._file.flush()
+        os.fsync(self._file.id.get_vfd_handle())
+        for t in tracks:
+            if t.committed != t.written:
+                n_rows = t.datasets["n_rows"]
+                n_rows[0] = t.written
+                n_rows.flush()
+                t.committed = t.written
+
+    def flush(self) -> None:
+        if self._file is None:
+            return
+        tracks = list(self._tracks.values())
+        for t in tracks:
+            self._write_out(t)
+        self._commit(tracks)
+        self._last_flush = time.monotonic()
+
+    def events(self, device: Any) -> Batch | None:
+        t = self._tracks.get(device.node_id)
+        if t is None or self._file is None or not t.datasets:
+            return None
+        self._write_out(t)
+        return {c: t.datasets[c][t.cleared:t.written] for c in t.columns}
+
+    def clear(self, device: Any) -> None:
+        t = self._tracks.get(device.node_id)
+        if t is not None:
+            t.cleared = t.written + t.buffered
+
+    def close(self) -> None:
+        """Flush and close the file; a later ``prepare`` reopens it for appending."""
+        if self._file is None:
+            return
+        self.flush()
+        self._file.close()
+        self._file = None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        for t in self._tracks.values():
+            t.dirty = True
+            t.datasets = {}
