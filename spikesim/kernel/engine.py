@@ -339,7 +339,7 @@ class Engine:
             if plan is not None and rec_mask.any():
                 self._samples(plan, masks, pop, s0, m, pieces)
         ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
-        if n_gen and k > n_gen:
+        if k > 1 and (n_gen or len(self.neurons) > 1):  # several sources: restore (step, id) order
             order = np.lexsort((ids, steps))
             ids, steps, mult = ids[order], steps[order], mult[order]
         if k:

@@ -168,13 +168,37 @@ class Simulator:
             return
         cls, over = self._node_model(old)
         self._check_node_params(cls, old, params)
+        self._check_default_values(cls, new, {**over, **params})
         self._node_models[new] = (cls, {**over, **params})
 
     def _check_node_params(self, cls: type[Model], name: str, params: dict[str, Any]) -> None:
         allowed = cls.defaults()
+        extra: set[str] = set()
+        if issubclass(cls, RecorderModel):  # per-device backend settings (precision ...)
+            backend = params.get("record_to", self._node_models.get(name, (cls, {}))[1].get(
+                "record_to", cls.params["record_to"]))
+            if isinstance(backend, str) and backend in self._backend_names():
+                extra = set(backend_class(backend).device_defaults)
         for k, v in params.items():
-            if k not in allowed:
-                raise bad_property(name, k, v, f"{name} has the parameters {sorted(allowed)}")
+            if k not in allowed and k not in extra:
+                raise bad_property(name, k, v, f"{name} has the parameters {sorted(set(allowed) | extra)}")
+
+    def _check_default_values(self, cls: type[Model], name: str, merged: dict[str, Any]) -> None:
+        """Validate new model defaults as one node would be: nothing bad gets stored."""
+        from ..network.parameters import Parameter as _P
+        if any(isinstance(v, _P) for v in merged.values()):
+            return
+        if issubclass(cls, NeuronModel):
+            NeuronPopulation(cls, name, 1, 1, {**cls.defaults(), **merged}, None, self.resolution).prepare(1)
+        elif issubclass(cls, Generator):
+            p = {k: (tuple(v) if isinstance(v, (list, np.ndarray)) else v) for k, v in {**cls.defaults(), **merged}.items()}
+            cls.check_node(p, self.resolution)
+        elif issubclass(cls, RecorderModel):
+            probe = RecordingDevice.__new__(RecordingDevice)
+            probe.sim, probe.model, probe.node_id, probe.p = self, cls, 0, dict(cls.params)
+            probe.connected = np.zeros(0, dtype=np.int64)
+            probe.bp = {}
+            probe.validated({k: v for k, v in merged.items() if k in cls.params and k != "n_events"})
 
     def get_defaults(self, model: str, key: str | None = None) -> Any:
         """Default parameters of a node or synapse model (a dict, or one value)."""
@@ -199,7 +223,7 @@ class Simulator:
         if key is None:
             return out
         if key not in out:
-            raise bad_property(f"get_defaults('{model}')", key, key, f"the keys are {sorted(out)}")
+            raise bad_property(f"get_defaults('{model}')", "key", key, f"the keys are {sorted(out)}")
         return out[key]
 
     def set_defaults(self, model: str, params: dict[str, Any] | None = None, **kw: Any) -> None:
@@ -214,6 +238,7 @@ class Simulator:
             return
         cls, over = self._node_model(model)
         self._check_node_params(cls, model, params)
+        self._check_default_values(cls, model, {**over, **params})
         self._node_models[model] = (cls, {**over, **params})
 
     # -- backends ---------------------------------------------------------------------------
@@ -262,12 +287,18 @@ class Simulator:
                 pop.set(np.arange(n), values)
         else:
             nodes = []
-            for i in range(n):
-                p = dict(defaults)
-                p.update(self._draw_scalar_params(common, first + i))
-                if per_node:
-                    p.update(per_node[i])
-                nodes.append(self._make_device(cls, model, first + i, p))
+            try:
+                for i in range(n):
+                    p = dict(defaults)
+                    p.update(self._device_values(cls, common, i, n, first + i))
+                    if per_node:
+                        p.update(per_node[i])
+                    nodes.append(self._make_device(cls, model, first + i, p))
+            except Exception:
+                for dev in nodes:  # nothing of a failed create may stay behind
+                    if hasattr(dev, "backend"):
+                        dev.backend.disenroll(dev)
+                raise
             pop = DevicePopulation(cls, model, first, n, label, nodes)
         self.populations.append(pop)
         self._firsts.append(first)
@@ -306,9 +337,18 @@ class Simulator:
             return v.draw(rng.generator(self.seed, first, rng.PURPOSE_PARAMETER, _key_hash(key)), n)
         return v
 
-    def _draw_scalar_params(self, common: dict[str, Any], node_id: int) -> dict[str, Any]:
-        return {k: (float(self._draw(v, 1, node_id, k)[0]) if isinstance(v, Parameter) else v)
-                for k, v in common.items()}
+    def _device_values(self, cls: type[Model], common: dict[str, Any], i: int, n: int,
+                       node_id: int) -> dict[str, Any]:
+        """Values for device node ``i`` of ``n``: random ones drawn, per-node arrays indexed."""
+        out = {}
+        for k, v in common.items():
+            if isinstance(v, Parameter):
+                v = float(self._draw(v, 1, node_id, k)[0])
+            elif _per_node_array(cls, k, v, n):
+                v = v[i]
+                v = v.item() if isinstance(v, np.generic) else v
+            out[k] = v
+        return out
 
     def _population_of(self, node_id: int) -> Population:
         i = int(np.searchsorted(self._firsts, node_id, side="right")) - 1
@@ -379,6 +419,13 @@ class Simulator:
                     vals[k] = np.asarray(v)[pos]
                 else:
                     vals[k] = v
+            if isinstance(pop, DevicePopulation) and any(
+                    _per_node_array(pop.model, k, v, local.size) for k, v in vals.items()):
+                for j, li in enumerate(local):  # one value each
+                    staged.append((pop, np.array([li]), {
+                        k: (v[j].item() if isinstance(v[j], np.generic) else v[j])
+                        if _per_node_array(pop.model, k, v, local.size) else v for k, v in vals.items()}))
+                continue
             staged.append((pop, local, vals))
         self._set_staged(staged)
 
@@ -411,7 +458,7 @@ class Simulator:
                                 p[k] = tuple(v) if isinstance(v, (list, np.ndarray)) else v
                             pop.model.check_node(p, self.resolution)  # type: ignore[attr-defined]
         except Exception:
-            for pop, P, S, D in backups:
+            for pop, P, S, D in reversed(backups):  # the first backup holds the oldest values
                 pop.P, pop.S, pop.D = P, S, D
             raise
         for pop, local, vals in staged:
@@ -515,6 +562,13 @@ def _key_hash(key: str) -> int:
     for ch in key.encode():
         h = ((h ^ ch) * 1099511628211) % 2**63
     return h
+
+
+def _per_node_array(cls: type[Model], key: str, v: Any, n: int) -> bool:
+    """Whether ``v`` gives one value per node (not a list-valued parameter for all)."""
+    if isinstance(cls.params.get(key), (tuple, list)) or isinstance(v, (str, dict)):
+        return False
+    return isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1 and len(v) == n and n > 1
 
 
 def _is_list_param(pop: Population, key: str) -> bool:

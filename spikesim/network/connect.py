@@ -30,7 +30,7 @@ from . import rules
 from .nodes import NodeCollection
 from .parameters import Parameter
 from .projection import Projection
-from .synapse_collection import SynapseCollection
+from .synapse_collection import SynapseCollection, delay_steps
 
 if TYPE_CHECKING:
     from ..kernel.simulator import Simulator
@@ -148,11 +148,13 @@ class Connector:
         name, syn = self._synapse(syn_spec)
         gen = rng.generator(sim.seed, 0, rng.PURPOSE_CONNECT, self.n_calls)
         src, tgt, shape = rules.pairs(spec, pre_ids, post_ids, gen)
+        if spec["rule"] == "pairwise_bernoulli":
+            shape = None  # arrays cannot match a random number of connections
         n = src.size
         w = _values(syn["weight"], "weight", shape, n, gen)
         d_ms = _values(syn["delay"], "delay", shape, n, gen)
         self._check_delay(np.atleast_1d(d_ms))
-        d = np.floor(np.asarray(d_ms, dtype=float) / sim.resolution + 0.5).astype(np.int64)
+        d = delay_steps(d_ms, sim.resolution)
         r = _values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
         self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
         pre_cats = np.unique(self._categories(pre_ids, "src"))
@@ -343,13 +345,17 @@ def _ids(sim: Simulator, nodes: Any, what: str) -> np.ndarray:
     return arr
 
 
-def _values(v: Any, key: str, shape: tuple[int, ...], n: int, gen: np.random.Generator) -> np.ndarray:
+def _values(v: Any, key: str, shape: tuple[int, ...] | None, n: int, gen: np.random.Generator) -> np.ndarray:
     """A connection property as a scalar array or one value per connection."""
     if isinstance(v, Parameter):
         return v.draw(gen, n)
     arr = np.asarray(v, dtype=float if key != "receptor_type" else np.int64)
     if arr.ndim == 0:
         return arr
+    if shape is None:
+        raise bad_property("connect", key, f"array of shape {arr.shape}",
+                           "rule pairwise_bernoulli makes a random number of connections: give a scalar "
+                           "or a random parameter")
     if arr.shape != tuple(shape) and arr.size != n:
         raise bad_property("connect", key, f"array of shape {arr.shape}",
                            f"give a scalar or an array of shape {tuple(shape)} for this rule")

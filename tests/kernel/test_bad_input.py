@@ -196,8 +196,6 @@ def test_error_classes_are_catchable_as_python_errors():
         sim.simulate(-1)
 
 
-@pytest.mark.xfail(strict=True, reason="kernel/simulator.py _set_staged restores backups in forward order, "
-                                       "so a failed list-of-dicts set keeps the nodes before the bad dict changed")
 def test_failed_list_of_dicts_set_changes_no_node():
     sim, d = network()
     before = d["n"].get("V_m")
@@ -206,8 +204,6 @@ def test_failed_list_of_dicts_set_changes_no_node():
     np.testing.assert_array_equal(d["n"].get("V_m"), before)
 
 
-@pytest.mark.xfail(strict=True, reason="kernel/simulator.py create leaves the recorders it made before the bad "
-                                       "dict enrolled in their backend; the ascii backend then writes a file")
 def test_failed_create_of_recorders_leaves_no_file(tmp_path):
     sim = spikesim.Simulator()
     sim.data_path = str(tmp_path)
@@ -218,8 +214,6 @@ def test_failed_create_of_recorders_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="kernel/simulator.py set_defaults checks only the names of parameters, "
-                                       "not their values (NEST checks both in SetDefaults)")
 def test_set_defaults_rejects_bad_values():
     sim = spikesim.Simulator()
     with pytest.raises(BadProperty, match="parameter 'C_m' = -1.0 is not allowed; it must be > 0"):

@@ -61,7 +61,7 @@ def test_defaults_of_node_models():
     assert sim.get_defaults("iaf_psc_delta", "C_m") == 250.0
     assert sim.get_defaults("spike_recorder", "element_type") == "recorder"
     assert sim.get_defaults("poisson_generator", "element_type") == "stimulator"
-    with pytest.raises(BadProperty, match=r"get_defaults\('iaf_psc_delta'\): parameter 'V_t' = 'V_t' is not "
+    with pytest.raises(BadProperty, match=r"get_defaults\('iaf_psc_delta'\): parameter 'key' = 'V_t' is not "
                                           r"allowed; the keys are \[.*'V_th'"):
         sim.get_defaults("iaf_psc_delta", "V_t")
     with pytest.raises(UnknownModelName, match="unknown node model 'iaf'"):

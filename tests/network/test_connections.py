@@ -64,9 +64,6 @@ def test_delays_are_rounded_to_the_grid_half_up(sim, d, expected):
     assert sim.get_connections().get("delay")[0] == pytest.approx(expected)
 
 
-@pytest.mark.xfail(strict=True, reason="network/connect.py rounds d / h (1.15 / 0.1 = 11.4999...) instead of "
-                                       "NEST's d * (1 / h) = 11.5, so 1.15 -> 1.1; fix: use synapse_collection."
-                                       "delay_steps")
 @pytest.mark.parametrize("d, expected", [(1.15, 1.2), (1.45, 1.5), (0.15, 0.2)])
 def test_delays_whose_quotient_by_h_is_inexact_round_as_in_nest(sim, d, expected):
     n = sim.create("iaf_psc_delta", 2)

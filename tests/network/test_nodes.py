@@ -175,10 +175,13 @@ def test_mixed_collections_report_common_keys_typed(sim):
     assert st["model"].tolist() == ["iaf_psc_delta", "iaf_psc_delta", "spike_generator"]
 
 
-def test_bad_defaults_fail_at_create_not_at_simulate(sim):
-    sim.copy_model("iaf_psc_delta", "broken", {"tau_m": -1.0})
+def test_bad_defaults_fail_when_given_not_later(sim):
     with pytest.raises(BadProperty, match="iaf_psc_delta: parameter 'tau_m' = -1.0 is not allowed; it must be > 0"):
-        sim.create("broken", 2)
+        sim.copy_model("iaf_psc_delta", "broken", {"tau_m": -1.0})
+    assert "broken" not in sim.models()
+    with pytest.raises(BadProperty, match="parameter 'tau_m' = -1.0 is not allowed; it must be > 0"):
+        sim.set_defaults("iaf_psc_delta", {"tau_m": -1.0})
+    assert sim.get_defaults("iaf_psc_delta", "tau_m") == 10.0
     assert sim.num_nodes == 0
 
 
@@ -190,8 +193,6 @@ def test_generator_params_set_for_all_nodes(sim):
     assert [list(x) for x in g.get("spike_times")] == [[3.0], [4.0]]
 
 
-@pytest.mark.xfail(strict=True, reason="kernel/simulator.py passes a per-node array whole to every device node "
-                                       "(create: _draw_scalar_params; set: _set_staged) instead of one value each")
 def test_per_node_values_for_devices(sim):
     pg = sim.create("poisson_generator", 2, {"rate": [10.0, 20.0]})
     assert pg.get("rate").tolist() == [10.0, 20.0]
