@@ -231,8 +231,8 @@ class Engine:
                         sel = p.tgt == pop.first + i - 1
                         if sel.any():
                             counts += np.bincount(p.src[sel], minlength=n)
-                    if counts.any():
-                        self.spike_recorders.append((dev, counts))
+                    if counts.any():  # indexed by node id (entry 0 unused)
+                        self.spike_recorders.append((dev, np.concatenate([[0], counts])))
         by_pop: dict[int, list[tuple[RecordingDevice, np.ndarray]]] = {}
         for pop in sim.populations:
             if isinstance(pop, DevicePopulation) and issubclass(pop.model, MultimeterModel):
@@ -281,7 +281,15 @@ class Engine:
                     self._generators(a, slice_end - a)
                     self.gen_until = slice_end
                 m = min(slice_end, end) - sim.step
-                self._slice(sim.step, m)
+                self.advanced = False
+                try:
+                    self._slice(sim.step, m)
+                except BaseException:
+                    # a backend failed while recording: the slice's dynamics are done, so
+                    # the clock moves on with them and the simulator stays consistent
+                    if self.advanced:
+                        sim.step += m
+                    raise
                 sim.step += m
                 if progress is not None:
                     progress.update(sim.step - (end - nsteps))
@@ -346,16 +354,22 @@ class Engine:
             sim.archive.record(ids, steps, mult, k, self.tps)
             for p in self.spike_proj:
                 deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, ring, L)
-            for p, prm, dev, outdeg in self.plastic:
-                self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)
+            transmitted = [self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)
+                           for p, prm, dev, outdeg in self.plastic]
+        self.advanced = True  # dynamics and delivery of the slice are done; recording follows
+        if k:
+            for dev, rows in transmitted:
+                if dev is not None and rows.shape[0]:
+                    dev.record_rows(rows)
             gids = ids + 1
             for dev, counts in self.spike_recorders:
-                dev.record_spikes(gids, steps, mult, np.concatenate([[0], counts]))
+                dev.record_spikes(gids, steps, mult, counts)
         for dev_id, lst in pieces.items():
             self._emit_samples(lst)
 
     def _deliver_plastic(self, p: Any, prm: np.ndarray, dev: Any, outdeg: np.ndarray, ids: np.ndarray,
-                         steps: np.ndarray, mult: np.ndarray, k: int) -> None:
+                         steps: np.ndarray, mult: np.ndarray, k: int) -> tuple[Any, np.ndarray]:
+        """Deliver through one STDP projection; returns the weight recorder and its rows."""
         arch = self.sim.archive
         if dev is not None:
             reps = np.where(self.is_neuron[ids], np.rint(mult), 1.0)
@@ -366,8 +380,7 @@ class Engine:
         n = deliver_stdp(ids, steps, mult, k, self.is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
                          p.extra["Kplus"], p.extra["t_lastspike"], prm, self.mode, self.ring, self.L,
                          arch.last_idx, arch.t, arch.k, arch.prev, arch.next, arch.tau_inv, self.tps, wr_out, 0)
-        if dev is not None and n:
-            dev.record_rows(wr_out[:n])
+        return dev, wr_out[:n]
 
     def _samples(self, plan: _SamplerPlan, masks: list[np.ndarray], pop: NeuronPopulation, s0: int, m: int,
                  pieces: dict[int, list[Any]]) -> None:

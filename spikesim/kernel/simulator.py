@@ -510,6 +510,18 @@ class Simulator:
         from ..io import checkpoint
         return checkpoint.read(path)
 
+    def close(self) -> None:
+        """Flush and close every recording backend (files, streams); recorded data stays
+        readable.  Called by ``nest.ResetKernel`` and when used as a context manager."""
+        for b in self._backends.values():
+            b.close()
+
+    def __enter__(self) -> Simulator:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
     def recording_devices(self) -> list[RecordingDevice]:
         """Every recording device, in id order."""
         return [dev for pop in self.populations if isinstance(pop, DevicePopulation) and pop.kind == "recorder"
