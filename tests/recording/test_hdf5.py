@@ -118,7 +118,7 @@ def test_file_is_self_describing(tmp_path):
     assert sr.get("filenames")[0] == [str(tmp_path / "recording.h5")]
     with h5py.File(tmp_path / "recording.h5", "r", swmr=True, locking=False) as f:
         ds = f["devices"][str(mm.tolist()[0])]["V_m"]
-        assert ds.compression == "gzip" and ds.chunks == (16384,) and ds.fletcher32
+        assert ds.compression == "lzf" and ds.chunks == (16384,) and ds.fletcher32
     assert "Recording(" in repr(rec) and len(rec) == 2 and set(rec) == {sr.tolist()[0], mm.tolist()[0]}
 
 

@@ -122,7 +122,7 @@ class Hdf5Backend(RecordingBackend):
     """Appends every device's batches to one SWMR HDF5 file per simulator."""
 
     name = "hdf5"
-    defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "gzip",
+    defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "lzf",
                 "compression_level": 1, "chunk_rows": 16384}
 
     def __init__(self) -> None:
