@@ -32,8 +32,11 @@ def _add(ring, mode, slot, t, w, mult, rc):
 
 
 @njit(cache=True)
-def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, ring, L):
-    """Add the ``n`` spikes ``(ids[k], steps[k], mult[k])`` to their targets' buffers."""
+def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L):
+    """Add the ``n`` spikes ``(ids[k], steps[k], mult[k])`` to their targets' buffers.
+
+    ``umode`` is the input mode shared by every target of the projection, or -1.
+    """
     w_hom = w.shape[0] == 1
     d_hom = d.shape[0] == 1
     r_hom = rcpt.shape[0] == 1
@@ -44,10 +47,15 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, ring, L):
         a = ptr[src]
         b = ptr[src + 1]
         if w_hom and d_hom and r_hom:
-            # the common case: one weight, one delay: one slot, no per-synapse arithmetic
+            # one weight, one delay: one slot and, for a uniform target model, one row
             slot = base + d[0]
             slot = slot - L if slot >= L else slot
             wm = w[0] * mu
+            if umode == INPUT_SPLIT or umode == INPUT_SINGLE:
+                row = ring[CH_IN if umode == INPUT_SPLIT and wm < 0.0 else CH_EX, slot]
+                for c in range(a, b):
+                    row[tgt[c]] += wm
+                continue
             for c in range(a, b):
                 t = tgt[c]
                 md = mode[t]
@@ -103,34 +111,51 @@ def deliver_currents(amp, col, tgt, w, d, s0, ring, L):
                 ring[CH_CUR, (s0 + i + dc) % L, t] += wc * a
 
 
+def poisson_channels(tgt: np.ndarray, w: np.ndarray, rcpt: np.ndarray, mode: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Per connection: the ring channel its counts go to (-1: dropped) and the factor
+    a count is multiplied by (the weight; 1 for parrots, which count spikes)."""
+    n = tgt.size
+    w = np.broadcast_to(w, (n,)).astype(np.float64)
+    r = np.broadcast_to(rcpt, (n,))
+    md = mode[tgt]
+    ch = np.full(n, -1, dtype=np.int8)
+    ch[md == INPUT_SPLIT] = np.where(w[md == INPUT_SPLIT] >= 0.0, CH_EX, CH_IN)
+    ch[md == INPUT_SINGLE] = CH_EX
+    parrot = (md == INPUT_PARROT) & (r == 0)
+    ch[parrot] = CH_EX
+    factor = np.where(md == INPUT_PARROT, 1.0, w)
+    return ch, factor
+
+
 @njit(cache=True, parallel=True)
-def deliver_poisson(active, tables, guides, col, keys, tgt, w, d, rcpt, mode, chunks, s0, ring, L):
+def deliver_poisson(active, tables, guides, col, keys, tgt, ch, factor, d, chunks, s0, ring, L):
     """Independent Poisson counts per connection and step (NEST's poisson_generator).
 
     ``active[i, g]`` says whether generator ``g`` draws in step ``s0 + i``;
     ``tables[g]`` is its cumulative distribution and ``guides[g]`` its guide table
     (see :func:`~spikesim.kernel.rng.guide_table`); the count for connection ``c`` in
-    step ``s`` is drawn from the stream ``keys[c]`` at counter ``s``.  Connections
-    are ordered by target and split into ``chunks`` that never share a target, so
-    chunks run in parallel and each input cell is summed in the same order
+    step ``s`` is drawn from the stream ``keys[c]`` at counter ``s`` and added, times
+    ``factor[c]``, to channel ``ch[c]`` of its target (see :func:`poisson_channels`).
+    Connections are ordered by target and split into ``chunks`` that never share a
+    target, so chunks run in parallel and each input cell is summed in the same order
     (step, then connection) whatever the number of threads.
     """
     m = active.shape[0]
-    w_hom = w.shape[0] == 1
     d_hom = d.shape[0] == 1
-    r_hom = rcpt.shape[0] == 1
     for q in prange(chunks.shape[0] - 1):
         for i in range(m):
             s = s0 + i
             base = s % L
+            slot = base + d[0]
+            slot = slot - L if slot >= L else slot
             for c in range(chunks[q], chunks[q + 1]):
                 g = col[c]
-                if not active[i, g]:
+                if not active[i, g] or ch[c] < 0:
                     continue
                 k = poisson_guided(tables[g], guides[g], uniform(keys[c], s))
-                if k > 0:
-                    dc = d[0] if d_hom else d[c]
-                    slot = base + dc
+                if not d_hom:
+                    slot = base + d[c]
                     slot = slot - L if slot >= L else slot
-                    _add(ring, mode, slot, tgt[c], w[0] if w_hom else w[c], float(k),
-                         rcpt[0] if r_hom else rcpt[c])
+                # a count of 0 adds +0.0, which leaves the cell as it is
+                ring[ch[c], slot, tgt[c]] += factor[c] * k

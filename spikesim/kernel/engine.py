@@ -23,7 +23,7 @@ from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerat
 from ..network.populations import DevicePopulation, NeuronPopulation
 from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel
 from . import rng
-from .delivery import collect_spikes, deliver_currents, deliver_poisson, deliver_spikes
+from .delivery import collect_spikes, deliver_currents, deliver_poisson, deliver_spikes, poisson_channels
 from .plasticity import deliver_stdp
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class _DeviceRoute:
     tables: np.ndarray | None = None
     chunks: np.ndarray | None = None
     guides: np.ndarray | None = None
+    ch: np.ndarray | None = None
+    factor: np.ndarray | None = None
     gen_ids: list[int] = field(default_factory=list)
 
 
@@ -87,7 +89,11 @@ class Engine:
             p.prepare(m)
         projections = sim.connector.projections
         spiking = [p for (_, r), p in projections.items() if r == "spike" and len(p)]
-        self.spike_proj = [p for p in spiking if not sim._syn_models[p.synapse_model][0].plastic]
+        self.spike_proj = []
+        for p in spiking:
+            if not sim._syn_models[p.synapse_model][0].plastic:
+                modes = np.unique(self.mode[p.tgt]) if len(p) else np.zeros(0)
+                self.spike_proj.append((p, int(modes[0]) if modes.size == 1 else -1))
         self._prepare_plastic([p for p in spiking if sim._syn_models[p.synapse_model][0].plastic])
         self.currents = self._device_route("current", CurrentGenerator)
         self.poisson = self._device_route("poisson", PoissonGenerator)
@@ -186,6 +192,7 @@ class Engine:
         dr.w = dr.w if dr.w.size == 1 else dr.w[order]
         dr.d = dr.d if dr.d.size == 1 else dr.d[order]
         dr.rcpt = dr.rcpt if dr.rcpt.size == 1 else dr.rcpt[order]
+        dr.ch, dr.factor = poisson_channels(dr.tgt, dr.w, dr.rcpt, self.mode)
         gid = np.asarray(dr.gen_ids, dtype=np.int64)[dr.col]
         dr.keys = _poisson_keys(np.uint64(sim.seed), gid.astype(np.uint64), dr.tgt.astype(np.uint64) + 1)
         n = dr.tgt.size
@@ -315,8 +322,8 @@ class Engine:
         poi = self.poisson
         if poi is not None:
             active = np.stack([PoissonGenerator.active(p, h, s0, m) for p in poi.gens], axis=1)
-            deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.w, poi.d, poi.rcpt,
-                            self.mode, poi.chunks, s0, ring, L)
+            deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.ch, poi.factor,
+                            poi.d, poi.chunks, s0, ring, L)
 
     def _slice(self, s0: int, m: int) -> None:
         sim = self.sim
@@ -352,8 +359,8 @@ class Engine:
             ids, steps, mult = ids[order], steps[order], mult[order]
         if k:
             sim.archive.record(ids, steps, mult, k, self.tps)
-            for p in self.spike_proj:
-                deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, ring, L)
+            for p, umode in self.spike_proj:
+                deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
             transmitted = [self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)
                            for p, prm, dev, outdeg in self.plastic]
         self.advanced = True  # dynamics and delivery of the slice are done; recording follows

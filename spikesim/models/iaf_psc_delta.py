@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._common import sample, take
+from ._common import sample
 from ..errors import bad_property
 from .base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel, refractory_steps
 
@@ -26,50 +26,67 @@ Y3, Y0, R, REFR = 0, 1, 2, 3
 P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP = range(9)
 
 
+@njit(cache=True)
+def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, lo, hi):
+    """Neurons lo..hi-1 over the slice, step by step: each step streams through
+    contiguous state and ring-buffer rows, so neighbouring neurons overlap in the
+    pipeline instead of waiting on one neuron's chain of steps."""
+    y3 = S[Y3]
+    y0 = S[Y0]
+    r = S[R]
+    refr = S[REFR]
+    p33 = D[P33]
+    p30 = D[P30]
+    theta = D[THETA]
+    ie = D[IE]
+    vmin = D[VMIN]
+    nref = D[NREF]
+    vreset = D[VRESET]
+    with_refr = D[REFIN]
+    dexp = D[DEXP]
+    for i in range(m):
+        slot = (s0 + i) % L
+        ex = ring[CH_EX, slot]
+        cur = ring[CH_CUR, slot]
+        out = spk[i]
+        for j in range(lo, hi):
+            g = base + j
+            J = ex[g]
+            ex[g] = 0.0
+            v = y3[j]
+            rj = r[j]
+            if rj == 0.0:
+                v = p30[j] * (y0[j] + ie[j]) + p33[j] * v + J
+                if with_refr[j] != 0.0 and refr[j] != 0.0:
+                    v += refr[j]
+                    refr[j] = 0.0
+                if v < vmin[j]:
+                    v = vmin[j]
+            else:
+                if with_refr[j] != 0.0:
+                    refr[j] += J * np.exp(-rj * dexp[j])
+                rj -= 1.0
+            if v >= theta[j]:
+                rj = nref[j]
+                v = vreset[j]
+                out[j] = 1
+            y3[j] = v
+            r[j] = rj
+            y0[j] = cur[g]
+            cur[g] = 0.0
+        if rec_mask[i]:
+            for j in range(lo, hi):
+                if rec_col[j] >= 0:
+                    sample(S, j, i, rec_col[j], rec_rows, rec_out)
+
+
 @njit(parallel=True, cache=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
-    for j in prange(n):
-        g = base + j
-        y3 = S[Y3, j]
-        y0 = S[Y0, j]
-        r = S[R, j]
-        refr = S[REFR, j]
-        p33 = D[P33, j]
-        p30 = D[P30, j]
-        theta = D[THETA, j]
-        ie = D[IE, j]
-        vmin = D[VMIN, j]
-        with_refr = D[REFIN, j] != 0.0
-        c = rec_col[j]
-        for i in range(m):
-            slot = (s0 + i) % L
-            J = take(ring, CH_EX, slot, g)
-            if r == 0.0:
-                y3 = p30 * (y0 + ie) + p33 * y3 + J
-                if with_refr and refr != 0.0:
-                    y3 += refr
-                    refr = 0.0
-                if y3 < vmin:
-                    y3 = vmin
-            else:
-                if with_refr:
-                    refr += J * np.exp(-r * D[DEXP, j])
-                r -= 1.0
-            if y3 >= theta:
-                r = D[NREF, j]
-                y3 = D[VRESET, j]
-                spk[i, j] = 1
-            y0 = take(ring, CH_CUR, slot, g)
-            if rec_mask[i] and c >= 0:
-                S[Y3, j] = y3
-                S[Y0, j] = y0
-                S[R, j] = r
-                sample(S, j, i, c, rec_rows, rec_out)
-        S[Y3, j] = y3
-        S[Y0, j] = y0
-        S[R, j] = r
-        S[REFR, j] = refr
+    nb = max(1, min(n // 512, 64))
+    for b in prange(nb):
+        _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out,
+               b * n // nb, (b + 1) * n // nb)
 
 
 class IafPscDelta(NeuronModel):
