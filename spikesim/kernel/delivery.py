@@ -75,6 +75,39 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring,
             _add(ring, mode, slot, tgt[c], wc, mu, rc)
 
 
+@njit(cache=True, parallel=True)
+def deliver_spikes_parallel(ids, steps, mult, n, ptr, tgt, wm0, d0, ch, cuts, ring, L):
+    """:func:`deliver_spikes` for projections with one weight, one delay, one target
+    channel and rows sorted by target: part ``q`` of the threads adds only to targets
+    in ``[cuts[q], cuts[q+1])``, found by binary search in each row.  Every cell still
+    receives its spikes in (step, sender) order, so sums do not depend on threads."""
+    for q in prange(cuts.shape[0] - 1):
+        lo_t = cuts[q]
+        hi_t = cuts[q + 1]
+        for k in range(n):
+            src = ids[k]
+            a = np.searchsorted(tgt[ptr[src]:ptr[src + 1]], lo_t) + ptr[src]
+            b = np.searchsorted(tgt[ptr[src]:ptr[src + 1]], hi_t) + ptr[src]
+            if a == b:
+                continue
+            slot = steps[k] % L + d0
+            slot = slot - L if slot >= L else slot
+            row = ring[ch, slot]
+            wm = wm0 * mult[k]
+            for c in range(a, b):
+                row[tgt[c]] += wm
+
+
+@njit(cache=True)
+def rows_sorted(ptr, tgt):
+    """Whether the targets of every source are in ascending order."""
+    for s in range(ptr.shape[0] - 1):
+        for c in range(ptr[s] + 1, ptr[s + 1]):
+            if tgt[c] < tgt[c - 1]:
+                return False
+    return True
+
+
 @njit(cache=True)
 def collect_spikes(spk, base, s0, out_ids, out_steps, out_mult, k):
     """Move the spike flags of one population into the slice's spike list.

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numba
 import numpy as np
 
-from ..models.base import N_CHANNELS
+from ..models.base import CH_EX, CH_IN, INPUT_SINGLE, INPUT_SPLIT, N_CHANNELS
 from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
 from ..network.populations import DevicePopulation, NeuronPopulation
 from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel
 from . import rng
-from .delivery import collect_spikes, deliver_currents, deliver_poisson, deliver_spikes, poisson_channels
+from .delivery import (collect_spikes, deliver_currents, deliver_poisson, deliver_spikes, deliver_spikes_parallel,
+                       poisson_channels, rows_sorted)
 from .plasticity import deliver_stdp
 
 if TYPE_CHECKING:
@@ -93,7 +94,14 @@ class Engine:
         for p in spiking:
             if not sim._syn_models[p.synapse_model][0].plastic:
                 modes = np.unique(self.mode[p.tgt]) if len(p) else np.zeros(0)
-                self.spike_proj.append((p, int(modes[0]) if modes.size == 1 else -1))
+                umode = int(modes[0]) if modes.size == 1 else -1
+                par = None
+                if (p.w.size == 1 and p.d.size == 1 and p.rcpt.size == 1 and umode in (INPUT_SPLIT, INPUT_SINGLE)
+                        and sim.worker_threads > 1 and rows_sorted(p.ptr, p.tgt)):
+                    ch = CH_IN if umode == INPUT_SPLIT and p.w[0] < 0 else CH_EX
+                    cuts = np.linspace(0, sim.num_nodes, sim.worker_threads + 1).astype(np.int32)
+                    par = (float(p.w[0]), int(p.d[0]), ch, cuts)
+                self.spike_proj.append((p, umode, par))
         self._prepare_plastic([p for p in spiking if sim._syn_models[p.synapse_model][0].plastic])
         self.currents = self._device_route("current", CurrentGenerator)
         self.poisson = self._device_route("poisson", PoissonGenerator)
@@ -359,8 +367,12 @@ class Engine:
             ids, steps, mult = ids[order], steps[order], mult[order]
         if k:
             sim.archive.record(ids, steps, mult, k, self.tps)
-            for p, umode in self.spike_proj:
-                deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
+            for p, umode, par in self.spike_proj:
+                if par is not None:
+                    deliver_spikes_parallel(ids, steps, mult, k, p.ptr, p.tgt, par[0], par[1], par[2], par[3],
+                                            ring, L)
+                else:
+                    deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
             transmitted = [self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)
                            for p, prm, dev, outdeg in self.plastic]
         self.advanced = True  # dynamics and delivery of the slice are done; recording follows
