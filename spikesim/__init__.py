@@ -20,11 +20,13 @@ __version__ = "0.1.0"
 from . import errors
 from .kernel.simulator import Simulator
 from .models import models
+from .monitors import Monitors
 from .network.nodes import NodeCollection
 from .network.parameters import exponential, lognormal, normal, uniform
 from .recording.backends import recording_backends as _recording_backends
+from .recording.observer import Observer
 
 recording_backends = _recording_backends()
 
-__all__ = ["Simulator", "NodeCollection", "models", "errors", "recording_backends", "normal", "uniform",
-           "lognormal", "exponential", "__version__"]
+__all__ = ["Simulator", "NodeCollection", "Monitors", "Observer", "models", "errors", "recording_backends",
+           "normal", "uniform", "lognormal", "exponential", "__version__"]

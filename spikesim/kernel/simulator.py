@@ -510,6 +510,12 @@ class Simulator:
         from ..io import checkpoint
         return checkpoint.read(path)
 
+    def run(self, inputs: Any = None, **kwargs: Any) -> Any:
+        """Step-loop run with array inputs, returning an Observer (rectipy's ``Network.run``);
+        see :func:`spikesim.recording.observer.run`."""
+        from ..recording.observer import run
+        return run(self, inputs, **kwargs)
+
     def close(self) -> None:
         """Flush and close every recording backend (files, streams); recorded data stays
         readable.  Called by ``nest.ResetKernel`` and when used as a context manager."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..recording.devices import MultimeterModel, SpikeRecorderModel, VoltmeterModel
 from ..recording.weight_recorder import WeightRecorderModel
+from .array_input import ArrayInput
 from .base import Model, NeuronModel
 from .generators import DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator
 from .iaf_cond_alpha import IafCondAlpha
@@ -12,7 +13,9 @@ from .iaf_psc_alpha import IafPscAlpha
 from .iaf_psc_delta import IafPscDelta
 from .iaf_psc_exp import IafPscExp
 from .izhikevich import Izhikevich
+from .izhikevich2007 import Izhikevich2007
 from .parrot_neuron import ParrotNeuron
+from .qif import Qif
 from .synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel
 
 NODE_MODELS: dict[str, type[Model]] = {}
@@ -24,9 +27,9 @@ def register(cls: type[Model]) -> type[Model]:
     return cls
 
 
-for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhikevich, ParrotNeuron,
-             SpikeGenerator, PoissonGenerator, DcGenerator, StepCurrentGenerator, SpikeRecorderModel,
-             MultimeterModel, VoltmeterModel, WeightRecorderModel):
+for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhikevich, Izhikevich2007, Qif,
+             ParrotNeuron, SpikeGenerator, PoissonGenerator, DcGenerator, StepCurrentGenerator, ArrayInput,
+             SpikeRecorderModel, MultimeterModel, VoltmeterModel, WeightRecorderModel):
     register(_cls)
 
 

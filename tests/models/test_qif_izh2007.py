@@ -204,3 +204,23 @@ def test_array_input_rejects_bad_amplitudes(value, match):
     sim = spikesim.Simulator(resolution=H)
     with pytest.raises(BadProperty, match=match):
         sim.create("array_input", 1, {"amplitudes": value})
+
+
+def test_run_inputs_are_exact_with_long_slices_and_runs_ending_mid_slice():
+    """min delay 1 ms (10-step slices): runs of 37, 55 and 8 steps start inside slices whose
+    generator input is already sent; the first rows then go through the state ``I``."""
+    sim = spikesim.Simulator(resolution=H)
+    z = sim.create("izhikevich2007", 3, {"v": -60.0, "I_app": 30.0}, label="z")
+    sg = sim.create("spike_generator", params={"spike_times": [50.0]})
+    sim.connect(sg, z, syn_spec={"weight": 0.0, "delay": 1.0})
+    rng = np.random.default_rng(5)
+    parts = [rng.normal(40.0, 30.0, (n, 3)) for n in (37, 55, 8)]
+    sim.simulate(0.3)
+    vs = [run(sim, inputs=x, output=("z", "v")).to_numpy("out") for x in parts]
+    extra = np.concatenate([np.zeros((3, 3))] + parts)
+    for j in range(3):
+        v_ref, spikes = _izh2007_reference({**_izh_defaults(), "I_app": 30.0}, extra.shape[0], H, v=-60.0,
+                                           extra=extra[:, j])
+        start = np.concatenate([[-60.0], v_ref[:-1]])   # run() samples the state at the start of each step
+        np.testing.assert_allclose(np.concatenate(vs)[:, j], start[3:], rtol=0, atol=1e-9)
+    assert sim.engine.m == 10
