@@ -17,7 +17,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import errors
+from . import analysis, errors, io
 from .kernel.simulator import Simulator
 from .models import models
 from .monitors import Monitors
