@@ -177,15 +177,17 @@ def Create(model: str, n: Any = 1, params: Any = None, positions: Any = None) ->
             raise bad_property("Create", "n", n, "give params either as the second argument or as params=")
         n, params = 1, n
     if isinstance(params, dict) and isinstance(n, (int, np.integer)):
-        params = _first_n(params, int(n))
+        params = _first_n(params, int(n), _sim.get_defaults(model) if isinstance(model, str) else {})
     return _wrap(_sim.create(model, n, params))
 
 
-def _first_n(params: dict[str, Any], n: int) -> dict[str, Any]:
-    """PyNEST indexes per-node arrays by node, so extra trailing values are ignored."""
+def _first_n(params: dict[str, Any], n: int, defaults: dict[str, Any]) -> dict[str, Any]:
+    """PyNEST indexes per-node arrays by node, so extra trailing values are ignored;
+    list-valued parameters (record_from, spike_times ...) are left whole."""
     out = {}
     for k, v in params.items():
-        if isinstance(v, (list, np.ndarray)) and np.ndim(v) == 1 and len(v) > n:
+        scalar_param = k in defaults and not isinstance(defaults[k], (list, tuple, np.ndarray, dict))
+        if scalar_param and isinstance(v, (list, np.ndarray)) and np.ndim(v) == 1 and len(v) > n:
             v = v[:n]
         out[k] = v
     return out

@@ -194,8 +194,10 @@ class RecordingDevice:
 
     @property
     def events(self) -> Batch:
+        """The recorded events as columns, keys in sorted order as NEST returns them."""
         ev = self.backend.events(self)
-        return ev if ev is not None else self.empty_batch()
+        ev = ev if ev is not None else self.empty_batch()
+        return {k: ev[k] for k in sorted(ev)}
 
     def clear(self) -> None:
         self.n_events = 0
