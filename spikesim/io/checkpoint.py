@@ -7,7 +7,9 @@ parameters, state and initial state; generators' and recorders' parameters;
 recorders' event counters and, for the memory backend, their events with segment
 indices; the connection tables with plastic weights and traces; the ring buffers
 with input in transit; the postsynaptic spike history; labels.  Random numbers are
-counter-based, so no generator state is needed.
+counter-based, so no generator state is needed.  Devices recording to files (ascii,
+hdf5) continue their files: the restored simulator cuts them back to what they held
+at the checkpoint and appends, so the files end as those of an uninterrupted run.
 
 Continuing a restored simulator gives bit for bit the spikes, samples and weights of
 the uninterrupted run.
@@ -95,7 +97,9 @@ def write(sim: Simulator, path: str | Path) -> Path:
         elif isinstance(pop, DevicePopulation) and pop.kind == "recorder":
             devs = []
             for j, dev in enumerate(pop.nodes):
-                devs.append({"p": _params(dev.p), "bp": _params(dev.bp), "n_events": dev.n_events})
+                devs.append({"p": _params(dev.p), "bp": _params(dev.bp), "n_events": dev.n_events,
+                             "backend_state": dev.backend.checkpoint_state(dev)
+                             if hasattr(dev.backend, "checkpoint_state") else None})
                 arrays[f"pop{i}/dev{j}/connected"] = dev.connected
                 if isinstance(dev.backend, MemoryBackend):
                     for col, v in dev.backend.dump(dev).items():
@@ -173,8 +177,8 @@ def read(path: str | Path) -> Simulator:
                 cols = {key[len(prefix):]: v for key, v in arrays.items() if key.startswith(prefix)}
                 if cols and hasattr(dev.backend, "load"):
                     dev.backend.load(dev, cols)
-                if hasattr(dev.backend, "resume"):
-                    dev.backend.resume(dev)
+                if hasattr(dev.backend, "resume"):  # file backends continue their files
+                    dev.backend.resume(dev, d.get("backend_state"))
                 nodes.append(dev)
             pop = DevicePopulation(cls, entry["model"], first, n, entry["label"], nodes)
         else:

@@ -31,6 +31,7 @@ class AsciiBackend(RecordingBackend):
         self._files: dict[int, IO[str]] = {}
         self._paths: dict[int, Path] = {}
         self._devices: dict[int, Any] = {}
+        self._resume: dict[int, tuple[Path, int]] = {}
 
     def check_device_param(self, device: Any, key: str, value: Any) -> None:
         if key == "precision" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
@@ -61,8 +62,35 @@ class AsciiBackend(RecordingBackend):
         if path is not None and path != self.path_of(device):
             self._close(device.node_id)
 
+    def checkpoint_state(self, device: Any) -> dict[str, Any]:
+        """The device's file and its length in bytes (called between runs)."""
+        f = self._files.get(device.node_id)
+        if f is None:
+            return {}
+        f.flush()
+        return {"path": str(self._paths[device.node_id]), "size": f.tell()}
+
+    def resume(self, device: Any, state: dict[str, Any] | None) -> None:
+        """Continue the device's file from a checkpoint: it is cut back to the
+        checkpointed length and appended to (no new header)."""
+        if state and state.get("path"):
+            self._resume[device.node_id] = (Path(state["path"]), int(state["size"]))
+
+    def _open_resumed(self, device: Any) -> None:
+        path, size = self._resume.pop(device.node_id)
+        if not path.exists() or path.stat().st_size < size:
+            raise BadProperty(f"ascii backend: '{path}' is missing or shorter than at the checkpoint "
+                              f"({size} bytes); it is not the file this run wrote")
+        f = open(path, "r+")
+        f.truncate(size)
+        f.seek(size)
+        self._files[device.node_id] = f
+        self._paths[device.node_id] = path
+
     def prepare(self) -> None:
         """Open the files of devices that have none yet; refuse to clobber unless allowed."""
+        for i in [i for i in self._resume if i in self._devices and i not in self._files]:
+            self._open_resumed(self._devices[i])
         todo = [d for i, d in self._devices.items() if i not in self._files]
         paths = [self.path_of(d) for d in todo]
         for d, p in zip(todo, paths):

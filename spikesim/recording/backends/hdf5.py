@@ -105,6 +105,7 @@ class _Track:
     buffered: int = 0
     dirty: bool = True    # layout/attributes must be (re)written at the next prepare
     signature: tuple[Any, ...] = ()  # what the file's attributes describe
+    resume: tuple[int, int] | None = None  # (rows, cleared) to continue from a checkpoint
 
 
 def _signature(device: Any) -> tuple[Any, ...]:
@@ -273,7 +274,19 @@ class Hdf5Backend(RecordingBackend):
         if "n_rows" not in g:
             g.create_dataset("n_rows", data=np.zeros(1, dtype=np.int64))
         n_file = int(g[cols[0]].shape[0])
-        if not t.columns:  # newly enrolled: rows already in the file belong to an earlier enrolment
+        if t.resume is not None:  # restored from a checkpoint: continue after its rows
+            rows, cleared = t.resume
+            if n_file < rows:
+                raise KernelException(
+                    f"hdf5 backend: '{self._path}' holds {n_file} rows of device {dev.node_id}, fewer than the "
+                    f"{rows} the checkpoint recorded; it is not the file this run wrote")
+            for c in cols:
+                g[c].resize((rows,))
+            g["n_rows"][0] = rows
+            t.written = t.committed = rows
+            t.cleared = cleared
+            t.resume = None
+        elif not t.columns:  # newly enrolled: rows already in the file belong to an earlier enrolment
             t.written = t.committed = t.cleared = n_file
         g.attrs.update(self._device_attrs(dev, cols))
         t.columns = cols
@@ -291,6 +304,21 @@ class Hdf5Backend(RecordingBackend):
                 continue
             attrs[k] = np.array(list(v), dtype=sdt) if isinstance(v, tuple) else v
         return attrs
+
+    # -- checkpoints --------------------------------------------------------------------------
+    def checkpoint_state(self, device: Any) -> dict[str, Any]:
+        """Where the device's rows are and how many there are (called between runs)."""
+        t = self._tracks[device.node_id]
+        return {"path": str(self._path) if self._path is not None else None, "rows": int(t.committed),
+                "cleared": int(t.cleared)}
+
+    def resume(self, device: Any, state: dict[str, Any] | None) -> None:
+        """Continue writing the device into the checkpointed file, after its checkpointed
+        rows (rows written later by the interrupted run are dropped at the next prepare)."""
+        if not state or state.get("path") is None:
+            return
+        self._tracks[device.node_id].resume = (int(state["rows"]), int(state["cleared"]))
+        self._path = Path(state["path"])
 
     # -- data --------------------------------------------------------------------------------
     def write(self, device: Any, batch: Batch) -> None:
