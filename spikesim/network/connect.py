@@ -202,7 +202,10 @@ class Connector:
             key = (name, route)
             if key not in self.projections:
                 self.projections[key] = Projection(name, route, sim.num_nodes)
-            self.projections[key].add(s - 1, t - 1, ws, ds, rs, sim.num_nodes, extra)
+            # 0-based indices, in place when the rule made fresh arrays (large calls)
+            s0 = np.subtract(s, 1, out=s) if s.base is None and s.dtype == np.int32 else s - 1
+            t0 = np.subtract(t, 1, out=t) if t.base is None and t.dtype == np.int32 else t - 1
+            self.projections[key].add(s0, t0, ws, ds, rs, sim.num_nodes, extra)
             if route in ("sample", "record"):
                 self._register_devices(route, s, t)
         self._delay_cache = None

@@ -14,21 +14,25 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
-def _counting_order(src, n_nodes):
+def _counting_order(src: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """Stable order of ``src`` by value, and the CSR row pointers (O(n), no sort)."""
+    order = np.empty(src.shape[0], dtype=np.int32 if src.shape[0] < 2**31 else np.int64)
+    return order, _fill_order(src, n_nodes, order)
+
+
+@njit(cache=True)
+def _fill_order(src, n_nodes, order):
     ptr = np.zeros(n_nodes + 1, dtype=np.int64)
     for s in src:
         ptr[s + 1] += 1
     for i in range(n_nodes):
         ptr[i + 1] += ptr[i]
     fill = ptr[:-1].copy()
-    order = np.empty(src.shape[0], dtype=np.int64)
     for c in range(src.shape[0]):
         s = src[c]
         order[fill[s]] = c
         fill[s] += 1
-    return order, ptr
+    return ptr
 
 
 def _smallest_int(values: np.ndarray) -> np.ndarray:
@@ -108,12 +112,13 @@ class Projection:
             order = None
             self.ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_nodes))]).astype(np.int64)
         else:
-            order, self.ptr = _counting_order(np.concatenate([self.src, src]), n_nodes)
+            order, self.ptr = _counting_order(np.concatenate([self.src, src]) if n_old else src, n_nodes)
 
         def take(col: np.ndarray) -> np.ndarray:
             return col if order is None or col.size == 1 and n_old + n_new != 1 else col[order]
 
-        self.tgt = take(np.concatenate([self.tgt, tgt.astype(np.int32, copy=False)]))
+        tgt = tgt.astype(np.int32, copy=False)
+        self.tgt = take(np.concatenate([self.tgt, tgt]) if n_old else tgt)
         self.w = take(_column(self.w, n_old, w, n_new, np.float64))
         d_all = take(_column(self.d, n_old, d, n_new, np.int64))
         self.d = _smallest_int(d_all)
