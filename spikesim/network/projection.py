@@ -35,6 +35,22 @@ def _fill_order(src, n_nodes, order):
     return ptr
 
 
+@njit(cache=True)
+def _scatter_by_source(src, tgt, n_nodes, out):
+    """Stable counting sort of ``tgt`` by ``src`` into ``out``; returns the row pointers."""
+    ptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    for s in src:
+        ptr[s + 1] += 1
+    for i in range(n_nodes):
+        ptr[i + 1] += ptr[i]
+    fill = ptr[:-1].copy()
+    for c in range(src.shape[0]):
+        s = src[c]
+        out[fill[s]] = tgt[c]
+        fill[s] += 1
+    return ptr
+
+
 def _smallest_int(values: np.ndarray) -> np.ndarray:
     hi = int(values.max()) if values.size else 0
     dt = np.int16 if hi < 2**15 else np.int32
@@ -108,26 +124,36 @@ class Projection:
         self.resize_nodes(n_nodes)
         n_old, n_new = len(self), int(src.size)
         src = src.astype(np.int32, copy=False)
+        tgt = tgt.astype(np.int32, copy=False)
+        all_src = np.concatenate([self.src, src]) if n_old else src
+        all_tgt = np.concatenate([self.tgt, tgt]) if n_old else tgt
+        w_all = _column(self.w, n_old, w, n_new, np.float64)
+        d_all = _column(self.d, n_old, d, n_new, np.int64)
+        r_all = _column(self.rcpt, n_old, rcpt, n_new, np.int8)
+        extras = {k: _column(self.extra.get(k, np.zeros(1)), n_old, (extra or {}).get(k, 0.0), n_new, np.float64)
+                  for k in set(self.extra) | set(extra or {})}
+        n = n_old + n_new
+        full = [c for c in (w_all, d_all, r_all, *extras.values()) if not (c.size == 1 and n != 1)]
         if n_old == 0 and (n_new < 2 or bool(np.all(src[1:] >= src[:-1]))):
             order = None
             self.ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_nodes))]).astype(np.int64)
+            self.tgt = all_tgt
+        elif not full:
+            # only the targets vary: scatter them straight into place, no order array
+            self.tgt = np.empty_like(all_tgt)
+            self.ptr = _scatter_by_source(all_src, all_tgt, n_nodes, self.tgt)
+            order = None
         else:
-            order, self.ptr = _counting_order(np.concatenate([self.src, src]) if n_old else src, n_nodes)
+            order, self.ptr = _counting_order(all_src, n_nodes)
+            self.tgt = all_tgt[order]
 
         def take(col: np.ndarray) -> np.ndarray:
-            return col if order is None or col.size == 1 and n_old + n_new != 1 else col[order]
+            return col if order is None or col.size == 1 and n != 1 else col[order]
 
-        tgt = tgt.astype(np.int32, copy=False)
-        self.tgt = take(np.concatenate([self.tgt, tgt]) if n_old else tgt)
-        self.w = take(_column(self.w, n_old, w, n_new, np.float64))
-        d_all = take(_column(self.d, n_old, d, n_new, np.int64))
-        self.d = _smallest_int(d_all)
-        self.rcpt = take(_column(self.rcpt, n_old, rcpt, n_new, np.int8))
-        merged = {}
-        for k in set(self.extra) | set(extra or {}):
-            old = self.extra.get(k, np.zeros(1))
-            merged[k] = take(_column(old, n_old, (extra or {}).get(k, 0.0), n_new, np.float64))
-        self.extra = merged
+        self.w = take(w_all)
+        self.d = _smallest_int(take(d_all))
+        self.rcpt = take(r_all)
+        self.extra = {k: take(v) for k, v in extras.items()}
         self.version += 1
 
     def column(self, key: str) -> np.ndarray:
