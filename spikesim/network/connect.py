@@ -146,6 +146,9 @@ class Connector:
         post_ids = _ids(sim, post, "post")
         spec = rules.normalise(conn_spec)
         name, syn = self._synapse(syn_spec)
+        if self._streamable(spec, name, syn, pre_ids, post_ids):
+            self._connect_streamed(spec, name, syn, pre_ids, post_ids)
+            return
         gen = rng.generator(sim.seed, 0, rng.PURPOSE_CONNECT, self.n_calls)
         src, tgt, shape = rules.pairs(spec, pre_ids, post_ids, gen)
         if spec["rule"] == "pairwise_bernoulli":
@@ -208,6 +211,69 @@ class Connector:
             self.projections[key].add(s0, t0, ws, ds, rs, sim.num_nodes, extra)
             if route in ("sample", "record"):
                 self._register_devices(route, s, t)
+        self._delay_cache = None
+
+    # -- large fixed-indegree calls, built in blocks -------------------------------------------
+    STREAM_MIN = 1 << 22        # connections from which a call is built in blocks
+    STREAM_BLOCK = 1 << 20      # connections per block (a constant: results do not depend on it)
+
+    def _streamable(self, spec: dict[str, Any], name: str, syn: dict[str, Any], pre: np.ndarray,
+                    post: np.ndarray) -> bool:
+        """A large fixed_indegree call of static spike connections with uniform values."""
+        if spec["rule"] != "fixed_indegree" or not spec["allow_multapses"]:
+            return False
+        k = spec["indegree"]
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1 or post.size * k < self.STREAM_MIN:
+            return False
+        if self.sim._syn_models[name][0].plastic:
+            return False
+        values = (syn["weight"], syn["delay"], syn.get("receptor_type", 0))
+        if any(isinstance(v, Parameter) or np.ndim(v) != 0 for v in values):
+            return False
+        cats_pre = np.unique(self._categories(pre, "src"))
+        cats_post = np.unique(self._categories(post, "tgt"))
+        if cats_pre.size != 1 or cats_post.size != 1 or \
+                _ROUTES.get((int(cats_pre[0]), int(cats_post[0]))) != "spike":
+            return False
+        proj = self.projections.get((name, "spike"))
+        if proj is not None and len(proj):  # existing uniform columns must stay uniform
+            d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), self.sim.resolution)[0])
+            if proj.w.size != 1 or proj.w[0] != float(syn["weight"]) or proj.d.size != 1 or proj.d[0] != d \
+                    or proj.rcpt.size != 1 or proj.rcpt[0] != int(syn.get("receptor_type", 0)):
+                return False
+        return True
+
+    def _connect_streamed(self, spec: dict[str, Any], name: str, syn: dict[str, Any], pre: np.ndarray,
+                          post: np.ndarray) -> None:
+        """fixed_indegree without materialising all sources: blocks of targets are drawn
+        twice from their own streams, once to count connections per source and once to
+        write the targets into place.  Memory stays at the final table plus one block."""
+        sim = self.sim
+        k = int(spec["indegree"])
+        auto = bool(spec["allow_autapses"])
+        self._check_delay(np.asarray([syn["delay"]], dtype=float))
+        d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), sim.resolution)[0])
+        r = int(syn.get("receptor_type", 0))
+        self._check_receptors(post, np.full(post.size, r))
+        per_block = max(1, self.STREAM_BLOCK // k)
+        blocks = range(0, post.size, per_block)
+        call = self.n_calls
+
+        def draws(b: int) -> tuple[np.ndarray, np.ndarray]:
+            owners = post[b:b + per_block]
+            gen = rng.generator(sim.seed, 0, rng.PURPOSE_CONNECT, (call << 32) + b // per_block + 1)
+            src = rules.draw_fixed(gen, pre, owners, k, auto, True, "indegree").ravel()
+            return src, np.repeat(rules.compact(owners), k)
+
+        counts = np.zeros(sim.num_nodes, dtype=np.int64)
+        for b in blocks:
+            counts += np.bincount(draws(b)[0] - 1, minlength=sim.num_nodes)
+        key = (name, "spike")
+        if key not in self.projections:
+            self.projections[key] = Projection(name, "spike", sim.num_nodes)
+        self.n_calls += 1
+        self.projections[key].add_counted(counts, (draws(b) for b in blocks), float(syn["weight"]), d, r,
+                                          sim.num_nodes)
         self._delay_cache = None
 
     def _illegal(self, s: int, t: int, cs: int, ct: int) -> str:

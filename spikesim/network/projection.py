@@ -10,6 +10,8 @@ for every connection are stored once.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
@@ -49,6 +51,24 @@ def _scatter_by_source(src, tgt, n_nodes, out):
         out[fill[s]] = tgt[c]
         fill[s] += 1
     return ptr
+
+
+@njit(cache=True)
+def _copy_rows(old_ptr, old_tgt, new_ptr, out):
+    for s in range(old_ptr.shape[0] - 1):
+        a = old_ptr[s]
+        b = new_ptr[s]
+        for c in range(old_ptr[s + 1] - a):
+            out[b + c] = old_tgt[a + c]
+
+
+@njit(cache=True)
+def _scatter_into(src, tgt, fill, out):
+    """Write 1-based (src, tgt) pairs into their rows in order."""
+    for c in range(src.shape[0]):
+        s = src[c] - 1
+        out[fill[s]] = tgt[c] - 1
+        fill[s] += 1
 
 
 def _smallest_int(values: np.ndarray) -> np.ndarray:
@@ -154,6 +174,26 @@ class Projection:
         self.d = _smallest_int(take(d_all))
         self.rcpt = take(r_all)
         self.extra = {k: take(v) for k, v in extras.items()}
+        self.version += 1
+
+    def add_counted(self, counts: np.ndarray, blocks: Any, w: float, d: int, rcpt: int, n_nodes: int) -> None:
+        """Append connections given block by block (1-based ids), knowing the number per
+        source in advance: targets are written straight into their final place, after the
+        source's existing connections (creation order within a source)."""
+        self.resize_nodes(n_nodes)
+        n_old = len(self)
+        old_sizes = np.diff(self.ptr)
+        ptr = np.zeros(n_nodes + 1, dtype=np.int64)
+        np.cumsum(old_sizes[:n_nodes] + counts, out=ptr[1:])
+        out = np.empty(int(ptr[-1]), dtype=np.int32)
+        _copy_rows(self.ptr, self.tgt, ptr, out)
+        fill = ptr[:-1] + old_sizes[:n_nodes]
+        for src, tgt in blocks:
+            _scatter_into(src, tgt, fill, out)
+        self.ptr, self.tgt = ptr, out
+        self.w = _column(self.w, n_old, np.float64(w), int(counts.sum()), np.float64)
+        self.d = _smallest_int(_column(self.d, n_old, np.int64(d), int(counts.sum()), np.int64))
+        self.rcpt = _column(self.rcpt, n_old, np.int8(rcpt), int(counts.sum()), np.int8)
         self.version += 1
 
     def column(self, key: str) -> np.ndarray:

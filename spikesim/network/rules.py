@@ -86,12 +86,12 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray,
         return pre.copy(), post.copy(), (pre.size,)
     if rule == "fixed_indegree":
         k = _count(spec, "indegree", pre.size, multi)
-        src = _draw_fixed(rng, pre, post, k, auto, multi, "indegree")
-        return src.ravel(), np.repeat(_compact(post), k), (post.size, k)
+        src = draw_fixed(rng, pre, post, k, auto, multi, "indegree")
+        return src.ravel(), np.repeat(compact(post), k), (post.size, k)
     if rule == "fixed_outdegree":
         k = _count(spec, "outdegree", post.size, multi)
-        tgt = _draw_fixed(rng, post, pre, k, auto, multi, "outdegree")
-        return np.repeat(_compact(pre), k), tgt.ravel(), (pre.size, k)
+        tgt = draw_fixed(rng, post, pre, k, auto, multi, "outdegree")
+        return np.repeat(compact(pre), k), tgt.ravel(), (pre.size, k)
     if rule == "fixed_total_number":
         n = _count(spec, "N", pre.size * post.size, multi)
         if n and (pre.size == 0 or post.size == 0):
@@ -136,7 +136,7 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray,
     return s, t, (s.size,)
 
 
-def _compact(ids: np.ndarray) -> np.ndarray:
+def compact(ids: np.ndarray) -> np.ndarray:
     """Node ids as int32 where they fit (halves the memory of large connect calls)."""
     return ids.astype(np.int32) if ids.size and ids.max() < 2**31 else ids
 
@@ -150,7 +150,7 @@ def _count(spec: dict[str, Any], key: str, pool: int, multi: bool) -> int:
     return int(v)
 
 
-def _draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k: int,
+def draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k: int,
                 auto: bool, multi: bool, key: str) -> np.ndarray:
     """For every owner, k partners drawn from ``pool`` (rows of the result)."""
     if pool.size == 0 and k > 0:
