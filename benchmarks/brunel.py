@@ -12,6 +12,12 @@ is skipped.
 
     python benchmarks/brunel.py --order 500            # quick
     python benchmarks/brunel.py --order 2500 --threads 1 2
+    python benchmarks/brunel.py --scaling              # spikesim, 2,500 to 100,000 neurons
+
+The scaling mode keeps every neuron's indegree fixed (CE = 1000, CI = 250, the
+12,500-neuron network's), so the dynamics stay the same while the size grows, and
+prints seconds per simulated second, per neuron and per delivered synaptic event,
+and bytes of connection table per synapse.
 """
 
 from __future__ import annotations
@@ -35,9 +41,9 @@ PEERS = {
 
 
 def run(python: str, script: Path, order: int, simtime: float, threads: int, seed: int,
-        timeout: float) -> dict:
+        timeout: float, extra: tuple[str, ...] = ()) -> dict:
     cmd = [python, str(script), "--order", str(order), "--simtime", str(simtime), "--threads", str(threads),
-           "--seed", str(seed)]
+           "--seed", str(seed), *extra]
     env = dict(os.environ, PYNEST_QUIET="1")
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if out.returncode != 0:
@@ -56,7 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--brian2-python", default=None)
     ap.add_argument("--peers", nargs="+", default=["spikesim", "nest", "brian2"])
     ap.add_argument("--timeout", type=float, default=1800.0)
+    ap.add_argument("--scaling", action="store_true", help="spikesim from 2,500 to 100,000 neurons")
     args = ap.parse_args(argv)
+    if args.scaling:
+        return scaling(args)
     peers = dict(PEERS)
     if args.nest_python:
         peers["nest"] = (args.nest_python, peers["nest"][1])
@@ -101,6 +110,24 @@ def main(argv: list[str] | None = None) -> int:
         for threads in args.threads[1:]:
             print(f"spikesim speed-up {threads} threads vs 1: "
                   f"{med[('spikesim', 1)]['simulate_s'] / med[('spikesim', threads)]['simulate_s']:.2f}x")
+    return 0
+
+
+def scaling(args: argparse.Namespace) -> int:
+    py, script = PEERS["spikesim"]
+    simtime = args.simtime if args.simtime != 1000.0 else 200.0
+    print(f"spikesim scaling, fixed indegree CE=1000 CI=250, {simtime:g} ms, threads {args.threads[0]}")
+    head = (f"{'neurons':>8s} {'synapses':>12s} {'build s':>8s} {'sim s':>8s} {'s/sim s':>8s} "
+            f"{'us/neuron/sim s':>16s} {'ns/event':>9s} {'B/syn':>6s} {'RSS MB':>7s} {'rate Hz':>8s}")
+    print(head)
+    print("-" * len(head))
+    for order in (500, 2500, 5000, 10000, 20000):
+        r = run(py, script, order, simtime, args.threads[0], args.seed, args.timeout, ("--indegree", "1000"))
+        per_sim_s = r["simulate_s"] / (simtime / 1000.0)
+        print(f"{r['n_neurons']:8d} {r['n_synapses']:12,d} {r['build_s']:8.2f} {r['simulate_s']:8.2f} "
+              f"{per_sim_s:8.2f} {1e6 * per_sim_s / r['n_neurons']:16.2f} "
+              f"{1e9 * r['simulate_s'] / max(r['n_events_delivered'], 1):9.2f} "
+              f"{r['table_bytes'] / r['n_synapses']:6.2f} {r['peak_rss_mb']:7.0f} {r['rate_hz']:8.2f}", flush=True)
     return 0
 
 

@@ -20,10 +20,14 @@ import spikesim
 
 
 def build(order: int = 2500, seed: int = 1, threads: int = 1, J: float = 0.1, g: float = 5.0,
-          eta: float = 2.0, delay: float = 1.5) -> tuple[spikesim.Simulator, dict]:
-    """Create and connect the network; returns the simulator and its parts."""
+          eta: float = 2.0, delay: float = 1.5, indegree: int | None = None) -> tuple[spikesim.Simulator, dict]:
+    """Create and connect the network; returns the simulator and its parts.
+
+    By default every neuron has CE = NE/10 excitatory and CI = NI/10 inhibitory inputs
+    (NEST's example); ``indegree`` fixes CE instead (CI = CE/4), for scaling studies.
+    """
     NE, NI = 4 * order, order
-    CE, CI = NE // 10, NI // 10
+    CE, CI = (NE // 10, NI // 10) if indegree is None else (indegree, indegree // 4)
     tau_m, theta = 20.0, 20.0
     nu_th = theta / (J * CE * tau_m)
     p_rate = 1000.0 * eta * nu_th * CE

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -19,6 +21,7 @@ def main() -> None:
     ap.add_argument("--simtime", type=float, default=1000.0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=12345)
+    ap.add_argument("--indegree", type=int, default=None, help="fix CE (CI = CE/4) instead of NE/10")
     args = ap.parse_args()
     t_import = time.perf_counter()
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
@@ -26,7 +29,7 @@ def main() -> None:
 
     import spikesim  # noqa: F401,E402
     t0 = time.perf_counter()
-    sim, parts = brunel.build(args.order, args.seed, args.threads)
+    sim, parts = brunel.build(args.order, args.seed, args.threads, indegree=args.indegree)
     sim.engine.prepare()
     t1 = time.perf_counter()
     sim.simulate(args.simtime)
@@ -39,6 +42,11 @@ def main() -> None:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "n_spikes": int(ev["senders"].size), "rate_hz": ev["senders"].size / n / args.simtime * 1000.0,
         "n_synapses": sim.kernel_status()["num_connections"],
+        "table_bytes": sum(p.ptr.nbytes + p.tgt.nbytes + p.w.nbytes + p.d.nbytes + p.rcpt.nbytes
+                           + sum(v.nbytes for v in p.extra.values())
+                           for p in sim.connector.projections.values()),
+        "n_events_delivered": int(sum(np.diff(p.ptr)[ev["senders"] - 1].sum()
+                                      for (_, route), p in sim.connector.projections.items() if route == "spike")),
     }), flush=True)
 
 
