@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit, prange
 
 from ..models.base import CH_CUR, CH_EX, CH_IN, INPUT_PARROT, INPUT_SINGLE, INPUT_SPLIT
-from .rng import poisson_guided, uniform
+from .rng import GUIDE, poisson_guided, uniform
 
 
 @njit(cache=True, inline="always")
@@ -159,6 +159,36 @@ def poisson_channels(tgt: np.ndarray, w: np.ndarray, rcpt: np.ndarray, mode: np.
     ch[parrot] = CH_EX
     factor = np.where(md == INPUT_PARROT, 1.0, w)
     return ch, factor
+
+
+@njit(cache=True)
+def _poisson_uniform_rows(active, cdf, guide, keys, tgt, rows, slots, f0, s0, a, b):
+    for i in range(active.shape[0]):
+        if not active[i, 0]:
+            continue
+        s = s0 + i
+        row = rows[slots[i]]
+        for c in range(a, b):
+            u = uniform(keys[c], s)
+            k = guide[int(u * GUIDE)]
+            while u >= cdf[k]:
+                k += 1
+            row[tgt[c]] += f0 * k
+
+
+@njit(cache=True, parallel=True)
+def deliver_poisson_uniform(active, cdf, guide, keys, tgt, ring, ch, d0, f0, chunks, s0, L):
+    """:func:`deliver_poisson` for one generator whose connections share delay, channel
+    and weight (a Poisson drive of whole populations): the same draws and sums, with
+    fewer decisions per draw."""
+    m = active.shape[0]
+    slots = np.empty(m, dtype=np.int64)
+    for i in range(m):
+        slot = (s0 + i) % L + d0
+        slots[i] = slot - L if slot >= L else slot
+    rows = ring[ch]
+    for q in prange(chunks.shape[0] - 1):
+        _poisson_uniform_rows(active, cdf, guide, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
 
 
 @njit(cache=True, parallel=True)

@@ -23,8 +23,8 @@ from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerat
 from ..network.populations import DevicePopulation, NeuronPopulation
 from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel
 from . import rng
-from .delivery import (collect_spikes, deliver_currents, deliver_poisson, deliver_spikes, deliver_spikes_parallel,
-                       poisson_channels, rows_sorted)
+from .delivery import (collect_spikes, deliver_currents, deliver_poisson, deliver_poisson_uniform, deliver_spikes,
+                       deliver_spikes_parallel, poisson_channels, rows_sorted)
 from .plasticity import deliver_stdp
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class _DeviceRoute:
     guides: np.ndarray | None = None
     ch: np.ndarray | None = None
     factor: np.ndarray | None = None
+    uniform: tuple[int, int, float] | None = None
     gen_ids: list[int] = field(default_factory=list)
 
 
@@ -201,6 +202,9 @@ class Engine:
         dr.d = dr.d if dr.d.size == 1 else dr.d[order]
         dr.rcpt = dr.rcpt if dr.rcpt.size == 1 else dr.rcpt[order]
         dr.ch, dr.factor = poisson_channels(dr.tgt, dr.w, dr.rcpt, self.mode)
+        one = len(dr.gens) == 1 and dr.d.size == 1 and dr.ch.size and np.all(dr.ch == dr.ch[0]) \
+            and dr.ch[0] >= 0 and np.all(dr.factor == dr.factor[0])
+        dr.uniform = (int(dr.ch[0]), int(dr.d[0]), float(dr.factor[0])) if one else None
         gid = np.asarray(dr.gen_ids, dtype=np.int64)[dr.col]
         dr.keys = _poisson_keys(np.uint64(sim.seed), gid.astype(np.uint64), dr.tgt.astype(np.uint64) + 1)
         n = dr.tgt.size
@@ -330,8 +334,13 @@ class Engine:
         poi = self.poisson
         if poi is not None:
             active = np.stack([PoissonGenerator.active(p, h, s0, m) for p in poi.gens], axis=1)
-            deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.ch, poi.factor,
-                            poi.d, poi.chunks, s0, ring, L)
+            if poi.uniform is not None:
+                ch, d0, f0 = poi.uniform
+                deliver_poisson_uniform(active, poi.tables[0], poi.guides[0], poi.keys, poi.tgt, ring, ch, d0, f0,
+                                        poi.chunks, s0, L)
+            else:
+                deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.ch, poi.factor,
+                                poi.d, poi.chunks, s0, ring, L)
 
     def _slice(self, s0: int, m: int) -> None:
         sim = self.sim
