@@ -1,11 +1,15 @@
 """The update loop: prepare the compiled data, then advance slice by slice.
 
-A slice is ``min_delay`` steps long (NEST's scheme).  Within a slice nodes are
-independent, because no connection is shorter than a slice: generators write their
-currents and Poisson input, neurons integrate and flag spikes, then the slice's
-spikes, sorted by (step, sender), are delivered into ring buffers and handed to the
-recorders.  Python runs a fixed number of operations per slice; the per-neuron and
-per-spike work is compiled.
+Slices are ``min_delay`` steps long and aligned to multiples of it from t = 0
+(NEST's scheme).  Within a slice nodes are independent, because no connection is
+shorter than a slice: generators write their currents and Poisson input for the
+whole aligned slice, neurons integrate and flag spikes, then the slice's spikes,
+sorted by (step, sender), are delivered into ring buffers and handed to the
+recorders.  Because the alignment and the generator pass do not depend on where a
+``simulate`` call starts or ends, a run split into several calls, or interrupted by
+a checkpoint, adds every input in the same order as an uninterrupted run.  Python
+runs a fixed number of operations per slice; the per-neuron and per-spike work is
+compiled, and results do not depend on the number of threads.
 """
 
 from __future__ import annotations
