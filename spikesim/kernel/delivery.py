@@ -31,7 +31,7 @@ def _add(ring, mode, slot, t, w, mult, rc):
             ring[CH_EX, slot, t] += mult
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L):
     """Add the ``n`` spikes ``(ids[k], steps[k], mult[k])`` to their targets' buffers.
 
@@ -75,7 +75,7 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring,
             _add(ring, mode, slot, tgt[c], wc, mu, rc)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def deliver_spikes_parallel(ids, steps, mult, n, ptr, tgt, wm0, d0, ch, cuts, ring, L):
     """:func:`deliver_spikes` for projections with one weight, one delay, one target
     channel and rows sorted by target: part ``q`` of the threads adds only to targets
@@ -108,7 +108,7 @@ def rows_sorted(ptr, tgt):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def collect_spikes(spk, base, s0, out_ids, out_steps, out_mult, k):
     """Move the spike flags of one population into the slice's spike list.
 
@@ -127,7 +127,7 @@ def collect_spikes(spk, base, s0, out_ids, out_steps, out_mult, k):
     return k
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def deliver_currents(amp, col, tgt, w, d, s0, ring, L):
     """Connection ``c`` adds ``w[c] * amp[i, col[c]]`` to its target for step ``s0+i+d[c]``."""
     m = amp.shape[0]
@@ -176,7 +176,7 @@ def _poisson_uniform_rows(active, cdf, guide, keys, tgt, rows, slots, f0, s0, a,
             row[tgt[c]] += f0 * k
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def deliver_poisson_uniform(active, cdf, guide, keys, tgt, ring, ch, d0, f0, chunks, s0, L):
     """:func:`deliver_poisson` for one generator whose connections share delay, channel
     and weight (a Poisson drive of whole populations): the same draws and sums, with
@@ -191,7 +191,7 @@ def deliver_poisson_uniform(active, cdf, guide, keys, tgt, ring, ch, d0, f0, chu
         _poisson_uniform_rows(active, cdf, guide, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def deliver_poisson(active, tables, guides, col, keys, tgt, ch, factor, d, chunks, s0, ring, L):
     """Independent Poisson counts per connection and step (NEST's poisson_generator).
 

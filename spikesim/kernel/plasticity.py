@@ -40,7 +40,7 @@ def _k_minus(t, j, last_idx, log_t, log_k, prev, tau_inv):
     return 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def deliver_stdp(ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, kplus, tlast, prm, mode, ring, L,
                  last_idx, log_t, log_k, prev, nxt, tau_inv, tps, wr_out, wr_n):
     """Deliver the slice's spikes through one plastic projection; returns the number of

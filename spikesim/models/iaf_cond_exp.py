@@ -52,7 +52,7 @@ def _integrate(p, y, t1, h):
     return integrate(rkf45_step3, _rhs, p, y, t1, h)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
     for j in prange(n):

@@ -32,7 +32,7 @@ Y3, IEX, IIN, DIEX, DIIN, Y0, R = range(7)
  THETA, VRESET, VMIN, IE, NREF) = range(17)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
     for j in prange(n):

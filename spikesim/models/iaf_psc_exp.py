@@ -90,7 +90,7 @@ def iaf_propagators(tau_syn, tau_m, C_m, h):
     return p31, p32
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
     for j in prange(n):

@@ -26,7 +26,7 @@ VM, UM, I = 0, 1, 2
 A, B, C, DD, IE, VTH, VMIN, CONS, H = range(9)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
     for j in prange(n):

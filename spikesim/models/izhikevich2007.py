@@ -36,7 +36,7 @@ V, U, I = 0, 1, 2
 C_INV, K, VR, VT, A, B, C, DD, VPEAK, IAPP, H = range(11)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
     for j in prange(n):

@@ -13,7 +13,7 @@ from ._common import take
 from .base import CH_EX, INPUT_PARROT, NeuronModel
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = spk.shape[1]
     for j in prange(n):

@@ -41,7 +41,7 @@ V, S, SIN, IEXT = 0, 1, 2, 3
 TAU_INV, ETA, KK, DECAY, VPEAK, VRESET, H = range(7)
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, nogil=True)
 def _update(S_, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S_.shape[1]
     for j in prange(n):
