@@ -23,12 +23,19 @@ def _counting_order(src: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarr
 
 
 @njit(cache=True)
-def _fill_order(src, n_nodes, order):
+def _row_pointers(src, n_nodes):
+    """CSR row pointers of connections with 0-based sources ``src``."""
     ptr = np.zeros(n_nodes + 1, dtype=np.int64)
     for s in src:
         ptr[s + 1] += 1
     for i in range(n_nodes):
         ptr[i + 1] += ptr[i]
+    return ptr
+
+
+@njit(cache=True)
+def _fill_order(src, n_nodes, order):
+    ptr = _row_pointers(src, n_nodes)
     fill = ptr[:-1].copy()
     for c in range(src.shape[0]):
         s = src[c]
@@ -40,11 +47,7 @@ def _fill_order(src, n_nodes, order):
 @njit(cache=True)
 def _scatter_by_source(src, tgt, n_nodes, out):
     """Stable counting sort of ``tgt`` by ``src`` into ``out``; returns the row pointers."""
-    ptr = np.zeros(n_nodes + 1, dtype=np.int64)
-    for s in src:
-        ptr[s + 1] += 1
-    for i in range(n_nodes):
-        ptr[i + 1] += ptr[i]
+    ptr = _row_pointers(src, n_nodes)
     fill = ptr[:-1].copy()
     for c in range(src.shape[0]):
         s = src[c]
