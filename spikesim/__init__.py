@@ -17,7 +17,40 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import analysis, errors, io
+
+def _numba_cache_dir() -> None:
+    """Keep compiled kernels in a cache keyed by the source of the whole package.
+
+    numba checks only the file of a cached function, not the helpers it inlines from
+    other files, so after an upgrade or an edit a kernel could run stale code.  A
+    cache directory per source hash rules that out.  ``NUMBA_CACHE_DIR`` overrides it.
+    """
+    import hashlib
+    import os
+    from pathlib import Path
+
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    digest = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "spikesim"
+    target = base / f"numba-{digest.hexdigest()[:16]}"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        old = sorted((p for p in base.glob("numba-*") if p != target), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-3]:  # keep a few recent versions, drop older caches
+            import shutil
+            shutil.rmtree(stale, ignore_errors=True)
+    except OSError:  # no writable home: numba's default (__pycache__) it is
+        return
+    import numba
+    numba.config.CACHE_DIR = str(target)
+
+
+_numba_cache_dir()
+
+from . import analysis, errors, io  # noqa: E402 - after the cache is set up
 from .kernel.simulator import Simulator
 from .models import models
 from .monitors import Monitors
