@@ -82,10 +82,11 @@ class NeuronModel(Model):
     """
 
     kind = "neuron"
-    #: refractory counter and other state names reported by get() but not recordable
+
     @staticmethod
-    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:  # pragma: no cover - every model defines it
+        """Derived constants (propagators ...) per neuron, rows x neurons; each model defines it."""
+        raise NotImplementedError("each neuron model defines derive()")
 
     kernel: ClassVar[Any] = None
 

@@ -119,9 +119,9 @@ class CurrentGenerator(Generator):
     output = "current"
 
     @classmethod
-    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
-        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
-        raise NotImplementedError
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:  # pragma: no cover
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``; each current generator defines it."""
+        raise NotImplementedError("each current generator defines amplitudes()")
 
     @classmethod
     def active(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
