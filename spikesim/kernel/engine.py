@@ -77,6 +77,7 @@ class Engine:
         self.L = 1
         #: generators have sent their input for all steps before this one
         self.gen_until = 0
+        self.gen_signature: tuple[Any, ...] = ()
 
     def invalidate(self) -> None:
         self.valid = False
@@ -282,10 +283,26 @@ class Engine:
             self.samplers[pi] = plan
 
     # -- running ------------------------------------------------------------------------------
+    def _generator_signature(self) -> tuple[Any, ...]:
+        """What the generators' input depends on: their connections and parameters."""
+        sim = self.sim
+        routes = tuple(sorted((k, p.version) for k, p in sim.connector.projections.items()
+                              if k[1] in ("current", "poisson")))
+        params = tuple(repr(sorted(g.items())) for dr in (self.currents, self.poisson) if dr is not None
+                       for g in dr.gens)
+        return routes, params
+
     def run(self, nsteps: int) -> None:
         sim = self.sim
         if not self.valid:
             self.prepare()
+            if self.gen_until > sim.step and self._generator_signature() != self.gen_signature:
+                import warnings
+                warnings.warn(
+                    f"generators changed in the middle of a min_delay slice: their input was already "
+                    f"sent up to t = {sim._steps_to_ms(np.array([self.gen_until]))[0]} ms, so the change "
+                    "takes effect from there (end runs on multiples of min_delay to avoid this)",
+                    RuntimeWarning, stacklevel=3)
         numba.set_num_threads(sim.worker_threads)
         for p in self.neurons:
             if p.S0 is None:  # the state reset() returns to
@@ -303,6 +320,7 @@ class Engine:
                     a = max(self.gen_until, sim.step)
                     self._generators(a, slice_end - a)
                     self.gen_until = slice_end
+                    self.gen_signature = self._generator_signature()
                 m = min(slice_end, end) - sim.step
                 self.advanced = False
                 try:
