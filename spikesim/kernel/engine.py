@@ -296,7 +296,9 @@ class Engine:
         sim = self.sim
         if not self.valid:
             self.prepare()
-            if self.gen_until > sim.step and self._generator_signature() != self.gen_signature:
+            if not self.gen_signature:  # restored or new: nothing sent by this engine yet
+                self.gen_signature = self._generator_signature()
+            elif self.gen_until > sim.step and self._generator_signature() != self.gen_signature:
                 import warnings
                 warnings.warn(
                     f"generators changed in the middle of a min_delay slice: their input was already "
