@@ -71,10 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         peers["nest"] = (args.nest_python, peers["nest"][1])
     if args.brian2_python:
         peers["brian2"] = (args.brian2_python, peers["brian2"][1])
-    active = [p for p in args.peers if p in peers and Path(peers[p][0]).exists()]
+    importable = {"spikesim": "spikesim", "nest": "nest", "brian2": "brian2"}
+    active = [p for p in args.peers if p in peers and Path(peers[p][0]).exists()
+              and subprocess.run([peers[p][0], "-c", f"import {importable[p]}"], capture_output=True,
+                                 env=dict(os.environ, PYNEST_QUIET="1")).returncode == 0]
     for p in args.peers:
         if p not in active:
-            print(f"# {p}: skipped (no python at {peers.get(p, ('?',))[0]})")
+            print(f"# {p}: skipped (no python at {peers.get(p, ('?',))[0]} that imports it)")
     results: dict[tuple[str, int], list[dict]] = {}
     for threads in args.threads:
         for _ in range(args.repeats):
