@@ -2,7 +2,7 @@
 
 ``raster`` (spikes), ``traces`` (sampled variables), ``psth`` (time histogram),
 ``weight_histogram`` and ``plot_recordings`` (multi-panel plans, as CompNeuroPy's
-``PlotRecordings``). None of them calls ``plt.show()``.
+``PlotRecordings``). None of them shows a window: they return figures.
 """
 
 from .plans import NoSpikesWarning, plot_recordings
