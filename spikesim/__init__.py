@@ -61,5 +61,6 @@ from .recording.observer import Observer
 
 recording_backends = _recording_backends()
 
-__all__ = ["Simulator", "NodeCollection", "Monitors", "Observer", "models", "errors", "recording_backends",
+__all__ = ["Simulator", "NodeCollection", "Monitors", "Observer", "models", "errors", "analysis", "io",
+           "recording_backends",
            "normal", "uniform", "lognormal", "exponential", "__version__"]

@@ -45,6 +45,8 @@ class Model:
     #: parameters that must be positive / non-negative (checked on every set)
     positive: ClassVar[tuple[str, ...]] = ()
     nonnegative: ClassVar[tuple[str, ...]] = ()
+    #: pairs (a, b) of parameters where a must be lower than b (e.g. V_reset < V_th)
+    below: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
@@ -66,6 +68,10 @@ class Model:
             if bad.any():
                 v = np.asarray(P[k])[bad][0]
                 raise bad_property(cls.name, k, float(v), "it must be >= 0")
+        for a, b in cls.below:
+            bad = np.asarray(P[a], dtype=float) >= np.asarray(P[b], dtype=float)
+            if bad.any():
+                raise bad_property(cls.name, a, float(np.asarray(P[a])[bad][0]), f"it must be lower than {b}")
 
 
 class NeuronModel(Model):

@@ -21,7 +21,6 @@ import numpy as np
 from numba import njit, prange
 
 from ._common import sample, take
-from ..errors import bad_property
 from .base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
 from .iaf_psc_exp import iaf_propagators, libm_exp, libm_expm1
 
@@ -113,15 +112,8 @@ class IafPscAlpha(NeuronModel):
     input_mode = INPUT_SPLIT
     positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "tau_minus", "tau_minus_triplet")
     nonnegative = ("t_ref",)
+    below = (("V_reset", "V_th"),)
     kernel = _update
-
-    @classmethod
-    def check(cls, P, h):
-        super().check(P, h)
-        bad = np.asarray(P["V_reset"]) >= np.asarray(P["V_th"])
-        if bad.any():
-            raise bad_property(cls.name, "V_reset", np.asarray(P["V_reset"])[bad][0],
-                               "it must be lower than V_th")
 
     @staticmethod
     def derive(P, h):

@@ -17,7 +17,6 @@ import numpy as np
 from numba import njit, prange
 
 from ._common import sample
-from ..errors import bad_property
 from .base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel, refractory_steps
 
 # state rows
@@ -101,15 +100,8 @@ class IafPscDelta(NeuronModel):
     input_mode = INPUT_SINGLE
     positive = ("C_m", "tau_m")
     nonnegative = ("t_ref",)
+    below = (("V_reset", "V_th"),)
     kernel = _update
-
-    @classmethod
-    def check(cls, P, h):
-        super().check(P, h)
-        bad = np.asarray(P["V_reset"]) >= np.asarray(P["V_th"])
-        if bad.any():
-            raise bad_property(cls.name, "V_reset", np.asarray(P["V_reset"])[bad][0],
-                               "it must be lower than V_th")
 
     @staticmethod
     def derive(P, h):

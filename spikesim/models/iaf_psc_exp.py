@@ -153,15 +153,12 @@ class IafPscExp(NeuronModel):
     input_mode = INPUT_SPLIT
     positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "tau_minus", "tau_minus_triplet")
     nonnegative = ("t_ref", "rho", "delta")
+    below = (("V_reset", "V_th"),)
     kernel = _update
 
     @classmethod
     def check(cls, P, h):
         super().check(P, h)
-        bad = np.asarray(P["V_reset"]) >= np.asarray(P["V_th"])
-        if bad.any():
-            raise bad_property(cls.name, "V_reset", np.asarray(P["V_reset"])[bad][0],
-                               "it must be lower than V_th")
         delta = np.asarray(P["delta"], dtype=float)
         bad = delta > 1e-10
         if bad.any():
