@@ -10,7 +10,7 @@ import argparse
 import time
 
 import spikesim.nest as nest
-import spikesim.nest.raster_plot
+import spikesim.nest.raster_plot  # noqa: F401 - PyNEST style: nest.raster_plot below
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
