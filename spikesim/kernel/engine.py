@@ -110,6 +110,7 @@ class Engine:
                 self.spike_proj.append((p, umode, par))
         self._prepare_plastic([p for p in spiking if sim._syn_models[p.synapse_model][0].plastic])
         self.currents = self._device_route("current", CurrentGenerator)
+        self.current_groups = self._current_groups()
         self.poisson = self._device_route("poisson", PoissonGenerator)
         if self.poisson is not None:
             self._prepare_poisson(self.poisson)
@@ -190,6 +191,18 @@ class Engine:
         d = _concat_column([p.d for p in parts], [len(p) for p in parts], np.int64)
         r = _concat_column([p.rcpt for p in parts], [len(p) for p in parts], np.int8)
         return _DeviceRoute(gens, col, tgt, w, d, r, gen_ids=[int(g) for g in gen_ids])
+
+    def _current_groups(self) -> list[tuple[Any, np.ndarray, Any]]:
+        """Current generators grouped by model, with each model's prepared data."""
+        cur = self.currents
+        if cur is None:
+            return []
+        models = [type_of(self.sim, g) for g in cur.gen_ids]
+        groups = []
+        for model in dict.fromkeys(models):
+            cols = np.array([i for i, mdl in enumerate(models) if mdl is model], dtype=np.int64)
+            groups.append((model, cols, model.prepare_many([cur.gens[i] for i in cols], self.sim.resolution)))
+        return groups
 
     def _prepare_poisson(self, dr: _DeviceRoute) -> None:
         sim = self.sim
@@ -353,7 +366,9 @@ class Engine:
         ring, L = self.ring, self.L
         cur = self.currents
         if cur is not None:
-            amp = np.stack([type_of(sim, g).amplitudes(p, h, s0, m) for g, p in zip(cur.gen_ids, cur.gens)], axis=1)
+            amp = np.empty((m, len(cur.gens)))
+            for model, cols, prepared in self.current_groups:  # one call per model, not per node
+                amp[:, cols] = model.amplitudes_many(prepared, h, s0, m)
             deliver_currents(amp, cur.col, cur.tgt, cur.w, cur.d, s0, ring, L)
         poi = self.poisson
         if poi is not None:

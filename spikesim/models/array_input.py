@@ -90,3 +90,29 @@ class ArrayInput(CurrentGenerator):
             out[a - s0:b - s0] = arr[a - lo:b - lo]
         return out
 
+    @classmethod
+    def prepare_many(cls, nodes, h):
+        """All nodes' values as one (longest table x nodes) matrix and their windows."""
+        tables = []
+        for p in nodes:
+            if not isinstance(p["amplitudes"], AmplitudeTable):
+                p["amplitudes"] = _table(cls.name, p)
+            tables.append(p["amplitudes"].array)
+        n = len(tables)
+        longest = max((t.size for t in tables), default=0)
+        values = np.zeros((max(longest, 1), n))
+        for j, t in enumerate(tables):
+            values[:t.size, j] = t
+        windows = np.array([cls.window(p, h) for p in nodes], dtype=np.int64).reshape(n, 2)
+        lengths = np.array([t.size for t in tables], dtype=np.int64)
+        return values, windows[:, 0], windows[:, 1], lengths
+
+    @classmethod
+    def amplitudes_many(cls, prepared, h, s0, m):
+        """:meth:`amplitudes` for every node at once: one numpy expression per slice."""
+        values, lo, hi, lengths = prepared
+        s = np.arange(s0, s0 + m)[:, None]
+        k = s - lo[None, :]
+        valid = (s >= lo) & (s < hi) & (k < lengths) & (k >= 0)
+        picked = values[np.clip(k, 0, values.shape[0] - 1), np.arange(values.shape[1])[None, :]]
+        return np.where(valid, picked, 0.0)

@@ -124,6 +124,17 @@ class CurrentGenerator(Generator):
         raise NotImplementedError("each current generator defines amplitudes()")
 
     @classmethod
+    def prepare_many(cls, nodes: list[dict[str, Any]], h: float) -> Any:
+        """Whatever :meth:`amplitudes_many` needs for these nodes, made once per prepare."""
+        return nodes
+
+    @classmethod
+    def amplitudes_many(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
+        """Currents of many nodes of this model, shape (m, nodes).  Models with many
+        nodes override it with one vectorised computation per slice."""
+        return np.stack([cls.amplitudes(p, h, s0, m) for p in prepared], axis=1)
+
+    @classmethod
     def active(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
         lo, hi = cls.window(p, h)
         k = np.arange(s0 + 2, s0 + m + 2)
