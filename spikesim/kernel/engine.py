@@ -307,17 +307,16 @@ class Engine:
         sim = self.sim
         routes = tuple(sorted((k, p.version) for k, p in sim.connector.projections.items()
                               if k[1] in ("current", "poisson")))
-        params = tuple(repr(sorted(g.items())) for dr in (self.currents, self.poisson) if dr is not None
-                       for g in dr.gens)
-        return routes, params
+        return routes, sim.generator_version
 
     def run(self, nsteps: int) -> None:
         sim = self.sim
         if not self.valid:
             self.prepare()
-            if not self.gen_signature:  # restored or new: nothing sent by this engine yet
-                self.gen_signature = self._generator_signature()
-            elif self.gen_until > sim.step and self._generator_signature() != self.gen_signature:
+            signature = self._generator_signature()
+            changed = bool(self.gen_signature) and signature != self.gen_signature
+            self.gen_signature = signature  # an empty one: restored or new, nothing sent yet
+            if changed and self.gen_until > sim.step:
                 import warnings
                 warnings.warn(
                     f"generators changed in the middle of a min_delay slice: their input was already "
@@ -341,7 +340,6 @@ class Engine:
                     a = max(self.gen_until, sim.step)
                     self._generators(a, slice_end - a)
                     self.gen_until = slice_end
-                    self.gen_signature = self._generator_signature()
                 m = min(slice_end, end) - sim.step
                 self.advanced = False
                 try:

@@ -73,6 +73,8 @@ class Simulator:
         self.data_prefix = ""
         #: recording segment (chunk) index, incremented by reset()
         self.segment = 0
+        #: counts changes of generator parameters (the engine notices changes mid-slice)
+        self.generator_version = 0
 
     # -- checks -----------------------------------------------------------------------
     @staticmethod
@@ -470,6 +472,7 @@ class Simulator:
                     else:
                         node.update({k: tuple(v) if isinstance(v, (list, np.ndarray)) else v
                                      for k, v in vals.items()})
+                        self.generator_version += 1
         self.engine.invalidate()
 
     # -- connections --------------------------------------------------------------------------
