@@ -10,10 +10,10 @@ and sender, connections in storage order), so sums do not depend on threads.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, prange, uint64
 
 from ..models.base import CH_CUR, CH_EX, CH_IN, INPUT_PARROT, INPUT_SINGLE, INPUT_SPLIT
-from .rng import GUIDE, poisson_guided, uniform
+from .rng import GOLDEN, TWO_M53, mix64, poisson_guided, uniform
 
 
 @njit(cache=True, inline="always")
@@ -161,26 +161,59 @@ def poisson_channels(tgt: np.ndarray, w: np.ndarray, rcpt: np.ndarray, mode: np.
     return ch, factor
 
 
+#: draws per block of :func:`_poisson_uniform_rows` (buffers stay in L1)
+POISSON_BLOCK = 256
+
+
 @njit(cache=True)
-def _poisson_uniform_rows(active, cdf, guide, keys, tgt, rows, slots, f0, s0, a, b):
+def _poisson_uniform_rows(active, cdf, keys, tgt, rows, slots, f0, s0, a, b):
+    """Connections a..b-1 of a uniform Poisson drive over the slice.
+
+    The count of a draw ``u`` is the number of CDF entries ``<= u``, which is the
+    inverse-CDF draw (the smallest ``k`` with ``u < cdf[k]``, as
+    :func:`~spikesim.kernel.rng.poisson_guided` finds it).  Counting runs entry by
+    entry over a block of draws, up to the first entry above the block's largest
+    draw: every loop is branch-free over an unsigned index, so LLVM makes SIMD code
+    of it, where the per-draw search branches on every draw."""
+    U = np.empty(POISSON_BLOCK)
+    K = np.empty(POISSON_BLOCK)
     for i in range(active.shape[0]):
         if not active[i, 0]:
             continue
-        s = s0 + i
+        s = uint64(s0 + i)
         row = rows[slots[i]]
-        for c in range(a, b):
-            u = uniform(keys[c], s)
-            k = guide[int(u * GUIDE)]
-            while u >= cdf[k]:
-                k += 1
-            row[tgt[c]] += f0 * k
+        for c0 in range(a, b, POISSON_BLOCK):
+            nn = min(c0 + POISSON_BLOCK, b) - c0
+            kk = keys[c0:c0 + nn]
+            zmax = uint64(0)
+            for j in range(uint64(nn)):
+                z = mix64(kk[j] + s * GOLDEN) >> uint64(11)
+                U[j] = float(z) * TWO_M53
+                K[j] = 0.0
+                zmax = max(zmax, z)
+            umax = float(zmax) * TWO_M53
+            e = 0
+            while cdf[e] <= umax:
+                c = cdf[e]
+                for j in range(uint64(nn)):
+                    K[j] += 1.0 if U[j] >= c else 0.0
+                e += 1
+            tt = tgt[c0:c0 + nn]
+            t0 = tt[0]
+            if tt[nn - 1] - t0 == nn - 1:  # consecutive targets (sorted): a plain vector add
+                seg = row[t0:t0 + nn]
+                for j in range(uint64(nn)):
+                    seg[j] += f0 * K[j]
+            else:
+                for j in range(nn):
+                    row[tt[j]] += f0 * K[j]
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def deliver_poisson_uniform(active, cdf, guide, keys, tgt, ring, ch, d0, f0, chunks, s0, L):
+def deliver_poisson_uniform(active, cdf, keys, tgt, ring, ch, d0, f0, chunks, s0, L):
     """:func:`deliver_poisson` for one generator whose connections share delay, channel
-    and weight (a Poisson drive of whole populations): the same draws and sums, with
-    fewer decisions per draw."""
+    and weight (a Poisson drive of whole populations): the same draws and sums, in
+    SIMD code (see :func:`_poisson_uniform_rows`)."""
     m = active.shape[0]
     slots = np.empty(m, dtype=np.int64)
     for i in range(m):
@@ -188,7 +221,7 @@ def deliver_poisson_uniform(active, cdf, guide, keys, tgt, ring, ch, d0, f0, chu
         slots[i] = slot - L if slot >= L else slot
     rows = ring[ch]
     for q in prange(chunks.shape[0] - 1):
-        _poisson_uniform_rows(active, cdf, guide, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
+        _poisson_uniform_rows(active, cdf, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
 
 
 @njit(cache=True, parallel=True, nogil=True)

@@ -380,7 +380,7 @@ class Engine:
             active = (steps > poi.lo) & (steps <= poi.hi) & poi.on
             if poi.uniform is not None:
                 ch, d0, f0 = poi.uniform
-                deliver_poisson_uniform(active, poi.tables[0], poi.guides[0], poi.keys, poi.tgt, ring, ch, d0, f0,
+                deliver_poisson_uniform(active, poi.tables[0], poi.keys, poi.tgt, ring, ch, d0, f0,
                                         poi.chunks, s0, L)
             else:
                 deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.ch, poi.factor,

@@ -18,7 +18,7 @@ from numba import njit, uint64
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
-_TWO_M53 = 1.0 / 9007199254740992.0
+TWO_M53 = 1.0 / 9007199254740992.0
 
 #: Purposes of streams, so that two uses by one node never share draws.
 PURPOSE_POISSON = 1
@@ -49,7 +49,7 @@ def stream_key(seed, node, purpose, sub):
 def uniform(key, counter):
     """Uniform double in [0, 1) for draw number ``counter`` of stream ``key``."""
     z = mix64(key + uint64(counter) * GOLDEN)
-    return float(z >> uint64(11)) * _TWO_M53
+    return float(z >> uint64(11)) * TWO_M53
 
 
 def key_of(seed: int, node: int, purpose: int, sub: int = 0) -> np.uint64:
