@@ -338,9 +338,12 @@ class Connector:
 
     def _delays(self) -> tuple[int, int]:
         if self._delay_cache is None:
+            # connections to recorders and from samplers carry no signal, so their
+            # delays do not bound the network's communication interval (what NEST's
+            # developers agree on in nest-simulator issue #286; NEST still counts them)
             lo, hi = None, None
-            for p in self.projections.values():
-                if len(p):
+            for (_, route), p in self.projections.items():
+                if len(p) and route not in ("record", "sample"):
                     dmin, dmax = int(p.d.min()), int(p.d.max())
                     lo = dmin if lo is None else min(lo, dmin)
                     hi = dmax if hi is None else max(hi, dmax)
