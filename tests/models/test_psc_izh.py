@@ -228,3 +228,36 @@ def test_psc_exp_stochastic_threshold_rejected():
         n.set({"delta": 1.0})
     with pytest.raises(BadProperty, match="rho"):
         n.set({"rho": -1.0})
+
+
+def test_psc_delta_simd_step_equals_the_branching_step():
+    """A block holding a neuron with refractory_input takes the branching path for all
+    its neurons; the others must follow the same trajectories as the same neurons on
+    the SIMD path (V_min clamp, refractoriness, spikes, currents, spike input)."""
+    sim = spikesim.Simulator(resolution=0.1)
+    n = 60
+    params = {"I_e": list(np.linspace(0.0, 500.0, n)), "V_min": -72.0, "t_ref": 1.3}
+    simd = sim.create("iaf_psc_delta", n, params)
+    both = sim.create("iaf_psc_delta", n + 1, {"I_e": params["I_e"] + [0.0], "V_min": -72.0, "t_ref": 1.3,
+                                               "refractory_input": [False] * n + [True]})
+    branching = both[:n]
+    sg = sim.create("spike_generator", params={"spike_times": list(np.arange(1.0, 10.0, 0.7))
+                                                           + list(np.arange(45.0, 80.0, 0.7))})
+    dc = sim.create("step_current_generator", params={"amplitude_times": [10.0, 40.0],
+                                                      "amplitude_values": [-300.0, 150.0]})
+    for pop in (simd, branching):
+        sim.connect(sg, pop, syn_spec={"weight": 4.0})
+        sim.connect(dc, pop)
+    mm = sim.create("multimeter", params={"record_from": ["V_m"], "interval": 0.1})
+    sr = sim.create("spike_recorder")
+    sim.connect(mm, simd + branching)
+    sim.connect(simd + branching, sr)
+    sim.simulate(100.0)
+    ev = mm.get("events")[0]
+    v = ev["V_m"].reshape(-1, 2 * n)
+    assert np.array_equal(v[:, :n], v[:, n:])
+    sp = sr.get("events")[0]
+    a = sp["times"][np.isin(sp["senders"], simd.tolist())]
+    b = sp["times"][np.isin(sp["senders"], branching.tolist())]
+    assert a.size > 20 and np.array_equal(a, b)
+    assert v.min() == pytest.approx(-72.0)

@@ -158,3 +158,29 @@ def test_synapse_models_defaults_and_copies(sim):
     with pytest.raises(BadDelay, match="'delay' = 0.01 ms is not allowed"):
         sim.copy_model("static_synapse", "fast", {"delay": 0.01})
     assert "fast" not in sim.models()
+
+
+def test_recorder_connections_do_not_shorten_min_delay(sim):
+    n = sim.create("iaf_psc_delta", 3)
+    sim.connect(n[0], n[1:], syn_spec={"delay": 1.5})
+    sr = sim.create("spike_recorder")
+    mm = sim.create("multimeter", params={"record_from": ["V_m"]})
+    sim.connect(n, sr, syn_spec={"delay": 0.1})
+    sim.connect(mm, n, syn_spec={"delay": 0.2})
+    assert sim.min_delay == pytest.approx(1.5) and sim.max_delay == pytest.approx(1.5)
+    assert sim.kernel_status()["min_delay"] == pytest.approx(1.5)
+
+
+def test_target_indices_widen_when_the_network_outgrows_uint16():
+    import numpy as np
+
+    import spikesim
+    sim = spikesim.Simulator()
+    a = sim.create("parrot_neuron", 2)
+    sim.connect(a[0], a[1])
+    p = next(iter(sim.connector.projections.values()))
+    assert p.tgt.dtype == np.uint16
+    b = sim.create("parrot_neuron", 70_000)       # now 70,002 nodes
+    sim.connect(a[0], b[-1:])
+    assert p.tgt.dtype == np.int32
+    assert sim.get_connections(a[0]).get("target").tolist() == [2, 70_002]
