@@ -31,16 +31,12 @@ def _add(ring, mode, slot, t, w, mult, rc):
             ring[CH_EX, slot, t] += mult
 
 
-@njit(cache=True, nogil=True)
-def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L):
-    """Add the ``n`` spikes ``(ids[k], steps[k], mult[k])`` to their targets' buffers.
-
-    ``umode`` is the input mode shared by every target of the projection, or -1.
-    """
+@njit(cache=True, nogil=True, inline="always")
+def _deliver_range(ids, steps, mult, k0, k1, ptr, tgt, w, d, rcpt, mode, umode, ring, L):
     w_hom = w.shape[0] == 1
     d_hom = d.shape[0] == 1
     r_hom = rcpt.shape[0] == 1
-    for k in range(n):
+    for k in range(k0, k1):
         src = ids[k]
         base = steps[k] % L
         mu = mult[k]
@@ -53,8 +49,9 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring,
             wm = w[0] * mu
             if umode == INPUT_SPLIT or umode == INPUT_SINGLE:
                 row = ring[CH_IN if umode == INPUT_SPLIT and wm < 0.0 else CH_EX, slot]
-                for c in range(a, b):
-                    row[tgt[c]] += wm
+                seg = tgt[a:b]
+                for c in range(uint64(b - a)):  # unsigned: no negative-index check per event
+                    row[uint64(seg[c])] += wm
                 continue
             for c in range(a, b):
                 t = tgt[c]
@@ -75,37 +72,46 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring,
             _add(ring, mode, slot, tgt[c], wc, mu, rc)
 
 
-@njit(cache=True, parallel=True, nogil=True)
-def deliver_spikes_parallel(ids, steps, mult, n, ptr, tgt, wm0, d0, ch, cuts, ring, L):
-    """:func:`deliver_spikes` for projections with one weight, one delay, one target
-    channel and rows sorted by target: part ``q`` of the threads adds only to targets
-    in ``[cuts[q], cuts[q+1])``, found by binary search in each row.  Every cell still
-    receives its spikes in (step, sender) order, so sums do not depend on threads."""
-    for q in prange(cuts.shape[0] - 1):
-        lo_t = cuts[q]
-        hi_t = cuts[q + 1]
-        for k in range(n):
-            src = ids[k]
-            a = np.searchsorted(tgt[ptr[src]:ptr[src + 1]], lo_t) + ptr[src]
-            b = np.searchsorted(tgt[ptr[src]:ptr[src + 1]], hi_t) + ptr[src]
-            if a == b:
-                continue
-            slot = steps[k] % L + d0
-            slot = slot - L if slot >= L else slot
-            row = ring[ch, slot]
-            wm = wm0 * mult[k]
-            for c in range(a, b):
-                row[tgt[c]] += wm
+@njit(cache=True, nogil=True)
+def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L):
+    """Add the ``n`` spikes ``(ids[k], steps[k], mult[k])`` to their targets' buffers.
+
+    ``umode`` is the input mode shared by every target of the projection, or -1.
+    """
+    _deliver_range(ids, steps, mult, 0, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L)
 
 
 @njit(cache=True)
-def rows_sorted(ptr, tgt):
-    """Whether the targets of every source are in ascending order."""
-    for s in range(ptr.shape[0] - 1):
-        for c in range(ptr[s] + 1, ptr[s + 1]):
-            if tgt[c] < tgt[c - 1]:
-                return False
-    return True
+def step_cuts(ids, steps, n, ptr, parts):
+    """Split the spike list at step boundaries into ``parts`` runs of about equal
+    numbers of connections (runs may be empty)."""
+    total = 0
+    for k in range(n):
+        total += ptr[ids[k] + 1] - ptr[ids[k]]
+    cuts = np.full(parts + 1, n, dtype=np.int64)
+    cuts[0] = 0
+    q = 1
+    acc = 0
+    for k in range(n):
+        if q < parts and k > 0 and steps[k] != steps[k - 1] and acc * parts >= q * total:
+            cuts[q] = k
+            q += 1
+        acc += ptr[ids[k] + 1] - ptr[ids[k]]
+    return cuts
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def deliver_spikes_by_step(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L, parts):
+    """:func:`deliver_spikes` on ``parts`` threads, for a projection with one delay.
+
+    With one delay, the spikes of different steps of a slice land in different ring
+    slots, so each thread takes a run of steps (cut by :func:`step_cuts`) and owns
+    the slots they land in: every cell receives the same additions in the same order
+    as in the serial kernel, whatever the number of threads.
+    """
+    cuts = step_cuts(ids, steps, n, ptr, parts)
+    for q in prange(parts):
+        _deliver_range(ids, steps, mult, cuts[q], cuts[q + 1], ptr, tgt, w, d, rcpt, mode, umode, ring, L)
 
 
 @njit(cache=True, nogil=True)

@@ -28,7 +28,7 @@ from ..network.populations import DevicePopulation, NeuronPopulation
 from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel
 from . import rng
 from .delivery import (collect_spikes, deliver_currents, deliver_poisson, deliver_poisson_uniform, deliver_spikes,
-                       deliver_spikes_parallel, poisson_channels, rows_sorted)
+                       deliver_spikes_by_step, poisson_channels)
 from .plasticity import deliver_stdp
 
 if TYPE_CHECKING:
@@ -104,12 +104,8 @@ class Engine:
             if not sim._syn_models[p.synapse_model][0].plastic:
                 modes = np.unique(self.mode[p.tgt]) if len(p) else np.zeros(0)
                 umode = int(modes[0]) if modes.size == 1 else -1
-                par = None
-                if (p.w.size == 1 and p.d.size == 1 and p.rcpt.size == 1 and umode in (INPUT_SPLIT, INPUT_SINGLE)
-                        and sim.worker_threads > 1 and rows_sorted(p.ptr, p.tgt)):
-                    ch = CH_IN if umode == INPUT_SPLIT and p.w[0] < 0 else CH_EX
-                    cuts = np.linspace(0, sim.num_nodes, sim.worker_threads + 1).astype(np.int32)
-                    par = (float(p.w[0]), int(p.d[0]), ch, cuts)
+                # one delay: threads split the slice by steps (see deliver_spikes_by_step)
+                par = sim.worker_threads if sim.worker_threads > 1 and p.d.size == 1 else None
                 self.spike_proj.append((p, umode, par))
         self._prepare_plastic([p for p in spiking if sim._syn_models[p.synapse_model][0].plastic])
         self.currents = self._device_route("current", CurrentGenerator)
@@ -422,8 +418,8 @@ class Engine:
             sim.archive.record(ids, steps, mult, k, self.tps)
             for p, umode, par in self.spike_proj:
                 if par is not None:
-                    deliver_spikes_parallel(ids, steps, mult, k, p.ptr, p.tgt, par[0], par[1], par[2], par[3],
-                                            ring, L)
+                    deliver_spikes_by_step(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode,
+                                           ring, L, par)
                 else:
                     deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
             transmitted = [self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)

@@ -115,7 +115,9 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
 @njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
-    nb = max(1, min(n // 1024, 64))
+    # blocks of about 1024 neurons, a multiple of 4 of them (as many per thread for
+    # 1, 2 and 4 threads)
+    nb = max(1, min(n // 256, -(-n // 4096) * 4, 64))
     for b in prange(nb):
         _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out,
                b * n // nb, (b + 1) * n // nb)

@@ -11,8 +11,8 @@ import pytest
 
 from spikesim.kernel import rng
 from spikesim.kernel.delivery import (deliver_poisson, deliver_poisson_uniform, deliver_spikes,
-                                      deliver_spikes_parallel)
-from spikesim.models.base import CH_EX, INPUT_SINGLE
+                                      deliver_spikes_by_step, step_cuts)
+from spikesim.models.base import CH_EX, CH_IN, INPUT_SINGLE, INPUT_SPLIT
 
 
 @pytest.mark.parametrize("lam", [1e-3, 0.37, 4.0, 60.0])
@@ -40,21 +40,31 @@ def test_simd_poisson_counts_equal_the_guided_inversion(lam, consecutive):
     assert counts == pytest.approx(lam * 4 * tgt.size, rel=0.2, abs=20)  # 4 active steps
 
 
-def test_parallel_delivery_equals_serial_delivery():
+@pytest.mark.parametrize("weights", ["one", "mixed"])
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_delivery_split_by_steps_equals_serial_delivery(weights, parts):
     g = np.random.default_rng(5)
-    n_nodes, L, d0, w0 = 3000, 12, 7, -0.4
+    n_nodes, L, d0 = 3000, 12, 7
     deg = g.integers(0, 200, n_nodes)
     ptr = np.concatenate([[0], np.cumsum(deg)]).astype(np.int64)
-    tgt = np.concatenate([np.sort(g.integers(0, n_nodes, k)) for k in deg]).astype(np.uint16)
-    ids = np.sort(g.choice(n_nodes, 400, replace=False)).astype(np.int64)
-    steps = np.sort(g.integers(100, 110, ids.size)).astype(np.int64)
+    tgt = g.integers(0, n_nodes, ptr[-1]).astype(np.uint16)  # unsorted rows, multapses
+    w = np.array([-0.4]) if weights == "one" else g.normal(0.0, 1.0, ptr[-1])
+    steps = np.sort(g.integers(100, 105, 400)).astype(np.int64)  # 5 steps of a slice
+    ids = np.concatenate([np.sort(g.choice(n_nodes, (steps == s).sum(), replace=False))
+                          for s in range(100, 105)]).astype(np.int64)
     mult = g.integers(1, 3, ids.size).astype(np.float64)
-    mode = np.full(n_nodes, INPUT_SINGLE, np.int8)
+    mode = np.full(n_nodes, INPUT_SPLIT, np.int8)
+    mode[::3] = INPUT_SINGLE
+    args = (ptr, tgt, w, np.array([d0], np.int16), np.zeros(1, np.int8), mode, -1)
     serial = np.zeros((3, L, n_nodes))
-    deliver_spikes(ids, steps, mult, ids.size, ptr, tgt, np.array([w0]), np.array([d0], np.int16),
-                   np.zeros(1, np.int8), mode, INPUT_SINGLE, serial, L)
+    deliver_spikes(ids, steps, mult, ids.size, *args, serial, L)
     par = np.zeros((3, L, n_nodes))
-    cuts = np.array([0, 1000, 1001, 2500, n_nodes], dtype=np.int64)
-    deliver_spikes_parallel(ids, steps, mult, ids.size, ptr, tgt, w0, d0, CH_EX, cuts, par, L)
+    deliver_spikes_by_step(ids, steps, mult, ids.size, *args, par, L, parts)
     np.testing.assert_array_equal(par, serial)
-    assert serial[CH_EX].sum() == pytest.approx(w0 * (mult * deg[ids]).sum())
+    assert serial[[CH_EX, CH_IN]].sum() == pytest.approx(
+        sum(mult[k] * w[ptr[i]:ptr[i + 1]].sum() if w.size > 1 else mult[k] * w[0] * deg[i]
+            for k, i in enumerate(ids)))
+    cuts = step_cuts(ids, steps, ids.size, ptr, parts)
+    assert cuts[0] == 0 and cuts[-1] == ids.size and np.all(np.diff(cuts) >= 0)
+    inner = cuts[(cuts > 0) & (cuts < ids.size)]
+    assert np.all(steps[inner] != steps[inner - 1])  # cut only between steps
