@@ -71,6 +71,13 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
     for j in range(lo, hi):
         if with_refr[j] != 0.0:
             vector = False
+    # the sampled neurons of the block, found once rather than tested every step
+    sampled = np.empty(hi - lo, dtype=np.int64)
+    n_sampled = 0
+    for j in range(lo, hi):
+        if rec_col[j] >= 0:
+            sampled[n_sampled] = j
+            n_sampled += 1
     for i in range(m):
         slot = (s0 + i) % L
         ex = ring[CH_EX, slot]
@@ -107,9 +114,9 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
                 y0[j] = cur[g]
                 cur[g] = 0.0
         if rec_mask[i]:
-            for j in range(lo, hi):
-                if rec_col[j] >= 0:
-                    sample(S, j, i, rec_col[j], rec_rows, rec_out)
+            for q in range(n_sampled):
+                j = sampled[q]
+                sample(S, j, i, rec_col[j], rec_rows, rec_out)
 
 
 @njit(parallel=True, cache=True, nogil=True)
