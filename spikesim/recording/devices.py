@@ -22,6 +22,7 @@ import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+from numba import njit
 
 from ..errors import bad_property
 from ..models.base import Model, ms_to_steps
@@ -230,18 +231,13 @@ class RecordingDevice:
         ``counts[id]`` is the number of connections from node ``id`` to this recorder.
         """
         lo, hi = self.window()
-        stamp = steps + 1
-        n = counts[ids] * mult.astype(np.int64)
-        keep = (n > 0) & (stamp > lo) & (stamp <= hi)
-        if not keep.any():
+        senders, stamps, ordered = _spike_rows(ids, steps, mult, counts, lo, hi)
+        if not senders.size:
             return
-        ids, stamp, n = ids[keep], stamp[keep], n[keep]
-        # the kernel lists spikes population by population; records must be (time, id) ordered
-        ds = np.diff(stamp)
-        if ((ds < 0) | ((ds == 0) & (np.diff(ids) < 0))).any():
-            order = np.lexsort((ids, stamp))
-            ids, stamp, n = ids[order], stamp[order], n[order]
-        self.emit(np.repeat(ids, n), np.repeat(stamp, n), {})
+        if not ordered:  # the kernel listed spikes population by population
+            order = np.lexsort((senders, stamps))
+            senders, stamps = senders[order], stamps[order]
+        self.emit(senders, stamps, {})
 
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
@@ -252,3 +248,32 @@ class RecordingDevice:
         lo, hi = self.window()
         k = np.arange(s0 + 1, s0 + m + 1)
         return (k >= off) & ((k - off) % iv == 0) & (k > lo) & (k <= hi) & (k > 0)
+
+
+@njit(cache=True)
+def _spike_rows(ids, steps, mult, counts, lo, hi):
+    """Rows of one slice's spikes for a spike recorder, in one pass: spikes stamped in
+    the window ``(lo, hi]``, each repeated ``counts[id] * multiplicity`` times.
+    Returns senders, stamps and whether the input was in (time, id) order."""
+    n = 0
+    ordered = True
+    for k in range(ids.shape[0]):
+        st = steps[k] + 1
+        if lo < st <= hi:
+            c = counts[ids[k]] * np.int64(mult[k])
+            if c > 0:
+                n += c
+        if k and (steps[k] < steps[k - 1] or (steps[k] == steps[k - 1] and ids[k] < ids[k - 1])):
+            ordered = False
+    senders = np.empty(n, dtype=np.int64)
+    stamps = np.empty(n, dtype=np.int64)
+    i = 0
+    for k in range(ids.shape[0]):
+        st = steps[k] + 1
+        if lo < st <= hi:
+            c = counts[ids[k]] * np.int64(mult[k])
+            for _ in range(c):
+                senders[i] = ids[k]
+                stamps[i] = st
+                i += 1
+    return senders, stamps, ordered
