@@ -452,6 +452,8 @@ class Engine:
 
     def _samples(self, plan: _SamplerPlan, masks: list[np.ndarray], pop: NeuronPopulation, s0: int, m: int,
                  pieces: dict[int, list[Any]]) -> None:
+        """Each device's samples of this population in the slice, as a grid: the
+        sampled steps, the senders and per variable a (steps x senders) array."""
         for (dev, cols, var_rows, transforms), mask in zip(plan.devices, masks):
             if not mask.any():
                 continue
@@ -461,22 +463,20 @@ class Engine:
             values = {}
             for a, v in enumerate(dev.p["record_from"]):
                 scale, offset = transforms[a]
-                values[v] = (block[:, a, :] * scale + offset).ravel()
-            steps = np.repeat(s0 + idx + 1, senders.size)
-            pieces.setdefault(dev.node_id, []).append((np.tile(senders, idx.size), steps, values, dev))
+                values[v] = block[:, a, :] * scale + offset
+            pieces.setdefault(dev.node_id, []).append((senders, s0 + idx + 1, values, dev))
 
     def _emit_samples(self, lst: list[Any]) -> None:
+        """Hand a device its grid of the slice; the pieces of several populations share
+        the sampled steps and are joined column-wise in sender order."""
         dev = lst[0][3]
-        if len(lst) == 1:
-            senders, steps, values, _ = lst[0]
-        else:
+        senders, steps, values, _ = lst[0]
+        if len(lst) > 1:
             senders = np.concatenate([x[0] for x in lst])
-            steps = np.concatenate([x[1] for x in lst])
-            values = {k: np.concatenate([x[2][k] for x in lst]) for k in lst[0][2]}
-            order = np.lexsort((senders, steps))
-            senders, steps = senders[order], steps[order]
-            values = {k: v[order] for k, v in values.items()}
-        dev.emit(senders, steps, values)
+            order = np.argsort(senders, kind="stable")
+            senders = senders[order]
+            values = {k: np.concatenate([x[2][k] for x in lst], axis=1)[:, order] for k in values}
+        dev.emit_grid(senders, steps, values)
 
 
 _NO_MASK = np.zeros(4096, dtype=bool)

@@ -223,6 +223,15 @@ class RecordingDevice:
         self.n_events += int(senders.size)
         self.backend.write(self, batch)
 
+    def emit_grid(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
+        """Hand samples to the backend: every sender at every step, ``values[v]`` of
+        shape (steps, senders), i.e. time-ordered rows with senders ordered within."""
+        if senders.size == 0 or steps.size == 0:
+            return
+        times = steps.astype(np.int64, copy=False) if self.p["time_in_steps"] else self.sim._steps_to_ms(steps)
+        self.n_events += int(senders.size * steps.size)
+        self.backend.write_grid(self, senders.astype(np.int64, copy=False), times, values)
+
     # -- spike recorder ------------------------------------------------------------
     def record_spikes(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray,
                       counts: np.ndarray) -> None:

@@ -52,6 +52,13 @@ class RecordingBackend(ABC):
     def write(self, device: Any, batch: Batch) -> None:
         """Store one batch of finished records of ``device``."""
 
+    def write_grid(self, device: Any, senders: np.ndarray, times: np.ndarray,
+                   values: dict[str, np.ndarray]) -> None:
+        """Store samples of a multimeter: each of ``senders`` at each of ``times``,
+        ``values[v]`` of shape (times, senders).  Backends that store such grids as
+        they are override this; the default writes the equivalent rows."""
+        self.write(device, grid_rows(device, senders, times, values))
+
     def flush(self) -> None:  # noqa: B027 - optional hook
         """Called at the end of every simulate call."""
 
@@ -83,3 +90,14 @@ class RecordingBackend(ABC):
 
     def clear(self, device: Any) -> None:  # noqa: B027 - optional hook
         """Forget the device's events (``n_events = 0``)."""
+
+
+def grid_rows(device: Any, senders: np.ndarray, times: np.ndarray, values: dict[str, np.ndarray]) -> Batch:
+    """The rows of a grid of samples, time-major with senders ordered within a time."""
+    nt, ns = times.size, senders.size
+    batch: Batch = {"senders": np.tile(senders, nt), "times": np.repeat(times, ns)}
+    if device.p["time_in_steps"]:
+        batch["offsets"] = np.zeros(nt * ns)
+    for k, v in values.items():
+        batch[k] = v.reshape(-1)
+    return batch
