@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SpikesimError
-from ..recording.backends.hdf5 import FORMAT, FORMAT_VERSION
+from ..recording.backends.hdf5 import FORMAT, FORMAT_VERSION, grid_rows_of
 
 Batch = dict[str, np.ndarray]
 
@@ -125,8 +125,21 @@ def _read_open(f: Any, path: Path) -> Recording:
         g = f["devices"][name]
         meta = {k: _attr(v) for k, v in g.attrs.items()}
         cols = meta["columns"]
+        if meta.get("layout") == "grid":  # a multimeter's grids (format_version 2)
+            try:
+                out = grid_rows_of(g, cols, bool(meta.get("time_in_steps", False)))
+            except ValueError as err:
+                raise RecordingFileError(f"'{path}': device {name}: {err}; the file is damaged") from None
+            grids = [k for k in g if k.startswith("grid")]
+            meta["units"] = {c: _attr(g[grids[0]][c].attrs.get("unit", "")) if grids else
+                             ("ms" if c == "offsets" else "") for c in cols}
+            if not grids and "times" in cols:
+                meta["units"]["times"] = "steps" if meta.get("time_in_steps") else "ms"
+            devices[int(name)] = meta
+            events[int(name)] = out
+            continue
         n = int(g["n_rows"][0])
-        out: Batch = {}
+        out = {}
         for c in cols:
             ds = g[c]
             if ds.shape[0] < n:

@@ -106,7 +106,7 @@ def test_file_is_self_describing(tmp_path):
     sim.connect(mm, nrn)
     sim.simulate(20.0)
     rec = spikesim.io.read(tmp_path / "recording.h5")
-    assert rec.attrs["format_version"] == 1 and rec.attrs["spikesim_version"] == spikesim.__version__
+    assert rec.attrs["format_version"] == 2 and rec.attrs["spikesim_version"] == spikesim.__version__
     assert rec.attrs["resolution"] == H and rec.attrs["seed"] == 2
     d = rec.devices[sr.tolist()[0]]
     assert (d["model"], d["label"], d["start"], d["stop"]) == ("spike_recorder", "spikes", 5.0, np.inf)
@@ -117,8 +117,14 @@ def test_file_is_self_describing(tmp_path):
     assert rec["spikes"]["times"].min() > 5.0
     assert sr.get("filenames")[0] == [str(tmp_path / "recording.h5")]
     with h5py.File(tmp_path / "recording.h5", "r", swmr=True, locking=False) as f:
-        ds = f["devices"][str(mm.tolist()[0])]["V_m"]
-        assert ds.compression == "lzf" and ds.chunks == (16384,) and ds.fletcher32
+        g = f["devices"][str(mm.tolist()[0])]
+        assert g.attrs["layout"] == "grid" and list(g) == ["grid0"]
+        grid = g["grid0"]  # one value per neuron and time: no sender or time beside it
+        n = len(nrn)
+        assert grid["senders"][:].tolist() == nrn.tolist()
+        assert grid["V_m"].shape == (grid["times"].shape[0], n) == (40, n)
+        assert grid["V_m"].compression == "lzf" and grid["V_m"].chunks == (16384 // n, n) and grid["V_m"].fletcher32
+        np.testing.assert_array_equal(grid["V_m"][:].reshape(-1), mm.get("events")[0]["V_m"])
     assert "Recording(" in repr(rec) and len(rec) == 2 and set(rec) == {sr.tolist()[0], mm.tolist()[0]}
 
 
@@ -138,15 +144,15 @@ def test_memory_is_bounded_by_one_chunk(tmp_path):
     sim.connect(mm, nrn)
     backend = sim._backend("hdf5")
     seen = []
-    write = backend.write
+    write = backend.write_grid
 
-    def spy(device, batch):
-        write(device, batch)
+    def spy(device, *grid):
+        write(device, *grid)
         seen.append(sum(t.buffered for t in backend._tracks.values()))
 
-    backend.write = spy
+    backend.write_grid = spy
     sim.simulate(50.0)  # 10 neurons x 500 samples = 5000 rows
-    assert max(seen) < 64
+    assert len(seen) > 10 and max(seen) < 64
     assert mm.get("n_events")[0] == 5000
 
 
@@ -342,7 +348,7 @@ def test_reader_refuses_newer_and_damaged_files(tmp_path):
         spikesim.io.read(path)
     with h5py.File(path, "r+") as f:
         f.attrs["format_version"] = 99
-    with pytest.raises(RecordingFileError, match="format_version 99; this spikesim reads versions up to 1"):
+    with pytest.raises(RecordingFileError, match="format_version 99; this spikesim reads versions up to 2"):
         spikesim.io.read(path)
 
 
@@ -351,3 +357,36 @@ def test_reader_gives_up_on_an_unreadable_file(tmp_path, monkeypatch):
     path.write_bytes(b"\x89HDF\r\n\x1a\n" + b"\0" * 64)  # HDF5 signature, no valid superblock
     with pytest.raises(RecordingFileError, match="cannot read the recording .* after 2 attempts"):
         spikesim.io.hdf5.read(path, retries=2)
+
+
+def test_multimeter_grids_follow_changes_of_the_sampled_neurons(tmp_path):
+    """A multimeter that gains neurons between simulate calls starts a new grid; the
+    file and the device give the rows a memory-backend multimeter gives, across
+    grids, n_events = 0 and a second simulator reading the file."""
+    runs = {}
+    for backend in ("memory", "hdf5"):
+        (tmp_path / backend).mkdir()
+        sim, nrn = _net(tmp_path / backend)
+        mm = sim.create("multimeter", params={"record_to": backend, "record_from": ["V_m"],
+                                              "interval": 0.3, "time_in_steps": True})
+        sim.connect(mm, nrn[2:5])
+        sim.simulate(10.0)
+        sim.connect(mm, nrn[0:1] + nrn[7:9])
+        sim.simulate(10.0)
+        first = mm.get("events")[0]
+        mm.set(n_events=0)
+        sim.simulate(5.0)
+        runs[backend] = (first, mm.get("events")[0], mm.get("n_events")[0])
+    for a, b in zip(runs["memory"][:2], runs["hdf5"][:2]):
+        assert a.keys() == b.keys()
+        for k in a:
+            np.testing.assert_array_equal(a[k], b[k])
+    assert runs["memory"][2] == runs["hdf5"][2] == 17 * 6
+    assert set(runs["hdf5"][0]["senders"].tolist()) == {1, 3, 4, 5, 8, 9}
+    with h5py.File(tmp_path / "hdf5" / "recording.h5", "r", swmr=True, locking=False) as f:
+        g = f["devices"][str(mm.tolist()[0])]
+        assert sorted(g) == ["grid0", "grid1"]
+        assert g["grid0/V_m"].shape == (33, 3) and g["grid1/V_m"].shape == (50, 6)
+    on_file = spikesim.io.read(tmp_path / "hdf5" / "recording.h5")[mm.tolist()[0]]
+    assert on_file["senders"].size == 33 * 3 + 50 * 6
+    np.testing.assert_array_equal(on_file["V_m"][-runs["hdf5"][1]["V_m"].size:], runs["hdf5"][1]["V_m"])

@@ -10,7 +10,7 @@ is stored once, there is one handle to flush and one file to move, and
 :func:`spikesim.io.read` returns every device of the run at once.  Distributed runs
 will write one such file per MPI process (a rank suffix) and the reader will merge.
 
-Layout (``format_version`` 1)::
+Layout (``format_version`` 2)::
 
     /                    attrs: format="spikesim-recording", format_version,
                          spikesim_version, hdf5_version, resolution (ms),
@@ -21,6 +21,18 @@ Layout (``format_version`` 1)::
                          (senders, times, [offsets], one per recorded variable),
                          chunked, compressed, Fletcher-32 checksummed; attr ``unit``
         n_rows           int64[1]: rows committed by the last flush
+    /devices/<node id>   a multimeter (attr layout="grid"): its samples as grids
+        grid<k>/         k = 0, 1, ...: a new grid when the sampled neurons change
+            senders      int64[n]: the sampled node ids (columns of the grids)
+            times        the sampling times (one per row) [, offsets]
+            <variable>   2-D dataset (time x sender) per recorded variable, chunked
+                         (rows of about ``chunk_rows`` values), compressed, checksummed
+            n_rows       int64[1]: time rows committed by the last flush
+
+A multimeter samples all its neurons at every sampling time, so a grid stores each
+value once, without a sender and a time beside it: a third of the bytes of rows.
+:func:`spikesim.io.read` returns either layout as the same rows (time-major, senders
+ordered within a time).  Version 1 files (rows only) are still read.
 
 Times are ms (``unit="ms"``) or, when the device records ``time_in_steps``, integer
 steps (``unit="steps"``) plus an ``offsets`` column in ms.
@@ -74,7 +86,7 @@ from ...errors import BadProperty, KernelException, bad_property
 from .base import Batch, RecordingBackend
 
 FORMAT = "spikesim-recording"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: units of the columns spikesim's models record (a column not listed gets "")
 UNITS = {"senders": "", "offsets": "ms", "V_m": "mV", "U_m": "mV", "g_ex": "nS", "g_in": "nS",
@@ -106,10 +118,20 @@ class _Track:
     dirty: bool = True    # layout/attributes must be (re)written at the next prepare
     signature: tuple[Any, ...] = ()  # what the file's attributes describe
     resume: tuple[int, int] | None = None  # (rows, cleared) to continue from a checkpoint
+    # multimeters (grid layout); written/committed/cleared still count rows (time x sender)
+    grid: bool = False
+    senders: np.ndarray | None = None   # node ids of the current grid's columns
+    base: int = 0                       # rows in the grids before the current one
+    grid_rows: int = 0                  # time rows written to the current grid
 
 
 def _signature(device: Any) -> tuple[Any, ...]:
     return device.columns(), tuple(sorted((k, v) for k, v in device.p.items() if k != "n_events"))
+
+
+def _sampled(device: Any) -> np.ndarray:
+    """Node ids a multimeter samples, in the order of its rows' senders."""
+    return np.sort(np.asarray(device.connected, dtype=np.int64))
 
 
 def _close_quietly(f: Any) -> None:
@@ -190,7 +212,8 @@ class Hdf5Backend(RecordingBackend):
                 t.columns = ()
         if self._path is None:
             self._create(target)
-        elif self._file is None or any(t.dirty for t in self._tracks.values()):
+        elif self._file is None or any(t.dirty or (t.grid and not np.array_equal(t.senders, _sampled(t.device)))
+                                       for t in self._tracks.values()):
             self._reopen()
         self._last_flush = time.monotonic()
 
@@ -246,10 +269,23 @@ class Hdf5Backend(RecordingBackend):
         f.flush()
         f.swmr_mode = True
 
+    def _compression(self) -> dict[str, Any]:
+        s = self.settings
+        comp: dict[str, Any] = {}
+        if s["compression"] != "none":
+            comp = {"compression": s["compression"], "shuffle": True}
+            if s["compression"] == "gzip":
+                comp["compression_opts"] = int(s["compression_level"])
+        return comp
+
     def _layout(self, t: _Track) -> None:
         dev = t.device
         g = self._file["devices"].require_group(str(dev.node_id))
         cols = dev.columns()
+        t.grid = bool(dev.model.sampler)
+        if t.grid:
+            self._layout_grid(t, g, cols)
+            return
         dtypes = {c: a.dtype for c, a in dev.empty_batch().items()}
         old = [k for k in g if k != "n_rows"]
         if set(old) != set(cols):
@@ -259,11 +295,7 @@ class Hdf5Backend(RecordingBackend):
             for k in old:
                 del g[k]
         s = self.settings
-        comp: dict[str, Any] = {}
-        if s["compression"] != "none":
-            comp = {"compression": s["compression"], "shuffle": True}
-            if s["compression"] == "gzip":
-                comp["compression_opts"] = int(s["compression_level"])
+        comp = self._compression()
         for c in cols:
             if c not in g:
                 ds = g.create_dataset(c, shape=(0,), maxshape=(None,), dtype=dtypes[c],
@@ -294,6 +326,103 @@ class Hdf5Backend(RecordingBackend):
         t.datasets = {c: g[c] for c in cols}
         t.datasets["n_rows"] = g["n_rows"]
         t.dirty = False
+
+    def _layout_grid(self, t: _Track, g: Any, cols: tuple[str, ...]) -> None:
+        """Lay out a multimeter: continue its last grid, or start a new one when the
+        sampled neurons or the columns changed (a grid without rows is replaced)."""
+        dev = t.device
+        for k in [k for k in g if not k.startswith("grid")]:  # only a device that never wrote rows
+            assert g[k].shape[0] == 0, f"device {dev.node_id} changed layout under rows"
+            del g[k]
+        names = sorted((k for k in g if k.startswith("grid")), key=lambda k: int(k[4:]))
+        if t.resume is not None:  # restored from a checkpoint: keep its rows, drop later ones
+            rows, cleared = t.resume
+            names = self._truncate_grids(g, names, rows, dev)
+            t.committed = rows
+            t.cleared = cleared
+            t.resume = None
+            fresh = False
+        else:
+            fresh = not t.columns  # newly enrolled: rows in the file belong to an earlier enrolment
+        senders: np.ndarray | None = _sampled(dev)
+        if names:
+            last = g[names[-1]]
+            if np.array_equal(last["senders"][:], senders) and set(last) == set(self._grid_keys(cols)):
+                senders = None  # continue the last grid
+            elif last["times"].shape[0] == 0:
+                del g[names.pop()]  # replace a grid that holds no rows
+        if senders is not None and senders.size:
+            name = f"grid{int(names[-1][4:]) + 1 if names else 0}"
+            self._create_grid(g.create_group(name), senders, cols, dev)
+            names.append(name)
+        blocks = [g[k] for k in names]
+        t.base = sum(b["senders"].shape[0] * b["times"].shape[0] for b in blocks[:-1])
+        if blocks:
+            cur = blocks[-1]
+            t.grid_rows = int(cur["times"].shape[0])
+            t.senders = cur["senders"][:]
+            t.datasets = {c: cur[c] for c in self._grid_keys(cols)}
+        else:  # samples nothing yet
+            t.grid_rows = 0
+            t.senders = np.zeros(0, dtype=np.int64)
+            t.datasets = {}
+        t.written = t.base + t.grid_rows * t.senders.size
+        if fresh:
+            t.committed = t.cleared = t.written
+        g.attrs.update(self._device_attrs(dev, cols))
+        g.attrs["layout"] = "grid"
+        t.columns = cols
+        t.signature = _signature(dev)
+        t.dirty = False
+
+    @staticmethod
+    def _grid_keys(cols: tuple[str, ...]) -> list[str]:
+        return [c for c in cols if c != "senders"] + ["senders", "n_rows"]
+
+    def _create_grid(self, b: Any, senders: np.ndarray, cols: tuple[str, ...], dev: Any) -> None:
+        ct = max(1, int(self.settings["chunk_rows"]) // senders.size)
+        comp = self._compression()
+        b.create_dataset("senders", data=senders)
+        b["senders"].attrs["unit"] = ""
+        for c in cols:
+            if c == "senders":
+                continue
+            if c in ("times", "offsets"):
+                dt = np.int64 if c == "times" and dev.p["time_in_steps"] else np.float64
+                ds = b.create_dataset(c, shape=(0,), maxshape=(None,), dtype=dt, chunks=(ct,),
+                                      fletcher32=True, **comp)
+                ds.attrs["unit"] = ("steps" if dev.p["time_in_steps"] else "ms") if c == "times" else "ms"
+            else:
+                ds = b.create_dataset(c, shape=(0, senders.size), maxshape=(None, senders.size), dtype=np.float64,
+                                      chunks=(ct, senders.size), fletcher32=True, **comp)
+                ds.attrs["unit"] = UNITS.get(c, "")
+        b.create_dataset("n_rows", data=np.zeros(1, dtype=np.int64))
+
+    def _truncate_grids(self, g: Any, names: list[str], rows: int, dev: Any) -> list[str]:
+        """Cut the grids back to ``rows`` rows (time x sender); returns the grids kept."""
+        done = 0
+        kept: list[str] = []
+        for k in names:
+            b = g[k]
+            ns, nt = b["senders"].shape[0], b["times"].shape[0]
+            if done >= rows and kept:
+                del g[k]
+                continue
+            keep_t = nt if ns == 0 else min(nt, (rows - done) // ns)
+            if ns and done + keep_t * ns != min(rows, done + nt * ns):
+                raise KernelException(f"hdf5 backend: '{self._path}' does not end a sampling time at row {rows} "
+                                      f"of device {dev.node_id}; it is not the file the checkpointed run wrote")
+            for c in b:
+                if c not in ("senders", "n_rows"):
+                    b[c].resize(keep_t, axis=0)
+            b["n_rows"][0] = keep_t
+            done += keep_t * ns
+            kept.append(k)
+        if done < rows:
+            raise KernelException(
+                f"hdf5 backend: '{self._path}' holds {done} rows of device {dev.node_id}, fewer than the "
+                f"{rows} the checkpoint recorded; it is not the file this run wrote")
+        return kept
 
     def _device_attrs(self, dev: Any, cols: tuple[str, ...]) -> dict[str, Any]:
         sdt = self._h5.string_dtype()
@@ -332,8 +461,28 @@ class Hdf5Backend(RecordingBackend):
         if time.monotonic() - self._last_flush >= self.settings["flush_interval"]:
             self.flush()
 
+    def write_grid(self, device: Any, senders: np.ndarray, times: np.ndarray,
+                   values: dict[str, np.ndarray]) -> None:
+        t = self._tracks[device.node_id]
+        if self._file is None or t.dirty:
+            self.prepare()
+        if not np.array_equal(senders, t.senders):
+            raise KernelException(
+                f"hdf5 backend: multimeter {device.node_id} sampled neurons {senders[:5].tolist()}... that its "
+                f"grid in '{self._path}' does not have (laid out for {t.senders[:5].tolist()}...); connect "
+                "samplers between simulate calls")
+        t.buffer.append((times, values))  # type: ignore[arg-type]
+        t.buffered += times.size * senders.size
+        if t.buffered >= self.settings["chunk_rows"]:
+            self._write_out(t)
+        if time.monotonic() - self._last_flush >= self.settings["flush_interval"]:
+            self.flush()
+
     def _write_out(self, t: _Track) -> None:
         if not t.buffered:
+            return
+        if t.grid:
+            self._write_out_grid(t)
             return
         n0, n1 = t.written, t.written + t.buffered
         for c in t.columns:
@@ -342,6 +491,26 @@ class Hdf5Backend(RecordingBackend):
             ds.resize((n1,))
             ds[n0:n1] = data
         t.written = n1
+        t.buffer.clear()
+        t.buffered = 0
+
+    def _write_out_grid(self, t: _Track) -> None:
+        parts: list[Any] = t.buffer  # (times, {variable: (times x senders)})
+        times = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
+        r0, r1 = t.grid_rows, t.grid_rows + times.size
+        for c, ds in t.datasets.items():
+            if c in ("senders", "n_rows"):
+                continue
+            if c == "times":
+                data = times
+            elif c == "offsets":
+                data = np.zeros(times.size)
+            else:
+                data = parts[0][1][c] if len(parts) == 1 else np.concatenate([p[1][c] for p in parts])
+            ds.resize(r1, axis=0)
+            ds[r0:r1] = data
+        t.grid_rows = r1
+        t.written = t.base + r1 * t.senders.size
         t.buffer.clear()
         t.buffered = 0
 
@@ -355,7 +524,7 @@ class Hdf5Backend(RecordingBackend):
         for t in tracks:
             if t.committed != t.written:
                 n_rows = t.datasets["n_rows"]
-                n_rows[0] = t.written
+                n_rows[0] = t.grid_rows if t.grid else t.written
                 n_rows.flush()
                 t.committed = t.written
 
@@ -370,9 +539,13 @@ class Hdf5Backend(RecordingBackend):
 
     def events(self, device: Any) -> Batch | None:
         t = self._tracks.get(device.node_id)
-        if t is None or self._file is None or not t.datasets:
+        if t is None or self._file is None or (not t.datasets and not t.grid):
             return None
         self._write_out(t)
+        if t.grid:
+            rows = grid_rows_of(self._file["devices"][str(device.node_id)], t.columns, device.p["time_in_steps"],
+                                last_rows=t.grid_rows)
+            return {c: v[t.cleared:t.written] for c, v in rows.items()}
         return {c: t.datasets[c][t.cleared:t.written] for c in t.columns}
 
     def clear(self, device: Any) -> None:
@@ -393,3 +566,38 @@ class Hdf5Backend(RecordingBackend):
         for t in self._tracks.values():
             t.dirty = True
             t.datasets = {}
+
+
+def grid_rows_of(g: Any, columns: list[str] | tuple[str, ...], time_in_steps: bool,
+                 last_rows: int | None = None) -> Batch:
+    """The rows of a multimeter stored as grids (layout "grid"): time-major, senders
+    ordered within a time, like the rows the device hands to the other backends.
+
+    Each grid is read up to its ``n_rows`` (the last flush), or the last one up to
+    ``last_rows`` when given (the writer's own view)."""
+    names = sorted((k for k in g if k.startswith("grid")), key=lambda k: int(k[4:]))
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in columns}
+    for i, k in enumerate(names):
+        b = g[k]
+        n = last_rows if last_rows is not None and i == len(names) - 1 else int(b["n_rows"][0])
+        senders = b["senders"][:]
+        for c in columns:
+            if c in ("times", "offsets"):
+                ds = b[c]
+                if ds.shape[0] < n:
+                    raise ValueError(f"grid {k} column '{c}' has {ds.shape[0]} rows but n_rows says {n}")
+                parts[c].append(np.repeat(ds[:n], senders.size))
+            elif c == "senders":
+                parts[c].append(np.tile(senders, n))
+            else:
+                ds = b[c]
+                if ds.shape[0] < n:
+                    raise ValueError(f"grid {k} column '{c}' has {ds.shape[0]} rows but n_rows says {n}")
+                parts[c].append(ds[:n].reshape(-1))
+    out: Batch = {}
+    for c in columns:
+        if parts[c]:
+            out[c] = np.concatenate(parts[c]) if len(parts[c]) > 1 else parts[c][0]
+        else:
+            out[c] = np.zeros(0, dtype=np.int64 if c == "senders" or (c == "times" and time_in_steps) else np.float64)
+    return out
