@@ -43,8 +43,9 @@ class _SamplerPlan:
     rec_col: np.ndarray                    # neuron -> column in rec_out, or -1
     cols: np.ndarray                       # local indices of sampled neurons (sorted)
     out: np.ndarray                        # rec_out buffer (m, len(rows), len(cols))
-    devices: list[tuple[RecordingDevice, np.ndarray, np.ndarray, list[tuple[float, np.ndarray]]]] = \
-        field(default_factory=list)        # (device, column idx, row idx per var, (scale, offset) per var)
+    #: (device, column idx, row idx per var, (scale, offset) per var, sender node ids)
+    devices: list[tuple[RecordingDevice, np.ndarray, np.ndarray, list[tuple[float, np.ndarray]], np.ndarray]] = \
+        field(default_factory=list)
 
 
 @dataclass
@@ -294,7 +295,8 @@ class Engine:
                     row, scale, rel = sources[v]
                     var_rows.append(rows.index(row))
                     transforms.append((scale, pop.P[rel][loc] if rel else np.zeros(loc.size)))
-                plan.devices.append((dev, np.searchsorted(cols, loc), np.asarray(var_rows), transforms))
+                pos = np.searchsorted(cols, loc)
+                plan.devices.append((dev, pos, np.asarray(var_rows), transforms, pop.first + cols[pos]))
             self.samplers[pi] = plan
 
     # -- running ------------------------------------------------------------------------------
@@ -399,7 +401,7 @@ class Engine:
             pi = sim.populations.index(pop)
             plan = self.samplers.get(pi)
             if plan is not None:
-                masks = [dev.sample_steps(s0, m) for dev, _, _, _ in plan.devices]
+                masks = [d[0].sample_steps(s0, m) for d in plan.devices]
                 rec_mask = np.logical_or.reduce(masks)
                 out = plan.out
             else:
@@ -454,16 +456,18 @@ class Engine:
                  pieces: dict[int, list[Any]]) -> None:
         """Each device's samples of this population in the slice, as a grid: the
         sampled steps, the senders and per variable a (steps x senders) array."""
-        for (dev, cols, var_rows, transforms), mask in zip(plan.devices, masks):
+        for (dev, cols, var_rows, transforms, senders), mask in zip(plan.devices, masks):
             if not mask.any():
                 continue
             idx = np.flatnonzero(mask)
-            block = plan.out[idx][:, var_rows][:, :, cols]           # (ns, nv, nc)
-            senders = pop.first + plan.cols[cols]
+            block = plan.out[:m] if idx.size == m else plan.out[idx]   # (ns, rows, columns)
+            if cols.size != plan.cols.size:   # this device samples some of the columns
+                block = block[:, :, cols]
             values = {}
             for a, v in enumerate(dev.p["record_from"]):
                 scale, offset = transforms[a]
-                values[v] = block[:, a, :] * scale + offset
+                x = block[:, var_rows[a], :]
+                values[v] = x + offset if scale == 1.0 else x * scale + offset   # new arrays: out is reused
             pieces.setdefault(dev.node_id, []).append((senders, s0 + idx + 1, values, dev))
 
     def _emit_samples(self, lst: list[Any]) -> None:

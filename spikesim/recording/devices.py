@@ -255,8 +255,14 @@ class RecordingDevice:
         iv = ms_to_steps(self.p["interval"], h)
         off = ms_to_steps(self.p["offset"], h)
         lo, hi = self.window()
-        k = np.arange(s0 + 1, s0 + m + 1)
-        return (k >= off) & ((k - off) % iv == 0) & (k > lo) & (k <= hi) & (k > 0)
+        # stamps k in (s0, s0+m] with k >= off, k = off (mod iv), lo < k <= hi and k > 0
+        first = max(s0 + 1, off, lo + 1, 1)
+        first += (off - first) % iv
+        last = min(s0 + m, hi)
+        mask = np.zeros(m, dtype=bool)
+        if first <= last:
+            mask[first - s0 - 1:last - s0:iv] = True
+        return mask
 
 
 @njit(cache=True)

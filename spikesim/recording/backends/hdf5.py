@@ -74,6 +74,8 @@ from __future__ import annotations
 
 import datetime
 import os
+import queue
+import threading
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -123,6 +125,7 @@ class _Track:
     senders: np.ndarray | None = None   # node ids of the current grid's columns
     base: int = 0                       # rows in the grids before the current one
     grid_rows: int = 0                  # time rows written to the current grid
+    checked: Any = None                 # the senders array last found equal to ``senders``
 
 
 def _signature(device: Any) -> tuple[Any, ...]:
@@ -134,7 +137,34 @@ def _sampled(device: Any) -> np.ndarray:
     return np.sort(np.asarray(device.connected, dtype=np.int64))
 
 
-def _close_quietly(f: Any) -> None:
+def _execute(job: list[tuple[Any, int, int, list[np.ndarray]]]) -> None:
+    for ds, r0, r1, parts in job:
+        ds.resize(r1, axis=0)
+        ds[r0:r1] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _writer_loop(jobs: queue.Queue, errors: list[BaseException]) -> None:
+    """The hdf5 writer thread: runs jobs in order until it gets None; after a failure
+    it records the error and skips the remaining jobs (the kernel raises it)."""
+    while True:
+        job = jobs.get()
+        try:
+            if job is None:
+                return
+            if not errors:
+                _execute(job)
+        except BaseException as err:  # noqa: BLE001 - handed to the simulating thread
+            errors.append(err)
+        finally:
+            jobs.task_done()
+
+
+def _close_quietly(f: Any, jobs: queue.Queue) -> None:
+    """The backend was dropped without close(): end its writer thread, close the file."""
+    try:
+        jobs.put(None, timeout=1.0)
+    except queue.Full:
+        pass
     try:
         f.close()
     except Exception:  # noqa: BLE001 - interpreter shutdown; nothing left to report to
@@ -146,7 +176,7 @@ class Hdf5Backend(RecordingBackend):
 
     name = "hdf5"
     defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "lzf",
-                "compression_level": 1, "chunk_rows": 16384}
+                "compression_level": 1, "chunk_rows": 16384, "write_in_thread": True}
 
     def __init__(self) -> None:
         super().__init__()
@@ -156,6 +186,9 @@ class Hdf5Backend(RecordingBackend):
         self._path: Path | None = None  # the file this backend created (open or not)
         self._last_flush = time.monotonic()
         self._finalizer: weakref.finalize | None = None
+        self._jobs: queue.Queue = queue.Queue(maxsize=8)
+        self._errors: list[BaseException] = []
+        self._worker: threading.Thread | None = None
 
     # -- settings ----------------------------------------------------------------------------
     def set_settings(self, params: dict[str, Any]) -> None:
@@ -172,6 +205,8 @@ class Hdf5Backend(RecordingBackend):
             if k == "compression_level" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
                                              or not 0 <= v <= 9):
                 raise bad_property(owner, k, v, "it must be an integer in [0, 9] (gzip only)")
+            if k == "write_in_thread" and not isinstance(v, (bool, np.bool_)):
+                raise bad_property(owner, k, v, "it must be True or False")
             if k == "chunk_rows" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
                                       or not v >= 1):
                 raise bad_property(owner, k, v, "it must be a positive integer")
@@ -263,7 +298,7 @@ class Hdf5Backend(RecordingBackend):
         if self._finalizer is not None:
             self._finalizer.detach()
         self._file, self._path = f, path
-        self._finalizer = weakref.finalize(self, _close_quietly, f)
+        self._finalizer = weakref.finalize(self, _close_quietly, f, self._jobs)
         for t in self._tracks.values():
             self._layout(t)
         f.flush()
@@ -372,6 +407,7 @@ class Hdf5Backend(RecordingBackend):
         g.attrs.update(self._device_attrs(dev, cols))
         g.attrs["layout"] = "grid"
         t.columns = cols
+        t.checked = None
         t.signature = _signature(dev)
         t.dirty = False
 
@@ -466,11 +502,12 @@ class Hdf5Backend(RecordingBackend):
         t = self._tracks[device.node_id]
         if self._file is None or t.dirty:
             self.prepare()
-        if not np.array_equal(senders, t.senders):
+        if senders is not t.checked and not np.array_equal(senders, t.senders):
             raise KernelException(
                 f"hdf5 backend: multimeter {device.node_id} sampled neurons {senders[:5].tolist()}... that its "
                 f"grid in '{self._path}' does not have (laid out for {t.senders[:5].tolist()}...); connect "
                 "samplers between simulate calls")
+        t.checked = senders
         t.buffer.append((times, values))  # type: ignore[arg-type]
         t.buffered += times.size * senders.size
         if t.buffered >= self.settings["chunk_rows"]:
@@ -485,37 +522,70 @@ class Hdf5Backend(RecordingBackend):
             self._write_out_grid(t)
             return
         n0, n1 = t.written, t.written + t.buffered
-        for c in t.columns:
-            data = t.buffer[0][c] if len(t.buffer) == 1 else np.concatenate([b[c] for b in t.buffer])
-            ds = t.datasets[c]
-            ds.resize((n1,))
-            ds[n0:n1] = data
+        job = [(t.datasets[c], n0, n1, [b[c] for b in t.buffer]) for c in t.columns]
+        self._run(job)
         t.written = n1
-        t.buffer.clear()
+        t.buffer = []  # the job holds the old list's arrays
         t.buffered = 0
 
     def _write_out_grid(self, t: _Track) -> None:
         parts: list[Any] = t.buffer  # (times, {variable: (times x senders)})
-        times = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
-        r0, r1 = t.grid_rows, t.grid_rows + times.size
+        n_t = sum(p[0].size for p in parts)
+        r0, r1 = t.grid_rows, t.grid_rows + n_t
+        job = []
         for c, ds in t.datasets.items():
             if c in ("senders", "n_rows"):
                 continue
             if c == "times":
-                data = times
+                data = [p[0] for p in parts]
             elif c == "offsets":
-                data = np.zeros(times.size)
+                data = [np.zeros(n_t)]
             else:
-                data = parts[0][1][c] if len(parts) == 1 else np.concatenate([p[1][c] for p in parts])
-            ds.resize(r1, axis=0)
-            ds[r0:r1] = data
+                data = [p[1][c] for p in parts]
+            job.append((ds, r0, r1, data))
+        self._run(job)
         t.grid_rows = r1
         t.written = t.base + r1 * t.senders.size
-        t.buffer.clear()
+        t.buffer = []
         t.buffered = 0
+
+    # -- the writer thread ---------------------------------------------------------------------
+    def _run(self, job: list[tuple[Any, int, int, list[np.ndarray]]]) -> None:
+        """Append ``(dataset, first row, end row, pieces of data)`` writes, in a thread of their own
+        (setting ``write_in_thread``): HDF5 compresses and checksums there while the
+        kernels, which release the GIL, simulate the next slices.  At most a few jobs
+        wait, so memory stays bounded; ``_drain`` waits for them (flush, events, close)."""
+        self._check_writer()
+        if not self.settings["write_in_thread"]:
+            _execute(job)
+            return
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=_writer_loop, args=(self._jobs, self._errors), daemon=True,
+                                            name="spikesim-hdf5-writer")
+            self._worker.start()
+        self._jobs.put(job)
+
+    def _drain(self) -> None:
+        if self._worker is not None:
+            self._jobs.join()
+        self._check_writer()
+
+    def _check_writer(self) -> None:
+        if self._errors:
+            err = self._errors.pop(0)
+            self._errors.clear()
+            raise KernelException(f"hdf5 backend: writing to '{self._path}' failed ({err}); the rows of the "
+                                  "last flush are safe in the file") from err
+
+    def _stop_writer(self) -> None:
+        if self._worker is not None:
+            self._jobs.put(None)
+            self._worker.join()
+        self._worker = None
 
     def _commit(self, tracks: list[_Track]) -> None:
         """Make written rows durable, then announce them in ``n_rows`` (in this order)."""
+        self._drain()
         for t in tracks:
             for ds in t.datasets.values():
                 ds.flush()
@@ -542,6 +612,7 @@ class Hdf5Backend(RecordingBackend):
         if t is None or self._file is None or (not t.datasets and not t.grid):
             return None
         self._write_out(t)
+        self._drain()
         if t.grid:
             rows = grid_rows_of(self._file["devices"][str(device.node_id)], t.columns, device.p["time_in_steps"],
                                 last_rows=t.grid_rows)
@@ -557,7 +628,10 @@ class Hdf5Backend(RecordingBackend):
         """Flush and close the file; a later ``prepare`` reopens it for appending."""
         if self._file is None:
             return
-        self.flush()
+        try:
+            self.flush()
+        finally:
+            self._stop_writer()
         self._file.close()
         self._file = None
         if self._finalizer is not None:
