@@ -116,6 +116,11 @@ class Engine:
             self._prepare_poisson(self.poisson)
         self._prepare_spike_generators()
         self._prepare_recorders()
+        self.spk_list = numba.typed.List.empty_list(numba.types.int32[:, ::1])
+        for p in sorted(self.neurons, key=lambda p: p.first):
+            self.spk_list.append(p.spk)
+        self.spk_base = np.array([p.first - 1 for p in sorted(self.neurons, key=lambda p: p.first)],
+                                 dtype=np.int64)
         cap = sum(p.n for p in self.neurons) * m + 16
         self.buf_ids = np.zeros(cap, dtype=np.int64)
         self.buf_steps = np.zeros(cap, dtype=np.int64)
@@ -148,6 +153,7 @@ class Engine:
                 pop = sim._population_of(int(wr))
                 dev = pop.nodes[int(wr) - pop.first]
             self.plastic.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
+        self.archive_on = bool(arch.on.any())  # some neuron keeps a post-synaptic spike log
 
     def reset_state(self) -> None:
         """Back to t = 0: no input in transit, empty spike history, zero traces."""
@@ -388,8 +394,10 @@ class Engine:
         sim = self.sim
         ring, L = self.ring, self.L
         # spikes of spike generators stamped in (s0, s0 + m]
-        a, b = np.searchsorted(self.sg_stamp, [s0 + 1, s0 + m + 1], side="left")
         k = 0
+        a = b = 0
+        if self.sg_stamp.size:
+            a, b = np.searchsorted(self.sg_stamp, [s0 + 1, s0 + m + 1], side="left")
         if b > a:
             k = b - a
             self.buf_ids[:k] = self.sg_ids[a:b]
@@ -409,15 +417,17 @@ class Engine:
             pop.model.kernel(pop.S, pop.D, ring, pop.first - 1, L, s0, m, pop.spk,
                              rec_mask, plan.rec_col if plan else _no_cols(pop.n), plan.rows if plan else _NO_ROWS,
                              out)
-            k = collect_spikes(pop.spk[:m], pop.first - 1, s0, self.buf_ids, self.buf_steps, self.buf_mult, k)
             if plan is not None and rec_mask.any():
                 self._samples(plan, masks, pop, s0, m, pieces)
+        # step by step, populations in id order: the list comes out ordered by (step, id)
+        k = collect_spikes(self.spk_list, self.spk_base, s0, m, self.buf_ids, self.buf_steps, self.buf_mult, k)
         ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
-        if k > 1 and (n_gen or len(self.neurons) > 1):  # several sources: restore (step, id) order
+        if k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
             order = np.lexsort((ids, steps))
             ids, steps, mult = ids[order], steps[order], mult[order]
         if k:
-            sim.archive.record(ids, steps, mult, k, self.tps)
+            if self.archive_on:
+                sim.archive.record(ids, steps, mult, k, self.tps)
             for p, umode, par in self.spike_proj:
                 if par is not None:
                     deliver_spikes_by_step(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode,
