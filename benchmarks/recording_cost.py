@@ -8,6 +8,8 @@ recording as a percentage of the unrecorded run:
 * spikes->memory  every spike to the memory backend
 * spikes->hdf5    every spike to the hdf5 backend
 * V_m->hdf5       V_m of 1,000 neurons at every step (interval = resolution) to hdf5
+* V_m->hdf5/sync  the same, written in the simulating thread (write_in_thread False)
+* V_m->memory     the same V_m samples kept in memory
 
     python benchmarks/recording_cost.py [--order 2500] [--simtime 1000] [--repeats 1]
 """
@@ -23,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-VARIANTS = ("none", "spikes->memory", "spikes->hdf5", "V_m->hdf5")
+VARIANTS = ("none", "spikes->memory", "spikes->hdf5", "V_m->hdf5", "V_m->hdf5/sync", "V_m->memory")
 
 
 def child(variant: str, order: int, simtime: float, folder: str) -> None:
@@ -47,8 +49,11 @@ def child(variant: str, order: int, simtime: float, folder: str) -> None:
     if variant.startswith("spikes"):
         sr = sim.create("spike_recorder", params={"record_to": variant.split(">")[1]})
         sim.connect(ex + inh, sr)
-    elif variant == "V_m->hdf5":
-        mm = sim.create("multimeter", params={"record_from": ["V_m"], "interval": 0.1, "record_to": "hdf5"})
+    elif variant.startswith("V_m"):
+        backend = variant.split(">")[1].split("/")[0]
+        if variant.endswith("/sync"):
+            sim.set_defaults("hdf5", {"write_in_thread": False})
+        mm = sim.create("multimeter", params={"record_from": ["V_m"], "interval": 0.1, "record_to": backend})
         sim.connect(mm, ex[:1000])
     del brunel
     sim.simulate(1.0)  # compile and open files outside the timed part
@@ -80,11 +85,11 @@ def main(argv: list[str] | None = None) -> None:
             times[v].append(json.loads(out.stdout.strip().splitlines()[-1])["simulate_s"])
     base = statistics.median(times["none"])
     print(f"Brunel order {args.order} ({5 * args.order} neurons), {args.simtime:g} ms, median of {args.repeats}")
-    print(f"{'variant':16s} {'simulate s':>10s} {'cost':>8s}")
+    print(f"{'variant':16s} {'simulate s':>10s} {'cost':>8s}   runs (s)")
     for v in VARIANTS:
         t = statistics.median(times[v])
         cost = "" if v == "none" else f"{100.0 * (t - base) / base:+7.1f}%"
-        print(f"{v:16s} {t:10.2f} {cost:>8s}")
+        print(f"{v:16s} {t:10.2f} {cost:>8s}   {' '.join(f'{x:.2f}' for x in times[v])}")
 
 
 if __name__ == "__main__":

@@ -40,9 +40,14 @@ steps (``unit="steps"``) plus an ``offsets`` column in ms.
 Writing, flushing and memory
 ----------------------------
 ``write`` appends each batch to a per-device buffer of at most ``chunk_rows`` rows
-and writes it out (resize + assign) when full, so memory stays bounded by one chunk
-per device; writing every small per-slice batch straight through would cost about
-0.1 ms per column and batch in h5py.  ``flush`` writes all buffers out, flushes
+and writes it out (resize + assign) when full; writing every small per-slice batch
+straight through would cost about 0.1 ms per column and batch in h5py.  The writes
+run in a thread of their own (setting ``write_in_thread``, default True): h5py holds
+the GIL while HDF5 compresses and checksums, but the compiled kernels release it, so
+the writing overlaps the simulation on a second core (``benchmarks/recording_cost.py``
+measures both ways).  At most 8 write-outs wait for the
+thread, so memory stays bounded by a few chunks per device; a failed write is raised
+by the next ``write``, ``flush`` or ``events`` of the simulating thread.  ``flush`` writes all buffers out, flushes
 the datasets, fsyncs, and only then raises every device's ``n_rows``: a reader that
 honours ``n_rows`` sees whole flushes, never half of one.  The kernel calls ``flush``
 at the end of every ``simulate`` call; ``write`` also calls it when more than
