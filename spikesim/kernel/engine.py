@@ -410,7 +410,7 @@ class Engine:
             plan = self.samplers.get(pi)
             if plan is not None:
                 masks = [d[0].sample_steps(s0, m) for d in plan.devices]
-                rec_mask = np.logical_or.reduce(masks)
+                rec_mask = masks[0] if len(masks) == 1 else np.logical_or.reduce(masks)
                 out = plan.out
             else:
                 rec_mask, out = _NO_MASK[:m] if m <= _NO_MASK.size else np.zeros(m, bool), _NO_OUT

@@ -78,6 +78,11 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
         if rec_col[j] >= 0:
             sampled[n_sampled] = j
             n_sampled += 1
+    # the usual case: a run of neighbouring neurons in neighbouring columns, copied as a slice
+    run = n_sampled > 0 and sampled[n_sampled - 1] - sampled[0] == n_sampled - 1 \
+        and rec_col[sampled[n_sampled - 1]] - rec_col[sampled[0]] == n_sampled - 1
+    j0 = sampled[0] if n_sampled else 0
+    c0 = rec_col[j0] if n_sampled else 0
     for i in range(m):
         slot = (s0 + i) % L
         ex = ring[CH_EX, slot]
@@ -113,7 +118,10 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
                 r[j] = rj
                 y0[j] = cur[g]
                 cur[g] = 0.0
-        if rec_mask[i]:
+        if rec_mask[i] and run:
+            for a in range(rec_rows.shape[0]):
+                rec_out[i, a, c0:c0 + n_sampled] = S[rec_rows[a], j0:j0 + n_sampled]
+        elif rec_mask[i]:
             for q in range(n_sampled):
                 j = sampled[q]
                 sample(S, j, i, rec_col[j], rec_rows, rec_out)
