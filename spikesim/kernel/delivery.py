@@ -115,16 +115,17 @@ def deliver_spikes_by_step(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umod
 
 
 @njit(cache=True, nogil=True)
-def collect_spikes(spks, bases, s0, m, out_ids, out_steps, out_mult, k):
-    """Move the spike flags of the populations (``spks[q]``, node ids from
-    ``bases[q] + 1``, in id order) into the slice's spike list, after its first ``k``
-    entries; clears the flags.  Scanning step by step, then population by population,
-    keeps the list ordered by (step, id)."""
+def collect_spikes(flat, offs, sizes, bases, s0, m, out_ids, out_steps, out_mult, k):
+    """Move the spike flags of the populations into the slice's spike list, after its
+    first ``k`` entries; clears the flags.  Population ``q`` (node ids from
+    ``bases[q] + 1``, populations in id order) has its ``(m', sizes[q])`` flags at
+    ``flat[offs[q]:]``, row ``i`` for step ``s0 + i``.  Scanning step by step, then
+    population by population, keeps the list ordered by (step, id)."""
     for i in range(m):
-        for q in range(len(spks)):
-            row = spks[q][i]
+        for q in range(sizes.shape[0]):
+            n = sizes[q]
+            row = flat[offs[q] + i * n:offs[q] + (i + 1) * n]
             base = bases[q]
-            n = row.shape[0]
             for g0 in range(0, n, 64):
                 # groups of 64 flags tested at once (branch-free OR, SIMD): spikes are rare
                 g1 = min(g0 + 64, n)

@@ -116,11 +116,16 @@ class Engine:
             self._prepare_poisson(self.poisson)
         self._prepare_spike_generators()
         self._prepare_recorders()
-        self.spk_list = numba.typed.List.empty_list(numba.types.int32[:, ::1])
-        for p in sorted(self.neurons, key=lambda p: p.first):
-            self.spk_list.append(p.spk)
-        self.spk_base = np.array([p.first - 1 for p in sorted(self.neurons, key=lambda p: p.first)],
-                                 dtype=np.int64)
+        # the spike flags of all populations in one buffer, population after population
+        # (each a C-contiguous (m, n) block), so one call collects them all
+        by_id = sorted(self.neurons, key=lambda p: p.first)
+        sizes = np.array([p.n for p in by_id], dtype=np.int64)
+        self.spk_off = np.concatenate([[0], np.cumsum(sizes * m)]).astype(np.int64)
+        self.spk_flat = np.zeros(int(self.spk_off[-1]), dtype=np.int32)
+        for q, p in enumerate(by_id):
+            p.spk = self.spk_flat[self.spk_off[q]:self.spk_off[q + 1]].reshape(m, p.n)
+        self.spk_n = sizes
+        self.spk_base = np.array([p.first - 1 for p in by_id], dtype=np.int64)
         cap = sum(p.n for p in self.neurons) * m + 16
         self.buf_ids = np.zeros(cap, dtype=np.int64)
         self.buf_steps = np.zeros(cap, dtype=np.int64)
@@ -420,7 +425,8 @@ class Engine:
             if plan is not None and rec_mask.any():
                 self._samples(plan, masks, pop, s0, m, pieces)
         # step by step, populations in id order: the list comes out ordered by (step, id)
-        k = collect_spikes(self.spk_list, self.spk_base, s0, m, self.buf_ids, self.buf_steps, self.buf_mult, k)
+        k = collect_spikes(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids,
+                           self.buf_steps, self.buf_mult, k)
         ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
         if k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
             order = np.lexsort((ids, steps))
