@@ -1,0 +1,53 @@
+"""Every benchmark script runs at its quick size (to prove it works, never to time it)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def _run(*args: str) -> str:
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+@pytest.mark.timeout(600)
+def test_brunel_quick_size_with_spikesim_only():
+    out = _run(str(BENCH / "brunel.py"), "--order", "500", "--simtime", "200", "--threads", "1", "2",
+               "--peers", "spikesim")
+    rows = [r for r in (line.split() for line in out.splitlines()) if r[:1] == ["spikesim"] and r[1].isdigit()]
+    assert len(rows) == 2 and {r[1] for r in rows} == {"1", "2"}
+    assert rows[0][5] == rows[1][5] and int(rows[0][5]) > 1000   # same spikes with 1 and 2 threads
+    assert "speed-up 2 threads vs 1" in out
+
+
+@pytest.mark.timeout(600)
+def test_brunel_scaling_mode():
+    out = _run(str(BENCH / "brunel.py"), "--scaling", "--simtime", "50", "--peers", "spikesim")
+    assert "per synaptic event" in out or "ns/event" in out or "bytes/syn" in out, out
+
+
+@pytest.mark.timeout(600)
+def test_recording_cost_quick():
+    out = _run(str(BENCH / "recording_cost.py"), "--order", "100", "--simtime", "50")
+    for variant in ("none", "spikes->memory", "spikes->hdf5", "V_m->hdf5", "V_m->hdf5/sync", "V_m->memory"):
+        assert any(line.startswith(variant + " ") for line in out.splitlines()), variant
+
+
+@pytest.mark.timeout(600)
+def test_checkpoint_quick():
+    out = _run(str(BENCH / "checkpoint.py"), "--order", "100", "--simtime", "20", "--continue-ms", "10")
+    assert "identical" in out.lower() or "same" in out.lower(), out
+
+
+@pytest.mark.timeout(600)
+def test_startup():
+    out = _run(str(BENCH / "startup.py"), "--warm-runs", "1")
+    lines = out.splitlines()
+    assert lines[-2].startswith("cold") and lines[-1].startswith("warm")
