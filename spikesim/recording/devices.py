@@ -205,9 +205,14 @@ class RecordingDevice:
         self.backend.clear(self)
 
     def window(self) -> tuple[int, int]:
+        """The recording window ``(lo, hi]`` in steps (cached: asked once per slice)."""
         h = self.sim.resolution
-        o = ms_to_steps(self.p["origin"], h)
-        return o + ms_to_steps(self.p["start"], h), o + ms_to_steps(self.p["stop"], h)
+        key = (self.p["origin"], self.p["start"], self.p["stop"], h)
+        cached = getattr(self, "_window", None)
+        if cached is None or cached[0] != key:
+            o = ms_to_steps(self.p["origin"], h)
+            self._window = (key, (o + ms_to_steps(self.p["start"], h), o + ms_to_steps(self.p["stop"], h)))
+        return self._window[1]
 
     def emit(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Hand one finished, time-ordered batch to the backend."""
