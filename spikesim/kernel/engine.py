@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numba
 import numpy as np
 
-from ..models.base import CH_EX, CH_IN, INPUT_SINGLE, INPUT_SPLIT, N_CHANNELS
+from ..models.base import N_CHANNELS
 from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
 from ..network.populations import DevicePopulation, NeuronPopulation
 from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel

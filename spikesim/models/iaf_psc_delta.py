@@ -81,7 +81,7 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
         if rec_col[j] >= 0:
             sampled[n_sampled] = j
             n_sampled += 1
-    # the usual case: a run of neighbouring neurons in neighbouring columns, copied as a slice
+    # the usual case: a run of neighbouring neurons in neighbouring columns, copied as one run
     run = n_sampled > 0 and sampled[n_sampled - 1] - sampled[0] == n_sampled - 1 \
         and rec_col[sampled[n_sampled - 1]] - rec_col[sampled[0]] == n_sampled - 1
     j0 = sampled[0] if n_sampled else 0

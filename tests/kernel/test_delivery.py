@@ -19,7 +19,7 @@ from spikesim.models.base import CH_EX, CH_IN, INPUT_SINGLE, INPUT_SPLIT
 @pytest.mark.parametrize("consecutive", [True, False])
 def test_simd_poisson_counts_equal_the_guided_inversion(lam, consecutive):
     g = np.random.default_rng(3)
-    n_tgt, L, m, s0, d0, f0 = 700, 9, 5, 1234, 4, 0.25
+    n_tgt, L, s0, d0, f0 = 700, 9, 1234, 4, 0.25
     if consecutive:
         tgt = np.arange(n_tgt, dtype=np.uint16)
     else:  # multapses and gaps: the scatter path
