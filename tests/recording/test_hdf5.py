@@ -203,14 +203,23 @@ def test_new_file_name_starts_a_new_file(tmp_path):
     assert sr.get("filenames")[0] == [str(tmp_path / "second.h5")]
 
 
-@pytest.mark.parametrize("compression", ["lzf", "none"])
+@pytest.mark.parametrize("compression", ["lzf", "gzip", "none"])
 def test_other_compressions(tmp_path, compression):
-    sim, nrn = _net(tmp_path, compression=compression)
+    sim, nrn = _net(tmp_path, compression=compression, chunk_rows=64)
     sr = sim.create("spike_recorder", params={"record_to": "hdf5"})
+    mm = sim.create("multimeter", params={"record_to": "hdf5", "record_from": ["V_m"], "interval": H})
+    ref = sim.create("multimeter", params={"record_from": ["V_m"], "interval": H})
     sim.connect(nrn, sr)
+    sim.connect(mm, nrn)
+    sim.connect(ref, nrn)
     sim.simulate(20.0)
-    got = spikesim.io.read(tmp_path / "recording.h5")[sr.tolist()[0]]
-    np.testing.assert_array_equal(got["times"], sr.get("events")[0]["times"])
+    sim.simulate(13.3)  # grids continue a partly filled chunk (6 time rows of 10 neurons per chunk)
+    rec = spikesim.io.read(tmp_path / "recording.h5")
+    np.testing.assert_array_equal(rec[sr.tolist()[0]]["times"], sr.get("events")[0]["times"])
+    np.testing.assert_array_equal(rec[mm.tolist()[0]]["V_m"], ref.get("events")[0]["V_m"])
+    with h5py.File(tmp_path / "recording.h5", "r", swmr=True, locking=False) as f:
+        ds = f["devices"][str(mm.tolist()[0])]["grid0"]["V_m"]
+        assert ds.compression == (None if compression == "none" else compression) and ds.chunks == (6, 10)
 
 
 def test_reset_kernel_closes_the_file(tmp_path):

@@ -90,6 +90,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import BadProperty, KernelException, bad_property
+from ._chunks import ChunkEncoder, pipeline
 from .base import Batch, RecordingBackend
 
 FORMAT = "spikesim-recording"
@@ -131,6 +132,7 @@ class _Track:
     base: int = 0                       # rows in the grids before the current one
     grid_rows: int = 0                  # time rows written to the current grid
     checked: Any = None                 # the senders array last found equal to ``senders``
+    tails: dict[str, Any] = field(default_factory=dict)  # variable -> _GridTail (direct chunk writes)
 
 
 def _signature(device: Any) -> tuple[Any, ...]:
@@ -142,10 +144,74 @@ def _sampled(device: Any) -> np.ndarray:
     return np.sort(np.asarray(device.connected, dtype=np.int64))
 
 
-def _execute(job: list[tuple[Any, int, int, list[np.ndarray]]]) -> None:
-    for ds, r0, r1, parts in job:
-        ds.resize(r1, axis=0)
-        ds[r0:r1] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+Job = list[tuple[Any, tuple[Any, ...]]]  # (function, arguments) run in order by the writer
+
+
+def _execute(job: Job) -> None:
+    for fn, args in job:
+        fn(*args)
+
+
+def _direct_compression(ds: Any) -> tuple[str, int] | None:
+    """(compression, level) when spikesim can build the chunks of ``ds`` itself (its
+    filters are a pipeline the backend makes), else None (h5py writes them)."""
+    if ds.dtype != np.float64 or ds.ndim != 2 or ds.chunks is None:
+        return None
+    pl = ds.id.get_create_plist()
+    filters = [pl.get_filter(i) for i in range(pl.get_nfilters())]
+    codes = [f[0] for f in filters]
+    for comp in ("none", "lzf", "gzip"):
+        if codes == pipeline(comp):
+            level = int(filters[1][2][0]) if comp == "gzip" and len(filters[1][2]) else 1
+            return comp, level
+    return None
+
+
+def _append(ds: Any, r0: int, r1: int, parts: list[np.ndarray]) -> None:
+    """Rows r0..r1-1 of a dataset, through h5py (HDF5 filters them holding the GIL)."""
+    ds.resize(r1, axis=0)
+    ds[r0:r1] = parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+class _GridTail:
+    """The writer's view of one grid variable written chunk by chunk (direct writes):
+    the chunk being filled, from time row ``start``, holding ``fill`` rows."""
+
+    def __init__(self, ds: Any, compression: str, level: int) -> None:
+        self.ds = ds
+        self.rows = int(ds.chunks[0])
+        self.buf = np.zeros((self.rows, ds.shape[1]))
+        self.encoder = ChunkEncoder(compression, level, self.buf.nbytes, 8)
+        n = int(ds.shape[0])
+        self.start = n - n % self.rows
+        self.fill = n - self.start
+        if self.fill:  # continue the partial chunk already in the file
+            self.buf[:self.fill] = ds[self.start:n]
+
+    def _write(self) -> None:
+        data, mask = self.encoder.encode(self.buf)
+        self.ds.id.write_direct_chunk((self.start, 0), data, filter_mask=mask)
+
+    def append(self, r1: int, parts: list[np.ndarray]) -> None:
+        """Rows up to time row ``r1`` (the parts follow the rows already given)."""
+        self.ds.resize(r1, axis=0)
+        for p in parts:
+            i = 0
+            while i < p.shape[0]:
+                k = min(self.rows - self.fill, p.shape[0] - i)
+                self.buf[self.fill:self.fill + k] = p[i:i + k]
+                self.fill += k
+                i += k
+                if self.fill == self.rows:
+                    self._write()
+                    self.start += self.rows
+                    self.fill = 0
+
+    def write_partial(self) -> None:
+        """Store the chunk being filled (zeros after its rows; rewritten once full)."""
+        if self.fill:
+            self.buf[self.fill:] = 0.0
+            self._write()
 
 
 def _writer_loop(jobs: queue.Queue, errors: list[BaseException]) -> None:
@@ -230,6 +296,7 @@ class Hdf5Backend(RecordingBackend):
         t = self._tracks.pop(device.node_id, None)
         if t is not None and self._file is not None:
             self._write_out(t)
+            self._write_partials(t)
             self._commit([t])
 
     def device_changed(self, device: Any) -> None:
@@ -397,11 +464,17 @@ class Hdf5Backend(RecordingBackend):
             names.append(name)
         blocks = [g[k] for k in names]
         t.base = sum(b["senders"].shape[0] * b["times"].shape[0] for b in blocks[:-1])
+        t.tails = {}
         if blocks:
             cur = blocks[-1]
             t.grid_rows = int(cur["times"].shape[0])
             t.senders = cur["senders"][:]
             t.datasets = {c: cur[c] for c in self._grid_keys(cols)}
+            for c in cols:
+                if c not in ("senders", "times", "offsets"):
+                    direct = _direct_compression(cur[c])
+                    if direct is not None:
+                        t.tails[c] = _GridTail(cur[c], *direct)
         else:  # samples nothing yet
             t.grid_rows = 0
             t.senders = np.zeros(0, dtype=np.int64)
@@ -527,8 +600,7 @@ class Hdf5Backend(RecordingBackend):
             self._write_out_grid(t)
             return
         n0, n1 = t.written, t.written + t.buffered
-        job = [(t.datasets[c], n0, n1, [b[c] for b in t.buffer]) for c in t.columns]
-        self._run(job)
+        self._run([(_append, (t.datasets[c], n0, n1, [b[c] for b in t.buffer])) for c in t.columns])
         t.written = n1
         t.buffer = []  # the job holds the old list's arrays
         t.buffered = 0
@@ -537,17 +609,18 @@ class Hdf5Backend(RecordingBackend):
         parts: list[Any] = t.buffer  # (times, {variable: (times x senders)})
         n_t = sum(p[0].size for p in parts)
         r0, r1 = t.grid_rows, t.grid_rows + n_t
-        job = []
+        job: Job = []
         for c, ds in t.datasets.items():
             if c in ("senders", "n_rows"):
                 continue
             if c == "times":
-                data = [p[0] for p in parts]
+                job.append((_append, (ds, r0, r1, [p[0] for p in parts])))
             elif c == "offsets":
-                data = [np.zeros(n_t)]
+                job.append((_append, (ds, r0, r1, [np.zeros(n_t)])))
+            elif c in t.tails:
+                job.append((t.tails[c].append, (r1, [p[1][c] for p in parts])))
             else:
-                data = [p[1][c] for p in parts]
-            job.append((ds, r0, r1, data))
+                job.append((_append, (ds, r0, r1, [p[1][c] for p in parts])))
         self._run(job)
         t.grid_rows = r1
         t.written = t.base + r1 * t.senders.size
@@ -555,8 +628,8 @@ class Hdf5Backend(RecordingBackend):
         t.buffered = 0
 
     # -- the writer thread ---------------------------------------------------------------------
-    def _run(self, job: list[tuple[Any, int, int, list[np.ndarray]]]) -> None:
-        """Append ``(dataset, first row, end row, pieces of data)`` writes, in a thread of their own
+    def _run(self, job: Job) -> None:
+        """Run the writes of a job (``(function, arguments)`` pairs), in a thread of their own
         (setting ``write_in_thread``): HDF5 compresses and checksums there while the
         kernels, which release the GIL, simulate the next slices.  At most a few jobs
         wait, so memory stays bounded; ``_drain`` waits for them (flush, events, close)."""
@@ -603,12 +676,18 @@ class Hdf5Backend(RecordingBackend):
                 n_rows.flush()
                 t.committed = t.written
 
+    def _write_partials(self, t: _Track) -> None:
+        """Store the grid chunks being filled (after the device's write-out)."""
+        if t.tails:
+            self._run([(tail.write_partial, ()) for tail in t.tails.values()])
+
     def flush(self) -> None:
         if self._file is None:
             return
         tracks = list(self._tracks.values())
         for t in tracks:
             self._write_out(t)
+            self._write_partials(t)
         self._commit(tracks)
         self._last_flush = time.monotonic()
 
@@ -617,6 +696,7 @@ class Hdf5Backend(RecordingBackend):
         if t is None or self._file is None or (not t.datasets and not t.grid):
             return None
         self._write_out(t)
+        self._write_partials(t)
         self._drain()
         if t.grid:
             rows = grid_rows_of(self._file["devices"][str(device.node_id)], t.columns, device.p["time_in_steps"],
@@ -645,6 +725,7 @@ class Hdf5Backend(RecordingBackend):
         for t in self._tracks.values():
             t.dirty = True
             t.datasets = {}
+            t.tails = {}
 
 
 def grid_rows_of(g: Any, columns: list[str] | tuple[str, ...], time_in_steps: bool,

@@ -1,0 +1,171 @@
+"""HDF5 chunks filtered by spikesim itself, for writes that do not hold the GIL.
+
+h5py holds the GIL while HDF5 runs a dataset's filters, so a writer thread that lets
+HDF5 compress stalls the simulating thread each time that one needs the GIL between
+two kernels.  For the grids of multimeters (the bulk of a recording) the writer
+thread instead builds each chunk exactly as HDF5's filter pipeline would (byte
+shuffle, then LZF or deflate, then Fletcher-32), in compiled code that releases the
+GIL (and ``zlib``, which releases it too), and hands HDF5 the finished chunk with
+``write_direct_chunk``.  Any HDF5 reader decodes these chunks with the dataset's
+filters: the layout on disk is the one h5py would have written.
+
+The encodings follow the formats' definitions: HDF5's shuffle filter stores byte
+``b`` of every element together, ``b = 0, 1, ...``; an LZF stream is a sequence of
+literal runs (control byte ``len - 1 < 32`` and the bytes) and back references
+(control byte ``(len - 2) << 5 | offset >> 8``, an extra length byte when
+``len - 2 >= 7``, then ``offset & 255``, for a copy of ``len`` bytes from
+``offset + 1`` bytes back); HDF5's Fletcher-32 sums big-endian 16-bit words in
+blocks of 360 and is stored after the data, least significant byte first.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+#: hash table size (log2) of the LZF encoder
+HLOG = 14
+
+
+@njit(cache=True, nogil=True)
+def shuffle(src, itemsize, dst):
+    """HDF5's shuffle filter: byte ``b`` of element ``i`` goes to ``b * n + i``."""
+    n = src.size // itemsize
+    for b in range(itemsize):
+        for i in range(n):
+            dst[b * n + i] = src[i * itemsize + b]
+    for i in range(n * itemsize, src.size):  # a trailing partial element stays as it is
+        dst[i] = src[i]
+
+
+@njit(cache=True, nogil=True)
+def lzf_compress(inp, out, htab):
+    """Compress ``inp`` (uint8) into ``out`` as an LZF stream; returns its length, or 0
+    when it would not be shorter than ``out`` (HDF5 then stores the chunk raw)."""
+    n = inp.size
+    cap = out.size
+    htab[:] = 0
+    op = 1          # out[0] is the control byte of the first literal run
+    lit_start = 0
+    lit = 0
+    ip = 0
+    while ip < n:
+        if ip + 2 < n:
+            h = (np.int64(inp[ip]) << 16) | (np.int64(inp[ip + 1]) << 8) | np.int64(inp[ip + 2])
+            h = ((h * 2654435761) & 0xFFFFFFFF) >> (32 - HLOG)
+            ref = htab[h] - 1
+            htab[h] = ip + 1
+            if (ref >= 0 and ip - ref - 1 < 8192 and inp[ref] == inp[ip] and inp[ref + 1] == inp[ip + 1]
+                    and inp[ref + 2] == inp[ip + 2]):
+                if lit:
+                    out[lit_start] = lit - 1
+                else:
+                    op -= 1  # no literal before this reference: drop the unused control byte
+                maxm = min(264, n - ip)
+                mlen = 3
+                while mlen < maxm and inp[ref + mlen] == inp[ip + mlen]:
+                    mlen += 1
+                if op + 4 >= cap:
+                    return 0
+                ln = mlen - 2
+                off = ip - ref - 1
+                if ln < 7:
+                    out[op] = (ln << 5) | (off >> 8)
+                    op += 1
+                else:
+                    out[op] = (7 << 5) | (off >> 8)
+                    out[op + 1] = ln - 7
+                    op += 2
+                out[op] = off & 0xFF
+                op += 1
+                ip += mlen
+                lit_start = op
+                op += 1
+                lit = 0
+                continue
+        if op + 1 >= cap:
+            return 0
+        out[op] = inp[ip]
+        op += 1
+        ip += 1
+        lit += 1
+        if lit == 32:
+            out[lit_start] = 31
+            lit_start = op
+            op += 1
+            lit = 0
+    if lit:
+        out[lit_start] = lit - 1
+    else:
+        op -= 1
+    return op
+
+
+@njit(cache=True, nogil=True)
+def fletcher32(data):
+    """HDF5's Fletcher-32 checksum of ``data`` (uint8)."""
+    n = data.size // 2
+    s1 = np.uint32(0)
+    s2 = np.uint32(0)
+    i = 0
+    while n:
+        t = 360 if n > 360 else n
+        n -= t
+        for _ in range(t):
+            s1 += (np.uint32(data[i]) << np.uint32(8)) | np.uint32(data[i + 1])
+            i += 2
+            s2 += s1
+        s1 = (s1 & np.uint32(0xFFFF)) + (s1 >> np.uint32(16))
+        s2 = (s2 & np.uint32(0xFFFF)) + (s2 >> np.uint32(16))
+    if data.size % 2:
+        s1 += np.uint32(data[i]) << np.uint32(8)
+        s2 += s1
+        s1 = (s1 & np.uint32(0xFFFF)) + (s1 >> np.uint32(16))
+        s2 = (s2 & np.uint32(0xFFFF)) + (s2 >> np.uint32(16))
+    s1 = (s1 & np.uint32(0xFFFF)) + (s1 >> np.uint32(16))
+    s2 = (s2 & np.uint32(0xFFFF)) + (s2 >> np.uint32(16))
+    return (s2 << np.uint32(16)) | s1
+
+
+# HDF5 filter ids
+SHUFFLE, DEFLATE, FLETCHER32, LZF = 2, 1, 3, 32000
+
+
+def pipeline(compression: str) -> list[int]:
+    """The filters (in order) of a dataset the backend creates with ``compression``."""
+    if compression == "none":
+        return [FLETCHER32]
+    return [SHUFFLE, DEFLATE if compression == "gzip" else LZF, FLETCHER32]
+
+
+class ChunkEncoder:
+    """Builds finished chunks for one dataset layout (not shared between threads)."""
+
+    def __init__(self, compression: str, level: int, nbytes: int, itemsize: int) -> None:
+        self.compression = compression
+        self.level = level
+        self.itemsize = itemsize
+        self.shuffled = np.empty(nbytes, dtype=np.uint8)
+        self.out = np.empty(nbytes, dtype=np.uint8)
+        self.htab = np.zeros(1 << HLOG, dtype=np.int64)
+
+    def encode(self, chunk: np.ndarray) -> tuple[bytes, int]:
+        """The stored bytes of a C-contiguous chunk and HDF5's filter mask (a set bit
+        marks a filter skipped: LZF when it would not shrink the chunk)."""
+        raw = chunk.reshape(-1).view(np.uint8)
+        mask = 0
+        if self.compression == "none":
+            data: Any = raw
+        else:
+            shuffle(raw, self.itemsize, self.shuffled)
+            if self.compression == "gzip":
+                data = np.frombuffer(zlib.compress(self.shuffled, self.level), dtype=np.uint8)
+            else:
+                n = lzf_compress(self.shuffled, self.out, self.htab)
+                data = self.out[:n] if n else self.shuffled
+                mask = 0 if n else 1 << 1
+        checksum = int(fletcher32(data))
+        return data.tobytes() + checksum.to_bytes(4, "little"), mask
