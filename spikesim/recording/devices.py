@@ -214,8 +214,10 @@ class RecordingDevice:
             self._window = (key, (o + ms_to_steps(self.p["start"], h), o + ms_to_steps(self.p["stop"], h)))
         return self._window[1]
 
-    def emit(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
-        """Hand one finished, time-ordered batch to the backend."""
+    def emit(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray],
+             times_ms: np.ndarray | None = None) -> None:
+        """Hand one finished, time-ordered batch to the backend (``times_ms``: the
+        steps already converted as :meth:`Simulator._steps_to_ms` does)."""
         if senders.size == 0:
             return
         batch: Batch = {"senders": senders.astype(np.int64, copy=False)}
@@ -223,7 +225,7 @@ class RecordingDevice:
             batch["times"] = steps.astype(np.int64, copy=False)
             batch["offsets"] = np.zeros(steps.size)
         else:
-            batch["times"] = self.sim._steps_to_ms(steps)
+            batch["times"] = self.sim._steps_to_ms(steps) if times_ms is None else times_ms
         batch.update(values)
         self.n_events += int(senders.size)
         self.backend.write(self, batch)
@@ -245,13 +247,14 @@ class RecordingDevice:
         ``counts[id]`` is the number of connections from node ``id`` to this recorder.
         """
         lo, hi = self.window()
-        senders, stamps, ordered = _spike_rows(ids, steps, mult, counts, lo, hi)
+        tics = round(self.sim.resolution * 1000.0)
+        senders, stamps, times, ordered = _spike_rows(ids, steps, mult, counts, lo, hi, tics)
         if not senders.size:
             return
         if not ordered:  # the kernel listed spikes population by population
             order = np.lexsort((senders, stamps))
-            senders, stamps = senders[order], stamps[order]
-        self.emit(senders, stamps, {})
+            senders, stamps, times = senders[order], stamps[order], times[order]
+        self.emit(senders, stamps, {}, times)
 
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
@@ -271,10 +274,11 @@ class RecordingDevice:
 
 
 @njit(cache=True)
-def _spike_rows(ids, steps, mult, counts, lo, hi):
+def _spike_rows(ids, steps, mult, counts, lo, hi, tics):
     """Rows of one slice's spikes for a spike recorder, in one pass: spikes stamped in
     the window ``(lo, hi]``, each repeated ``counts[id] * multiplicity`` times.
-    Returns senders, stamps and whether the input was in (time, id) order."""
+    Returns senders, stamps, times in ms (``stamp * tics * 0.001`` as the simulator
+    computes them) and whether the input was in (time, id) order."""
     n = 0
     ordered = True
     for k in range(ids.shape[0]):
@@ -287,13 +291,17 @@ def _spike_rows(ids, steps, mult, counts, lo, hi):
             ordered = False
     senders = np.empty(n, dtype=np.int64)
     stamps = np.empty(n, dtype=np.int64)
+    times = np.empty(n, dtype=np.float64)
+    ms_per_tic = 1.0 / 1000.0
     i = 0
     for k in range(ids.shape[0]):
         st = steps[k] + 1
         if lo < st <= hi:
             c = counts[ids[k]] * np.int64(mult[k])
+            t = np.float64(st) if tics == 1000 else np.float64(st * tics) * ms_per_tic
             for _ in range(c):
                 senders[i] = ids[k]
                 stamps[i] = st
+                times[i] = t
                 i += 1
-    return senders, stamps, ordered
+    return senders, stamps, times, ordered
