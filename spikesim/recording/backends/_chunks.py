@@ -2,8 +2,8 @@
 
 h5py holds the GIL while HDF5 runs a dataset's filters, so a writer thread that lets
 HDF5 compress stalls the simulating thread each time that one needs the GIL between
-two kernels.  For the grids of multimeters (the bulk of a recording) the writer
-thread instead builds each chunk exactly as HDF5's filter pipeline would (byte
+two kernels.  For the datasets the backend creates (columns of rows and the grids of
+multimeters) the writer thread instead builds each chunk exactly as HDF5's filter pipeline would (byte
 shuffle, then LZF or deflate, then Fletcher-32), in compiled code that releases the
 GIL (and ``zlib``, which releases it too), and hands HDF5 the finished chunk with
 ``write_direct_chunk``.  Any HDF5 reader decodes these chunks with the dataset's

@@ -45,7 +45,10 @@ straight through would cost about 0.1 ms per column and batch in h5py.  The writ
 run in a thread of their own (setting ``write_in_thread``, default True): h5py holds
 the GIL while HDF5 compresses and checksums, but the compiled kernels release it, so
 the writing overlaps the simulation on a second core (``benchmarks/recording_cost.py``
-measures both ways).  At most 8 write-outs wait for the
+measures both ways).  h5py holds the GIL while HDF5 runs the filters, so the thread
+builds the chunks of the backend's own datasets itself, releasing the GIL
+(:mod:`._chunks`), and stores them with ``write_direct_chunk``; the file is the one
+h5py would have written.  At most 8 write-outs wait for the
 thread, so memory stays bounded by a few chunks per device; a failed write is raised
 by the next ``write``, ``flush`` or ``events`` of the simulating thread.  ``flush`` writes all buffers out, flushes
 the datasets, fsyncs, and only then raises every device's ``n_rows``: a reader that
@@ -132,7 +135,7 @@ class _Track:
     base: int = 0                       # rows in the grids before the current one
     grid_rows: int = 0                  # time rows written to the current grid
     checked: Any = None                 # the senders array last found equal to ``senders``
-    tails: dict[str, Any] = field(default_factory=dict)  # variable -> _GridTail (direct chunk writes)
+    tails: dict[str, Any] = field(default_factory=dict)  # column -> _Tail (direct chunk writes)
 
 
 def _signature(device: Any) -> tuple[Any, ...]:
@@ -155,7 +158,8 @@ def _execute(job: Job) -> None:
 def _direct_compression(ds: Any) -> tuple[str, int] | None:
     """(compression, level) when spikesim can build the chunks of ``ds`` itself (its
     filters are a pipeline the backend makes), else None (h5py writes them)."""
-    if ds.dtype != np.float64 or ds.ndim != 2 or ds.chunks is None:
+    if ds.dtype not in (np.float64, np.int64) or ds.ndim not in (1, 2) or ds.chunks is None \
+            or (ds.ndim == 2 and ds.chunks[1] != ds.shape[1]):
         return None
     pl = ds.id.get_create_plist()
     filters = [pl.get_filter(i) for i in range(pl.get_nfilters())]
@@ -173,14 +177,15 @@ def _append(ds: Any, r0: int, r1: int, parts: list[np.ndarray]) -> None:
     ds[r0:r1] = parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-class _GridTail:
-    """The writer's view of one grid variable written chunk by chunk (direct writes):
-    the chunk being filled, from time row ``start``, holding ``fill`` rows."""
+class _Tail:
+    """The writer's view of one dataset written chunk by chunk (direct writes): a
+    column of rows or a grid variable; the chunk being filled starts at row ``start``
+    and holds ``fill`` rows."""
 
     def __init__(self, ds: Any, compression: str, level: int) -> None:
         self.ds = ds
         self.rows = int(ds.chunks[0])
-        self.buf = np.zeros((self.rows, ds.shape[1]))
+        self.buf = np.zeros((self.rows, *ds.shape[1:]), dtype=ds.dtype)
         self.encoder = ChunkEncoder(compression, level, self.buf.nbytes, 8)
         n = int(ds.shape[0])
         self.start = n - n % self.rows
@@ -190,7 +195,7 @@ class _GridTail:
 
     def _write(self) -> None:
         data, mask = self.encoder.encode(self.buf)
-        self.ds.id.write_direct_chunk((self.start, 0), data, filter_mask=mask)
+        self.ds.id.write_direct_chunk((self.start,) + (0,) * (self.buf.ndim - 1), data, filter_mask=mask)
 
     def append(self, r1: int, parts: list[np.ndarray]) -> None:
         """Rows up to time row ``r1`` (the parts follow the rows already given)."""
@@ -210,7 +215,7 @@ class _GridTail:
     def write_partial(self) -> None:
         """Store the chunk being filled (zeros after its rows; rewritten once full)."""
         if self.fill:
-            self.buf[self.fill:] = 0.0
+            self.buf[self.fill:] = 0
             self._write()
 
 
@@ -432,6 +437,7 @@ class Hdf5Backend(RecordingBackend):
         t.signature = _signature(dev)
         t.datasets = {c: g[c] for c in cols}
         t.datasets["n_rows"] = g["n_rows"]
+        t.tails = {c: _Tail(g[c], *d) for c in cols if (d := _direct_compression(g[c])) is not None}
         t.dirty = False
 
     def _layout_grid(self, t: _Track, g: Any, cols: tuple[str, ...]) -> None:
@@ -471,10 +477,8 @@ class Hdf5Backend(RecordingBackend):
             t.senders = cur["senders"][:]
             t.datasets = {c: cur[c] for c in self._grid_keys(cols)}
             for c in cols:
-                if c not in ("senders", "times", "offsets"):
-                    direct = _direct_compression(cur[c])
-                    if direct is not None:
-                        t.tails[c] = _GridTail(cur[c], *direct)
+                if c != "senders" and (direct := _direct_compression(cur[c])) is not None:
+                    t.tails[c] = _Tail(cur[c], *direct)
         else:  # samples nothing yet
             t.grid_rows = 0
             t.senders = np.zeros(0, dtype=np.int64)
@@ -600,7 +604,8 @@ class Hdf5Backend(RecordingBackend):
             self._write_out_grid(t)
             return
         n0, n1 = t.written, t.written + t.buffered
-        self._run([(_append, (t.datasets[c], n0, n1, [b[c] for b in t.buffer])) for c in t.columns])
+        self._run([(t.tails[c].append, (n1, [b[c] for b in t.buffer])) if c in t.tails else
+                   (_append, (t.datasets[c], n0, n1, [b[c] for b in t.buffer])) for c in t.columns])
         t.written = n1
         t.buffer = []  # the job holds the old list's arrays
         t.buffered = 0
@@ -613,10 +618,9 @@ class Hdf5Backend(RecordingBackend):
         for c, ds in t.datasets.items():
             if c in ("senders", "n_rows"):
                 continue
-            if c == "times":
-                job.append((_append, (ds, r0, r1, [p[0] for p in parts])))
-            elif c == "offsets":
-                job.append((_append, (ds, r0, r1, [np.zeros(n_t)])))
+            if c in ("times", "offsets"):
+                data = [p[0] for p in parts] if c == "times" else [np.zeros(n_t)]
+                job.append((t.tails[c].append, (r1, data)) if c in t.tails else (_append, (ds, r0, r1, data)))
             elif c in t.tails:
                 job.append((t.tails[c].append, (r1, [p[1][c] for p in parts])))
             else:
