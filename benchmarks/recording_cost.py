@@ -1,18 +1,20 @@
 """What recording costs: simulate time of the Brunel network with and without recorders.
 
-Runs examples/brunel.py's network (order 2500: 12,500 neurons) for ``--simtime`` ms,
-each variant in a fresh process right after a run without recorders, and prints the
-simulate time and the cost of recording as a percentage of that unrecorded run
-(the median over repeats of the pair's ratio):
+For each variant one process builds two copies of examples/brunel.py's network (order
+2500: 12,500 neurons, same seed, so the same activity): one without recorders and one
+recording as the variant says.  It then simulates them by turns, ``--simtime`` ms per
+call, ``--rounds`` calls each (ABBA order), and the cost is the median over rounds of
+(recorded / unrecorded) - 1.  Taking turns within one process cancels most of the
+drift of a shared machine, which moves single runs by ±20% here; each recorded call
+still ends with its backend's flush, as every ``simulate`` call does.
 
-* none            no recorder at all (the baseline)
 * spikes->memory  every spike to the memory backend
 * spikes->hdf5    every spike to the hdf5 backend
 * V_m->hdf5       V_m of 1,000 neurons at every step (interval = resolution) to hdf5
 * V_m->hdf5/sync  the same, written in the simulating thread (write_in_thread False)
 * V_m->memory     the same V_m samples kept in memory
 
-    python benchmarks/recording_cost.py [--order 2500] [--simtime 1000] [--repeats 1]
+    python benchmarks/recording_cost.py [--order 2500] [--simtime 1000] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -26,13 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-VARIANTS = ("none", "spikes->memory", "spikes->hdf5", "V_m->hdf5", "V_m->hdf5/sync", "V_m->memory")
+VARIANTS = ("spikes->memory", "spikes->hdf5", "V_m->hdf5", "V_m->hdf5/sync", "V_m->memory")
 
 
-def child(variant: str, order: int, simtime: float, folder: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-    import brunel
-
+def build(variant: str, order: int, folder: str) -> object:
     import spikesim
     NE, NI = 4 * order, order
     CE, CI = NE // 10, NI // 10
@@ -56,53 +55,48 @@ def child(variant: str, order: int, simtime: float, folder: str) -> None:
             sim.set_defaults("hdf5", {"write_in_thread": False})
         mm = sim.create("multimeter", params={"record_from": ["V_m"], "interval": 0.1, "record_to": backend})
         sim.connect(mm, ex[:1000])
-    del brunel
     sim.simulate(1.0)  # compile and open files outside the timed part
-    t0 = time.perf_counter()
-    sim.simulate(simtime)
-    t1 = time.perf_counter()
-    sim.close()
-    print(json.dumps({"variant": variant, "simulate_s": t1 - t0}))
+    return sim
+
+
+def child(variant: str, order: int, simtime: float, rounds: int, folder: str) -> None:
+    plain = build("none", order, folder)
+    rec = build(variant, order, folder)
+    times: dict[str, list[float]] = {"none": [], variant: []}
+    for r in range(rounds):
+        for name in (("none", variant) if r % 2 == 0 else (variant, "none")):  # ABBA
+            sim = plain if name == "none" else rec
+            t0 = time.perf_counter()
+            sim.simulate(simtime)  # type: ignore[attr-defined]
+            times[name].append(time.perf_counter() - t0)
+    rec.close()  # type: ignore[attr-defined]
+    print(json.dumps(times))
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--order", type=int, default=2500)
     ap.add_argument("--simtime", type=float, default=1000.0)
-    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--folder", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        child(args.child, args.order, args.simtime, args.folder)
+        child(args.child, args.order, args.simtime, args.rounds, args.folder)
         return
-    def run(v: str) -> float:
+    print(f"Brunel order {args.order} ({5 * args.order} neurons), {args.rounds} rounds of {args.simtime:g} ms "
+          "per network; cost: median over rounds of (recorded / unrecorded) - 1")
+    print(f"{'variant':16s} {'recorded s':>10s} {'plain s':>8s} {'cost':>8s}   per-round ratios")
+    for v in VARIANTS:
         with tempfile.TemporaryDirectory() as folder:
             out = subprocess.run([sys.executable, __file__, "--child", v, "--order", str(args.order),
-                                  "--simtime", str(args.simtime), "--folder", folder],
+                                  "--simtime", str(args.simtime), "--rounds", str(args.rounds), "--folder", folder],
                                  capture_output=True, text=True, check=True)
-        return float(json.loads(out.stdout.strip().splitlines()[-1])["simulate_s"])
-
-    # each variant runs right after a run without recorders (its pair), and the order
-    # of the variants rotates between repeats: on a machine whose speed drifts, the
-    # ratio within a pair is steadier than the ratio of two medians
-    recorded = VARIANTS[1:]
-    times: dict[str, list[float]] = {v: [] for v in VARIANTS}
-    ratios: dict[str, list[float]] = {v: [] for v in recorded}
-    for r in range(args.repeats):
-        for v in recorded[r % len(recorded):] + recorded[:r % len(recorded)]:
-            base_t = run("none")
-            t = run(v)
-            times["none"].append(base_t)
-            times[v].append(t)
-            ratios[v].append(t / base_t)
-    print(f"Brunel order {args.order} ({5 * args.order} neurons), {args.simtime:g} ms, {args.repeats} repeat(s); "
-          "cost: median over repeats of (variant / the run without recorders just before it) - 1")
-    print(f"{'variant':16s} {'simulate s':>10s} {'cost':>8s}   runs (s)")
-    for v in VARIANTS:
-        t = statistics.median(times[v])
-        cost = "" if v == "none" else f"{100.0 * (statistics.median(ratios[v]) - 1.0):+7.1f}%"
-        print(f"{v:16s} {t:10.2f} {cost:>8s}   {' '.join(f'{x:.2f}' for x in times[v])}")
+        times = json.loads(out.stdout.strip().splitlines()[-1])
+        ratios = [a / b for a, b in zip(times[v], times["none"])]
+        cost = 100.0 * (statistics.median(ratios) - 1.0)
+        print(f"{v:16s} {statistics.median(times[v]):10.2f} {statistics.median(times['none']):8.2f} {cost:+7.1f}%   "
+              + " ".join(f"{x:.3f}" for x in ratios), flush=True)
 
 
 if __name__ == "__main__":
