@@ -14,7 +14,7 @@ still ends with its backend's flush, as every ``simulate`` call does.
 * V_m->hdf5/sync  the same, written in the simulating thread (write_in_thread False)
 * V_m->memory     the same V_m samples kept in memory
 
-    python benchmarks/recording_cost.py [--order 2500] [--simtime 1000] [--rounds 5]
+    python benchmarks/recording_cost.py [--order 2500] [--simtime 1000] [--rounds 5] [--variants ...]
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--order", type=int, default=2500)
     ap.add_argument("--simtime", type=float, default=1000.0)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--folder", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Brunel order {args.order} ({5 * args.order} neurons), {args.rounds} rounds of {args.simtime:g} ms "
           "per network; cost: median over rounds of (recorded / unrecorded) - 1")
     print(f"{'variant':16s} {'recorded s':>10s} {'plain s':>8s} {'cost':>8s}   per-round ratios")
-    for v in VARIANTS:
+    for v in args.variants:
         with tempfile.TemporaryDirectory() as folder:
             out = subprocess.run([sys.executable, __file__, "--child", v, "--order", str(args.order),
                                   "--simtime", str(args.simtime), "--rounds", str(args.rounds), "--folder", folder],

@@ -536,8 +536,8 @@ class Hdf5Backend(RecordingBackend):
                 continue
             if c in ("times", "offsets"):
                 dt = np.int64 if c == "times" and dev.p["time_in_steps"] else np.float64
-                ds = b.create_dataset(c, shape=(0,), maxshape=(None,), dtype=dt, chunks=(ct,),
-                                      fletcher32=True, **comp)
+                ds = b.create_dataset(c, shape=(0,), maxshape=(None,), dtype=dt,
+                                      chunks=(int(self.settings["chunk_rows"]),), fletcher32=True, **comp)
                 ds.attrs["unit"] = ("steps" if dev.p["time_in_steps"] else "ms") if c == "times" else "ms"
             else:
                 ds = b.create_dataset(c, shape=(0, senders.size), maxshape=(None, senders.size), dtype=np.float64,
