@@ -35,17 +35,34 @@ if TYPE_CHECKING:
     from .simulator import Simulator
 
 
+#: bytes of samples a population's sampling buffer holds before they go to the devices
+SAMPLE_BUFFER_BYTES = 1 << 20
+#: samples and spikes held by the engine go to the devices at least this often (s of
+#: wall time), so live backends (screen, stream) and the hdf5 flush interval see them
+EMIT_EVERY = 0.5
+
+
 @dataclass
 class _SamplerPlan:
-    """Which state rows of which neurons of one population the samplers want."""
+    """Which state rows of which neurons of one population the samplers want, and the
+    samples taken since they last went to the devices.
+
+    The kernel writes the samples of a slice into ``out[fill:]`` (row ``i`` for step
+    ``i`` of the slice); the engine then packs the sampled rows at ``fill`` and notes
+    their stamps and which device wanted each.  Several slices accumulate before the
+    devices get their grids (:meth:`Engine._emit_buffered`), so the per-slice Python
+    work does not grow with the number of devices, variables or backends."""
 
     rows: np.ndarray                       # state rows sampled (union over devices)
     rec_col: np.ndarray                    # neuron -> column in rec_out, or -1
     cols: np.ndarray                       # local indices of sampled neurons (sorted)
-    out: np.ndarray                        # rec_out buffer (m, len(rows), len(cols))
+    out: np.ndarray                        # sample buffer (cap, len(rows), len(cols)), cap >= m
+    stamps: np.ndarray                     # (cap,) stamp of each buffered row
+    wanted: np.ndarray                     # (cap, devices) which device samples each buffered row
     #: (device, column idx, row idx per var, (scale, offset) per var, sender node ids)
     devices: list[tuple[RecordingDevice, np.ndarray, np.ndarray, list[tuple[float, np.ndarray]], np.ndarray]] = \
         field(default_factory=list)
+    fill: int = 0                          # buffered rows
 
 
 @dataclass
@@ -298,8 +315,10 @@ class Engine:
             cols = np.unique(np.concatenate([loc for _, loc in lst]))
             rec_col = np.full(pop.n, -1, dtype=np.int64)
             rec_col[cols] = np.arange(cols.size)
+            cap = max(self.m, SAMPLE_BUFFER_BYTES // (8 * len(rows) * cols.size))
             plan = _SamplerPlan(np.asarray(rows, dtype=np.int64), rec_col, cols,
-                                np.zeros((self.m, len(rows), cols.size)))
+                                np.zeros((cap, len(rows), cols.size)), np.zeros(cap, dtype=np.int64),
+                                np.zeros((cap, len(lst)), dtype=bool))
             for dev, loc in lst:
                 var_rows, transforms = [], []
                 for v in dev.p["record_from"]:
@@ -340,6 +359,7 @@ class Engine:
             b.prepare()
         end = sim.step + nsteps
         progress = _Progress(nsteps, sim.resolution) if sim.print_time or _tty() else None
+        self.last_emit = _time.monotonic()
         try:
             while sim.step < end:
                 # slices are aligned to multiples of min_delay from t = 0, so splitting a
@@ -362,11 +382,16 @@ class Engine:
                 sim.step += m
                 if progress is not None:
                     progress.update(sim.step - (end - nsteps))
+                if _time.monotonic() - self.last_emit >= EMIT_EVERY:
+                    self._emit_buffered()
         finally:
             if progress is not None:
                 progress.close()
-            for b in sim._backends.values():
-                b.flush()
+            try:  # what the slices done so far recorded, also when one of them failed
+                self._emit_buffered()
+            finally:
+                for b in sim._backends.values():
+                    b.flush()
 
     def _generators(self, s0: int, m: int) -> None:
         """Currents and Poisson input sent in the steps s0 .. s0+m-1 (a whole slice).
@@ -409,21 +434,22 @@ class Engine:
             self.buf_steps[:k] = self.sg_stamp[a:b] - 1
             self.buf_mult[:k] = self.sg_mult[a:b]
         n_gen = k
-        pieces: dict[int, list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]] = {}
+        if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
+            self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         for pop in self.neurons:
             pi = sim.populations.index(pop)
             plan = self.samplers.get(pi)
             if plan is not None:
                 masks = [d[0].sample_steps(s0, m) for d in plan.devices]
                 rec_mask = masks[0] if len(masks) == 1 else np.logical_or.reduce(masks)
-                out = plan.out
+                out = plan.out[plan.fill:]
             else:
                 rec_mask, out = _NO_MASK[:m] if m <= _NO_MASK.size else np.zeros(m, bool), _NO_OUT
             pop.model.kernel(pop.S, pop.D, ring, pop.first - 1, L, s0, m, pop.spk,
                              rec_mask, plan.rec_col if plan else _no_cols(pop.n), plan.rows if plan else _NO_ROWS,
                              out)
             if plan is not None and rec_mask.any():
-                self._samples(plan, masks, pop, s0, m, pieces)
+                self._keep_samples(plan, masks, rec_mask, s0, m)
         # step by step, populations in id order: the list comes out ordered by (step, id)
         k = collect_spikes(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids,
                            self.buf_steps, self.buf_mult, k)
@@ -450,8 +476,6 @@ class Engine:
             gids = ids + 1
             for dev, counts in self.spike_recorders:
                 dev.record_spikes(gids, steps, mult, counts)
-        for dev_id, lst in pieces.items():
-            self._emit_samples(lst)
 
     def _deliver_plastic(self, p: Any, prm: np.ndarray, dev: Any, outdeg: np.ndarray, ids: np.ndarray,
                          steps: np.ndarray, mult: np.ndarray, k: int) -> tuple[Any, np.ndarray]:
@@ -468,27 +492,60 @@ class Engine:
                          arch.last_idx, arch.t, arch.k, arch.prev, arch.next, arch.tau_inv, self.tps, wr_out, 0)
         return dev, wr_out[:n]
 
-    def _samples(self, plan: _SamplerPlan, masks: list[np.ndarray], pop: NeuronPopulation, s0: int, m: int,
-                 pieces: dict[int, list[Any]]) -> None:
-        """Each device's samples of this population in the slice, as a grid: the
-        sampled steps, the senders and per variable a (steps x senders) array."""
-        for (dev, cols, var_rows, transforms, senders), mask in zip(plan.devices, masks):
-            if not mask.any():
+    @staticmethod
+    def _keep_samples(plan: _SamplerPlan, masks: list[np.ndarray], rec_mask: np.ndarray, s0: int, m: int) -> None:
+        """Pack the slice's sampled rows (written by the kernel at ``fill + step``) at
+        ``fill`` and note their stamps and devices."""
+        f = plan.fill
+        if rec_mask.all():
+            ns = m
+            plan.stamps[f:f + m] = np.arange(s0 + 1, s0 + m + 1)
+            for d, mk in enumerate(masks):
+                plan.wanted[f:f + m, d] = mk
+        else:
+            idx = np.flatnonzero(rec_mask)
+            ns = idx.size
+            plan.out[f:f + ns] = plan.out[f + idx]
+            plan.stamps[f:f + ns] = s0 + 1 + idx
+            for d, mk in enumerate(masks):
+                plan.wanted[f:f + ns, d] = mk[idx]
+        plan.fill = f + ns
+
+    def _emit_buffered(self) -> None:
+        """Hand the devices what the engine holds: each sampler its grid of the buffered
+        samples, each spike recorder its buffered rows."""
+        self.last_emit = _time.monotonic()
+        pieces: dict[int, list[Any]] = {}
+        for plan in self.samplers.values():
+            f = plan.fill
+            if not f:
                 continue
-            idx = np.flatnonzero(mask)
-            block = plan.out[:m] if idx.size == m else plan.out[idx]   # (ns, rows, columns)
-            if cols.size != plan.cols.size:   # this device samples some of the columns
-                block = block[:, :, cols]
-            values = {}
-            for a, v in enumerate(dev.p["record_from"]):
-                scale, offset = transforms[a]
-                x = block[:, var_rows[a], :]
-                values[v] = x + offset if scale == 1.0 else x * scale + offset   # new arrays: out is reused
-            pieces.setdefault(dev.node_id, []).append((senders, s0 + idx + 1, values, dev))
+            plan.fill = 0
+            for d, (dev, cols, var_rows, transforms, senders) in enumerate(plan.devices):
+                sel = plan.wanted[:f, d]
+                if sel.all():
+                    block, steps = plan.out[:f], plan.stamps[:f].copy()
+                elif sel.any():
+                    idx = np.flatnonzero(sel)
+                    block, steps = plan.out[idx], plan.stamps[idx]
+                else:
+                    continue
+                if cols.size != plan.cols.size:   # this device samples some of the columns
+                    block = block[:, :, cols]
+                values = {}
+                for a, v in enumerate(dev.p["record_from"]):
+                    scale, offset = transforms[a]
+                    x = block[:, var_rows[a], :]
+                    values[v] = x + offset if scale == 1.0 else x * scale + offset   # new arrays: out is reused
+                pieces.setdefault(dev.node_id, []).append((senders, steps, values, dev))
+        for lst in pieces.values():
+            self._emit_samples(lst)
+        for dev, _ in self.spike_recorders:
+            dev.emit_pending()
 
     def _emit_samples(self, lst: list[Any]) -> None:
-        """Hand a device its grid of the slice; the pieces of several populations share
-        the sampled steps and are joined column-wise in sender order."""
+        """Hand a device its grid; the pieces of several populations share the sampled
+        steps and are joined column-wise in sender order."""
         dev = lst[0][3]
         senders, steps, values, _ = lst[0]
         if len(lst) > 1:

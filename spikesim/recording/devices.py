@@ -240,21 +240,48 @@ class RecordingDevice:
         self.backend.write_grid(self, senders.astype(np.int64, copy=False), times, values)
 
     # -- spike recorder ------------------------------------------------------------
+    #: rows a spike recorder holds before they go to its backend (the engine also hands
+    #: them over at the end of every run and at least every EMIT_EVERY s of wall time)
+    PENDING_ROWS = 1 << 16
+
     def record_spikes(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray,
                       counts: np.ndarray) -> None:
-        """Record the spikes of one slice (sorted by step, then id).
+        """Record the spikes of one slice (sorted by step, then id); they wait in the
+        device's buffer until :meth:`emit_pending`.
 
         ``counts[id]`` is the number of connections from node ``id`` to this recorder.
         """
         lo, hi = self.window()
         tics = round(self.sim.resolution * 1000.0)
-        senders, stamps, times, ordered = _spike_rows(ids, steps, mult, counts, lo, hi, tics)
-        if not senders.size:
-            return
+        pend = getattr(self, "_pending", None)
+        if pend is None:
+            pend = self._pending = [np.empty(self.PENDING_ROWS, dtype=np.int64),
+                                    np.empty(self.PENDING_ROWS, dtype=np.int64),
+                                    np.empty(self.PENDING_ROWS, dtype=np.float64), 0]
+        f0 = pend[3]
+        f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, pend[0], pend[1], pend[2], f0)
+        if f < 0:  # no room for this slice's rows: hand over what waits, grow if one slice needs it
+            self.emit_pending()
+            need = -f
+            if need > pend[0].size:
+                pend[:3] = [np.empty(need, dtype=np.int64), np.empty(need, dtype=np.int64),
+                            np.empty(need, dtype=np.float64)]
+            f0 = 0
+            f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, pend[0], pend[1], pend[2], 0)
         if not ordered:  # the kernel listed spikes population by population
-            order = np.lexsort((senders, stamps))
-            senders, stamps, times = senders[order], stamps[order], times[order]
-        self.emit(senders, stamps, {}, times)
+            order = np.lexsort((pend[0][f0:f], pend[1][f0:f]))
+            for a in pend[:3]:
+                a[f0:f] = a[f0:f][order]
+        pend[3] = f
+
+    def emit_pending(self) -> None:
+        """Hand the buffered spike rows to the backend."""
+        pend = getattr(self, "_pending", None)
+        if pend is None or not pend[3]:
+            return
+        f = pend[3]
+        pend[3] = 0
+        self.emit(pend[0][:f].copy(), pend[1][:f].copy(), {}, pend[2][:f].copy())
 
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
@@ -274,11 +301,13 @@ class RecordingDevice:
 
 
 @njit(cache=True)
-def _spike_rows(ids, steps, mult, counts, lo, hi, tics):
-    """Rows of one slice's spikes for a spike recorder, in one pass: spikes stamped in
-    the window ``(lo, hi]``, each repeated ``counts[id] * multiplicity`` times.
-    Returns senders, stamps, times in ms (``stamp * tics * 0.001`` as the simulator
-    computes them) and whether the input was in (time, id) order."""
+def _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, senders, stamps, times, fill):
+    """A spike recorder's rows of one slice's spikes, appended at ``fill`` in one pass:
+    spikes stamped in the window ``(lo, hi]``, each repeated ``counts[id] *
+    multiplicity`` times, with their stamps and times in ms (``stamp * tics * 0.001``
+    as the simulator computes them).  Returns the new fill and whether the input was
+    in (time, id) order, or ``(-rows, ordered)`` when the rows do not fit (nothing
+    written)."""
     n = 0
     ordered = True
     for k in range(ids.shape[0]):
@@ -289,11 +318,10 @@ def _spike_rows(ids, steps, mult, counts, lo, hi, tics):
                 n += c
         if k and (steps[k] < steps[k - 1] or (steps[k] == steps[k - 1] and ids[k] < ids[k - 1])):
             ordered = False
-    senders = np.empty(n, dtype=np.int64)
-    stamps = np.empty(n, dtype=np.int64)
-    times = np.empty(n, dtype=np.float64)
+    if fill + n > senders.shape[0]:
+        return -n, ordered
     ms_per_tic = 1.0 / 1000.0
-    i = 0
+    i = fill
     for k in range(ids.shape[0]):
         st = steps[k] + 1
         if lo < st <= hi:
@@ -304,4 +332,4 @@ def _spike_rows(ids, steps, mult, counts, lo, hi, tics):
                 stamps[i] = st
                 times[i] = t
                 i += 1
-    return senders, stamps, times, ordered
+    return i, ordered

@@ -32,7 +32,7 @@ def test_direct_chunks_read_back_through_hdf5s_filters(tmp_path, compression):
                                   dtype=np.float64, fletcher32=True, **comp)
             level = _direct_compression(ds)
             assert level is not None and level[0] == compression
-            enc = ChunkEncoder(compression, level[1], chunk.nbytes, 8)
+            enc = ChunkEncoder(compression, level[1], 8)
             ds.resize(2 * ROWS - 3, axis=0)                       # an edge chunk as well
             for start in (0, ROWS):
                 raw, mask = enc.encode(np.ascontiguousarray(chunk))
@@ -50,7 +50,7 @@ def test_lzf_still_compresses_what_follows_a_long_random_stretch():
     # the encoder strides over random bytes (skipping lookups); the constant half of
     # the chunk must still compress to almost nothing
     mixed = _chunks()["mixed"]
-    raw, mask = ChunkEncoder("lzf", 1, mixed.nbytes, 8).encode(mixed)
+    raw, mask = ChunkEncoder("lzf", 1, 8).encode(mixed)
     assert mask == 0
     assert len(raw) < 0.53 * mixed.nbytes
 
@@ -59,7 +59,7 @@ def test_a_wrong_checksum_is_caught_by_hdf5(tmp_path):
     chunk = _chunks()["trace"]
     with h5py.File(tmp_path / "c.h5", "w") as f:
         ds = f.create_dataset("v", shape=(ROWS, COLS), chunks=(ROWS, COLS), dtype=np.float64, fletcher32=True)
-        raw, _ = ChunkEncoder("none", 1, chunk.nbytes, 8).encode(chunk)
+        raw, _ = ChunkEncoder("none", 1, 8).encode(chunk)
         bad = bytearray(raw)
         bad[-1] ^= 0x5A
         ds.id.write_direct_chunk((0, 0), bytes(bad))

@@ -15,6 +15,7 @@ import pytest
 
 import spikesim
 import spikesim.io
+import spikesim.kernel.engine as engine_module
 import spikesim.nest as nest
 from spikesim.errors import BadProperty, KernelException
 from spikesim.io import RecordingFileError
@@ -123,7 +124,7 @@ def test_file_is_self_describing(tmp_path):
         n = len(nrn)
         assert grid["senders"][:].tolist() == nrn.tolist()
         assert grid["V_m"].shape == (grid["times"].shape[0], n) == (40, n)
-        assert grid["V_m"].compression == "lzf" and grid["V_m"].chunks == (16384 // n, n) and grid["V_m"].fletcher32
+        assert grid["V_m"].compression == "lzf" and grid["V_m"].chunks == (65536 // n, n) and grid["V_m"].fletcher32
         np.testing.assert_array_equal(grid["V_m"][:].reshape(-1), mm.get("events")[0]["V_m"])
     assert "Recording(" in repr(rec) and len(rec) == 2 and set(rec) == {sr.tolist()[0], mm.tolist()[0]}
 
@@ -138,7 +139,10 @@ def test_flushed_at_the_end_of_every_simulate_call(tmp_path):
         assert got["senders"].size == sr.get("n_events")[0] > 0
 
 
-def test_memory_is_bounded_by_one_chunk(tmp_path):
+def test_memory_is_bounded_by_one_chunk(tmp_path, monkeypatch):
+    # the engine holds at most SAMPLE_BUFFER_BYTES of samples (here 30 sampling times of
+    # 10 neurons), the backend at most one chunk per column
+    monkeypatch.setattr(engine_module, "SAMPLE_BUFFER_BYTES", 8 * 10 * 30)
     sim, nrn = _net(tmp_path, chunk_rows=64, flush_interval=float("inf"))
     mm = sim.create("multimeter", params={"record_to": "hdf5", "record_from": ["V_m"], "interval": H})
     sim.connect(mm, nrn)
@@ -146,13 +150,14 @@ def test_memory_is_bounded_by_one_chunk(tmp_path):
     seen = []
     write = backend.write_grid
 
-    def spy(device, *grid):
-        write(device, *grid)
-        seen.append(sum(t.buffered for t in backend._tracks.values()))
+    def spy(device, senders, times, values):
+        write(device, senders, times, values)
+        seen.append((times.size, sum(t.buffered for t in backend._tracks.values())))
 
     backend.write_grid = spy
     sim.simulate(50.0)  # 10 neurons x 500 samples = 5000 rows
-    assert len(seen) > 10 and max(seen) < 64
+    assert len(seen) > 10
+    assert max(n for n, _ in seen) <= 30 and max(b for _, b in seen) < 64
     assert mm.get("n_events")[0] == 5000
 
 
@@ -203,9 +208,10 @@ def test_new_file_name_starts_a_new_file(tmp_path):
     assert sr.get("filenames")[0] == [str(tmp_path / "second.h5")]
 
 
-@pytest.mark.parametrize("compression", ["lzf", "gzip", "none"])
-def test_other_compressions(tmp_path, compression):
-    sim, nrn = _net(tmp_path, compression=compression, chunk_rows=64)
+@pytest.mark.parametrize("compression,chunk_rows", [("lzf", 64), ("gzip", 64), ("none", 64), ("lzf", 5000)])
+def test_other_compressions(tmp_path, compression, chunk_rows):
+    # chunk_rows 5000: the writer's chunk buffers grow (from 256 rows) as rows arrive
+    sim, nrn = _net(tmp_path, compression=compression, chunk_rows=chunk_rows)
     sr = sim.create("spike_recorder", params={"record_to": "hdf5"})
     mm = sim.create("multimeter", params={"record_to": "hdf5", "record_from": ["V_m"], "interval": H})
     ref = sim.create("multimeter", params={"record_from": ["V_m"], "interval": H})
@@ -214,12 +220,17 @@ def test_other_compressions(tmp_path, compression):
     sim.connect(ref, nrn)
     sim.simulate(20.0)
     sim.simulate(13.3)  # grids continue a partly filled chunk (6 time rows of 10 neurons per chunk)
+    sim.simulate(90.0)
     rec = spikesim.io.read(tmp_path / "recording.h5")
-    np.testing.assert_array_equal(rec[sr.tolist()[0]]["times"], sr.get("events")[0]["times"])
+    assert sr.get("n_events")[0] > 256
+    for k in ("senders", "times"):
+        np.testing.assert_array_equal(rec[sr.tolist()[0]][k], sr.get("events")[0][k])
+        np.testing.assert_array_equal(rec[mm.tolist()[0]][k], ref.get("events")[0][k])
     np.testing.assert_array_equal(rec[mm.tolist()[0]]["V_m"], ref.get("events")[0]["V_m"])
     with h5py.File(tmp_path / "recording.h5", "r", swmr=True, locking=False) as f:
         ds = f["devices"][str(mm.tolist()[0])]["grid0"]["V_m"]
-        assert ds.compression == (None if compression == "none" else compression) and ds.chunks == (6, 10)
+        assert ds.compression == (None if compression == "none" else compression)
+        assert ds.chunks == (chunk_rows // 10, 10)
 
 
 def test_reset_kernel_closes_the_file(tmp_path):

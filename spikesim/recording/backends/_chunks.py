@@ -154,16 +154,43 @@ def pipeline(compression: str) -> list[int]:
     return [SHUFFLE, DEFLATE if compression == "gzip" else LZF, FLETCHER32]
 
 
-class ChunkEncoder:
-    """Builds finished chunks for one dataset layout (not shared between threads)."""
+class Scratch:
+    """Work buffers of the encoders, grown to the largest chunk seen; one per writing
+    thread, shared by all the datasets it writes (chunks are encoded one at a time)."""
 
-    def __init__(self, compression: str, level: int, nbytes: int, itemsize: int) -> None:
-        self.compression = compression
-        self.level = level
-        self.itemsize = itemsize
+    def __init__(self, nbytes: int = 0) -> None:
         self.shuffled = np.empty(nbytes, dtype=np.uint8)
         self.out = np.empty(nbytes, dtype=np.uint8)
         self.htab = np.zeros(1 << HLOG, dtype=np.int64)
+        self.pad: np.ndarray | None = None
+
+    def padded(self, part: np.ndarray, rows: int) -> np.ndarray:
+        """``part`` followed by zero rows up to ``rows`` rows (a chunk's worth), in a
+        work buffer of its own (valid until the next call)."""
+        shape = (rows, *part.shape[1:])
+        nbytes = int(np.prod(shape)) * part.itemsize
+        if self.pad is None or self.pad.size < nbytes:
+            self.pad = np.empty(nbytes, dtype=np.uint8)
+        out = self.pad[:nbytes].view(part.dtype).reshape(shape)
+        out[:part.shape[0]] = part
+        out[part.shape[0]:] = 0
+        return out
+
+    def get(self, nbytes: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.shuffled.size < nbytes:
+            self.shuffled = np.empty(nbytes, dtype=np.uint8)
+            self.out = np.empty(nbytes, dtype=np.uint8)
+        return self.shuffled[:nbytes], self.out[:nbytes]
+
+
+class ChunkEncoder:
+    """Builds finished chunks for one dataset layout."""
+
+    def __init__(self, compression: str, level: int, itemsize: int, scratch: Scratch | None = None) -> None:
+        self.compression = compression
+        self.level = level
+        self.itemsize = itemsize
+        self.scratch = scratch if scratch is not None else Scratch()
 
     def encode(self, chunk: np.ndarray) -> tuple[bytes, int]:
         """The stored bytes of a C-contiguous chunk and HDF5's filter mask (a set bit
@@ -173,12 +200,13 @@ class ChunkEncoder:
         if self.compression == "none":
             data: Any = raw
         else:
-            shuffle(raw, self.itemsize, self.shuffled)
+            shuffled, out = self.scratch.get(raw.size)
+            shuffle(raw, self.itemsize, shuffled)
             if self.compression == "gzip":
-                data = np.frombuffer(zlib.compress(self.shuffled, self.level), dtype=np.uint8)
+                data = np.frombuffer(zlib.compress(shuffled, self.level), dtype=np.uint8)
             else:
-                n = lzf_compress(self.shuffled, self.out, self.htab)
-                data = self.out[:n] if n else self.shuffled
+                n = lzf_compress(shuffled, out, self.scratch.htab)
+                data = out[:n] if n else shuffled
                 mask = 0 if n else 1 << 1
         checksum = int(fletcher32(data))
         return data.tobytes() + checksum.to_bytes(4, "little"), mask

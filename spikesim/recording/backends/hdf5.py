@@ -93,7 +93,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import BadProperty, KernelException, bad_property
-from ._chunks import ChunkEncoder, pipeline
+from ._chunks import ChunkEncoder, Scratch, pipeline
 from .base import Batch, RecordingBackend
 
 FORMAT = "spikesim-recording"
@@ -202,22 +202,34 @@ class _Syncer:
 class _Tail:
     """The writer's view of one dataset written chunk by chunk (direct writes): a
     column of rows or a grid variable; the chunk being filled starts at row ``start``
-    and holds ``fill`` rows."""
+    and holds ``fill`` rows.  Its buffer grows with the rows it holds, up to one
+    chunk, so a device that records little holds little."""
 
-    def __init__(self, ds: Any, syncer: _Syncer | None, compression: str, level: int) -> None:
+    def __init__(self, ds: Any, syncer: _Syncer | None, compression: str, level: int, scratch: Scratch) -> None:
         self.ds = ds
         self.syncer = syncer
         self.rows = int(ds.chunks[0])
-        self.buf = np.zeros((self.rows, *ds.shape[1:]), dtype=ds.dtype)
-        self.encoder = ChunkEncoder(compression, level, self.buf.nbytes, 8)
+        self.encoder = ChunkEncoder(compression, level, 8, scratch)
         n = int(ds.shape[0])
         self.start = n - n % self.rows
         self.fill = n - self.start
+        self.buf = np.zeros((min(self.rows, max(self.fill, 256)), *ds.shape[1:]), dtype=ds.dtype)
         if self.fill:  # continue the partial chunk already in the file
             self.buf[:self.fill] = ds[self.start:n]
 
-    def _write(self) -> None:
-        data, mask = self.encoder.encode(self.buf)
+    def _room(self, rows: int) -> None:
+        """Make the buffer hold at least ``rows`` rows (at most a chunk)."""
+        if rows > self.buf.shape[0]:
+            big = np.zeros((min(self.rows, max(rows, 2 * self.buf.shape[0])), *self.buf.shape[1:]),
+                           dtype=self.buf.dtype)
+            big[:self.fill] = self.buf[:self.fill]
+            self.buf = big
+
+    def _write(self, rows: int) -> None:
+        """Store the first ``rows`` rows of the buffer as the chunk at ``start`` (the
+        rest of a partial chunk as zeros: it is rewritten once full)."""
+        chunk = self.buf if rows == self.rows else self.encoder.scratch.padded(self.buf[:rows], self.rows)
+        data, mask = self.encoder.encode(chunk)
         self.ds.id.write_direct_chunk((self.start,) + (0,) * (self.buf.ndim - 1), data, filter_mask=mask)
         if self.syncer is not None:
             self.syncer.wrote(len(data))
@@ -229,19 +241,19 @@ class _Tail:
             i = 0
             while i < p.shape[0]:
                 k = min(self.rows - self.fill, p.shape[0] - i)
+                self._room(self.fill + k)
                 self.buf[self.fill:self.fill + k] = p[i:i + k]
                 self.fill += k
                 i += k
                 if self.fill == self.rows:
-                    self._write()
+                    self._write(self.rows)
                     self.start += self.rows
                     self.fill = 0
 
     def write_partial(self) -> None:
         """Store the chunk being filled (zeros after its rows; rewritten once full)."""
         if self.fill:
-            self.buf[self.fill:] = 0
-            self._write()
+            self._write(self.fill)
 
 
 def _writer_loop(jobs: queue.Queue, errors: list[BaseException]) -> None:
@@ -277,7 +289,7 @@ class Hdf5Backend(RecordingBackend):
 
     name = "hdf5"
     defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "lzf",
-                "compression_level": 1, "chunk_rows": 16384, "write_in_thread": True}
+                "compression_level": 1, "chunk_rows": 65536, "write_in_thread": True}
 
     def __init__(self) -> None:
         super().__init__()
@@ -290,6 +302,7 @@ class Hdf5Backend(RecordingBackend):
         self._jobs: queue.Queue = queue.Queue(maxsize=8)
         self._errors: list[BaseException] = []
         self._worker: threading.Thread | None = None
+        self._scratch = Scratch()  # the encoders' work buffers (chunks are encoded one at a time)
 
     # -- settings ----------------------------------------------------------------------------
     def set_settings(self, params: dict[str, Any]) -> None:
@@ -466,7 +479,8 @@ class Hdf5Backend(RecordingBackend):
         t.signature = _signature(dev)
         t.datasets = {c: g[c] for c in cols}
         t.datasets["n_rows"] = g["n_rows"]
-        t.tails = {c: _Tail(g[c], self._syncer, *d) for c in cols if (d := _direct_compression(g[c])) is not None}
+        t.tails = {c: _Tail(g[c], self._syncer, *d, self._scratch) for c in cols
+                   if (d := _direct_compression(g[c])) is not None}
         t.dirty = False
 
     def _layout_grid(self, t: _Track, g: Any, cols: tuple[str, ...]) -> None:
@@ -507,7 +521,7 @@ class Hdf5Backend(RecordingBackend):
             t.datasets = {c: cur[c] for c in self._grid_keys(cols)}
             for c in cols:
                 if c != "senders" and (direct := _direct_compression(cur[c])) is not None:
-                    t.tails[c] = _Tail(cur[c], self._syncer, *direct)
+                    t.tails[c] = _Tail(cur[c], self._syncer, *direct, self._scratch)
         else:  # samples nothing yet
             t.grid_rows = 0
             t.senders = np.zeros(0, dtype=np.int64)
