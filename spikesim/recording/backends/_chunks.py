@@ -158,9 +158,9 @@ class Scratch:
     """Work buffers of the encoders, grown to the largest chunk seen; one per writing
     thread, shared by all the datasets it writes (chunks are encoded one at a time)."""
 
-    def __init__(self, nbytes: int = 0) -> None:
-        self.shuffled = np.empty(nbytes, dtype=np.uint8)
-        self.out = np.empty(nbytes, dtype=np.uint8)
+    def __init__(self) -> None:
+        self.shuffled = np.empty(0, dtype=np.uint8)
+        self.out = np.empty(0, dtype=np.uint8)
         self.htab = np.zeros(1 << HLOG, dtype=np.int64)
         self.pad: np.ndarray | None = None
 
@@ -177,10 +177,11 @@ class Scratch:
         return out
 
     def get(self, nbytes: int) -> tuple[np.ndarray, np.ndarray]:
-        if self.shuffled.size < nbytes:
-            self.shuffled = np.empty(nbytes, dtype=np.uint8)
-            self.out = np.empty(nbytes, dtype=np.uint8)
-        return self.shuffled[:nbytes], self.out[:nbytes]
+        """Two buffers of ``nbytes`` + 4 bytes (room for the checksum after the data)."""
+        if self.shuffled.size < nbytes + 4:
+            self.shuffled = np.empty(nbytes + 4, dtype=np.uint8)
+            self.out = np.empty(nbytes + 4, dtype=np.uint8)
+        return self.shuffled[:nbytes + 4], self.out[:nbytes + 4]
 
 
 class ChunkEncoder:
@@ -192,21 +193,36 @@ class ChunkEncoder:
         self.itemsize = itemsize
         self.scratch = scratch if scratch is not None else Scratch()
 
-    def encode(self, chunk: np.ndarray) -> tuple[bytes, int]:
-        """The stored bytes of a C-contiguous chunk and HDF5's filter mask (a set bit
-        marks a filter skipped: LZF when it would not shrink the chunk)."""
+    def encode(self, chunk: np.ndarray) -> tuple[np.ndarray, int]:
+        """The stored bytes of a C-contiguous chunk (a view of a work buffer, valid
+        until the next call) and HDF5's filter mask (a set bit marks a filter skipped:
+        LZF when it would not shrink the chunk)."""
         raw = chunk.reshape(-1).view(np.uint8)
+        nb = raw.size
+        shuffled, out = self.scratch.get(nb)
         mask = 0
         if self.compression == "none":
-            data: Any = raw
-        else:
-            shuffled, out = self.scratch.get(raw.size)
+            out[:nb] = raw
+            data, n = out, nb
+        elif self.compression == "gzip":
             shuffle(raw, self.itemsize, shuffled)
-            if self.compression == "gzip":
-                data = np.frombuffer(zlib.compress(shuffled, self.level), dtype=np.uint8)
-            else:
-                n = lzf_compress(shuffled, out, self.scratch.htab)
-                data = out[:n] if n else shuffled
-                mask = 0 if n else 1 << 1
-        checksum = int(fletcher32(data))
-        return data.tobytes() + checksum.to_bytes(4, "little"), mask
+            z = zlib.compress(shuffled[:nb], self.level)
+            data = np.empty(len(z) + 4, dtype=np.uint8)
+            data[:len(z)] = np.frombuffer(z, dtype=np.uint8)
+            n = len(z)
+        else:
+            shuffle(raw, self.itemsize, shuffled[:nb])
+            n = lzf_compress(shuffled[:nb], out[:nb], self.scratch.htab)
+            data = out if n else shuffled
+            mask = 0 if n else 1 << 1
+            n = n if n else nb
+        _put_checksum(data, n)
+        return data[:n + 4], mask
+
+
+@njit(cache=True, nogil=True)
+def _put_checksum(data, n):
+    """HDF5's Fletcher-32 of ``data[:n]`` stored after it, least significant byte first."""
+    c = fletcher32(data[:n])
+    for k in range(4):
+        data[n + k] = (c >> np.uint32(8 * k)) & np.uint32(0xFF)

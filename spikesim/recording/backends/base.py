@@ -5,11 +5,16 @@ Life cycle, driven by the kernel (NEST's ``recording_backend.h`` order):
 1. ``enroll(device)``: a device chose this backend (at creation or on ``set``);
    the backend may add per-device parameters to the device's status.
 2. ``prepare()``: at the start of every ``simulate`` call, before the first slice.
-3. ``write(device, batch)``: zero or more times per slice, with a finished batch:
+3. ``write(device, batch)``: zero or more times during a run, with a finished batch:
    a dict of equally long numpy arrays ``senders``, ``times`` (ms, or ``times`` in
    steps and ``offsets`` when the device records ``time_in_steps``) and one column per
    recorded variable.  Batches of one device arrive in chronological order, ties
-   ordered by sender; the device has already applied its window and options.
+   ordered by sender; the device has already applied its window and options.  The
+   engine gathers spikes and samples over several slices before handing them on (at
+   most about 1 MB of samples per sampled population and 65,536 spike rows per
+   recorder, at least every 0.5 s of wall time, and always before ``flush``), so a
+   backend sees a few large batches rather than one per slice.  Multimeters come
+   through ``write_grid`` (samples as a time x sender grid; by default rows).
 4. ``flush()``: at the end of every ``simulate`` call (data must be safe then).
 5. ``close()``: when the simulator is reset or dropped.
 

@@ -40,8 +40,8 @@ steps (``unit="steps"``) plus an ``offsets`` column in ms.
 Writing, flushing and memory
 ----------------------------
 ``write`` appends each batch to a per-device buffer of at most ``chunk_rows`` rows
-and writes it out (resize + assign) when full; writing every small per-slice batch
-straight through would cost about 0.1 ms per column and batch in h5py.  The writes
+(default 65,536: chunks of 512 KB) and writes it out when full; writing every small
+batch straight through would cost about 0.1 ms per column and batch in h5py.  The writes
 run in a thread of their own (setting ``write_in_thread``, default True): h5py holds
 the GIL while HDF5 compresses and checksums, but the compiled kernels release it, so
 the writing overlaps the simulation on a second core (``benchmarks/recording_cost.py``
@@ -225,10 +225,12 @@ class _Tail:
             big[:self.fill] = self.buf[:self.fill]
             self.buf = big
 
-    def _write(self, rows: int) -> None:
-        """Store the first ``rows`` rows of the buffer as the chunk at ``start`` (the
-        rest of a partial chunk as zeros: it is rewritten once full)."""
-        chunk = self.buf if rows == self.rows else self.encoder.scratch.padded(self.buf[:rows], self.rows)
+    def _write(self, rows: int, chunk: np.ndarray | None = None) -> None:
+        """Store the first ``rows`` rows of the buffer (or a whole ``chunk`` given) as
+        the chunk at ``start`` (the rest of a partial chunk as zeros: it is rewritten
+        once full)."""
+        if chunk is None:
+            chunk = self.buf if rows == self.rows else self.encoder.scratch.padded(self.buf[:rows], self.rows)
         data, mask = self.encoder.encode(chunk)
         self.ds.id.write_direct_chunk((self.start,) + (0,) * (self.buf.ndim - 1), data, filter_mask=mask)
         if self.syncer is not None:
@@ -239,7 +241,13 @@ class _Tail:
         self.ds.resize(r1, axis=0)
         for p in parts:
             i = 0
+            whole = p.flags.c_contiguous
             while i < p.shape[0]:
+                if whole and self.fill == 0 and p.shape[0] - i >= self.rows:  # a whole chunk: no copy
+                    self._write(self.rows, p[i:i + self.rows])
+                    self.start += self.rows
+                    i += self.rows
+                    continue
                 k = min(self.rows - self.fill, p.shape[0] - i)
                 self._room(self.fill + k)
                 self.buf[self.fill:self.fill + k] = p[i:i + k]
