@@ -38,7 +38,9 @@ def test_direct_chunks_read_back_through_hdf5s_filters(tmp_path, compression):
                 raw, mask = enc.encode(np.ascontiguousarray(chunk))
                 ds.id.write_direct_chunk((start, 0), raw, filter_mask=mask)
                 if compression == "lzf" and name == "noise":
-                    assert mask == 2                              # stored raw, LZF marked skipped
+                    # stored without LZF (marked skipped); after such a chunk the next ones
+                    # are stored raw, shuffle and LZF marked skipped
+                    assert mask == (2 if start == 0 else 3)
     with h5py.File(tmp_path / "c.h5", "r") as f:
         for name, chunk in data.items():
             got = f[name][:]
@@ -53,6 +55,26 @@ def test_lzf_still_compresses_what_follows_a_long_random_stretch():
     raw, mask = ChunkEncoder("lzf", 1, 8).encode(mixed)
     assert mask == 0
     assert len(raw) < 0.53 * mixed.nbytes
+
+
+def test_lzf_stores_chunks_raw_while_they_hardly_shrink(tmp_path):
+    data = _chunks()
+    enc = ChunkEncoder("lzf", 1, 8)
+    masks = []
+    with h5py.File(tmp_path / "c.h5", "w") as f:
+        ds = f.create_dataset("v", shape=(0, COLS), maxshape=(None, COLS), chunks=(ROWS, COLS),
+                              dtype=np.float64, fletcher32=True, compression="lzf", shuffle=True)
+        order = ["zeros", "noise"] + ["zeros"] * ChunkEncoder.RETRY + ["noise"]
+        ds.resize(len(order) * ROWS, axis=0)
+        for i, name in enumerate(order):
+            raw, mask = enc.encode(data[name])
+            masks.append(mask)
+            ds.id.write_direct_chunk((i * ROWS, 0), raw, filter_mask=mask)
+    # compressed; incompressible (LZF skipped); RETRY - 1 raw (shuffle and LZF skipped)
+    # although they would compress; LZF tried again and used; incompressible again
+    assert masks == [0, 2] + [3] * (ChunkEncoder.RETRY - 1) + [0, 2]
+    with h5py.File(tmp_path / "c.h5", "r") as f:
+        np.testing.assert_array_equal(f["v"][:], np.vstack([data[name] for name in order]))
 
 
 def test_a_wrong_checksum_is_caught_by_hdf5(tmp_path):

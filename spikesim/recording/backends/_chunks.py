@@ -185,13 +185,23 @@ class Scratch:
 
 
 class ChunkEncoder:
-    """Builds finished chunks for one dataset layout."""
+    """Builds finished chunks for one dataset layout.
+
+    With LZF, a dataset whose chunks hardly shrink (sampled voltages: the low bytes of
+    float64 values are close to random, LZF saves 7%) is stored raw for the next
+    ``RETRY - 1`` chunks after a chunk that saved less than ``1 - POOR``, shuffle and
+    LZF marked skipped in each chunk's filter mask (HDF5 readers then apply only
+    Fletcher-32); every ``RETRY``-th chunk is compressed again to notice a change."""
+
+    POOR = 0.85
+    RETRY = 16
 
     def __init__(self, compression: str, level: int, itemsize: int, scratch: Scratch | None = None) -> None:
         self.compression = compression
         self.level = level
         self.itemsize = itemsize
         self.scratch = scratch if scratch is not None else Scratch()
+        self.raw_left = 0   # chunks still to store raw before trying LZF again
 
     def encode(self, chunk: np.ndarray) -> tuple[np.ndarray, int]:
         """The stored bytes of a C-contiguous chunk (a view of a work buffer, valid
@@ -201,9 +211,12 @@ class ChunkEncoder:
         nb = raw.size
         shuffled, out = self.scratch.get(nb)
         mask = 0
-        if self.compression == "none":
+        if self.compression == "none" or self.raw_left:
             out[:nb] = raw
             data, n = out, nb
+            if self.compression != "none":
+                self.raw_left -= 1
+                mask = 0b11  # shuffle and LZF skipped
         elif self.compression == "gzip":
             shuffle(raw, self.itemsize, shuffled)
             z = zlib.compress(shuffled[:nb], self.level)
@@ -215,6 +228,8 @@ class ChunkEncoder:
             n = lzf_compress(shuffled[:nb], out[:nb], self.scratch.htab)
             data = out if n else shuffled
             mask = 0 if n else 1 << 1
+            if not n or n > self.POOR * nb:
+                self.raw_left = self.RETRY - 1
             n = n if n else nb
         _put_checksum(data, n)
         return data[:n + 4], mask
