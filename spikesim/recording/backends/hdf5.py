@@ -41,21 +41,23 @@ Writing, flushing and memory
 ----------------------------
 ``write`` appends each batch to a per-device buffer of at most ``chunk_rows`` rows
 (default 65,536: chunks of 512 KB) and writes it out when full; writing every small
-batch straight through would cost about 0.1 ms per column and batch in h5py.  The writes
-run in a thread of their own (setting ``write_in_thread``, default True): h5py holds
-the GIL while HDF5 compresses and checksums, but the compiled kernels release it, so
-the writing overlaps the simulation on a second core (``benchmarks/recording_cost.py``
-measures both ways).  h5py holds the GIL while HDF5 runs the filters, so the thread
-builds the chunks of the backend's own datasets itself, releasing the GIL
-(:mod:`._chunks`), and stores them with ``write_direct_chunk``; the file is the one
-h5py would have written.  At most 8 write-outs wait for the
-thread, so memory stays bounded by a few chunks per device; a failed write is raised
-by the next ``write``, ``flush`` or ``events`` of the simulating thread.  ``flush`` writes all buffers out, flushes
+batch straight through would cost about 0.1 ms per column and batch in h5py.  The
+writes run in a thread of their own (setting ``write_in_thread``, default True) while
+the compiled kernels, which release the GIL, simulate the next slices on the other
+core.  h5py holds the GIL while HDF5 runs a dataset's filters, so the thread builds
+the chunks of the backend's own datasets itself without the GIL (:mod:`._chunks`:
+shuffle, LZF or deflate, Fletcher-32) and stores them with ``write_direct_chunk``;
+any HDF5 reader decodes them with the dataset's filters.  With LZF a dataset whose
+chunks hardly shrink (sampled voltages: 7%) is stored raw for a while, shuffle and
+LZF marked skipped in each chunk's filter mask.  At most 8 write-outs wait for the
+thread, and a chunk's buffer grows with the rows it holds, so memory stays bounded by
+a few chunks per device; a failed write is raised by the next ``write``, ``flush``
+or ``events`` of the simulating thread.  ``flush`` writes all buffers out, flushes
 the datasets, fsyncs, and only then raises every device's ``n_rows``: a reader that
 honours ``n_rows`` sees whole flushes, never half of one.  The kernel calls ``flush``
 at the end of every ``simulate`` call; ``write`` also calls it when more than
 ``flush_interval`` seconds of wall time passed since the last one (checked on every
-write, so a device that writes nothing does not trigger it).
+write; the engine hands batches over at least every 0.5 s).
 
 Readable during the run and after a crash: SWMR
 -----------------------------------------------
