@@ -95,6 +95,8 @@ class RecordingDevice:
         self.backend.enroll(self)
         #: connected targets of a sampler / sources of a spike recorder (node ids)
         self.connected: np.ndarray = np.zeros(0, dtype=np.int64)
+        #: spike rows recorded but not yet handed to the backend (spike recorders)
+        self._pending: _PendingRows | None = None
 
     # -- parameters --------------------------------------------------------------
     @property
@@ -253,35 +255,30 @@ class RecordingDevice:
         """
         lo, hi = self.window()
         tics = round(self.sim.resolution * 1000.0)
-        pend = getattr(self, "_pending", None)
-        if pend is None:
-            pend = self._pending = [np.empty(self.PENDING_ROWS, dtype=np.int64),
-                                    np.empty(self.PENDING_ROWS, dtype=np.int64),
-                                    np.empty(self.PENDING_ROWS, dtype=np.float64), 0]
-        f0 = pend[3]
-        f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, pend[0], pend[1], pend[2], f0)
+        if self._pending is None:
+            self._pending = _PendingRows(self.PENDING_ROWS)
+        p = self._pending
+        f0 = p.fill
+        f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, f0)
         if f < 0:  # no room for this slice's rows: hand over what waits, grow if one slice needs it
             self.emit_pending()
-            need = -f
-            if need > pend[0].size:
-                pend[:3] = [np.empty(need, dtype=np.int64), np.empty(need, dtype=np.int64),
-                            np.empty(need, dtype=np.float64)]
+            if -f > p.senders.size:
+                self._pending = p = _PendingRows(-f)
             f0 = 0
-            f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, pend[0], pend[1], pend[2], 0)
+            f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, 0)
         if not ordered:  # the kernel listed spikes population by population
-            order = np.lexsort((pend[0][f0:f], pend[1][f0:f]))
-            for a in pend[:3]:
+            order = np.lexsort((p.senders[f0:f], p.stamps[f0:f]))
+            for a in (p.senders, p.stamps, p.times):
                 a[f0:f] = a[f0:f][order]
-        pend[3] = f
+        p.fill = f
 
     def emit_pending(self) -> None:
         """Hand the buffered spike rows to the backend."""
-        pend = getattr(self, "_pending", None)
-        if pend is None or not pend[3]:
+        p = self._pending
+        if p is None or not p.fill:
             return
-        f = pend[3]
-        pend[3] = 0
-        self.emit(pend[0][:f].copy(), pend[1][:f].copy(), {}, pend[2][:f].copy())
+        f, p.fill = p.fill, 0
+        self.emit(p.senders[:f].copy(), p.stamps[:f].copy(), {}, p.times[:f].copy())
 
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
@@ -298,6 +295,16 @@ class RecordingDevice:
         if first <= last:
             mask[first - s0 - 1:last - s0:iv] = True
         return mask
+
+
+class _PendingRows:
+    """A spike recorder's rows waiting for the backend: senders, stamps, times (ms)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.senders = np.empty(capacity, dtype=np.int64)
+        self.stamps = np.empty(capacity, dtype=np.int64)
+        self.times = np.empty(capacity, dtype=np.float64)
+        self.fill = 0
 
 
 @njit(cache=True)
