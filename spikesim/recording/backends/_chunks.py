@@ -218,7 +218,7 @@ class ChunkEncoder:
                 self.raw_left -= 1
                 mask = 0b11  # shuffle and LZF skipped
         elif self.compression == "gzip":
-            shuffle(raw, self.itemsize, shuffled)
+            shuffle(raw, self.itemsize, shuffled[:nb])
             z = zlib.compress(shuffled[:nb], self.level)
             data = np.empty(len(z) + 4, dtype=np.uint8)
             data[:len(z)] = np.frombuffer(z, dtype=np.uint8)
