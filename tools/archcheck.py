@@ -242,7 +242,9 @@ def check_cycles(root: Path, package: str | None = None) -> list[str]:
     """
     package = package or Path(root).resolve().name
     edges = import_edges(load_package(root, package), package)
-    first_edge = {(edge.source, edge.target): edge for edge in reversed(edges)}
+    first_edge: dict[tuple[str, str], Edge] = {}
+    for edge in edges:  # sorted by line: the search below follows the first import of each pair
+        first_edge.setdefault((edge.source, edge.target), edge)
     graph: dict[str, set[str]] = {}
     for source, target in first_edge:
         graph.setdefault(source, set()).add(target)
