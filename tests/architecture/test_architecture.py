@@ -48,8 +48,10 @@ def _import_alone(name: str) -> tuple[str, str | None]:
     """Import ``name`` in a fresh interpreter; the module's name and the error, if any."""
     code = f"import importlib; importlib.import_module({name!r})"
     try:
+        # cwd: ``-c`` puts the working directory first on sys.path, so this tree's package is
+        # imported even where another checkout is installed in editable mode.
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              timeout=IMPORT_TIMEOUT, check=False)
+                              timeout=IMPORT_TIMEOUT, check=False, cwd=PACKAGE.parent)
     except subprocess.TimeoutExpired:
         return name, f"timed out after {IMPORT_TIMEOUT:.0f} s"
     if done.returncode:
