@@ -3,7 +3,7 @@
 N = 5 randomly coupled QIF neurons (rectipy's ``qif`` template as the ``qif`` model;
 coupling ``s_in = J s`` through connections with one step of delay, which is exactly
 rectipy's instantaneous coupling).  First an :class:`Observer` in a custom step loop,
-then :func:`spikesim.recording.observer.run` (rectipy's ``Network.run``; bound as
+then :func:`spikesim.observer.run` (rectipy's ``Network.run``; bound as
 ``sim.run`` once the Simulator exposes it) with ``sampling_steps`` 1 and 2.
 
     python examples/observer.py [--out DIR] [--steps 10000] [--loop-steps 10000]
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import spikesim
-from spikesim.recording.observer import Observer, run
+from spikesim.observer import Observer, run
 
 
 def network(N: int, dt: float, seed: int) -> tuple[spikesim.Simulator, spikesim.NodeCollection, np.ndarray]:

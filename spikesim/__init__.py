@@ -15,7 +15,7 @@ The object API is the core::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from spikesim._version import __version__
 
 
 def _numba_cache_dir() -> None:
@@ -50,14 +50,14 @@ def _numba_cache_dir() -> None:
 
 _numba_cache_dir()
 
-from . import analysis, errors, io  # noqa: E402 - after the cache is set up
-from .kernel.simulator import Simulator
-from .models import models
-from .monitors import Monitors
-from .network.nodes import NodeCollection
-from .network.parameters import exponential, lognormal, normal, uniform
-from .recording.backends import recording_backends as _recording_backends
-from .recording.observer import Observer
+from spikesim import analysis, errors, io  # noqa: E402 - after the cache is set up
+from spikesim.core import Simulator
+from spikesim.models import models
+from spikesim.monitors import Monitors
+from spikesim.network.nodes import NodeCollection
+from spikesim.network.parameters import exponential, lognormal, normal, uniform
+from spikesim.observer import Observer
+from spikesim.recording.backends import recording_backends as _recording_backends
 
 recording_backends = _recording_backends()
 

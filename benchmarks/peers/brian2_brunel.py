@@ -56,9 +56,9 @@ import sys
 import tempfile
 import time
 
-import numpy as np
 import brian2 as b2
-from brian2 import mV, ms, Hz
+import numpy as np
+from brian2 import Hz, ms, mV
 
 DT_MS = 0.1
 DELAY_MS = 1.5

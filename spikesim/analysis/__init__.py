@@ -2,7 +2,7 @@
 
 Every function takes ``senders`` (node ids) and ``times`` (ms) as a spike recorder
 stores them (``ev = sim.nodes("sr").get("events")[0]``; ``ev["senders"], ev["times"]``)
-or as :class:`spikesim.recording.events.SpikeEvents` holds them. Windows are
+or as :class:`spikesim.data.events.SpikeEvents` holds them. Windows are
 ``(t_start, t_stop]`` (ms), bins are labelled by their left edge, rates are in
 spikes/s. Times within 1e-6 ms of a bound count as on it. ``ids`` (the neurons to
 report on, in that order; silent ones included) may be node ids or a NodeCollection.
@@ -22,10 +22,16 @@ report on, in that order; silent ones included) may be node ids or a NodeCollect
 ====================  ==========================================================
 """
 
-from ._common import TIME_TOL
-from .histograms import TimeHistogram, time_histogram
-from .spikes import population_rate, rates, spike_counts, spike_matrix, spike_trains
-from .variability import cv, cv_isi, fano_factor, isi, isis_per_neuron
+from spikesim.analysis.histograms import TimeHistogram, time_histogram
+from spikesim.analysis.spikes import (
+           population_rate,
+           rates,
+           spike_counts,
+           spike_matrix,
+           spike_trains,
+)
+from spikesim.analysis.variability import cv, cv_isi, fano_factor, isi, isis_per_neuron
+from spikesim.data.checks import TIME_TOL
 
 __all__ = ["TIME_TOL", "spike_trains", "spike_counts", "rates", "population_rate", "spike_matrix",
            "isi", "isis_per_neuron", "cv", "cv_isi", "fano_factor", "time_histogram", "TimeHistogram"]

@@ -7,7 +7,13 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._common import bad_parameter, bin_index, check_window, n_bins, window_mask
+from spikesim.data.checks import (
+    bad_parameter,
+    bin_index,
+    check_window,
+    n_bins,
+    window_mask,
+)
 
 __all__ = ["TimeHistogram", "time_histogram"]
 

@@ -12,60 +12,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from ._common import (as_events, as_ids, bad_parameter, bin_index, check_window, columns, n_bins,
-                      window_mask)
+from spikesim.data.checks import (
+    bad_parameter,
+    bin_index,
+    check_window,
+    n_bins,
+    selected_events,
+)
+from spikesim.data.trains import spike_trains
 
 __all__ = ["spike_trains", "spike_counts", "rates", "population_rate", "spike_matrix"]
-
-
-def _selected(owner: str, senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None,
-              t_start: float | None, t_stop: float | None
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ids, and the column (position in ids) and time of every event in the window."""
-    s, t = as_events(owner, senders, times)
-    check_window(owner, t_start, t_stop)
-    ids_ = as_ids(owner, ids, s)
-    col, found = columns(s, ids_)
-    keep = found & window_mask(t, t_start, t_stop)
-    return ids_, col[keep], t[keep]
-
-
-def spike_trains(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = None,
-                 t_start: float | None = None, t_stop: float | None = None
-                 ) -> dict[int, np.ndarray]:
-    """Spike times of each neuron, derived from the columnar events.
-
-    Parameters
-    ----------
-    senders : array of int
-        Node id of every spike.
-    times : array of float
-        Time of every spike (ms).
-    ids : array of int, optional
-        The neurons to return, in this order; silent ones get an empty array.
-        Default: every sender, ascending.
-    t_start, t_stop : float, optional
-        Keep spikes in ``(t_start, t_stop]`` (ms); ``None`` leaves that side open.
-
-    Returns
-    -------
-    dict of int to ndarray
-        ``id -> times`` (ms, float64), ascending. The sort is stable, as Brian2's
-        ``SpikeMonitor.spike_trains()``: equal times keep their recorded order.
-
-    Examples
-    --------
-    >>> trains = spike_trains([2, 1, 2], [0.5, 1.0, 1.5], ids=[1, 2, 3])
-    >>> trains[2]
-    array([0.5, 1.5])
-    >>> trains[3]
-    array([], dtype=float64)
-    """
-    ids_, col, t = _selected("spike_trains", senders, times, ids, t_start, t_stop)
-    order = np.lexsort((t, col))  # by neuron, then time; lexsort is stable
-    col, t = col[order], t[order]
-    bounds = np.searchsorted(col, np.arange(ids_.size + 1))
-    return {int(i): t[bounds[k]:bounds[k + 1]] for k, i in enumerate(ids_)}
 
 
 def spike_counts(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = None,
@@ -96,7 +52,7 @@ def spike_counts(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = N
     >>> spike_counts([1, 2, 1, 1], [1.0, 2.0, 3.0, 4.0], ids=[3, 1], t_start=1.0, t_stop=3.0)
     array([0, 1])
     """
-    ids_, col, _ = _selected("spike_counts", senders, times, ids, t_start, t_stop)
+    ids_, col, _ = selected_events("spike_counts", senders, times, ids, t_start, t_stop)
     return np.bincount(col, minlength=ids_.size).astype(np.int64)
 
 
@@ -212,7 +168,7 @@ def spike_matrix(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = N
     """
     check_window("spike_matrix", t_start, t_stop, required=True)
     steps = n_bins("spike_matrix", "dt", dt, t_start, t_stop)  # type: ignore[arg-type]
-    ids_, col, t = _selected("spike_matrix", senders, times, ids, t_start, t_stop)
+    ids_, col, t = selected_events("spike_matrix", senders, times, ids, t_start, t_stop)
     row = np.clip(bin_index(t, t_start, dt), 0, max(steps - 1, 0))  # type: ignore[arg-type]
     flat = np.bincount(row * ids_.size + col, minlength=steps * ids_.size)
     counts = flat.reshape(steps, ids_.size)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._common import bad_parameter
-from .spikes import spike_trains
+from spikesim.data.checks import bad_parameter
+from spikesim.data.trains import spike_trains
 
 __all__ = ["isi", "isis_per_neuron", "cv", "cv_isi", "fano_factor"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .hdf5 import Recording, RecordingFileError
+from spikesim.io.hdf5 import Recording, RecordingFileError
 
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
@@ -27,7 +27,7 @@ def read(path: str | Path) -> Recording:
     with open(path, "rb") as fh:
         head = fh.read(len(_HDF5_SIGNATURE))
     if head == _HDF5_SIGNATURE:
-        from . import hdf5
+        from spikesim.io import hdf5
         return hdf5.read(path)
     raise RecordingFileError(f"'{path}' is not a recording spikesim can read; supported: HDF5 files "
                              "of the hdf5 backend (ascii files: numpy.loadtxt(path, skiprows=3))")

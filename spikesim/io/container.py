@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpikesimError
+from spikesim.errors import SpikesimError
 
 #: the newest container version this spikesim reads and the one it writes
 FORMAT_VERSION = 1
@@ -61,7 +61,7 @@ def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np
     """Write ``arrays`` and ``meta`` atomically to ``path`` (an .h5 file)."""
     import h5py
 
-    import spikesim
+    from spikesim._version import __version__
 
     path = Path(path)
     if not path.parent.exists():
@@ -73,7 +73,7 @@ def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np
     attrs = {
         "format": fmt,
         "format_version": str(FORMAT_VERSION),
-        "spikesim_version": spikesim.__version__,
+        "spikesim_version": __version__,
         "units": json.dumps(units or {}, sort_keys=True),
         "meta": json.dumps(meta, default=_json_default, sort_keys=True),
     }

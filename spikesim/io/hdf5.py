@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpikesimError
-from ..recording.backends.hdf5 import FORMAT, FORMAT_VERSION, grid_rows_of
+from spikesim.errors import SpikesimError
+from spikesim.recording.backends.hdf5 import FORMAT, FORMAT_VERSION, grid_rows_of
 
 Batch = dict[str, np.ndarray]
 

@@ -62,6 +62,19 @@ class PostArchive:
                 "tau_inv": self.tau_inv, "t": self.t[:n], "k": self.k[:n], "prev": self.prev[:n],
                 "next": self.next[:n]}
 
+    @classmethod
+    def from_state(cls, state: dict[str, np.ndarray]) -> PostArchive:
+        """An archive holding what :meth:`state` returned."""
+        arch = cls(state["on"].size)
+        for key in ("on", "kminus", "last_spike", "last_idx", "tau_inv"):
+            setattr(arch, key, state[key].copy())
+        n_log = state["t"].size
+        arch.reserve(n_log)
+        for key in ("t", "k", "prev", "next"):
+            getattr(arch, key)[:n_log] = state[key]
+        arch.length = n_log
+        return arch
+
 
 @njit(cache=True)
 def _archive(ids, steps, mult, n, on, kminus, last_spike, last_idx, tau_inv, log_t, log_k, prev, nxt,

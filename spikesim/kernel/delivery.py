@@ -12,8 +12,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange, uint64
 
-from ..models.base import CH_CUR, CH_EX, CH_IN, INPUT_PARROT, INPUT_SINGLE, INPUT_SPLIT
-from .rng import GOLDEN, TWO_M53, mix64, poisson_guided, uniform
+from spikesim.models.base import (
+    CH_CUR,
+    CH_EX,
+    CH_IN,
+    INPUT_PARROT,
+    INPUT_SINGLE,
+    INPUT_SPLIT,
+)
+from spikesim.rng import GOLDEN, TWO_M53, mix64, poisson_guided, uniform
 
 
 @njit(cache=True, inline="always")
@@ -190,7 +197,7 @@ def _poisson_uniform_rows(active, cdf, keys, tgt, rows, slots, f0, s0, a, b):
 
     The count of a draw ``u`` is the number of CDF entries ``<= u``, which is the
     inverse-CDF draw (the smallest ``k`` with ``u < cdf[k]``, as
-    :func:`~spikesim.kernel.rng.poisson_guided` finds it).  Counting runs entry by
+    :func:`~spikesim.rng.poisson_guided` finds it).  Counting runs entry by
     entry over a block of draws, up to the first entry above the block's largest
     draw: every loop is branch-free over an unsigned index, so LLVM makes SIMD code
     of it, where the per-draw search branches on every draw."""
@@ -249,7 +256,7 @@ def deliver_poisson(active, tables, guides, col, keys, tgt, ch, factor, d, chunk
 
     ``active[i, g]`` says whether generator ``g`` draws in step ``s0 + i``;
     ``tables[g]`` is its cumulative distribution and ``guides[g]`` its guide table
-    (see :func:`~spikesim.kernel.rng.guide_table`); the count for connection ``c`` in
+    (see :func:`~spikesim.rng.guide_table`); the count for connection ``c`` in
     step ``s`` is drawn from the stream ``keys[c]`` at counter ``s`` and added, times
     ``factor[c]``, to channel ``ch[c]`` of its target (see :func:`poisson_channels`).
     Connections are ordered by target and split into ``chunks`` that never share a

@@ -22,17 +22,36 @@ from typing import TYPE_CHECKING, Any
 import numba
 import numpy as np
 
-from ..models.base import N_CHANNELS
-from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
-from ..network.populations import DevicePopulation, NeuronPopulation
-from ..recording.devices import MultimeterModel, RecordingDevice, SpikeRecorderModel
-from . import rng
-from .delivery import (collect_spikes, deliver_currents, deliver_poisson, deliver_poisson_uniform, deliver_spikes,
-                       deliver_spikes_by_step, poisson_channels)
-from .plasticity import deliver_stdp
+from spikesim import rng
+from spikesim.kernel.archive import PostArchive
+from spikesim.kernel.delivery import (
+    collect_spikes,
+    deliver_currents,
+    deliver_poisson,
+    deliver_poisson_uniform,
+    deliver_spikes,
+    deliver_spikes_by_step,
+    poisson_channels,
+)
+from spikesim.kernel.plasticity import deliver_stdp
+from spikesim.models.base import N_CHANNELS
+from spikesim.models.generators import (
+    CurrentGenerator,
+    PoissonGenerator,
+    SpikeGenerator,
+)
+from spikesim.models.recorders import MultimeterModel, SpikeRecorderModel
+from spikesim.network.populations import DevicePopulation, NeuronPopulation
+from spikesim.recording.devices import RecordingDevice
 
 if TYPE_CHECKING:
-    from .simulator import Simulator
+    from collections.abc import Callable
+
+    from spikesim.models.registry import ModelRegistry
+    from spikesim.network.connect import Connector
+    from spikesim.network.node_table import NodeTable
+    from spikesim.recording.manager import RecordingManager
+    from spikesim.timegrid import TimeGrid
 
 
 #: bytes of samples a population's sampling buffer holds before they go to the devices
@@ -89,43 +108,97 @@ class _DeviceRoute:
 
 
 class Engine:
-    """Compiled-data preparation and the slice loop of one simulator."""
+    """Compiled-data preparation and the slice loop of one simulator.
 
-    def __init__(self, sim: Simulator) -> None:
-        self.sim = sim
-        self.valid = False
+    Parameters
+    ----------
+    grid : TimeGrid
+        Resolution and clock; :meth:`run` advances ``grid.step``.
+    nodes : NodeTable
+        The populations to update.
+    connector : Connector
+        The connections to deliver through.
+    models : ModelRegistry
+        Synapse models (which are plastic, their defaults).
+    recording : RecordingManager
+        The backends to prepare before and flush after each run.
+    seed : callable
+        Returns the seed of the Poisson streams.
+    """
+
+    def __init__(self, grid: TimeGrid, nodes: NodeTable, connector: Connector, models: ModelRegistry,
+                 recording: RecordingManager, seed: Callable[[], int]) -> None:
+        self.grid = grid
+        self.nodes = nodes
+        self.connector = connector
+        self.models = models
+        self.recording = recording
+        self.seed = seed
+        #: worker threads of the compiled loops (results do not depend on them)
+        self.threads = 1
+        #: show a progress bar on stderr (NEST's ``print_time``)
+        self.print_time = False
+        #: postsynaptic spike history of STDP targets
+        self.archive = PostArchive(0)
+        self._prepared_for: tuple[int, int] | None = None
         self.ring = np.zeros((N_CHANNELS, 1, 0))
         self.L = 1
         #: generators have sent their input for all steps before this one
         self.gen_until = 0
         self.gen_signature: tuple[Any, ...] = ()
 
+    @property
+    def valid(self) -> bool:
+        """Whether the compiled data matches the nodes and connections."""
+        return self._prepared_for == (self.nodes.version, self.connector.version)
+
     def invalidate(self) -> None:
-        self.valid = False
+        """Rebuild the compiled data before the next run."""
+        self._prepared_for = None
+
+    @property
+    def worker_threads(self) -> int:
+        """Threads the compiled loops use: ``threads``, capped at numba's maximum."""
+        return min(self.threads, numba.config.NUMBA_NUM_THREADS)
+
+    # -- state in and out -------------------------------------------------------------------
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Input in transit (the ring), how far generators have sent, the spike history."""
+        arrays = {"engine/ring": self.ring}
+        arrays.update({f"archive/{k}": v for k, v in self.archive.state().items()})
+        return {"L": self.L, "gen_until": self.gen_until}, arrays
+
+    def load_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Continue from :meth:`state` (the next run prepares the compiled data afresh)."""
+        self.archive = PostArchive.from_state({k[len("archive/"):]: v for k, v in arrays.items()
+                                               if k.startswith("archive/")})
+        self.ring = arrays["engine/ring"].copy()
+        self.L = int(meta["L"])
+        self.gen_until = int(meta["gen_until"])
+        self.invalidate()
 
     # -- preparation ---------------------------------------------------------------------
     def prepare(self) -> None:
-        sim = self.sim
-        m = sim.connector.min_delay_steps()
-        dmax = sim.connector.max_delay_steps()
+        m = self.connector.min_delay_steps()
+        dmax = self.connector.max_delay_steps()
         self.m = m
-        self.tps = int(round(sim.resolution * 1000.0))
+        self.tps = self.grid.tics_per_step
         self._resize_ring(max(self.L, dmax + m))
-        self.mode = sim.input_modes()
-        self.neurons = [p for p in sim.populations if isinstance(p, NeuronPopulation)]
+        self.mode = self.nodes.input_modes()
+        self.neurons = [p for p in self.nodes.populations if isinstance(p, NeuronPopulation)]
         for p in self.neurons:
             p.prepare(m)
-        projections = sim.connector.projections
+        projections = self.connector.projections
         spiking = [p for (_, r), p in projections.items() if r == "spike" and len(p)]
         self.spike_proj = []
         for p in spiking:
-            if not sim._syn_models[p.synapse_model][0].plastic:
+            if not self.models.synapse_model(p.synapse_model)[0].plastic:
                 modes = np.unique(self.mode[p.tgt]) if len(p) else np.zeros(0)
                 umode = int(modes[0]) if modes.size == 1 else -1
                 # one delay: threads split the slice by steps (see deliver_spikes_by_step)
-                par = sim.worker_threads if sim.worker_threads > 1 and p.d.size == 1 else None
+                par = self.worker_threads if self.worker_threads > 1 and p.d.size == 1 else None
                 self.spike_proj.append((p, umode, par))
-        self._prepare_plastic([p for p in spiking if sim._syn_models[p.synapse_model][0].plastic])
+        self._prepare_plastic([p for p in spiking if self.models.synapse_model(p.synapse_model)[0].plastic])
         self.currents = self._device_route("current", CurrentGenerator)
         self.current_groups = self._current_groups()
         self.poisson = self._device_route("poisson", PoissonGenerator)
@@ -147,22 +220,21 @@ class Engine:
         self.buf_ids = np.zeros(cap, dtype=np.int64)
         self.buf_steps = np.zeros(cap, dtype=np.int64)
         self.buf_mult = np.zeros(cap, dtype=np.float64)
-        self.valid = True
+        self._prepared_for = (self.nodes.version, self.connector.version)
 
     def _prepare_plastic(self, projections: list[Any]) -> None:
         """STDP projections, their parameters, weight recorders and the post archive."""
-        from ..models.synapses import STDP_PARAMS
-        sim = self.sim
-        arch = sim.archive
-        arch.resize(sim.num_nodes)
-        self.is_neuron = np.zeros(sim.num_nodes, dtype=np.bool_)
+        from spikesim.models.synapses import STDP_PARAMS
+        arch = self.archive
+        arch.resize(self.nodes.num_nodes)
+        self.is_neuron = np.zeros(self.nodes.num_nodes, dtype=np.bool_)
         for pop in self.neurons:
             self.is_neuron[pop.first - 1:pop.first - 1 + pop.n] = True
             if "tau_minus" in pop.P:
                 arch.tau_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus"]
         self.plastic = []
         for p in projections:
-            cls, defaults = sim._syn_models[p.synapse_model]
+            cls, defaults = self.models.synapse_model(p.synapse_model)
             p.materialize("weight", "Kplus", "t_lastspike")
             arch.on[p.tgt] = True
             if "tau_plus" in p.extra:
@@ -172,30 +244,28 @@ class Engine:
             wr = defaults.get("weight_recorder")
             dev = None
             if wr is not None:
-                pop = sim._population_of(int(wr))
-                dev = pop.nodes[int(wr) - pop.first]
+                dev = self.nodes.node(int(wr))
             self.plastic.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
         self.archive_on = bool(arch.on.any())  # some neuron keeps a post-synaptic spike log
 
     def reset_state(self) -> None:
         """Back to t = 0: no input in transit, empty spike history, zero traces."""
-        from .archive import PostArchive
         self.ring[...] = 0.0
         self.gen_until = 0
-        self.sim.archive = PostArchive(self.sim.num_nodes)
-        for p in self.sim.connector.projections.values():
+        self.archive = PostArchive(self.nodes.num_nodes)
+        for p in self.connector.projections.values():
             for k in ("Kplus", "t_lastspike"):
                 if k in p.extra:
                     p.extra[k] = np.zeros(1) if p.extra[k].size == 1 else np.zeros_like(p.extra[k])
-        self.valid = False
+        self._prepared_for = None
 
     def _resize_ring(self, L: int) -> None:
-        n = self.sim.num_nodes
+        n = self.nodes.num_nodes
         old, oldL = self.ring, self.L
         if old.shape == (N_CHANNELS, L, n):
             return
         ring = np.zeros((N_CHANNELS, L, n))
-        s = self.sim.step
+        s = self.grid.step
         if old.shape[2]:
             # keep input in transit: slots hold absolute steps s .. s + oldL - 1
             for a in range(s, s + oldL):
@@ -203,16 +273,14 @@ class Engine:
         self.ring, self.L = ring, L
 
     def _device_route(self, route: str, kind: type) -> _DeviceRoute | None:
-        sim = self.sim
-        parts = [p for (_, r), p in sim.connector.projections.items() if r == route and len(p)]
+        parts = [p for (_, r), p in self.connector.projections.items() if r == route and len(p)]
         if not parts:
             return None
         src = np.concatenate([p.src for p in parts]).astype(np.int64)
         gen_ids = np.unique(src) + 1
         gens = []
         for g in gen_ids:
-            pop = sim._population_of(int(g))
-            gens.append(pop.nodes[int(g) - pop.first])
+            gens.append(self.nodes.node(int(g)))
         col = np.searchsorted(gen_ids - 1, src)
         tgt = np.concatenate([p.tgt for p in parts])
         w = _concat_column([p.w for p in parts], [len(p) for p in parts], np.float64)
@@ -225,16 +293,15 @@ class Engine:
         cur = self.currents
         if cur is None:
             return []
-        models = [type_of(self.sim, g) for g in cur.gen_ids]
+        models = [self.nodes.model_of(g) for g in cur.gen_ids]
         groups = []
         for model in dict.fromkeys(models):
             cols = np.array([i for i, mdl in enumerate(models) if mdl is model], dtype=np.int64)
-            groups.append((model, cols, model.prepare_many([cur.gens[i] for i in cols], self.sim.resolution)))
+            groups.append((model, cols, model.prepare_many([cur.gens[i] for i in cols], self.grid.resolution)))
         return groups
 
     def _prepare_poisson(self, dr: _DeviceRoute) -> None:
-        sim = self.sim
-        h = sim.resolution
+        h = self.grid.resolution
         tables = [rng.poisson_table(g["rate"] * h * 1e-3) for g in dr.gens]
         width = max(t.size for t in tables)
         dr.tables = np.full((len(tables), width), 2.0)
@@ -255,7 +322,7 @@ class Engine:
             and dr.ch[0] >= 0 and np.all(dr.factor == dr.factor[0])
         dr.uniform = (int(dr.ch[0]), int(dr.d[0]), float(dr.factor[0])) if one else None
         gid = np.asarray(dr.gen_ids, dtype=np.int64)[dr.col]
-        dr.keys = _poisson_keys(np.uint64(sim.seed), gid.astype(np.uint64), dr.tgt.astype(np.uint64) + 1)
+        dr.keys = _poisson_keys(np.uint64(self.seed()), gid.astype(np.uint64), dr.tgt.astype(np.uint64) + 1)
         n = dr.tgt.size
         n_chunks = max(1, min(64, n // 256))
         cuts = np.linspace(0, n, n_chunks + 1).astype(np.int64)
@@ -264,12 +331,11 @@ class Engine:
         dr.chunks = np.unique(cuts)
 
     def _prepare_spike_generators(self) -> None:
-        sim = self.sim
         steps, ids, mult = [], [], []
-        for pop in sim.populations:
+        for pop in self.nodes.populations:
             if isinstance(pop, DevicePopulation) and issubclass(pop.model, SpikeGenerator):
                 for i, p in enumerate(pop.nodes):
-                    k, mu = pop.model.schedule(p, sim.resolution)
+                    k, mu = pop.model.schedule(p, self.grid.resolution)
                     steps.append(k)
                     ids.append(np.full(k.size, pop.first + i - 1, dtype=np.int64))
                     mult.append(mu)
@@ -284,12 +350,11 @@ class Engine:
             self.sg_mult = np.zeros(0)
 
     def _prepare_recorders(self) -> None:
-        sim = self.sim
-        n = sim.num_nodes
+        n = self.nodes.num_nodes
         self.spike_recorders: list[tuple[RecordingDevice, np.ndarray]] = []
         self.samplers: dict[int, _SamplerPlan] = {}
-        rec = [p for (_, r), p in sim.connector.projections.items() if r == "record"]
-        for pop in sim.populations:
+        rec = [p for (_, r), p in self.connector.projections.items() if r == "record"]
+        for pop in self.nodes.populations:
             if not (isinstance(pop, DevicePopulation) and pop.kind == "recorder"):
                 continue
             for i, dev in enumerate(pop.nodes):
@@ -302,13 +367,13 @@ class Engine:
                     if counts.any():  # indexed by node id (entry 0 unused)
                         self.spike_recorders.append((dev, np.concatenate([[0], counts])))
         by_pop: dict[int, list[tuple[RecordingDevice, np.ndarray]]] = {}
-        for pop in sim.populations:
+        for pop in self.nodes.populations:
             if isinstance(pop, DevicePopulation) and issubclass(pop.model, MultimeterModel):
                 for dev in pop.nodes:
-                    for tp, local, _ in sim._split(np.sort(dev.connected)):
-                        by_pop.setdefault(sim.populations.index(tp), []).append((dev, local))
+                    for tp, local, _ in self.nodes.split(np.sort(dev.connected)):
+                        by_pop.setdefault(self.nodes.populations.index(tp), []).append((dev, local))
         for pi, lst in by_pop.items():
-            pop = self.sim.populations[pi]
+            pop = self.nodes.populations[pi]
             assert isinstance(pop, NeuronPopulation)
             sources = pop.recordable_rows()
             rows = sorted({sources[v][0] for dev, _ in lst for v in dev.p["record_from"]})
@@ -332,56 +397,53 @@ class Engine:
     # -- running ------------------------------------------------------------------------------
     def _generator_signature(self) -> tuple[Any, ...]:
         """What the generators' input depends on: their connections and parameters."""
-        sim = self.sim
-        routes = tuple(sorted((k, p.version) for k, p in sim.connector.projections.items()
+        routes = tuple(sorted((k, p.version) for k, p in self.connector.projections.items()
                               if k[1] in ("current", "poisson")))
-        return routes, sim.generator_version
+        return routes, self.nodes.generator_version
 
     def run(self, nsteps: int) -> None:
-        sim = self.sim
         if not self.valid:
             self.prepare()
             signature = self._generator_signature()
             changed = bool(self.gen_signature) and signature != self.gen_signature
             self.gen_signature = signature  # an empty one: restored or new, nothing sent yet
-            if changed and self.gen_until > sim.step:
+            if changed and self.gen_until > self.grid.step:
                 import warnings
                 warnings.warn(
                     f"generators changed in the middle of a min_delay slice: their input was already "
-                    f"sent up to t = {sim._steps_to_ms(np.array([self.gen_until]))[0]} ms, so the change "
+                    f"sent up to t = {self.grid.steps_to_ms(np.array([self.gen_until]))[0]} ms, so the change "
                     "takes effect from there (end runs on multiples of min_delay to avoid this)",
                     RuntimeWarning, stacklevel=3)
-        numba.set_num_threads(sim.worker_threads)
+        numba.set_num_threads(self.worker_threads)
         for p in self.neurons:
             if p.S0 is None:  # the state reset() returns to
                 p.S0 = p.S.copy()
-        for b in sim._backends.values():
-            b.prepare()
-        end = sim.step + nsteps
-        progress = _Progress(nsteps, sim.resolution) if sim.print_time or _tty() else None
+        self.recording.prepare()
+        end = self.grid.step + nsteps
+        progress = _Progress(nsteps, self.grid.resolution) if self.print_time or _tty() else None
         self.last_emit = _time.monotonic()
         try:
-            while sim.step < end:
+            while self.grid.step < end:
                 # slices are aligned to multiples of min_delay from t = 0, so splitting a
                 # run into several calls (or a checkpoint) changes nothing
-                slice_end = (sim.step // self.m + 1) * self.m
+                slice_end = (self.grid.step // self.m + 1) * self.m
                 if self.gen_until < slice_end:
-                    a = max(self.gen_until, sim.step)
+                    a = max(self.gen_until, self.grid.step)
                     self._generators(a, slice_end - a)
                     self.gen_until = slice_end
-                m = min(slice_end, end) - sim.step
+                m = min(slice_end, end) - self.grid.step
                 self.advanced = False
                 try:
-                    self._slice(sim.step, m)
+                    self._slice(self.grid.step, m)
                 except BaseException:
                     # a backend failed while recording: the slice's dynamics are done, so
                     # the clock moves on with them and the simulator stays consistent
                     if self.advanced:
-                        sim.step += m
+                        self.grid.step += m
                     raise
-                sim.step += m
+                self.grid.step += m
                 if progress is not None:
-                    progress.update(sim.step - (end - nsteps))
+                    progress.update(self.grid.step - (end - nsteps))
                 if _time.monotonic() - self.last_emit >= EMIT_EVERY:
                     self._emit_buffered()
         finally:
@@ -390,8 +452,7 @@ class Engine:
             try:  # what the slices done so far recorded, also when one of them failed
                 self._emit_buffered()
             finally:
-                for b in sim._backends.values():
-                    b.flush()
+                self.recording.flush()
 
     def _generators(self, s0: int, m: int) -> None:
         """Currents and Poisson input sent in the steps s0 .. s0+m-1 (a whole slice).
@@ -399,8 +460,7 @@ class Engine:
         They land at s + delay >= the end of the slice, so they can be written before
         the neurons of the slice are updated.
         """
-        sim = self.sim
-        h = sim.resolution
+        h = self.grid.resolution
         ring, L = self.ring, self.L
         cur = self.currents
         if cur is not None:
@@ -421,7 +481,6 @@ class Engine:
                                 poi.d, poi.chunks, s0, ring, L)
 
     def _slice(self, s0: int, m: int) -> None:
-        sim = self.sim
         ring, L = self.ring, self.L
         # spikes of spike generators stamped in (s0, s0 + m]
         k = 0
@@ -437,7 +496,7 @@ class Engine:
         if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         for pop in self.neurons:
-            pi = sim.populations.index(pop)
+            pi = self.nodes.populations.index(pop)
             plan = self.samplers.get(pi)
             if plan is not None:
                 masks = [d[0].sample_steps(s0, m) for d in plan.devices]
@@ -459,7 +518,7 @@ class Engine:
             ids, steps, mult = ids[order], steps[order], mult[order]
         if k:
             if self.archive_on:
-                sim.archive.record(ids, steps, mult, k, self.tps)
+                self.archive.record(ids, steps, mult, k, self.tps)
             for p, umode, par in self.spike_proj:
                 if par is not None:
                     deliver_spikes_by_step(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode,
@@ -480,7 +539,7 @@ class Engine:
     def _deliver_plastic(self, p: Any, prm: np.ndarray, dev: Any, outdeg: np.ndarray, ids: np.ndarray,
                          steps: np.ndarray, mult: np.ndarray, k: int) -> tuple[Any, np.ndarray]:
         """Deliver through one STDP projection; returns the weight recorder and its rows."""
-        arch = self.sim.archive
+        arch = self.archive
         if dev is not None:
             reps = np.where(self.is_neuron[ids], np.rint(mult), 1.0)
             rows = int((outdeg[ids] * reps).sum())
@@ -575,10 +634,6 @@ def _concat_column(cols: list[np.ndarray], sizes: list[int], dtype: type) -> np.
         return cols[0].astype(dtype)
     return np.concatenate([np.broadcast_to(c, (n,)) if c.size == 1 else c
                            for c, n in zip(cols, sizes)]).astype(dtype)
-
-
-def type_of(sim: Simulator, gid: int) -> Any:
-    return sim._population_of(gid).model
 
 
 @numba.njit(cache=True)

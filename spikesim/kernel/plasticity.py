@@ -22,7 +22,7 @@ import math
 
 from numba import njit
 
-from .delivery import _add
+from spikesim.kernel.delivery import _add
 
 STDP_EPS = 1.0e-6  # ms, NEST's kernel stdp_eps
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from ..recording.devices import MultimeterModel, SpikeRecorderModel, VoltmeterModel
-from ..recording.weight_recorder import WeightRecorderModel
-from .array_input import ArrayInput
-from .base import Model, NeuronModel
-from .generators import DcGenerator, PoissonGenerator, SpikeGenerator, StepCurrentGenerator
-from .iaf_cond_alpha import IafCondAlpha
-from .iaf_cond_exp import IafCondExp
-from .iaf_psc_alpha import IafPscAlpha
-from .iaf_psc_delta import IafPscDelta
-from .iaf_psc_exp import IafPscExp
-from .izhikevich import Izhikevich
-from .izhikevich2007 import Izhikevich2007
-from .parrot_neuron import ParrotNeuron
-from .qif import Qif
-from .synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel
+from spikesim.models.array_input import ArrayInput
+from spikesim.models.base import Model, NeuronModel
+from spikesim.models.generators import (
+    DcGenerator,
+    PoissonGenerator,
+    SpikeGenerator,
+    StepCurrentGenerator,
+)
+from spikesim.models.iaf_cond_alpha import IafCondAlpha
+from spikesim.models.iaf_cond_exp import IafCondExp
+from spikesim.models.iaf_psc_alpha import IafPscAlpha
+from spikesim.models.iaf_psc_delta import IafPscDelta
+from spikesim.models.iaf_psc_exp import IafPscExp
+from spikesim.models.izhikevich import Izhikevich
+from spikesim.models.izhikevich2007 import Izhikevich2007
+from spikesim.models.parrot_neuron import ParrotNeuron
+from spikesim.models.qif import Qif
+from spikesim.models.recorders import (
+    MultimeterModel,
+    RecorderModel,
+    SpikeRecorderModel,
+    VoltmeterModel,
+    WeightRecorderModel,
+)
+from spikesim.models.synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel
 
 NODE_MODELS: dict[str, type[Model]] = {}
 
@@ -39,4 +49,5 @@ def models() -> list[str]:
 
 
 __all__ = ["NODE_MODELS", "SYNAPSE_MODELS", "Model", "NeuronModel", "SynapseModel", "StaticSynapse",
-           "models", "register"]
+           "models", "register", "RecorderModel", "SpikeRecorderModel", "MultimeterModel",
+           "VoltmeterModel", "WeightRecorderModel"]

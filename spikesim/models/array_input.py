@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import bad_property
-from .generators import CurrentGenerator
+from spikesim.errors import bad_property
+from spikesim.models.generators import CurrentGenerator
 
 
 class AmplitudeTable(tuple):
@@ -64,6 +64,7 @@ class ArrayInput(CurrentGenerator):
     name = "array_input"
     params = {**CurrentGenerator.params, "amplitudes": ()}
     recordables = ("I",)
+    units = {"I": "pA"}
 
     @classmethod
     def check_node(cls, p, h):

@@ -13,12 +13,14 @@ Neuron kernels share one signature, see :class:`NeuronModel`.
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ..errors import bad_property
+from spikesim.errors import bad_property
+from spikesim.timegrid import TICS_PER_MS, ms_to_steps
+
+__all__ = ["Model", "NeuronModel", "refractory_steps", "ms_to_steps"]
 
 #: How a target adds incoming spikes to its ring buffer (see kernel.delivery).
 INPUT_SPLIT = 0   # weight >= 0 -> channel 0 (excitatory), weight < 0 -> channel 1
@@ -47,6 +49,17 @@ class Model:
     nonnegative: ClassVar[tuple[str, ...]] = ()
     #: pairs (a, b) of parameters where a must be lower than b (e.g. V_reset < V_th)
     below: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: the signal a node of this model sends over its connections, which
+    #: :mod:`spikesim.network.connect` routes by: ``"spikes"`` (neurons, spike
+    #: generators), ``"poisson"``, ``"current"``, ``"samples"`` (multimeters: the
+    #: connection makes the target sampled) or ``""`` (nothing)
+    sends: ClassVar[str] = ""
+    #: what a node of this model takes in: ``"spikes"`` (weighted input),
+    #: ``"multiplicity"`` (parrots repeat each spike), ``"record"`` (spike recorders),
+    #: ``"sampling"`` (multimeters, which are connected the other way) or ``""``
+    receives: ClassVar[str] = ""
+    #: units of the recordables (NEST's units; a recordable not listed is dimensionless)
+    units: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
@@ -88,6 +101,8 @@ class NeuronModel(Model):
     """
 
     kind = "neuron"
+    sends = "spikes"
+    receives = "spikes"
 
     @staticmethod
     def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:  # pragma: no cover - every model defines it
@@ -112,13 +127,6 @@ def refractory_steps(t_ref: np.ndarray, h: float) -> np.ndarray:
 
     The time is rounded to tics (0.001 ms) and then *up* to whole steps.
     """
-    tics = np.floor(np.asarray(t_ref, dtype=float) * 1000.0 + 0.5)
-    tps = round(h * 1000.0)
+    tics = np.floor(np.asarray(t_ref, dtype=float) * TICS_PER_MS + 0.5)
+    tps = round(h * TICS_PER_MS)
     return np.ceil(tics / tps)
-
-
-def ms_to_steps(t: float, h: float) -> int:
-    """Round a time in ms to the nearest grid step, halves up (NEST's ``ld_round``)."""
-    if math.isinf(t):
-        return 2**62 if t > 0 else -(2**62)
-    return int(math.floor(t / h + 0.5))

@@ -22,8 +22,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..errors import bad_property
-from .base import Model, ms_to_steps
+from spikesim.errors import bad_property
+from spikesim.models.base import Model, ms_to_steps
 
 
 class Generator(Model):
@@ -56,6 +56,7 @@ def _on_grid(owner: str, key: str, t: float, h: float) -> None:
 class SpikeGenerator(Generator):
     name = "spike_generator"
     output = "spike"
+    sends = "spikes"
     params = {**Generator.params, "spike_times": (), "spike_weights": (), "precise_times": False,
               "allow_offgrid_times": False, "shift_now_spikes": False}
 
@@ -98,6 +99,7 @@ class SpikeGenerator(Generator):
 class PoissonGenerator(Generator):
     name = "poisson_generator"
     output = "poisson"
+    sends = "poisson"
     params = {**Generator.params, "rate": 0.0}
     nonnegative = ("rate",)
 
@@ -117,6 +119,7 @@ class PoissonGenerator(Generator):
 
 class CurrentGenerator(Generator):
     output = "current"
+    sends = "current"
 
     @classmethod
     def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:  # pragma: no cover
@@ -145,6 +148,7 @@ class DcGenerator(CurrentGenerator):
     name = "dc_generator"
     params = {**Generator.params, "amplitude": 0.0}
     recordables = ("I",)
+    units = {"I": "pA"}
 
     @classmethod
     def amplitudes(cls, p, h, s0, m):
@@ -156,6 +160,7 @@ class StepCurrentGenerator(CurrentGenerator):
     params = {**Generator.params, "amplitude_times": (), "amplitude_values": (),
               "allow_offgrid_times": False}
     recordables = ("I",)
+    units = {"I": "pA"}
 
     @classmethod
     def check_node(cls, p, h):

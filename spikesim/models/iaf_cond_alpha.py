@@ -22,10 +22,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._common import sample, take
-from ._rkf45 import integrate, rkf45_step5
-from .base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
-from .iaf_cond_exp import COND_PARAMS, check_cond, integration_step
+from spikesim.models._common import sample, take
+from spikesim.models._rkf45 import integrate, rkf45_step5
+from spikesim.models.base import (
+    CH_CUR,
+    CH_EX,
+    CH_IN,
+    INPUT_SPLIT,
+    NeuronModel,
+    refractory_steps,
+)
+from spikesim.models.iaf_cond_exp import COND_PARAMS, check_cond, integration_step
 
 # state rows
 VM, DGEX, GEX, DGIN, GIN, R, ISTIM, HINT = range(8)
@@ -121,6 +128,7 @@ class IafCondAlpha(NeuronModel):
              "g_in": (0.0, None), "refractory_count": (0.0, None), "I_stim": (0.0, None),
              "integration_step": (0.0, None)}
     recordables = ("V_m", "g_ex", "g_in", "t_ref_remaining")
+    units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS", "t_ref_remaining": "ms"}
     input_mode = INPUT_SPLIT
     kernel = _update
 

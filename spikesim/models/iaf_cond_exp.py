@@ -20,10 +20,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ..errors import bad_property
-from ._common import sample, take
-from ._rkf45 import integrate, rkf45_step3
-from .base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
+from spikesim.errors import bad_property
+from spikesim.models._common import sample, take
+from spikesim.models._rkf45 import integrate, rkf45_step3
+from spikesim.models.base import (
+    CH_CUR,
+    CH_EX,
+    CH_IN,
+    INPUT_SPLIT,
+    NeuronModel,
+    refractory_steps,
+)
+from spikesim.timegrid import TICS_PER_MS
 
 # state rows
 VM, GEX, GIN, R, ISTIM, HINT = range(6)
@@ -131,7 +139,7 @@ def check_cond(cls, P) -> None:
 
 def integration_step(h: float) -> float:
     """NEST's simulation step in ms as the integrator sees it: tics x 0.001 ms."""
-    return round(h * 1000.0) * (1.0 / 1000.0)
+    return round(h * TICS_PER_MS) * (1.0 / TICS_PER_MS)
 
 
 COND_PARAMS = {
@@ -149,6 +157,7 @@ class IafCondExp(NeuronModel):
     state = {"V_m": (-70.0, None), "g_ex": (0.0, None), "g_in": (0.0, None),
              "refractory_count": (0.0, None), "I_stim": (0.0, None), "integration_step": (0.0, None)}
     recordables = ("V_m", "g_ex", "g_in")
+    units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS"}
     input_mode = INPUT_SPLIT
     kernel = _update
 

@@ -20,9 +20,16 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._common import sample, take
-from .base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
-from .iaf_psc_exp import iaf_propagators, libm_exp, libm_expm1
+from spikesim.models._common import sample, take
+from spikesim.models.base import (
+    CH_CUR,
+    CH_EX,
+    CH_IN,
+    INPUT_SPLIT,
+    NeuronModel,
+    refractory_steps,
+)
+from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp, libm_expm1
 
 # state rows
 Y3, IEX, IIN, DIEX, DIIN, Y0, R = range(7)
@@ -109,6 +116,7 @@ class IafPscAlpha(NeuronModel):
              "dI_syn_ex": (0.0, None), "dI_syn_in": (0.0, None), "I": (0.0, None),
              "refractory_count": (0.0, None)}
     recordables = ("I_syn_ex", "I_syn_in", "V_m")
+    units = {"I_syn_ex": "pA", "I_syn_in": "pA", "V_m": "mV"}
     input_mode = INPUT_SPLIT
     positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "tau_minus", "tau_minus_triplet")
     nonnegative = ("t_ref",)

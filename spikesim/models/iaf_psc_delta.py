@@ -16,8 +16,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._common import sample
-from .base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel, refractory_steps
+from spikesim.models._common import sample
+from spikesim.models.base import (
+    CH_CUR,
+    CH_EX,
+    INPUT_SINGLE,
+    NeuronModel,
+    refractory_steps,
+)
 
 # state rows
 Y3, Y0, R, REFR = 0, 1, 2, 3
@@ -151,6 +157,7 @@ class IafPscDelta(NeuronModel):
     state = {"V_m": (-70.0, "E_L"), "I": (0.0, None), "refractory_count": (0.0, None),
              "refractory_input_buffer": (0.0, None)}
     recordables = ("V_m",)
+    units = {"V_m": "mV"}
     input_mode = INPUT_SINGLE
     positive = ("C_m", "tau_m")
     nonnegative = ("t_ref",)

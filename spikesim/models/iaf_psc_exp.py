@@ -22,9 +22,16 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._common import sample, take
-from ..errors import bad_property
-from .base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
+from spikesim.errors import bad_property
+from spikesim.models._common import sample, take
+from spikesim.models.base import (
+    CH_CUR,
+    CH_EX,
+    CH_IN,
+    INPUT_SPLIT,
+    NeuronModel,
+    refractory_steps,
+)
 
 # state rows
 V, IEX, IIN, I0, R = 0, 1, 2, 3, 4
@@ -150,6 +157,7 @@ class IafPscExp(NeuronModel):
     state = {"V_m": (-70.0, "E_L"), "I_syn_ex": (0.0, None), "I_syn_in": (0.0, None),
              "I": (0.0, None), "refractory_count": (0.0, None)}
     recordables = ("I_syn_ex", "I_syn_in", "V_m")
+    units = {"I_syn_ex": "pA", "I_syn_in": "pA", "V_m": "mV"}
     input_mode = INPUT_SPLIT
     positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "tau_minus", "tau_minus_triplet")
     nonnegative = ("t_ref", "rho", "delta")

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._common import sample, take
-from .base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel
+from spikesim.models._common import sample, take
+from spikesim.models.base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel
 
 # state rows
 VM, UM, I = 0, 1, 2
@@ -81,6 +81,7 @@ class Izhikevich(NeuronModel):
     # NEST's initial state is fixed (-65 mV, b * -65 with the default b), whatever a..d are
     state = {"V_m": (-65.0, None), "U_m": (0.2 * -65.0, None), "I": (0.0, None)}
     recordables = ("U_m", "V_m")
+    units = {"U_m": "mV", "V_m": "mV"}
     input_mode = INPUT_SINGLE
     positive = ("tau_minus", "tau_minus_triplet")
     kernel = _update

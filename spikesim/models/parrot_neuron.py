@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ._common import take
-from .base import CH_EX, INPUT_PARROT, NeuronModel
+from spikesim.models._common import take
+from spikesim.models.base import CH_EX, INPUT_PARROT, NeuronModel
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -31,6 +31,7 @@ class ParrotNeuron(NeuronModel):
     recordables = ()
     receptor_types = {"receptor_0": 0, "receptor_1": 1}
     input_mode = INPUT_PARROT
+    receives = "multiplicity"
     positive = ("tau_minus", "tau_minus_triplet")
     kernel = _update
 

@@ -21,7 +21,7 @@ with ``s != 0`` breaks this identity; ``s_in`` then starts at its own value.)
 ``I_ext`` (pA-like, in the units of ``eta``) is the external current of the coming
 step.  Current generators' input acts in the step it arrives in: it is read one step
 ahead into ``I_ext``, which a step loop may also set directly (see
-:func:`spikesim.recording.observer.run`).  After a step without input ``I_ext`` is 0.
+:func:`spikesim.observer.observer.run`).  After a step without input ``I_ext`` is 0.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from typing import ClassVar
 import numpy as np
 from numba import njit, prange
 
-from ..errors import bad_property
-from ._common import sample, take
-from .base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel
+from spikesim.errors import bad_property
+from spikesim.models._common import sample, take
+from spikesim.models.base import CH_CUR, CH_EX, INPUT_SINGLE, NeuronModel
 
 # state rows
 V, S, SIN, IEXT = 0, 1, 2, 3

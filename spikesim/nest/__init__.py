@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors as _errors
-from ..errors import BadProperty, KernelException, bad_property
-from ..kernel.simulator import Simulator
-from ..network import parameters as random  # nest.random.normal(...)
-from ..network.nodes import NodeCollection as _CoreNodes
-from ._collections import NodeCollection, SynapseCollection
+from spikesim import errors as _errors
+from spikesim.core.simulator import Simulator
+from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.nest._collections import NodeCollection, SynapseCollection
+from spikesim.network import parameters as random  # nest.random.normal(...)
+from spikesim.network.nodes import NodeCollection as _CoreNodes
 
 NESTError = _errors.SpikesimError
 NESTErrors = types.SimpleNamespace(**{k: getattr(_errors, k) for k in _errors.__all__})
@@ -63,8 +63,7 @@ def _nodes(x: Any) -> NodeCollection:
 def ResetKernel() -> None:
     """Forget the network, the clock and every setting."""
     global _sim
-    for b in _sim._backends.values():
-        b.close()
+    _sim.close()
     _sim = Simulator()
 
 
@@ -198,7 +197,7 @@ def GetNodes(properties: dict[str, Any] | None = None, local_only: bool = False)
     if not properties:
         return _wrap(allnodes)
     keep = np.ones(len(allnodes), dtype=bool)
-    for pop, local, pos in _sim._split(allnodes.ids):
+    for pop, local, pos in _sim.node_table.split(allnodes.ids):
         for k, v in properties.items():
             try:
                 vals = pop.get(k, local)
@@ -254,7 +253,7 @@ def GetConnections(source: Any = None, target: Any = None, synapse_model: str | 
     if synapse_label is not None:
         raise bad_property("GetConnections", "synapse_label", synapse_label, "synapse labels are not supported")
     core = _sim.get_connections(source, target, synapse_model)
-    return SynapseCollection(_sim, [(p, pos) for p, pos, _ in core._parts])
+    return SynapseCollection.of(core)
 
 
 def Disconnect(*args: Any, **kwargs: Any) -> None:
@@ -275,8 +274,7 @@ def Prepare() -> None:
 
 
 def Cleanup() -> None:
-    for b in _sim._backends.values():
-        b.flush()
+    _sim.recording.flush()
 
 
 class RunManager:
@@ -292,7 +290,7 @@ class RunManager:
 
 # -- recording backends ------------------------------------------------------------------------
 def _backends() -> tuple[str, ...]:
-    return _sim._backend_names()
+    return _sim.recording.names()
 
 
 def Checkpoint(path: str) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BadProperty
-from ..network.nodes import NodeCollection as _CoreNodes
-from ..network.synapse_collection import SynapseCollection as _CoreSynapses
+from spikesim.errors import BadProperty
+from spikesim.network.nodes import NodeCollection as _CoreNodes
+from spikesim.network.synapse_collection import SynapseCollection as _CoreSynapses
 
 
 def _py(v: Any) -> Any:
@@ -48,7 +48,7 @@ class NodeCollection(_CoreNodes):
         keys: list[str] = []
         for p in params:
             keys.extend([p] if isinstance(p, str) else list(p))
-        raw = self._sim._get(self._ids, tuple(keys))
+        raw = self.table.get(self._ids, tuple(keys))
         if len(keys) == 1:
             raw = {keys[0]: raw}
         if output == "pandas":
@@ -127,7 +127,7 @@ class SynapseCollection(_CoreSynapses):
     def __iter__(self):
         for p, pos, _ in self._parts:
             for i in pos:
-                yield SynapseCollection(self._sim, [(p, np.array([i]))])
+                yield SynapseCollection(self._store, [(p, np.array([i]))])
 
     def __getitem__(self, key: Any) -> SynapseCollection:
         """Connections by position: an index, a slice or an array of indices (PyNEST's)."""
@@ -142,4 +142,4 @@ class SynapseCollection(_CoreSynapses):
             if mine.size:
                 parts.append((p, pos[mine]))
             a += pos.size
-        return SynapseCollection(self._sim, parts)
+        return SynapseCollection(self._store, parts)

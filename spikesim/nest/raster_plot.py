@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BadProperty
-from ..plotting.raster import raster
+from spikesim.errors import BadProperty
+from spikesim.plotting.raster import raster
 
 
 def _events(detec: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -18,7 +18,7 @@ def _events(detec: Any) -> tuple[np.ndarray, np.ndarray]:
     ev = detec.get("events")
     times = ev["times"]
     if detec.get("time_in_steps"):
-        times = times * detec._sim.resolution
+        times = times * detec.table.grid.resolution
     return ev["senders"], times
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import BadProperty
-from ..plotting.traces import traces
+from spikesim.errors import BadProperty
+from spikesim.plotting.traces import traces
 
 
 def from_device(detec: Any, neurons: Any = None, title: str | None = None, grayscale: bool = False,
@@ -16,7 +16,7 @@ def from_device(detec: Any, neurons: Any = None, title: str | None = None, grays
     if "V_m" not in detec.get("record_from"):
         raise BadProperty("voltage_trace: the device does not record 'V_m'")
     ev = detec.get("events")
-    times = ev["times"] * (detec._sim.resolution if detec.get("time_in_steps") else 1.0)
+    times = ev["times"] * (detec.table.grid.resolution if detec.get("time_in_steps") else 1.0)
     senders = ev["senders"]
     v = ev["V_m"]
     if neurons is not None:

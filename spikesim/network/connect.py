@@ -17,23 +17,29 @@ All checks run before anything is stored, so an error leaves the network as it w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import BadDelay, BadProperty, IllegalConnection, UnknownModelName, UnknownReceptorType, bad_property
-from ..kernel import rng
-from ..models.base import NeuronModel
-from ..models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
-from ..recording.devices import MultimeterModel, SpikeRecorderModel
-from . import rules
-from .nodes import NodeCollection
-from .parameters import Parameter
-from .projection import Projection
-from .synapse_collection import SynapseCollection, delay_steps
+from spikesim import rng
+from spikesim.errors import (
+    BadDelay,
+    BadProperty,
+    IllegalConnection,
+    UnknownReceptorType,
+    bad_property,
+)
+from spikesim.network import rules
+from spikesim.network.nodes import NodeCollection
+from spikesim.network.parameters import Parameter
+from spikesim.network.projection import Projection
+from spikesim.network.synapse_collection import SynapseCollection, delay_steps
 
 if TYPE_CHECKING:
-    from ..kernel.simulator import Simulator
+    from spikesim.models.registry import ModelRegistry
+    from spikesim.network.node_table import NodeTable
+    from spikesim.timegrid import TimeGrid
 
 # source categories
 SRC_SPIKE, SRC_POISSON, SRC_CURRENT, SRC_RECORDER, SRC_SAMPLER = range(5)
@@ -55,22 +61,46 @@ _WHY = {
 
 
 class Connector:
-    """Connection tables of one simulator and the connect/get_connections logic."""
+    """The connection store of one simulator and the connect/get_connections logic.
 
-    def __init__(self, sim: Simulator) -> None:
-        self.sim = sim
+    Parameters
+    ----------
+    grid : TimeGrid
+        Delays are converted to steps of its resolution.
+    nodes : NodeTable
+        The nodes connections are made between.
+    models : ModelRegistry
+        Synapse models and their defaults.
+    seed : callable
+        Returns the simulator's seed; connection draws come from streams keyed by
+        (seed, call number).
+    """
+
+    def __init__(self, grid: TimeGrid, nodes: NodeTable, models: ModelRegistry, seed: Callable[[], int]) -> None:
+        self.grid = grid
+        self.nodes = nodes
+        self.models = models
+        self.seed = seed
         self.projections: dict[tuple[str, str], Projection] = {}
         self.n_calls = 0
+        #: incremented by every change of connections (new ones, weights, delays)
+        self.version = 0
         self._delay_cache: tuple[int, int] | None = None
         self._cats: dict[str, np.ndarray] = {}
+
+    def changed(self, delays: bool = False) -> None:
+        """Note a change of connections (``delays``: their delays changed too)."""
+        self.version += 1
+        if delays:
+            self._delay_cache = None
 
     # -- categories ------------------------------------------------------------------
     def _node_categories(self, side: str) -> np.ndarray:
         """Category of every node (index id - 1), rebuilt when nodes were added."""
         cached = self._cats.get(side)
-        if cached is None or cached.size != self.sim.num_nodes:
-            cached = np.empty(self.sim.num_nodes, dtype=np.int8)
-            for pop in self.sim.populations:
+        if cached is None or cached.size != self.nodes.num_nodes:
+            cached = np.empty(self.nodes.num_nodes, dtype=np.int8)
+            for pop in self.nodes.populations:
                 cat = _src_category(pop.model) if side == "src" else _tgt_category(pop.model)
                 cached[pop.first - 1:pop.first - 1 + pop.n] = cat
             self._cats[side] = cached
@@ -86,7 +116,7 @@ class Connector:
             if k not in cls.params:
                 raise bad_property(name, k, v, f"{name} has the parameters {sorted(cls.params)}")
             if k == "delay":
-                self._check_delay(np.asarray([v], dtype=float))
+                self.check_delay(np.asarray([v], dtype=float))
             if k == "weight_recorder":
                 v = self._weight_recorder_id(name, v)
             elif k != "receptor_type":
@@ -101,14 +131,11 @@ class Connector:
         if v is None:
             return None
         ids = np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()
-        ok = ids.size == 1 and 1 <= ids[0] <= self.sim.num_nodes and \
-            self.sim._population_of(int(ids[0])).model.name == "weight_recorder"
+        ok = ids.size == 1 and 1 <= ids[0] <= self.nodes.num_nodes and \
+            self.nodes.population_of(int(ids[0])).model.name == "weight_recorder"
         if not ok:
             raise bad_property(name, "weight_recorder", v, "give one weight_recorder node")
         return int(ids[0])
-
-    def synapse_extra_defaults(self, name: str) -> dict[str, Any]:
-        return {}
 
     def _synapse(self, syn_spec: Any) -> tuple[str, dict[str, Any]]:
         if syn_spec is None:
@@ -119,10 +146,7 @@ class Connector:
             raise bad_property("connect", "syn_spec", syn_spec, "give a synapse model name or a dict")
         spec = dict(syn_spec)
         name = spec.pop("synapse_model", "static_synapse")
-        if name not in self.sim._syn_models:
-            raise UnknownModelName(f"unknown synapse model '{name}'; the synapse models are "
-                                   f"{sorted(self.sim._syn_models)}")
-        cls, defaults = self.sim._syn_models[name]
+        cls, defaults = self.models.synapse_model(name)
         allowed = ("weight", "delay", "receptor_type", *cls.per_connection)
         for k in spec:
             if k in cls.common:
@@ -132,8 +156,9 @@ class Connector:
                 raise bad_property(name, k, spec[k], f"connect takes {sorted(allowed)}")
         return name, {**defaults, **spec}
 
-    def _check_delay(self, d: np.ndarray) -> None:
-        h = self.sim.resolution
+    def check_delay(self, d: np.ndarray) -> None:
+        """Raise :class:`~spikesim.errors.BadDelay` unless every delay (ms) is >= the resolution."""
+        h = self.grid.resolution
         bad = ~(d >= h - 1e-12 * h)
         if bad.any():
             raise BadDelay(f"connect: parameter 'delay' = {float(d[bad][0])} ms is not allowed; "
@@ -141,77 +166,107 @@ class Connector:
 
     # -- connect ---------------------------------------------------------------------------
     def connect(self, pre: Any, post: Any, conn_spec: Any, syn_spec: Any) -> None:
-        sim = self.sim
-        pre_ids = _ids(sim, pre, "pre")
-        post_ids = _ids(sim, post, "post")
+        """Connect ``pre`` to ``post`` by the rule ``conn_spec`` with synapses ``syn_spec``.
+
+        Everything is checked before anything is stored, so an error leaves the
+        connections as they were.
+
+        Raises
+        ------
+        BadProperty, BadDelay, IllegalConnection, UnknownModelName, UnknownReceptorType
+            Naming the parameter, the bad value and what is allowed.
+        """
+        pre_ids = _ids(self.nodes, pre, "pre")
+        post_ids = _ids(self.nodes, post, "post")
         spec = rules.normalise(conn_spec)
         name, syn = self._synapse(syn_spec)
         if self._streamable(spec, name, syn, pre_ids, post_ids):
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
-        gen = rng.generator(sim.seed, 0, rng.PURPOSE_CONNECT, self.n_calls)
+        gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
         src, tgt, shape = rules.pairs(spec, pre_ids, post_ids, gen)
         if spec["rule"] == "pairwise_bernoulli":
             shape = None  # arrays cannot match a random number of connections
         n = src.size
         w = _values(syn["weight"], "weight", shape, n, gen)
         d_ms = _values(syn["delay"], "delay", shape, n, gen)
-        self._check_delay(np.atleast_1d(d_ms))
-        d = delay_steps(d_ms, sim.resolution)
+        self.check_delay(np.atleast_1d(d_ms))
+        d = delay_steps(d_ms, self.grid.resolution)
         r = _values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
         self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
+        staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n else []
+        extra = self._plastic_columns(name, syn, staged, shape, n, gen)
+        self._commit(name, staged, extra)
+
+    def _routed(self, pre_ids: np.ndarray, post_ids: np.ndarray, src: np.ndarray, tgt: np.ndarray,
+                w: np.ndarray, d: np.ndarray, r: np.ndarray) -> list[tuple[Any, ...]]:
+        """The connections grouped by route: (route, src, tgt, w, d, r) each.
+
+        Raises
+        ------
+        IllegalConnection
+            If some pair of nodes cannot be connected (the message says why).
+        """
         pre_cats = np.unique(self._categories(pre_ids, "src"))
         post_cats = np.unique(self._categories(post_ids, "tgt"))
-        staged = []
-        if n and pre_cats.size == 1 and post_cats.size == 1:
+        if pre_cats.size == 1 and post_cats.size == 1:
             # the common case: one route for the whole call, no per-connection work
             key = (int(pre_cats[0]), int(post_cats[0]))
             if key not in _ROUTES:
                 raise IllegalConnection(self._illegal(int(src[0]), int(tgt[0]), *key))
             if _ROUTES[key] == "sample":
                 self._check_sampling(src, tgt)
-            staged.append((_ROUTES[key], src, tgt, w, d, np.asarray(r)))
-        elif n:
-            cs = self._categories(src, "src")
-            ct = self._categories(tgt, "tgt")
-            routes = np.full(n, -1, dtype=np.int8)
-            names = sorted(set(_ROUTES.values()))
-            for (a, b), route in _ROUTES.items():
-                routes[(cs == a) & (ct == b)] = names.index(route)
-            if (routes < 0).any():
-                i = int(np.flatnonzero(routes < 0)[0])
-                raise IllegalConnection(self._illegal(int(src[i]), int(tgt[i]), int(cs[i]), int(ct[i])))
-            for ri, route in enumerate(names):
-                sel = routes == ri
-                if not sel.any():
-                    continue
-                if route == "sample":
-                    self._check_sampling(src[sel], tgt[sel])
-                staged.append((route, src[sel], tgt[sel], _pick(w, sel), _pick(d, sel),
-                               _pick(np.asarray(r), sel)))
-        cls = sim._syn_models[name][0]
-        extra = None
-        if cls.plastic:
-            if any(route != "spike" for route, *_ in staged):
-                raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
-                                        "targets (neurons, parrots or spike generators to neurons)")
-            extra = {k: _values(syn[k], k, shape, n, gen) for k in cls.per_connection}
-            if np.any(np.asarray(extra["Kplus"]) < 0):
-                raise bad_property(name, "Kplus", float(np.min(extra["Kplus"])), "it must be >= 0")
-            extra["t_lastspike"] = np.zeros(())
-        # commit
+            return [(_ROUTES[key], src, tgt, w, d, r)]
+        cs = self._categories(src, "src")
+        ct = self._categories(tgt, "tgt")
+        routes = np.full(src.size, -1, dtype=np.int8)
+        names = sorted(set(_ROUTES.values()))
+        for (a, b), route in _ROUTES.items():
+            routes[(cs == a) & (ct == b)] = names.index(route)
+        if (routes < 0).any():
+            i = int(np.flatnonzero(routes < 0)[0])
+            raise IllegalConnection(self._illegal(int(src[i]), int(tgt[i]), int(cs[i]), int(ct[i])))
+        staged = []
+        for ri, route in enumerate(names):
+            sel = routes == ri
+            if not sel.any():
+                continue
+            if route == "sample":
+                self._check_sampling(src[sel], tgt[sel])
+            staged.append((route, src[sel], tgt[sel], _pick(w, sel), _pick(d, sel), _pick(r, sel)))
+        return staged
+
+    def _plastic_columns(self, name: str, syn: dict[str, Any], staged: list[tuple[Any, ...]],
+                         shape: tuple[int, ...] | None, n: int, gen: np.random.Generator
+                         ) -> dict[str, np.ndarray] | None:
+        """Per-connection columns of a plastic synapse model (None for static ones)."""
+        cls = self.models.synapse_model(name)[0]
+        if not cls.plastic:
+            return None
+        if any(route != "spike" for route, *_ in staged):
+            raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
+                                    "targets (neurons, parrots or spike generators to neurons)")
+        extra = {k: _values(syn[k], k, shape, n, gen) for k in cls.per_connection}
+        if np.any(np.asarray(extra["Kplus"]) < 0):
+            raise bad_property(name, "Kplus", float(np.min(extra["Kplus"])), "it must be >= 0")
+        extra["t_lastspike"] = np.zeros(())
+        return extra
+
+    def _commit(self, name: str, staged: list[tuple[Any, ...]], extra: dict[str, np.ndarray] | None) -> None:
+        """Store checked connections (nothing can fail here)."""
         self.n_calls += 1
+        n_nodes = self.nodes.num_nodes
         for route, s, t, ws, ds, rs in staged:
             key = (name, route)
             if key not in self.projections:
-                self.projections[key] = Projection(name, route, sim.num_nodes)
+                self.projections[key] = Projection(name, route, n_nodes)
             # 0-based indices, in place when the rule made fresh arrays (large calls)
             s0 = np.subtract(s, 1, out=s) if s.base is None and s.dtype == np.int32 else s - 1
             t0 = np.subtract(t, 1, out=t) if t.base is None and t.dtype == np.int32 else t - 1
-            self.projections[key].add(s0, t0, ws, ds, rs, sim.num_nodes, extra)
+            self.projections[key].add(s0, t0, ws, ds, rs, n_nodes, extra)
             if route in ("sample", "record"):
                 self._register_devices(route, s, t)
-        self._delay_cache = None
+        self.changed(delays=True)
 
     # -- large fixed-indegree calls, built in blocks -------------------------------------------
     STREAM_MIN = 1 << 22        # connections from which a call is built in blocks
@@ -225,7 +280,7 @@ class Connector:
         k = spec["indegree"]
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1 or post.size * k < self.STREAM_MIN:
             return False
-        if self.sim._syn_models[name][0].plastic:
+        if self.models.synapse_model(name)[0].plastic:
             return False
         values = (syn["weight"], syn["delay"], syn.get("receptor_type", 0))
         if any(isinstance(v, Parameter) or np.ndim(v) != 0 for v in values):
@@ -237,7 +292,7 @@ class Connector:
             return False
         proj = self.projections.get((name, "spike"))
         if proj is not None and len(proj):  # existing uniform columns must stay uniform
-            d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), self.sim.resolution)[0])
+            d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), self.grid.resolution)[0])
             if proj.w.size != 1 or proj.w[0] != float(syn["weight"]) or proj.d.size != 1 or proj.d[0] != d \
                     or proj.rcpt.size != 1 or proj.rcpt[0] != int(syn.get("receptor_type", 0)):
                 return False
@@ -248,11 +303,10 @@ class Connector:
         """fixed_indegree without materialising all sources: blocks of targets are drawn
         twice from their own streams, once to count connections per source and once to
         write the targets into place.  Memory stays at the final table plus one block."""
-        sim = self.sim
         k = int(spec["indegree"])
         auto = bool(spec["allow_autapses"])
-        self._check_delay(np.asarray([syn["delay"]], dtype=float))
-        d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), sim.resolution)[0])
+        self.check_delay(np.asarray([syn["delay"]], dtype=float))
+        d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), self.grid.resolution)[0])
         r = int(syn.get("receptor_type", 0))
         self._check_receptors(post, np.full(post.size, r))
         per_block = max(1, self.STREAM_BLOCK // k)
@@ -261,24 +315,24 @@ class Connector:
 
         def draws(b: int) -> tuple[np.ndarray, np.ndarray]:
             owners = post[b:b + per_block]
-            gen = rng.generator(sim.seed, 0, rng.PURPOSE_CONNECT, (call << 32) + b // per_block + 1)
+            gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, (call << 32) + b // per_block + 1)
             src = rules.draw_fixed(gen, pre, owners, k, auto, True, "indegree").ravel()
             return src, np.repeat(rules.compact(owners), k)
 
-        counts = np.zeros(sim.num_nodes, dtype=np.int64)
+        counts = np.zeros(self.nodes.num_nodes, dtype=np.int64)
         for b in blocks:
-            counts += np.bincount(draws(b)[0] - 1, minlength=sim.num_nodes)
+            counts += np.bincount(draws(b)[0] - 1, minlength=self.nodes.num_nodes)
         key = (name, "spike")
         if key not in self.projections:
-            self.projections[key] = Projection(name, "spike", sim.num_nodes)
+            self.projections[key] = Projection(name, "spike", self.nodes.num_nodes)
         self.n_calls += 1
         self.projections[key].add_counted(counts, (draws(b) for b in blocks), float(syn["weight"]), d, r,
-                                          sim.num_nodes)
-        self._delay_cache = None
+                                          self.nodes.num_nodes)
+        self.changed(delays=True)
 
     def _illegal(self, s: int, t: int, cs: int, ct: int) -> str:
-        sm = self.sim._population_of(s).model_name
-        tm = self.sim._population_of(t).model_name
+        sm = self.nodes.population_of(s).model_name
+        tm = self.nodes.population_of(t).model_name
         if cs == SRC_RECORDER:
             why = "a spike_recorder collects spikes: connect it as connect(sources, spike_recorder)"
         elif cs == SRC_SAMPLER:
@@ -296,7 +350,7 @@ class Connector:
     def _check_receptors(self, tgt: np.ndarray, r: np.ndarray) -> None:
         if not np.any(r != 0):
             return
-        for pop, local, pos in self.sim._split(np.unique(tgt)):
+        for pop, local, pos in self.nodes.split(np.unique(tgt)):
             allowed = set(pop.model.receptor_types.values()) | {0}
             rr = r[np.isin(tgt, pop.first + local)]
             bad = ~np.isin(rr, list(allowed))
@@ -305,9 +359,8 @@ class Connector:
                                           f"{pop.model_name}; allowed are {sorted(allowed)}")
 
     def _check_sampling(self, src: np.ndarray, tgt: np.ndarray) -> None:
-        sim = self.sim
         for dev_id in np.unique(src):
-            dev = sim._population_of(int(dev_id)).nodes[int(dev_id) - sim._population_of(int(dev_id)).first]
+            dev = self.nodes.node(int(dev_id))
             targets = tgt[src == dev_id]
             both = np.concatenate([dev.connected, targets])
             if np.unique(both).size != both.size:
@@ -315,7 +368,7 @@ class Connector:
                     else targets[np.flatnonzero(np.diff(np.sort(targets)) == 0)]
                 raise IllegalConnection(f"connect: {dev.model.name} {dev_id} is already connected to "
                                         f"node {int(np.sort(dup)[0])}; a sampler records each neuron once")
-            for pop, local, _ in sim._split(np.unique(targets)):
+            for pop, local, _ in self.nodes.split(np.unique(targets)):
                 missing = [v for v in dev.p["record_from"] if v not in pop.model.recordables]
                 if missing:
                     raise BadProperty(f"{dev.model.name}: parameter 'record_from' contains '{missing[0]}', "
@@ -323,13 +376,41 @@ class Connector:
                                       f"{list(pop.model.recordables)}")
 
     def _register_devices(self, route: str, src: np.ndarray, tgt: np.ndarray) -> None:
-        sim = self.sim
         owners = src if route == "sample" else tgt
         others = tgt if route == "sample" else src
         for dev_id in np.unique(owners):
-            pop = sim._population_of(int(dev_id))
-            dev = pop.nodes[int(dev_id) - pop.first]
+            dev = self.nodes.node(int(dev_id))
             dev.connected = np.concatenate([dev.connected, others[owners == dev_id]])
+            if route == "sample":  # the units of what it samples come from these models
+                for pop, _, _ in self.nodes.split(np.unique(dev.connected)):
+                    if pop.model not in dev.recorded_models:
+                        dev.recorded_models.append(pop.model)
+
+    # -- state in and out -------------------------------------------------------------------
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """The connection tables (with plastic weights and traces) and the call counter."""
+        meta: dict[str, Any] = {"n_calls": self.n_calls, "projections": []}
+        arrays: dict[str, np.ndarray] = {}
+        for i, ((name, route), p) in enumerate(self.projections.items()):
+            meta["projections"].append({"synapse_model": name, "route": route, "version": p.version,
+                                        "extra": sorted(p.extra)})
+            for col in ("ptr", "tgt", "w", "d", "rcpt"):
+                arrays[f"proj{i}/{col}"] = getattr(p, col)
+            arrays.update({f"proj{i}/extra/{k}": v for k, v in p.extra.items()})
+        return meta, arrays
+
+    def load_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Replace the connections by those of :meth:`state`."""
+        self.projections = {}
+        for i, pm in enumerate(meta["projections"]):
+            p = Projection(pm["synapse_model"], pm["route"], self.nodes.num_nodes)
+            for col in ("ptr", "tgt", "w", "d", "rcpt"):
+                setattr(p, col, arrays[f"proj{i}/{col}"])
+            p.extra = {key: arrays[f"proj{i}/extra/{key}"] for key in pm["extra"]}
+            p.version = pm["version"]
+            self.projections[(pm["synapse_model"], pm["route"])] = p
+        self.n_calls = meta["n_calls"]
+        self.changed(delays=True)
 
     # -- queries ---------------------------------------------------------------------------
     def num_connections(self, synapse_model: str | None) -> int:
@@ -357,12 +438,10 @@ class Connector:
         return self._delays()[1]
 
     def get_connections(self, source: Any, target: Any, synapse_model: str | None) -> SynapseCollection:
-        sim = self.sim
-        if synapse_model is not None and synapse_model not in sim._syn_models:
-            raise UnknownModelName(f"unknown synapse model '{synapse_model}'; the synapse models are "
-                                   f"{sorted(sim._syn_models)}")
-        src_ids = None if source is None else _ids(sim, source, "source")
-        tgt_ids = None if target is None else _ids(sim, target, "target")
+        if synapse_model is not None:
+            self.models.synapse_model(synapse_model, "get_connections")
+        src_ids = None if source is None else _ids(self.nodes, source, "source")
+        tgt_ids = None if target is None else _ids(self.nodes, target, "target")
         parts = []
         for (name, route), p in sorted(self.projections.items()):
             if synapse_model is not None and name != synapse_model:
@@ -375,45 +454,37 @@ class Connector:
             pos = np.flatnonzero(sel)
             if pos.size:
                 parts.append((p, pos))
-        return SynapseCollection(sim, parts)
+        return SynapseCollection(self, parts)
+
+
+_SOURCE_CATEGORY = {"spikes": SRC_SPIKE, "poisson": SRC_POISSON, "current": SRC_CURRENT, "samples": SRC_SAMPLER}
+_TARGET_CATEGORY = {"spikes": TGT_NEURON, "multiplicity": TGT_PARROT, "record": TGT_RECORDER,
+                    "sampling": TGT_SAMPLER}
 
 
 def _src_category(model: Any) -> int:
-    if issubclass(model, NeuronModel) or issubclass(model, SpikeGenerator):
-        return SRC_SPIKE
-    if issubclass(model, PoissonGenerator):
-        return SRC_POISSON
-    if issubclass(model, CurrentGenerator):
-        return SRC_CURRENT
-    if issubclass(model, MultimeterModel):
-        return SRC_SAMPLER
-    return SRC_RECORDER
+    """How connections from nodes of ``model`` are routed (by the signal it sends)."""
+    return _SOURCE_CATEGORY.get(model.sends, SRC_RECORDER)
 
 
 def _tgt_category(model: Any) -> int:
-    if issubclass(model, NeuronModel):
-        return TGT_PARROT if model.name == "parrot_neuron" or model.input_mode == 2 else TGT_NEURON
-    if issubclass(model, SpikeRecorderModel):
-        return TGT_RECORDER
-    if issubclass(model, MultimeterModel):
-        return TGT_SAMPLER
-    if model.kind == "recorder":
-        return TGT_RECORDER
-    return TGT_GENERATOR
+    """How connections onto nodes of ``model`` are routed (by what it receives)."""
+    return _TARGET_CATEGORY.get(model.receives, TGT_GENERATOR)
 
 
-def _ids(sim: Simulator, nodes: Any, what: str) -> np.ndarray:
+def _ids(table: NodeTable, nodes: Any, what: str) -> np.ndarray:
+    """The node ids of ``nodes`` (a NodeCollection of this simulator or ids), checked."""
     if isinstance(nodes, NodeCollection):
-        if nodes._sim is not sim:
+        if nodes.table is not table:
             raise bad_property("connect", what, nodes, "the nodes belong to another simulator")
-        return nodes._ids
+        return nodes.ids
     arr = np.asarray(nodes)
     if arr.dtype.kind not in "iu":
         raise bad_property("connect", what, nodes, "give a NodeCollection or an array of node ids")
     arr = arr.astype(np.int64).ravel()
-    if arr.size and (arr.min() < 1 or arr.max() > sim.num_nodes):
-        bad = arr[(arr < 1) | (arr > sim.num_nodes)][0]
-        raise bad_property("connect", what, int(bad), f"node ids run from 1 to {sim.num_nodes}")
+    if arr.size and (arr.min() < 1 or arr.max() > table.num_nodes):
+        bad = arr[(arr < 1) | (arr > table.num_nodes)][0]
+        raise bad_property("connect", what, int(bad), f"node ids run from 1 to {table.num_nodes}")
     return arr
 
 

@@ -7,14 +7,18 @@ collection is sorted and free of duplicates, like PyNEST's.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from ..errors import BadParameter, UnknownNode
+from spikesim.errors import BadParameter, UnknownNode
+from spikesim.network.node_table import NodeTable
 
-if TYPE_CHECKING:
-    from ..kernel.simulator import Simulator
+
+class HasNodeTable(Protocol):
+    """A simulator, as far as a NodeCollection needs it: its node table."""
+
+    node_table: NodeTable
 
 
 class NodeCollection:
@@ -25,18 +29,24 @@ class NodeCollection:
     all nodes or a sequence with one value per node.
     """
 
-    __slots__ = ("_sim", "_ids")
+    __slots__ = ("_ids", "_table")
 
-    def __init__(self, sim: Simulator, ids: Any) -> None:
+    def __init__(self, owner: NodeTable | HasNodeTable, ids: Any) -> None:
+        table = owner if isinstance(owner, NodeTable) else owner.node_table
         arr = np.asarray(ids, dtype=np.int64).ravel()
         if arr.size > 1 and np.any(np.diff(arr) <= 0):
             raise BadParameter("NodeCollection: node ids must be unique and in ascending order, "
                                f"got {arr[:8].tolist()}...")
-        if arr.size and (arr[0] < 1 or arr[-1] > sim.num_nodes):
-            bad = arr[(arr < 1) | (arr > sim.num_nodes)][0]
-            raise UnknownNode(f"node id {bad} does not exist; ids run from 1 to {sim.num_nodes}")
-        object.__setattr__(self, "_sim", sim)
+        if arr.size and (arr[0] < 1 or arr[-1] > table.num_nodes):
+            bad = arr[(arr < 1) | (arr > table.num_nodes)][0]
+            raise UnknownNode(f"node id {bad} does not exist; ids run from 1 to {table.num_nodes}")
+        object.__setattr__(self, "_table", table)
         object.__setattr__(self, "_ids", arr)
+
+    @property
+    def table(self) -> NodeTable:
+        """The node table of the simulator the nodes belong to."""
+        return self._table
 
     # -- sequence protocol -----------------------------------------------------------
     @property
@@ -58,38 +68,38 @@ class NodeCollection:
 
     def __iter__(self) -> Iterator[NodeCollection]:
         for i in self._ids:
-            yield type(self)(self._sim, [i])
+            yield type(self)(self._table, [i])
 
     def __getitem__(self, key: Any) -> NodeCollection:
         if isinstance(key, (int, np.integer)):
             n = len(self)
             if not -n <= key < n:
                 raise IndexError(f"index {key} out of range for a NodeCollection of {n} nodes")
-            return type(self)(self._sim, [self._ids[key]])
+            return type(self)(self._table, [self._ids[key]])
         if isinstance(key, slice):
             if key.step is not None and key.step < 0:
                 raise BadParameter("NodeCollection: slicing with a negative step is not allowed")
-            return type(self)(self._sim, self._ids[key])
+            return type(self)(self._table, self._ids[key])
         arr = np.asarray(key)
         if arr.dtype == bool:
-            return type(self)(self._sim, self._ids[arr])
-        return type(self)(self._sim, np.sort(self._ids[arr.astype(np.int64)]))
+            return type(self)(self._table, self._ids[arr])
+        return type(self)(self._table, np.sort(self._ids[arr.astype(np.int64)]))
 
     def __add__(self, other: NodeCollection) -> NodeCollection:
-        if not isinstance(other, NodeCollection) or other._sim is not self._sim:
+        if not isinstance(other, NodeCollection) or other._table is not self._table:
             raise BadParameter("NodeCollection: can only add collections of the same simulator")
         both = np.concatenate([self._ids, other._ids])
         merged = np.unique(both)
         if merged.size != both.size:
             raise BadParameter("NodeCollection: the collections to add overlap")
-        return type(self)(self._sim, merged)
+        return type(self)(self._table, merged)
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, NodeCollection) and other._sim is self._sim
+        return (isinstance(other, NodeCollection) and other._table is self._table
                 and np.array_equal(self._ids, other._ids))
 
     def __hash__(self) -> int:
-        return hash((id(self._sim), self._ids.tobytes()))
+        return hash((id(self._table), self._ids.tobytes()))
 
     def __contains__(self, node: Any) -> bool:
         if isinstance(node, NodeCollection):
@@ -110,7 +120,7 @@ class NodeCollection:
             span = f"{ids[0]}" if ids.size == 1 else f"{ids[0]}..{ids[-1]}"
         else:
             span = ", ".join(map(str, ids[:6])) + (", ..." if ids.size > 6 else "")
-        models = sorted({self._sim._population_of(int(i)).model_name for i in ids[:1000]})
+        models = sorted({self._table.population_of(int(i)).model_name for i in ids[:1000]})
         return f"NodeCollection(metadata=None, model={','.join(models)}, size={ids.size}, ids={span})"
 
     # -- parameters ---------------------------------------------------------------------
@@ -119,7 +129,7 @@ class NodeCollection:
 
         With one key, the array; with several or none, a dict ``key -> array``.
         """
-        return self._sim._get(self._ids, keys)
+        return self._table.get(self._ids, keys)
 
     def set(self, params: dict[str, Any] | list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
         """Set parameters: a dict (scalar or one value per node), a list of dicts, or keywords."""
@@ -131,7 +141,7 @@ class NodeCollection:
                                    "give one dict per node or one dict for all")
             if kwargs:
                 raise BadParameter("NodeCollection.set: give either a list of dicts or keywords, not both")
-            self._sim._set_list(self._ids, list(params))
+            self._table.set_list(self._ids, list(params))
             return
         merged = {**params, **kwargs}
-        self._sim._set(self._ids, merged)
+        self._table.set(self._ids, merged)

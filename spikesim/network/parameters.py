@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import bad_property
+from spikesim.errors import bad_property
 
 
 def _number(owner: str, key: str, v: object) -> None:

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import BadProperty, bad_property
-from ..models.base import Model, NeuronModel
-from .parameters import Parameter
+from spikesim.errors import BadProperty, bad_property
+from spikesim.models.base import Model, NeuronModel
+from spikesim.network.parameters import Parameter
 
 if TYPE_CHECKING:
-    from ..recording.devices import RecordingDevice
+    from spikesim.recording.devices import RecordingDevice
 
 #: keys every node reports but nobody sets
 READ_ONLY = ("model", "global_id", "element_type", "recordables", "local", "thread", "vp",

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BadProperty, bad_property
+from spikesim.errors import BadProperty, bad_property
 
 RULES = ("all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree", "fixed_total_number",
          "pairwise_bernoulli")

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
 
-from ..errors import BadProperty, KernelException, bad_property
+from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.timegrid import TimeGrid
 
 if TYPE_CHECKING:
-    from ..kernel.simulator import Simulator
-    from .projection import Projection
+    from spikesim.network.projection import Projection
+
+
+class ConnectionStore(Protocol):
+    """What a SynapseCollection needs of the store its connections live in."""
+
+    grid: TimeGrid
+
+    def check_delay(self, d: np.ndarray) -> None:
+        """Raise unless every delay (ms) is allowed."""
+
+    def changed(self, delays: bool = False) -> None:
+        """Note a change of connections."""
 
 #: keys every connection reports
 KEYS = ("source", "target", "weight", "delay", "synapse_model", "receptor", "port", "target_thread",
@@ -33,9 +45,14 @@ class SynapseCollection:
     ``set(weight=...)`` takes a scalar or one value per connection.
     """
 
-    def __init__(self, sim: Simulator, parts: list[tuple[Projection, np.ndarray]]) -> None:
-        self._sim = sim
+    def __init__(self, store: ConnectionStore, parts: list[tuple[Projection, np.ndarray]]) -> None:
+        self._store = store
         self._parts = [(p, pos, p.version) for p, pos in parts]
+
+    @classmethod
+    def of(cls, other: SynapseCollection) -> Self:
+        """The connections of ``other`` as an instance of this class (faces subclass it)."""
+        return cls(other._store, [(p, pos) for p, pos, _ in other._parts])
 
     def __len__(self) -> int:
         return sum(pos.size for _, pos, _ in self._parts)
@@ -49,7 +66,7 @@ class SynapseCollection:
     def _column(self, key: str) -> np.ndarray:
         self._check()
         cols = []
-        h = self._sim.resolution
+        h = self._store.grid.resolution
         for p, pos, _ in self._parts:
             if key == "source":
                 cols.append(p.src[pos].astype(np.int64) + 1)
@@ -107,7 +124,7 @@ class SynapseCollection:
                 raise bad_property("SynapseCollection.set", k, f"{arr.size} values",
                                    f"give a scalar or one value per connection ({n})")
             if k == "delay":
-                self._sim.connector._check_delay(arr)
+                self._store.check_delay(arr)
             staged.append((k, arr))
         for k, arr in staged:
             a = 0
@@ -117,10 +134,8 @@ class SynapseCollection:
                 if k == "weight":
                     p.set_weights(pos, vals)
                 elif k == "delay":
-                    p.set_delays(pos, delay_steps(vals, self._sim.resolution))
+                    p.set_delays(pos, delay_steps(vals, self._store.grid.resolution))
                 else:
                     p.materialize(k)
                     p.extra[k][pos] = vals
-        if any(k == "delay" for k, _ in staged):
-            self._sim.connector._delay_cache = None
-        self._sim.engine.invalidate()
+        self._store.changed(delays=any(k == "delay" for k, _ in staged))

@@ -5,10 +5,10 @@
 ``PlotRecordings``). None of them shows a window: they return figures.
 """
 
-from .plans import NoSpikesWarning, plot_recordings
-from .psth import psth
-from .raster import raster
-from .traces import traces
-from .weights import weight_histogram
+from spikesim.plotting.plans import NoSpikesWarning, plot_recordings
+from spikesim.plotting.psth import psth
+from spikesim.plotting.raster import raster
+from spikesim.plotting.traces import traces
+from spikesim.plotting.weights import weight_histogram
 
 __all__ = ["raster", "traces", "psth", "weight_histogram", "plot_recordings", "NoSpikesWarning"]

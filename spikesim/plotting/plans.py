@@ -28,11 +28,11 @@ from typing import Any, Union
 
 import numpy as np
 
-from ..analysis._common import TIME_TOL, bad_parameter
-from ..recording.events import SpikeEvents, Traces
-from .psth import psth
-from .raster import raster
-from .traces import traces
+from spikesim.data.checks import TIME_TOL, bad_parameter
+from spikesim.data.events import SpikeEvents, Traces
+from spikesim.plotting.psth import psth
+from spikesim.plotting.raster import raster
+from spikesim.plotting.traces import traces
 
 __all__ = ["plot_recordings", "NoSpikesWarning", "Panel", "FORMATS"]
 

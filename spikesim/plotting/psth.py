@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis import TIME_TOL, time_histogram
-from ..analysis._common import bad_parameter
+from spikesim.analysis import TIME_TOL, time_histogram
+from spikesim.data.checks import bad_parameter
 
 _YLABELS = {"rate": "Rate (spikes/s per neuron)", "counts": "Spikes per bin"}
 

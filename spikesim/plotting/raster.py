@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis import TIME_TOL, time_histogram
-from ..errors import BadParameter
+from spikesim.analysis import TIME_TOL, time_histogram
+from spikesim.errors import BadParameter
 
 
 def raster(senders: np.ndarray, times: np.ndarray, hist: bool = False, hist_binwidth: float = 5.0,

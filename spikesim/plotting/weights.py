@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis._common import bad_parameter
+from spikesim.data.checks import bad_parameter
 
 
 def weight_histogram(weights: np.ndarray, bins: int | np.ndarray = 50, density: bool = False,

@@ -1,3 +1,3 @@
 """Recording: devices decide what and when, backends decide where."""
 
-from .backends import recording_backends  # noqa: F401
+from spikesim.recording.backends import recording_backends  # noqa: F401

@@ -19,43 +19,20 @@ Time semantics (NEST's):
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numba import njit
 
-from ..errors import bad_property
-from ..models.base import Model, ms_to_steps
-from .backends import Batch
+from spikesim.errors import bad_property
+from spikesim.models.base import Model, ms_to_steps
+from spikesim.models.recorders import RecorderModel
+from spikesim.models.units import unit_of
+from spikesim.recording.backends import Batch
+from spikesim.timegrid import TICS_PER_MS
 
 if TYPE_CHECKING:
-    from ..kernel.simulator import Simulator
-
-
-class RecorderModel(Model):
-    """Parameters common to all recording devices."""
-
-    kind = "recorder"
-    params: ClassVar[dict[str, Any]] = {
-        "start": 0.0, "stop": math.inf, "origin": 0.0, "label": "", "record_to": "memory",
-        "time_in_steps": False, "n_events": 0,
-    }
-    sampler: ClassVar[bool] = False
-
-
-class SpikeRecorderModel(RecorderModel):
-    name = "spike_recorder"
-
-
-class MultimeterModel(RecorderModel):
-    name = "multimeter"
-    sampler = True
-    params = {**RecorderModel.params, "interval": 1.0, "offset": 0.0, "record_from": ()}
-
-
-class VoltmeterModel(MultimeterModel):
-    name = "voltmeter"
-    params = {**MultimeterModel.params, "record_from": ("V_m",)}
+    from spikesim.recording.manager import RecordingManager
 
 
 _NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset")
@@ -82,19 +59,22 @@ def _check_types(owner: str, new: dict[str, Any]) -> None:
 class RecordingDevice:
     """One recording node: its parameters, its backend and its event counter."""
 
-    def __init__(self, sim: Simulator, model: type[RecorderModel], node_id: int,
+    def __init__(self, recording: RecordingManager, model: type[RecorderModel], node_id: int,
                  params: dict[str, Any]) -> None:
-        self.sim = sim
+        self.recording = recording
+        self.grid = recording.grid
         self.model = model
         self.node_id = node_id
         self.p: dict[str, Any] = dict(params)
         self.n_events = 0
-        self.backend = sim._backend(self.p["record_to"])
+        self.backend = recording.backend(self.p["record_to"])
         #: the backend's per-device parameters (precision, file names ...)
         self.bp: dict[str, Any] = dict(self.backend.device_defaults)
         self.backend.enroll(self)
         #: connected targets of a sampler / sources of a spike recorder (node ids)
         self.connected: np.ndarray = np.zeros(0, dtype=np.int64)
+        #: models of the nodes a sampler samples (their recordables' units)
+        self.recorded_models: list[type[Model]] = []
         #: spike rows recorded but not yet handed to the backend (spike recorders)
         self._pending: _PendingRows | None = None
 
@@ -106,15 +86,15 @@ class RecordingDevice:
     def validated(self, new: dict[str, Any]) -> dict[str, Any]:
         """Return the parameters after applying ``new``; raise without changing anything."""
         p = dict(self.p)
-        h = self.sim.resolution
+        h = self.grid.resolution
         name = self.model.name
         _check_types(name, new)
         if "time_in_steps" in new and new["time_in_steps"] != p["time_in_steps"] and \
-                (self.sim.step > 0 or self.n_events > 0):
+                (self.grid.step > 0 or self.n_events > 0):
             # events already stored in one unit would be mixed with events in the other
             raise bad_property(name, "time_in_steps", new["time_in_steps"],
                                "it cannot be changed after simulate has been called")
-        target = self.sim._backend(new.get("record_to", p["record_to"]))
+        target = self.recording.backend(new.get("record_to", p["record_to"]))
         backend_keys = set(target.device_defaults)
         for k, v in new.items():
             if k in backend_keys and k not in p:
@@ -156,7 +136,7 @@ class RecordingDevice:
         if new.get("n_events", None) == 0:
             self.clear()
         if p["record_to"] != self.p["record_to"]:
-            backend = self.sim._backend(p["record_to"])  # raises on an unknown name
+            backend = self.recording.backend(p["record_to"])  # raises on an unknown name
             self.backend.disenroll(self)
             self.backend = backend
             self.p = p
@@ -179,6 +159,27 @@ class RecordingDevice:
         d["element_type"] = "recorder"
         return d
 
+    # -- state in and out ---------------------------------------------------------
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Parameters (raw values: the caller makes them JSON-able), counter and backend
+        state, plus arrays: the connected nodes and the events the backend keeps only
+        in memory (``events/<column>``)."""
+        meta = {"p": dict(self.p), "bp": dict(self.bp), "n_events": self.n_events,
+                "backend_state": self.backend.checkpoint_state(self)}
+        arrays = {"connected": self.connected}
+        arrays.update({f"events/{c}": v for c, v in self.backend.stored_events(self).items()})
+        return meta, arrays
+
+    def load_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Continue from :meth:`state` (``meta["bp"]`` already restored to values)."""
+        self.bp.update(meta["bp"])
+        self.n_events = meta["n_events"]
+        self.connected = arrays["connected"].astype(np.int64)
+        events = {k[len("events/"):]: v for k, v in arrays.items() if k.startswith("events/")}
+        if events:
+            self.backend.load_events(self, events)
+        self.backend.resume(self, meta.get("backend_state"))
+
     # -- events ------------------------------------------------------------------
     def columns(self) -> tuple[str, ...]:
         cols = ["senders", "times"]
@@ -187,6 +188,10 @@ class RecordingDevice:
         if self.model.sampler:
             cols.extend(self.p["record_from"])
         return tuple(cols)
+
+    def unit(self, column: str) -> str:
+        """The unit of one of the device's columns (see :func:`spikesim.models.units.unit_of`)."""
+        return unit_of(column, self.recorded_models, bool(self.p["time_in_steps"]))
 
     def empty_batch(self) -> Batch:
         out: Batch = {}
@@ -208,7 +213,7 @@ class RecordingDevice:
 
     def window(self) -> tuple[int, int]:
         """The recording window ``(lo, hi]`` in steps (cached: asked once per slice)."""
-        h = self.sim.resolution
+        h = self.grid.resolution
         key = (self.p["origin"], self.p["start"], self.p["stop"], h)
         cached = getattr(self, "_window", None)
         if cached is None or cached[0] != key:
@@ -227,7 +232,7 @@ class RecordingDevice:
             batch["times"] = steps.astype(np.int64, copy=False)
             batch["offsets"] = np.zeros(steps.size)
         else:
-            batch["times"] = self.sim._steps_to_ms(steps) if times_ms is None else times_ms
+            batch["times"] = self.grid.steps_to_ms(steps) if times_ms is None else times_ms
         batch.update(values)
         self.n_events += int(senders.size)
         self.backend.write(self, batch)
@@ -237,7 +242,7 @@ class RecordingDevice:
         shape (steps, senders), i.e. time-ordered rows with senders ordered within."""
         if senders.size == 0 or steps.size == 0:
             return
-        times = steps.astype(np.int64, copy=False) if self.p["time_in_steps"] else self.sim._steps_to_ms(steps)
+        times = steps.astype(np.int64, copy=False) if self.p["time_in_steps"] else self.grid.steps_to_ms(steps)
         self.n_events += int(senders.size * steps.size)
         self.backend.write_grid(self, senders.astype(np.int64, copy=False), times, values)
 
@@ -254,7 +259,7 @@ class RecordingDevice:
         ``counts[id]`` is the number of connections from node ``id`` to this recorder.
         """
         lo, hi = self.window()
-        tics = round(self.sim.resolution * 1000.0)
+        tics = self.grid.tics_per_step
         if self._pending is None:
             self._pending = _PendingRows(self.PENDING_ROWS)
         p = self._pending
@@ -283,7 +288,7 @@ class RecordingDevice:
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
         """Boolean mask over the stamps ``s0+1 .. s0+m`` at which this device samples."""
-        h = self.sim.resolution
+        h = self.grid.resolution
         iv = ms_to_steps(self.p["interval"], h)
         off = ms_to_steps(self.p["offset"], h)
         lo, hi = self.window()
@@ -327,7 +332,7 @@ def _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, senders, stamps, ti
             ordered = False
     if fill + n > senders.shape[0]:
         return -n, ordered
-    ms_per_tic = 1.0 / 1000.0
+    ms_per_tic = 1.0 / TICS_PER_MS
     i = fill
     for k in range(ids.shape[0]):
         st = steps[k] + 1

@@ -14,13 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .backends import Batch
-from .devices import RecorderModel, RecordingDevice
-
-
-class WeightRecorderModel(RecorderModel):
-    name = "weight_recorder"
-    params = {**RecorderModel.params, "senders": (), "targets": ()}
+from spikesim.recording.backends import Batch
+from spikesim.recording.devices import RecordingDevice
 
 
 class WeightRecordingDevice(RecordingDevice):

@@ -259,7 +259,7 @@ elephant_quiet = pytest.mark.filterwarnings("ignore:The 'copy' argument in Quant
 def elephant_case():
     pytest.importorskip("neo")
     es = pytest.importorskip("elephant.statistics")
-    from spikesim.recording.events import SpikeEvents
+    from spikesim.data.events import SpikeEvents
     rng = np.random.default_rng(7)
     ids = np.arange(1, 21)
     senders = rng.choice(ids, 3000)

@@ -17,7 +17,7 @@ import spikesim
 from spikesim import Monitors, Observer
 from spikesim.errors import BadParameter, BadProperty
 from spikesim.monitors import PlotRecordings, RecordingTimes
-from spikesim.recording.observer import run
+from spikesim.observer import run
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "examples"))
@@ -386,6 +386,6 @@ def test_run_input_is_not_replayed_after_a_reset():
 def test_observer_docstring_example_runs():
     import doctest
 
-    import spikesim.recording.observer as module
+    import spikesim.observer.observer as module
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0

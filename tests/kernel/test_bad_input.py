@@ -13,7 +13,13 @@ import numpy as np
 import pytest
 
 import spikesim
-from spikesim.errors import BadDelay, BadParameter, BadProperty, IllegalConnection, UnknownModelName
+from spikesim.errors import (
+    BadDelay,
+    BadParameter,
+    BadProperty,
+    IllegalConnection,
+    UnknownModelName,
+)
 from spikesim.network.nodes import NodeCollection
 
 

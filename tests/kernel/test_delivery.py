@@ -9,9 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spikesim.kernel import rng
-from spikesim.kernel.delivery import (deliver_poisson, deliver_poisson_uniform, deliver_spikes,
-                                      deliver_spikes_by_step, step_cuts)
+from spikesim import rng
+from spikesim.kernel.delivery import (
+    deliver_poisson,
+    deliver_poisson_uniform,
+    deliver_spikes,
+    deliver_spikes_by_step,
+    step_cuts,
+)
 from spikesim.models.base import CH_EX, CH_IN, INPUT_SINGLE, INPUT_SPLIT
 
 

@@ -14,7 +14,7 @@ import pytest
 import spikesim
 from spikesim.errors import BadProperty
 from spikesim.models.array_input import AmplitudeTable, ArrayInput
-from spikesim.recording.observer import run
+from spikesim.observer import run
 
 H = 0.1
 

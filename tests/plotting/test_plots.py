@@ -14,10 +14,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from spikesim.data.events import SpikeEvents, Traces  # noqa: E402
 from spikesim.errors import BadParameter  # noqa: E402
-from spikesim.plotting import (NoSpikesWarning, plot_recordings, psth, raster, traces,  # noqa: E402
-                               weight_histogram)
-from spikesim.recording.events import SpikeEvents, Traces  # noqa: E402
+from spikesim.plotting import (  # noqa: E402
+    NoSpikesWarning,
+    plot_recordings,
+    psth,
+    raster,
+    traces,
+    weight_histogram,
+)
 
 SPIKES = {"senders": np.array([1, 2, 1, 2, 1]), "times": np.array([1.0, 2.5, 5.0, 7.5, 9.0])}
 T = np.round(np.arange(1, 101) * 0.1, 10)

@@ -20,7 +20,7 @@ import pytest
 
 import spikesim
 import spikesim.io
-from spikesim.recording.stream import Subscriber
+from spikesim.io.stream import Subscriber
 
 Batch = dict[str, np.ndarray]
 H = 0.1
@@ -126,7 +126,7 @@ class StreamHarness(Harness):
         self.thread.start()
 
     def read(self, sim, devices):
-        sim._backend("stream").close()  # sends "end"
+        sim.recording.backend("stream").close()  # sends "end"
         self.thread.join(20.0)
         assert self.got["ended"] and self.got["time"] == sim.time
         return {d.tolist()[0]: self.got["events"].get(d.tolist()[0], {}) for d in devices}

@@ -1,4 +1,4 @@
-"""spikesim.recording.events: SpikeEvents and Traces, their pandas and Neo conversions."""
+"""spikesim.data.events: SpikeEvents and Traces, their pandas and Neo conversions."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import doctest
 import numpy as np
 import pytest
 
-import spikesim.recording.events as events_module
+import spikesim.data.events as events_module
+from spikesim.data.events import SpikeEvents, Traces, default_unit
 from spikesim.errors import BadParameter
-from spikesim.recording.events import SpikeEvents, Traces, default_unit
 
 # what a spike recorder's memory backend returns: chronological, ties by sender
 SPIKES = {"senders": np.array([1, 3, 1, 2, 3]),

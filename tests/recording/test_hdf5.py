@@ -146,7 +146,7 @@ def test_memory_is_bounded_by_one_chunk(tmp_path, monkeypatch):
     sim, nrn = _net(tmp_path, chunk_rows=64, flush_interval=float("inf"))
     mm = sim.create("multimeter", params={"record_to": "hdf5", "record_from": ["V_m"], "interval": H})
     sim.connect(mm, nrn)
-    backend = sim._backend("hdf5")
+    backend = sim.recording.backend("hdf5")
     seen = []
     write = backend.write_grid
 
@@ -316,7 +316,7 @@ def test_reopen_failure_is_explained(tmp_path):
     sr = sim.create("spike_recorder", params={"record_to": "hdf5"})
     sim.connect(nrn, sr)
     sim.simulate(10.0)
-    sim._backend("hdf5").close()
+    sim.recording.backend("hdf5").close()
     os.remove(tmp_path / "recording.h5")
     with pytest.raises(KernelException, match="cannot reopen .* moved, deleted or made read-only"):
         sim.simulate(10.0)
@@ -360,7 +360,7 @@ def test_reader_refuses_newer_and_damaged_files(tmp_path):
     sr = sim.create("spike_recorder", params={"record_to": "hdf5"})
     sim.connect(nrn, sr)
     sim.simulate(20.0)
-    sim._backend("hdf5").close()
+    sim.recording.backend("hdf5").close()
     path = tmp_path / "recording.h5"
     with h5py.File(path, "r+") as f:
         f[f"devices/{sr.tolist()[0]}/n_rows"][0] = 10_000

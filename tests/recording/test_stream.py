@@ -15,7 +15,13 @@ import pytest
 
 import spikesim
 from spikesim.errors import BadProperty
-from spikesim.recording.stream import StreamError, Subscriber, decode_batch, encode, encode_batch
+from spikesim.io.stream import (
+    StreamError,
+    Subscriber,
+    decode_batch,
+    encode,
+    encode_batch,
+)
 
 from .test_conformance import brunel, drive
 
@@ -24,7 +30,7 @@ H = 0.1
 CONSUMER = r"""
 import sys
 import numpy as np
-from spikesim.recording.stream import Subscriber
+from spikesim.io.stream import Subscriber
 port, out = int(sys.argv[1]), sys.argv[2]
 with Subscriber("127.0.0.1", port, timeout=30.0) as sub:
     parts = list(sub)
@@ -57,7 +63,7 @@ def test_brunel_spikes_reach_a_subscriber_process_in_order(tmp_path):
     try:
         sim.simulate(120.0)
         sim.simulate(80.0)
-        sim._backend("stream").close()
+        sim.recording.backend("stream").close()
         stdout, _ = child.communicate(timeout=30)
     finally:
         if child.poll() is None:
@@ -110,7 +116,7 @@ def test_a_stalled_subscriber_stops_the_run_after_send_timeout():
     th = threading.Thread(target=consume)
     th.start()
     sim.simulate(5.0)
-    sim._backend("stream").close()
+    sim.recording.backend("stream").close()
     th.join(10.0)
     assert got["n"] == 1000 * 50
 
@@ -162,7 +168,7 @@ def test_fixed_port_and_port_changes():
     sim.simulate(5.0)
     with pytest.raises(BadProperty, match="'port' cannot change while a subscriber is connected"):
         sim.set_defaults("stream", {"port": 0})
-    sim._backend("stream").close()
+    sim.recording.backend("stream").close()
     th.join(5.0)
 
 

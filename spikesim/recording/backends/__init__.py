@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Batch, RecordingBackend
-from .ascii import AsciiBackend
-from .hdf5 import Hdf5Backend  # imports h5py only when a simulator uses it
-from .memory import MemoryBackend
-from .screen import ScreenBackend
-from .stream import StreamBackend
+from spikesim.recording.backends.ascii import AsciiBackend
+from spikesim.recording.backends.base import Batch, RecordingBackend
+from spikesim.recording.backends.hdf5 import (
+    Hdf5Backend,  # imports h5py only when a simulator uses it
+)
+from spikesim.recording.backends.memory import MemoryBackend
+from spikesim.recording.backends.screen import ScreenBackend
+from spikesim.recording.backends.stream import StreamBackend
 
 _REGISTRY: dict[str, type[RecordingBackend]] = {
     "memory": MemoryBackend, "ascii": AsciiBackend, "screen": ScreenBackend, "hdf5": Hdf5Backend,
@@ -19,7 +21,7 @@ def register_backend(cls: type[RecordingBackend]) -> None:
 
 
 def backend_class(name: str) -> type[RecordingBackend]:
-    from ...errors import bad_property
+    from spikesim.errors import bad_property
     if name not in _REGISTRY:
         raise bad_property("recording device", "record_to", name,
                            f"choose one of the recording backends {sorted(_REGISTRY)}")

@@ -21,7 +21,6 @@ blocks of 360 and is stored after the data, least significant byte first.
 from __future__ import annotations
 
 import zlib
-from typing import Any
 
 import numpy as np
 from numba import njit

@@ -16,8 +16,13 @@ from typing import IO, Any
 
 import numpy as np
 
-from ...errors import BadProperty, bad_property
-from .base import Batch, RecordingBackend
+from spikesim.errors import BadProperty, bad_property
+from spikesim.recording.backends.base import (
+    BackendContext,
+    Batch,
+    RecordedDevice,
+    RecordingBackend,
+)
 
 FORMAT_VERSION = 2
 
@@ -26,43 +31,43 @@ class AsciiBackend(RecordingBackend):
     name = "ascii"
     device_defaults = {"precision": 3, "file_extension": "dat"}
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, context: BackendContext | None = None) -> None:
+        super().__init__(context)
         self._files: dict[int, IO[str]] = {}
         self._paths: dict[int, Path] = {}
         self._devices: dict[int, Any] = {}
         self._resume: dict[int, tuple[Path, int]] = {}
 
-    def check_device_param(self, device: Any, key: str, value: Any) -> None:
+    def check_device_param(self, device: RecordedDevice, key: str, value: Any) -> None:
         if key == "precision" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
                                    or not 0 <= value <= 17):
             raise bad_property(device.model.name, "precision", value, "it must be an integer in [0, 17]")
         if key == "file_extension" and (not isinstance(value, str) or "/" in value):
             raise bad_property(device.model.name, "file_extension", value, "it must be a plain string")
 
-    def enroll(self, device: Any) -> None:
+    def enroll(self, device: RecordedDevice) -> None:
         self._devices[device.node_id] = device
 
-    def disenroll(self, device: Any) -> None:
+    def disenroll(self, device: RecordedDevice) -> None:
         self._close(device.node_id)
         self._devices.pop(device.node_id, None)
 
-    def path_of(self, device: Any) -> Path:
-        sim = device.sim
+    def path_of(self, device: RecordedDevice) -> Path:
+        sim = self.context
         name = f"{sim.data_prefix}{device.name}-{device.node_id}-0.{device.bp['file_extension']}"
         return Path(sim.data_path or ".") / name
 
-    def device_status(self, device: Any) -> dict[str, Any]:
+    def device_status(self, device: RecordedDevice) -> dict[str, Any]:
         d = dict(device.bp)
         d["filenames"] = [str(self.path_of(device))]
         return d
 
-    def device_changed(self, device: Any) -> None:
+    def device_changed(self, device: RecordedDevice) -> None:
         path = self._paths.get(device.node_id)
         if path is not None and path != self.path_of(device):
             self._close(device.node_id)
 
-    def checkpoint_state(self, device: Any) -> dict[str, Any]:
+    def checkpoint_state(self, device: RecordedDevice) -> dict[str, Any]:
         """The device's file and its length in bytes (called between runs)."""
         f = self._files.get(device.node_id)
         if f is None:
@@ -70,13 +75,13 @@ class AsciiBackend(RecordingBackend):
         f.flush()
         return {"path": str(self._paths[device.node_id]), "size": f.tell()}
 
-    def resume(self, device: Any, state: dict[str, Any] | None) -> None:
+    def resume(self, device: RecordedDevice, state: dict[str, Any] | None) -> None:
         """Continue the device's file from a checkpoint: it is cut back to the
         checkpointed length and appended to (no new header)."""
         if state and state.get("path"):
             self._resume[device.node_id] = (Path(state["path"]), int(state["size"]))
 
-    def _open_resumed(self, device: Any) -> None:
+    def _open_resumed(self, device: RecordedDevice) -> None:
         path, size = self._resume.pop(device.node_id)
         if not path.exists() or path.stat().st_size < size:
             raise BadProperty(f"ascii backend: '{path}' is missing or shorter than at the checkpoint "
@@ -94,24 +99,24 @@ class AsciiBackend(RecordingBackend):
         todo = [d for i, d in self._devices.items() if i not in self._files]
         paths = [self.path_of(d) for d in todo]
         for d, p in zip(todo, paths):
-            if p.exists() and not d.sim.overwrite_files:
+            if p.exists() and not self.context.overwrite_files:
                 raise BadProperty(
                     f"ascii backend: the file '{p}' already exists and overwriting files is disabled. "
                     "Set overwrite_files=True on the simulator (nest.overwrite_files = True) to "
                     "overwrite it, or change data_path, data_prefix or the device's label.")
             if not p.parent.exists():
                 raise bad_property("ascii backend", "data_path", str(p.parent), "the directory must exist")
-        import spikesim
+        from spikesim._version import __version__
         for d, p in zip(todo, paths):
             f = open(p, "w")
-            f.write(f"# spikesim version: {spikesim.__version__}\n")
+            f.write(f"# spikesim version: {__version__}\n")
             f.write(f"# RecordingBackendASCII version: {FORMAT_VERSION}\n")
             f.write("\t".join(self._header(d)) + "\n")
             self._files[d.node_id] = f
             self._paths[d.node_id] = p
 
     @staticmethod
-    def _header(device: Any) -> list[str]:
+    def _header(device: RecordedDevice) -> list[str]:
         cols = ["sender"]
         cols += ["time_step", "time_offset"] if device.p["time_in_steps"] else ["time_ms"]
         if device.model.sampler:
@@ -120,7 +125,7 @@ class AsciiBackend(RecordingBackend):
             cols += ["receiver", "weight"]
         return cols
 
-    def write(self, device: Any, batch: Batch) -> None:
+    def write(self, device: RecordedDevice, batch: Batch) -> None:
         f = self._files.get(device.node_id)
         if f is None:  # enrolled during a run: open now
             self.prepare()

@@ -19,45 +19,125 @@ Life cycle, driven by the kernel (NEST's ``recording_backend.h`` order):
 5. ``close()``: when the simulator is reset or dropped.
 
 ``disenroll(device)`` undoes ``enroll`` (device moved to another backend).
+Checkpoints call ``checkpoint_state(device)`` and ``stored_events(device)`` when
+writing, ``load_events(device, batch)`` and ``resume(device, state)`` when restoring.
 Optional hooks have default no-ops so a backend implements only what it needs.
+
+A backend sees the simulator only through its :class:`BackendContext` (clock,
+seed, segment, file settings) and each device only through :class:`RecordedDevice`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from spikesim.errors import bad_property
+from spikesim.models.recorders import RecorderModel
+
+#: a batch of records: equally long columns by name
 Batch = dict[str, np.ndarray]
 
 
+class BackendContext(Protocol):
+    """What a backend may read of its simulator (the recording manager provides it)."""
+
+    #: directory of recording files ("" = the working directory)
+    data_path: str
+    #: prefix of every recording file name
+    data_prefix: str
+    #: whether existing files may be replaced
+    overwrite_files: bool
+    #: the recording segment (chunk) new records belong to
+    segment: int
+
+    @property
+    def resolution(self) -> float:
+        """The time step in ms."""
+
+    @property
+    def seed(self) -> int:
+        """The simulator's seed (provenance)."""
+
+    @property
+    def time(self) -> float:
+        """The simulator's clock in ms."""
+
+
+class RecordedDevice(Protocol):
+    """What a backend may read of a recording device."""
+
+    node_id: int
+    model: type[RecorderModel]
+    #: the device's parameters (``label``, ``record_from``, ``time_in_steps`` ...)
+    p: dict[str, Any]
+    #: the backend's per-device parameters (``precision``, ``file_extension`` ...)
+    bp: dict[str, Any]
+    #: node ids the device is connected to
+    connected: np.ndarray
+
+    @property
+    def name(self) -> str:
+        """The label, or the model name without one."""
+
+    def columns(self) -> tuple[str, ...]:
+        """Names of the columns of the device's records, in order."""
+
+    def empty_batch(self) -> Batch:
+        """A batch with the device's columns and no rows."""
+
+    def unit(self, column: str) -> str:
+        """The unit of one of the device's columns."""
+
+
+class _NoContext:
+    """The context of a backend made without a simulator (tests, tools)."""
+
+    data_path = ""
+    data_prefix = ""
+    overwrite_files = False
+    segment = 0
+    resolution = 0.1
+    seed = 0
+    time = 0.0
+
+
 class RecordingBackend(ABC):
-    """Base class of all recording backends."""
+    """Base class of all recording backends.
 
-    name: str = ""
+    Parameters
+    ----------
+    context : BackendContext, optional
+        What the backend sees of its simulator; without one, defaults (no files
+        replaced, the working directory, segment 0).
+    """
+
+    name: ClassVar[str] = ""
     #: backend-wide settings and their defaults (GetDefaults/SetDefaults(backend))
-    defaults: dict[str, Any] = {}
+    defaults: ClassVar[dict[str, Any]] = {}
     #: per-device parameters and their defaults (appear in the device's status)
-    device_defaults: dict[str, Any] = {}
+    device_defaults: ClassVar[dict[str, Any]] = {}
 
-    def __init__(self) -> None:
+    def __init__(self, context: BackendContext | None = None) -> None:
+        self.context: BackendContext = context if context is not None else _NoContext()
         self.settings: dict[str, Any] = dict(self.defaults)
 
-    def enroll(self, device: Any) -> None:  # noqa: B027 - optional hook
+    def enroll(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
         """A device starts writing to this backend."""
 
-    def disenroll(self, device: Any) -> None:  # noqa: B027 - optional hook
+    def disenroll(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
         """A device stops writing to this backend."""
 
     def prepare(self) -> None:  # noqa: B027 - optional hook
         """Called before the first slice of every simulate call."""
 
     @abstractmethod
-    def write(self, device: Any, batch: Batch) -> None:
+    def write(self, device: RecordedDevice, batch: Batch) -> None:
         """Store one batch of finished records of ``device``."""
 
-    def write_grid(self, device: Any, senders: np.ndarray, times: np.ndarray,
+    def write_grid(self, device: RecordedDevice, senders: np.ndarray, times: np.ndarray,
                    values: dict[str, np.ndarray]) -> None:
         """Store samples of a multimeter: each of ``senders`` at each of ``times``,
         ``values[v]`` of shape (times, senders).  Backends that store such grids as
@@ -70,34 +150,56 @@ class RecordingBackend(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Called when the simulator is reset or dropped."""
 
-    def check_device_param(self, device: Any, key: str, value: Any) -> None:  # noqa: B027
+    def check_device_param(self, device: RecordedDevice, key: str, value: RecordedDevice) -> None:  # noqa: B027
         """Raise BadProperty if ``value`` is not allowed for the per-device ``key``."""
 
-    def device_changed(self, device: Any) -> None:  # noqa: B027 - optional hook
+    def device_changed(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
         """The device's parameters changed (label, precision ...)."""
 
-    def device_status(self, device: Any) -> dict[str, Any]:
+    def device_status(self, device: RecordedDevice) -> dict[str, Any]:
         """Per-device entries shown in the device's status."""
         return dict(device.bp)
 
     def set_settings(self, params: dict[str, Any]) -> None:
-        """Backend-wide settings (SetDefaults(backend, {...}))."""
-        from ...errors import bad_property
+        """Backend-wide settings (SetDefaults(backend, {...})).
+
+        Raises
+        ------
+        BadProperty
+            If a key is not a setting of this backend (the message lists them).
+        """
         for k, v in params.items():
             if k not in self.settings:
                 raise bad_property(f"recording backend '{self.name}'", k, v,
                                    f"its settings are {sorted(self.settings)}")
         self.settings.update(params)
 
-    def events(self, device: Any) -> Batch | None:
+    def events(self, device: RecordedDevice) -> Batch | None:
         """The device's events if this backend keeps them readable, else None."""
         return None
 
-    def clear(self, device: Any) -> None:  # noqa: B027 - optional hook
+    def clear(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
         """Forget the device's events (``n_events = 0``)."""
 
+    # -- checkpoints ------------------------------------------------------------------------
+    def checkpoint_state(self, device: RecordedDevice) -> dict[str, Any] | None:
+        """What the backend needs to continue the device's records after a restore
+        (JSON-able; e.g. how much of a file belongs to the checkpoint)."""
+        return None
 
-def grid_rows(device: Any, senders: np.ndarray, times: np.ndarray, values: dict[str, np.ndarray]) -> Batch:
+    def stored_events(self, device: RecordedDevice) -> Batch:
+        """Records a checkpoint must carry because they live nowhere else (with a
+        ``segment`` column); backends writing files return none."""
+        return {}
+
+    def load_events(self, device: RecordedDevice, batch: Batch) -> None:  # noqa: B027 - optional hook
+        """Replace the device's records by ``batch`` from :meth:`stored_events`."""
+
+    def resume(self, device: RecordedDevice, state: dict[str, Any] | None) -> None:  # noqa: B027 - optional hook
+        """Continue the device's records from :meth:`checkpoint_state` of a checkpoint."""
+
+
+def grid_rows(device: RecordedDevice, senders: np.ndarray, times: np.ndarray, values: dict[str, np.ndarray]) -> Batch:
     """The rows of a grid of samples, time-major with senders ordered within a time."""
     nt, ns = times.size, senders.size
     batch: Batch = {"senders": np.tile(senders, nt), "times": np.repeat(times, ns)}

@@ -94,16 +94,19 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import BadProperty, KernelException, bad_property
-from ._chunks import ChunkEncoder, Scratch, pipeline
-from .base import Batch, RecordingBackend
+from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.recording.backends._chunks import ChunkEncoder, Scratch, pipeline
+from spikesim.recording.backends.base import (
+    BackendContext,
+    Batch,
+    RecordedDevice,
+    RecordingBackend,
+)
+from spikesim.timegrid import TICS_PER_MS
 
 FORMAT = "spikesim-recording"
 FORMAT_VERSION = 2
 
-#: units of the columns spikesim's models record (a column not listed gets "")
-UNITS = {"senders": "", "offsets": "ms", "V_m": "mV", "U_m": "mV", "g_ex": "nS", "g_in": "nS",
-         "I_syn_ex": "pA", "I_syn_in": "pA", "I": "pA", "t_ref_remaining": "ms"}
 COMPRESSIONS = ("gzip", "lzf", "none")
 
 
@@ -120,7 +123,7 @@ def _h5py() -> Any:
 class _Track:
     """What the backend knows about one enrolled device."""
 
-    device: Any
+    device: RecordedDevice
     columns: tuple[str, ...] = ()
     datasets: dict[str, Any] = field(default_factory=dict)
     written: int = 0      # rows in the file's datasets
@@ -140,11 +143,11 @@ class _Track:
     tails: dict[str, Any] = field(default_factory=dict)  # column -> _Tail (direct chunk writes)
 
 
-def _signature(device: Any) -> tuple[Any, ...]:
+def _signature(device: RecordedDevice) -> tuple[Any, ...]:
     return device.columns(), tuple(sorted((k, v) for k, v in device.p.items() if k != "n_events"))
 
 
-def _sampled(device: Any) -> np.ndarray:
+def _sampled(device: RecordedDevice) -> np.ndarray:
     """Node ids a multimeter samples, in the order of its rows' senders."""
     return np.sort(np.asarray(device.connected, dtype=np.int64))
 
@@ -301,8 +304,8 @@ class Hdf5Backend(RecordingBackend):
     defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "lzf",
                 "compression_level": 1, "chunk_rows": 65536, "write_in_thread": True}
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, context: BackendContext | None = None) -> None:
+        super().__init__(context)
         self._h5 = _h5py()
         self._tracks: dict[int, _Track] = {}
         self._file: Any = None
@@ -338,26 +341,26 @@ class Hdf5Backend(RecordingBackend):
 
     def path(self) -> Path:
         """The file the next ``simulate`` writes to."""
-        sim = self.sim  # type: ignore[attr-defined]
+        sim = self.context
         return Path(sim.data_path or ".") / f"{sim.data_prefix}{self.settings['file_name']}"
 
     # -- devices -----------------------------------------------------------------------------
-    def enroll(self, device: Any) -> None:
+    def enroll(self, device: RecordedDevice) -> None:
         self._tracks[device.node_id] = _Track(device)
 
-    def disenroll(self, device: Any) -> None:
+    def disenroll(self, device: RecordedDevice) -> None:
         t = self._tracks.pop(device.node_id, None)
         if t is not None and self._file is not None:
             self._write_out(t)
             self._write_partials(t)
             self._commit([t])
 
-    def device_changed(self, device: Any) -> None:
+    def device_changed(self, device: RecordedDevice) -> None:
         t = self._tracks.get(device.node_id)
         if t is not None and t.signature != _signature(device):
             t.dirty = True  # relaid out at the next prepare; n_events = 0 alone does not
 
-    def device_status(self, device: Any) -> dict[str, Any]:
+    def device_status(self, device: RecordedDevice) -> dict[str, Any]:
         return {"filenames": [str(self._path or self.path())]}
 
     # -- life cycle --------------------------------------------------------------------------
@@ -378,7 +381,7 @@ class Hdf5Backend(RecordingBackend):
         self._last_flush = time.monotonic()
 
     def _create(self, path: Path) -> None:
-        sim = self.sim  # type: ignore[attr-defined]
+        sim = self.context
         if path.exists() and not sim.overwrite_files:
             raise BadProperty(
                 f"hdf5 backend: the file '{path}' already exists and overwriting files is disabled. "
@@ -387,7 +390,7 @@ class Hdf5Backend(RecordingBackend):
                 "(sim.set_defaults('hdf5', {'file_name': ...})).")
         if not path.parent.is_dir():
             raise bad_property("hdf5 backend", "data_path", str(path.parent), "the directory must exist")
-        import spikesim
+        from spikesim._version import __version__
         try:
             f = self._h5.File(path, "w", libver="latest", locking=False)
         except OSError as err:
@@ -396,9 +399,9 @@ class Hdf5Backend(RecordingBackend):
                 "may be writing it: give each simulator its own data_path, data_prefix or "
                 "file_name (sim.set_defaults('hdf5', {'file_name': ...})).") from err
         f.attrs.update({
-            "format": FORMAT, "format_version": FORMAT_VERSION, "spikesim_version": spikesim.__version__,
+            "format": FORMAT, "format_version": FORMAT_VERSION, "spikesim_version": __version__,
             "hdf5_version": self._h5.version.hdf5_version, "resolution": sim.resolution,
-            "tics_per_ms": 1000.0, "seed": sim.seed,
+            "tics_per_ms": TICS_PER_MS, "seed": sim.seed,
             "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")})
         f.create_group("devices")
         self._open(f, path)
@@ -466,7 +469,7 @@ class Hdf5Backend(RecordingBackend):
                                       chunks=(int(s["chunk_rows"]),), fletcher32=True, **comp)
             else:
                 ds = g[c]
-            ds.attrs["unit"] = ("steps" if dev.p["time_in_steps"] else "ms") if c == "times" else UNITS.get(c, "")
+            ds.attrs["unit"] = dev.unit(c)
         if "n_rows" not in g:
             g.create_dataset("n_rows", data=np.zeros(1, dtype=np.int64))
         n_file = int(g[cols[0]].shape[0])
@@ -562,11 +565,11 @@ class Hdf5Backend(RecordingBackend):
                 dt = np.int64 if c == "times" and dev.p["time_in_steps"] else np.float64
                 ds = b.create_dataset(c, shape=(0,), maxshape=(None,), dtype=dt,
                                       chunks=(int(self.settings["chunk_rows"]),), fletcher32=True, **comp)
-                ds.attrs["unit"] = ("steps" if dev.p["time_in_steps"] else "ms") if c == "times" else "ms"
+                ds.attrs["unit"] = dev.unit(c)
             else:
                 ds = b.create_dataset(c, shape=(0, senders.size), maxshape=(None, senders.size), dtype=np.float64,
                                       chunks=(ct, senders.size), fletcher32=True, **comp)
-                ds.attrs["unit"] = UNITS.get(c, "")
+                ds.attrs["unit"] = dev.unit(c)
         b.create_dataset("n_rows", data=np.zeros(1, dtype=np.int64))
 
     def _truncate_grids(self, g: Any, names: list[str], rows: int, dev: Any) -> list[str]:
@@ -606,13 +609,13 @@ class Hdf5Backend(RecordingBackend):
         return attrs
 
     # -- checkpoints --------------------------------------------------------------------------
-    def checkpoint_state(self, device: Any) -> dict[str, Any]:
+    def checkpoint_state(self, device: RecordedDevice) -> dict[str, Any]:
         """Where the device's rows are and how many there are (called between runs)."""
         t = self._tracks[device.node_id]
         return {"path": str(self._path) if self._path is not None else None, "rows": int(t.committed),
                 "cleared": int(t.cleared)}
 
-    def resume(self, device: Any, state: dict[str, Any] | None) -> None:
+    def resume(self, device: RecordedDevice, state: dict[str, Any] | None) -> None:
         """Continue writing the device into the checkpointed file, after its checkpointed
         rows (rows written later by the interrupted run are dropped at the next prepare)."""
         if not state or state.get("path") is None:
@@ -621,7 +624,7 @@ class Hdf5Backend(RecordingBackend):
         self._path = Path(state["path"])
 
     # -- data --------------------------------------------------------------------------------
-    def write(self, device: Any, batch: Batch) -> None:
+    def write(self, device: RecordedDevice, batch: Batch) -> None:
         t = self._tracks[device.node_id]
         if self._file is None or t.dirty:  # enrolled or changed during a run
             self.prepare()
@@ -632,7 +635,7 @@ class Hdf5Backend(RecordingBackend):
         if time.monotonic() - self._last_flush >= self.settings["flush_interval"]:
             self.flush()
 
-    def write_grid(self, device: Any, senders: np.ndarray, times: np.ndarray,
+    def write_grid(self, device: RecordedDevice, senders: np.ndarray, times: np.ndarray,
                    values: dict[str, np.ndarray]) -> None:
         t = self._tracks[device.node_id]
         if self._file is None or t.dirty:
@@ -748,7 +751,7 @@ class Hdf5Backend(RecordingBackend):
         self._commit(tracks)
         self._last_flush = time.monotonic()
 
-    def events(self, device: Any) -> Batch | None:
+    def events(self, device: RecordedDevice) -> Batch | None:
         t = self._tracks.get(device.node_id)
         if t is None or self._file is None or (not t.datasets and not t.grid):
             return None
@@ -761,7 +764,7 @@ class Hdf5Backend(RecordingBackend):
             return {c: v[t.cleared:t.written] for c, v in rows.items()}
         return {c: t.datasets[c][t.cleared:t.written] for c in t.columns}
 
-    def clear(self, device: Any) -> None:
+    def clear(self, device: RecordedDevice) -> None:
         t = self._tracks.get(device.node_id)
         if t is not None:
             t.cleared = t.written + t.buffered

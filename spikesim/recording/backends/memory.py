@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from .base import Batch, RecordingBackend
+from spikesim.recording.backends.base import (
+    BackendContext,
+    Batch,
+    RecordedDevice,
+    RecordingBackend,
+)
 
 
 class MemoryBackend(RecordingBackend):
@@ -14,25 +17,25 @@ class MemoryBackend(RecordingBackend):
 
     name = "memory"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, context: BackendContext | None = None) -> None:
+        super().__init__(context)
         self._batches: dict[int, list[Batch]] = {}
         self._columns: dict[int, tuple[str, ...]] = {}
 
-    def enroll(self, device: Any) -> None:
+    def enroll(self, device: RecordedDevice) -> None:
         self._batches.setdefault(device.node_id, [])
         self._columns[device.node_id] = device.columns()
 
-    def disenroll(self, device: Any) -> None:
+    def disenroll(self, device: RecordedDevice) -> None:
         self._batches.pop(device.node_id, None)
 
-    def write(self, device: Any, batch: Batch) -> None:
-        seg = device.sim.segment
+    def write(self, device: RecordedDevice, batch: Batch) -> None:
+        seg = self.context.segment
         if seg:
             batch = {**batch, "segment": np.full(batch["senders"].size, seg, dtype=np.int64)}
         self._batches[device.node_id].append(batch)
 
-    def events(self, device: Any) -> Batch:
+    def events(self, device: RecordedDevice) -> Batch:
         parts = self._batches.get(device.node_id, [])
         if any("segment" in p for p in parts) and not all("segment" in p for p in parts):
             parts = [p if "segment" in p else {**p, "segment": np.zeros(p["senders"].size, dtype=np.int64)}
@@ -45,7 +48,7 @@ class MemoryBackend(RecordingBackend):
             return {k: v.copy() for k, v in parts[0].items() if k != "segment"}
         return device.empty_batch()
 
-    def dump(self, device: Any) -> Batch:
+    def stored_events(self, device: RecordedDevice) -> Batch:
         """Everything stored for the device, with its segment column (checkpoints)."""
         self.events(device)
         parts = self._batches.get(device.node_id, [])
@@ -55,11 +58,11 @@ class MemoryBackend(RecordingBackend):
         ev.setdefault("segment", np.zeros(ev["senders"].size, dtype=np.int64))
         return ev
 
-    def load(self, device: Any, batch: Batch) -> None:
-        """Replace the device's stored events by ``batch`` (as made by :meth:`dump`)."""
+    def load_events(self, device: RecordedDevice, batch: Batch) -> None:
+        """Replace the device's stored events by ``batch`` (as made by :meth:`stored_events`)."""
         self._batches[device.node_id] = [dict(batch)] if batch else []
 
-    def segments(self, device: Any) -> list[Batch]:
+    def segments(self, device: RecordedDevice) -> list[Batch]:
         """The device's events split by recording segment (one dict per segment)."""
         self.events(device)  # consolidate
         parts = self._batches.get(device.node_id, [])
@@ -67,8 +70,8 @@ class MemoryBackend(RecordingBackend):
             return [device.empty_batch()]
         ev = parts[0]
         seg = ev.get("segment", np.zeros(ev["senders"].size, dtype=np.int64))
-        n_seg = device.sim.segment + 1
+        n_seg = self.context.segment + 1
         return [{k: v[seg == i].copy() for k, v in ev.items() if k != "segment"} for i in range(n_seg)]
 
-    def clear(self, device: Any) -> None:
+    def clear(self, device: RecordedDevice) -> None:
         self._batches[device.node_id] = []

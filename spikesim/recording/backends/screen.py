@@ -7,20 +7,24 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import bad_property
-from .base import Batch, RecordingBackend
+from spikesim.errors import bad_property
+from spikesim.recording.backends.base import (
+    Batch,
+    RecordedDevice,
+    RecordingBackend,
+)
 
 
 class ScreenBackend(RecordingBackend):
     name = "screen"
     device_defaults = {"precision": 3}
 
-    def check_device_param(self, device: Any, key: str, value: Any) -> None:
+    def check_device_param(self, device: RecordedDevice, key: str, value: Any) -> None:
         if key == "precision" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
                                    or not 0 <= value <= 17):
             raise bad_property(device.model.name, "precision", value, "it must be an integer in [0, 17]")
 
-    def write(self, device: Any, batch: Batch) -> None:
+    def write(self, device: RecordedDevice, batch: Batch) -> None:
         prec = int(device.bp["precision"])
         names = [c for c in batch if c != "senders"]
         lines = []

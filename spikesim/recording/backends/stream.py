@@ -6,16 +6,16 @@ first device enrolls, so the port is known before ``simulate``:
 ``sim.get_defaults("stream")["port"]``.  Only the loopback address is ever bound.
 
 ``prepare`` (start of every ``simulate``) waits up to ``connect_timeout`` seconds
-for one :class:`~spikesim.recording.stream.Subscriber` to connect if none is, then
+for one :class:`~spikesim.io.stream.Subscriber` to connect if none is, then
 announces every device; ``write`` sends each batch as one frame; ``flush`` sends a
 ``flush`` frame with the simulated time; ``close`` sends ``end``.  The wire format
 (length-prefixed frames: JSON header + raw little-endian numpy buffers, no Arrow
-dependency) is documented in :mod:`spikesim.recording.stream`.
+dependency) is documented in :mod:`spikesim.io.stream`.
 
 Back-pressure: frames go straight to the socket; when the subscriber reads slower
 than the simulator writes, the kernel's socket buffers fill and ``write`` blocks.
 It blocks at most ``send_timeout`` seconds per frame, then raises
-:class:`~spikesim.recording.stream.StreamError` naming that setting, as it does at
+:class:`~spikesim.io.stream.StreamError` naming that setting, as it does at
 once when the subscriber disconnected: the simulation stops, it never hangs.  The
 next ``simulate`` waits for a new subscriber.
 """
@@ -29,9 +29,22 @@ from typing import Any
 
 import numpy as np
 
-from ...errors import BadProperty, bad_property
-from ..stream import FORMAT, LOOPBACK, VERSION, StreamError, check_port, encode, encode_batch
-from .base import Batch, RecordingBackend
+from spikesim.errors import BadProperty, bad_property
+from spikesim.io.stream import (
+    FORMAT,
+    LOOPBACK,
+    VERSION,
+    StreamError,
+    check_port,
+    encode,
+    encode_batch,
+)
+from spikesim.recording.backends.base import (
+    BackendContext,
+    Batch,
+    RecordedDevice,
+    RecordingBackend,
+)
 
 OWNER = "recording backend 'stream'"
 
@@ -53,8 +66,8 @@ class StreamBackend(RecordingBackend):
     name = "stream"
     defaults = {"port": 0, "connect_timeout": 30.0, "send_timeout": 10.0}
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, context: BackendContext | None = None) -> None:
+        super().__init__(context)
         self._devices: dict[int, Any] = {}
         self._listener: socket.socket | None = None
         self._conn: socket.socket | None = None
@@ -110,14 +123,14 @@ class StreamBackend(RecordingBackend):
         self._finalizer = weakref.finalize(self, _close_quietly, self._conn, self._listener)
 
     # -- devices -----------------------------------------------------------------------------
-    def enroll(self, device: Any) -> None:
+    def enroll(self, device: RecordedDevice) -> None:
         self._devices[device.node_id] = device
         self._listen()
 
-    def disenroll(self, device: Any) -> None:
+    def disenroll(self, device: RecordedDevice) -> None:
         self._devices.pop(device.node_id, None)
 
-    def device_status(self, device: Any) -> dict[str, Any]:
+    def device_status(self, device: RecordedDevice) -> dict[str, Any]:
         return {"host": LOOPBACK, "port": self.settings["port"]}
 
     # -- life cycle --------------------------------------------------------------------------
@@ -142,23 +155,22 @@ class StreamBackend(RecordingBackend):
         except TimeoutError as err:
             raise StreamError(
                 f"stream backend: no subscriber connected to {LOOPBACK}:{port} within "
-                f"connect_timeout={wait} s; start spikesim.recording.stream.Subscriber('{LOOPBACK}', {port}) "
+                f"connect_timeout={wait} s; start spikesim.io.stream.Subscriber('{LOOPBACK}', {port}) "
                 "in the consuming process first, or raise connect_timeout with "
                 "sim.set_defaults('stream', {'connect_timeout': ...})") from err
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn.settimeout(float(self.settings["send_timeout"]))
         self._conn, self._seq = conn, 0
         self._track_sockets()
-        import spikesim
-        sim = self.sim  # type: ignore[attr-defined]
+        from spikesim._version import __version__
+        sim = self.context
         self._send(encode({"kind": "hello", "seq": 0, "format": FORMAT, "version": VERSION,
-                           "spikesim_version": spikesim.__version__, "resolution": sim.resolution,
+                           "spikesim_version": __version__, "resolution": sim.resolution,
                            "seed": sim.seed}))
 
     def _device_header(self, dev: Any) -> dict[str, Any]:
-        from .hdf5 import UNITS
         cols = dev.columns()
-        units = {c: (("steps" if dev.p["time_in_steps"] else "ms") if c == "times" else UNITS.get(c, ""))
+        units = {c: dev.unit(c)
                  for c in cols}
         params = {k: v for k, v in dev.p.items() if k not in ("n_events", "record_to")}
         return {"kind": "device", "seq": self._seq, "device": dev.node_id, "model": dev.model.name,
@@ -173,7 +185,7 @@ class StreamBackend(RecordingBackend):
             conn.sendall(frame)
         except TimeoutError as err:
             self._drop()
-            t = self.sim.time  # type: ignore[attr-defined]
+            t = self.context.time
             raise StreamError(
                 f"stream backend: the subscriber on {LOOPBACK}:{port} took no data for "
                 f"send_timeout={self.settings['send_timeout']} s (too slow, stalled or dead); the "
@@ -191,7 +203,7 @@ class StreamBackend(RecordingBackend):
             self._conn = None
             self._track_sockets()
 
-    def write(self, device: Any, batch: Batch) -> None:
+    def write(self, device: RecordedDevice, batch: Batch) -> None:
         if self._conn is None:  # enrolled or disconnected since prepare
             self.prepare()
         self._send(encode_batch(self._seq, device.node_id, batch))
@@ -199,7 +211,7 @@ class StreamBackend(RecordingBackend):
     def flush(self) -> None:
         if self._conn is not None:
             self._send(encode({"kind": "flush", "seq": self._seq,
-                               "time": self.sim.time}))  # type: ignore[attr-defined]
+                               "time": self.context.time}))
 
     def close(self) -> None:
         """Send ``end`` (best effort) and close the connection and the listening socket."""

@@ -26,9 +26,15 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..analysis._common import TIME_TOL, as_ids, bad_parameter, check_window, window_mask
-from ..analysis.spikes import spike_trains
-from ..errors import BadParameter
+from spikesim.data.checks import (
+    TIME_TOL,
+    as_ids,
+    bad_parameter,
+    check_window,
+    window_mask,
+)
+from spikesim.data.trains import spike_trains
+from spikesim.errors import BadParameter
 
 __all__ = ["SpikeEvents", "Traces", "Trace", "default_unit"]
 
@@ -173,7 +179,7 @@ class _Events:
         return block
 
     def _neo_annotations(self) -> dict[str, Any]:
-        from .. import __version__
+        from spikesim._version import __version__
         ann = {k: v for k, v in self.annotations.items() if k not in ("name", "label", "simulator")}
         ann["spikesim_version"] = __version__
         return ann

@@ -43,12 +43,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import BadParameter, bad_property
-from .recording.events import SpikeEvents, Traces, default_unit
+from spikesim.data.events import SpikeEvents, Traces, default_unit
+from spikesim.errors import BadParameter, bad_property
 
 if TYPE_CHECKING:
-    from .kernel.simulator import Simulator
-    from .network.nodes import NodeCollection
+    from spikesim.core.simulator import Simulator
+    from spikesim.network.nodes import NodeCollection
 
 __all__ = ["Monitors", "RecordingTimes", "PlotRecordings"]
 
@@ -185,7 +185,7 @@ class Monitors:
             raise bad_property("Monitors", "mon_dict key", key, 'use "label" or "label;period_ms"')
         name, _, period_s = key.partition(";")
         nodes = sim.nodes(name)  # raises with the known labels
-        pop = sim._population_of(int(nodes.ids[0]))
+        pop = sim.node_table.population_of(int(nodes.ids[0]))
         if pop.model.kind != "neuron":
             raise bad_property("Monitors", "mon_dict key", key, "monitors record neuron populations")
         h = sim.resolution
@@ -383,8 +383,8 @@ class Monitors:
         n = 0
         for first, last in self._periods(c):
             k = (last - first) // c.period + 1
-            table["start"]["ms"].append(round(float(self.sim._steps_to_ms(np.array([first]))[0]), dec))
-            table["stop"]["ms"].append(round(float(self.sim._steps_to_ms(np.array([last]))[0]), dec))
+            table["start"]["ms"].append(round(float(self.sim.grid.steps_to_ms(np.array([first]))[0]), dec))
+            table["stop"]["ms"].append(round(float(self.sim.grid.steps_to_ms(np.array([last]))[0]), dec))
             table["start"]["idx"].append(n)
             table["stop"]["idx"].append(n + k - 1)
             n += k
@@ -456,7 +456,7 @@ class PlotRecordings:
                  time_lim: tuple[float, float] | None = None, dpi: int = 300) -> None:
         import matplotlib.pyplot as plt
 
-        from .plotting.plans import NoSpikesWarning, plot_recordings
+        from spikesim.plotting.plans import NoSpikesWarning, plot_recordings
 
         print(f"Generate fig {figname}", end="... ", flush=True)
         if not isinstance(chunk, (int, np.integer)) or not 0 <= chunk < len(recordings):

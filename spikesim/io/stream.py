@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import KernelException, bad_property
+from spikesim.errors import KernelException, bad_property
 
 Batch = dict[str, np.ndarray]
 

@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
-from ..errors import bad_property
-from ..models.array_input import AmplitudeTable
+from spikesim.errors import bad_property
+from spikesim.models.array_input import AmplitudeTable
 
 if TYPE_CHECKING:
-    from ..kernel.simulator import Simulator
-    from ..network.nodes import NodeCollection
+    from spikesim.core.simulator import Simulator
+    from spikesim.network.nodes import NodeCollection
 
 __all__ = ["Observer", "run"]
 
@@ -257,7 +257,7 @@ def _population(sim: Simulator, nodes: Any, key: str) -> tuple[str, NodeCollecti
         if not labels:
             raise bad_property("run", key, nodes, "give the label of a population (sim.create(..., label=...))")
         label, nc = labels[0], nodes
-    pop = sim._population_of(int(nc.ids[0]))
+    pop = sim.node_table.population_of(int(nc.ids[0]))
     if pop.model.kind != "neuron" or len(nc) != pop.n or int(nc.ids[0]) != pop.first:
         raise bad_property("run", key, label, "it must name one whole population of neurons")
     return label, nc, pop.model
@@ -273,7 +273,7 @@ def _recordable(model: Any, label: str, var: str) -> str:
 
 
 def _default_target(sim: Simulator) -> str:
-    labels = [k for k, nc in sim.labels.items() if len(nc) and sim._population_of(int(nc.ids[0])).model.kind
+    labels = [k for k, nc in sim.labels.items() if len(nc) and sim.node_table.model_of(int(nc.ids[0])).kind
               == "neuron"]
     if len(labels) != 1:
         raise bad_property("run", "target", None, f"name the population that takes the input and gives the "

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from ..errors import BadParameter
+from spikesim.errors import BadParameter
 
 #: ms; times this close to a bound or bin edge count as on it (far below any resolution)
 TIME_TOL = 1e-6
@@ -106,3 +107,15 @@ def bin_index(times: np.ndarray, t_start: float, width: float) -> np.ndarray:
     """Index ``k`` of the bin ``(t_start + k w, t_start + (k + 1) w]`` holding each time."""
     x = (times - t_start) / width - TIME_TOL / width
     return np.ceil(x).astype(np.int64) - 1
+
+
+def selected_events(owner: str, senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None,
+              t_start: float | None, t_stop: float | None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ids, and the column (position in ids) and time of every event in the window."""
+    s, t = as_events(owner, senders, times)
+    check_window(owner, t_start, t_stop)
+    ids_ = as_ids(owner, ids, s)
+    col, found = columns(s, ids_)
+    keep = found & window_mask(t, t_start, t_stop)
+    return ids_, col[keep], t[keep]

@@ -8,21 +8,29 @@ stamped ``times[k]`` sits in row ``k`` of ``spikes(sr)``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from ..errors import BadProperty
+from spikesim.errors import BadProperty
+from spikesim.timegrid import TimeGrid
 
-if TYPE_CHECKING:
-    from ..kernel.simulator import Simulator
+
+class NodeLookup(Protocol):
+    """What a RunResult needs to find a recording device by its node id."""
+
+    def population_of(self, node_id: int) -> Any:
+        """The population holding ``node_id`` (with ``model``, ``first``, ``nodes``)."""
 
 
 class RunResult:
     """Recorded data of one run, read lazily from the recording devices."""
 
-    def __init__(self, sim: Simulator, start_step: int, n_steps: int, offsets: dict[int, int]) -> None:
-        self.sim = sim
+    def __init__(self, nodes: NodeLookup, grid: TimeGrid, start_step: int, n_steps: int,
+                 offsets: dict[int, int]) -> None:
+        self._nodes = nodes
+        self._grid = grid
+        self._resolution = grid.resolution
         self.start_step = start_step
         self.n_steps = n_steps
         self._offsets = offsets
@@ -30,19 +38,19 @@ class RunResult:
     @property
     def duration(self) -> float:
         """Length of the run in ms."""
-        return self.n_steps * self.sim.resolution
+        return self.n_steps * self._resolution
 
     @property
     def times(self) -> np.ndarray:
         """End time (ms) of every step of the run."""
-        return self.sim._steps_to_ms(np.arange(self.start_step + 1, self.start_step + self.n_steps + 1))
+        return self._grid.steps_to_ms(np.arange(self.start_step + 1, self.start_step + self.n_steps + 1))
 
     def _device(self, dev: Any) -> Any:
         ids = np.asarray(getattr(dev, "ids", dev)).ravel()
         if ids.size != 1:
             raise BadProperty(f"RunResult: give one recording device, got {ids.size} nodes")
         node = int(ids[0])
-        pop = self.sim._population_of(node)
+        pop = self._nodes.population_of(node)
         if pop.model.kind != "recorder":
             raise BadProperty(f"RunResult: node {node} ({pop.model_name}) is not a recording device")
         return pop.nodes[node - pop.first]
@@ -61,7 +69,7 @@ class RunResult:
     def _steps(self, d: Any, ev: dict[str, np.ndarray]) -> np.ndarray:
         if d.p["time_in_steps"]:
             return ev["times"].astype(np.int64)
-        return np.rint(ev["times"] / self.sim.resolution).astype(np.int64)
+        return np.rint(ev["times"] / self._resolution).astype(np.int64)
 
     def senders(self, dev: Any) -> np.ndarray:
         """Ids of the nodes the device records from (sorted)."""
@@ -103,4 +111,4 @@ class RunResult:
         """Times (ms) of the device's samples in this run."""
         d = self._device(dev)
         ev = self.events(d.node_id)
-        return self.sim._steps_to_ms(np.unique(self._steps(d, ev)))
+        return self._grid.steps_to_ms(np.unique(self._steps(d, ev)))

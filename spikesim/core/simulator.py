@@ -1,0 +1,397 @@
+"""The Simulator: the front object every face of spikesim sits on.
+
+``sim = Simulator(resolution=0.1, seed=1)``; ``sim.create(model, n, params)``;
+``sim.connect(pre, post, conn_spec, syn_spec)``; ``sim.simulate(t)``.  There is no
+hidden global state: several simulators can live in one process.
+
+A Simulator is composed of parts, each handed only to what needs it: the time grid
+(``grid``), the model registry (``models_registry``), the node table
+(``node_table``), the connection store (``connector``), the recording manager
+(``recording``) and the engine (``engine``).  This class only wires them together
+and offers the object API; see ``docs/architecture.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spikesim.core import nodes as node_factory
+from spikesim.core import state as checkpoint_state
+from spikesim.core.parts import Parts
+from spikesim.data.results import RunResult
+from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.io import checkpoint as checkpoint_file
+from spikesim.network.nodes import NodeCollection
+from spikesim.network.populations import Population
+from spikesim.network.synapse_collection import SynapseCollection
+from spikesim.recording.devices import RecordingDevice
+from spikesim.timegrid import GRID_TOL, TICS_PER_MS, TimeGrid
+
+
+def _check_seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
+        raise bad_property("Simulator", "seed", seed, "it must be an integer in [0, 2**63)")
+    return int(seed)
+
+
+def _check_threads(threads: Any) -> int:
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise bad_property("Simulator", "threads", threads, "it must be a positive integer")
+    return int(threads)
+
+
+class Simulator:
+    """A network, its clock and its recordings.
+
+    Parameters
+    ----------
+    resolution : float
+        Time step h in ms (a multiple of 0.001 ms).
+    seed : int
+        Seed of every random stream (connections, random parameters, Poisson input),
+        in ``[0, 2**63)``.  Results depend on it alone, not on ``threads``.
+    threads : int
+        Worker threads of the compiled update loops.
+
+    Raises
+    ------
+    BadProperty
+        If a parameter is out of range (the message names it and what is allowed).
+
+    Examples
+    --------
+    >>> sim = Simulator(resolution=0.1, seed=1)
+    >>> n = sim.create("iaf_psc_delta", 2, {"I_e": 400.0})
+    >>> sr = sim.create("spike_recorder")
+    >>> sim.connect(n, sr)
+    >>> sim.simulate(50.0).n_events(sr)
+    4
+    """
+
+    def __init__(self, resolution: float = 0.1, seed: int = 1, threads: int = 1) -> None:
+        threads = _check_threads(threads)
+        self.parts = Parts(_check_seed(seed), TimeGrid(resolution))
+        #: resolution, tics and the clock
+        self.grid = self.parts.grid
+        #: node and synapse models, copies and defaults
+        self.models_registry = self.parts.models
+        #: populations, id lookup, staged get/set
+        self.node_table = self.parts.nodes
+        #: the connection store
+        self.connector = self.parts.connector
+        #: backends, their settings and lifecycle
+        self.recording = self.parts.recording
+        #: compiled data and the slice loop
+        self.engine = self.parts.engine
+        self.engine.threads = threads
+
+    # -- kernel settings ----------------------------------------------------------------
+    @property
+    def resolution(self) -> float:
+        """The time step h in ms."""
+        return self.grid.resolution
+
+    @property
+    def seed(self) -> int:
+        """The seed of every random stream."""
+        return self.parts.seed
+
+    @property
+    def threads(self) -> int:
+        """Worker threads of the compiled loops (results do not depend on them)."""
+        return self.engine.threads
+
+    @property
+    def step(self) -> int:
+        """Steps simulated so far (the clock)."""
+        return self.grid.step
+
+    @property
+    def time(self) -> float:
+        """Simulated time in ms."""
+        return self.grid.time
+
+    @property
+    def min_delay(self) -> float:
+        """The shortest delay of connections that carry signals, in ms (the slice length)."""
+        return self.connector.min_delay_steps() * self.resolution
+
+    @property
+    def max_delay(self) -> float:
+        """The longest delay of connections that carry signals, in ms."""
+        return self.connector.max_delay_steps() * self.resolution
+
+    @property
+    def num_nodes(self) -> int:
+        """Nodes created so far (devices included)."""
+        return self.node_table.num_nodes
+
+    @property
+    def populations(self) -> list[Population]:
+        """The populations, one per ``create`` call, in id order."""
+        return list(self.node_table.populations)
+
+    @property
+    def segment(self) -> int:
+        """The recording segment (chunk) new records go to; ``reset`` starts the next."""
+        return self.recording.segment
+
+    @property
+    def print_time(self) -> bool:
+        """Whether long runs show a progress bar (NEST's ``print_time``)."""
+        return self.engine.print_time
+
+    @print_time.setter
+    def print_time(self, on: bool) -> None:
+        self.engine.print_time = bool(on)
+
+    @property
+    def overwrite_files(self) -> bool:
+        """Whether recording backends may replace existing files."""
+        return self.recording.overwrite_files
+
+    @overwrite_files.setter
+    def overwrite_files(self, on: bool) -> None:
+        self.recording.overwrite_files = bool(on)
+
+    @property
+    def data_path(self) -> str:
+        """Directory of recording files ("" = the working directory)."""
+        return self.recording.data_path
+
+    @data_path.setter
+    def data_path(self, path: str) -> None:
+        self.recording.data_path = str(path)
+
+    @property
+    def data_prefix(self) -> str:
+        """Prefix of every recording file name."""
+        return self.recording.data_prefix
+
+    @data_prefix.setter
+    def data_prefix(self, prefix: str) -> None:
+        self.recording.data_prefix = str(prefix)
+
+    def set_resolution(self, h: float) -> None:
+        """Change the time step (ms) before any node is created and before the first run.
+
+        Raises
+        ------
+        BadProperty
+            If ``h`` is not a positive multiple of 0.001 ms.
+        KernelException
+            If nodes exist or time has passed.
+        """
+        TimeGrid(h)  # checks h
+        if self.num_nodes or self.step:
+            raise KernelException("resolution: it can only be changed before nodes are created "
+                                  "and before the first simulate")
+        self.grid.set_resolution(h)
+
+    def set_seed(self, seed: int) -> None:
+        """Change the seed of every random stream (an integer in ``[0, 2**63)``)."""
+        self.parts.seed = _check_seed(seed)
+
+    def set_threads(self, threads: int) -> None:
+        """Threads of the compiled loops (results do not depend on them).
+
+        More threads than the machine's cores are accepted and capped when running.
+        """
+        self.engine.threads = _check_threads(threads)
+
+    # -- models -----------------------------------------------------------------------------
+    def models(self, kind: str = "all") -> list[str]:
+        """Model names: ``kind`` ``"nodes"``, ``"synapses"`` or ``"all"``."""
+        return self.models_registry.names(kind)
+
+    def copy_model(self, old: str, new: str, params: dict[str, Any] | None = None) -> None:
+        """Register ``new`` as a copy of model ``old`` with changed defaults ``params``."""
+        self.models_registry.copy_model(old, new, params)
+
+    def get_defaults(self, model: str, key: str | None = None) -> Any:
+        """Defaults of a node or synapse model or recording backend (a dict, or one value).
+
+        Raises
+        ------
+        BadProperty
+            If ``key`` is not among the defaults.
+        UnknownModelName
+            If ``model`` names nothing known.
+        """
+        out = node_factory.defaults_of(self.models_registry, self.connector, self.recording, model)
+        if key is None:
+            return out
+        if key not in out:
+            raise bad_property(f"get_defaults('{model}')", "key", key, f"the keys are {sorted(out)}")
+        return out[key]
+
+    def set_defaults(self, model: str, params: dict[str, Any] | None = None, **kw: Any) -> None:
+        """Change the defaults of a node or synapse model, or a backend's settings."""
+        params = {**(params or {}), **kw}
+        if isinstance(model, str) and model in self.recording.names() \
+                and not self.models_registry.is_node_model(model):
+            self.recording.backend(model).set_settings(params)
+            return
+        self.models_registry.set_defaults(model, params)
+
+    # -- nodes ------------------------------------------------------------------------------
+    def create(self, model: str, n: int = 1, params: Any = None, label: str | None = None) -> NodeCollection:
+        """Create ``n`` nodes of ``model``.
+
+        ``params`` is one dict for all nodes (values scalar, one per node, or a random
+        :class:`~spikesim.network.parameters.Parameter`) or a list of one dict per node.
+
+        Raises
+        ------
+        BadProperty
+            If ``n``, ``label`` or a parameter is not allowed (nothing is created).
+        UnknownModelName
+            If ``model`` is no node model.
+        """
+        pop = node_factory.make_population(self.models_registry, self.node_table, self.recording, model, n,
+                                           params, label)
+        self.node_table.add(pop, label)
+        return NodeCollection(self.node_table, pop.ids)
+
+    def nodes(self, label: str) -> NodeCollection:
+        """The collection created with ``label``."""
+        return NodeCollection(self.node_table, self.node_table.labelled(label))
+
+    @property
+    def labels(self) -> dict[str, NodeCollection]:
+        """Label -> collection of every labelled population."""
+        return {k: NodeCollection(self.node_table, v) for k, v in self.node_table.labels().items()}
+
+    def all_nodes(self) -> NodeCollection:
+        """Every node of the simulator."""
+        return NodeCollection(self.node_table, np.arange(1, self.num_nodes + 1))
+
+    def recording_devices(self) -> list[RecordingDevice]:
+        """Every recording device, in id order."""
+        return self.node_table.recorders()
+
+    def node_kind(self, node_id: int) -> str:
+        """``"neuron"``, ``"generator"`` or ``"recorder"``."""
+        return self.node_table.model_of(node_id).kind
+
+    # -- connections --------------------------------------------------------------------------
+    def connect(self, pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None) -> None:
+        """Connect ``pre`` to ``post`` by a rule (see :mod:`spikesim.network.rules`)."""
+        self.connector.connect(pre, post, conn_spec, syn_spec)
+
+    def get_connections(self, source: Any = None, target: Any = None,
+                        synapse_model: str | None = None) -> SynapseCollection:
+        """The connections from ``source`` to ``target`` (None: any) of ``synapse_model``."""
+        return self.connector.get_connections(source, target, synapse_model)
+
+    # -- running ------------------------------------------------------------------------------
+    def simulate(self, t: float) -> RunResult:
+        """Advance the network by ``t`` ms (a multiple of the resolution).
+
+        Returns a :class:`~spikesim.data.results.RunResult` with what the
+        recorders got during this run.
+
+        Raises
+        ------
+        BadProperty
+            If ``t`` is negative, infinite or not a multiple of the resolution.
+        """
+        if isinstance(t, bool) or not isinstance(t, (int, float, np.number)) or not t >= 0 or math.isinf(t):
+            raise bad_property("simulate", "t", t, "it must be a finite number of ms >= 0")
+        steps = t / self.resolution
+        if abs(steps - round(steps)) > GRID_TOL * max(1.0, steps):
+            raise bad_property("simulate", "t", t, f"it must be a multiple of the resolution ({self.resolution} ms)")
+        start = self.step
+        offsets = {dev.node_id: dev.n_events for dev in self.recording_devices()}
+        self.engine.run(int(round(steps)))
+        return RunResult(self.node_table, self.grid, start, self.step - start, offsets)
+
+    def reset(self, model: bool = True) -> None:
+        """Start a new recording segment; with ``model=True`` also go back to t = 0.
+
+        ``model=True`` sets the clock to 0 and every neuron to its state at the start
+        of its first run, clears input in transit and the plasticity traces (weights
+        are kept, as ANNarchy's reset keeps projections), so spike generators replay
+        from the start.  ``model=False`` keeps time and state.  Either way recorders
+        keep what they recorded; what follows goes into a new segment (a chunk).
+        """
+        if model:
+            self.grid.step = 0
+            for pop in self.node_table.neurons():
+                if pop.S0 is not None:
+                    pop.S = pop.S0.copy()
+            self.engine.reset_state()
+        self.recording.segment += 1
+
+    def run(self, inputs: Any = None, **kwargs: Any) -> Any:
+        """Step-loop run with array inputs, returning an Observer (rectipy's ``Network.run``);
+        see :func:`spikesim.observer.run` (the observer face registers itself here)."""
+        if _STEP_LOOP is None:
+            raise KernelException("Simulator.run: the step-loop face is not loaded; import spikesim")
+        return _STEP_LOOP(self, inputs, **kwargs)
+
+    def close(self) -> None:
+        """Flush and close every recording backend (files, streams); recorded data stays
+        readable.  Called by ``nest.ResetKernel`` and when used as a context manager."""
+        self.recording.close()
+
+    def __enter__(self) -> Simulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- state in and out ---------------------------------------------------------------------
+    def checkpoint(self, path: str | Path) -> Path:
+        """Write everything needed to continue this simulation exactly (see
+        :mod:`spikesim.io.checkpoint`); the file is replaced atomically."""
+        meta, arrays = checkpoint_state.gather(self.parts)
+        return checkpoint_file.write(path, meta, arrays)
+
+    @classmethod
+    def restore(cls, path: str | Path) -> Simulator:
+        """A simulator continuing exactly where ``checkpoint(path)`` left off.
+
+        Raises
+        ------
+        FileFormatError
+            If the file is not a spikesim checkpoint or is damaged.
+        """
+        meta, arrays = checkpoint_file.read(path)
+        k = meta["kernel"]
+        sim = cls(resolution=k["resolution"], seed=k["seed"], threads=k["threads"])
+        checkpoint_state.load(sim.parts, meta, arrays, str(path))
+        return sim
+
+    def kernel_status(self) -> dict[str, Any]:
+        """NEST's kernel status: resolution (ms), seed, threads, time (ms), sizes, delays
+        (ms) and settings, by NEST's names."""
+        return {
+            "resolution": self.resolution, "rng_seed": self.seed, "local_num_threads": self.threads,
+            "total_num_virtual_procs": self.threads, "num_processes": 1,
+            "biological_time": self.time, "time": self.time, "network_size": self.num_nodes,
+            "num_connections": self.connector.num_connections(None),
+            "min_delay": self.min_delay, "max_delay": self.max_delay, "print_time": self.print_time,
+            "overwrite_files": self.overwrite_files, "data_path": self.data_path,
+            "data_prefix": self.data_prefix, "tics_per_ms": TICS_PER_MS,
+            "tics_per_step": self.grid.tics_per_step, "ms_per_tic": 1.0 / TICS_PER_MS,
+            "node_models": self.models("nodes"), "synapse_models": self.models("synapses"),
+            "recording_backends": list(self.recording.names()),
+        }
+
+
+#: the step-loop runner (``spikesim.observer.run``), registered by that face when imported
+_STEP_LOOP: Any = None
+
+
+def register_step_loop(fn: Any) -> None:
+    """Bind :meth:`Simulator.run` to a step-loop runner (the observer face calls this)."""
+    global _STEP_LOOP
+    _STEP_LOOP = fn
+
+
+__all__ = ["Simulator", "BadProperty", "register_step_loop"]

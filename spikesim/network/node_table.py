@@ -1,0 +1,338 @@
+"""The node table of one simulator: populations, id lookup and staged get/set.
+
+Node ids are 1-based in creation order, devices included (NEST's convention); each
+``create`` call adds one population holding a contiguous id range.  ``set`` is
+transactional: every value of every node is validated first, then all are committed,
+so an error leaves every node unchanged.  ``version`` counts changes, so the engine
+knows when its compiled data must be rebuilt, and ``generator_version`` counts
+changes of generator parameters (their input is sent a slice ahead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+
+from spikesim import rng
+from spikesim.errors import BadParameter, bad_property
+from spikesim.models.base import INPUT_NONE, Model
+from spikesim.network.parameters import Parameter
+from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
+from spikesim.timegrid import TimeGrid
+
+#: (population, local indices, values) committed together by :meth:`NodeTable.commit`
+Staged = tuple[Population, np.ndarray, dict[str, Any]]
+
+
+class RecorderNode(Protocol):
+    """What the node table needs of a recording device (see spikesim.recording)."""
+
+    node_id: int
+    connected: np.ndarray
+
+    def validated(self, new: dict[str, Any]) -> dict[str, Any]:
+        """The parameters after applying ``new``; raises without changing anything."""
+
+    def set(self, new: dict[str, Any]) -> None:
+        """Apply ``new`` (validated before)."""
+
+    def status(self) -> dict[str, Any]:
+        """Parameters and read-only entries, as ``get`` shows them."""
+
+
+def key_hash(key: str) -> int:
+    """A stable 63-bit hash of a parameter name (FNV-1a), part of a random stream's key."""
+    h = 1469598103934665603
+    for ch in key.encode():
+        h = ((h ^ ch) * 1099511628211) % 2**63
+    return h
+
+
+def per_node_array(cls: type[Model], key: str, v: Any, n: int) -> bool:
+    """Whether ``v`` gives one value per node (not a list-valued parameter for all)."""
+    if isinstance(cls.params.get(key), (tuple, list)) or isinstance(v, (str, dict)):
+        return False
+    return isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1 and len(v) == n and n > 1
+
+
+def is_list_param(pop: Population, key: str) -> bool:
+    """Parameters whose value is itself a list (spike_times, record_from...)."""
+    if isinstance(pop, NeuronPopulation):
+        return False
+    return isinstance(pop.model.params.get(key), (tuple, list))
+
+
+def as_generator_params(p: dict[str, Any]) -> dict[str, Any]:
+    """Generator parameters as stored: lists and arrays become tuples."""
+    return {k: (tuple(v) if isinstance(v, (list, np.ndarray)) else v) for k, v in p.items()}
+
+
+class NodeTable:
+    """Populations of one simulator, in id order.
+
+    Parameters
+    ----------
+    grid : TimeGrid
+        The simulator's time grid (generators and neurons check times against it).
+    seed : callable
+        Returns the simulator's seed; random parameters are drawn from streams keyed
+        by (seed, first node id, parameter name).
+    """
+
+    def __init__(self, grid: TimeGrid, seed: Callable[[], int]) -> None:
+        self.grid = grid
+        self.seed = seed
+        self.populations: list[Population] = []
+        self._firsts: list[int] = []
+        self.num_nodes = 0
+        self._labels: dict[str, np.ndarray] = {}
+        #: incremented by every change of nodes or their parameters
+        self.version = 0
+        #: incremented by every change of generator parameters
+        self.generator_version = 0
+
+    # -- structure ----------------------------------------------------------------------
+    def add(self, pop: Population, label: str | None = None) -> None:
+        """Append a population (its ids follow the last node's).
+
+        Raises
+        ------
+        BadProperty
+            If ``label`` is taken.
+        """
+        self.check_label(label)
+        self.populations.append(pop)
+        self._firsts.append(pop.first)
+        self.num_nodes = pop.first - 1 + pop.n
+        if label is not None:
+            self._labels[label] = pop.ids
+        self.version += 1
+
+    def check_label(self, label: str | None) -> None:
+        """Raise :class:`~spikesim.errors.BadProperty` if ``label`` is taken."""
+        if label is not None and label in self._labels:
+            raise bad_property("create", "label", label, "labels must be unique; this one is taken")
+
+    def labelled(self, label: str) -> np.ndarray:
+        """The ids created with ``label``.
+
+        Raises
+        ------
+        BadProperty
+            If no population has that label (the message lists the labels).
+        """
+        if label not in self._labels:
+            raise bad_property("nodes", "label", label, f"known labels are {sorted(self._labels)}")
+        return self._labels[label]
+
+    def labels(self) -> dict[str, np.ndarray]:
+        """Label -> ids of every labelled population."""
+        return dict(self._labels)
+
+    def population_of(self, node_id: int) -> Population:
+        """The population holding ``node_id``.
+
+        Raises
+        ------
+        BadParameter
+            If no node has that id.
+        """
+        i = int(np.searchsorted(self._firsts, node_id, side="right")) - 1
+        if i < 0 or node_id > self.num_nodes:
+            raise BadParameter(f"node id {node_id} does not exist; ids run from 1 to {self.num_nodes}")
+        return self.populations[i]
+
+    def node(self, node_id: int) -> Any:
+        """The per-node object of a device (a recording device or a generator's dict)."""
+        pop = self.population_of(node_id)
+        if not isinstance(pop, DevicePopulation):
+            raise BadParameter(f"node {node_id} is a neuron ({pop.model_name}), not a device")
+        return pop.nodes[node_id - pop.first]
+
+    def model_of(self, node_id: int) -> type[Model]:
+        """The model class of node ``node_id``."""
+        return self.population_of(node_id).model
+
+    def split(self, ids: np.ndarray) -> list[tuple[Population, np.ndarray, np.ndarray]]:
+        """Group sorted ids by population: (population, local indices, positions in ids)."""
+        if ids.size == 0:
+            return []
+        which = np.searchsorted(self._firsts, ids, side="right") - 1
+        out = []
+        bounds = np.flatnonzero(np.diff(which)) + 1
+        for pos in np.split(np.arange(ids.size), bounds):
+            pop = self.populations[int(which[pos[0]])]
+            out.append((pop, ids[pos] - pop.first, pos))
+        return out
+
+    def neurons(self) -> list[NeuronPopulation]:
+        """Neuron populations in id order."""
+        return [p for p in self.populations if isinstance(p, NeuronPopulation)]
+
+    def devices(self, kind: str) -> list[DevicePopulation]:
+        """Device populations of ``kind`` (``"generator"`` or ``"recorder"``) in id order."""
+        return [p for p in self.populations if isinstance(p, DevicePopulation) and p.kind == kind]
+
+    def recorders(self) -> list[Any]:
+        """Every recording device, in id order."""
+        return [dev for pop in self.devices("recorder") for dev in pop.nodes]
+
+    def input_modes(self) -> np.ndarray:
+        """How each node takes input (``models.base.INPUT_*``), indexed by id - 1."""
+        mode = np.full(self.num_nodes, INPUT_NONE, dtype=np.int8)
+        for pop in self.populations:
+            mode[pop.first - 1:pop.first - 1 + pop.n] = pop.model.input_mode
+        return mode
+
+    # -- random parameters ----------------------------------------------------------------
+    def draw(self, v: Any, n: int, first: int, key: str) -> Any:
+        """``n`` values of a random :class:`Parameter` for nodes from ``first``; other values as given."""
+        if isinstance(v, Parameter):
+            return v.draw(rng.generator(self.seed(), first, rng.PURPOSE_PARAMETER, key_hash(key)), n)
+        return v
+
+    def neuron_values(self, common: dict[str, Any], per_node: list[dict[str, Any]] | None, n: int,
+                      first: int, defaults: dict[str, Any]) -> dict[str, Any]:
+        """Values to set on new neurons; keys missing from some per-node dicts keep the default."""
+        values: dict[str, Any] = {k: self.draw(v, n, first, k) for k, v in common.items()}
+        if per_node:
+            for k in set().union(*per_node):
+                values[k] = np.array([p.get(k, defaults[k]) for p in per_node])
+        return values
+
+    def device_values(self, cls: type[Model], common: dict[str, Any], i: int, n: int,
+                      node_id: int) -> dict[str, Any]:
+        """Values for device node ``i`` of ``n``: random ones drawn, per-node arrays indexed."""
+        out = {}
+        for k, v in common.items():
+            if isinstance(v, Parameter):
+                v = float(self.draw(v, 1, node_id, k)[0])
+            elif per_node_array(cls, k, v, n):
+                v = v[i]
+                v = v.item() if isinstance(v, np.generic) else v
+            out[k] = v
+        return out
+
+    # -- get and set --------------------------------------------------------------------
+    def get(self, ids: np.ndarray, keys: tuple[str, ...]) -> Any:
+        """Values of ``keys`` for ``ids``: one array per key (a dict when not one key);
+        no keys: every key all the nodes have."""
+        groups = self.split(ids)
+        if not keys:
+            seen: list[str] = []
+            for pop, _, _ in groups:
+                seen += [k for k in pop.all_keys() if k not in seen]
+            keys = tuple(k for k in seen if all(k in p.all_keys() for p, _, _ in groups))
+        out: dict[str, Any] = {}
+        for k in keys:
+            parts = [pop.get(k, local) for pop, local, _ in groups]
+            if len(parts) == 1:
+                out[k] = parts[0]
+                continue
+            try:
+                out[k] = np.concatenate(parts)
+            except ValueError:
+                arr = np.empty(ids.size, dtype=object)
+                arr[:] = [x for p in parts for x in p]
+                out[k] = arr
+        return out[keys[0]] if len(keys) == 1 else out
+
+    def set(self, ids: np.ndarray, values: dict[str, Any]) -> None:
+        """Set ``values`` (scalars, one value per node or random parameters) on ``ids``."""
+        staged: list[Staged] = []
+        for pop, local, pos in self.split(ids):
+            vals = {k: self._value_for(pop, k, v, ids, pos) for k, v in values.items()}
+            if isinstance(pop, DevicePopulation) and any(
+                    per_node_array(pop.model, k, v, local.size) for k, v in vals.items()):
+                staged += [(pop, np.array([li]), _one_of(pop.model, vals, j, local.size))
+                           for j, li in enumerate(local)]
+                continue
+            staged.append((pop, local, vals))
+        self.commit(staged)
+
+    def _value_for(self, pop: Population, k: str, v: Any, ids: np.ndarray, pos: np.ndarray) -> Any:
+        v = self.draw(v, ids.size, int(ids[0]), k) if isinstance(v, Parameter) else v
+        arr = np.asarray(v, dtype=object) if isinstance(v, (list, tuple, np.ndarray)) else None
+        if arr is not None and arr.ndim == 1 and arr.size == ids.size and ids.size > 1 \
+                and not is_list_param(pop, k):
+            return np.asarray(v)[pos]
+        return v
+
+    def set_list(self, ids: np.ndarray, dicts: list[dict[str, Any]]) -> None:
+        """Set one dict of values per node of ``ids``."""
+        staged: list[Staged] = []
+        for pop, local, pos in self.split(ids):
+            staged += [(pop, np.array([li]), dicts[pi]) for li, pi in zip(local, pos, strict=True)]
+        self.commit(staged)
+
+    def commit(self, staged: list[Staged]) -> None:
+        """Validate everything first, then commit: an error leaves all nodes unchanged."""
+        backups = []
+        try:
+            for pop, local, vals in staged:
+                if isinstance(pop, NeuronPopulation):
+                    backups.append((pop, pop.P, pop.S, pop.D))
+                    pop.set(local, vals)
+                elif isinstance(pop, DevicePopulation):
+                    for i in local:
+                        self._check_device(pop, pop.nodes[int(i)], vals)
+        except Exception:
+            for pop, P, S, D in reversed(backups):  # the first backup holds the oldest values
+                pop.P, pop.S, pop.D = P, S, D
+            raise
+        for pop, local, vals in staged:
+            if isinstance(pop, DevicePopulation):
+                for i in local:
+                    self._apply_device(pop, int(i), vals)
+        self.version += 1
+
+    def _check_device(self, pop: DevicePopulation, node: Any, vals: dict[str, Any]) -> None:
+        if pop.kind == "recorder":
+            node.validated(vals)
+            return
+        p = dict(node)
+        for k, v in vals.items():
+            if k not in p:
+                raise bad_property(pop.model_name, k, v, f"{pop.model_name} has the parameters {sorted(p)}")
+        p.update(as_generator_params(vals))
+        pop.model.check_node(p, self.grid.resolution)  # type: ignore[attr-defined]
+
+    def _apply_device(self, pop: DevicePopulation, i: int, vals: dict[str, Any]) -> None:
+        if pop.kind == "recorder":
+            pop.nodes[i].set(vals)
+            return
+        pop.nodes[i].update(as_generator_params(vals))
+        self.generator_version += 1
+
+    # -- state in and out ---------------------------------------------------------------
+    def state(self) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
+        """Every population as an entry (model, ids, label, kind) plus neuron arrays
+        (parameters, state, initial state) keyed ``pop{i}/...``; device nodes are
+        stored by the caller, which knows how to rebuild them."""
+        entries: list[dict[str, Any]] = []
+        arrays: dict[str, np.ndarray] = {}
+        for i, pop in enumerate(self.populations):
+            entry: dict[str, Any] = {"model": pop.model_name, "first": pop.first, "n": pop.n, "label": pop.label,
+                                     "kind": pop.model.kind}
+            if isinstance(pop, NeuronPopulation):
+                entry["params"] = list(pop.P)
+                arrays.update({f"pop{i}/P/{k}": v for k, v in pop.P.items()})
+                arrays[f"pop{i}/S"] = pop.S
+                if pop.S0 is not None:
+                    arrays[f"pop{i}/S0"] = pop.S0
+            entries.append(entry)
+        return entries, arrays
+
+
+def _one_of(model: type[Model], vals: dict[str, Any], j: int, n: int) -> dict[str, Any]:
+    """Node ``j``'s values: per-node arrays indexed, the rest as given."""
+    out = {}
+    for k, v in vals.items():
+        if per_node_array(model, k, v, n):
+            x = v[j]
+            out[k] = x.item() if isinstance(x, np.generic) else x
+        else:
+            out[k] = v
+    return out
