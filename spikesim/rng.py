@@ -28,7 +28,7 @@ PURPOSE_GENERATOR = 4
 
 
 @njit(cache=True, inline="always")
-def mix64(z):
+def mix64(z: int) -> int:
     """SplitMix64 finaliser: a bijective avalanche of a 64-bit word."""
     z = uint64(z)
     z = (z ^ (z >> uint64(30))) * _M1
@@ -37,7 +37,7 @@ def mix64(z):
 
 
 @njit(cache=True)
-def stream_key(seed, node, purpose, sub):
+def stream_key(seed: int, node: int, purpose: int, sub: int) -> int:
     """Key of the stream ``(seed, node, purpose, sub)`` as a 64-bit word."""
     k = mix64(uint64(seed) * GOLDEN + uint64(1))
     k = mix64(k ^ (uint64(node) * GOLDEN))
@@ -46,7 +46,7 @@ def stream_key(seed, node, purpose, sub):
 
 
 @njit(cache=True, inline="always")
-def uniform(key, counter):
+def uniform(key: int, counter: int) -> float:
     """Uniform double in [0, 1) for draw number ``counter`` of stream ``key``."""
     z = mix64(key + uint64(counter) * GOLDEN)
     return float(z >> uint64(11)) * TWO_M53
@@ -67,7 +67,7 @@ def generator(seed: int, node: int, purpose: int, sub: int = 0) -> np.random.Gen
 
 
 @njit(cache=True)
-def poisson_table(lam):
+def poisson_table(lam: float) -> np.ndarray:
     """Cumulative distribution of Poisson(lam) up to where it reaches 1 - 2**-53."""
     n_max = int(lam + 14.0 * np.sqrt(lam) + 40.0)
     cdf = np.empty(n_max, dtype=np.float64)
@@ -94,7 +94,7 @@ def guide_table(cdf: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, inline="always")
-def poisson_guided(cdf, guide, u):
+def poisson_guided(cdf: np.ndarray, guide: np.ndarray, u: float) -> int:
     """Inverse-CDF draw started from the guide table: rarely more than one comparison."""
     k = guide[int(u * GUIDE)]
     while u >= cdf[k]:
@@ -103,7 +103,7 @@ def poisson_guided(cdf, guide, u):
 
 
 @njit(cache=True, inline="always")
-def poisson_from_table(cdf, u):
+def poisson_from_table(cdf: np.ndarray, u: float) -> int:
     """Inverse-CDF draw: smallest k with u < cdf[k] (binary search)."""
     lo = 0
     hi = cdf.shape[0] - 1

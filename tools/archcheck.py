@@ -395,7 +395,8 @@ def _public_items(body: Iterable[ast.stmt], prefix: str = "", class_doc: bool = 
     """Public classes and functions of a module body: (qualified name, node, documented).
 
     Methods of public classes are included (nested public classes too); dunder methods
-    are left out except ``__init__``, which is documented if it or its class has a docstring.
+    are left out except ``__init__``, which is documented if it or its class has a docstring;
+    property setters and deleters are left out (the getter carries the docstring).
     """
     in_class = bool(prefix)
     for node in body:
@@ -406,8 +407,15 @@ def _public_items(body: Iterable[ast.stmt], prefix: str = "", class_doc: bool = 
         elif isinstance(node, _FUNCTION):
             if node.name.startswith("_") and not (in_class and node.name == "__init__"):
                 continue
+            if _is_accessor(node):
+                continue  # a property's setter/deleter: documented by its getter
             has_doc = ast.get_docstring(node) is not None or (node.name == "__init__" and class_doc)
             yield f"{prefix}{node.name}", node, has_doc
+
+
+def _is_accessor(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``node`` is decorated ``@<name>.setter`` or ``@<name>.deleter``."""
+    return any(isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter") for d in node.decorator_list)
 
 
 def check_docs(root: Path, package: str | None = None, min_doc: float = MIN_COVERAGE,

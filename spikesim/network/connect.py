@@ -107,10 +107,21 @@ class Connector:
         return cached
 
     def _categories(self, ids: np.ndarray, side: str) -> np.ndarray:
-        return self._node_categories(side)[ids - 1]
+        cats: np.ndarray = self._node_categories(side)[ids - 1]
+        return cats
 
     # -- synapse models ---------------------------------------------------------------
     def check_synapse_defaults(self, name: str, cls: Any, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` checked as new defaults of synapse model ``name`` (delays in ms).
+
+        Raises
+        ------
+        BadProperty
+            If a key is unknown, a value is not a finite number, a ``weight_recorder``
+            is no weight_recorder node, or a common property changes after connections exist.
+        BadDelay
+            If a delay is shorter than the resolution.
+        """
         out = {}
         for k, v in params.items():
             if k not in cls.params:
@@ -184,9 +195,9 @@ class Connector:
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
         gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
-        src, tgt, shape = rules.pairs(spec, pre_ids, post_ids, gen)
-        if spec["rule"] == "pairwise_bernoulli":
-            shape = None  # arrays cannot match a random number of connections
+        src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen)
+        # arrays cannot match a random number of connections
+        shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
         n = src.size
         w = _values(syn["weight"], "weight", shape, n, gen)
         d_ms = _values(syn["delay"], "delay", shape, n, gen)
@@ -414,6 +425,7 @@ class Connector:
 
     # -- queries ---------------------------------------------------------------------------
     def num_connections(self, synapse_model: str | None) -> int:
+        """Connections of ``synapse_model`` (None: of every model), recorder connections included."""
         return sum(len(p) for (name, _), p in self.projections.items()
                    if synapse_model is None or name == synapse_model)
 
@@ -432,12 +444,21 @@ class Connector:
         return self._delay_cache
 
     def min_delay_steps(self) -> int:
+        """The shortest delay (steps) of connections that carry signals; 1 without any."""
         return self._delays()[0]
 
     def max_delay_steps(self) -> int:
+        """The longest delay (steps) of connections that carry signals; 1 without any."""
         return self._delays()[1]
 
     def get_connections(self, source: Any, target: Any, synapse_model: str | None) -> SynapseCollection:
+        """The connections from ``source`` to ``target`` (None: any) of ``synapse_model``.
+
+        Raises
+        ------
+        UnknownModelName
+            If ``synapse_model`` is no synapse model.
+        """
         if synapse_model is not None:
             self.models.synapse_model(synapse_model, "get_connections")
         src_ids = None if source is None else _ids(self.nodes, source, "source")
@@ -511,7 +532,7 @@ def _check_number(owner: str, key: str, v: Any) -> None:
     if isinstance(v, Parameter):
         return
     try:
-        ok = np.all(np.isfinite(np.asarray(v, dtype=float)))
+        ok = bool(np.all(np.isfinite(np.asarray(v, dtype=float))))
     except (TypeError, ValueError):
         ok = False
     if not ok:

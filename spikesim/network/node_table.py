@@ -11,7 +11,7 @@ changes of generator parameters (their input is sent a slice ahead).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -24,22 +24,6 @@ from spikesim.timegrid import TimeGrid
 
 #: (population, local indices, values) committed together by :meth:`NodeTable.commit`
 Staged = tuple[Population, np.ndarray, dict[str, Any]]
-
-
-class RecorderNode(Protocol):
-    """What the node table needs of a recording device (see spikesim.recording)."""
-
-    node_id: int
-    connected: np.ndarray
-
-    def validated(self, new: dict[str, Any]) -> dict[str, Any]:
-        """The parameters after applying ``new``; raises without changing anything."""
-
-    def set(self, new: dict[str, Any]) -> None:
-        """Apply ``new`` (validated before)."""
-
-    def status(self) -> dict[str, Any]:
-        """Parameters and read-only entries, as ``get`` shows them."""
 
 
 def key_hash(key: str) -> int:

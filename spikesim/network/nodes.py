@@ -30,6 +30,8 @@ class NodeCollection:
     """
 
     __slots__ = ("_ids", "_table")
+    _ids: np.ndarray
+    _table: NodeTable
 
     def __init__(self, owner: NodeTable | HasNodeTable, ids: Any) -> None:
         table = owner if isinstance(owner, NodeTable) else owner.node_table
@@ -58,10 +60,12 @@ class NodeCollection:
 
     @property
     def global_id(self) -> np.ndarray:
+        """The node ids (NEST's name)."""
         return self.ids
 
     def tolist(self) -> list[int]:
-        return self._ids.tolist()
+        """The node ids as a list of ints."""
+        return [int(i) for i in self._ids]
 
     def __len__(self) -> int:
         return int(self._ids.size)
@@ -107,6 +111,13 @@ class NodeCollection:
         return bool(np.isin(int(node), self._ids))
 
     def index(self, node_id: int) -> int:
+        """Position of ``node_id`` in the collection.
+
+        Raises
+        ------
+        ValueError
+            If the node is not in the collection.
+        """
         pos = np.searchsorted(self._ids, node_id)
         if pos >= self._ids.size or self._ids[pos] != node_id:
             raise ValueError(f"node {node_id} is not in this NodeCollection")

@@ -41,7 +41,8 @@ class Normal(Parameter):
         if not self.std >= 0:
             raise bad_property("normal", "std", self.std, "it must be >= 0")
 
-    def draw(self, rng, n):
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values drawn from ``rng``."""
         return rng.normal(self.mean, self.std, n)
 
 
@@ -58,7 +59,8 @@ class Uniform(Parameter):
         if not self.max > self.min:
             raise bad_property("uniform", "max", self.max, f"it must be > min ({self.min})")
 
-    def draw(self, rng, n):
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values drawn from ``rng``."""
         return rng.uniform(self.min, self.max, n)
 
 
@@ -75,7 +77,8 @@ class Lognormal(Parameter):
         if not self.std >= 0:
             raise bad_property("lognormal", "std", self.std, "it must be >= 0")
 
-    def draw(self, rng, n):
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values drawn from ``rng``."""
         return rng.lognormal(self.mean, self.std, n)
 
 
@@ -90,21 +93,50 @@ class Exponential(Parameter):
         if not self.beta > 0:
             raise bad_property("exponential", "beta", self.beta, "it must be > 0")
 
-    def draw(self, rng, n):
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values drawn from ``rng``."""
         return rng.exponential(self.beta, n)
 
 
 def normal(mean: float = 0.0, std: float = 1.0) -> Normal:
+    """A normal distribution with ``mean`` and standard deviation ``std`` (in the units of the parameter it is used for).
+
+    Raises
+    ------
+    BadProperty
+        If a value is not a number or out of range.
+    """
     return Normal(mean, std)
 
 
 def uniform(min: float = 0.0, max: float = 1.0) -> Uniform:  # noqa: A002 - NEST's names
+    """A uniform distribution on ``[min, max)``.
+
+    Raises
+    ------
+    BadProperty
+        If a value is not a number or out of range.
+    """
     return Uniform(min, max)
 
 
 def lognormal(mean: float = 0.0, std: float = 1.0) -> Lognormal:
+    """A log-normal distribution: ``exp`` of a normal with ``mean`` and ``std`` (NEST's parametrisation).
+
+    Raises
+    ------
+    BadProperty
+        If a value is not a number or out of range.
+    """
     return Lognormal(mean, std)
 
 
 def exponential(beta: float = 1.0) -> Exponential:
+    """An exponential distribution with scale ``beta`` (the mean).
+
+    Raises
+    ------
+    BadProperty
+        If a value is not a number or out of range.
+    """
     return Exponential(beta)

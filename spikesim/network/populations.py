@@ -6,7 +6,8 @@ generators and recorders keep one small object or dict per node.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from abc import ABC, abstractmethod
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -14,8 +15,26 @@ from spikesim.errors import BadProperty, bad_property
 from spikesim.models.base import Model, NeuronModel
 from spikesim.network.parameters import Parameter
 
-if TYPE_CHECKING:
-    from spikesim.recording.devices import RecordingDevice
+
+class RecorderNode(Protocol):
+    """What the network layer needs of a recording device (see :mod:`spikesim.recording`)."""
+
+    node_id: int
+    model: type[Model]
+    p: dict[str, Any]
+    #: node ids the device is connected to
+    connected: np.ndarray
+    #: models of the nodes a sampler samples
+    recorded_models: list[type[Model]]
+
+    def validated(self, new: dict[str, Any]) -> dict[str, Any]:
+        """The parameters after applying ``new``; raises without changing anything."""
+
+    def set(self, new: dict[str, Any]) -> None:
+        """Apply ``new``."""
+
+    def status(self) -> dict[str, Any]:
+        """Parameters and read-only entries, as ``get`` shows them."""
 
 #: keys every node reports but nobody sets
 READ_ONLY = ("model", "global_id", "element_type", "recordables", "local", "thread", "vp",
@@ -56,12 +75,13 @@ def _unknown_key(model: str, key: Any, keys: list[str]) -> BadProperty:
     return BadProperty(f"{model}: there is no parameter '{key}' to get; {model} has the keys {sorted(set(keys))}")
 
 
-class Population:
-    """Common part: model, id range, label."""
+class Population(ABC):
+    """The nodes of one ``create`` call: model, id range ``first .. first + n - 1``, label."""
 
     kind = ""
+    element_type = "neuron"
 
-    def __init__(self, model: type[Model], model_name: str, first: int, n: int, label: str | None):
+    def __init__(self, model: type[Model], model_name: str, first: int, n: int, label: str | None) -> None:
         self.model = model
         self.model_name = model_name
         self.first = first
@@ -70,9 +90,29 @@ class Population:
 
     @property
     def ids(self) -> np.ndarray:
+        """The node ids of the population (int64, ascending)."""
         return np.arange(self.first, self.first + self.n, dtype=np.int64)
 
+    @abstractmethod
+    def get(self, key: str, local: np.ndarray) -> np.ndarray:
+        """Values of ``key`` for the nodes at local indices ``local``, one per node.
+
+        Raises
+        ------
+        BadProperty
+            If the nodes have no such key (the message lists the keys).
+        """
+
+    @abstractmethod
+    def all_keys(self) -> list[str]:
+        """Every key ``get`` answers for nodes of this population."""
+
+    def status(self, local: np.ndarray) -> dict[str, np.ndarray]:
+        """Every key's values for the nodes at ``local``."""
+        return {k: self.get(k, local) for k in self.all_keys()}
+
     def base_status(self, local: np.ndarray) -> dict[str, Any]:
+        """The read-only entries every node reports (model, global_id, element_type ...)."""
         return {
             "model": np.array([self.model_name] * local.size, dtype=object),
             "global_id": self.first + local,
@@ -82,17 +122,37 @@ class Population:
             "vp": np.zeros(local.size, dtype=np.int64),
         }
 
-    element_type = "neuron"
-
 
 class NeuronPopulation(Population):
-    """Neurons of one model: ``P`` (parameters), ``S`` (state), ``D`` (derived)."""
+    """Neurons of one model: ``P`` (parameters), ``S`` (state), ``D`` (derived).
+
+    Parameters
+    ----------
+    model : type[NeuronModel]
+        The model class.
+    model_name : str
+        The name it was created by (a copy's name for copied models).
+    first, n : int
+        First node id and number of neurons.
+    defaults : dict
+        Values of every parameter and state variable (units as the model declares).
+    label : str or None
+        The population's label.
+    h : float
+        The resolution in ms.
+
+    Raises
+    ------
+    BadProperty
+        If a default is not a number or the parameters are inconsistent.
+    """
 
     kind = "neuron"
 
     def __init__(self, model: type[NeuronModel], model_name: str, first: int, n: int,
                  defaults: dict[str, Any], label: str | None, h: float) -> None:
         super().__init__(model, model_name, first, n, label)
+        self.neuron_model = model
         self.h = h
         self.P: dict[str, np.ndarray] = {
             k: _as_array(model.name, k, defaults[k], n, model.params[k]) for k in model.params
@@ -110,32 +170,42 @@ class NeuronPopulation(Population):
         model.check(self.P, h)
 
     def keys(self) -> list[str]:
+        """Names of the parameters and state variables."""
         return list(self.P) + list(self.state_names)
 
     def get(self, key: str, local: np.ndarray) -> np.ndarray:
+        """Values of a parameter, a state variable (absolute, e.g. ``V_m`` in mV) or a
+        read-only entry for the neurons at ``local``."""
         if key in self.P:
-            return self.P[key][local].copy()
+            out: np.ndarray = self.P[key][local].copy()
+            return out
         if key in self.model.state:
             r = self.state_names.index(key)
             rel = self.model.state[key][1]
-            return self.S[r, local] + (self.P[rel][local] if rel else 0.0)
+            state: np.ndarray = self.S[r, local] + (self.P[rel][local] if rel else 0.0)
+            return state
         if key == "recordables":
             return np.array([list(self.model.recordables)] * local.size + [None], dtype=object)[:-1]
         if key == "receptor_types":
             return np.array([dict(self.model.receptor_types)] * local.size + [None], dtype=object)[:-1]
         base = self.base_status(local)
         if key in base:
-            return base[key]
+            entry: np.ndarray = base[key]
+            return entry
         raise _unknown_key(self.model_name, key, self.all_keys())
 
     def all_keys(self) -> list[str]:
+        """Parameters, state variables and read-only entries."""
         return self.keys() + ["recordables", "receptor_types"] + list(self.base_status(np.zeros(0, int)))
 
-    def status(self, local: np.ndarray) -> dict[str, np.ndarray]:
-        return {k: self.get(k, local) for k in self.all_keys()}
-
     def set(self, local: np.ndarray, values: dict[str, Any]) -> None:
-        """Validate all of ``values`` on copies, then commit (nothing changes on error)."""
+        """Validate all of ``values`` on copies, then commit (nothing changes on error).
+
+        Raises
+        ------
+        BadProperty
+            If a key is unknown or read-only, or a value is not allowed.
+        """
         P = dict(self.P)
         S = self.S.copy()
         for k, v in values.items():
@@ -163,9 +233,10 @@ class NeuronPopulation(Population):
         self.D = None
 
     def prepare(self, m: int) -> None:
+        """Derived constants up to date and spike flags for slices of ``m`` steps."""
         if self.D is None:
             self.model.check(self.P, self.h)
-            self.D = np.ascontiguousarray(self.model.derive(self.P, self.h))
+            self.D = np.ascontiguousarray(self.neuron_model.derive(self.P, self.h))
         if self.spk.shape[0] < m:
             self.spk = np.zeros((m, self.n), dtype=np.int32)
 
@@ -173,12 +244,26 @@ class NeuronPopulation(Population):
         """Recordable name -> (state row, scale, parameter added to the value)."""
         out = {}
         for name in self.model.recordables:
-            out[name] = self.model.recordable_source(name, self.state_names, self.h)
+            out[name] = self.neuron_model.recordable_source(name, self.state_names, self.h)
         return out
 
 
 class DevicePopulation(Population):
-    """Generators (dict per node) or recorders (RecordingDevice per node)."""
+    """Generators (a parameter dict per node) or recorders (a recording device per node).
+
+    Parameters
+    ----------
+    model : type[Model]
+        The model class (its ``kind`` is ``"generator"`` or ``"recorder"``).
+    model_name : str
+        The name it was created by.
+    first, n : int
+        First node id and number of nodes.
+    label : str or None
+        The population's label.
+    nodes : list
+        One dict (generators) or :class:`RecorderNode` (recorders) per node.
+    """
 
     def __init__(self, model: type[Model], model_name: str, first: int, n: int, label: str | None,
                  nodes: list[Any]) -> None:
@@ -188,13 +273,16 @@ class DevicePopulation(Population):
 
     @property
     def element_type(self) -> str:  # type: ignore[override]
+        """NEST's element type: ``"recorder"`` or ``"stimulator"``."""
         return "recorder" if self.kind == "recorder" else "stimulator"
 
     def node_params(self, i: int) -> dict[str, Any]:
+        """Parameters (and, for recorders, status entries) of the node at local index ``i``."""
         node = self.nodes[i]
-        return node.status() if self.kind == "recorder" else dict(node)
+        return dict(node.status()) if self.kind == "recorder" else dict(node)
 
     def get(self, key: str, local: np.ndarray) -> np.ndarray:
+        """Values of ``key`` for the devices at ``local`` (numbers as a numeric array)."""
         out = []
         for i in local:
             st = self.node_params(int(i))
@@ -215,11 +303,11 @@ class DevicePopulation(Population):
         return arr
 
     def all_keys(self) -> list[str]:
+        """The keys of the first node and the read-only entries."""
         keys = list(self.node_params(0)) if self.n else []
         return keys + [k for k in self.base_status(np.zeros(0, int)) if k not in keys]
 
-    def status(self, local: np.ndarray) -> dict[str, np.ndarray]:
-        return {k: self.get(k, local) for k in self.all_keys()}
-
-    def recorder(self, i: int) -> RecordingDevice:
-        return self.nodes[i]
+    def recorder(self, i: int) -> RecorderNode:
+        """The recording device at local index ``i`` (recorder populations)."""
+        node: RecorderNode = self.nodes[i]
+        return node

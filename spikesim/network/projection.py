@@ -23,7 +23,7 @@ def _counting_order(src: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarr
 
 
 @njit(cache=True)
-def _row_pointers(src, n_nodes):
+def _row_pointers(src: np.ndarray, n_nodes: int) -> np.ndarray:
     """CSR row pointers of connections with 0-based sources ``src``."""
     ptr = np.zeros(n_nodes + 1, dtype=np.int64)
     for s in src:
@@ -34,7 +34,8 @@ def _row_pointers(src, n_nodes):
 
 
 @njit(cache=True)
-def _fill_order(src, n_nodes, order):
+def _fill_order(src: np.ndarray, n_nodes: int, order: np.ndarray) -> np.ndarray:
+    """Write the stable order of ``src`` by value into ``order``; returns the row pointers."""
     ptr = _row_pointers(src, n_nodes)
     fill = ptr[:-1].copy()
     for c in range(src.shape[0]):
@@ -45,7 +46,7 @@ def _fill_order(src, n_nodes, order):
 
 
 @njit(cache=True)
-def _scatter_by_source(src, tgt, n_nodes, out):
+def _scatter_by_source(src: np.ndarray, tgt: np.ndarray, n_nodes: int, out: np.ndarray) -> np.ndarray:
     """Stable counting sort of ``tgt`` by ``src`` into ``out``; returns the row pointers."""
     ptr = _row_pointers(src, n_nodes)
     fill = ptr[:-1].copy()
@@ -57,7 +58,8 @@ def _scatter_by_source(src, tgt, n_nodes, out):
 
 
 @njit(cache=True)
-def _copy_rows(old_ptr, old_tgt, new_ptr, out):
+def _copy_rows(old_ptr: np.ndarray, old_tgt: np.ndarray, new_ptr: np.ndarray, out: np.ndarray) -> None:
+    """Copy each source's old targets to the start of its new row."""
     for s in range(old_ptr.shape[0] - 1):
         a = old_ptr[s]
         b = new_ptr[s]
@@ -66,7 +68,7 @@ def _copy_rows(old_ptr, old_tgt, new_ptr, out):
 
 
 @njit(cache=True)
-def _scatter_into(src, tgt, fill, out):
+def _scatter_into(src: np.ndarray, tgt: np.ndarray, fill: np.ndarray, out: np.ndarray) -> None:
     """Write 1-based (src, tgt) pairs into their rows in order."""
     for c in range(src.shape[0]):
         s = src[c] - 1
@@ -88,7 +90,7 @@ def _smallest_int(values: np.ndarray) -> np.ndarray:
     return values.astype(dt)
 
 
-def _column(old: np.ndarray, n_old: int, new: np.ndarray, n_new: int, dtype: type) -> np.ndarray:
+def _column(old: np.ndarray, n_old: int, new: np.ndarray | np.generic | float, n_new: int, dtype: type) -> np.ndarray:
     """Concatenate a stored column and new values; stays length 1 while homogeneous."""
     new = np.asarray(new, dtype=dtype)
     old_hom = old.size == 1 and n_old != 1 or n_old == 0
@@ -112,7 +114,7 @@ class Projection:
         self.synapse_model = synapse_model
         self.route = route
         self.ptr = np.zeros(n_nodes + 1, dtype=np.int64)
-        self.tgt = np.zeros(0, dtype=index_dtype(n_nodes))
+        self.tgt: np.ndarray = np.zeros(0, dtype=index_dtype(n_nodes))
         self.w: np.ndarray = np.zeros(1)
         self.d: np.ndarray = np.zeros(1, dtype=np.int16)
         self.rcpt = np.zeros(1, dtype=np.int8)
@@ -133,15 +135,19 @@ class Projection:
         return np.broadcast_to(col, self.tgt.shape) if col.size == 1 and self.tgt.size != 1 else col
 
     def weights(self) -> np.ndarray:
+        """One weight per connection (a stored single value broadcast)."""
         return self._full(self.w)
 
     def delays(self) -> np.ndarray:
+        """One delay per connection, in steps."""
         return self._full(self.d)
 
     def receptors(self) -> np.ndarray:
+        """One receptor type per connection."""
         return self._full(self.rcpt)
 
     def resize_nodes(self, n_nodes: int) -> None:
+        """Extend the row pointers to a network of ``n_nodes`` nodes."""
         if n_nodes + 1 > self.ptr.size:
             self.ptr = np.concatenate([self.ptr, np.full(n_nodes + 1 - self.ptr.size, self.ptr[-1])])
 
@@ -196,7 +202,7 @@ class Projection:
         old_sizes = np.diff(self.ptr)
         ptr = np.zeros(n_nodes + 1, dtype=np.int64)
         np.cumsum(old_sizes[:n_nodes] + counts, out=ptr[1:])
-        out = np.empty(int(ptr[-1]), dtype=index_dtype(n_nodes))
+        out: np.ndarray = np.empty(int(ptr[-1]), dtype=index_dtype(n_nodes))
         _copy_rows(self.ptr, self.tgt, ptr, out)
         fill = ptr[:-1] + old_sizes[:n_nodes]
         for src, tgt in blocks:
@@ -223,11 +229,13 @@ class Projection:
                     self.extra[k] = full
 
     def set_weights(self, pos: np.ndarray, values: np.ndarray) -> None:
+        """Set the weights of the connections at ``pos``."""
         w = np.array(self.weights(), dtype=np.float64)
         w[pos] = values
         self.w = w
 
     def set_delays(self, pos: np.ndarray, steps: np.ndarray) -> None:
+        """Set the delays (steps) of the connections at ``pos``."""
         d = np.array(self.delays(), dtype=np.int64)
         d[pos] = steps
         self.d = _smallest_int(d)

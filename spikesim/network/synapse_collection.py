@@ -94,12 +94,22 @@ class SynapseCollection:
         return np.concatenate(cols)
 
     def keys(self) -> list[str]:
+        """The keys ``get`` answers: NEST's connection keys and the plastic columns."""
         extra: list[str] = []
         for p, _, _ in self._parts:
             extra += [k for k in p.extra if k not in extra]
         return list(KEYS) + extra
 
     def get(self, *keys: str) -> Any:
+        """One array per key (delays in ms), or a dict of arrays for several or no keys.
+
+        Raises
+        ------
+        BadProperty
+            If a key is unknown.
+        KernelException
+            If connections were added since the collection was made.
+        """
         if not keys:
             keys = tuple(self.keys())
         out = {k: self._column(k) for k in keys}

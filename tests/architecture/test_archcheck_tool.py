@@ -316,3 +316,13 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (root / "b.py").write_text('def f(x: int) -> None:\n    """Doc."""\n')
     assert archcheck.main(["--root", str(root), "--checks", "cycles,shape,docs"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_property_setter_is_documented_by_its_getter(tmp_path: Path) -> None:
+    """A ``@x.setter`` method is not a public item of its own; an undocumented getter is."""
+    source = ('class K:\n    """Doc."""\n\n    @property\n    def x(self) -> int:\n        """Doc."""\n'
+              '        return 1\n\n    @x.setter\n    def x(self, v: int) -> None:\n        pass\n\n'
+              '    @property\n    def y(self) -> int:\n        return 2\n')
+    report = archcheck.check_docs(write_tree(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": source}))
+    assert report.public == 3
+    assert report.undocumented == ["pkg/a.py:14 K.y"]
