@@ -22,6 +22,7 @@ from spikesim.core.nodes import make_device
 from spikesim.core.parts import Parts
 from spikesim.io.checkpoint import plain_params, unplain_params
 from spikesim.io.container import FileFormatError
+from spikesim.models.base import NeuronModel
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
 from spikesim.recording.devices import RecordingDevice
 
@@ -85,6 +86,7 @@ def _population(parts: Parts, i: int, entry: dict[str, Any], arrays: dict[str, n
     cls, over = parts.models.node_model(entry["model"])
     first, n = entry["first"], entry["n"]
     if entry["kind"] == "neuron":
+        assert issubclass(cls, NeuronModel)
         pop = NeuronPopulation(cls, entry["model"], first, n, {**cls.defaults(), **over}, entry["label"],
                                parts.grid.resolution)
         pop.P = {key: arrays[f"pop{i}/P/{key}"] for key in entry["params"]}

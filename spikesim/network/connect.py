@@ -31,34 +31,16 @@ from spikesim.errors import (
     bad_property,
 )
 from spikesim.network import rules
-from spikesim.network.nodes import NodeCollection
+from spikesim.network.arguments import check_number, connection_values, node_ids, pick
 from spikesim.network.parameters import Parameter
 from spikesim.network.projection import Projection
+from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
 from spikesim.network.synapse_collection import SynapseCollection, delay_steps
 
 if TYPE_CHECKING:
     from spikesim.models.registry import ModelRegistry
     from spikesim.network.node_table import NodeTable
     from spikesim.timegrid import TimeGrid
-
-# source categories
-SRC_SPIKE, SRC_POISSON, SRC_CURRENT, SRC_RECORDER, SRC_SAMPLER = range(5)
-# target categories
-TGT_NEURON, TGT_PARROT, TGT_RECORDER, TGT_SAMPLER, TGT_GENERATOR = range(5)
-
-_ROUTES = {
-    (SRC_SPIKE, TGT_NEURON): "spike", (SRC_SPIKE, TGT_PARROT): "spike",
-    (SRC_POISSON, TGT_NEURON): "poisson", (SRC_POISSON, TGT_PARROT): "poisson",
-    (SRC_CURRENT, TGT_NEURON): "current",
-    (SRC_SPIKE, TGT_RECORDER): "record",
-    (SRC_SAMPLER, TGT_NEURON): "sample",
-}
-
-_WHY = {
-    TGT_SAMPLER: "a multimeter samples its targets: connect it as connect(multimeter, neurons)",
-    TGT_GENERATOR: "generators take no input",
-}
-
 
 class Connector:
     """The connection store of one simulator and the connect/get_connections logic.
@@ -101,7 +83,7 @@ class Connector:
         if cached is None or cached.size != self.nodes.num_nodes:
             cached = np.empty(self.nodes.num_nodes, dtype=np.int8)
             for pop in self.nodes.populations:
-                cat = _src_category(pop.model) if side == "src" else _tgt_category(pop.model)
+                cat = source_category(pop.model) if side == "src" else target_category(pop.model)
                 cached[pop.first - 1:pop.first - 1 + pop.n] = cat
             self._cats[side] = cached
         return cached
@@ -131,7 +113,7 @@ class Connector:
             if k == "weight_recorder":
                 v = self._weight_recorder_id(name, v)
             elif k != "receptor_type":
-                _check_number(name, k, v)
+                check_number(name, k, v)
             out[k] = v
         if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):
             raise BadProperty(f"{name}: common properties {sorted(k for k in out if k in cls.common)} can only "
@@ -187,8 +169,8 @@ class Connector:
         BadProperty, BadDelay, IllegalConnection, UnknownModelName, UnknownReceptorType
             Naming the parameter, the bad value and what is allowed.
         """
-        pre_ids = _ids(self.nodes, pre, "pre")
-        post_ids = _ids(self.nodes, post, "post")
+        pre_ids = node_ids(self.nodes, pre, "pre")
+        post_ids = node_ids(self.nodes, post, "post")
         spec = rules.normalise(conn_spec)
         name, syn = self._synapse(syn_spec)
         if self._streamable(spec, name, syn, pre_ids, post_ids):
@@ -199,11 +181,11 @@ class Connector:
         # arrays cannot match a random number of connections
         shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
         n = src.size
-        w = _values(syn["weight"], "weight", shape, n, gen)
-        d_ms = _values(syn["delay"], "delay", shape, n, gen)
+        w = connection_values(syn["weight"], "weight", shape, n, gen)
+        d_ms = connection_values(syn["delay"], "delay", shape, n, gen)
         self.check_delay(np.atleast_1d(d_ms))
         d = delay_steps(d_ms, self.grid.resolution)
-        r = _values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
+        r = connection_values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
         self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
         staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n else []
         extra = self._plastic_columns(name, syn, staged, shape, n, gen)
@@ -223,16 +205,16 @@ class Connector:
         if pre_cats.size == 1 and post_cats.size == 1:
             # the common case: one route for the whole call, no per-connection work
             key = (int(pre_cats[0]), int(post_cats[0]))
-            if key not in _ROUTES:
+            if key not in ROUTES:
                 raise IllegalConnection(self._illegal(int(src[0]), int(tgt[0]), *key))
-            if _ROUTES[key] == "sample":
+            if ROUTES[key] == "sample":
                 self._check_sampling(src, tgt)
-            return [(_ROUTES[key], src, tgt, w, d, r)]
+            return [(ROUTES[key], src, tgt, w, d, r)]
         cs = self._categories(src, "src")
         ct = self._categories(tgt, "tgt")
         routes = np.full(src.size, -1, dtype=np.int8)
-        names = sorted(set(_ROUTES.values()))
-        for (a, b), route in _ROUTES.items():
+        names = sorted(set(ROUTES.values()))
+        for (a, b), route in ROUTES.items():
             routes[(cs == a) & (ct == b)] = names.index(route)
         if (routes < 0).any():
             i = int(np.flatnonzero(routes < 0)[0])
@@ -244,7 +226,7 @@ class Connector:
                 continue
             if route == "sample":
                 self._check_sampling(src[sel], tgt[sel])
-            staged.append((route, src[sel], tgt[sel], _pick(w, sel), _pick(d, sel), _pick(r, sel)))
+            staged.append((route, src[sel], tgt[sel], pick(w, sel), pick(d, sel), pick(r, sel)))
         return staged
 
     def _plastic_columns(self, name: str, syn: dict[str, Any], staged: list[tuple[Any, ...]],
@@ -257,7 +239,7 @@ class Connector:
         if any(route != "spike" for route, *_ in staged):
             raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
                                     "targets (neurons, parrots or spike generators to neurons)")
-        extra = {k: _values(syn[k], k, shape, n, gen) for k in cls.per_connection}
+        extra = {k: connection_values(syn[k], k, shape, n, gen) for k in cls.per_connection}
         if np.any(np.asarray(extra["Kplus"]) < 0):
             raise bad_property(name, "Kplus", float(np.min(extra["Kplus"])), "it must be >= 0")
         extra["t_lastspike"] = np.zeros(())
@@ -299,7 +281,7 @@ class Connector:
         cats_pre = np.unique(self._categories(pre, "src"))
         cats_post = np.unique(self._categories(post, "tgt"))
         if cats_pre.size != 1 or cats_post.size != 1 or \
-                _ROUTES.get((int(cats_pre[0]), int(cats_post[0]))) != "spike":
+                ROUTES.get((int(cats_pre[0]), int(cats_post[0]))) != "spike":
             return False
         proj = self.projections.get((name, "spike"))
         if proj is not None and len(proj):  # existing uniform columns must stay uniform
@@ -344,24 +326,12 @@ class Connector:
     def _illegal(self, s: int, t: int, cs: int, ct: int) -> str:
         sm = self.nodes.population_of(s).model_name
         tm = self.nodes.population_of(t).model_name
-        if cs == SRC_RECORDER:
-            why = "a spike_recorder collects spikes: connect it as connect(sources, spike_recorder)"
-        elif cs == SRC_SAMPLER:
-            why = "a multimeter can only sample neurons"
-        elif ct in _WHY:
-            why = _WHY[ct]
-        elif cs == SRC_CURRENT and ct == TGT_PARROT:
-            why = "parrot neurons take no current input"
-        elif cs == SRC_POISSON and ct == TGT_RECORDER:
-            why = "a poisson_generator sends a separate train to each target; record it through a parrot_neuron"
-        else:
-            why = "these models cannot be connected"
-        return f"connect: cannot connect node {s} ({sm}) to node {t} ({tm}): {why}"
+        return f"connect: cannot connect node {s} ({sm}) to node {t} ({tm}): {why_illegal(cs, ct)}"
 
     def _check_receptors(self, tgt: np.ndarray, r: np.ndarray) -> None:
         if not np.any(r != 0):
             return
-        for pop, local, pos in self.nodes.split(np.unique(tgt)):
+        for pop, local, _pos in self.nodes.split(np.unique(tgt)):
             allowed = set(pop.model.receptor_types.values()) | {0}
             rr = r[np.isin(tgt, pop.first + local)]
             bad = ~np.isin(rr, list(allowed))
@@ -379,7 +349,7 @@ class Connector:
                     else targets[np.flatnonzero(np.diff(np.sort(targets)) == 0)]
                 raise IllegalConnection(f"connect: {dev.model.name} {dev_id} is already connected to "
                                         f"node {int(np.sort(dup)[0])}; a sampler records each neuron once")
-            for pop, local, _ in self.nodes.split(np.unique(targets)):
+            for pop, _local, _ in self.nodes.split(np.unique(targets)):
                 missing = [v for v in dev.p["record_from"] if v not in pop.model.recordables]
                 if missing:
                     raise BadProperty(f"{dev.model.name}: parameter 'record_from' contains '{missing[0]}', "
@@ -461,10 +431,10 @@ class Connector:
         """
         if synapse_model is not None:
             self.models.synapse_model(synapse_model, "get_connections")
-        src_ids = None if source is None else _ids(self.nodes, source, "source")
-        tgt_ids = None if target is None else _ids(self.nodes, target, "target")
+        src_ids = None if source is None else node_ids(self.nodes, source, "source")
+        tgt_ids = None if target is None else node_ids(self.nodes, target, "target")
         parts = []
-        for (name, route), p in sorted(self.projections.items()):
+        for (name, _route), p in sorted(self.projections.items()):
             if synapse_model is not None and name != synapse_model:
                 continue
             sel = np.ones(len(p), dtype=bool)
@@ -476,69 +446,3 @@ class Connector:
             if pos.size:
                 parts.append((p, pos))
         return SynapseCollection(self, parts)
-
-
-_SOURCE_CATEGORY = {"spikes": SRC_SPIKE, "poisson": SRC_POISSON, "current": SRC_CURRENT, "samples": SRC_SAMPLER}
-_TARGET_CATEGORY = {"spikes": TGT_NEURON, "multiplicity": TGT_PARROT, "record": TGT_RECORDER,
-                    "sampling": TGT_SAMPLER}
-
-
-def _src_category(model: Any) -> int:
-    """How connections from nodes of ``model`` are routed (by the signal it sends)."""
-    return _SOURCE_CATEGORY.get(model.sends, SRC_RECORDER)
-
-
-def _tgt_category(model: Any) -> int:
-    """How connections onto nodes of ``model`` are routed (by what it receives)."""
-    return _TARGET_CATEGORY.get(model.receives, TGT_GENERATOR)
-
-
-def _ids(table: NodeTable, nodes: Any, what: str) -> np.ndarray:
-    """The node ids of ``nodes`` (a NodeCollection of this simulator or ids), checked."""
-    if isinstance(nodes, NodeCollection):
-        if nodes.table is not table:
-            raise bad_property("connect", what, nodes, "the nodes belong to another simulator")
-        return nodes.ids
-    arr = np.asarray(nodes)
-    if arr.dtype.kind not in "iu":
-        raise bad_property("connect", what, nodes, "give a NodeCollection or an array of node ids")
-    arr = arr.astype(np.int64).ravel()
-    if arr.size and (arr.min() < 1 or arr.max() > table.num_nodes):
-        bad = arr[(arr < 1) | (arr > table.num_nodes)][0]
-        raise bad_property("connect", what, int(bad), f"node ids run from 1 to {table.num_nodes}")
-    return arr
-
-
-def _values(v: Any, key: str, shape: tuple[int, ...] | None, n: int, gen: np.random.Generator) -> np.ndarray:
-    """A connection property as a scalar array or one value per connection."""
-    if isinstance(v, Parameter):
-        return v.draw(gen, n)
-    arr = np.asarray(v, dtype=float if key != "receptor_type" else np.int64)
-    if arr.ndim == 0:
-        return arr
-    if shape is None:
-        raise bad_property("connect", key, f"array of shape {arr.shape}",
-                           "rule pairwise_bernoulli makes a random number of connections: give a scalar "
-                           "or a random parameter")
-    if arr.shape != tuple(shape) and arr.size != n:
-        raise bad_property("connect", key, f"array of shape {arr.shape}",
-                           f"give a scalar or an array of shape {tuple(shape)} for this rule")
-    if arr.size != n:
-        raise bad_property("connect", key, f"array of shape {arr.shape}", f"{n} values are needed")
-    return arr.reshape(-1)
-
-
-def _check_number(owner: str, key: str, v: Any) -> None:
-    if isinstance(v, Parameter):
-        return
-    try:
-        ok = bool(np.all(np.isfinite(np.asarray(v, dtype=float))))
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise bad_property(owner, key, v, "it must be a finite number")
-
-
-def _pick(a: np.ndarray, sel: np.ndarray) -> np.ndarray:
-    a = np.asarray(a)
-    return a if a.ndim == 0 else a[sel]

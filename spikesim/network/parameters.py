@@ -99,7 +99,7 @@ class Exponential(Parameter):
 
 
 def normal(mean: float = 0.0, std: float = 1.0) -> Normal:
-    """A normal distribution with ``mean`` and standard deviation ``std`` (in the units of the parameter it is used for).
+    """A normal distribution with ``mean`` and standard deviation ``std`` (units of the parameter).
 
     Raises
     ------

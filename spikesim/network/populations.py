@@ -196,7 +196,7 @@ class NeuronPopulation(Population):
 
     def all_keys(self) -> list[str]:
         """Parameters, state variables and read-only entries."""
-        return self.keys() + ["recordables", "receptor_types"] + list(self.base_status(np.zeros(0, int)))
+        return [*self.keys(), "recordables", "receptor_types", *list(self.base_status(np.zeros(0, int)))]
 
     def set(self, local: np.ndarray, values: dict[str, Any]) -> None:
         """Validate all of ``values`` on copies, then commit (nothing changes on error).

@@ -93,7 +93,7 @@ def _smallest_int(values: np.ndarray) -> np.ndarray:
 def _column(old: np.ndarray, n_old: int, new: np.ndarray | np.generic | float, n_new: int, dtype: type) -> np.ndarray:
     """Concatenate a stored column and new values; stays length 1 while homogeneous."""
     new = np.asarray(new, dtype=dtype)
-    old_hom = old.size == 1 and n_old != 1 or n_old == 0
+    old_hom = (old.size == 1 and n_old != 1) or n_old == 0
     if new.ndim == 0 or (new.size == 1 and n_new != 1) or (new.size and np.all(new == new.flat[0])):
         v = new.reshape(-1)[:1]
         if n_old == 0 or (old_hom and old.size == 1 and old[0] == v[0]):
@@ -185,7 +185,7 @@ class Projection:
             self.tgt = all_tgt[order]
 
         def take(col: np.ndarray) -> np.ndarray:
-            return col if order is None or col.size == 1 and n != 1 else col[order]
+            return col if order is None or (col.size == 1 and n != 1) else col[order]
 
         self.w = take(w_all)
         self.d = _smallest_int(take(d_all))

@@ -1,0 +1,63 @@
+"""Arguments of ``connect``: node ids and connection values, checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from spikesim.errors import bad_property
+from spikesim.network.node_table import NodeTable
+from spikesim.network.nodes import NodeCollection
+from spikesim.network.parameters import Parameter
+
+
+def node_ids(table: NodeTable, nodes: Any, what: str) -> np.ndarray:
+    """The node ids of ``nodes`` (a NodeCollection of this simulator or ids), checked."""
+    if isinstance(nodes, NodeCollection):
+        if nodes.table is not table:
+            raise bad_property("connect", what, nodes, "the nodes belong to another simulator")
+        return nodes.ids
+    arr = np.asarray(nodes)
+    if arr.dtype.kind not in "iu":
+        raise bad_property("connect", what, nodes, "give a NodeCollection or an array of node ids")
+    arr = arr.astype(np.int64).ravel()
+    if arr.size and (arr.min() < 1 or arr.max() > table.num_nodes):
+        bad = arr[(arr < 1) | (arr > table.num_nodes)][0]
+        raise bad_property("connect", what, int(bad), f"node ids run from 1 to {table.num_nodes}")
+    return arr
+
+
+def connection_values(v: Any, key: str, shape: tuple[int, ...] | None, n: int, gen: np.random.Generator) -> np.ndarray:
+    """A connection property as a scalar array or one value per connection."""
+    if isinstance(v, Parameter):
+        return v.draw(gen, n)
+    arr = np.asarray(v, dtype=float if key != "receptor_type" else np.int64)
+    if arr.ndim == 0:
+        return arr
+    if shape is None:
+        raise bad_property("connect", key, f"array of shape {arr.shape}",
+                           "rule pairwise_bernoulli makes a random number of connections: give a scalar "
+                           "or a random parameter")
+    if arr.shape != tuple(shape) and arr.size != n:
+        raise bad_property("connect", key, f"array of shape {arr.shape}",
+                           f"give a scalar or an array of shape {tuple(shape)} for this rule")
+    if arr.size != n:
+        raise bad_property("connect", key, f"array of shape {arr.shape}", f"{n} values are needed")
+    return arr.reshape(-1)
+
+
+def check_number(owner: str, key: str, v: Any) -> None:
+    if isinstance(v, Parameter):
+        return
+    try:
+        ok = bool(np.all(np.isfinite(np.asarray(v, dtype=float))))
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise bad_property(owner, key, v, "it must be a finite number")
+
+
+def pick(a: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    a = np.asarray(a)
+    return a if a.ndim == 0 else a[sel]
