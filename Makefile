@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	MPLBACKEND=Agg $(PY) examples/demo.py
 
-test: $(STAMP)
+# lint first (seconds), then the whole suite (the architecture checks included)
+test: lint
 	MPLBACKEND=Agg $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check spikesim tools tests examples benchmarks
+	$(VENV)/bin/mypy spikesim
 
 bench: $(STAMP)
 	$(PY) benchmarks/brunel.py --order 500
