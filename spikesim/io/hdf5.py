@@ -3,7 +3,7 @@
 The file is opened in SWMR read mode without HDF5 file locking, so it can be read
 while a simulator still writes it and after the writer was killed; every device is
 read up to its ``n_rows``, i.e. up to the writer's last flush.  The layout is
-described in :mod:`spikesim.recording.backends.hdf5`.
+described in :mod:`spikesim.io.hdf5_layout`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,19 @@ from typing import Any
 import numpy as np
 
 from spikesim.errors import SpikesimError
-from spikesim.recording.backends.hdf5 import FORMAT, FORMAT_VERSION, grid_rows_of
-
-Batch = dict[str, np.ndarray]
+from spikesim.io.hdf5_layout import (
+    DEVICES,
+    FORMAT,
+    FORMAT_VERSION,
+    GRID_LAYOUT,
+    LAYOUT_ATTR,
+    N_ROWS,
+    UNIT_ATTR,
+    Batch,
+    H5Group,
+    grid_names,
+    grid_rows_of,
+)
 
 
 class RecordingFileError(SpikesimError, ValueError):
@@ -109,7 +119,7 @@ def read(path: str | Path, retries: int = 5) -> Recording:
     raise RecordingFileError(f"cannot read the recording '{path}' after {retries} attempts: {last}")
 
 
-def _read_open(f: Any, path: Path) -> Recording:
+def _read_open(f: H5Group, path: Path) -> Recording:
     fmt = f.attrs.get("format")
     if fmt != FORMAT:
         raise RecordingFileError(f"'{path}' is not a spikesim recording (format attribute {fmt!r}, "
@@ -121,32 +131,40 @@ def _read_open(f: Any, path: Path) -> Recording:
     attrs = {k: _attr(v) for k, v in f.attrs.items()}
     devices: dict[int, dict[str, Any]] = {}
     events: dict[int, Batch] = {}
-    for name in sorted(f["devices"], key=int):
-        g = f["devices"][name]
+    for name in sorted(f[DEVICES], key=int):
+        g = f[DEVICES][name]
         meta = {k: _attr(v) for k, v in g.attrs.items()}
-        cols = meta["columns"]
-        if meta.get("layout") == "grid":  # a multimeter's grids (format_version 2)
-            try:
-                out = grid_rows_of(g, cols, bool(meta.get("time_in_steps", False)))
-            except ValueError as err:
-                raise RecordingFileError(f"'{path}': device {name}: {err}; the file is damaged") from None
-            grids = [k for k in g if k.startswith("grid")]
-            meta["units"] = {c: _attr(g[grids[0]][c].attrs.get("unit", "")) if grids else
-                             ("ms" if c == "offsets" else "") for c in cols}
-            if not grids and "times" in cols:
-                meta["units"]["times"] = "steps" if meta.get("time_in_steps") else "ms"
-            devices[int(name)] = meta
-            events[int(name)] = out
-            continue
-        n = int(g["n_rows"][0])
-        out = {}
-        for c in cols:
-            ds = g[c]
-            if ds.shape[0] < n:
-                raise RecordingFileError(f"'{path}': device {name} column '{c}' has {ds.shape[0]} rows "
-                                         f"but n_rows says {n}; the file is damaged")
-            out[c] = ds[:n]
-        meta["units"] = {c: _attr(g[c].attrs.get("unit", "")) for c in cols}
+        read_device = _read_grids if meta.get(LAYOUT_ATTR) == GRID_LAYOUT else _read_rows
+        events[int(name)] = read_device(g, meta, path, name)
         devices[int(name)] = meta
-        events[int(name)] = out
     return Recording(attrs, devices, events)
+
+
+def _read_grids(g: H5Group, meta: dict[str, Any], path: Path, name: str) -> Batch:
+    """A multimeter's grids (format_version 2) as rows; adds ``meta["units"]``."""
+    cols = meta["columns"]
+    try:
+        out = grid_rows_of(g, cols, bool(meta.get("time_in_steps", False)))
+    except ValueError as err:
+        raise RecordingFileError(f"'{path}': device {name}: {err}; the file is damaged") from None
+    grids = grid_names(g)
+    meta["units"] = {c: _attr(g[grids[0]][c].attrs.get(UNIT_ATTR, "")) if grids else
+                     ("ms" if c == "offsets" else "") for c in cols}
+    if not grids and "times" in cols:
+        meta["units"]["times"] = "steps" if meta.get("time_in_steps") else "ms"
+    return out
+
+
+def _read_rows(g: H5Group, meta: dict[str, Any], path: Path, name: str) -> Batch:
+    """A device's columns up to its ``n_rows``; adds ``meta["units"]``."""
+    cols = meta["columns"]
+    n = int(g[N_ROWS][0])
+    out = {}
+    for c in cols:
+        ds = g[c]
+        if ds.shape[0] < n:
+            raise RecordingFileError(f"'{path}': device {name} column '{c}' has {ds.shape[0]} rows "
+                                     f"but n_rows says {n}; the file is damaged")
+        out[c] = ds[:n]
+    meta["units"] = {c: _attr(g[c].attrs.get(UNIT_ATTR, "")) for c in cols}
+    return out

@@ -6,8 +6,8 @@ import h5py
 import numpy as np
 import pytest
 
-from spikesim.recording.backends._chunks import ChunkEncoder, fletcher32, pipeline
-from spikesim.recording.backends.hdf5 import _direct_compression
+from spikesim.recording.backends.hdf5.chunks import ChunkEncoder, fletcher32, pipeline
+from spikesim.recording.backends.hdf5.writer import direct_compression as _direct_compression
 
 ROWS, COLS = 16, 300
 

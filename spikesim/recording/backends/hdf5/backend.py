@@ -1,0 +1,464 @@
+"""The hdf5 backend: chunked, compressed, self-describing files readable during a run.
+
+One file per simulator
+----------------------
+All devices of a simulator that record to ``hdf5`` share one file,
+``data_path/data_prefix + file_name`` (backend setting ``file_name``, default
+``recording.h5``).  One file rather than one per device (the ascii layout) because a
+run is analysed as a whole: the simulator's provenance (resolution, seed, versions)
+is stored once, there is one handle to flush and one file to move, and
+:func:`spikesim.io.read` returns every device of the run at once.  Distributed runs
+will write one such file per MPI process (a rank suffix) and the reader will merge.
+
+The layout of the file is described in :mod:`spikesim.io.hdf5_layout`.
+
+Writing, flushing and memory
+----------------------------
+``write`` appends each batch to a per-device buffer of at most ``chunk_rows`` rows
+(default 65,536: chunks of 512 KB) and writes it out when full; writing every small
+batch straight through would cost about 0.1 ms per column and batch in h5py.  The
+writes run in a thread of their own (setting ``write_in_thread``, default True) while
+the compiled kernels, which release the GIL, simulate the next slices on the other
+core.  h5py holds the GIL while HDF5 runs a dataset's filters, so the thread builds
+the chunks of the backend's own datasets itself without the GIL (:mod:`.chunks`:
+shuffle, LZF or deflate, Fletcher-32) and stores them with ``write_direct_chunk``;
+any HDF5 reader decodes them with the dataset's filters.  With LZF a dataset whose
+chunks hardly shrink (sampled voltages: 7%) is stored raw for a while, shuffle and
+LZF marked skipped in each chunk's filter mask.  At most 8 write-outs wait for the
+thread, and a chunk's buffer grows with the rows it holds, so memory stays bounded by
+a few chunks per device; a failed write is raised by the next ``write``, ``flush``
+or ``events`` of the simulating thread.  ``flush`` writes all buffers out, flushes
+the datasets, fsyncs, and only then raises every device's ``n_rows``: a reader that
+honours ``n_rows`` sees whole flushes, never half of one.  The kernel calls ``flush``
+at the end of every ``simulate`` call; ``write`` also calls it when more than
+``flush_interval`` seconds of wall time passed since the last one (checked on every
+write; the engine hands batches over at least every 0.5 s).
+
+Readable during the run and after a crash: SWMR
+-----------------------------------------------
+The file is written in HDF5's single-writer/multiple-reader mode (``libver="latest"``,
+``swmr_mode=True``).  SWMR orders its metadata writes so that the file on disk is
+always consistent; other processes open it with ``swmr=True`` (as
+:func:`spikesim.io.read` does) while the run continues, and after the writer died
+(``kill -9``) the file opens the same way, holding everything up to the last flush.
+Closing and reopening the file at each flush instead would leave it open for writing
+between flushes, and a crash then can leave the metadata inconsistent.
+
+SWMR forbids creating objects while it is on, so devices and their attributes are
+laid out in ``prepare``; when a device joined or changed its parameters since then,
+``prepare`` closes the file and reopens it for the change (a reader that keeps the
+file open across that moment may need to reopen it).  The writer does not use HDF5's
+file locks (``locking=False``): a lock held by a reader would make that reopen fail,
+and HDF5 refuses to open one file twice in a process with different locking flags,
+which ``events`` and :func:`spikesim.io.read` in the writing process need.  Clobbering
+is prevented by the ``overwrite_files`` check instead.  ``n_events = 0`` hides earlier
+rows from ``events`` but keeps them in the file, which is the run's record.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import queue
+import time
+import weakref
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.io.hdf5_layout import DEVICES, FORMAT, FORMAT_VERSION, N_ROWS, H5Group, device_name, grid_rows_of
+from spikesim.recording.backends.base import (
+    BackendContext,
+    Batch,
+    RecordedDevice,
+    RecordingBackend,
+)
+from spikesim.recording.backends.hdf5.chunks import Scratch
+from spikesim.recording.backends.hdf5.layout import DeviceLayout, Track, sampled, signature
+from spikesim.recording.backends.hdf5.writer import (
+    Job,
+    Syncer,
+    WriterThread,
+    append_rows,
+    close_quietly,
+)
+from spikesim.timegrid import TICS_PER_MS
+
+#: the values of the ``compression`` setting
+COMPRESSIONS = ("gzip", "lzf", "none")
+
+
+def _h5py() -> Any:
+    try:
+        import h5py
+    except ImportError as err:
+        raise KernelException("the hdf5 recording backend needs the package h5py; "
+                              "install it with 'pip install h5py'") from err
+    return h5py
+
+
+def _check_setting(k: str, v: Any) -> None:
+    """Raise BadProperty if ``v`` is not a valid value of the setting ``k``."""
+    owner = "recording backend 'hdf5'"
+    if k == "file_name" and (not isinstance(v, str) or not v.strip()):
+        raise bad_property(owner, k, v, "it must be a non-empty file name")
+    if k == "flush_interval" and (isinstance(v, bool) or not isinstance(v, (int, float))
+                                  or not v > 0):
+        raise bad_property(owner, k, v, "it must be a positive number of seconds "
+                           "(float('inf'): flush only at the end of simulate)")
+    if k == "compression" and v not in COMPRESSIONS:
+        raise bad_property(owner, k, v, f"choose one of {list(COMPRESSIONS)}")
+    if k == "compression_level" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                                     or not 0 <= v <= 9):
+        raise bad_property(owner, k, v, "it must be an integer in [0, 9] (gzip only)")
+    if k == "write_in_thread" and not isinstance(v, (bool, np.bool_)):
+        raise bad_property(owner, k, v, "it must be True or False")
+    if k == "chunk_rows" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                              or not v >= 1):
+        raise bad_property(owner, k, v, "it must be a positive integer")
+
+
+class Hdf5Backend(RecordingBackend):
+    """Appends every device's batches to one SWMR HDF5 file per simulator.
+
+    Settings: ``file_name`` (default ``recording.h5``, in the context's ``data_path``
+    after its ``data_prefix``), ``flush_interval`` (s of wall time), ``compression``
+    (``lzf``, ``gzip`` or ``none``), ``compression_level`` (gzip, 0-9), ``chunk_rows``
+    (rows per chunk) and ``write_in_thread``.
+
+    Parameters
+    ----------
+    context : BackendContext, optional
+        What the backend sees of its simulator.
+
+    Raises
+    ------
+    KernelException
+        If h5py is not installed.
+    """
+
+    name = "hdf5"
+    defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "lzf",
+                "compression_level": 1, "chunk_rows": 65536, "write_in_thread": True}
+
+    def __init__(self, context: BackendContext | None = None) -> None:
+        super().__init__(context)
+        self._h5 = _h5py()
+        self._tracks: dict[int, Track] = {}
+        self._file: H5Group = None
+        self._path: Path | None = None  # the file this backend created (open or not)
+        self._last_flush = time.monotonic()
+        self._finalizer: weakref.finalize[[H5Group, queue.Queue[Job | None]], Hdf5Backend] | None = None
+        self._writer = WriterThread()
+        self._syncer: Syncer | None = None
+        self._scratch = Scratch()  # the encoders' work buffers (chunks are encoded one at a time)
+
+    # -- settings ----------------------------------------------------------------------------
+    def set_settings(self, params: dict[str, Any]) -> None:
+        """Backend-wide settings (see the class).
+
+        Raises
+        ------
+        BadProperty
+            If a key is not a setting or a value is not valid for it.
+        """
+        for k, v in params.items():
+            _check_setting(k, v)
+        super().set_settings(params)
+
+    def path(self) -> Path:
+        """The file the next ``simulate`` writes to."""
+        sim = self.context
+        return Path(sim.data_path or ".") / f"{sim.data_prefix}{self.settings['file_name']}"
+
+    # -- devices -----------------------------------------------------------------------------
+    def enroll(self, device: RecordedDevice) -> None:
+        """Track ``device``; it is laid out in the file at the next ``prepare``."""
+        self._tracks[device.node_id] = Track(device)
+
+    def disenroll(self, device: RecordedDevice) -> None:
+        """Commit the device's rows to the file and stop tracking it."""
+        t = self._tracks.pop(device.node_id, None)
+        if t is not None and self._file is not None:
+            self._write_out(t)
+            self._write_partials(t)
+            self._commit([t])
+
+    def device_changed(self, device: RecordedDevice) -> None:
+        """Lay the device out anew at the next ``prepare`` if its columns or parameters
+        changed (``n_events = 0`` alone does not)."""
+        t = self._tracks.get(device.node_id)
+        if t is not None and t.signature != signature(device):
+            t.dirty = True
+
+    def device_status(self, device: RecordedDevice) -> dict[str, Any]:
+        """``filenames``: the file the device writes to."""
+        return {"filenames": [str(self._path or self.path())]}
+
+    # -- life cycle --------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Create the file, or reopen it to lay out new or changed devices.
+
+        Raises
+        ------
+        BadProperty
+            If the file exists and the context does not allow overwriting files, or its
+            directory does not exist.
+        KernelException
+            If the file cannot be created or reopened.
+        """
+        if not self._tracks:
+            return
+        target = self.path()
+        if self._path is not None and target != self._path:  # file_name/data_path changed
+            self.close()
+            self._path = None
+            for t in self._tracks.values():
+                t.columns = ()
+        if self._path is None:
+            self._create(target)
+        elif self._file is None or any(t.dirty or (t.grid and not np.array_equal(t.senders, sampled(t.device)))
+                                       for t in self._tracks.values()):
+            self._reopen()
+        self._last_flush = time.monotonic()
+
+    def _create(self, path: Path) -> None:
+        sim = self.context
+        if path.exists() and not sim.overwrite_files:
+            raise BadProperty(
+                f"hdf5 backend: the file '{path}' already exists and overwriting files is disabled. "
+                "Set overwrite_files=True on the simulator (nest.overwrite_files = True) to overwrite "
+                "it, or change data_path, data_prefix or the backend's file_name "
+                "(sim.set_defaults('hdf5', {'file_name': ...})).")
+        if not path.parent.is_dir():
+            raise bad_property("hdf5 backend", "data_path", str(path.parent), "the directory must exist")
+        from spikesim._version import __version__
+        try:
+            f = self._h5.File(path, "w", libver="latest", locking=False)
+        except OSError as err:
+            raise KernelException(
+                f"hdf5 backend: cannot create '{path}' ({err}); another simulator in this process "
+                "may be writing it: give each simulator its own data_path, data_prefix or "
+                "file_name (sim.set_defaults('hdf5', {'file_name': ...})).") from err
+        f.attrs.update({
+            "format": FORMAT, "format_version": FORMAT_VERSION, "spikesim_version": __version__,
+            "hdf5_version": self._h5.version.hdf5_version, "resolution": sim.resolution,
+            "tics_per_ms": TICS_PER_MS, "seed": sim.seed,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")})
+        f.create_group(DEVICES)
+        self._open(f, path)
+
+    def _reopen(self) -> None:
+        assert self._path is not None
+        if self._file is not None:
+            self.flush()
+            self._file.close()
+            self._file = None
+        try:
+            f = self._h5.File(self._path, "r+", libver="latest", locking=False)
+        except OSError as err:
+            raise KernelException(
+                f"hdf5 backend: cannot reopen '{self._path}' to lay out new or changed devices ({err}); "
+                "was it moved, deleted or made read-only during the run? Point the backend at a new "
+                "file with sim.set_defaults('hdf5', {'file_name': ...}).") from err
+        self._open(f, self._path)
+
+    def _open(self, f: H5Group, path: Path) -> None:
+        """Lay out every device in ``f`` (not yet in SWMR mode), then start SWMR writing."""
+        if self._finalizer is not None:
+            self._finalizer.detach()
+        self._file, self._path = f, path
+        self._finalizer = weakref.finalize(self, close_quietly, f, self._writer.jobs)
+        try:
+            self._syncer = Syncer(int(f.id.get_vfd_handle()))
+        except Exception:  # noqa: BLE001 - a driver without a file descriptor
+            self._syncer = None
+        layout = DeviceLayout(self._h5, path, self.settings, self._syncer, self._scratch)
+        for t in self._tracks.values():
+            layout.lay_out(t, f[DEVICES].require_group(device_name(t.device.node_id)))
+        f.flush()
+        f.swmr_mode = True
+
+    # -- checkpoints --------------------------------------------------------------------------
+    def checkpoint_state(self, device: RecordedDevice) -> dict[str, Any]:
+        """Where the device's rows are and how many there are (called between runs):
+        ``path``, ``rows`` (committed by the last flush) and ``cleared``."""
+        t = self._tracks[device.node_id]
+        return {"path": str(self._path) if self._path is not None else None, "rows": int(t.committed),
+                "cleared": int(t.cleared)}
+
+    def resume(self, device: RecordedDevice, state: dict[str, Any] | None) -> None:
+        """Continue writing the device into the checkpointed file, after its checkpointed
+        rows (rows written later by the interrupted run are dropped at the next prepare)."""
+        if not state or state.get("path") is None:
+            return
+        self._tracks[device.node_id].resume = (int(state["rows"]), int(state["cleared"]))
+        self._path = Path(state["path"])
+
+    # -- data --------------------------------------------------------------------------------
+    def write(self, device: RecordedDevice, batch: Batch) -> None:
+        """Buffer a batch of the device's rows; write the buffer out once it holds a
+        chunk (``chunk_rows``), and flush when ``flush_interval`` seconds passed.
+
+        Raises
+        ------
+        KernelException
+            If an earlier write failed in the writer thread.
+        """
+        t = self._tracks[device.node_id]
+        if self._file is None or t.dirty:  # enrolled or changed during a run
+            self.prepare()
+        t.buffer.append(batch)
+        t.buffered += batch["senders"].size
+        self._written(t)
+
+    def write_grid(self, device: RecordedDevice, senders: np.ndarray, times: np.ndarray,
+                   values: dict[str, np.ndarray]) -> None:
+        """Buffer samples of a multimeter (``values[v]``: times x senders) for its grid.
+
+        Raises
+        ------
+        KernelException
+            If ``senders`` are not the neurons its grid was laid out for (connect
+            samplers between simulate calls), or an earlier write failed.
+        """
+        t = self._tracks[device.node_id]
+        if self._file is None or t.dirty:
+            self.prepare()
+        if senders is not t.checked and not np.array_equal(senders, t.senders):
+            raise KernelException(
+                f"hdf5 backend: multimeter {device.node_id} sampled neurons {senders[:5].tolist()}... that its "
+                f"grid in '{self._path}' does not have (laid out for {t.senders[:5].tolist()}...); connect "
+                "samplers between simulate calls")
+        t.checked = senders
+        t.grid_buffer.append((times, values))
+        t.buffered += times.size * senders.size
+        self._written(t)
+
+    def _written(self, t: Track) -> None:
+        """After a batch was buffered: write out a full buffer, flush when it is time."""
+        if t.buffered >= self.settings["chunk_rows"]:
+            self._write_out(t)
+        if time.monotonic() - self._last_flush >= self.settings["flush_interval"]:
+            self.flush()
+
+    def _write_out(self, t: Track) -> None:
+        if not t.buffered:
+            return
+        if t.grid:
+            self._write_out_grid(t)
+            return
+        n0, n1 = t.written, t.written + t.buffered
+        self._run([(t.tails[c].append, (n1, [b[c] for b in t.buffer])) if c in t.tails else
+                   (append_rows, (t.datasets[c], n0, n1, [b[c] for b in t.buffer])) for c in t.columns])
+        t.written = n1
+        t.buffer = []  # the job holds the old list's arrays
+        t.buffered = 0
+
+    def _write_out_grid(self, t: Track) -> None:
+        parts = t.grid_buffer  # (times, {variable: (times x senders)})
+        n_t = sum(p[0].size for p in parts)
+        r0, r1 = t.grid_rows, t.grid_rows + n_t
+        job: Job = []
+        for c, ds in t.datasets.items():
+            if c in ("senders", N_ROWS):
+                continue
+            if c in ("times", "offsets"):
+                data = [p[0] for p in parts] if c == "times" else [np.zeros(n_t)]
+            else:
+                data = [p[1][c] for p in parts]
+            job.append((t.tails[c].append, (r1, data)) if c in t.tails else (append_rows, (ds, r0, r1, data)))
+        self._run(job)
+        t.grid_rows = r1
+        t.written = t.base + r1 * t.senders.size
+        t.grid_buffer = []
+        t.buffered = 0
+
+    def _run(self, job: Job) -> None:
+        """Run the writes of a job, in the writer thread (setting ``write_in_thread``)."""
+        self._writer.run(job, bool(self.settings["write_in_thread"]), self._path)
+
+    def _commit(self, tracks: list[Track]) -> None:
+        """Make written rows durable, then announce them in ``n_rows`` (in this order)."""
+        self._writer.drain(self._path)
+        for t in tracks:
+            for ds in t.datasets.values():
+                ds.flush()
+        self._file.flush()
+        os.fsync(self._file.id.get_vfd_handle())
+        for t in tracks:
+            if t.committed != t.written:
+                n_rows = t.datasets[N_ROWS]
+                n_rows[0] = t.grid_rows if t.grid else t.written
+                n_rows.flush()
+                t.committed = t.written
+
+    def _write_partials(self, t: Track) -> None:
+        """Store the chunks being filled (after the device's write-out)."""
+        if t.tails:
+            self._run([(tail.write_partial, ()) for tail in t.tails.values()])
+
+    def flush(self) -> None:
+        """Write every buffer out, make it durable (fsync), then raise every device's
+        ``n_rows``: a reader sees whole flushes.
+
+        Raises
+        ------
+        KernelException
+            If a write failed in the writer thread.
+        """
+        if self._file is None:
+            return
+        tracks = list(self._tracks.values())
+        for t in tracks:
+            self._write_out(t)
+            self._write_partials(t)
+        self._commit(tracks)
+        self._last_flush = time.monotonic()
+
+    def events(self, device: RecordedDevice) -> Batch | None:
+        """The device's rows written so far (after its last ``n_events = 0``), read
+        back from the file; None before it was laid out.
+
+        Raises
+        ------
+        KernelException
+            If a write failed in the writer thread.
+        """
+        t = self._tracks.get(device.node_id)
+        if t is None or self._file is None or (not t.datasets and not t.grid):
+            return None
+        self._write_out(t)
+        self._write_partials(t)
+        self._writer.drain(self._path)
+        if t.grid:
+            rows = grid_rows_of(self._file[DEVICES][device_name(device.node_id)], t.columns,
+                                device.p["time_in_steps"], last_rows=t.grid_rows)
+            return {c: v[t.cleared:t.written] for c, v in rows.items()}
+        return {c: t.datasets[c][t.cleared:t.written] for c in t.columns}
+
+    def clear(self, device: RecordedDevice) -> None:
+        """Hide the device's rows so far from :meth:`events` (they stay in the file)."""
+        t = self._tracks.get(device.node_id)
+        if t is not None:
+            t.cleared = t.written + t.buffered
+
+    def close(self) -> None:
+        """Flush and close the file; a later ``prepare`` reopens it for appending."""
+        if self._file is None:
+            return
+        try:
+            self.flush()
+        finally:
+            self._writer.stop()
+        self._file.close()
+        self._file = None
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        for t in self._tracks.values():
+            t.dirty = True
+            t.datasets = {}
+            t.tails = {}
