@@ -88,8 +88,6 @@ def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np
         If an array holds anything but numbers or booleans, or ``meta`` a value JSON
         cannot hold.
     """
-    import h5py
-
     from spikesim._version import __version__
 
     path = Path(path)
@@ -107,6 +105,15 @@ def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np
         "meta": json.dumps(meta, default=_json_default, sort_keys=True),
     }
     attrs["checksum"] = _checksum(attrs, arrays)
+    _replace_atomically(path, attrs, arrays)
+    return path
+
+
+def _replace_atomically(path: Path, attrs: dict[str, str], arrays: dict[str, np.ndarray]) -> None:
+    """Write a temporary file beside ``path``, fsync it, rename it over ``path`` and
+    fsync the directory; the temporary file never survives a failure."""
+    import h5py
+
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with h5py.File(tmp, "w") as f:
@@ -128,7 +135,6 @@ def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
 
 
 def read(path: str | Path, fmt: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
