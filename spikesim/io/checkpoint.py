@@ -30,7 +30,7 @@ UNITS = {"time": "ms", "V_m": "mV", "current": "pA", "conductance": "nS", "weigh
          "delay": "steps", "ring": "per channel (ex, in, current), per slot, per node"}
 
 
-def plain(v: Any) -> Any:
+def plain(v: object) -> object:
     """A JSON-able copy of a parameter value (tuples -> lists, numpy -> Python).
 
     Raises
@@ -52,7 +52,7 @@ def plain(v: Any) -> Any:
     return v
 
 
-def unplain(v: Any, like: Any) -> Any:
+def unplain(v: object, like: object) -> object:
     """Undo :func:`plain` for a value whose default is ``like``."""
     if isinstance(v, str) and v in ("inf", "-inf") and isinstance(like, float):
         return math.inf if v == "inf" else -math.inf
@@ -62,7 +62,13 @@ def unplain(v: Any, like: Any) -> Any:
 
 
 def plain_params(p: dict[str, Any]) -> dict[str, Any]:
-    """:func:`plain` of every value."""
+    """:func:`plain` of every value.
+
+    Raises
+    ------
+    BadProperty
+        For a random parameter among the values.
+    """
     return {k: plain(v) for k, v in p.items()}
 
 
@@ -72,7 +78,13 @@ def unplain_params(p: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any
 
 
 def write(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Path:
-    """Write a checkpoint file atomically; returns its path."""
+    """Write a checkpoint file atomically; returns its path.
+
+    Raises
+    ------
+    FileNotFoundError, TypeError
+        As :func:`spikesim.io.container.write`.
+    """
     return container.write(path, FORMAT, meta, arrays, UNITS)
 
 

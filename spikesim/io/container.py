@@ -36,17 +36,19 @@ class FileFormatError(SpikesimError, ValueError):
 
 
 def _checksum(attrs: dict[str, str], arrays: dict[str, np.ndarray]) -> str:
+    """``sha256:<hex>`` over the attributes and every array (path, dtype, shape, bytes)."""
     h = hashlib.sha256()
     for k in sorted(attrs):
         h.update(f"{k}={attrs[k]}\n".encode())
     for path in sorted(arrays):
         a = np.ascontiguousarray(arrays[path])
         h.update(f"{path}|{a.dtype.str}|{a.shape}\n".encode())
-        h.update(memoryview(a).cast("B"))
+        h.update(a.data.cast("B"))
     return "sha256:" + h.hexdigest()
 
 
-def _json_default(v: Any) -> Any:
+def _json_default(v: object) -> object:
+    """JSON for numpy values and sets in metadata (sets as sorted lists)."""
     if isinstance(v, np.generic):
         return v.item()
     if isinstance(v, np.ndarray):
@@ -58,9 +60,34 @@ def _json_default(v: Any) -> Any:
 
 def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np.ndarray],
           units: dict[str, str] | None = None) -> Path:
-    """Write ``arrays`` and ``meta`` atomically to ``path`` (an .h5 file)."""
-    import h5py
+    """Write ``arrays`` and ``meta`` atomically to ``path`` (an .h5 file).
 
+    Parameters
+    ----------
+    path : str or Path
+        The file to write; its directory must exist.
+    fmt : str
+        What the file is (the ``format`` attribute :func:`read` checks).
+    meta : dict[str, Any]
+        JSON-able metadata (numpy values and sets are converted).
+    arrays : dict[str, np.ndarray]
+        Datasets by path (``a/b``); numbers and booleans only.
+    units : dict[str, str], optional
+        Units of what the arrays hold (ms, mV, pA ...), stored as JSON.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the directory does not exist.
+    TypeError
+        If an array holds anything but numbers or booleans, or ``meta`` a value JSON
+        cannot hold.
+    """
     from spikesim._version import __version__
 
     path = Path(path)
@@ -78,13 +105,22 @@ def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np
         "meta": json.dumps(meta, default=_json_default, sort_keys=True),
     }
     attrs["checksum"] = _checksum(attrs, arrays)
+    _replace_atomically(path, attrs, arrays)
+    return path
+
+
+def _replace_atomically(path: Path, attrs: dict[str, str], arrays: dict[str, np.ndarray]) -> None:
+    """Write a temporary file beside ``path``, fsync it, rename it over ``path`` and
+    fsync the directory; the temporary file never survives a failure."""
+    import h5py
+
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with h5py.File(tmp, "w") as f:
             for k, v in arrays.items():
                 f.create_dataset(k, data=v)
-            for k, v in attrs.items():
-                f.attrs[k] = v
+            for k, text in attrs.items():
+                f.attrs[k] = text
         fd = os.open(tmp, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -99,11 +135,19 @@ def write(path: str | Path, fmt: str, meta: dict[str, Any], arrays: dict[str, np
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
 
 
 def read(path: str | Path, fmt: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """Read and verify a file written by :func:`write`; returns (meta, arrays)."""
+    """Read and verify a file written by :func:`write`; returns (meta, arrays).
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    FileFormatError
+        If it is not HDF5, holds another format than ``fmt``, comes from a newer
+        format version, is damaged or fails its checksum.
+    """
     import h5py
 
     path = Path(path)
@@ -126,7 +170,7 @@ def read(path: str | Path, fmt: str) -> tuple[dict[str, Any], dict[str, np.ndarr
                                   f"({attrs.get('spikesim_version')}) reads up to {FORMAT_VERSION}: upgrade spikesim")
         arrays: dict[str, np.ndarray] = {}
 
-        def visit(name: str, obj: Any) -> None:
+        def visit(name: str, obj: object) -> None:
             if isinstance(obj, h5py.Dataset):
                 arrays[name] = obj[()]
         try:
@@ -144,6 +188,13 @@ def save_state(path: str | Path, data: dict[str, Any]) -> Path:
 
     DataFrames keep their columns (numbers only) and index; plain values (numbers,
     strings, lists of them) go into the metadata.  Read it back with :func:`load_state`.
+
+    Raises
+    ------
+    ValueError
+        If a key contains "/".
+    TypeError
+        If a value cannot be stored (see :func:`write`).
     """
     import pandas as pd
 
@@ -167,7 +218,13 @@ def save_state(path: str | Path, data: dict[str, Any]) -> Path:
 
 
 def load_state(path: str | Path) -> dict[str, Any]:
-    """Read what :func:`save_state` stored."""
+    """Read what :func:`save_state` stored.
+
+    Raises
+    ------
+    FileNotFoundError, FileFormatError
+        As :func:`read`.
+    """
     import pandas as pd
 
     meta, arrays = read(path, "spikesim-state")

@@ -60,7 +60,9 @@ class StreamError(KernelException):
     """The stream between a simulator and its subscriber failed (timeout, disconnect, bad frame)."""
 
 
-def _jsonable(v: Any) -> Any:
+def _jsonable(v: object) -> object:
+    """``v`` with numpy scalars as Python ones, tuples as lists and non-finite floats
+    as the strings "inf", "-inf", "nan" (JSON has no such numbers)."""
     if isinstance(v, (float, np.floating)) and not math.isfinite(v):
         return str(float(v))
     if isinstance(v, (tuple, list)):
@@ -82,6 +84,22 @@ def encode(header: dict[str, Any], arrays: Sequence[np.ndarray] = ()) -> bytes:
 
 
 def encode_batch(seq: int, node_id: int, batch: Batch) -> bytes:
+    """One ``batch`` frame of device ``node_id``.
+
+    Parameters
+    ----------
+    seq : int
+        The frame's number on its connection.
+    node_id : int
+        The recording device.
+    batch : Batch
+        Equally long columns (``senders`` among them), written little-endian in order.
+
+    Returns
+    -------
+    bytes
+        The whole frame, length prefix included.
+    """
     arrays = [np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<")) for a in batch.values()]
     header = {"kind": "batch", "seq": seq, "device": int(node_id), "rows": int(batch["senders"].size),
               "columns": [[c, a.dtype.str] for c, a in zip(batch, arrays, strict=True)]}
@@ -89,6 +107,13 @@ def encode_batch(seq: int, node_id: int, batch: Batch) -> bytes:
 
 
 def decode_batch(header: dict[str, Any], body: bytearray) -> Batch:
+    """The columns of a ``batch`` frame, as read-only views of ``body`` (no copy).
+
+    Raises
+    ------
+    StreamError
+        If ``body`` is not as long as the header's ``rows`` and ``columns`` say.
+    """
     rows = int(header["rows"])
     dtypes = [(name, np.dtype(dt)) for name, dt in header["columns"]]
     size = sum(rows * dt.itemsize for _, dt in dtypes)
@@ -103,13 +128,28 @@ def decode_batch(header: dict[str, Any], body: bytearray) -> Batch:
     return out
 
 
-def check_loopback(owner: str, host: Any) -> str:
+def check_loopback(owner: str, host: object) -> str:
+    """The loopback address, if ``host`` names it.
+
+    Raises
+    ------
+    BadProperty
+        If ``host`` is neither "127.0.0.1" nor "localhost" (``owner`` names the asker).
+    """
     if host not in (LOOPBACK, "localhost"):
         raise bad_property(owner, "host", host, f"only the loopback address '{LOOPBACK}' is allowed")
     return LOOPBACK
 
 
-def check_port(owner: str, port: Any, allow_zero: bool) -> int:
+def check_port(owner: str, port: object, allow_zero: bool) -> int:
+    """``port`` as an int.
+
+    Raises
+    ------
+    BadProperty
+        If ``port`` is not an integer in [1, 65535] ([0, 65535] with ``allow_zero``:
+        0 asks for any free port).
+    """
     lo = 0 if allow_zero else 1
     if isinstance(port, bool) or not isinstance(port, (int, np.integer)) or not lo <= port <= 65535:
         raise bad_property(owner, "port", port, f"it must be an integer in [{lo}, 65535]"
@@ -144,6 +184,13 @@ class Subscriber:
     ended : bool
         True once the simulator closed the stream; iteration that stops with
         ``ended`` False means the connection dropped without an ``end`` frame.
+
+    Raises
+    ------
+    BadProperty
+        If ``host`` is not the loopback address or ``port`` not in [1, 65535].
+    StreamError
+        If nothing accepts the connection within ``connect_timeout`` s.
     """
 
     def __init__(self, host: str = LOOPBACK, port: int = 0, timeout: float | None = None,
@@ -202,7 +249,14 @@ class Subscriber:
         return header, buf[_HLEN.size + h:]
 
     def __iter__(self) -> Iterator[tuple[int, Batch]]:
-        """Yield ``(node_id, batch)`` in the order the simulator wrote them."""
+        """Yield ``(node_id, batch)`` in the order the simulator wrote them.
+
+        Raises
+        ------
+        StreamError
+            If no frame arrives within ``timeout`` s, the connection drops inside a
+            frame, frames arrive out of order, or the peer speaks a newer version.
+        """
         while not self.ended:
             got = self._frame()
             if got is None:
@@ -232,12 +286,15 @@ class Subscriber:
         return {i: {k: np.concatenate([b[k] for b in bs]) for k in bs[0]} for i, bs in parts.items()}
 
     def close(self) -> None:
+        """Close the connection (the simulator's next write raises StreamError)."""
         self._sock.close()
 
     def __enter__(self) -> Subscriber:
+        """The subscriber itself; leaving the block closes it."""
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
+        """Close the connection."""
         self.close()
 
 

@@ -39,7 +39,8 @@ _NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset")
 
 
 def _check_types(owner: str, new: dict[str, Any]) -> None:
-    """Types of the common device parameters (values are checked by ``validated``)."""
+    """Raise BadProperty for a common device parameter of the wrong type (values are
+    checked by ``validated``)."""
     for k in _NUMBER_KEYS:
         v = new.get(k, 0.0)
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or math.isnan(v):
@@ -56,8 +57,44 @@ def _check_types(owner: str, new: dict[str, Any]) -> None:
         raise bad_property(owner, "record_from", rf, "give a list of names of recordables")
 
 
+def _check_times(owner: str, p: dict[str, Any], h: float) -> None:
+    """Raise BadProperty unless the times of the parameters ``p`` (ms) fit the grid of
+    resolution ``h`` (ms) and ``start <= stop``, ``interval > 0``, ``offset >= 0``."""
+    for k in ("start", "stop", "origin", "offset"):
+        if k in p and not math.isinf(p[k]) and abs(p[k] / h - round(p[k] / h)) > 1e-9:
+            raise bad_property(owner, k, p[k], f"it must be a multiple of the resolution ({h} ms)")
+    if p["stop"] < p["start"]:
+        raise bad_property(owner, "stop", p["stop"], f"it must be >= start ({p['start']})")
+    if "interval" in p:
+        iv = p["interval"]
+        if not (iv > 0) or abs(iv / h - round(iv / h)) > 1e-9:
+            raise bad_property(owner, "interval", iv, f"it must be a positive multiple of the resolution ({h} ms)")
+        if p["offset"] < 0:
+            raise bad_property(owner, "offset", p["offset"], "it must be >= 0")
+
+
 class RecordingDevice:
-    """One recording node: its parameters, its backend and its event counter."""
+    """One recording node: its parameters, its backend and its event counter.
+
+    Parameters
+    ----------
+    recording : RecordingManager
+        The simulator's recording manager (backends, time grid).
+    model : type[RecorderModel]
+        The recorder model.
+    node_id : int
+        The device's node id.
+    params : dict[str, Any]
+        Its complete, validated parameters (times in ms).
+
+    Raises
+    ------
+    BadProperty
+        If ``params["record_to"]`` names no backend.
+    """
+
+    #: the cached recording window: (the parameters it was computed from, (lo, hi] in steps)
+    _window: tuple[tuple[float, float, float, float], tuple[int, int]] | None = None
 
     def __init__(self, recording: RecordingManager, model: type[RecorderModel], node_id: int,
                  params: dict[str, Any]) -> None:
@@ -81,10 +118,31 @@ class RecordingDevice:
     # -- parameters --------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The label, or the model name without one (file names, messages)."""
         return self.p["label"] or self.model.name
 
     def validated(self, new: dict[str, Any]) -> dict[str, Any]:
-        """Return the parameters after applying ``new``; raise without changing anything."""
+        """The parameters after applying ``new``; nothing of the device changes.
+
+        Parameters
+        ----------
+        new : dict[str, Any]
+            Parameters to change: the model's, or per-device keys of the (new)
+            ``record_to`` backend.  Times in ms.
+
+        Returns
+        -------
+        dict[str, Any]
+            The full parameter set (``record_from`` as a tuple).
+
+        Raises
+        ------
+        BadProperty
+            For an unknown key or backend, a wrong type, ``events``, ``n_events`` other
+            than 0, times not a multiple of the resolution, ``stop < start``, a
+            non-positive ``interval``, ``offset < 0``, ``time_in_steps`` changed after
+            ``simulate``, or a sampling parameter changed after ``connect``.
+        """
         p = dict(self.p)
         h = self.grid.resolution
         name = self.model.name
@@ -117,23 +175,21 @@ class RecordingDevice:
                 raise bad_property(name, k, v, f"it cannot be changed after the {name} has been "
                                    "connected; set it before connect")
             p[k] = v
-        for k in ("start", "stop", "origin", "offset"):
-            if k in p and not math.isinf(p[k]) and abs(p[k] / h - round(p[k] / h)) > 1e-9:
-                raise bad_property(self.model.name, k, p[k], f"it must be a multiple of the resolution ({h} ms)")
-        if p["stop"] < p["start"]:
-            raise bad_property(self.model.name, "stop", p["stop"], f"it must be >= start ({p['start']})")
-        if "interval" in p:
-            iv = p["interval"]
-            if not (iv > 0) or abs(iv / h - round(iv / h)) > 1e-9:
-                raise bad_property(self.model.name, "interval", iv,
-                                   f"it must be a positive multiple of the resolution ({h} ms)")
-            if p["offset"] < 0:
-                raise bad_property(self.model.name, "offset", p["offset"], "it must be >= 0")
+        _check_times(name, p, h)
         return p
 
     def set(self, new: dict[str, Any]) -> None:
+        """Apply ``new`` (see :meth:`validated`); ``n_events=0`` clears the events and a
+        new ``record_to`` moves the device to that backend (per-backend keys restart
+        from its defaults).
+
+        Raises
+        ------
+        BadProperty
+            As :meth:`validated`, before anything changes.
+        """
         p = self.validated(new)
-        if new.get("n_events", None) == 0:
+        if new.get("n_events") == 0:
             self.clear()
         if p["record_to"] != self.p["record_to"]:
             backend = self.recording.backend(p["record_to"])  # raises on an unknown name
@@ -150,6 +206,8 @@ class RecordingDevice:
         self.backend.device_changed(self)
 
     def status(self) -> dict[str, Any]:
+        """Parameters, the backend's per-device entries, ``n_events``, ``events`` and
+        the node's identity (``model``, ``global_id``, ``element_type``)."""
         d = dict(self.p)
         d.update(self.backend.device_status(self))
         d["n_events"] = self.n_events
@@ -182,6 +240,8 @@ class RecordingDevice:
 
     # -- events ------------------------------------------------------------------
     def columns(self) -> tuple[str, ...]:
+        """Names of the columns of the device's records: ``senders``, ``times`` (ms, or
+        steps followed by ``offsets`` in ms), then the recorded variables."""
         cols = ["senders", "times"]
         if self.p["time_in_steps"]:
             cols.append("offsets")
@@ -194,6 +254,7 @@ class RecordingDevice:
         return unit_of(column, self.recorded_models, bool(self.p["time_in_steps"]))
 
     def empty_batch(self) -> Batch:
+        """A batch with the device's columns and no rows (int64 senders and steps)."""
         out: Batch = {}
         for c in self.columns():
             out[c] = np.zeros(0, dtype=np.int64 if c == "senders" or
@@ -208,18 +269,21 @@ class RecordingDevice:
         return {k: ev[k] for k in sorted(ev)}
 
     def clear(self) -> None:
+        """Forget the recorded events (``n_events = 0``); file backends keep their files."""
         self.n_events = 0
         self.backend.clear(self)
 
     def window(self) -> tuple[int, int]:
-        """The recording window ``(lo, hi]`` in steps (cached: asked once per slice)."""
+        """The recording window ``(origin + start, origin + stop]`` as stamps ``(lo, hi]``
+        in steps (cached: asked once per slice)."""
         h = self.grid.resolution
         key = (self.p["origin"], self.p["start"], self.p["stop"], h)
-        cached = getattr(self, "_window", None)
+        cached = self._window
         if cached is None or cached[0] != key:
             o = ms_to_steps(self.p["origin"], h)
-            self._window = (key, (o + ms_to_steps(self.p["start"], h), o + ms_to_steps(self.p["stop"], h)))
-        return self._window[1]
+            cached = (key, (o + ms_to_steps(self.p["start"], h), o + ms_to_steps(self.p["stop"], h)))
+            self._window = cached
+        return cached[1]
 
     def emit(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray],
              times_ms: np.ndarray | None = None) -> None:
@@ -313,7 +377,9 @@ class _PendingRows:
 
 
 @njit(cache=True)
-def _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, senders, stamps, times, fill):
+def _spike_rows_into(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, counts: np.ndarray, lo: int, hi: int,
+                     tics: int, senders: np.ndarray, stamps: np.ndarray, times: np.ndarray, fill: int
+                     ) -> tuple[int, bool]:
     """A spike recorder's rows of one slice's spikes, appended at ``fill`` in one pass:
     spikes stamped in the window ``(lo, hi]``, each repeated ``counts[id] *
     multiplicity`` times, with their stamps and times in ms (``stamp * tics * 0.001``

@@ -81,8 +81,12 @@ class RecordingManager:
         """The backends created so far."""
         return list(self._backends.values())
 
-    def device_keys(self, name: Any) -> set[str]:
-        """Per-device parameter names the backend ``name`` adds (none for unknown names)."""
+    def device_keys(self, name: object) -> set[str]:
+        """Per-device parameter names the backend ``name`` adds.
+
+        ``name`` is a user's ``record_to`` value, not yet vetted: anything that is not
+        the name of a backend adds none.
+        """
         if isinstance(name, str) and name in self.names():
             return set(backend_class(name).device_defaults)
         return set()

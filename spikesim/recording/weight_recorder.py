@@ -18,35 +18,57 @@ from spikesim.recording.backends import Batch
 from spikesim.recording.devices import RecordingDevice
 
 
-class WeightRecordingDevice(RecordingDevice):
-    """A recording device whose events are synapse transmissions."""
+def _as_ids(new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with ``senders``/``targets`` (node ids, or anything with ``ids`` such as a
+    NodeCollection) as tuples of ints; recording may not import network to ask."""
+    return {k: (tuple(np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()) if k in ("senders", "targets")
+                else v) for k, v in new.items()}
 
+
+class WeightRecordingDevice(RecordingDevice):
+    """A recording device whose events are synapse transmissions (see the module)."""
+
+    #: columns after ``senders`` and ``times``: target ids, weights (the synapse
+    #: model's units), receptor ports and connection ports
     VALUE_COLUMNS = ("targets", "weights", "receptors", "ports")
 
     def columns(self) -> tuple[str, ...]:
+        """``senders``, ``times`` (ms, or steps and ``offsets``), then :attr:`VALUE_COLUMNS`."""
         cols = ["senders", "times"]
         if self.p["time_in_steps"]:
             cols.append("offsets")
         return (*cols, *self.VALUE_COLUMNS)
 
     def empty_batch(self) -> Batch:
+        """A batch with the device's columns and no rows (float64 weights, int64 ids)."""
         out = super().empty_batch()
         for c in self.VALUE_COLUMNS:
             out[c] = np.zeros(0, dtype=np.float64 if c == "weights" else np.int64)
         return out
 
     def validated(self, new: dict[str, Any]) -> dict[str, Any]:
-        new = {k: (tuple(np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()) if k in ("senders", "targets")
-                   else v) for k, v in new.items()}
-        return super().validated(new)
+        """As :meth:`RecordingDevice.validated`, ``senders``/``targets`` taken as node ids.
+
+        Raises
+        ------
+        BadProperty
+            As :meth:`RecordingDevice.validated`.
+        """
+        return super().validated(_as_ids(new))
 
     def set(self, new: dict[str, Any]) -> None:
-        new = {k: (tuple(np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()) if k in ("senders", "targets")
-                   else v) for k, v in new.items()}
-        super().set(new)
+        """As :meth:`RecordingDevice.set`, ``senders``/``targets`` taken as node ids.
+
+        Raises
+        ------
+        BadProperty
+            As :meth:`RecordingDevice.validated`, before anything changes.
+        """
+        super().set(_as_ids(new))
 
     def record_rows(self, rows: np.ndarray) -> None:
-        """Record transmissions ``rows[:, (sender, target, stamp step, weight, receptor, port)]``."""
+        """Record transmissions ``rows[:, (sender, target, stamp step, weight, receptor, port)]``
+        stamped in the window, ordered by (stamp, sender, target)."""
         if rows.shape[0] == 0:
             return
         lo, hi = self.window()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spikesim.errors import bad_property
 from spikesim.recording.backends.ascii import AsciiBackend
 from spikesim.recording.backends.base import Batch, RecordingBackend
 from spikesim.recording.backends.hdf5 import (
@@ -17,11 +18,18 @@ _REGISTRY: dict[str, type[RecordingBackend]] = {
 
 
 def register_backend(cls: type[RecordingBackend]) -> None:
+    """Make a backend class available under its ``name`` (replacing one of that name)."""
     _REGISTRY[cls.name] = cls
 
 
 def backend_class(name: str) -> type[RecordingBackend]:
-    from spikesim.errors import bad_property
+    """The backend class registered as ``name``.
+
+    Raises
+    ------
+    BadProperty
+        If no backend has that name (the message lists them).
+    """
     if name not in _REGISTRY:
         raise bad_property("recording device", "record_to", name,
                            f"choose one of the recording backends {sorted(_REGISTRY)}")

@@ -28,6 +28,19 @@ FORMAT_VERSION = 2
 
 
 class AsciiBackend(RecordingBackend):
+    """One text file per device, written as the run goes.
+
+    Per-device parameters: ``precision`` (decimals of floats: times in ms, values in
+    their units) and ``file_extension``.  Files are opened by :meth:`prepare` (never
+    replacing one unless the simulator's ``overwrite_files`` allows it) and synced
+    to disk by :meth:`flush`.
+
+    Parameters
+    ----------
+    context : BackendContext, optional
+        File settings (``data_path``, ``data_prefix``, ``overwrite_files``).
+    """
+
     name = "ascii"
     device_defaults = {"precision": 3, "file_extension": "dat"}
 
@@ -35,10 +48,18 @@ class AsciiBackend(RecordingBackend):
         super().__init__(context)
         self._files: dict[int, IO[str]] = {}
         self._paths: dict[int, Path] = {}
-        self._devices: dict[int, Any] = {}
+        self._devices: dict[int, RecordedDevice] = {}
         self._resume: dict[int, tuple[Path, int]] = {}
 
-    def check_device_param(self, device: RecordedDevice, key: str, value: Any) -> None:
+    def check_device_param(self, device: RecordedDevice, key: str, value: object) -> None:
+        """Vet ``precision`` and ``file_extension``.
+
+        Raises
+        ------
+        BadProperty
+            If ``precision`` is not an integer in [0, 17], or ``file_extension`` is
+            not a string without "/".
+        """
         if key == "precision" and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
                                    or not 0 <= value <= 17):
             raise bad_property(device.model.name, "precision", value, "it must be an integer in [0, 17]")
@@ -46,23 +67,28 @@ class AsciiBackend(RecordingBackend):
             raise bad_property(device.model.name, "file_extension", value, "it must be a plain string")
 
     def enroll(self, device: RecordedDevice) -> None:
+        """Note the device; its file is opened by the next :meth:`prepare` (or write)."""
         self._devices[device.node_id] = device
 
     def disenroll(self, device: RecordedDevice) -> None:
+        """Close the device's file (it stays on disk) and forget the device."""
         self._close(device.node_id)
         self._devices.pop(device.node_id, None)
 
     def path_of(self, device: RecordedDevice) -> Path:
+        """The file the device writes to under the current settings and label."""
         sim = self.context
         name = f"{sim.data_prefix}{device.name}-{device.node_id}-0.{device.bp['file_extension']}"
         return Path(sim.data_path or ".") / name
 
     def device_status(self, device: RecordedDevice) -> dict[str, Any]:
+        """``precision``, ``file_extension`` and ``filenames`` (a list of one path)."""
         d = dict(device.bp)
         d["filenames"] = [str(self.path_of(device))]
         return d
 
     def device_changed(self, device: RecordedDevice) -> None:
+        """Close the device's file if its name changed; the next run opens the new one."""
         path = self._paths.get(device.node_id)
         if path is not None and path != self.path_of(device):
             self._close(device.node_id)
@@ -86,19 +112,28 @@ class AsciiBackend(RecordingBackend):
         if not path.exists() or path.stat().st_size < size:
             raise BadProperty(f"ascii backend: '{path}' is missing or shorter than at the checkpoint "
                               f"({size} bytes); it is not the file this run wrote")
-        f = open(path, "r+")
+        f = open(path, "r+")  # noqa: SIM115 - stays open across runs until close()
         f.truncate(size)
         f.seek(size)
         self._files[device.node_id] = f
         self._paths[device.node_id] = path
 
     def prepare(self) -> None:
-        """Open the files of devices that have none yet; refuse to clobber unless allowed."""
+        """Open the files of devices that have none yet (resumed ones are cut back to the
+        checkpoint and appended to) and write their three header lines.
+
+        Raises
+        ------
+        BadProperty
+            If a file exists and ``overwrite_files`` is False (nothing is opened then),
+            if ``data_path`` does not exist, or if a resumed file is missing or shorter
+            than at the checkpoint.
+        """
         for i in [i for i in self._resume if i in self._devices and i not in self._files]:
             self._open_resumed(self._devices[i])
         todo = [d for i, d in self._devices.items() if i not in self._files]
         paths = [self.path_of(d) for d in todo]
-        for d, p in zip(todo, paths):
+        for p in paths:
             if p.exists() and not self.context.overwrite_files:
                 raise BadProperty(
                     f"ascii backend: the file '{p}' already exists and overwriting files is disabled. "
@@ -107,8 +142,8 @@ class AsciiBackend(RecordingBackend):
             if not p.parent.exists():
                 raise bad_property("ascii backend", "data_path", str(p.parent), "the directory must exist")
         from spikesim._version import __version__
-        for d, p in zip(todo, paths):
-            f = open(p, "w")
+        for d, p in zip(todo, paths, strict=True):
+            f = open(p, "w")  # noqa: SIM115 - stays open across runs until close()
             f.write(f"# spikesim version: {__version__}\n")
             f.write(f"# RecordingBackendASCII version: {FORMAT_VERSION}\n")
             f.write("\t".join(self._header(d)) + "\n")
@@ -126,6 +161,10 @@ class AsciiBackend(RecordingBackend):
         return cols
 
     def write(self, device: RecordedDevice, batch: Batch) -> None:
+        """Append the batch's rows: integers as such, floats with ``precision`` decimals.
+
+        A device enrolled during a run gets its file opened here (see :meth:`prepare`).
+        """
         f = self._files.get(device.node_id)
         if f is None:  # enrolled during a run: open now
             self.prepare()
@@ -147,6 +186,7 @@ class AsciiBackend(RecordingBackend):
         np.savetxt(f, table, fmt=fmts, delimiter="\t")
 
     def flush(self) -> None:
+        """Flush every open file and sync it to disk."""
         for f in self._files.values():
             f.flush()
             os.fsync(f.fileno())
@@ -158,5 +198,6 @@ class AsciiBackend(RecordingBackend):
         self._paths.pop(node_id, None)
 
     def close(self) -> None:
+        """Close every open file (the files stay on disk)."""
         for i in list(self._files):
             self._close(i)

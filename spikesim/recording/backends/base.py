@@ -18,7 +18,11 @@ Life cycle, driven by the kernel (NEST's ``recording_backend.h`` order):
 4. ``flush()``: at the end of every ``simulate`` call (data must be safe then).
 5. ``close()``: when the simulator is reset or dropped.
 
-``disenroll(device)`` undoes ``enroll`` (device moved to another backend).
+``disenroll(device)`` undoes ``enroll`` (device moved to another backend).  When a
+device is set, ``check_device_param(device, key, value)`` vets each per-device key
+first and ``device_changed(device)`` follows; ``device_status(device)`` adds entries
+to its status.  ``events(device)`` reads records back (None: not readable here) and
+``clear(device)`` forgets them (``n_events = 0``).
 Checkpoints call ``checkpoint_state(device)`` and ``stored_events(device)`` when
 writing, ``load_events(device, batch)`` and ``resume(device, state)`` when restoring.
 Optional hooks have default no-ops so a backend implements only what it needs.
@@ -107,6 +111,10 @@ class _NoContext:
 class RecordingBackend(ABC):
     """Base class of all recording backends.
 
+    A subclass sets :attr:`name`, implements :meth:`write` and overrides the hooks it
+    needs; every other hook is a no-op here, so callers never probe a backend for a
+    method.  The order of the calls is the life cycle in this module's docstring.
+
     Parameters
     ----------
     context : BackendContext, optional
@@ -114,6 +122,7 @@ class RecordingBackend(ABC):
         replaced, the working directory, segment 0).
     """
 
+    #: the name devices choose with ``record_to``
     name: ClassVar[str] = ""
     #: backend-wide settings and their defaults (GetDefaults/SetDefaults(backend))
     defaults: ClassVar[dict[str, Any]] = {}
@@ -124,41 +133,87 @@ class RecordingBackend(ABC):
         self.context: BackendContext = context if context is not None else _NoContext()
         self.settings: dict[str, Any] = dict(self.defaults)
 
+    # -- devices ---------------------------------------------------------------------------
     def enroll(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
-        """A device starts writing to this backend."""
+        """A device starts writing to this backend (at its creation or on ``set``).
+
+        The device's per-backend parameters (``bp``) already hold ``device_defaults``.
+        """
 
     def disenroll(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
-        """A device stops writing to this backend."""
+        """A device stops writing to this backend (it moved to another one)."""
 
+    def check_device_param(self, device: RecordedDevice, key: str, value: object) -> None:  # noqa: B027
+        """Check a per-device parameter before the device takes it (optional hook).
+
+        Parameters
+        ----------
+        device : RecordedDevice
+            The device being set.
+        key : str
+            One of :attr:`device_defaults`.
+        value : object
+            The value asked for.
+
+        Raises
+        ------
+        BadProperty
+            If ``value`` is not allowed for ``key`` (the default allows everything).
+        """
+
+    def device_changed(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
+        """The device's parameters changed (label, precision ...); e.g. a new file name."""
+
+    def device_status(self, device: RecordedDevice) -> dict[str, Any]:
+        """Per-device entries shown in the device's status (by default its ``bp``)."""
+        return dict(device.bp)
+
+    # -- life cycle --------------------------------------------------------------------------
     def prepare(self) -> None:  # noqa: B027 - optional hook
-        """Called before the first slice of every simulate call."""
+        """Called before the first slice of every ``simulate`` call."""
 
     @abstractmethod
     def write(self, device: RecordedDevice, batch: Batch) -> None:
-        """Store one batch of finished records of ``device``."""
+        """Store one batch of finished records of ``device``.
+
+        Parameters
+        ----------
+        device : RecordedDevice
+            The device that recorded them.
+        batch : Batch
+            Equally long columns: ``senders``, ``times`` (ms at the stamps, or integer
+            steps plus ``offsets`` with ``time_in_steps``) and the value columns, in
+            chronological order with ties ordered by sender.
+        """
 
     def write_grid(self, device: RecordedDevice, senders: np.ndarray, times: np.ndarray,
                    values: dict[str, np.ndarray]) -> None:
-        """Store samples of a multimeter: each of ``senders`` at each of ``times``,
-        ``values[v]`` of shape (times, senders).  Backends that store such grids as
-        they are override this; the default writes the equivalent rows."""
+        """Store multimeter samples: each of ``senders`` at each of ``times``.
+
+        Backends that store such grids as they are override this; the default writes
+        the equivalent rows (time-major, senders ordered within a time) through
+        :meth:`write`.
+
+        Parameters
+        ----------
+        device : RecordedDevice
+            The sampling device.
+        senders : np.ndarray
+            Node ids (int64), ascending.
+        times : np.ndarray
+            Sample times: ms (``offset + k * interval``, all > 0), or steps with
+            ``time_in_steps``.
+        values : dict[str, np.ndarray]
+            Recordable name -> samples of shape ``(times.size, senders.size)``, in the
+            recordable's unit (mV, pA, nS ...).
+        """
         self.write(device, grid_rows(device, senders, times, values))
 
     def flush(self) -> None:  # noqa: B027 - optional hook
-        """Called at the end of every simulate call."""
+        """Called at the end of every ``simulate`` call: recorded data must be safe then."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
-        """Called when the simulator is reset or dropped."""
-
-    def check_device_param(self, device: RecordedDevice, key: str, value: RecordedDevice) -> None:  # noqa: B027
-        """Raise BadProperty if ``value`` is not allowed for the per-device ``key``."""
-
-    def device_changed(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
-        """The device's parameters changed (label, precision ...)."""
-
-    def device_status(self, device: RecordedDevice) -> dict[str, Any]:
-        """Per-device entries shown in the device's status."""
-        return dict(device.bp)
+        """Called when the simulator is reset or dropped: release files and sockets."""
 
     def set_settings(self, params: dict[str, Any]) -> None:
         """Backend-wide settings (SetDefaults(backend, {...})).
@@ -174,22 +229,27 @@ class RecordingBackend(ABC):
                                    f"its settings are {sorted(self.settings)}")
         self.settings.update(params)
 
+    # -- reading back ------------------------------------------------------------------------
     def events(self, device: RecordedDevice) -> Batch | None:
         """The device's events if this backend keeps them readable, else None."""
         return None
 
     def clear(self, device: RecordedDevice) -> None:  # noqa: B027 - optional hook
-        """Forget the device's events (``n_events = 0``)."""
+        """Forget the device's events (``n_events = 0``); file backends keep their files."""
 
     # -- checkpoints ------------------------------------------------------------------------
     def checkpoint_state(self, device: RecordedDevice) -> dict[str, Any] | None:
-        """What the backend needs to continue the device's records after a restore
-        (JSON-able; e.g. how much of a file belongs to the checkpoint)."""
+        """What the backend needs to continue the device's records after a restore.
+
+        JSON-able, e.g. how much of a file belongs to the checkpoint; None if nothing.
+        """
         return None
 
     def stored_events(self, device: RecordedDevice) -> Batch:
-        """Records a checkpoint must carry because they live nowhere else (with a
-        ``segment`` column); backends writing files return none."""
+        """Records a checkpoint must carry because they live nowhere else.
+
+        With a ``segment`` column; backends writing files return none (``{}``).
+        """
         return {}
 
     def load_events(self, device: RecordedDevice, batch: Batch) -> None:  # noqa: B027 - optional hook
@@ -200,7 +260,11 @@ class RecordingBackend(ABC):
 
 
 def grid_rows(device: RecordedDevice, senders: np.ndarray, times: np.ndarray, values: dict[str, np.ndarray]) -> Batch:
-    """The rows of a grid of samples, time-major with senders ordered within a time."""
+    """The rows of a grid of samples, time-major with senders ordered within a time.
+
+    Arguments as for :meth:`RecordingBackend.write_grid`; with ``time_in_steps`` an
+    ``offsets`` column of zeros (ms) is added.
+    """
     nt, ns = times.size, senders.size
     batch: Batch = {"senders": np.tile(senders, nt), "times": np.repeat(times, ns)}
     if device.p["time_in_steps"]:

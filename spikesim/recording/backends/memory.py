@@ -1,4 +1,10 @@
-"""The memory backend: events kept in RAM as columnar numpy arrays."""
+"""The memory backend: events kept in RAM as columnar numpy arrays.
+
+Batches are kept as they arrive and concatenated on the first read after them, so a
+run pays no copying; records of later recording segments carry a ``segment`` column
+(hidden from :meth:`MemoryBackend.events`) so checkpoints and per-segment reads can
+split them again.
+"""
 
 from __future__ import annotations
 
@@ -23,19 +29,23 @@ class MemoryBackend(RecordingBackend):
         self._columns: dict[int, tuple[str, ...]] = {}
 
     def enroll(self, device: RecordedDevice) -> None:
+        """Start an (empty) record for the device, keeping one it already has."""
         self._batches.setdefault(device.node_id, [])
         self._columns[device.node_id] = device.columns()
 
     def disenroll(self, device: RecordedDevice) -> None:
+        """Drop the device's records: they belonged to this backend."""
         self._batches.pop(device.node_id, None)
 
     def write(self, device: RecordedDevice, batch: Batch) -> None:
+        """Keep ``batch``, tagged with the recording segment after a ``reset``."""
         seg = self.context.segment
         if seg:
             batch = {**batch, "segment": np.full(batch["senders"].size, seg, dtype=np.int64)}
         self._batches[device.node_id].append(batch)
 
     def events(self, device: RecordedDevice) -> Batch:
+        """A copy of all the device's records (every segment), in the order written."""
         parts = self._batches.get(device.node_id, [])
         if any("segment" in p for p in parts) and not all("segment" in p for p in parts):
             parts = [p if "segment" in p else {**p, "segment": np.zeros(p["senders"].size, dtype=np.int64)}
@@ -74,4 +84,5 @@ class MemoryBackend(RecordingBackend):
         return [{k: v[seg == i].copy() for k, v in ev.items() if k != "segment"} for i in range(n_seg)]
 
     def clear(self, device: RecordedDevice) -> None:
+        """Forget the device's records."""
         self._batches[device.node_id] = []

@@ -50,32 +50,51 @@ OWNER = "recording backend 'stream'"
 
 
 def _close_quietly(*socks: socket.socket | None) -> None:
+    """Close the sockets given (None: nothing to close); also run at garbage collection."""
     for s in socks:
         if s is not None:
             s.close()
 
 
-def _check_timeout(key: str, v: Any) -> None:
+def _check_timeout(key: str, v: object) -> None:
+    """Raise BadProperty unless ``v`` is a positive, finite number of seconds."""
     if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) or not 0 < v < math.inf:
         raise bad_property(OWNER, key, v, "it must be a positive, finite number of seconds")
 
 
 class StreamBackend(RecordingBackend):
-    """Sends every batch to one subscriber over 127.0.0.1, in the order written."""
+    """Sends every batch to one subscriber over 127.0.0.1, in the order written.
+
+    Settings: ``port`` (0: any free port; shows the bound one), ``connect_timeout``
+    and ``send_timeout`` (s).
+
+    Parameters
+    ----------
+    context : BackendContext, optional
+        The clock, resolution and seed announced to the subscriber.
+    """
 
     name = "stream"
     defaults = {"port": 0, "connect_timeout": 30.0, "send_timeout": 10.0}
 
     def __init__(self, context: BackendContext | None = None) -> None:
         super().__init__(context)
-        self._devices: dict[int, Any] = {}
+        self._devices: dict[int, RecordedDevice] = {}
         self._listener: socket.socket | None = None
         self._conn: socket.socket | None = None
         self._seq = 0
-        self._finalizer: weakref.finalize | None = None
+        self._finalizer: weakref.finalize[..., StreamBackend] | None = None
 
     # -- settings ----------------------------------------------------------------------------
     def set_settings(self, params: dict[str, Any]) -> None:
+        """Change settings; a new ``port`` is bound at once if the backend listens.
+
+        Raises
+        ------
+        BadProperty
+            If a value is invalid, a key is unknown, the port cannot be bound (the old
+            one is kept then) or a subscriber is connected while the port changes.
+        """
         for k, v in params.items():
             if k == "port":
                 check_port(OWNER, v, allow_zero=True)
@@ -124,17 +143,27 @@ class StreamBackend(RecordingBackend):
 
     # -- devices -----------------------------------------------------------------------------
     def enroll(self, device: RecordedDevice) -> None:
+        """Note the device and start listening, so the port is known before ``simulate``."""
         self._devices[device.node_id] = device
         self._listen()
 
     def disenroll(self, device: RecordedDevice) -> None:
+        """Stop announcing the device."""
         self._devices.pop(device.node_id, None)
 
     def device_status(self, device: RecordedDevice) -> dict[str, Any]:
+        """``host`` and ``port`` a subscriber connects to."""
         return {"host": LOOPBACK, "port": self.settings["port"]}
 
     # -- life cycle --------------------------------------------------------------------------
     def prepare(self) -> None:
+        """Wait for a subscriber if none is connected, then announce every device.
+
+        Raises
+        ------
+        StreamError
+            If no subscriber connects within ``connect_timeout`` s, or sending fails.
+        """
         if not self._devices:
             return
         self._listen()
@@ -168,10 +197,9 @@ class StreamBackend(RecordingBackend):
                            "spikesim_version": __version__, "resolution": sim.resolution,
                            "seed": sim.seed}))
 
-    def _device_header(self, dev: Any) -> dict[str, Any]:
+    def _device_header(self, dev: RecordedDevice) -> dict[str, Any]:
         cols = dev.columns()
-        units = {c: dev.unit(c)
-                 for c in cols}
+        units = {c: dev.unit(c) for c in cols}
         params = {k: v for k, v in dev.p.items() if k not in ("n_events", "record_to")}
         return {"kind": "device", "seq": self._seq, "device": dev.node_id, "model": dev.model.name,
                 "label": dev.p["label"], "columns": list(cols), "units": units, "params": params}
@@ -204,11 +232,25 @@ class StreamBackend(RecordingBackend):
             self._track_sockets()
 
     def write(self, device: RecordedDevice, batch: Batch) -> None:
+        """Send the batch as one frame (waiting for a subscriber first if there is none).
+
+        Raises
+        ------
+        StreamError
+            If the subscriber takes nothing for ``send_timeout`` s or disconnected.
+        """
         if self._conn is None:  # enrolled or disconnected since prepare
             self.prepare()
         self._send(encode_batch(self._seq, device.node_id, batch))
 
     def flush(self) -> None:
+        """Send a ``flush`` frame with the simulated time (ms).
+
+        Raises
+        ------
+        StreamError
+            As :meth:`write`.
+        """
         if self._conn is not None:
             self._send(encode({"kind": "flush", "seq": self._seq,
                                "time": self.context.time}))
