@@ -48,12 +48,7 @@ class DefaultsCheck:
         elif issubclass(cls, Generator):
             cls.check_node(as_generator_params({**cls.defaults(), **merged}), self.grid.resolution)
         elif issubclass(cls, RecorderModel):
-            probe = RecordingDevice.__new__(RecordingDevice)
-            probe.recording, probe.grid, probe.model, probe.node_id = self.recording, self.grid, cls, 0
-            probe.p, probe.bp = dict(cls.params), {}
-            probe.connected = np.zeros(0, dtype=np.int64)
-            probe.n_events = 0
-            probe.validated({k: v for k, v in merged.items() if k in cls.params and k != "n_events"})
+            RecordingDevice.check_defaults(self.recording, cls, merged)
 
 
 def check_keys(recording: RecordingManager, cls: type[Model], name: str, params: dict[str, Any],

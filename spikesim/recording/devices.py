@@ -97,7 +97,7 @@ class RecordingDevice:
     _window: tuple[tuple[float, float, float, float], tuple[int, int]] | None = None
 
     def __init__(self, recording: RecordingManager, model: type[RecorderModel], node_id: int,
-                 params: dict[str, Any]) -> None:
+                 params: dict[str, Any], enroll: bool = True) -> None:
         self.recording = recording
         self.grid = recording.grid
         self.model = model
@@ -107,13 +107,27 @@ class RecordingDevice:
         self.backend = recording.backend(self.p["record_to"])
         #: the backend's per-device parameters (precision, file names ...)
         self.bp: dict[str, Any] = dict(self.backend.device_defaults)
-        self.backend.enroll(self)
+        if enroll:
+            self.backend.enroll(self)
         #: connected targets of a sampler / sources of a spike recorder (node ids)
         self.connected: np.ndarray = np.zeros(0, dtype=np.int64)
         #: models of the nodes a sampler samples (their recordables' units)
         self.recorded_models: list[type[Model]] = []
         #: spike rows recorded but not yet handed to the backend (spike recorders)
         self._pending: _PendingRows | None = None
+
+    @classmethod
+    def check_defaults(cls, recording: RecordingManager, model: type[RecorderModel], params: dict[str, Any]) -> None:
+        """Check ``params`` as new defaults of ``model`` the way one device would take
+        them, without creating a device (nothing is enrolled with a backend).
+
+        Raises
+        ------
+        BadProperty
+            If a parameter is not allowed (see :meth:`validated`).
+        """
+        probe = cls(recording, model, 0, model.params, enroll=False)
+        probe.validated({k: v for k, v in params.items() if k in model.params and k != "n_events"})
 
     # -- parameters --------------------------------------------------------------
     @property
