@@ -355,6 +355,18 @@ def _record(sim: Simulator, plan: _Run, obs: Observer) -> None:
     obs.extend(plan.record_at, blocks)
 
 
+def _plan(sim: Simulator, obs: Observer, x: np.ndarray | None, n_steps: int, target: Any, output: Any,
+          k: int, cutoff: int) -> tuple[_Run, tuple[str, NodeCollection, Any] | None]:
+    """What a run records and where (from the present step), and its target if it needs one."""
+    needs_target = x is not None or (obs.records_output and output is None)
+    tgt = _target(sim, target, x) if needs_target else None
+    out_spec = None
+    if obs.records_output:  # a given observer decides what it records
+        out_spec = _output_spec(sim, output, tgt[0] if tgt else None, tgt[2] if tgt else None)
+    record_at = np.arange(-(-cutoff // k) * k, n_steps, k)   # rectipy: n >= cutoff and n % k == 0
+    return _Run(sim.step, n_steps, cutoff, record_at, _var_specs(sim, obs), out_spec), tgt
+
+
 # -- the runner -----------------------------------------------------------------------------------------
 def run(sim: Simulator, inputs: Any = None, *, target: Any = None, steps: int | None = None,
         record_output: bool = True, record_loss: bool = False,
@@ -365,31 +377,26 @@ def run(sim: Simulator, inputs: Any = None, *, target: Any = None, steps: int | 
     Parameters
     ----------
     sim : Simulator
-        The simulator; it advances by ``steps`` steps (of ``sim.resolution`` ms) from its
-        present time.
+        Advances by ``steps`` steps (of ``sim.resolution`` ms) from its present time.
     inputs : array (steps x N), optional
         External input of each step to each neuron of ``target`` (in the model's
         current unit, e.g. pA); row ``n`` acts during step ``n``.  ``None``: no input,
         then give ``steps``.  The target model must hold its coming step's input in a
         state (``qif``: ``I_ext``; ``izhikevich2007``: ``I``).
     target : str or NodeCollection, optional
-        Labelled population taking ``inputs`` and giving the output; default: the only
-        labelled neuron population.
+        Labelled population taking ``inputs`` and giving the output (default: the only one).
     steps : int, optional
         Number of steps (default: ``len(inputs)``).
     record_output : bool, default True
-        Record the output (``output``, default the target's ``s`` for ``qif``) as
-        ``"out"``.
+        Record the output (``output``; default: the target's ``s`` for ``qif``) as ``"out"``.
     record_loss : bool, default False
         Record a loss of 0 per sample (there is no training here).
     record_vars : list of (population, variable, mean), optional
         Further variables; ``mean=True`` records the population average.
     output : (population, variable), optional
         The variable reported as the output.
-    sampling_steps : int, default 1
-        Record every ``sampling_steps``-th step.
-    cutoff : int, default 0
-        Steps at the start not recorded.
+    sampling_steps, cutoff : int, default 1, 0
+        Record every ``sampling_steps``-th step, but none of the first ``cutoff`` steps.
     verbose : bool, default False
         Print one line about the run.
     obs : Observer, optional
@@ -405,26 +412,19 @@ def run(sim: Simulator, inputs: Any = None, *, target: Any = None, steps: int | 
     Raises
     ------
     BadProperty
-        If an argument is malformed: ``inputs`` not a finite (steps x neurons) array or
-        not matching ``steps`` or the target; no unique target; a target model without
-        step input; an unknown output or recorded variable; ``obs`` with another step.
+        If ``inputs`` is no finite (steps x neurons) array fitting ``steps`` and the target,
+        the target is not unique or takes no step input, a variable is unknown, or ``obs``
+        has another step.
     """
     h = sim.resolution
     k = _int_arg("sampling_steps", sampling_steps, 1)
     cutoff = _int_arg("cutoff", cutoff, 0)
     x, n_steps = _check_inputs(inputs, steps)
     obs = _observer(h, obs, record_output, record_loss, record_vars)
-    needs_target = x is not None or (obs.records_output and output is None)
-    tgt = _target(sim, target, x) if needs_target else None
-    out_spec = None
-    if obs.records_output:  # a given observer decides what it records
-        out_spec = _output_spec(sim, output, tgt[0] if tgt else None, tgt[2] if tgt else None)
-    t0 = sim.step
-    record_at = np.arange(-(-cutoff // k) * k, n_steps, k)   # rectipy: n >= cutoff and n % k == 0
-    plan = _Run(t0, n_steps, cutoff, record_at, _var_specs(sim, obs), out_spec)
+    plan, tgt = _plan(sim, obs, x, n_steps, target, output, k, cutoff)
     _start_meters(sim, plan, k)
-    _step_loop(sim, x, tgt, n_steps, t0)
+    _step_loop(sim, x, tgt, n_steps, plan.t0)
     _record(sim, plan, obs)
     if verbose:
-        print(f"run: {n_steps} steps ({n_steps * h:g} ms) from t = {t0 * h:g} ms, {record_at.size} samples")
+        print(f"run: {n_steps} steps ({n_steps * h:g} ms) from t = {plan.t0 * h:g} ms, {plan.record_at.size} samples")
     return obs
