@@ -130,7 +130,13 @@ class Observer:
         return list(self._data)
 
     def reduced(self, key: tuple[str, str]) -> bool:
-        """Whether ``key`` is recorded as the population mean."""
+        """Whether ``key`` is recorded as the population mean.
+
+        Raises
+        ------
+        ValueError
+            If ``key`` is not a recorded state variable.
+        """
         return self._reduce[self._state_vars.index(key)]
 
     @property
@@ -209,7 +215,13 @@ class Observer:
         raise self._missing(item)
 
     def to_numpy(self, item: Key) -> np.ndarray:
-        """The samples of ``item`` stacked: shape (samples,) or (samples, neurons)."""
+        """The samples of ``item`` stacked: shape (samples,) or (samples, neurons).
+
+        Raises
+        ------
+        KeyError
+            If nothing is recorded or saved under ``item``.
+        """
         if item not in self._data:
             if item in self._extra:
                 return np.asarray(self._extra[item])
@@ -218,7 +230,13 @@ class Observer:
         return np.concatenate(parts) if parts else np.zeros(0)
 
     def to_dataframe(self, item: Key) -> Any:
-        """A ``pandas.DataFrame`` of ``item`` indexed by time (ms), a column per neuron."""
+        """A ``pandas.DataFrame`` of ``item`` indexed by time (ms), a column per neuron.
+
+        Raises
+        ------
+        KeyError
+            If nothing is recorded under ``item``.
+        """
         import pandas as pd
         data = self.to_numpy(item)
         df = pd.DataFrame(index=pd.Index(self.times, name="time"), data=data)
