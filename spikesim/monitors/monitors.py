@@ -43,25 +43,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spikesim.data.events import SpikeEvents, Traces, default_unit
-from spikesim.errors import BadParameter, bad_property
+from spikesim.data.events import default_unit
+from spikesim.errors import bad_property
+from spikesim.monitors.times import RecordingTimes, decimals
 
 if TYPE_CHECKING:
     from spikesim.core.simulator import Simulator
     from spikesim.network.nodes import NodeCollection
 
-__all__ = ["Monitors", "RecordingTimes", "PlotRecordings"]
+__all__ = ["Monitors"]
 
 #: CompNeuroPy/ANNarchy names -> NEST names, used when a model lacks the former
 _ALIASES = {"v": "V_m", "u": "U_m"}
-
-
-def _decimals(h: float) -> int:
-    """Decimals needed to write multiples of ``h`` ms (0.1 -> 1, 0.025 -> 3)."""
-    for d in range(10):
-        if abs(round(h, d) - h) < 1e-12:
-            return d
-    return 10
 
 
 @dataclass
@@ -85,70 +78,6 @@ class _Compartment:
         return [d for d in (self.multimeter, self.spike_recorder) if d is not None]
 
 
-class RecordingTimes:
-    """Start and stop of every recording period, per chunk and compartment.
-
-    ``all()[chunk][compartment]["start" | "stop"]["ms" | "idx"]`` is a list with one
-    entry per period: the time (ms) of its first / last sample and their indices in
-    the chunk's recorded array.
-    """
-
-    def __init__(self, recording_times_list: list[dict[str, Any]]) -> None:
-        self.recording_times_list = recording_times_list
-
-    def all(self) -> list[dict[str, Any]]:
-        """The recording times of all chunks, compartments and periods."""
-        return self.recording_times_list
-
-    def _entry(self, chunk: int | None, compartment: str | None) -> tuple[int, str]:
-        n = len(self.recording_times_list)
-        c = 0 if chunk is None else chunk
-        if not 0 <= c < n:
-            raise bad_property("RecordingTimes", "chunk", chunk, f"there are {n} chunks (0..{n - 1})")
-        names = list(self.recording_times_list[c])
-        comp = names[0] if compartment is None else compartment
-        if comp not in names:
-            raise bad_property("RecordingTimes", "compartment", compartment, f"the compartments are {names}")
-        return c, comp
-
-    def nbr_periods(self, chunk: int | None = None, compartment: str | None = None) -> int:
-        """Number of recording periods (start to pause) of a chunk and compartment."""
-        c, comp = self._entry(chunk, compartment)
-        return len(self.recording_times_list[c][comp]["start"]["idx"])
-
-    nr_periods = nbr_periods
-
-    def _lims(self, unit: str, chunk: int | None, compartment: str | None, period: int | None) -> tuple[Any, Any]:
-        c, comp = self._entry(chunk, compartment)
-        entry = self.recording_times_list[c][comp]
-        n = len(entry["start"][unit])
-        if n == 0:
-            raise bad_property("RecordingTimes", "compartment", comp, f"it recorded nothing in chunk {c}")
-        if period is None:
-            return entry["start"][unit][0], entry["stop"][unit][-1]
-        if not 0 <= period < n:
-            raise bad_property("RecordingTimes", "period", period, f"chunk {c} of {comp!r} has {n} periods")
-        return entry["start"][unit][period], entry["stop"][unit][period]
-
-    def time_lims(self, chunk: int | None = None, compartment: str | None = None,
-                  period: int | None = None) -> tuple[float, float]:
-        """(first, last) sample time in ms; of one period, or of all periods."""
-        return self._lims("ms", chunk, compartment, period)
-
-    def idx_lims(self, chunk: int | None = None, compartment: str | None = None,
-                 period: int | None = None) -> tuple[int, int]:
-        """(first, last) index in the recorded array; of one period, or of all periods."""
-        return self._lims("idx", chunk, compartment, period)
-
-    def sample_times(self, chunk: int, compartment: str, period_ms: float) -> np.ndarray:
-        """Time (ms) of every sample of a chunk, in the order of the recorded array."""
-        c, comp = self._entry(chunk, compartment)
-        entry = self.recording_times_list[c][comp]
-        dec = _decimals(period_ms)
-        parts = [np.round(t0 + period_ms * np.arange(i1 - i0 + 1), max(dec, 6))
-                 for t0, i0, i1 in zip(entry["start"]["ms"], entry["start"]["idx"], entry["stop"]["idx"])]
-        return np.concatenate(parts) if parts else np.zeros(0)
-
 
 class Monitors:
     """Record populations in chunks, with CompNeuroPy's ``CompNeuroMonitors`` semantics.
@@ -162,6 +91,12 @@ class Monitors:
         ``"spike"``).  The period must be a positive multiple of the resolution.
 
     Monitors start paused, as CompNeuroPy's do.
+
+    Raises
+    ------
+    BadProperty
+        If ``mon_dict`` is empty or malformed, names a population twice, names no neuron
+        population, gives a bad period, or asks for a variable the model cannot record.
     """
 
     def __init__(self, sim: Simulator, mon_dict: Mapping[str, Sequence[str]]) -> None:
@@ -277,7 +212,18 @@ class Monitors:
             d.set({"start": start, "stop": stop})
 
     def start(self, compartment_list: Sequence[str] | None = None) -> None:
-        """Start or resume recording all (or the listed) populations now."""
+        """Start or resume recording all (or the listed) populations at the present time (ms).
+
+        Parameters
+        ----------
+        compartment_list : list of str, optional
+            Population labels; default: every monitored population.
+
+        Raises
+        ------
+        BadProperty
+            If ``compartment_list`` is not a list of monitored population labels.
+        """
         now = self.sim.step
         for c in self._selected(compartment_list, "Monitors.start"):
             if c.running:
@@ -287,7 +233,18 @@ class Monitors:
             self._window(c, self.sim.time, math.inf)
 
     def pause(self, compartment_list: Sequence[str] | None = None) -> None:
-        """Pause recording all (or the listed) populations now."""
+        """Pause recording all (or the listed) populations at the present time (ms).
+
+        Parameters
+        ----------
+        compartment_list : list of str, optional
+            Population labels; default: every monitored population.
+
+        Raises
+        ------
+        BadProperty
+            If ``compartment_list`` is not a list of monitored population labels.
+        """
         now = self.sim.step
         for c in self._selected(compartment_list, "Monitors.pause"):
             if not c.running:
@@ -310,6 +267,16 @@ class Monitors:
         Calls ``sim.reset(model=model)``: ``True`` sets time and neuron states to their
         initial values (parameters and weights are kept), ``False`` keeps both.  Monitors
         that are running keep running in the new chunk.
+
+        Parameters
+        ----------
+        model : bool, default True
+            Reset time (to 0 ms) and neuron states too.
+
+        Raises
+        ------
+        BadProperty
+            If ``model`` is not a bool.
         """
         if not isinstance(model, (bool, np.bool_)):
             raise bad_property("Monitors.reset", "model", model, "it must be True or False")
@@ -371,6 +338,7 @@ class Monitors:
         out = []
         for a, b in c.periods:
             b = self.sim.step if b is None else b
+            assert a is not None  # every period has a start
             first = -(-a // p) * p
             last = (-(-b // p) - 1) * p
             if last >= first:
@@ -378,7 +346,7 @@ class Monitors:
         return out
 
     def _period_table(self, c: _Compartment) -> dict[str, Any]:
-        dec = _decimals(self.sim.resolution)
+        dec = decimals(self.sim.resolution)
         table: dict[str, Any] = {"start": {"ms": [], "idx": []}, "stop": {"ms": [], "idx": []}}
         n = 0
         for first, last in self._periods(c):
@@ -396,7 +364,7 @@ class Monitors:
         h = self.sim.resolution
         for name, c in self._comps.items():
             n = len(c.nodes)
-            rec[f"{name};period"] = round(c.period * h, _decimals(h))
+            rec[f"{name};period"] = round(c.period * h, decimals(h))
             rec[f"{name};parameter_dict"] = {k: c.nodes.get(k) for k in c.params}
             if c.multimeter is not None:
                 ev = c.multimeter.get("events")[0]
@@ -417,105 +385,3 @@ class Monitors:
         for d in c.devices:
             d.set({"n_events": 0})
 
-
-# -- plots -------------------------------------------------------------------------------------
-
-#: CompNeuroPy plan formats -> formats of spikesim.plotting.plot_recordings
-_FORMATS = {"line": "line", "raster": "raster", "mean": "psth"}
-
-
-class PlotRecordings:
-    """Draw one chunk of Monitors recordings after a plan, as CompNeuroPy's ``PlotRecordings``.
-
-    Parameters
-    ----------
-    figname : str
-        File to save the figure to.
-    recordings : list of dict
-        ``Monitors.get_recordings()``.
-    recording_times : RecordingTimes
-        ``Monitors.get_recording_times()``.
-    shape : (int, int)
-        Rows and columns of panels.
-    plan : dict of lists
-        ``position``, ``compartment``, ``variable`` and ``format`` per panel; formats
-        ``"line"`` (a recorded variable), ``"raster"`` and ``"mean"`` (population rate)
-        for ``"spike"``.
-    chunk : int, default 0
-        The chunk to draw.
-    time_lim : (float, float), optional
-        Time axis (ms); default: the first to the last sample of the chunk.
-    dpi : int, default 300
-
-    A raster without spikes in the interval is drawn empty and reported with a
-    WARNING line (not an error), as CompNeuroPy does.  The figure is ``self.figure``.
-    """
-
-    def __init__(self, figname: str, recordings: Sequence[Mapping[str, Any]], recording_times: RecordingTimes,
-                 shape: tuple[int, int], plan: Mapping[str, Sequence[Any]], chunk: int = 0,
-                 time_lim: tuple[float, float] | None = None, dpi: int = 300) -> None:
-        import matplotlib.pyplot as plt
-
-        from spikesim.plotting.plans import NoSpikesWarning, plot_recordings
-
-        print(f"Generate fig {figname}", end="... ", flush=True)
-        if not isinstance(chunk, (int, np.integer)) or not 0 <= chunk < len(recordings):
-            raise bad_property("PlotRecordings", "chunk", chunk, f"there are {len(recordings)} chunks")
-        rec = recordings[chunk]
-        formats = list(plan.get("format", []))
-        for f in formats:
-            if f not in _FORMATS:
-                raise bad_property("PlotRecordings", "plan['format']", f, f"the formats are {sorted(_FORMATS)}")
-        comps = list(dict.fromkeys(plan.get("compartment", [])))
-        data = {c: self._data(rec, recording_times, chunk, c) for c in comps}
-        if time_lim is None:
-            lims = [recording_times.time_lims(chunk, c) for c in comps
-                    if recording_times.nbr_periods(chunk, c)]
-            time_lim = (min(a for a, _ in lims), max(b for _, b in lims)) if lims else None
-        mapped = {**plan, "format": [_FORMATS[f] for f in formats]}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NoSpikesWarning)  # reported below, CompNeuroPy's way
-            fig = plot_recordings(data, mapped, shape=shape, time_lim=time_lim,
-                                  figsize=(6.4 * shape[1], 4.8 * shape[0]))
-        for c, f, v in zip(plan["compartment"], formats, plan["variable"]):
-            if f == "raster" and v == "spike" and not self._has_spikes(data[c], time_lim):
-                print(f"\n  WARNING PlotRecordings: {c} does not contain any spikes in the given time interval.")
-        fig.savefig(figname, dpi=dpi)
-        plt.close(fig)
-        self.figure = fig
-        print("Done\n")
-
-    @staticmethod
-    def _data(rec: Mapping[str, Any], times: RecordingTimes, chunk: int, comp: str) -> list[Any]:
-        """SpikeEvents and Traces of one compartment; neuron ranks serve as ids."""
-        out: list[Any] = []
-        dt = rec["dt"]
-        if f"{comp};spike" in rec:
-            spikes = rec[f"{comp};spike"]
-            senders = np.concatenate([np.full(len(s), r, dtype=np.int64) for r, s in spikes.items()] or
-                                     [np.zeros(0, np.int64)])
-            t = np.concatenate([np.asarray(s, dtype=float) for s in spikes.values()] or [np.zeros(0)]) * dt
-            order = np.lexsort((senders, t))
-            out.append(SpikeEvents(senders[order], t[order]))
-        variables = [k.split(";", 1)[1] for k in rec if k.startswith(f"{comp};")]
-        values = {v: np.asarray(rec[f"{comp};{v}"]) for v in variables
-                  if v not in ("spike", "period", "parameter_dict")}
-        if values:
-            t = times.sample_times(chunk, comp, rec[f"{comp};period"])
-            n = next(iter(values.values())).shape[1]
-            units = {v: rec.get("units", {}).get(f"{comp};{v}", default_unit(v)) for v in values}
-            out.append(Traces(np.repeat(t, n), np.tile(np.arange(n), t.size),
-                              {v: a.ravel() for v, a in values.items()}, units=units))
-        if not out:
-            raise BadParameter(f"PlotRecordings: chunk {chunk} has no recordings of {comp!r}")
-        return out
-
-    @staticmethod
-    def _has_spikes(data: list[Any], time_lim: tuple[float, float] | None) -> bool:
-        for d in data:
-            if isinstance(d, SpikeEvents):
-                if time_lim is None:
-                    return len(d) > 0
-                t = d.times
-                return bool(((t >= time_lim[0] - 1e-9) & (t <= time_lim[1] + 1e-9)).any())
-        return False

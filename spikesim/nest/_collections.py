@@ -8,6 +8,7 @@ node, a tuple for several, a dict for several keys, a DataFrame with
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ def _shape(values: np.ndarray, single: bool) -> Any:
     return tuple(_py(v) for v in values)
 
 
-def _pandas(data: dict[str, Any], index: np.ndarray, name: str):
+def _pandas(data: dict[str, Any], index: np.ndarray, name: str) -> Any:
     import pandas as pd
     frame = pd.DataFrame({k: list(v) if isinstance(v, np.ndarray) and v.dtype == object else v
                           for k, v in data.items()}, index=index)
@@ -40,19 +41,37 @@ def _pandas(data: dict[str, Any], index: np.ndarray, name: str):
 
 
 class NodeCollection(_CoreNodes):
-    """PyNEST's NodeCollection."""
+    """PyNEST's NodeCollection: node ids of one simulator, with PyNEST's ``get``/``set``.
+
+    Parameters keep NEST's units (ms, mV, pA, nS).  Attributes read and write
+    parameters: ``nodes.V_m`` is ``nodes.get("V_m")``, ``nodes.V_m = -70.0`` sets it.
+    """
 
     __slots__ = ()
 
-    def get(self, *params: Any, output: str = "") -> Any:  # type: ignore[override]
+    def get(self, *params: Any, output: str = "") -> Any:  # type: ignore[override]  # PyNEST's shapes
+        """Parameter values: a scalar for one node, a tuple for several, a dict for several keys.
+
+        Parameters
+        ----------
+        *params : str or list of str
+            Names; a list always gives a dict.  No names: every parameter.
+        output : {"", "pandas", "json"}, default ""
+            ``"pandas"``: a DataFrame indexed by node id; ``"json"``: a JSON string.
+
+        Raises
+        ------
+        BadProperty
+            If a name is not a parameter of every node.
+        """
         keys: list[str] = []
         for p in params:
             keys.extend([p] if isinstance(p, str) else list(p))
-        raw = self.table.get(self._ids, tuple(keys))
+        raw = self.table.get(self.ids, tuple(keys))
         if len(keys) == 1:
             raw = {keys[0]: raw}
         if output == "pandas":
-            return _pandas(raw, self._ids, "node_ids")
+            return _pandas(raw, self.ids, "node_ids")
         if output == "json":
             import json
             return json.dumps({k: [_py(x) for x in v] for k, v in raw.items()}, default=str)
@@ -62,7 +81,16 @@ class NodeCollection(_CoreNodes):
             return shaped[keys[0]]
         return shaped
 
-    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
+        """Set parameters: a dict (scalars or one value per node), a list of dicts, or keywords.
+
+        Tuples count as lists, as in PyNEST.
+
+        Raises
+        ------
+        BadProperty
+            If a name is not a settable parameter or a value is not allowed.
+        """
         if isinstance(params, dict):
             params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
         super().set(params, **kwargs)
@@ -85,9 +113,27 @@ class NodeCollection(_CoreNodes):
 
 
 class SynapseCollection(_CoreSynapses):
-    """PyNEST's SynapseCollection."""
+    """PyNEST's SynapseCollection: connections with PyNEST's ``get``/``set``, iteration and indexing.
 
-    def get(self, keys: Any = None, output: str = "") -> Any:  # type: ignore[override]
+    Weights are in pA or nS (as the target model takes them), delays in ms.  Attributes
+    read and write connection properties: ``conns.weight``.
+    """
+
+    def get(self, keys: Any = None, output: str = "") -> Any:  # type: ignore[override]  # PyNEST's shapes
+        """Connection properties: a value (or list) for one key, a dict for several.
+
+        Parameters
+        ----------
+        keys : str or list of str, optional
+            Property names; ``None``: every property.
+        output : {"", "pandas"}, default ""
+            ``"pandas"``: a DataFrame with a row per connection.
+
+        Raises
+        ------
+        BadProperty
+            If a key is not a connection property.
+        """
         single_key = isinstance(keys, str)
         kl = [keys] if single_key else (list(keys) if keys is not None else list(self.keys()))
         raw = _CoreSynapses.get(self, *kl)
@@ -104,7 +150,14 @@ class SynapseCollection(_CoreSynapses):
             return shape(raw[keys])
         return {k: shape(v) for k, v in raw.items()}
 
-    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]
+    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
+        """Set ``weight`` or ``delay`` (ms): a dict, one dict per connection, or keywords.
+
+        Raises
+        ------
+        BadProperty
+            If a key is not settable or a value is not allowed.
+        """
         if isinstance(params, list):
             keys = set().union(*params)
             params = {k: [p[k] for p in params] for k in keys}
@@ -124,7 +177,9 @@ class SynapseCollection(_CoreSynapses):
         else:
             self.set({name: value})
 
-    def __iter__(self):
+    # The core collection offers no public selection of connections, so iteration and
+    # indexing use its (inherited) store and parts.
+    def __iter__(self) -> Iterator[SynapseCollection]:
         for p, pos, _ in self._parts:
             for i in pos:
                 yield SynapseCollection(self._store, [(p, np.array([i]))])

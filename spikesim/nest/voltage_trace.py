@@ -4,13 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from spikesim.errors import BadProperty
 from spikesim.plotting.traces import traces
 
+__all__ = ["from_device"]
+
 
 def from_device(detec: Any, neurons: Any = None, title: str | None = None, grayscale: bool = False,
-                timeunit: str = "ms"):
-    """Plot V_m of every recorded neuron against time; returns the figure."""
+                timeunit: str = "ms") -> Any:
+    """Plot V_m (mV) of every recorded neuron against time (ms); returns the figure.
+
+    Parameters
+    ----------
+    detec : NodeCollection
+        One voltmeter or multimeter recording ``V_m``.
+    neurons : NodeCollection or node ids, optional
+        Plot only these neurons.
+    title : str, optional
+        Figure title (default "Membrane potential").
+    grayscale, timeunit
+        Accepted for PyNEST compatibility; ignored (times are always in ms).
+
+    Raises
+    ------
+    BadProperty
+        If ``detec`` is not one voltmeter/multimeter recording ``V_m``, or recorded nothing.
+    """
     if len(detec) != 1 or detec.get("model") not in ("voltmeter", "multimeter"):
         raise BadProperty("voltage_trace: give one voltmeter or multimeter")
     if "V_m" not in detec.get("record_from"):
@@ -20,7 +41,6 @@ def from_device(detec: Any, neurons: Any = None, title: str | None = None, grays
     senders = ev["senders"]
     v = ev["V_m"]
     if neurons is not None:
-        import numpy as np
         keep = np.isin(senders, np.asarray(getattr(neurons, "ids", neurons)))
         times, senders, v = times[keep], senders[keep], v[keep]
     if times.size == 0:

@@ -1,0 +1,326 @@
+"""PyNEST's model, node and connection functions over the simulator of :mod:`spikesim.nest`.
+
+Parameters keep NEST's units (ms, mV, pA, nS); nodes come back as the face's
+:class:`~spikesim.nest._collections.NodeCollection`, connections as its
+:class:`~spikesim.nest._collections.SynapseCollection`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, Protocol, cast
+
+import numpy as np
+
+from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.nest._collections import NodeCollection, SynapseCollection
+from spikesim.nest.simulation import get_simulator
+from spikesim.network.nodes import NodeCollection as _CoreNodes
+
+__all__ = ["Connect", "CopyModel", "Create", "Disconnect", "GetConnections", "GetDefaults", "GetNodes",
+           "GetStatus", "Models", "SetDefaults", "SetStatus"]
+
+
+class _PopulationValues(Protocol):
+    """What GetNodes reads of a population: one parameter's values for some of its nodes."""
+
+    def get(self, key: str, local: np.ndarray) -> np.ndarray:
+        """Values of ``key`` for the nodes at the local positions ``local``."""
+
+
+def _wrap(nc: _CoreNodes) -> NodeCollection:
+    return NodeCollection(get_simulator(), nc.ids)
+
+
+def _nodes(x: Any) -> NodeCollection:
+    if isinstance(x, _CoreNodes):
+        return x if isinstance(x, NodeCollection) else _wrap(x)
+    return NodeCollection(get_simulator(), np.atleast_1d(np.asarray(x, dtype=np.int64)))
+
+
+def _select(d: dict[str, Any], keys: str | Iterable[str], what: str) -> Any:
+    """``d[keys]`` for one key, a tuple of values for several, as PyNEST returns them."""
+    names = [keys] if isinstance(keys, str) else list(keys)
+    missing = [k for k in names if k not in d]
+    if missing:
+        raise BadProperty(f"{what} has no key '{missing[0]}'; its keys are {sorted(d)}")
+    return d[keys] if isinstance(keys, str) else tuple(d[k] for k in names)
+
+
+# -- models -------------------------------------------------------------------------------
+def Models(mtype: str = "all", sel: str | None = None) -> tuple[str, ...]:
+    """Names of the known models.
+
+    Parameters
+    ----------
+    mtype : {"all", "nodes", "synapses"}, default "all"
+        Which models; other values give all.
+    sel : str, optional
+        Keep only names containing this string.
+
+    Returns
+    -------
+    tuple of str
+    """
+    names = get_simulator().models({"nodes": "nodes", "synapses": "synapses"}.get(mtype, "all"))
+    return tuple(n for n in names if sel is None or sel in n)
+
+
+def CopyModel(existing: str, new: str, params: dict[str, Any] | None = None) -> None:
+    """Register ``new`` as a copy of ``existing`` with changed defaults (NEST's units).
+
+    Raises
+    ------
+    BadProperty
+        If ``existing`` is unknown, ``new`` is taken, or a parameter is not allowed.
+    """
+    get_simulator().copy_model(existing, new, dict(params or {}))
+
+
+def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str = "") -> Any:
+    """Default parameters of a model: all as a dict, one value, or a tuple of values.
+
+    Parameters
+    ----------
+    model : str
+        Model name.
+    keys : str or iterable of str, optional
+        Parameter name(s); ``None`` for all.  Values are in NEST's units (ms, mV, pA, nS).
+    output : str, default ""
+        ``"json"`` for a JSON string.
+
+    Raises
+    ------
+    BadProperty
+        If the model is unknown or has no such key.
+    """
+    d = get_simulator().get_defaults(model)
+    out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
+    if output == "json":
+        return json.dumps(out, default=str)
+    return out
+
+
+def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> None:
+    """Change a model's defaults for nodes and connections made afterwards.
+
+    Parameters
+    ----------
+    model : str
+        Model name.
+    params : dict or str
+        Parameter -> value (NEST's units), or one parameter name with ``val``.
+    val : optional
+        The value when ``params`` is a name.
+
+    Raises
+    ------
+    BadProperty
+        If the model is unknown or a parameter or value is not allowed.
+    """
+    if isinstance(params, str):
+        params = {params: val}
+    get_simulator().set_defaults(model, dict(params or {}))
+
+
+# -- nodes ---------------------------------------------------------------------------------
+def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, positions: Any = None) -> NodeCollection:
+    """Create ``n`` nodes of ``model`` (PyNEST's ``Create``).
+
+    Like PyNEST, a dict in place of ``n`` is taken as ``params``, and an array value
+    longer than ``n`` gives its first ``n`` entries.
+
+    Parameters
+    ----------
+    model : str
+        Model name.
+    n : int or dict, default 1
+        Number of nodes (or the parameters).
+    params : dict or list of dict, optional
+        Parameter values (NEST's units: ms, mV, pA, nS), scalars, one per node, or
+        ``nest.random`` parameters.
+    positions : None
+        Spatial networks are not supported (unlike PyNEST).
+
+    Returns
+    -------
+    NodeCollection
+
+    Raises
+    ------
+    BadProperty
+        If ``positions`` is given, params are given twice, or the model, ``n`` or a
+        parameter is not allowed.
+    """
+    if positions is not None:
+        raise bad_property("Create", "positions", positions, "spatial networks are not supported")
+    if isinstance(n, dict):
+        if params is not None:
+            raise bad_property("Create", "n", n, "give params either as the second argument or as params=")
+        n, params = 1, n
+    sim = get_simulator()
+    if isinstance(params, dict) and isinstance(n, (int, np.integer)):
+        params = _first_n(params, int(n), sim.get_defaults(model) if isinstance(model, str) else {})
+    return _wrap(sim.create(model, n, params))
+
+
+def _first_n(params: dict[str, Any], n: int, defaults: dict[str, Any]) -> dict[str, Any]:
+    """PyNEST indexes per-node arrays by node, so extra trailing values are ignored;
+    list-valued parameters (record_from, spike_times ...) are left whole."""
+    out = {}
+    for k, v in params.items():
+        scalar_param = k in defaults and not isinstance(defaults[k], (list, tuple, np.ndarray, dict))
+        if scalar_param and isinstance(v, (list, np.ndarray)) and np.ndim(v) == 1 and len(v) > n:
+            v = v[:n]
+        out[k] = v
+    return out
+
+
+def GetNodes(properties: dict[str, Any] | None = None, local_only: bool = False) -> NodeCollection:
+    """All nodes, or those whose parameters equal every given value.
+
+    Parameters
+    ----------
+    properties : dict, optional
+        Parameter -> value; nodes lacking a parameter are left out.
+    local_only : bool, default False
+        Ignored: every node is local in spikesim's single process.
+
+    Returns
+    -------
+    NodeCollection
+    """
+    sim = get_simulator()
+    allnodes = sim.all_nodes()
+    if not properties:
+        return _wrap(allnodes)
+    keep = np.ones(len(allnodes), dtype=bool)
+    for pop, local, pos in sim.node_table.split(allnodes.ids):
+        for k, v in properties.items():
+            try:
+                vals = cast(_PopulationValues, pop).get(k, local)
+            except BadProperty:
+                keep[pos] = False
+                continue
+            keep[pos] &= np.array([x == v for x in vals], dtype=bool)
+    return NodeCollection(sim, allnodes.ids[keep])
+
+
+def GetStatus(nodes: Any, keys: str | Iterable[str] | None = None, output: str = "") -> Any:
+    """Parameters and state of nodes or connections, PyNEST's way (tuples per node).
+
+    Parameters
+    ----------
+    nodes : NodeCollection, SynapseCollection or node ids
+    keys : str or iterable of str, optional
+        Name(s); ``None`` for a dict per node.  Values are in NEST's units.
+    output : str, default ""
+        Accepted for PyNEST compatibility; the result is always Python data.
+
+    Returns
+    -------
+    tuple
+        One value (or dict, or tuple of values) per node or connection.
+
+    Raises
+    ------
+    BadProperty
+        If a key is not a parameter of the nodes.
+    """
+    if isinstance(nodes, SynapseCollection):
+        res = nodes.get(keys)
+        return tuple(res) if isinstance(res, list) else res
+    nc = _nodes(nodes)
+    if keys is None:
+        return tuple(n.get() for n in nc)
+    if isinstance(keys, str):
+        vals = nc.get(keys)
+        return vals if isinstance(vals, tuple) else (vals,)
+    return tuple(tuple(n.get(k) for k in keys) for n in nc)
+
+
+def SetStatus(nodes: Any, params: Any, val: Any = None) -> None:
+    """Set parameters or state of nodes or connections (NEST's units).
+
+    Parameters
+    ----------
+    nodes : NodeCollection, SynapseCollection or node ids
+    params : dict, list of dict or str
+        Name -> value (scalar or one per node), one dict per node, or one name with ``val``.
+    val : optional
+        The value when ``params`` is a name.
+
+    Raises
+    ------
+    BadProperty
+        If a name is not a settable parameter or a value is not allowed.
+    """
+    if isinstance(params, str):
+        params = {params: val}
+    if isinstance(nodes, SynapseCollection):
+        nodes.set(params)
+        return
+    nc = _nodes(nodes)
+    if isinstance(params, (list, tuple)) and len(params) == 1:
+        params = params[0]
+    nc.set(params)
+
+
+# -- connections ---------------------------------------------------------------------------
+def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
+            return_synapsecollection: bool = False) -> SynapseCollection | None:
+    """Connect ``pre`` to ``post`` (PyNEST's ``Connect``; weights in pA or nS, delays in ms).
+
+    Parameters
+    ----------
+    pre, post : NodeCollection, node ids or arrays
+        Sources and targets.
+    conn_spec : str or dict, optional
+        Connection rule (default ``"all_to_all"``) and its parameters.
+    syn_spec : str or dict, optional
+        Synapse model and parameters (``weight``, ``delay`` in ms ...).
+    return_synapsecollection : bool, default False
+        Return the connections of ``pre`` to ``post`` of the synapse model.
+
+    Returns
+    -------
+    SynapseCollection or None
+
+    Raises
+    ------
+    BadProperty
+        If the rule, the synapse model or a parameter is not allowed.
+    """
+    pre_nc = _nodes(pre) if not isinstance(pre, np.ndarray) else pre
+    post_nc = _nodes(post) if not isinstance(post, np.ndarray) else post
+    get_simulator().connect(pre_nc, post_nc, conn_spec, syn_spec)
+    if return_synapsecollection:
+        return GetConnections(pre_nc, post_nc, (syn_spec or {}).get("synapse_model")
+                              if isinstance(syn_spec, dict) else syn_spec)
+    return None
+
+
+def GetConnections(source: Any = None, target: Any = None, synapse_model: str | None = None,
+                   synapse_label: Any = None) -> SynapseCollection:
+    """The connections from ``source`` to ``target`` of a synapse model (``None``: any).
+
+    Raises
+    ------
+    BadProperty
+        If ``synapse_label`` is given: spikesim has no synapse labels (unlike PyNEST).
+    """
+    if synapse_label is not None:
+        raise bad_property("GetConnections", "synapse_label", synapse_label, "synapse labels are not supported")
+    return SynapseCollection.of(get_simulator().get_connections(source, target, synapse_model))
+
+
+def Disconnect(*args: Any, **kwargs: Any) -> None:
+    """Not supported: spikesim keeps connections until ``ResetKernel`` (unlike PyNEST).
+
+    Raises
+    ------
+    KernelException
+        Always.
+    """
+    raise KernelException("Disconnect is not supported: spikesim keeps connections until ResetKernel")

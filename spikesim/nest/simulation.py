@@ -1,0 +1,244 @@
+"""PyNEST's kernel and run functions over the one module-level Simulator of :mod:`spikesim.nest`.
+
+The simulator lives here; :func:`ResetKernel` and :func:`Restore` replace it, and every
+other function of the face reaches it through :func:`get_simulator`.  Times are in ms.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from spikesim.core.simulator import Simulator
+from spikesim.errors import BadProperty, KernelException, bad_property
+
+__all__ = ["KERNEL_ATTRIBUTES", "Checkpoint", "Cleanup", "GetKernelStatus", "NumProcesses", "Prepare", "Rank",
+           "ResetKernel", "Restore", "Run", "RunManager", "SetKernelStatus", "Simulate", "VerbosityLevel",
+           "get_simulator", "get_verbosity", "recording_backends", "set_kernel_attribute", "set_verbosity"]
+
+
+class VerbosityLevel(enum.IntEnum):
+    """PyNEST's message levels; spikesim keeps the setting but prints no kernel log."""
+
+    ALL = 0
+    DEBUG = 5
+    STATUS = 7
+    INFO = 10
+    DEPRECATED = 18
+    WARNING = 20
+    ERROR = 30
+    FATAL = 40
+    QUIET = 100
+
+
+class _Kernel:
+    """The simulator behind the face and the verbosity setting."""
+
+    def __init__(self) -> None:
+        self.sim = Simulator()
+        self.verbosity = int(VerbosityLevel.WARNING)
+
+
+_KERNEL = _Kernel()
+
+#: every kernel attribute readable as ``nest.<name>``
+KERNEL_ATTRIBUTES = frozenset(Simulator().kernel_status()) | {"verbosity"}
+
+
+def get_simulator() -> Simulator:
+    """The Simulator behind this face, for mixing PyNEST calls with the object API.
+
+    Returns
+    -------
+    Simulator
+        The present one; :func:`ResetKernel` and :func:`Restore` replace it.
+    """
+    return _KERNEL.sim
+
+
+# -- kernel ------------------------------------------------------------------------------
+def ResetKernel() -> None:
+    """Forget the network, the clock (back to 0 ms) and every setting: a fresh simulator."""
+    _KERNEL.sim.close()
+    _KERNEL.sim = Simulator()
+
+
+def SetKernelStatus(params: dict[str, Any]) -> None:
+    """Set kernel attributes, as assigning ``nest.<name> = value`` does.
+
+    Parameters
+    ----------
+    params : dict
+        Attribute -> value, e.g. ``{"resolution": 0.1}`` (ms) or ``{"rng_seed": 42}``.
+
+    Raises
+    ------
+    KernelException
+        If an attribute is read-only.
+    BadProperty
+        If an attribute is unknown or a value is not allowed.
+    """
+    for k, v in params.items():
+        set_kernel_attribute(k, v)
+
+
+def GetKernelStatus(keys: str | Iterable[str] | None = None) -> Any:
+    """Kernel attributes: all as a dict, one value, or a tuple of values.
+
+    Parameters
+    ----------
+    keys : str or iterable of str, optional
+        Attribute name(s); ``None`` for the whole dict.  Times are in ms.
+
+    Returns
+    -------
+    dict, value or tuple
+        As PyNEST returns them.
+
+    Raises
+    ------
+    BadProperty
+        If a key is not a kernel attribute.
+    """
+    st = _KERNEL.sim.kernel_status()
+    if keys is None:
+        return st
+    names = [keys] if isinstance(keys, str) else list(keys)
+    missing = [k for k in names if k not in st]
+    if missing:
+        raise BadProperty(f"GetKernelStatus: there is no kernel attribute '{missing[0]}'; the kernel "
+                          f"attributes are {sorted(st)}")
+    return st[keys] if isinstance(keys, str) else tuple(st[k] for k in names)
+
+
+def _set_threads(v: Any) -> None:
+    _KERNEL.sim.set_threads(v)
+
+
+def _set_flag(name: str, convert: Callable[[Any], Any]) -> Callable[[Any], None]:
+    return lambda v: setattr(_KERNEL.sim, name, convert(v))
+
+
+_SETTERS: dict[str, Callable[[Any], None]] = {
+    "resolution": lambda v: _KERNEL.sim.set_resolution(v),
+    "rng_seed": lambda v: _KERNEL.sim.set_seed(v),
+    "local_num_threads": _set_threads,
+    "total_num_virtual_procs": _set_threads,
+    "print_time": _set_flag("print_time", bool),
+    "overwrite_files": _set_flag("overwrite_files", bool),
+    "data_path": _set_flag("data_path", str),
+    "data_prefix": _set_flag("data_prefix", str),
+}
+
+
+def set_kernel_attribute(name: str, value: Any) -> None:
+    """Set one kernel attribute (``resolution`` in ms, ``rng_seed``, ``local_num_threads`` ...).
+
+    Raises
+    ------
+    KernelException
+        If the attribute is read-only.
+    BadProperty
+        If the attribute is unknown or the value is not allowed.
+    """
+    if name in _SETTERS:
+        _SETTERS[name](value)
+    elif name in _KERNEL.sim.kernel_status():
+        raise KernelException(f"kernel attribute '{name}' is read-only")
+    else:
+        raise bad_property("SetKernelStatus", name, value, f"the settable kernel attributes are {sorted(_SETTERS)}")
+
+
+def NumProcesses() -> int:
+    """Number of MPI processes: always 1 (spikesim runs in one process)."""
+    return 1
+
+
+def Rank() -> int:
+    """MPI rank of this process: always 0 (spikesim runs in one process)."""
+    return 0
+
+
+def set_verbosity(level: int | str) -> None:
+    """Set the message level (a :class:`VerbosityLevel`, a number, or a name like ``"M_ERROR"``).
+
+    Raises
+    ------
+    BadProperty
+        If a name is not a level.
+    """
+    if isinstance(level, str):
+        name = level.upper().removeprefix("M_")
+        if name not in VerbosityLevel.__members__:
+            raise bad_property("set_verbosity", "level", level, f"use one of {list(VerbosityLevel.__members__)}")
+        level = VerbosityLevel[name]
+    _KERNEL.verbosity = int(level)
+
+
+def get_verbosity() -> VerbosityLevel | int:
+    """The message level: a :class:`VerbosityLevel`, or the number set if it names none."""
+    try:
+        return VerbosityLevel(_KERNEL.verbosity)
+    except ValueError:
+        return _KERNEL.verbosity
+
+
+def recording_backends() -> tuple[str, ...]:
+    """Names of the recording backends (``nest.recording_backends``)."""
+    return _KERNEL.sim.recording.names()
+
+
+# -- running -------------------------------------------------------------------------------
+def Simulate(t: float) -> None:
+    """Advance the network by ``t`` ms.
+
+    Raises
+    ------
+    BadProperty
+        If ``t`` is negative or not a multiple of the resolution.
+    """
+    _KERNEL.sim.simulate(t)
+
+
+def Run(t: float) -> None:
+    """Advance by ``t`` ms; unlike PyNEST, :func:`Prepare` is optional, as in :func:`Simulate`.
+
+    Raises
+    ------
+    BadProperty
+        If ``t`` is negative or not a multiple of the resolution.
+    """
+    _KERNEL.sim.simulate(t)
+
+
+def Prepare() -> None:
+    """Build the engine's state for the present network (done by every run anyway)."""
+    _KERNEL.sim.engine.prepare()
+
+
+def Cleanup() -> None:
+    """Flush the recording backends (files are complete afterwards)."""
+    _KERNEL.sim.recording.flush()
+
+
+class RunManager:
+    """Context manager for Prepare/Run/Cleanup (PyNEST's ``nest.RunManager``)."""
+
+    def __enter__(self) -> RunManager:
+        Prepare()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        Cleanup()
+
+
+# -- checkpoints -------------------------------------------------------------------------------
+def Checkpoint(path: str) -> None:
+    """Write a full checkpoint of the simulator (see :meth:`Simulator.checkpoint`); not in PyNEST."""
+    _KERNEL.sim.checkpoint(path)
+
+
+def Restore(path: str) -> None:
+    """Replace the kernel by the simulator stored in a checkpoint; not in PyNEST."""
+    _KERNEL.sim = Simulator.restore(path)
