@@ -8,7 +8,6 @@ node, a tuple for several, a dict for several keys, a DataFrame with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -176,25 +175,3 @@ class SynapseCollection(_CoreSynapses):
             object.__setattr__(self, name, value)
         else:
             self.set({name: value})
-
-    # The core collection offers no public selection of connections, so iteration and
-    # indexing use its (inherited) store and parts.
-    def __iter__(self) -> Iterator[SynapseCollection]:
-        for p, pos, _ in self._parts:
-            for i in pos:
-                yield SynapseCollection(self._store, [(p, np.array([i]))])
-
-    def __getitem__(self, key: Any) -> SynapseCollection:
-        """Connections by position: an index, a slice or an array of indices (PyNEST's)."""
-        self._check()
-        n = len(self)
-        if isinstance(key, (int, np.integer)) and not -n <= key < n:
-            raise IndexError(f"index {key} out of range for a SynapseCollection of {n} connections")
-        sel = np.unique(np.arange(n)[key])
-        parts, a = [], 0
-        for p, pos, _ in self._parts:
-            mine = sel[(sel >= a) & (sel < a + pos.size)] - a
-            if mine.size:
-                parts.append((p, pos[mine]))
-            a += pos.size
-        return SynapseCollection(self._store, parts)

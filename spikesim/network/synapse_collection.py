@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
@@ -53,6 +54,35 @@ class SynapseCollection:
     def of(cls, other: SynapseCollection) -> Self:
         """The connections of ``other`` as an instance of this class (faces subclass it)."""
         return cls(other._store, [(p, pos) for p, pos, _ in other._parts])
+
+    def __iter__(self) -> Iterator[Self]:
+        """One collection per connection, in order."""
+        for p, pos, _ in self._parts:
+            for i in pos:
+                yield type(self)(self._store, [(p, np.array([i]))])
+
+    def __getitem__(self, key: Any) -> Self:
+        """Connections by position: an index, a slice or an array of indices (PyNEST's).
+
+        Raises
+        ------
+        IndexError
+            If an index is out of range.
+        KernelException
+            If connections were added since the collection was made.
+        """
+        self._check()
+        n = len(self)
+        if isinstance(key, (int, np.integer)) and not -n <= key < n:
+            raise IndexError(f"index {key} out of range for a SynapseCollection of {n} connections")
+        sel = np.unique(np.arange(n)[key])
+        parts, a = [], 0
+        for p, pos, _ in self._parts:
+            mine = sel[(sel >= a) & (sel < a + pos.size)] - a
+            if mine.size:
+                parts.append((p, pos[mine]))
+            a += pos.size
+        return type(self)(self._store, parts)
 
     def __len__(self) -> int:
         return sum(pos.size for _, pos, _ in self._parts)
