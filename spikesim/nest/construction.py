@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, Protocol, cast
+from typing import Any
 
 import numpy as np
 
@@ -20,13 +20,6 @@ from spikesim.network.nodes import NodeCollection as _CoreNodes
 
 __all__ = ["Connect", "CopyModel", "Create", "Disconnect", "GetConnections", "GetDefaults", "GetNodes",
            "GetStatus", "Models", "SetDefaults", "SetStatus"]
-
-
-class _PopulationValues(Protocol):
-    """What GetNodes reads of a population: one parameter's values for some of its nodes."""
-
-    def get(self, key: str, local: np.ndarray) -> np.ndarray:
-        """Values of ``key`` for the nodes at the local positions ``local``."""
 
 
 def _wrap(nc: _CoreNodes) -> NodeCollection:
@@ -199,7 +192,7 @@ def GetNodes(properties: dict[str, Any] | None = None, local_only: bool = False)
     for pop, local, pos in sim.node_table.split(allnodes.ids):
         for k, v in properties.items():
             try:
-                vals = cast(_PopulationValues, pop).get(k, local)
+                vals = pop.get(k, local)
             except BadProperty:
                 keep[pos] = False
                 continue
