@@ -51,7 +51,7 @@ from spikesim.kernel.samplers import (
 from spikesim.models.base import N_CHANNELS, NeuronModel
 from spikesim.models.synapses import STDP_PARAMS
 from spikesim.network.populations import NeuronPopulation
-from spikesim.recording.devices import RecordingDevice
+from spikesim.recording.weight_recorder import WeightRecordingDevice
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -195,9 +195,8 @@ class Engine:
         h = self.grid.resolution
         self.currents = device_route(projections, "current", self.nodes.node)
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h)
-        self.poisson = device_route(projections, "poisson", self.nodes.node)
-        if self.poisson is not None:
-            prepare_poisson(self.poisson, h, self.mode, self.seed())
+        poisson = device_route(projections, "poisson", self.nodes.node)
+        self.poisson = prepare_poisson(poisson, h, self.mode, self.seed()) if poisson is not None else None
         self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h)
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
@@ -252,7 +251,7 @@ class Engine:
             self.is_neuron[pop.first - 1:pop.first - 1 + pop.n] = True
             if "tau_minus" in pop.P:
                 arch.tau_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus"]
-        self.plastic: list[tuple[Projection, np.ndarray, RecordingDevice | None, np.ndarray]] = []
+        self.plastic: list[tuple[Projection, np.ndarray, WeightRecordingDevice | None, np.ndarray]] = []
         for p in projections:
             _, defaults = self.models.synapse_model(p.synapse_model)
             p.materialize("weight", "Kplus", "t_lastspike")
@@ -390,12 +389,12 @@ class Engine:
             transmitted = self._deliver(ids, steps, mult, k)
         self.advanced = True  # dynamics and delivery of the slice are done; recording follows
         if k:
-            for dev, rows in transmitted:
-                if dev is not None and rows.shape[0]:
-                    dev.record_rows(rows)
+            for wr, rows in transmitted:
+                if wr is not None and rows.shape[0]:
+                    wr.record_rows(rows)
             gids = ids + 1
-            for dev, counts in self.spike_recorders:
-                dev.record_spikes(gids, steps, mult, counts)
+            for rec, counts in self.spike_recorders:
+                rec.record_spikes(gids, steps, mult, counts)
 
     def _generator_spikes(self, s0: int, m: int) -> int:
         """Put the spikes of spike generators stamped in (s0, s0 + m] first in the spike
@@ -429,7 +428,7 @@ class Engine:
                 keep_samples(plan, masks, rec_mask, s0, m)
 
     def _deliver(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int
-                 ) -> list[tuple[RecordingDevice | None, np.ndarray]]:
+                 ) -> list[tuple[WeightRecordingDevice | None, np.ndarray]]:
         """Archive and deliver the slice's ``k`` spikes; returns the weight-recorder rows."""
         ring, L = self.ring, self.L
         if self.archive_on:
@@ -443,9 +442,9 @@ class Engine:
         return [self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)
                 for p, prm, dev, outdeg in self.plastic]
 
-    def _deliver_plastic(self, p: Projection, prm: np.ndarray, dev: RecordingDevice | None, outdeg: np.ndarray,
+    def _deliver_plastic(self, p: Projection, prm: np.ndarray, dev: WeightRecordingDevice | None, outdeg: np.ndarray,
                          ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int
-                         ) -> tuple[RecordingDevice | None, np.ndarray]:
+                         ) -> tuple[WeightRecordingDevice | None, np.ndarray]:
         """Deliver through one STDP projection; returns the weight recorder and its rows."""
         arch = self.archive
         if dev is not None:

@@ -32,8 +32,7 @@ class DeviceRoute:
     """Connections from generators of one kind, with per-connection generator column.
 
     Columns ``w`` (pA or nS per unit of the generator's output), ``d`` (delay, steps) and
-    ``rcpt`` hold one value per connection or a single shared value.  The fields from
-    ``keys`` on are filled for Poisson generators by :func:`prepare_poisson`.
+    ``rcpt`` hold one value per connection or a single shared value.
     """
 
     gens: list[dict[str, Any]]             # parameters of each generator (column order)
@@ -42,17 +41,30 @@ class DeviceRoute:
     w: np.ndarray
     d: np.ndarray
     rcpt: np.ndarray
-    keys: np.ndarray | None = None         # random stream of each connection
-    tables: np.ndarray | None = None       # cumulative Poisson distribution per generator
-    chunks: np.ndarray | None = None       # cuts into runs of connections sharing no target
-    guides: np.ndarray | None = None       # guide table per generator
-    ch: np.ndarray | None = None           # ring channel per connection (-1: dropped)
-    factor: np.ndarray | None = None       # what a count is multiplied by
-    uniform: tuple[int, int, float] | None = None  # (channel, delay, factor) when all share them
-    lo: np.ndarray | None = None           # active window per generator: lo < step <= hi
-    hi: np.ndarray | None = None
-    on: np.ndarray | None = None           # rate > 0
     gen_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class PoissonRoute:
+    """The connections of Poisson generators, ordered by target, ready to draw.
+
+    Made by :func:`prepare_poisson`; ``col``, ``tgt`` and ``d`` (steps) as in
+    :class:`DeviceRoute`, in target order.
+    """
+
+    col: np.ndarray
+    tgt: np.ndarray
+    d: np.ndarray
+    keys: np.ndarray                       # random stream of each connection
+    tables: np.ndarray                     # cumulative Poisson distribution per generator
+    guides: np.ndarray                     # guide table per generator
+    ch: np.ndarray                         # ring channel per connection (-1: dropped)
+    factor: np.ndarray                     # what a count is multiplied by
+    lo: np.ndarray                         # active window per generator: lo < step <= hi
+    hi: np.ndarray
+    on: np.ndarray                         # rate > 0
+    chunks: np.ndarray                     # cuts into runs of connections sharing no target
+    uniform: tuple[int, int, float] | None  # (channel, delay, factor) when all share them
 
 
 def device_route(projections: Mapping[tuple[str, str], Projection], route: str,
@@ -117,8 +129,8 @@ def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Mod
     return groups
 
 
-def prepare_poisson(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> None:
-    """Fill the Poisson fields of ``dr``: tables, windows, streams and chunks.
+def prepare_poisson(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> PoissonRoute:
+    """Tables, windows, streams and chunks of the Poisson generators of ``dr``.
 
     Connections are reordered by target (stable) and cut into chunks that never share
     a target, so chunks can run in parallel with a fixed order of additions.
@@ -126,7 +138,7 @@ def prepare_poisson(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> N
     Parameters
     ----------
     dr : DeviceRoute
-        The ``poisson`` route, changed in place.
+        The ``poisson`` route.
     h : float
         Resolution (ms); rates are in spikes/s.
     mode : ndarray of int
@@ -136,40 +148,39 @@ def prepare_poisson(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> N
     """
     tables = [rng.poisson_table(g["rate"] * h * 1e-3) for g in dr.gens]
     width = max(t.size for t in tables)
-    dr.tables = np.full((len(tables), width), 2.0)
+    table = np.full((len(tables), width), 2.0)
     for i, t in enumerate(tables):
-        dr.tables[i, :t.size] = t
-    dr.guides = np.stack([rng.guide_table(t) for t in dr.tables])
+        table[i, :t.size] = t
+    guides = np.stack([rng.guide_table(t) for t in table])
     window = np.array([PoissonGenerator.window(g, h) for g in dr.gens], dtype=np.int64).reshape(-1, 2)
-    dr.lo, dr.hi = window[:, 0], window[:, 1]
-    dr.on = np.array([g["rate"] > 0 for g in dr.gens])
+    on = np.array([g["rate"] > 0 for g in dr.gens])
     order = np.argsort(dr.tgt, kind="stable")
-    dr.col, dr.tgt = dr.col[order], dr.tgt[order]
-    dr.w = dr.w if dr.w.size == 1 else dr.w[order]
-    dr.d = dr.d if dr.d.size == 1 else dr.d[order]
-    dr.rcpt = dr.rcpt if dr.rcpt.size == 1 else dr.rcpt[order]
-    ch, factor = poisson_channels(dr.tgt, dr.w, dr.rcpt, mode)
-    dr.ch, dr.factor = ch, factor
-    one = len(dr.gens) == 1 and dr.d.size == 1 and ch.size and np.all(ch == ch[0]) \
+    col, tgt = dr.col[order], dr.tgt[order]
+    w = dr.w if dr.w.size == 1 else dr.w[order]
+    d = dr.d if dr.d.size == 1 else dr.d[order]
+    rcpt = dr.rcpt if dr.rcpt.size == 1 else dr.rcpt[order]
+    ch, factor = poisson_channels(tgt, w, rcpt, mode)
+    one = len(dr.gens) == 1 and d.size == 1 and ch.size and np.all(ch == ch[0]) \
         and ch[0] >= 0 and np.all(factor == factor[0])
-    dr.uniform = (int(ch[0]), int(dr.d[0]), float(factor[0])) if one else None
-    gid = np.asarray(dr.gen_ids, dtype=np.int64)[dr.col]
-    dr.keys = poisson_keys(np.uint64(seed), gid.astype(np.uint64), dr.tgt.astype(np.uint64) + 1)
-    n = dr.tgt.size
+    uniform = (int(ch[0]), int(d[0]), float(factor[0])) if one else None
+    gid = np.asarray(dr.gen_ids, dtype=np.int64)[col]
+    keys = poisson_keys(np.uint64(seed), gid.astype(np.uint64), tgt.astype(np.uint64) + 1)
+    n = tgt.size
     n_chunks = max(1, min(64, n // 256))
     cuts = np.linspace(0, n, n_chunks + 1).astype(np.int64)
     # move every cut to the start of its target's run
-    cuts[1:-1] = np.searchsorted(dr.tgt, dr.tgt[np.minimum(cuts[1:-1], n - 1)], side="left")
-    dr.chunks = np.unique(cuts)
+    cuts[1:-1] = np.searchsorted(tgt, tgt[np.minimum(cuts[1:-1], n - 1)], side="left")
+    return PoissonRoute(col, tgt, d, keys, table, guides, ch, factor, window[:, 0], window[:, 1], on,
+                        np.unique(cuts), uniform)
 
 
-def send_poisson(poi: DeviceRoute, s0: int, m: int, ring: np.ndarray, L: int) -> None:
+def send_poisson(poi: PoissonRoute, s0: int, m: int, ring: np.ndarray, L: int) -> None:
     """Add the Poisson input sent in steps s0 .. s0+m-1 to the ring.
 
     Parameters
     ----------
-    poi : DeviceRoute
-        The ``poisson`` route, after :func:`prepare_poisson`.
+    poi : PoissonRoute
+        What :func:`prepare_poisson` made.
     s0, m : int
         First step and number of steps (a whole min_delay slice).
     ring : ndarray
@@ -177,12 +188,10 @@ def send_poisson(poi: DeviceRoute, s0: int, m: int, ring: np.ndarray, L: int) ->
     L : int
         Slots of the ring.
     """
-    assert poi.lo is not None and poi.hi is not None and poi.on is not None
     steps = np.arange(s0, s0 + m)[:, None]  # the rule of PoissonGenerator.active, for all at once
     active = (steps > poi.lo) & (steps <= poi.hi) & poi.on
     if poi.uniform is not None:
         ch, d0, f0 = poi.uniform
-        assert poi.tables is not None
         deliver_poisson_uniform(active, poi.tables[0], poi.keys, poi.tgt, ring, ch, d0, f0, poi.chunks, s0, L)
     else:
         deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.ch, poi.factor,
