@@ -14,7 +14,16 @@ from numba import njit
 
 
 class PostArchive:
-    """Spike log and traces of the neurons that have plastic input."""
+    """Spike log and traces of the neurons that have plastic input.
+
+    Spike times in the log are stamps in ms; ``prev``/``next`` link each entry to the
+    same neuron's previous and next spike (-1: none), ``last_idx`` is its newest entry.
+
+    Parameters
+    ----------
+    n_nodes : int
+        Number of nodes (``on`` says which of them keep a history).
+    """
 
     def __init__(self, n_nodes: int) -> None:
         self.on = np.zeros(n_nodes, dtype=np.bool_)
@@ -29,6 +38,7 @@ class PostArchive:
         self.length = 0
 
     def resize(self, n_nodes: int) -> None:
+        """Make room for ``n_nodes`` nodes (new ones keep no history, tau_minus 20 ms)."""
         grow = n_nodes - self.on.size
         if grow > 0:
             self.on = np.concatenate([self.on, np.zeros(grow, dtype=np.bool_)])
@@ -38,6 +48,7 @@ class PostArchive:
             self.tau_inv = np.concatenate([self.tau_inv, np.full(grow, 1.0 / 20.0)])
 
     def reserve(self, extra: int) -> None:
+        """Make room in the log for ``extra`` more spikes (the capacity at least doubles)."""
         need = self.length + extra
         if need > self.t.size:
             cap = max(need, 2 * self.t.size)
@@ -48,7 +59,18 @@ class PostArchive:
                 setattr(self, name, new)
 
     def record(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int, tics_per_step: int) -> None:
-        """Archive the spikes of one slice (ids are 0-based node indices)."""
+        """Archive the spikes of one slice.
+
+        Parameters
+        ----------
+        ids, steps, mult : ndarray
+            The first ``k`` entries: 0-based node index, step of emission ``s`` (the
+            spike time is the stamp ``(s + 1) h``, in ms) and multiplicity.
+        k : int
+            Spikes in the slice.
+        tics_per_step : int
+            Tics (µs) per step.
+        """
         if not self.on.any() or k == 0:
             return
         self.reserve(int(mult[:k].sum()) + 1)
@@ -57,6 +79,7 @@ class PostArchive:
                                tics_per_step)
 
     def state(self) -> dict[str, np.ndarray]:
+        """The arrays that restore the archive (:meth:`from_state`); the log without spare room."""
         n = self.length
         return {"on": self.on, "kminus": self.kminus, "last_spike": self.last_spike, "last_idx": self.last_idx,
                 "tau_inv": self.tau_inv, "t": self.t[:n], "k": self.k[:n], "prev": self.prev[:n],
@@ -77,8 +100,10 @@ class PostArchive:
 
 
 @njit(cache=True)
-def _archive(ids, steps, mult, n, on, kminus, last_spike, last_idx, tau_inv, log_t, log_k, prev, nxt,
-             length, tps):
+def _archive(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, on: np.ndarray, kminus: np.ndarray,
+             last_spike: np.ndarray, last_idx: np.ndarray, tau_inv: np.ndarray, log_t: np.ndarray, log_k: np.ndarray,
+             prev: np.ndarray, nxt: np.ndarray, length: int, tps: int) -> int:
+    """Append the spikes of the ``on`` neurons to the log; returns its new length."""
     for a in range(n):
         j = ids[a]
         if not on[j]:

@@ -24,7 +24,9 @@ from spikesim.rng import GOLDEN, TWO_M53, mix64, poisson_guided, uniform
 
 
 @njit(cache=True, inline="always")
-def _add(ring, mode, slot, t, w, mult, rc):
+def add_spike(ring: np.ndarray, mode: np.ndarray, slot: int, t: int, w: float, mult: float, rc: int) -> None:
+    """Add one spike of weight ``w`` (pA or nS) and multiplicity ``mult`` to node ``t``'s
+    ring slot, as its input mode says (parrots count spikes arriving at receptor 0)."""
     md = mode[t]
     if md == INPUT_SPLIT:
         if w >= 0.0:
@@ -33,13 +35,15 @@ def _add(ring, mode, slot, t, w, mult, rc):
             ring[CH_IN, slot, t] += w * mult
     elif md == INPUT_SINGLE:
         ring[CH_EX, slot, t] += w * mult
-    elif md == INPUT_PARROT:
-        if rc == 0:
-            ring[CH_EX, slot, t] += mult
+    elif md == INPUT_PARROT and rc == 0:
+        ring[CH_EX, slot, t] += mult
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _deliver_range(ids, steps, mult, k0, k1, ptr, tgt, w, d, rcpt, mode, umode, ring, L):
+def _deliver_range(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k0: int, k1: int, ptr: np.ndarray,
+                   tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray, mode: np.ndarray, umode: int,
+                   ring: np.ndarray, L: int) -> None:
+    """Spikes k0 .. k1-1 of the list, see :func:`deliver_spikes`."""
     w_hom = w.shape[0] == 1
     d_hom = d.shape[0] == 1
     r_hom = rcpt.shape[0] == 1
@@ -54,7 +58,7 @@ def _deliver_range(ids, steps, mult, k0, k1, ptr, tgt, w, d, rcpt, mode, umode, 
             slot = base + d[0]
             slot = slot - L if slot >= L else slot
             wm = w[0] * mu
-            if umode == INPUT_SPLIT or umode == INPUT_SINGLE:
+            if umode == INPUT_SPLIT or umode == INPUT_SINGLE:  # noqa: SIM109 - numba: no tuple per spike
                 row = ring[CH_IN if umode == INPUT_SPLIT and wm < 0.0 else CH_EX, slot]
                 seg = tgt[a:b]
                 for c in range(uint64(b - a)):  # unsigned: no negative-index check per event
@@ -76,11 +80,13 @@ def _deliver_range(ids, steps, mult, k0, k1, ptr, tgt, w, d, rcpt, mode, umode, 
             rc = rcpt[0] if r_hom else rcpt[c]
             slot = base + dc
             slot = slot - L if slot >= L else slot
-            _add(ring, mode, slot, tgt[c], wc, mu, rc)
+            add_spike(ring, mode, slot, tgt[c], wc, mu, rc)
 
 
 @njit(cache=True, nogil=True)
-def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L):
+def deliver_spikes(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, ptr: np.ndarray, tgt: np.ndarray,
+                   w: np.ndarray, d: np.ndarray, rcpt: np.ndarray, mode: np.ndarray, umode: int, ring: np.ndarray,
+                   L: int) -> None:
     """Add the ``n`` spikes ``(ids[k], steps[k], mult[k])`` to their targets' buffers.
 
     ``umode`` is the input mode shared by every target of the projection, or -1.
@@ -89,7 +95,7 @@ def deliver_spikes(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring,
 
 
 @njit(cache=True)
-def step_cuts(ids, steps, n, ptr, parts):
+def step_cuts(ids: np.ndarray, steps: np.ndarray, n: int, ptr: np.ndarray, parts: int) -> np.ndarray:
     """Split the spike list at step boundaries into ``parts`` runs of about equal
     numbers of connections (runs may be empty)."""
     total = 0
@@ -108,7 +114,9 @@ def step_cuts(ids, steps, n, ptr, parts):
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def deliver_spikes_by_step(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umode, ring, L, parts):
+def deliver_spikes_by_step(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, ptr: np.ndarray,
+                           tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray, mode: np.ndarray,
+                           umode: int, ring: np.ndarray, L: int, parts: int) -> None:
     """:func:`deliver_spikes` on ``parts`` threads, for a projection with one delay.
 
     With one delay, the spikes of different steps of a slice land in different ring
@@ -122,7 +130,8 @@ def deliver_spikes_by_step(ids, steps, mult, n, ptr, tgt, w, d, rcpt, mode, umod
 
 
 @njit(cache=True, nogil=True)
-def collect_spikes(flat, offs, sizes, bases, s0, m, out_ids, out_steps, out_mult, k):
+def collect_spikes(flat: np.ndarray, offs: np.ndarray, sizes: np.ndarray, bases: np.ndarray, s0: int, m: int,
+                   out_ids: np.ndarray, out_steps: np.ndarray, out_mult: np.ndarray, k: int) -> int:
     """Move the spike flags of the populations into the slice's spike list, after its
     first ``k`` entries; clears the flags.  Population ``q`` (node ids from
     ``bases[q] + 1``, populations in id order) has its ``(m', sizes[q])`` flags at
@@ -154,7 +163,8 @@ def collect_spikes(flat, offs, sizes, bases, s0, m, out_ids, out_steps, out_mult
 
 
 @njit(cache=True, nogil=True)
-def deliver_currents(amp, col, tgt, w, d, s0, ring, L):
+def deliver_currents(amp: np.ndarray, col: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, s0: int,
+                     ring: np.ndarray, L: int) -> None:
     """Connection ``c`` adds ``w[c] * amp[i, col[c]]`` to its target for step ``s0+i+d[c]``."""
     m = amp.shape[0]
     w_hom = w.shape[0] == 1
@@ -192,7 +202,8 @@ POISSON_BLOCK = 256
 
 
 @njit(cache=True)
-def _poisson_uniform_rows(active, cdf, keys, tgt, rows, slots, f0, s0, a, b):
+def _poisson_uniform_rows(active: np.ndarray, cdf: np.ndarray, keys: np.ndarray, tgt: np.ndarray, rows: np.ndarray,
+                          slots: np.ndarray, f0: float, s0: int, a: int, b: int) -> None:
     """Connections a..b-1 of a uniform Poisson drive over the slice.
 
     The count of a draw ``u`` is the number of CDF entries ``<= u``, which is the
@@ -236,7 +247,8 @@ def _poisson_uniform_rows(active, cdf, keys, tgt, rows, slots, f0, s0, a, b):
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def deliver_poisson_uniform(active, cdf, keys, tgt, ring, ch, d0, f0, chunks, s0, L):
+def deliver_poisson_uniform(active: np.ndarray, cdf: np.ndarray, keys: np.ndarray, tgt: np.ndarray, ring: np.ndarray,
+                            ch: int, d0: int, f0: float, chunks: np.ndarray, s0: int, L: int) -> None:
     """:func:`deliver_poisson` for one generator whose connections share delay, channel
     and weight (a Poisson drive of whole populations): the same draws and sums, in
     SIMD code (see :func:`_poisson_uniform_rows`)."""
@@ -251,7 +263,9 @@ def deliver_poisson_uniform(active, cdf, keys, tgt, ring, ch, d0, f0, chunks, s0
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def deliver_poisson(active, tables, guides, col, keys, tgt, ch, factor, d, chunks, s0, ring, L):
+def deliver_poisson(active: np.ndarray, tables: np.ndarray, guides: np.ndarray, col: np.ndarray, keys: np.ndarray,
+                    tgt: np.ndarray, ch: np.ndarray, factor: np.ndarray, d: np.ndarray, chunks: np.ndarray, s0: int,
+                    ring: np.ndarray, L: int) -> None:
     """Independent Poisson counts per connection and step (NEST's poisson_generator).
 
     ``active[i, g]`` says whether generator ``g`` draws in step ``s0 + i``;

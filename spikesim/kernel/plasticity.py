@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
-from spikesim.kernel.delivery import _add
+from spikesim.kernel.delivery import add_spike
 
 STDP_EPS = 1.0e-6  # ms, NEST's kernel stdp_eps
 
@@ -30,22 +31,94 @@ TAU_PLUS, LAMBDA, ALPHA, MU_PLUS, MU_MINUS, WMAX = range(6)
 
 
 @njit(cache=True, inline="always")
-def _k_minus(t, j, last_idx, log_t, log_k, prev, tau_inv):
-    """Postsynaptic trace of neuron j just before t (spikes at t itself excluded)."""
+def _k_minus(t: float, j: int, last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray, prev: np.ndarray,
+             tau_inv: np.ndarray) -> float:
+    """Postsynaptic trace of neuron j just before t (ms; spikes at t itself excluded)."""
     e = last_idx[j]
     while e >= 0:
         if t - log_t[e] > STDP_EPS:
-            return log_k[e] * math.exp((log_t[e] - t) * tau_inv[j])
+            return float(log_k[e] * math.exp((log_t[e] - t) * tau_inv[j]))
         e = prev[e]
     return 0.0
 
 
+@njit(cache=True, inline="always")
+def _facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int, last_idx: np.ndarray,
+                log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int) -> float:
+    """Step 1: the weight after facilitation by the postsynaptic spikes of neuron j in
+    (t_last - d, t_spike - d] (ms, ``dd`` = d), oldest first."""
+    tau_plus = prm[TAU_PLUS, q]
+    lam = prm[LAMBDA, q]
+    mu_p = prm[MU_PLUS, q]
+    wmax = prm[WMAX, q]
+    lo = t_last - dd + STDP_EPS
+    hi = t_spike - dd + STDP_EPS
+    e = last_idx[j]
+    first = -1
+    while e >= 0 and log_t[e] >= lo:
+        first = e
+        e = prev[e]
+    e = first
+    while e >= 0 and log_t[e] < hi:
+        minus_dt = t_last - (log_t[e] + dd)
+        kp = kplus * math.exp(minus_dt / tau_plus)
+        nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
+        wc = nw * wmax if nw < 1.0 else wmax
+        e = nxt[e]
+    return wc
+
+
+@njit(cache=True, inline="always")
+def _depress(wc: float, km: float, prm: np.ndarray, q: int) -> float:
+    """Step 2: the weight after depression by the postsynaptic trace ``km``."""
+    wmax = prm[WMAX, q]
+    nw = (wc / wmax) - ((prm[ALPHA, q] * prm[LAMBDA, q]) * math.pow(wc / wmax, prm[MU_MINUS, q])) * km
+    return nw * wmax if nw > 0.0 else 0.0
+
+
+@njit(cache=True, inline="always")
+def _report(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: float, rc: int, c: int) -> int:
+    """Step 3: a weight-recorder row (if one is kept); returns the rows written so far."""
+    if wr_out.shape[0] > 0:
+        wr_out[wr_n, 0] = src + 1
+        wr_out[wr_n, 1] = j + 1
+        wr_out[wr_n, 2] = st + 1
+        wr_out[wr_n, 3] = wc
+        wr_out[wr_n, 4] = rc
+        wr_out[wr_n, 5] = c
+        wr_n += 1
+    return wr_n
+
+
 @njit(cache=True, nogil=True)
-def deliver_stdp(ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, kplus, tlast, prm, mode, ring, L,
-                 last_idx, log_t, log_k, prev, nxt, tau_inv, tps, wr_out, wr_n):
-    """Deliver the slice's spikes through one plastic projection; returns the number of
-    weight-recorder rows written into ``wr_out`` (columns: sender, target, step, weight,
-    receptor, port = the connection's index in the projection), starting at ``wr_n``."""
+def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
+                 ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
+                 kplus: np.ndarray, tlast: np.ndarray, prm: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int,
+                 last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray, prev: np.ndarray, nxt: np.ndarray,
+                 tau_inv: np.ndarray, tps: int, wr_out: np.ndarray, wr_n: int) -> int:
+    """Deliver the slice's spikes through one plastic projection (steps 1-4 above).
+
+    Parameters
+    ----------
+    ids, steps, mult, n, is_neuron
+        The slice's ``n`` spikes by (step, sender): 0-based sender, step ``s`` of emission
+        (stamp ``s + 1``), multiplicity (events of a neuron, PSP scale of a generator).
+    ptr, tgt, w, d, rcpt, kplus, tlast, prm
+        The projection (CSR, ``d`` in steps); weights, traces and last spike times (ms)
+        are updated in place; ``prm[TAU_PLUS..WMAX]`` per connection or shared.
+    mode, ring, L, tps
+        Input modes, the ring buffer with its ``L`` slots, tics (µs) per step.
+    last_idx, log_t, log_k, prev, nxt, tau_inv
+        The postsynaptic archive (:class:`~spikesim.kernel.archive.PostArchive`).
+    wr_out, wr_n
+        Weight-recorder rows (sender, target, stamp, weight, receptor, port) and how
+        many are written already; ``wr_out`` is empty when none is kept.
+
+    Returns
+    -------
+    int
+        Weight-recorder rows written in all.
+    """
     d_hom = d.shape[0] == 1
     r_hom = rcpt.shape[0] == 1
     p_hom = prm.shape[1] == 1
@@ -57,50 +130,21 @@ def deliver_stdp(ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, kplus, tl
         psp = 1.0 if is_neuron[src] else mult[a]
         for c in range(ptr[src], ptr[src + 1]):
             q = 0 if p_hom else c
-            tau_plus = prm[TAU_PLUS, q]
-            lam = prm[LAMBDA, q]
-            alpha = prm[ALPHA, q]
-            mu_p = prm[MU_PLUS, q]
-            mu_m = prm[MU_MINUS, q]
-            wmax = prm[WMAX, q]
             dc = d[0] if d_hom else d[c]
             rc = rcpt[0] if r_hom else rcpt[c]
             dd = (dc * tps) * 0.001
             j = tgt[c]
             for _ in range(reps):
-                wc = w[c]
                 t_last = tlast[c]
-                # 1. facilitation by postsynaptic spikes in (t_last - d, t_spike - d]
-                lo = t_last - dd + STDP_EPS
-                hi = t_spike - dd + STDP_EPS
-                e = last_idx[j]
-                first = -1
-                while e >= 0 and log_t[e] >= lo:
-                    first = e
-                    e = prev[e]
-                e = first
-                while e >= 0 and log_t[e] < hi:
-                    minus_dt = t_last - (log_t[e] + dd)
-                    kp = kplus[c] * math.exp(minus_dt / tau_plus)
-                    nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
-                    wc = nw * wmax if nw < 1.0 else wmax
-                    e = nxt[e]
+                wc = _facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q)
                 # 2. depression by the trace just before t_spike - d
                 km = _k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv)
-                nw = (wc / wmax) - ((alpha * lam) * math.pow(wc / wmax, mu_m)) * km
-                wc = nw * wmax if nw > 0.0 else 0.0
+                wc = _depress(wc, km, prm, q)
                 w[c] = wc
                 # 3. transmit and report
-                _add(ring, mode, (st + dc) % L, j, wc, psp, rc)
-                if wr_out.shape[0] > 0:
-                    wr_out[wr_n, 0] = src + 1
-                    wr_out[wr_n, 1] = j + 1
-                    wr_out[wr_n, 2] = st + 1
-                    wr_out[wr_n, 3] = wc
-                    wr_out[wr_n, 4] = rc
-                    wr_out[wr_n, 5] = c
-                    wr_n += 1
+                add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
+                wr_n = _report(wr_out, wr_n, src, j, st, wc, rc, c)
                 # 4. presynaptic trace
-                kplus[c] = kplus[c] * math.exp((t_last - t_spike) / tau_plus) + 1.0
+                kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[TAU_PLUS, q]) + 1.0
                 tlast[c] = t_spike
     return wr_n

@@ -1,0 +1,248 @@
+"""Input from generators, prepared for the compiled loops.
+
+Current and Poisson generators reach their targets through connections of the
+``current`` and ``poisson`` routes; :func:`device_route` joins the projections of a
+route into one table with a generator column per connection.  Spike generators have
+no route of their own: their spikes, known in advance, join each slice's spike list
+(:func:`spike_generator_schedule`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numba import njit
+
+from spikesim import rng
+from spikesim.kernel.delivery import deliver_poisson, deliver_poisson_uniform, poisson_channels
+from spikesim.models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
+from spikesim.network.populations import DevicePopulation
+
+if TYPE_CHECKING:
+    from spikesim.models.base import Model
+    from spikesim.network.populations import Population
+    from spikesim.network.projection import Projection
+
+
+@dataclass
+class DeviceRoute:
+    """Connections from generators of one kind, with per-connection generator column.
+
+    Columns ``w`` (pA or nS per unit of the generator's output), ``d`` (delay, steps) and
+    ``rcpt`` hold one value per connection or a single shared value.
+    """
+
+    gens: list[dict[str, Any]]             # parameters of each generator (column order)
+    col: np.ndarray                        # generator column of each connection
+    tgt: np.ndarray                        # 0-based target of each connection
+    w: np.ndarray
+    d: np.ndarray
+    rcpt: np.ndarray
+    gen_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class PoissonRoute:
+    """The connections of Poisson generators, ordered by target, ready to draw.
+
+    Made by :func:`prepare_poisson`; ``col``, ``tgt`` and ``d`` (steps) as in
+    :class:`DeviceRoute`, in target order.
+    """
+
+    col: np.ndarray
+    tgt: np.ndarray
+    d: np.ndarray
+    keys: np.ndarray                       # random stream of each connection
+    tables: np.ndarray                     # cumulative Poisson distribution per generator
+    guides: np.ndarray                     # guide table per generator
+    ch: np.ndarray                         # ring channel per connection (-1: dropped)
+    factor: np.ndarray                     # what a count is multiplied by
+    lo: np.ndarray                         # active window per generator: lo < step <= hi
+    hi: np.ndarray
+    on: np.ndarray                         # rate > 0
+    chunks: np.ndarray                     # cuts into runs of connections sharing no target
+    uniform: tuple[int, int, float] | None  # (channel, delay, factor) when all share them
+
+
+def device_route(projections: Mapping[tuple[str, str], Projection], route: str,
+                 node: Callable[[int], Any]) -> DeviceRoute | None:
+    """Join the non-empty projections of ``route`` into one table.
+
+    Parameters
+    ----------
+    projections : mapping
+        All projections, keyed by (synapse model, route).
+    route : str
+        ``"current"`` or ``"poisson"``.
+    node : callable
+        Node id (1-based) -> the generator's parameter dict.
+
+    Returns
+    -------
+    DeviceRoute or None
+        None when no connection uses the route.
+    """
+    parts = [p for (_, r), p in projections.items() if r == route and len(p)]
+    if not parts:
+        return None
+    src = np.concatenate([p.src for p in parts]).astype(np.int64)
+    gen_ids = np.unique(src) + 1
+    gens = [node(int(g)) for g in gen_ids]
+    col = np.searchsorted(gen_ids - 1, src)
+    tgt = np.concatenate([p.tgt for p in parts])
+    sizes = [len(p) for p in parts]
+    w = _concat_column([p.w for p in parts], sizes, np.float64)
+    d = _concat_column([p.d for p in parts], sizes, np.int64)
+    r = _concat_column([p.rcpt for p in parts], sizes, np.int8)
+    return DeviceRoute(gens, col, tgt, w, d, r, gen_ids=[int(g) for g in gen_ids])
+
+
+def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Model]], h: float
+                   ) -> list[tuple[type[CurrentGenerator], np.ndarray, Any]]:
+    """Current generators grouped by model, with each model's prepared data.
+
+    Parameters
+    ----------
+    route : DeviceRoute or None
+        The ``current`` route (None: no current generator is connected).
+    model_of : callable
+        Node id -> its model class.
+    h : float
+        Resolution (ms).
+
+    Returns
+    -------
+    list of (model, columns, prepared)
+        One entry per model, so a slice makes one call per model, not per node.
+    """
+    if route is None:
+        return []
+    models = [model_of(g) for g in route.gen_ids]
+    groups: list[tuple[type[CurrentGenerator], np.ndarray, Any]] = []
+    for model in dict.fromkeys(models):
+        assert issubclass(model, CurrentGenerator)
+        cols = np.array([i for i, mdl in enumerate(models) if mdl is model], dtype=np.int64)
+        groups.append((model, cols, model.prepare_many([route.gens[i] for i in cols], h)))
+    return groups
+
+
+def prepare_poisson(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> PoissonRoute:
+    """Tables, windows, streams and chunks of the Poisson generators of ``dr``.
+
+    Connections are reordered by target (stable) and cut into chunks that never share
+    a target, so chunks can run in parallel with a fixed order of additions.
+
+    Parameters
+    ----------
+    dr : DeviceRoute
+        The ``poisson`` route.
+    h : float
+        Resolution (ms); rates are in spikes/s.
+    mode : ndarray of int
+        Input mode of every node (see :func:`~spikesim.kernel.delivery.poisson_channels`).
+    seed : int
+        Seed of the simulator; each connection draws from its own stream of it.
+    """
+    tables = [rng.poisson_table(g["rate"] * h * 1e-3) for g in dr.gens]
+    width = max(t.size for t in tables)
+    table = np.full((len(tables), width), 2.0)
+    for i, t in enumerate(tables):
+        table[i, :t.size] = t
+    guides = np.stack([rng.guide_table(t) for t in table])
+    window = np.array([PoissonGenerator.window(g, h) for g in dr.gens], dtype=np.int64).reshape(-1, 2)
+    on = np.array([g["rate"] > 0 for g in dr.gens])
+    order = np.argsort(dr.tgt, kind="stable")
+    col, tgt = dr.col[order], dr.tgt[order]
+    w = dr.w if dr.w.size == 1 else dr.w[order]
+    d = dr.d if dr.d.size == 1 else dr.d[order]
+    rcpt = dr.rcpt if dr.rcpt.size == 1 else dr.rcpt[order]
+    ch, factor = poisson_channels(tgt, w, rcpt, mode)
+    one = len(dr.gens) == 1 and d.size == 1 and ch.size and np.all(ch == ch[0]) \
+        and ch[0] >= 0 and np.all(factor == factor[0])
+    uniform = (int(ch[0]), int(d[0]), float(factor[0])) if one else None
+    gid = np.asarray(dr.gen_ids, dtype=np.int64)[col]
+    keys = poisson_keys(np.uint64(seed), gid.astype(np.uint64), tgt.astype(np.uint64) + 1)
+    n = tgt.size
+    n_chunks = max(1, min(64, n // 256))
+    cuts = np.linspace(0, n, n_chunks + 1).astype(np.int64)
+    # move every cut to the start of its target's run
+    cuts[1:-1] = np.searchsorted(tgt, tgt[np.minimum(cuts[1:-1], n - 1)], side="left")
+    return PoissonRoute(col, tgt, d, keys, table, guides, ch, factor, window[:, 0], window[:, 1], on,
+                        np.unique(cuts), uniform)
+
+
+def send_poisson(poi: PoissonRoute, s0: int, m: int, ring: np.ndarray, L: int) -> None:
+    """Add the Poisson input sent in steps s0 .. s0+m-1 to the ring.
+
+    Parameters
+    ----------
+    poi : PoissonRoute
+        What :func:`prepare_poisson` made.
+    s0, m : int
+        First step and number of steps (a whole min_delay slice).
+    ring : ndarray
+        ``ring[channel, s % L, node]``: input read when updating step ``s``.
+    L : int
+        Slots of the ring.
+    """
+    steps = np.arange(s0, s0 + m)[:, None]  # the rule of PoissonGenerator.active, for all at once
+    active = (steps > poi.lo) & (steps <= poi.hi) & poi.on
+    if poi.uniform is not None:
+        ch, d0, f0 = poi.uniform
+        deliver_poisson_uniform(active, poi.tables[0], poi.keys, poi.tgt, ring, ch, d0, f0, poi.chunks, s0, L)
+    else:
+        deliver_poisson(active, poi.tables, poi.guides, poi.col, poi.keys, poi.tgt, poi.ch, poi.factor,
+                        poi.d, poi.chunks, s0, ring, L)
+
+
+def spike_generator_schedule(populations: Iterable[Population], h: float
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The spikes of all spike generators, ordered by (stamp, sender).
+
+    Parameters
+    ----------
+    populations : iterable of Population
+        All populations; those of spike generators are read.
+    h : float
+        Resolution (ms).
+
+    Returns
+    -------
+    stamp, ids, mult : ndarray
+        Stamp (a spike at ``stamp * h`` ms is handled as emitted in step ``stamp - 1``),
+        0-based sender and multiplicity of every spike.
+    """
+    steps, ids, mult = [], [], []
+    for pop in populations:
+        if isinstance(pop, DevicePopulation) and issubclass(pop.model, SpikeGenerator):
+            for i, p in enumerate(pop.nodes):
+                k, mu = pop.model.schedule(p, h)
+                steps.append(k)
+                ids.append(np.full(k.size, pop.first + i - 1, dtype=np.int64))
+                mult.append(mu)
+    if not steps:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    st = np.concatenate(steps)
+    gi = np.concatenate(ids)
+    order = np.lexsort((gi, st))
+    return st[order], gi[order], np.concatenate(mult)[order]
+
+
+def _concat_column(cols: list[np.ndarray], sizes: list[int], dtype: type) -> np.ndarray:
+    """Columns of several projections as one; a single value when they all share it."""
+    if all(c.size == 1 for c in cols) and len({c[0] for c in cols}) == 1:
+        return cols[0].astype(dtype)
+    return np.concatenate([np.broadcast_to(c, (n,)) if c.size == 1 else c
+                           for c, n in zip(cols, sizes, strict=True)]).astype(dtype)
+
+
+@njit(cache=True)
+def poisson_keys(seed: np.uint64, gen: np.ndarray, tgt: np.ndarray) -> np.ndarray:
+    """Stream key of each Poisson connection (generator node id ``gen``, target node id ``tgt``)."""
+    out = np.empty(gen.shape[0], dtype=np.uint64)
+    for c in range(gen.shape[0]):
+        out[c] = rng.stream_key(seed, gen[c], rng.PURPOSE_POISSON, tgt[c])
+    return out
