@@ -36,9 +36,8 @@ def as_events(owner: str, senders: object, times: object) -> tuple[np.ndarray, n
     if s.ndim != 1 or t.ndim != 1 or s.size != t.size:
         raise BadParameter(f"{owner}: 'senders' and 'times' must be 1-D arrays of equal length; "
                            f"got shapes {s.shape} and {t.shape}")
-    if s.size and not np.issubdtype(s.dtype, np.integer):
-        if not np.all(np.mod(s, 1) == 0):
-            raise bad_parameter(owner, "senders", s[:5], "senders must be integer node ids")
+    if s.size and not np.issubdtype(s.dtype, np.integer) and not np.all(np.mod(s, 1) == 0):
+        raise bad_parameter(owner, "senders", s[:5], "senders must be integer node ids")
     return s.astype(np.int64, copy=False), t
 
 
