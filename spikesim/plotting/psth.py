@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spikesim.analysis import TIME_TOL, time_histogram
 from spikesim.data.checks import bad_parameter
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
 _YLABELS = {"rate": "Rate (spikes/s per neuron)", "counts": "Spikes per bin"}
 
 
 def psth(times: np.ndarray, bin_size: float = 5.0, t_start: float = 0.0, t_stop: float | None = None,
-         n_neurons: int = 1, output: str = "rate", ax: Any = None, title: str | None = None,
-         xlabel: str = "Time (ms)", **style: Any):
+         n_neurons: int = 1, output: str = "rate", ax: Axes | None = None, title: str | None = None,
+         xlabel: str = "Time (ms)", **style: Any) -> Figure | SubFigure:
     """Bar plot of a time histogram of ``times`` (ms); returns the figure.
 
     Bins are labelled by their left edge and cover ``(left, left + bin_size]``, as
@@ -58,6 +62,7 @@ def psth(times: np.ndarray, bin_size: float = 5.0, t_start: float = 0.0, t_stop:
         last = float(times.max()) if times.size else t_start
         t_stop = t_start + bin_size * max(math.ceil((last - t_start - TIME_TOL) / bin_size), 1)
     h = time_histogram(times, bin_size, t_start, t_stop, n_neurons)
+    fig: Figure | SubFigure
     if ax is None:
         fig, ax = plt.subplots()
     else:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spikesim.analysis import TIME_TOL, time_histogram
 from spikesim.errors import BadParameter
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
 
 def raster(senders: np.ndarray, times: np.ndarray, hist: bool = False, hist_binwidth: float = 5.0,
-           title: str | None = None, xlabel: str = "Time (ms)", fig: Any = None, ax: Any = None,
-           **style: Any):
+           title: str | None = None, xlabel: str = "Time (ms)", fig: Figure | None = None,
+           ax: Axes | None = None, **style: Any) -> Figure | SubFigure:
     """Plot spike times (ms) against sender ids; return the figure.
 
     With ``hist=True`` a second panel shows the population rate (spikes/s per neuron
@@ -28,15 +32,14 @@ def raster(senders: np.ndarray, times: np.ndarray, hist: bool = False, hist_binw
         raise BadParameter("raster: parameter 'hist' = True is not allowed together with 'ax'; "
                            "the histogram needs its own panel: pass fig=... instead of ax=...")
     if ax is not None:
-        fig, ax1 = ax.figure, ax
+        out, ax1 = ax.figure, ax
     else:
-        if fig is None:
-            fig = plt.figure()
+        out = fig if fig is not None else plt.figure()
         if hist:
-            ax1 = fig.add_axes([0.1, 0.3, 0.85, 0.6])
-            ax2 = fig.add_axes([0.1, 0.1, 0.85, 0.17], sharex=ax1)
+            ax1 = out.add_axes((0.1, 0.3, 0.85, 0.6))
+            ax2 = out.add_axes((0.1, 0.1, 0.85, 0.17), sharex=ax1)
         else:
-            ax1 = fig.add_subplot(111)
+            ax1 = out.add_subplot(111)
     ax1.plot(times, senders, style.pop("marker", "."), markersize=style.pop("markersize", 2), **style)
     ax1.set_ylabel("Neuron ID")
     if title:
@@ -54,4 +57,4 @@ def raster(senders: np.ndarray, times: np.ndarray, hist: bool = False, hist_binw
         ax2.set_xlabel(xlabel)
     else:
         ax1.set_xlabel(xlabel)
-    return fig
+    return out

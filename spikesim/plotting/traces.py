@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
 
 def traces(times: np.ndarray, senders: np.ndarray, values: np.ndarray, ylabel: str = "V_m (mV)",
-           title: str | None = None, ax: Any = None, legend: bool = True):
+           title: str | None = None, ax: Axes | None = None, legend: bool = True) -> Figure | SubFigure:
     """One line per sender of ``values`` against ``times`` (ms); returns the figure."""
     import matplotlib.pyplot as plt
 
     times = np.asarray(times, dtype=float)
     senders = np.asarray(senders)
     values = np.asarray(values, dtype=float)
+    fig: Figure | SubFigure
     if ax is None:
         fig, ax = plt.subplots()
     else:

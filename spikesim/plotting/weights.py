@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from spikesim.data.checks import bad_parameter
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
 
 def weight_histogram(weights: np.ndarray, bins: int | np.ndarray = 50, density: bool = False,
-                     ax: Any = None, label: str | None = None, title: str | None = None,
-                     xlabel: str = "Weight", histtype: str = "step", **style: Any):
+                     ax: Axes | None = None, label: str | None = None, title: str | None = None,
+                     xlabel: str = "Weight",
+                     histtype: Literal["bar", "barstacked", "step", "stepfilled"] = "step",
+                     **style: Any) -> Figure | SubFigure:
     """Histogram of ``weights``; returns the figure.
 
     Call it again with the same ``ax`` and another ``label`` to overlay distributions,
@@ -39,11 +45,13 @@ def weight_histogram(weights: np.ndarray, bins: int | np.ndarray = 50, density: 
     if not np.all(np.isfinite(w)):
         raise bad_parameter("weight_histogram", "weights", w[~np.isfinite(w)][:5],
                             "weights must be finite numbers")
+    fig: Figure | SubFigure
     if ax is None:
         fig, ax = plt.subplots()
     else:
         fig = ax.figure
-    ax.hist(w, bins=bins, density=density, histtype=histtype, label=label, **style)
+    edges = bins if isinstance(bins, int) else np.asarray(bins, dtype=float).tolist()
+    ax.hist(w, bins=edges, density=density, histtype=histtype, label=label, **style)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("p(w)" if density else "Number of connections")
     if title:
