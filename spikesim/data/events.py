@@ -76,8 +76,24 @@ class SpikeEvents(ColumnarEvents):
                     annotations: Mapping[str, Any] | None = None) -> SpikeEvents:
         """From a spike recorder's ``events`` dict ``{"senders", "times"}``.
 
-        ``times`` recorded in steps (with ``offsets``) are converted to ms with
-        ``resolution``. A ``segment`` column in ``events`` overrides ``segment``.
+        Parameters
+        ----------
+        events : dict
+            ``senders`` (node ids) and ``times`` (ms; steps if recorded with
+            ``time_in_steps``, then with ``offsets`` in ms); a ``segment`` column
+            overrides ``segment``.
+        segment : int, default 0
+            Segment index of all events.
+        resolution : float, optional
+            Simulation resolution (ms), needed to convert times in steps.
+        annotations : dict, optional
+            Provenance (recorder label, ...).
+
+        Raises
+        ------
+        BadParameter
+            ``events`` has other columns (a multimeter's or weight recorder's), times
+            are in steps without ``resolution``, or the columns are malformed.
         """
         extra = sorted(set(events) - set(INDEX_COLUMNS))
         if extra:
@@ -92,13 +108,34 @@ class SpikeEvents(ColumnarEvents):
     @classmethod
     def from_segments(cls, parts: Sequence[Mapping[str, Any]], resolution: float | None = None,
                       annotations: Mapping[str, Any] | None = None) -> SpikeEvents:
-        """From one events dict per segment: ``parts[k]`` becomes segment ``k``."""
+        """From one events dict per segment: ``parts[k]`` becomes segment ``k``.
+
+        ``resolution`` (ms) and ``annotations`` as for :meth:`from_events`.
+
+        Raises
+        ------
+        BadParameter
+            ``parts`` is empty, or as :meth:`from_events`.
+        """
         return cls.concat([cls.from_events(p, k, resolution) for k, p in enumerate(parts)], annotations)
 
     @classmethod
     def concat(cls, parts: Sequence[SpikeEvents], annotations: Mapping[str, Any] | None = None
                ) -> SpikeEvents:
-        """Join events that keep their own segment indices (the first part's annotations)."""
+        """Join events that keep their own segment indices.
+
+        Parameters
+        ----------
+        parts : sequence of SpikeEvents
+            The parts, in order; the result holds every segment of every part.
+        annotations : dict, optional
+            Default: the first part's annotations.
+
+        Raises
+        ------
+        BadParameter
+            ``parts`` is empty.
+        """
         parts = list(parts)
         if not parts:
             raise bad_parameter("SpikeEvents.concat", "parts", parts, "give at least one SpikeEvents")
@@ -120,14 +157,47 @@ class SpikeEvents(ColumnarEvents):
     # -- views -------------------------------------------------------------------------
     def select(self, ids: ArrayLike | None = None, t_start: float | None = None,
                t_stop: float | None = None, segment: int | None = None) -> SpikeEvents:
-        """The events of ``ids`` in ``(t_start, t_stop]`` (ms) of ``segment`` (``None``: all)."""
+        """The events of ``ids`` in the window ``(t_start, t_stop]`` of ``segment``.
+
+        Parameters
+        ----------
+        ids : array of int or NodeCollection, optional
+            The senders to keep. Default: all.
+        t_start, t_stop : float, optional
+            Window (ms), start excluded, stop included; ``None`` leaves a side open.
+        segment : int, optional
+            The segment to keep. Default: all.
+
+        Raises
+        ------
+        BadParameter
+            ``ids`` are not unique integers, the window is malformed, or the object
+            holds no segment ``segment``.
+        """
         keep = self._mask("SpikeEvents.select", ids, t_start, t_stop, segment)
         out = SpikeEvents(self.senders[keep], self.times[keep], self.segment[keep], self.annotations)
         return out._declare([segment] if segment is not None else self.segments)
 
     def per_neuron(self, ids: ArrayLike | None = None, segment: int | None = None,
                    t_start: float | None = None, t_stop: float | None = None) -> dict[int, np.ndarray]:
-        """``id -> sorted spike times`` (ms) of one segment (see ``analysis.spike_trains``)."""
+        """``id -> sorted spike times`` (ms) of one segment (see ``analysis.spike_trains``).
+
+        Parameters
+        ----------
+        ids : array of int or NodeCollection, optional
+            The neurons, in this order (silent ones get an empty array). Default:
+            every sender, ascending.
+        segment : int, optional
+            The segment; may be left out when the object holds only one.
+        t_start, t_stop : float, optional
+            Only spikes in ``(t_start, t_stop]`` (ms).
+
+        Raises
+        ------
+        BadParameter
+            ``segment`` is missing though there are several, or not held; ``ids`` or
+            the window are malformed.
+        """
         keep = self._one_segment("SpikeEvents.per_neuron", segment)
         return spike_trains(self.senders[keep], self.times[keep], ids, t_start, t_stop)
 
@@ -153,6 +223,13 @@ class SpikeEvents(ColumnarEvents):
             Trains in ms, annotated with ``source_id`` (the node id; Neo also sets
             ``channel_id``); segments annotated with their ``segment`` index; the block
             with ``simulator``, ``spikesim_version`` and this object's annotations.
+
+        Raises
+        ------
+        ImportError
+            Neo is not installed.
+        BadParameter
+            ``ids`` are not unique integers.
         """
         neo = require_neo("SpikeEvents.to_neo")
         ids_ = as_ids("SpikeEvents.to_neo", ids, self.senders)

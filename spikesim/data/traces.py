@@ -86,7 +86,29 @@ class Traces(ColumnarEvents):
     def from_events(cls, events: Mapping[str, Any], segment: int = 0, resolution: float | None = None,
                     units: Mapping[str, str] | None = None,
                     annotations: Mapping[str, Any] | None = None) -> Traces:
-        """From a multimeter's ``events`` dict ``{"senders", "times", <variable>...}``."""
+        """From a multimeter's ``events`` dict ``{"senders", "times", <variable>...}``.
+
+        Parameters
+        ----------
+        events : dict
+            ``senders``, ``times`` (ms; steps with ``offsets`` if recorded with
+            ``time_in_steps``) and one column per variable; a ``segment`` column
+            overrides ``segment``.
+        segment : int, default 0
+            Segment index of all samples.
+        resolution : float, optional
+            Simulation resolution (ms), needed to convert times in steps.
+        units : dict of str to str, optional
+            Unit per variable; default from the models (:func:`default_unit`).
+        annotations : dict, optional
+            Provenance (recorder label, ...).
+
+        Raises
+        ------
+        BadParameter
+            Times are in steps without ``resolution``, a column has the wrong
+            length, or ``units`` names a variable not recorded.
+        """
         times = times_ms("Traces.from_events", events, resolution)
         values = {k: v for k, v in events.items() if k not in INDEX_COLUMNS}
         return cls(times, events["senders"], values, units, events.get("segment", segment), annotations)
@@ -95,13 +117,35 @@ class Traces(ColumnarEvents):
     def from_segments(cls, parts: Sequence[Mapping[str, Any]], resolution: float | None = None,
                       units: Mapping[str, str] | None = None,
                       annotations: Mapping[str, Any] | None = None) -> Traces:
-        """From one events dict per segment: ``parts[k]`` becomes segment ``k``."""
+        """From one events dict per segment: ``parts[k]`` becomes segment ``k``.
+
+        ``resolution`` (ms), ``units`` and ``annotations`` as for :meth:`from_events`.
+
+        Raises
+        ------
+        BadParameter
+            ``parts`` is empty or its parts record different variables, or as
+            :meth:`from_events`.
+        """
         return cls.concat([cls.from_events(p, k, resolution, units) for k, p in enumerate(parts)],
                           annotations)
 
     @classmethod
     def concat(cls, parts: Sequence[Traces], annotations: Mapping[str, Any] | None = None) -> Traces:
-        """Join traces of the same variables that keep their own segment indices."""
+        """Join traces of the same variables that keep their own segment indices.
+
+        Parameters
+        ----------
+        parts : sequence of Traces
+            The parts, in order; units are the first part's.
+        annotations : dict, optional
+            Default: the first part's annotations.
+
+        Raises
+        ------
+        BadParameter
+            ``parts`` is empty or its parts record different variables.
+        """
         parts = list(parts)
         if not parts:
             raise bad_parameter("Traces.concat", "parts", parts, "give at least one Traces")
@@ -122,6 +166,11 @@ class Traces(ColumnarEvents):
 
         Channels are identified by the ``source_id`` array annotation; times come back
         from Neo's sample grid, so they may differ from the recorded ones by rounding.
+
+        Raises
+        ------
+        BadParameter
+            The block's variables are not sampled at the same times and senders.
         """
         rows, units, declared = trace_rows(block)
         g, t, s, values = merge_rows(rows)
@@ -138,7 +187,25 @@ class Traces(ColumnarEvents):
     def select(self, ids: ArrayLike | None = None, t_start: float | None = None,
                t_stop: float | None = None, segment: int | None = None,
                variables: Iterable[str] | None = None) -> Traces:
-        """The samples of ``ids`` in ``(t_start, t_stop]`` (ms) of ``segment``, of ``variables``."""
+        """The samples of ``ids`` in the window ``(t_start, t_stop]`` of ``segment``.
+
+        Parameters
+        ----------
+        ids : array of int or NodeCollection, optional
+            The senders to keep. Default: all.
+        t_start, t_stop : float, optional
+            Window (ms), start excluded, stop included; ``None`` leaves a side open.
+        segment : int, optional
+            The segment to keep. Default: all.
+        variables : iterable of str, optional
+            The variables to keep. Default: all.
+
+        Raises
+        ------
+        BadParameter
+            A variable is not recorded, ``ids`` are not unique integers, the window
+            is malformed, or the object holds no segment ``segment``.
+        """
         keep = self._mask("Traces.select", ids, t_start, t_stop, segment)
         names = self.variables if variables is None else [self._check_variable("Traces.select", v)
                                                            for v in variables]
@@ -153,7 +220,24 @@ class Traces(ColumnarEvents):
 
     def per_neuron(self, variable: str, ids: ArrayLike | None = None,
                    segment: int | None = None) -> dict[int, Trace]:
-        """``id -> Trace(times, values)`` of ``variable`` in one segment, times ascending."""
+        """``id -> Trace(times, values)`` of ``variable`` in one segment, times (ms) ascending.
+
+        Parameters
+        ----------
+        variable : str
+            A recorded variable.
+        ids : array of int or NodeCollection, optional
+            The senders, in this order (unsampled ones get empty traces). Default:
+            every sender, ascending.
+        segment : int, optional
+            The segment; may be left out when the object holds only one.
+
+        Raises
+        ------
+        BadParameter
+            ``variable`` is not recorded, ``segment`` is missing though there are
+            several or not held, or ``ids`` are not unique integers.
+        """
         self._check_variable("Traces.per_neuron", variable)
         keep = self._one_segment("Traces.per_neuron", segment)
         s, t, v = self.senders[keep], self.times[keep], self.values[variable][keep]
@@ -178,6 +262,19 @@ class Traces(ColumnarEvents):
         ----------
         ids : array of int, optional
             The senders to include, in this channel order. Default: all, ascending.
+
+        Returns
+        -------
+        neo.Block
+            Annotated with ``simulator``, ``spikesim_version`` and this object's
+            annotations.
+
+        Raises
+        ------
+        ImportError
+            Neo is not installed.
+        BadParameter
+            ``ids`` are not unique integers.
         """
         neo = require_neo("Traces.to_neo")
         ids_ = as_ids("Traces.to_neo", ids, self.senders)

@@ -104,7 +104,23 @@ def _find(panel: Panel, data: list[SpikeEvents | Traces]) -> SpikeEvents | Trace
 
 def parse_plan(plan: Mapping[str, Sequence[Any]], shape: tuple[int, int],
                compartments: Sequence[str]) -> list[Panel]:
-    """Validate a plan against the grid and the compartments; return its panels."""
+    """Validate a plan against the grid and the compartments; return its panels.
+
+    Parameters
+    ----------
+    plan : dict of lists
+        ``position``, ``compartment``, ``variable``, ``format``, equally long.
+    shape : (int, int)
+        Rows and columns of the grid.
+    compartments : sequence of str
+        The recorded compartments.
+
+    Raises
+    ------
+    BadParameter
+        A key is missing, the lists differ in length, or a position, format or
+        compartment is not allowed.
+    """
     missing = [k for k in _PLAN_KEYS if k not in plan]
     if missing:
         raise bad_parameter("plot_recordings", "plan", sorted(plan), f"it needs the keys {list(_PLAN_KEYS)}; "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from spikesim.data.checks import bad_parameter
+from spikesim.plotting.figures import figure_and_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,18 +39,28 @@ def weight_histogram(weights: np.ndarray, bins: int | np.ndarray = 50, density: 
     label, title, xlabel : str, optional
         Labels (a legend is drawn when ``label`` is given); ``style`` goes to
         ``Axes.hist`` (e.g. ``lw=2``, ``alpha=0.7``).
-    """
-    import matplotlib.pyplot as plt
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn into.
+
+    Raises
+    ------
+    BadParameter
+        A weight is not finite.
+
+    Examples
+    --------
+    >>> fig = weight_histogram([1.0, 1.5, 2.0], bins=2)
+    >>> fig.axes[0].get_ylabel()
+    'Number of connections'
+    """
     w = np.asarray(weights, dtype=float).reshape(-1)
     if not np.all(np.isfinite(w)):
         raise bad_parameter("weight_histogram", "weights", w[~np.isfinite(w)][:5],
                             "weights must be finite numbers")
-    fig: Figure | SubFigure
-    if ax is None:
-        fig, ax = plt.subplots()
-    else:
-        fig = ax.figure
+    fig, ax = figure_and_axes(ax)
     edges = bins if isinstance(bins, int) else np.asarray(bins, dtype=float).tolist()
     ax.hist(w, bins=edges, density=density, histtype=histtype, label=label, **style)
     ax.set_xlabel(xlabel)

@@ -46,7 +46,8 @@ def _saves(fig, tmp_path, name="fig.png"):
     return path
 
 
-@pytest.mark.parametrize("name", ["spikesim.plotting.plans", "spikesim.plotting.psth"])
+@pytest.mark.parametrize("name", ["spikesim.plotting.plans", "spikesim.plotting.psth", "spikesim.plotting.raster",
+                                  "spikesim.plotting.traces", "spikesim.plotting.weights"])
 def test_docstring_examples(name):
     # importlib: the attribute spikesim.plotting.psth is the function, not the module
     module = importlib.import_module(name)
