@@ -157,6 +157,7 @@ def test_traces_from_events_units_and_per_neuron():
     # the units of the models: every recordable with one unit across the models keeps it
     assert [default_unit(v) for v in ("V_m", "U_m", "g_ex", "g_in", "I_syn_ex", "I", "t_ref_remaining")] \
         == ["mV", "mV", "nS", "nS", "pA", "pA", "ms"]
+    assert default_unit("v") == "dimensionless"  # mV in izhikevich2007 but dimensionless in qif
 
 
 def test_traces_errors():
