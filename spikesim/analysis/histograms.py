@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 from spikesim.data.checks import (
     bad_parameter,
     bin_index,
-    check_window,
+    closed_window,
     n_bins,
     window_mask,
 )
@@ -51,7 +51,7 @@ def time_histogram(times: ArrayLike, bin_size: float, t_start: float = 0.0,
     t_start : float, default 0.0
         Left edge of the first bin (ms).
     t_stop : float
-        Right edge of the last bin (ms); ``t_stop - t_start`` must be a whole number of
+        Required. Right edge of the last bin (ms); ``t_stop - t_start`` must be a whole number of
         bins. Spikes outside ``(t_start, t_stop]`` are ignored.
     n_neurons : int, default 1
         Number of neurons the times come from; ``rate`` is per neuron.
@@ -61,6 +61,13 @@ def time_histogram(times: ArrayLike, bin_size: float, t_start: float = 0.0,
     TimeHistogram
         ``bin_starts`` (ms), ``counts``, ``rate`` (spikes/s per neuron), ``bin_size``,
         ``n_neurons``.
+
+    Raises
+    ------
+    BadParameter
+        ``t_stop`` is missing, the window is not ``t_start < t_stop``, ``bin_size`` is
+        not positive or the window not a whole number of bins, or ``n_neurons`` is not
+        an integer >= 1.
 
     Examples
     --------
@@ -72,8 +79,8 @@ def time_histogram(times: ArrayLike, bin_size: float, t_start: float = 0.0,
     >>> h.rate
     array([200., 100., 100.])
     """
-    check_window("time_histogram", t_start, t_stop, required=True)
-    n = n_bins("time_histogram", "bin_size", bin_size, t_start, t_stop)  # type: ignore[arg-type]
+    t_start, t_stop = closed_window("time_histogram", t_start, t_stop)
+    n = n_bins("time_histogram", "bin_size", bin_size, t_start, t_stop)
     if isinstance(n_neurons, bool) or not isinstance(n_neurons, (int, np.integer)) or n_neurons < 1:
         raise bad_parameter("time_histogram", "n_neurons", n_neurons, "it must be an integer >= 1")
     t = np.asarray(times, dtype=np.float64).reshape(-1)

@@ -15,7 +15,8 @@ from numpy.typing import ArrayLike, DTypeLike
 from spikesim.data.checks import (
     bad_parameter,
     bin_index,
-    check_window,
+    bin_width,
+    closed_window,
     n_bins,
     selected_events,
 )
@@ -44,6 +45,12 @@ def spike_counts(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = N
     -------
     ndarray of int64
         One count per id.
+
+    Raises
+    ------
+    BadParameter
+        senders and times are not 1-D of equal length, ids are not unique integers, or
+        the window is not ``t_start < t_stop`` (finite ms).
 
     Examples
     --------
@@ -78,14 +85,19 @@ def rates(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = None,
     ndarray of float64
         ``count / ((t_stop - t_start) / 1000)`` per id, in spikes/s.
 
+    Raises
+    ------
+    BadParameter
+        ``t_stop`` is missing, or as :func:`spike_counts`.
+
     Examples
     --------
     >>> rates([1, 1, 2], [10.0, 20.0, 30.0], ids=[1, 2, 3], t_stop=100.0)
     array([20., 10.,  0.])
     """
-    check_window("rates", t_start, t_stop, required=True)
+    t_start, t_stop = closed_window("rates", t_start, t_stop)
     counts = spike_counts(senders, times, ids, t_start, t_stop)
-    return counts / ((t_stop - t_start) / 1000.0)  # type: ignore[operator]
+    return counts / ((t_stop - t_start) / 1000.0)
 
 
 def population_rate(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = None,
@@ -112,6 +124,11 @@ def population_rate(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None 
     -------
     float
         Spikes/s per neuron.
+
+    Raises
+    ------
+    BadParameter
+        The population is empty (no ``ids`` and no spikes), or as :func:`rates`.
 
     Examples
     --------
@@ -158,6 +175,12 @@ def spike_matrix(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = N
     -------
     ndarray, shape (n_steps, len(ids))
 
+    Raises
+    ------
+    BadParameter
+        ``t_stop`` or ``dt`` is missing, ``dt`` is not positive, the window is not a
+        whole number of steps, or as :func:`spike_counts`.
+
     Examples
     --------
     >>> spike_matrix([1, 2, 1], [0.1, 0.2, 0.30000000000000004], dt=0.1, t_stop=0.4)
@@ -166,10 +189,11 @@ def spike_matrix(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = N
            [1, 0],
            [0, 0]], dtype=uint8)
     """
-    check_window("spike_matrix", t_start, t_stop, required=True)
-    steps = n_bins("spike_matrix", "dt", dt, t_start, t_stop)  # type: ignore[arg-type]
+    t_start, t_stop = closed_window("spike_matrix", t_start, t_stop)
+    steps = n_bins("spike_matrix", "dt", dt, t_start, t_stop)
+    width = bin_width("spike_matrix", "dt", dt)
     ids_, col, t = selected_events("spike_matrix", senders, times, ids, t_start, t_stop)
-    row = np.clip(bin_index(t, t_start, dt), 0, max(steps - 1, 0))  # type: ignore[arg-type]
+    row = np.clip(bin_index(t, t_start, width), 0, max(steps - 1, 0))
     flat = np.bincount(row * ids_.size + col, minlength=steps * ids_.size)
     counts = flat.reshape(steps, ids_.size)
     out_type = np.dtype(dtype)

@@ -28,6 +28,11 @@ def isi(times: ArrayLike) -> np.ndarray:
     ndarray of float64
         ``times[1:] - times[:-1]`` (ms); empty for fewer than two spikes.
 
+    Raises
+    ------
+    BadParameter
+        ``times`` is not 1-D or not ascending.
+
     Examples
     --------
     >>> isi([1.0, 3.0, 3.5, 7.5])
@@ -63,6 +68,12 @@ def isis_per_neuron(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None 
     -------
     dict of int to ndarray
         ``id -> ISIs`` (ms); empty for neurons with fewer than two spikes.
+
+    Raises
+    ------
+    BadParameter
+        senders and times are not 1-D of equal length, ids are not unique integers, or
+        the window is not ``t_start < t_stop`` (finite ms).
 
     Examples
     --------
@@ -123,6 +134,11 @@ def cv_isi(senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None = None,
     ndarray of float64
         ``std / mean`` of each neuron's ISIs (std with ddof 0).
 
+    Raises
+    ------
+    BadParameter
+        ``min_spikes`` is not an integer >= 2, or as :func:`isis_per_neuron`.
+
     Examples
     --------
     >>> cv_isi([1, 1, 1, 2, 2], [1.0, 2.0, 5.0, 1.0, 3.0], ids=[1, 2, 3])
@@ -153,6 +169,11 @@ def fano_factor(counts: ArrayLike, ddof: int = 1) -> float:
     -------
     float
         ``nan`` when all counts are 0 or there are no more than ``ddof`` counts.
+
+    Raises
+    ------
+    BadParameter
+        ``ddof`` is neither 0 nor 1.
 
     Examples
     --------

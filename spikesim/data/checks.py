@@ -25,25 +25,56 @@ TIME_TOL = 1e-6
 
 
 def bad_parameter(owner: str, key: str, value: object, allowed: str) -> BadParameter:
-    """The project's message: who, which parameter, which value, what is allowed."""
+    """The project's error for a bad argument: who, which parameter, which value, what is allowed.
+
+    Parameters
+    ----------
+    owner : str
+        The function or class that got the argument.
+    key : str
+        The parameter's name.
+    value : object
+        The value given (shown with ``repr``; pass a type name for a wrong type).
+    allowed : str
+        What is allowed instead, ideally with an example.
+
+    Returns
+    -------
+    BadParameter
+        The error, for the caller to raise.
+    """
     return BadParameter(f"{owner}: parameter '{key}' = {value!r} is not allowed; {allowed}")
 
 
 def as_events(owner: str, senders: object, times: object) -> tuple[np.ndarray, np.ndarray]:
-    """``senders`` as int64 and ``times`` as float64 1-D arrays of equal length."""
+    """``senders`` as int64 and ``times`` (ms) as float64 1-D arrays of equal length.
+
+    Raises
+    ------
+    BadParameter
+        The arrays are not 1-D of equal length, or senders are not whole numbers.
+    """
     s = np.asarray(senders)
     t = np.asarray(times, dtype=np.float64)
     if s.ndim != 1 or t.ndim != 1 or s.size != t.size:
         raise BadParameter(f"{owner}: 'senders' and 'times' must be 1-D arrays of equal length; "
                            f"got shapes {s.shape} and {t.shape}")
-    if s.size and not np.issubdtype(s.dtype, np.integer):
-        if not np.all(np.mod(s, 1) == 0):
-            raise bad_parameter(owner, "senders", s[:5], "senders must be integer node ids")
+    if s.size and not np.issubdtype(s.dtype, np.integer) and not np.all(np.mod(s, 1) == 0):
+        raise bad_parameter(owner, "senders", s[:5], "senders must be integer node ids")
     return s.astype(np.int64, copy=False), t
 
 
 def as_ids(owner: str, ids: object, senders: np.ndarray) -> np.ndarray:
-    """The neuron ids to report on: ``ids`` (unique, in the given order) or the sorted senders."""
+    """The neuron ids to report on: ``ids`` (unique, in the given order) or the sorted senders.
+
+    ``ids`` may be an array of node ids or anything with an ``ids`` attribute (a
+    NodeCollection).
+
+    Raises
+    ------
+    BadParameter
+        ``ids`` are not integers or not unique.
+    """
     if ids is None:
         return np.unique(senders)
     out = np.asarray(getattr(ids, "ids", ids)).reshape(-1)  # a NodeCollection gives .ids
@@ -77,7 +108,22 @@ def window_mask(times: np.ndarray, t_start: float | None, t_stop: float | None) 
 
 def check_window(owner: str, t_start: float | None, t_stop: float | None,
                  required: bool = False) -> None:
-    """Raise unless the window is well formed (and closed, when ``required``)."""
+    """Raise unless the window ``(t_start, t_stop]`` (ms) is well formed.
+
+    Parameters
+    ----------
+    owner : str
+        The function checking, named in the message.
+    t_start, t_stop : float or None
+        The window bounds (ms); ``None`` leaves a side open unless ``required``.
+    required : bool, default False
+        Both bounds must be given.
+
+    Raises
+    ------
+    BadParameter
+        A bound is missing although required, not finite, or ``t_stop <= t_start``.
+    """
     if required and t_stop is None:
         raise BadParameter(f"{owner}: parameter 't_stop' is required (ms): the window length "
                            "defines the result; pass the simulated time, e.g. t_stop=1000.0")
@@ -90,10 +136,43 @@ def check_window(owner: str, t_start: float | None, t_stop: float | None,
         raise bad_parameter(owner, "t_stop", t_stop, f"it must be > t_start ({t_start} ms)")
 
 
-def n_bins(owner: str, key: str, width: float | None, t_start: float, t_stop: float) -> int:
-    """Number of bins of ``width`` in ``(t_start, t_stop]``; raise unless it is whole."""
+def closed_window(owner: str, t_start: float | None, t_stop: float | None) -> tuple[float, float]:
+    """``(t_start, t_stop)`` (ms) of a window that needs both bounds, checked.
+
+    Raises
+    ------
+    BadParameter
+        As :func:`check_window` with ``required=True``.
+    """
+    check_window(owner, t_start, t_stop, required=True)
+    if t_start is None or t_stop is None:  # pragma: no cover - check_window raised
+        raise BadParameter(f"{owner}: the window needs t_start and t_stop (ms)")
+    return t_start, t_stop
+
+
+def bin_width(owner: str, key: str, width: float | None) -> float:
+    """``width`` (ms), checked to be a positive, finite bin or step width.
+
+    Raises
+    ------
+    BadParameter
+        ``width`` is missing, not positive or not finite.
+    """
     if width is None or not (width > 0) or not math.isfinite(width):
         raise bad_parameter(owner, key, width, "it must be a positive, finite time in ms")
+    return width
+
+
+def n_bins(owner: str, key: str, width: float | None, t_start: float, t_stop: float) -> int:
+    """Number of bins of ``width`` (ms) in ``(t_start, t_stop]`` (ms).
+
+    Raises
+    ------
+    BadParameter
+        ``width`` is not a positive, finite time, or the window is not a whole
+        number of bins (the message proposes the nearest ``t_stop`` that is).
+    """
+    width = bin_width(owner, key, width)
     x = (t_stop - t_start) / width
     n = round(x)
     if abs(x - n) > 1e-9 * max(1.0, n):
@@ -112,7 +191,13 @@ def bin_index(times: np.ndarray, t_start: float, width: float) -> np.ndarray:
 def selected_events(owner: str, senders: ArrayLike, times: ArrayLike, ids: ArrayLike | None,
               t_start: float | None, t_stop: float | None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ids, and the column (position in ids) and time of every event in the window."""
+    """The ids, and the column (position in ids) and time (ms) of every event in ``(t_start, t_stop]``.
+
+    Raises
+    ------
+    BadParameter
+        As :func:`as_events`, :func:`check_window` and :func:`as_ids`.
+    """
     s, t = as_events(owner, senders, times)
     check_window(owner, t_start, t_stop)
     ids_ = as_ids(owner, ids, s)

@@ -92,7 +92,20 @@ class RunResult:
         return out
 
     def trace(self, dev: Any, var: str) -> np.ndarray:
-        """Samples of ``var``: shape (samples,) for one neuron, (samples, neurons) for more."""
+        """Samples of ``var`` in its unit: shape (samples,) for one neuron, (samples, neurons) for more.
+
+        Parameters
+        ----------
+        dev : NodeCollection or int
+            The recording device (a multimeter) or its node id.
+        var : str
+            A variable it records, e.g. ``"V_m"`` (mV).
+
+        Raises
+        ------
+        BadProperty
+            The device does not record ``var``.
+        """
         d = self._device(dev)
         ev = self.events(d.node_id)
         if var not in ev:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,7 +40,12 @@ __all__ = ["plot_recordings", "NoSpikesWarning", "Panel", "FORMATS"]
 FORMATS = {"line": "traces", "raster": "spikes", "psth": "spikes"}
 _PLAN_KEYS = ("position", "compartment", "variable", "format")
 
-Recording = Union[SpikeEvents, Traces, Mapping[str, Any]]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: what one compartment's recording may be
+Recording = SpikeEvents | Traces | Mapping[str, Any]
 
 
 class NoSpikesWarning(UserWarning):
@@ -99,7 +104,23 @@ def _find(panel: Panel, data: list[SpikeEvents | Traces]) -> SpikeEvents | Trace
 
 def parse_plan(plan: Mapping[str, Sequence[Any]], shape: tuple[int, int],
                compartments: Sequence[str]) -> list[Panel]:
-    """Validate a plan against the grid and the compartments; return its panels."""
+    """Validate a plan against the grid and the compartments; return its panels.
+
+    Parameters
+    ----------
+    plan : dict of lists
+        ``position``, ``compartment``, ``variable``, ``format``, equally long.
+    shape : (int, int)
+        Rows and columns of the grid.
+    compartments : sequence of str
+        The recorded compartments.
+
+    Raises
+    ------
+    BadParameter
+        A key is missing, the lists differ in length, or a position, format or
+        compartment is not allowed.
+    """
     missing = [k for k in _PLAN_KEYS if k not in plan]
     if missing:
         raise bad_parameter("plot_recordings", "plan", sorted(plan), f"it needs the keys {list(_PLAN_KEYS)}; "
@@ -108,7 +129,7 @@ def parse_plan(plan: Mapping[str, Sequence[Any]], shape: tuple[int, int],
     if len(set(lengths.values())) != 1:
         raise bad_parameter("plot_recordings", "plan", lengths, "all lists must be equally long")
     rows, cols = shape
-    panels = [Panel(int(p), str(c), str(v), str(f)) for p, c, v, f in zip(*(plan[k] for k in _PLAN_KEYS))]
+    panels = [Panel(int(p), str(c), str(v), str(f)) for p, c, v, f in zip(*(plan[k] for k in _PLAN_KEYS), strict=True)]
     seen: set[int] = set()
     for p in panels:
         if not 1 <= p.position <= rows * cols or p.position in seen:
@@ -138,7 +159,7 @@ def _inclusive(t0: float | None) -> float | None:
     return None if t0 is None else t0 - 2 * TIME_TOL
 
 
-def _draw(ax: Any, panel: Panel, data: SpikeEvents | Traces, time_lim: tuple[float, float] | None,
+def _draw(ax: Axes, panel: Panel, data: SpikeEvents | Traces, time_lim: tuple[float, float] | None,
           psth_bin_size: float) -> None:
     t0, t1 = time_lim if time_lim is not None else (None, None)
     if isinstance(data, Traces):
@@ -162,28 +183,77 @@ def _draw(ax: Any, panel: Panel, data: SpikeEvents | Traces, time_lim: tuple[flo
         ax.set_xlim(*time_lim)
 
 
-def plot_recordings(recordings: Mapping[str, Recording | Sequence[Recording]],
-                    plan: Mapping[str, Sequence[Any]], shape: tuple[int, int] | None = None,
-                    segment: int = 0, time_lim: tuple[float, float] | None = None,
-                    figname: str | None = None, figsize: tuple[float, float] | None = None,
-                    psth_bin_size: float = 5.0, title: str | None = None):
+def _check_mapping(key: str, value: object, allowed: str) -> None:
+    """Raise unless ``value`` is a mapping: other types fail later with a bare AttributeError."""
+    if not isinstance(value, Mapping):
+        raise bad_parameter("plot_recordings", key, type(value).__name__, allowed)
+
+
+def _grid(shape: Sequence[int] | None, n_panels: int) -> tuple[int, int]:
+    """``(rows, columns)``: ``shape`` checked, or one column with a row per panel."""
+    grid = tuple(shape) if shape is not None else (max(n_panels, 1), 1)
+    if len(grid) != 2 or min(grid) < 1:
+        raise bad_parameter("plot_recordings", "shape", grid, "it must be (rows, columns), both >= 1")
+    return int(grid[0]), int(grid[1])
+
+
+def _choose(recordings: Mapping[str, Recording | Sequence[Recording]], plan: Mapping[str, Sequence[Any]],
+            shape: tuple[int, int] | None, segment: int
+            ) -> tuple[tuple[int, int], list[Panel], list[SpikeEvents | Traces]]:
+    """The grid, the checked panels of ``plan`` and the data of each in ``segment``."""
+    _check_mapping("recordings", recordings,
+                   "give a dict compartment -> SpikeEvents, Traces, a recorder's events dict or a list "
+                   "of these; the chunks of Monitors.get_recordings() are drawn by "
+                   "spikesim.monitors.PlotRecordings")
+    _check_mapping("plan", plan, "give a dict of equal-length lists 'position', 'compartment', "
+                   "'variable' and 'format'")
+    data = {str(c): _as_data(str(c), r) for c, r in recordings.items()}
+    grid = _grid(shape, len(next(iter(plan.values()), [])))
+    panels = parse_plan(plan, grid, list(data))
+    return grid, panels, [_find(p, data[p.compartment]).select(segment=segment) for p in panels]
+
+
+def _figure(panels: Sequence[Panel], chosen: Sequence[SpikeEvents | Traces], grid: tuple[int, int],
+            figsize: tuple[float, float] | None, time_lim: tuple[float, float] | None,
+            psth_bin_size: float, title: str | None) -> Figure:
+    """A figure with one axes per panel of a ``grid``, drawn from the ``chosen`` data.
+
+    ``time_lim`` (ms) defaults to the first to the last time of the chosen data.
+    """
+    import matplotlib.pyplot as plt
+
+    if time_lim is None:
+        time_lim = _time_lim(chosen)
+    rows, cols = grid
+    fig = plt.figure(figsize=figsize or (4.0 * cols, 3.0 * rows))
+    for p, d in zip(panels, chosen, strict=True):
+        _draw(fig.add_subplot(rows, cols, p.position), p, d, time_lim, psth_bin_size)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_recordings(recordings: Mapping[str, Recording | Sequence[Recording]], plan: Mapping[str, Sequence[Any]],
+                    shape: tuple[int, int] | None = None, segment: int = 0,
+                    time_lim: tuple[float, float] | None = None, figname: str | None = None,
+                    figsize: tuple[float, float] | None = None, psth_bin_size: float = 5.0,
+                    title: str | None = None) -> Figure:
     """Draw the panels of ``plan`` for one segment; return the figure (and save it).
 
     Parameters
     ----------
     recordings : dict
-        ``compartment -> data``: a :class:`SpikeEvents`, a :class:`Traces`, a recorder's
-        events dict, or a list of these (e.g. spikes and V_m of one population).
+        ``compartment -> data``: SpikeEvents, Traces, a recorder's events dict, or a list.
     plan : dict of lists
-        ``position``, ``compartment``, ``variable`` and ``format`` per panel (see the
-        module docstring).
+        ``position``, ``compartment``, ``variable``, ``format`` per panel (module doc).
     shape : (int, int), optional
         Rows and columns of the grid; default one column with a row per panel.
     segment : int, default 0
         The segment (CompNeuroPy: chunk) to draw.
     time_lim : (float, float), optional
-        Time axis limits (ms) shared by all panels, inclusive; data outside is not
-        drawn. Default: the first to the last time recorded in the segment.
+        Time axis limits (ms), inclusive, shared by all panels; data outside is not
+        drawn. Default: the segment's first to last recorded time.
     figname : str, optional
         Save the figure to this file too (format from the extension).
     figsize : (float, float), optional
@@ -192,6 +262,18 @@ def plot_recordings(recordings: Mapping[str, Recording | Sequence[Recording]],
         Bin width (ms) of ``"psth"`` panels.
     title : str, optional
         Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one axes per panel.
+
+    Raises
+    ------
+    BadParameter
+        ``recordings`` or ``plan`` is not a dict (``Monitors.get_recordings()`` is a
+        list), the plan names an unknown compartment, variable, format or position,
+        or ``shape`` is not ``(rows, columns)`` with both >= 1.
 
     Warns
     -----
@@ -207,24 +289,8 @@ def plot_recordings(recordings: Mapping[str, Recording | Sequence[Recording]],
     >>> [ax.get_title() for ax in fig.axes]
     ['pop', 'pop']
     """
-    import matplotlib.pyplot as plt
-
-    data = {str(c): _as_data(str(c), r) for c, r in recordings.items()}
-    n = len(next(iter(plan.values()), []))
-    shape = tuple(shape) if shape is not None else (max(n, 1), 1)  # type: ignore[assignment]
-    if len(shape) != 2 or min(shape) < 1:  # type: ignore[arg-type]
-        raise bad_parameter("plot_recordings", "shape", shape, "it must be (rows, columns), both >= 1")
-    panels = parse_plan(plan, shape, list(data))  # type: ignore[arg-type]
-    chosen = [_find(p, data[p.compartment]).select(segment=segment) for p in panels]
-    if time_lim is None:
-        time_lim = _time_lim(chosen)
-    rows, cols = shape  # type: ignore[misc]
-    fig = plt.figure(figsize=figsize or (4.0 * cols, 3.0 * rows))
-    for p, d in zip(panels, chosen):
-        _draw(fig.add_subplot(rows, cols, p.position), p, d, time_lim, psth_bin_size)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
+    grid, panels, chosen = _choose(recordings, plan, shape, segment)
+    fig = _figure(panels, chosen, grid, figsize, time_lim, psth_bin_size, title)
     if figname is not None:
         fig.savefig(figname)
     return fig

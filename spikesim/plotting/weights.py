@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from spikesim.data.checks import bad_parameter
+from spikesim.plotting.figures import figure_and_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
 
 
 def weight_histogram(weights: np.ndarray, bins: int | np.ndarray = 50, density: bool = False,
-                     ax: Any = None, label: str | None = None, title: str | None = None,
-                     xlabel: str = "Weight", histtype: str = "step", **style: Any):
+                     ax: Axes | None = None, label: str | None = None, title: str | None = None,
+                     xlabel: str = "Weight",
+                     histtype: Literal["bar", "barstacked", "step", "stepfilled"] = "step",
+                     **style: Any) -> Figure | SubFigure:
     """Histogram of ``weights``; returns the figure.
 
     Call it again with the same ``ax`` and another ``label`` to overlay distributions,
@@ -32,18 +39,30 @@ def weight_histogram(weights: np.ndarray, bins: int | np.ndarray = 50, density: 
     label, title, xlabel : str, optional
         Labels (a legend is drawn when ``label`` is given); ``style`` goes to
         ``Axes.hist`` (e.g. ``lw=2``, ``alpha=0.7``).
-    """
-    import matplotlib.pyplot as plt
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn into.
+
+    Raises
+    ------
+    BadParameter
+        A weight is not finite.
+
+    Examples
+    --------
+    >>> fig = weight_histogram([1.0, 1.5, 2.0], bins=2)
+    >>> fig.axes[0].get_ylabel()
+    'Number of connections'
+    """
     w = np.asarray(weights, dtype=float).reshape(-1)
     if not np.all(np.isfinite(w)):
         raise bad_parameter("weight_histogram", "weights", w[~np.isfinite(w)][:5],
                             "weights must be finite numbers")
-    if ax is None:
-        fig, ax = plt.subplots()
-    else:
-        fig = ax.figure
-    ax.hist(w, bins=bins, density=density, histtype=histtype, label=label, **style)
+    fig, ax = figure_and_axes(ax)
+    edges = bins if isinstance(bins, int) else np.asarray(bins, dtype=float).tolist()
+    ax.hist(w, bins=edges, density=density, histtype=histtype, label=label, **style)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("p(w)" if density else "Number of connections")
     if title:

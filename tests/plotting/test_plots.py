@@ -46,7 +46,8 @@ def _saves(fig, tmp_path, name="fig.png"):
     return path
 
 
-@pytest.mark.parametrize("name", ["spikesim.plotting.plans", "spikesim.plotting.psth"])
+@pytest.mark.parametrize("name", ["spikesim.plotting.plans", "spikesim.plotting.psth", "spikesim.plotting.raster",
+                                  "spikesim.plotting.traces", "spikesim.plotting.weights"])
 def test_docstring_examples(name):
     # importlib: the attribute spikesim.plotting.psth is the function, not the module
     module = importlib.import_module(name)
@@ -163,3 +164,13 @@ def test_plan_needs_spike_events_for_a_raster():
         plot_recordings({"exc": Traces.from_events(MM)}, plan)
     with pytest.raises(BadParameter, match=r"'recordings\['exc'\]' = 'int' is not allowed"):
         plot_recordings({"exc": 3}, plan)  # type: ignore[dict-item]
+
+
+def test_plot_recordings_names_a_wrong_argument_type():
+    # Monitors.get_recordings() returns a list of chunk dicts, not compartment -> data
+    plan = {"position": [1], "compartment": ["exc"], "variable": ["spike"], "format": ["raster"]}
+    with pytest.raises(BadParameter, match=r"plot_recordings: parameter 'recordings' = 'list' is not allowed; "
+                                           r"give a dict compartment -> SpikeEvents"):
+        plot_recordings([{"exc;spike": {0: [1, 2]}}], plan)  # type: ignore[arg-type]
+    with pytest.raises(BadParameter, match=r"parameter 'plan' = 'list' is not allowed; give a dict"):
+        plot_recordings({"exc": SpikeEvents.from_events(SPIKES)}, [plan])  # type: ignore[arg-type]

@@ -7,7 +7,9 @@ import doctest
 import numpy as np
 import pytest
 
+import spikesim.data.columnar as columnar_module
 import spikesim.data.events as events_module
+import spikesim.data.traces as traces_module
 from spikesim.data.events import SpikeEvents, Traces, default_unit
 from spikesim.errors import BadParameter
 
@@ -21,8 +23,9 @@ MM = {"senders": np.array([1, 2, 1, 2, 1, 2]),
       "g_ex": np.array([0.0, 1.0, 0.5, 1.5, 0.25, 2.0])}
 
 
-def test_docstring_examples():
-    result = doctest.testmod(events_module, optionflags=doctest.NORMALIZE_WHITESPACE)
+@pytest.mark.parametrize("module", [events_module, traces_module, columnar_module])
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
 
 
@@ -151,6 +154,10 @@ def test_traces_from_events_units_and_per_neuron():
     np.testing.assert_array_equal(per[2].values, [-65.0, -64.0, -63.0])
     np.testing.assert_array_equal(per[2].times, MM["times"][1::2])
     assert default_unit("w") == "dimensionless"
+    # the units of the models: every recordable with one unit across the models keeps it
+    assert [default_unit(v) for v in ("V_m", "U_m", "g_ex", "g_in", "I_syn_ex", "I", "t_ref_remaining")] \
+        == ["mV", "mV", "nS", "nS", "pA", "pA", "ms"]
+    assert default_unit("v") == "dimensionless"  # mV in izhikevich2007 but dimensionless in qif
 
 
 def test_traces_errors():
