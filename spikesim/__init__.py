@@ -45,7 +45,7 @@ def _numba_cache_dir() -> None:
     except OSError:  # no writable home: numba's default (__pycache__) it is
         return
     import numba
-    numba.config.CACHE_DIR = str(target)
+    numba.config.CACHE_DIR = str(target)  # type: ignore[attr-defined]  # numba.config sets it at run time
 
 
 _numba_cache_dir()

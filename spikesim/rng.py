@@ -27,8 +27,11 @@ PURPOSE_PARAMETER = 3
 PURPOSE_GENERATOR = 4
 
 
+#: a 64-bit word as the stream functions take it (numba types both as uint64)
+Word = int | np.integer
+
 @njit(cache=True, inline="always")
-def mix64(z: int) -> int:
+def mix64(z: Word) -> np.uint64:
     """SplitMix64 finaliser: a bijective avalanche of a 64-bit word."""
     z = uint64(z)
     z = (z ^ (z >> uint64(30))) * _M1
@@ -37,7 +40,7 @@ def mix64(z: int) -> int:
 
 
 @njit(cache=True)
-def stream_key(seed: int, node: int, purpose: int, sub: int) -> int:
+def stream_key(seed: Word, node: Word, purpose: Word, sub: Word) -> np.uint64:
     """Key of the stream ``(seed, node, purpose, sub)`` as a 64-bit word."""
     k = mix64(uint64(seed) * GOLDEN + uint64(1))
     k = mix64(k ^ (uint64(node) * GOLDEN))
@@ -46,7 +49,7 @@ def stream_key(seed: int, node: int, purpose: int, sub: int) -> int:
 
 
 @njit(cache=True, inline="always")
-def uniform(key: int, counter: int) -> float:
+def uniform(key: Word, counter: Word) -> float:
     """Uniform double in [0, 1) for draw number ``counter`` of stream ``key``."""
     z = mix64(key + uint64(counter) * GOLDEN)
     return float(z >> uint64(11)) * TWO_M53

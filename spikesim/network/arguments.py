@@ -48,6 +48,8 @@ def connection_values(v: Any, key: str, shape: tuple[int, ...] | None, n: int, g
 
 
 def check_number(owner: str, key: str, v: Any) -> None:
+    """Raise :class:`~spikesim.errors.BadProperty` unless ``v`` is a finite number (or array of them);
+    random parameters pass."""
     if isinstance(v, Parameter):
         return
     try:
@@ -59,5 +61,6 @@ def check_number(owner: str, key: str, v: Any) -> None:
 
 
 def pick(a: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """The selected entries of a per-connection column; a single value as it is."""
     a = np.asarray(a)
     return a if a.ndim == 0 else a[sel]
