@@ -201,26 +201,17 @@ class NodeTable:
 
     # -- get and set --------------------------------------------------------------------
     def get(self, ids: np.ndarray, keys: tuple[str, ...]) -> Any:
-        """Values of ``keys`` for ``ids``: one array per key (a dict when not one key);
-        no keys: every key all the nodes have."""
+        """Values of ``keys`` for ``ids``, one entry per node: a numpy array where every
+        value is a number or bool, otherwise a list (events dicts, ``record_from``
+        lists, model names).  One key: its values; several or none (every key all the
+        nodes have): a dict ``key -> values``."""
         groups = self.split(ids)
         if not keys:
             seen: list[str] = []
             for pop, _, _ in groups:
                 seen += [k for k in pop.all_keys() if k not in seen]
             keys = tuple(k for k in seen if all(k in p.all_keys() for p, _, _ in groups))
-        out: dict[str, Any] = {}
-        for k in keys:
-            parts = [pop.get(k, local) for pop, local, _ in groups]
-            if len(parts) == 1:
-                out[k] = parts[0]
-                continue
-            try:
-                out[k] = np.concatenate(parts)
-            except ValueError:
-                arr = np.empty(ids.size, dtype=object)
-                arr[:] = [x for p in parts for x in p]
-                out[k] = arr
+        out = {k: _one_per_node([pop.get(k, local) for pop, local, _ in groups]) for k in keys}
         return out[keys[0]] if len(keys) == 1 else out
 
     def set(self, ids: np.ndarray, values: dict[str, Any]) -> None:
@@ -308,6 +299,21 @@ class NodeTable:
                     arrays[f"pop{i}/S0"] = pop.S0
             entries.append(entry)
         return entries, arrays
+
+
+def _one_per_node(parts: list[np.ndarray]) -> np.ndarray | list[Any]:
+    """The values of several populations joined: numbers, bools and strings one array,
+    containers (``events`` dicts, ``record_from`` lists) a list, so a dict is never
+    wrapped in an object array."""
+    values = [x.item() if isinstance(x, np.generic) else x for p in parts for x in p]
+    if any(isinstance(x, (dict, list, tuple, np.ndarray)) for x in values):
+        return values
+    if len(parts) == 1 and parts[0].dtype != object:
+        return parts[0]
+    try:
+        return np.concatenate(parts) if all(p.dtype != object for p in parts) else np.array(values, dtype=object)
+    except ValueError:
+        return np.array(values, dtype=object)
 
 
 def _one_of(model: type[Model], vals: dict[str, Any], j: int, n: int) -> dict[str, Any]:

@@ -136,9 +136,26 @@ class NodeCollection:
 
     # -- parameters ---------------------------------------------------------------------
     def get(self, *keys: str) -> Any:
-        """Values of ``keys`` (one array per key, one value per node).
+        """Values of ``keys``, one entry per node: a numpy array of numbers, bools or
+        strings, or a list where the values are containers (``events`` dicts,
+        ``record_from`` lists).
 
-        With one key, the array; with several or none, a dict ``key -> array``.
+        With one key, its values; with several or none, a dict ``key -> values``.
+
+        Raises
+        ------
+        BadProperty
+            If a key is not a parameter of every node (the message lists the keys).
+
+        Examples
+        --------
+        >>> import spikesim
+        >>> sim = spikesim.Simulator()
+        >>> n = sim.create("iaf_psc_delta", 2, {"I_e": [0.0, 400.0]})
+        >>> n.get("I_e")
+        array([  0., 400.])
+        >>> n.get("model").tolist()
+        ['iaf_psc_delta', 'iaf_psc_delta']
         """
         return self._table.get(self._ids, keys)
 
