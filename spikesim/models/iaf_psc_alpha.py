@@ -38,6 +38,18 @@ Y3, IEX, IIN, DIEX, DIIN, Y0, R = range(7)
  THETA, VRESET, VMIN, IE, NREF) = range(17)
 
 
+@njit(cache=True, inline="always")
+def _store(S, j, y3, iex, iin, diex, diin, y0, r):
+    """Write neuron ``j``'s state, kept in locals during the slice, back to ``S``."""
+    S[Y3, j] = y3
+    S[IEX, j] = iex
+    S[IIN, j] = iin
+    S[DIEX, j] = diex
+    S[DIIN, j] = diin
+    S[Y0, j] = y0
+    S[R, j] = r
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
@@ -88,21 +100,9 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
                 spk[i, j] = 1
             y0 = take(ring, CH_CUR, slot, g)
             if rec_mask[i] and c >= 0:
-                S[Y3, j] = y3
-                S[IEX, j] = iex
-                S[IIN, j] = iin
-                S[DIEX, j] = diex
-                S[DIIN, j] = diin
-                S[Y0, j] = y0
-                S[R, j] = r
+                _store(S, j, y3, iex, iin, diex, diin, y0, r)
                 sample(S, j, i, c, rec_rows, rec_out)
-        S[Y3, j] = y3
-        S[IEX, j] = iex
-        S[IIN, j] = iin
-        S[DIEX, j] = diex
-        S[DIIN, j] = diin
-        S[Y0, j] = y0
-        S[R, j] = r
+        _store(S, j, y3, iex, iin, diex, diin, y0, r)
 
 
 class IafPscAlpha(NeuronModel):
