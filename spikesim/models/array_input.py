@@ -61,6 +61,8 @@ def _table(owner: str, p: dict[str, Any]) -> AmplitudeTable:
 
 
 class ArrayInput(CurrentGenerator):
+    """A current generator playing ``amplitudes`` (pA), one value per time step; recordable ``I`` (pA)."""
+
     name = "array_input"
     params = {**CurrentGenerator.params, "amplitudes": ()}
     recordables = ("I",)

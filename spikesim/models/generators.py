@@ -27,6 +27,8 @@ from spikesim.models.base import Model, ms_to_steps
 
 
 class Generator(Model):
+    """Common part of stimulation devices: activity window ``origin``, ``start``, ``stop`` (ms)."""
+
     kind = "generator"
     output: ClassVar[str] = ""  # "spike", "poisson" or "current"
     params: ClassVar[dict[str, Any]] = {"origin": 0.0, "start": 0.0, "stop": math.inf}
@@ -54,6 +56,8 @@ def _on_grid(owner: str, key: str, t: float, h: float) -> None:
 
 
 class SpikeGenerator(Generator):
+    """NEST's ``spike_generator``: emits spikes at ``spike_times`` (ms), optionally weighted."""
+
     name = "spike_generator"
     output = "spike"
     sends = "spikes"
@@ -97,6 +101,8 @@ class SpikeGenerator(Generator):
 
 
 class PoissonGenerator(Generator):
+    """NEST's ``poisson_generator``: independent Poisson spike trains at ``rate`` (spikes/s)."""
+
     name = "poisson_generator"
     output = "poisson"
     sends = "poisson"
@@ -118,6 +124,8 @@ class PoissonGenerator(Generator):
 
 
 class CurrentGenerator(Generator):
+    """Common part of generators sending a current (pA) to their targets."""
+
     output = "current"
     sends = "current"
 
@@ -145,6 +153,8 @@ class CurrentGenerator(Generator):
 
 
 class DcGenerator(CurrentGenerator):
+    """NEST's ``dc_generator``: a constant current ``amplitude`` (pA); recordable ``I`` (pA)."""
+
     name = "dc_generator"
     params = {**Generator.params, "amplitude": 0.0}
     recordables = ("I",)
@@ -156,6 +166,9 @@ class DcGenerator(CurrentGenerator):
 
 
 class StepCurrentGenerator(CurrentGenerator):
+    """NEST's ``step_current_generator``: current ``amplitude_values`` (pA) from
+    ``amplitude_times`` (ms) on; recordable ``I`` (pA)."""
+
     name = "step_current_generator"
     params = {**Generator.params, "amplitude_times": (), "amplitude_values": (),
               "allow_offgrid_times": False}

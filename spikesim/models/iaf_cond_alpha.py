@@ -122,6 +122,13 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class IafCondAlpha(NeuronModel):
+    """NEST's ``iaf_cond_alpha``: integrate-and-fire, alpha-shaped conductances (RKF45).
+
+    Parameters: potentials and reversal potentials in mV, ``g_L`` in nS, ``C_m`` in pF,
+    time constants and ``t_ref`` in ms, ``I_e`` in pA.  State: ``V_m`` (mV),
+    conductances ``g_ex``, ``g_in`` (nS).  Recordables: see ``recordables`` and
+    ``units``.  Weights are in nS.
+    """
     name = "iaf_cond_alpha"
     params = dict(COND_PARAMS)
     state = {"V_m": (-70.0, None), "dg_ex": (0.0, None), "g_ex": (0.0, None), "dg_in": (0.0, None),

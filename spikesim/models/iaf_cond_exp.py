@@ -150,6 +150,13 @@ COND_PARAMS = {
 
 
 class IafCondExp(NeuronModel):
+    """NEST's ``iaf_cond_exp``: integrate-and-fire, exponential conductances (RKF45).
+
+    Parameters: potentials and reversal potentials in mV, ``g_L`` in nS, ``C_m`` in pF,
+    time constants and ``t_ref`` in ms, ``I_e`` in pA.  State: ``V_m`` (mV),
+    conductances ``g_ex``, ``g_in`` (nS).  Recordables: see ``recordables`` and
+    ``units``.  Weights are in nS.
+    """
     name = "iaf_cond_exp"
     params = dict(COND_PARAMS)
     # V_m is absolute in NEST (changing E_L does not move it); the integrator's step size

@@ -106,6 +106,14 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class IafPscAlpha(NeuronModel):
+    """NEST's ``iaf_psc_alpha``: leaky integrate-and-fire, alpha-shaped synaptic currents.
+
+    Parameters: ``E_L``, ``V_th``, ``V_reset``, ``V_min`` (mV), ``C_m`` (pF), ``tau_m``,
+    ``t_ref``, ``tau_syn_ex``, ``tau_syn_in`` (ms), ``I_e`` (pA).  State: ``V_m`` (mV),
+    ``I_syn_ex``, ``I_syn_in``, ``I`` (pA), ``dI_syn_ex``, ``dI_syn_in`` (pA/ms),
+    ``refractory_count`` (steps).  Recordables: ``I_syn_ex``, ``I_syn_in``, ``V_m``.
+    Weights are in pA.
+    """
     name = "iaf_psc_alpha"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,

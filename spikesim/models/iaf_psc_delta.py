@@ -174,6 +174,13 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class IafPscDelta(NeuronModel):
+    """NEST's ``iaf_psc_delta``: leaky integrate-and-fire, delta-shaped synaptic input.
+
+    Parameters: ``E_L``, ``V_th``, ``V_reset``, ``V_min`` (mV), ``C_m`` (pF), ``tau_m``,
+    ``t_ref`` (ms), ``I_e`` (pA), ``refractory_input`` (bool).  State: ``V_m`` (mV),
+    ``I`` (pA, the input current of the next step), ``refractory_count`` (steps).
+    Recordables: ``V_m``.  Weights are in mV.
+    """
     name = "iaf_psc_delta"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,

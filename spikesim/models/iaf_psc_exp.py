@@ -148,6 +148,12 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class IafPscExp(NeuronModel):
+    """NEST's ``iaf_psc_exp``: leaky integrate-and-fire, exponential synaptic currents.
+
+    Parameters in NEST's units: potentials in mV, ``C_m`` in pF, time constants and
+    ``t_ref`` in ms, ``I_e`` in pA.  State: ``V_m`` (mV), synaptic currents (pA).
+    Recordables and their units: see ``recordables`` and ``units``.  Weights are in pA.
+    """
     name = "iaf_psc_exp"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,

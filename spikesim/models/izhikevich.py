@@ -72,6 +72,12 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class Izhikevich(NeuronModel):
+    """NEST's ``izhikevich``: the Izhikevich (2003) two-variable neuron.
+
+    Parameters: ``a``, ``b``, ``c`` (mV), ``d``, ``V_th`` and ``V_min`` (mV), ``I_e``
+    (pA).  State: ``V_m`` (mV) and the recovery variable ``U_m``.  Recordables:
+    ``V_m``, ``U_m``.  Weights are in mV (added to ``V_m``).
+    """
     name = "izhikevich"
     params = {
         "a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0, "I_e": 0.0, "V_th": 30.0,
