@@ -35,6 +35,13 @@ class Generator(Model):
 
     @classmethod
     def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's window: ``origin``, ``start``, ``stop`` (ms) on the grid of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a time is off the grid or ``stop < start``.
+        """
         for k in ("origin", "start", "stop"):
             _on_grid(cls.name, k, p[k], h)
         if p["stop"] < p["start"]:
@@ -65,7 +72,14 @@ class SpikeGenerator(Generator):
               "allow_offgrid_times": False, "shift_now_spikes": False}
 
     @classmethod
-    def check_node(cls, p, h):
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (times in ms, on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or off the time grid.
+        """
         super().check_node(p, h)
         t = np.asarray(p["spike_times"], dtype=float)
         if t.ndim != 1:
@@ -89,7 +103,8 @@ class SpikeGenerator(Generator):
     def schedule(cls, p: dict[str, Any], h: float) -> tuple[np.ndarray, np.ndarray]:
         """Stamp steps of the spikes to emit and their multiplicities (weights if set)."""
         t = np.asarray(p["spike_times"], dtype=float)
-        k = np.round(t / h).astype(np.int64) if p["allow_offgrid_times"] is False else np.ceil(t / h - 1e-9).astype(np.int64)
+        k = (np.round(t / h).astype(np.int64) if p["allow_offgrid_times"] is False
+             else np.ceil(t / h - 1e-9).astype(np.int64))
         lo, hi = cls.window(p, h)
         w = np.asarray(p["spike_weights"], dtype=float)
         keep = (k > lo) & (k <= hi) & (k >= 1)
@@ -117,7 +132,14 @@ class PoissonGenerator(Generator):
         return (s > lo) & (s <= hi) & (p["rate"] > 0)
 
     @classmethod
-    def check_node(cls, p, h):
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (times in ms, on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or off the time grid.
+        """
         super().check_node(p, h)
         if not (p["rate"] >= 0):
             raise bad_property(cls.name, "rate", p["rate"], "it must be >= 0 (spikes/s)")
@@ -147,6 +169,7 @@ class CurrentGenerator(Generator):
 
     @classmethod
     def active(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Whether the current is sent in the steps ``s0 .. s0+m-1``."""
         lo, hi = cls.window(p, h)
         k = np.arange(s0 + 2, s0 + m + 2)
         return (k > lo) & (k <= hi)
@@ -161,7 +184,8 @@ class DcGenerator(CurrentGenerator):
     units = {"I": "pA"}
 
     @classmethod
-    def amplitudes(cls, p, h, s0, m):
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
         return np.where(cls.active(p, h, s0, m), float(p["amplitude"]), 0.0)
 
 
@@ -176,7 +200,14 @@ class StepCurrentGenerator(CurrentGenerator):
     units = {"I": "pA"}
 
     @classmethod
-    def check_node(cls, p, h):
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (times in ms, on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or off the time grid.
+        """
         super().check_node(p, h)
         t = np.asarray(p["amplitude_times"], dtype=float)
         v = np.asarray(p["amplitude_values"], dtype=float)
@@ -193,7 +224,8 @@ class StepCurrentGenerator(CurrentGenerator):
                                    f"times must be multiples of the resolution ({h} ms)")
 
     @classmethod
-    def amplitudes(cls, p, h, s0, m):
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
         t = np.asarray(p["amplitude_times"], dtype=float)
         v = np.asarray(p["amplitude_values"], dtype=float)
         ks = np.ceil(t / h - 1e-9).astype(np.int64)

@@ -132,7 +132,8 @@ class IafPscAlpha(NeuronModel):
     kernel = _update
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
         D = np.empty((17, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]

@@ -93,7 +93,8 @@ class Izhikevich(NeuronModel):
     kernel = _update
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["a"])
         D = np.empty((9, n))
         D[A] = P["a"]
