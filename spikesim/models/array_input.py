@@ -61,19 +61,29 @@ def _table(owner: str, p: dict[str, Any]) -> AmplitudeTable:
 
 
 class ArrayInput(CurrentGenerator):
+    """A current generator playing ``amplitudes`` (pA), one value per time step; recordable ``I`` (pA)."""
+
     name = "array_input"
     params = {**CurrentGenerator.params, "amplitudes": ()}
     recordables = ("I",)
     units = {"I": "pA"}
 
     @classmethod
-    def check_node(cls, p, h):
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (times in ms, on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or off the time grid.
+        """
         super().check_node(p, h)
         # normalised in place: later slices slice the array without converting it
         p["amplitudes"] = _table(cls.name, p)
 
     @classmethod
-    def amplitudes(cls, p, h, s0, m):
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
         table = p["amplitudes"]
         if not isinstance(table, AmplitudeTable):  # set() stores plain tuples
             table = p["amplitudes"] = _table(cls.name, p)
@@ -92,7 +102,7 @@ class ArrayInput(CurrentGenerator):
         return out
 
     @classmethod
-    def prepare_many(cls, nodes, h):
+    def prepare_many(cls, nodes: list[dict[str, Any]], h: float) -> Any:
         """All nodes' values as one (longest table x nodes) matrix and their windows."""
         tables = []
         for p in nodes:
@@ -109,7 +119,7 @@ class ArrayInput(CurrentGenerator):
         return values, windows[:, 0], windows[:, 1], lengths
 
     @classmethod
-    def amplitudes_many(cls, prepared, h, s0, m):
+    def amplitudes_many(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
         """:meth:`amplitudes` for every node at once: one numpy expression per slice."""
         values, lo, hi, lengths = prepared
         s = np.arange(s0, s0 + m)[:, None]

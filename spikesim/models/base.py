@@ -33,7 +33,15 @@ N_CHANNELS = 3
 
 
 class Model:
-    """Common description of every model (neurons, generators, recorders)."""
+    """Common description of every model (neurons, generators, recorders).
+
+    Class attributes, set by each model: ``name`` (NEST's model name); ``kind``;
+    ``params`` (parameter defaults, NEST's names and units: mV, ms, pA, nS, pF,
+    spikes/s); ``state`` (state variables: default and the parameter a value is stored
+    relative to, e.g. ``V_m`` relative to ``E_L``); ``recordables`` (what a multimeter
+    may record) with their ``units``; ``receptor_types``; ``input_mode``; the checks
+    ``positive``, ``nonnegative`` and ``below``; ``sends`` and ``receives``.
+    """
 
     name: ClassVar[str] = ""
     kind: ClassVar[str] = ""  # "neuron", "generator" or "recorder"
@@ -63,6 +71,7 @@ class Model:
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
+        """Default parameters and state values of the model, by name (NEST's units)."""
         d = dict(cls.params)
         for k, (v, _) in cls.state.items():
             d[k] = v

@@ -27,12 +27,21 @@ from spikesim.models.base import Model, ms_to_steps
 
 
 class Generator(Model):
+    """Common part of stimulation devices: activity window ``origin``, ``start``, ``stop`` (ms)."""
+
     kind = "generator"
     output: ClassVar[str] = ""  # "spike", "poisson" or "current"
     params: ClassVar[dict[str, Any]] = {"origin": 0.0, "start": 0.0, "stop": math.inf}
 
     @classmethod
     def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's window: ``origin``, ``start``, ``stop`` (ms) on the grid of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a time is off the grid or ``stop < start``.
+        """
         for k in ("origin", "start", "stop"):
             _on_grid(cls.name, k, p[k], h)
         if p["stop"] < p["start"]:
@@ -54,6 +63,8 @@ def _on_grid(owner: str, key: str, t: float, h: float) -> None:
 
 
 class SpikeGenerator(Generator):
+    """NEST's ``spike_generator``: emits spikes at ``spike_times`` (ms), optionally weighted."""
+
     name = "spike_generator"
     output = "spike"
     sends = "spikes"
@@ -61,7 +72,14 @@ class SpikeGenerator(Generator):
               "allow_offgrid_times": False, "shift_now_spikes": False}
 
     @classmethod
-    def check_node(cls, p, h):
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (times in ms, on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or off the time grid.
+        """
         super().check_node(p, h)
         t = np.asarray(p["spike_times"], dtype=float)
         if t.ndim != 1:
@@ -85,7 +103,8 @@ class SpikeGenerator(Generator):
     def schedule(cls, p: dict[str, Any], h: float) -> tuple[np.ndarray, np.ndarray]:
         """Stamp steps of the spikes to emit and their multiplicities (weights if set)."""
         t = np.asarray(p["spike_times"], dtype=float)
-        k = np.round(t / h).astype(np.int64) if p["allow_offgrid_times"] is False else np.ceil(t / h - 1e-9).astype(np.int64)
+        k = (np.round(t / h).astype(np.int64) if p["allow_offgrid_times"] is False
+             else np.ceil(t / h - 1e-9).astype(np.int64))
         lo, hi = cls.window(p, h)
         w = np.asarray(p["spike_weights"], dtype=float)
         keep = (k > lo) & (k <= hi) & (k >= 1)
@@ -97,6 +116,8 @@ class SpikeGenerator(Generator):
 
 
 class PoissonGenerator(Generator):
+    """NEST's ``poisson_generator``: independent Poisson spike trains at ``rate`` (spikes/s)."""
+
     name = "poisson_generator"
     output = "poisson"
     sends = "poisson"
@@ -111,13 +132,22 @@ class PoissonGenerator(Generator):
         return (s > lo) & (s <= hi) & (p["rate"] > 0)
 
     @classmethod
-    def check_node(cls, p, h):
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (times in ms, on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or off the time grid.
+        """
         super().check_node(p, h)
         if not (p["rate"] >= 0):
             raise bad_property(cls.name, "rate", p["rate"], "it must be >= 0 (spikes/s)")
 
 
 class CurrentGenerator(Generator):
+    """Common part of generators sending a current (pA) to their targets."""
+
     output = "current"
     sends = "current"
 
@@ -139,23 +169,30 @@ class CurrentGenerator(Generator):
 
     @classmethod
     def active(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Whether the current is sent in the steps ``s0 .. s0+m-1``."""
         lo, hi = cls.window(p, h)
         k = np.arange(s0 + 2, s0 + m + 2)
         return (k > lo) & (k <= hi)
 
 
 class DcGenerator(CurrentGenerator):
+    """NEST's ``dc_generator``: a constant current ``amplitude`` (pA); recordable ``I`` (pA)."""
+
     name = "dc_generator"
     params = {**Generator.params, "amplitude": 0.0}
     recordables = ("I",)
     units = {"I": "pA"}
 
     @classmethod
-    def amplitudes(cls, p, h, s0, m):
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
         return np.where(cls.active(p, h, s0, m), float(p["amplitude"]), 0.0)
 
 
 class StepCurrentGenerator(CurrentGenerator):
+    """NEST's ``step_current_generator``: current ``amplitude_values`` (pA) from
+    ``amplitude_times`` (ms) on; recordable ``I`` (pA)."""
+
     name = "step_current_generator"
     params = {**Generator.params, "amplitude_times": (), "amplitude_values": (),
               "allow_offgrid_times": False}
@@ -163,7 +200,14 @@ class StepCurrentGenerator(CurrentGenerator):
     units = {"I": "pA"}
 
     @classmethod
-    def check_node(cls, p, h):
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (times in ms, on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or off the time grid.
+        """
         super().check_node(p, h)
         t = np.asarray(p["amplitude_times"], dtype=float)
         v = np.asarray(p["amplitude_values"], dtype=float)
@@ -180,7 +224,8 @@ class StepCurrentGenerator(CurrentGenerator):
                                    f"times must be multiples of the resolution ({h} ms)")
 
     @classmethod
-    def amplitudes(cls, p, h, s0, m):
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
         t = np.asarray(p["amplitude_times"], dtype=float)
         v = np.asarray(p["amplitude_values"], dtype=float)
         ks = np.ceil(t / h - 1e-9).astype(np.int64)

@@ -44,7 +44,7 @@ VTH, VRESET, GL, CM, EEX, EIN, EL, TEX, TIN, IE, NREF, STEP, PSE, PSI = range(14
 def _rhs(p, y):
     refractory, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e = p
     v_m, dg_ex, g_ex, dg_in, g_in = y
-    if refractory:
+    if refractory:  # noqa: SIM108 - NEST's structure, kept for comparison with its source
         V = v_reset
     else:
         V = v_th if v_th < v_m else v_m  # std::min(V_m, V_th)
@@ -122,6 +122,13 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class IafCondAlpha(NeuronModel):
+    """NEST's ``iaf_cond_alpha``: integrate-and-fire, alpha-shaped conductances (RKF45).
+
+    Parameters: potentials and reversal potentials in mV, ``g_L`` in nS, ``C_m`` in pF,
+    time constants and ``t_ref`` in ms, ``I_e`` in pA.  State: ``V_m`` (mV),
+    conductances ``g_ex``, ``g_in`` (nS).  Recordables: see ``recordables`` and
+    ``units``.  Weights are in nS.
+    """
     name = "iaf_cond_alpha"
     params = dict(COND_PARAMS)
     state = {"V_m": (-70.0, None), "dg_ex": (0.0, None), "g_ex": (0.0, None), "dg_in": (0.0, None),
@@ -133,18 +140,28 @@ class IafCondAlpha(NeuronModel):
     kernel = _update
 
     @classmethod
-    def check(cls, P, h):
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
         check_cond(cls, P)
 
     @classmethod
-    def recordable_source(cls, name, state_names, h):
+    def recordable_source(cls, name: str, state_names: tuple[str, ...],
+                          h: float) -> tuple[int, float, str | None]:
+        """Where a recordable comes from: (state row, scale, parameter added)."""
         if name == "t_ref_remaining":
             # NEST: resolution (ms) * refractory counter
             return state_names.index("refractory_count"), integration_step(h), None
         return super().recordable_source(name, state_names, h)
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
         D = np.empty((14, n))
         D[VTH] = P["V_th"]

@@ -43,7 +43,7 @@ VTH, VRESET, GL, CM, EEX, EIN, EL, TEX, TIN, IE, NREF, STEP = range(12)
 def _rhs(p, y):
     refractory, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e = p
     v_m, g_ex, g_in = y
-    if refractory:
+    if refractory:  # noqa: SIM108 - NEST's structure, kept for comparison with its source
         V = v_reset
     else:
         V = v_th if v_th < v_m else v_m  # std::min(V_m, V_th)
@@ -114,7 +114,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
         S[HINT, j] = h_int
 
 
-def check_cond(cls, P) -> None:
+def check_cond(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
     """NEST's checks for the conductance-based models, in NEST's order."""
     def first_bad(key, bad):
         bad = np.asarray(bad)
@@ -150,6 +150,13 @@ COND_PARAMS = {
 
 
 class IafCondExp(NeuronModel):
+    """NEST's ``iaf_cond_exp``: integrate-and-fire, exponential conductances (RKF45).
+
+    Parameters: potentials and reversal potentials in mV, ``g_L`` in nS, ``C_m`` in pF,
+    time constants and ``t_ref`` in ms, ``I_e`` in pA.  State: ``V_m`` (mV),
+    conductances ``g_ex``, ``g_in`` (nS).  Recordables: see ``recordables`` and
+    ``units``.  Weights are in nS.
+    """
     name = "iaf_cond_exp"
     params = dict(COND_PARAMS)
     # V_m is absolute in NEST (changing E_L does not move it); the integrator's step size
@@ -162,11 +169,19 @@ class IafCondExp(NeuronModel):
     kernel = _update
 
     @classmethod
-    def check(cls, P, h):
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
         check_cond(cls, P)
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
         D = np.empty((12, n))
         D[VTH] = P["V_th"]

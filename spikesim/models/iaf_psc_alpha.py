@@ -38,6 +38,18 @@ Y3, IEX, IIN, DIEX, DIIN, Y0, R = range(7)
  THETA, VRESET, VMIN, IE, NREF) = range(17)
 
 
+@njit(cache=True, inline="always")
+def _store(S, j, y3, iex, iin, diex, diin, y0, r):
+    """Write neuron ``j``'s state, kept in locals during the slice, back to ``S``."""
+    S[Y3, j] = y3
+    S[IEX, j] = iex
+    S[IIN, j] = iin
+    S[DIEX, j] = diex
+    S[DIIN, j] = diin
+    S[Y0, j] = y0
+    S[R, j] = r
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
     n = S.shape[1]
@@ -88,24 +100,20 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
                 spk[i, j] = 1
             y0 = take(ring, CH_CUR, slot, g)
             if rec_mask[i] and c >= 0:
-                S[Y3, j] = y3
-                S[IEX, j] = iex
-                S[IIN, j] = iin
-                S[DIEX, j] = diex
-                S[DIIN, j] = diin
-                S[Y0, j] = y0
-                S[R, j] = r
+                _store(S, j, y3, iex, iin, diex, diin, y0, r)
                 sample(S, j, i, c, rec_rows, rec_out)
-        S[Y3, j] = y3
-        S[IEX, j] = iex
-        S[IIN, j] = iin
-        S[DIEX, j] = diex
-        S[DIIN, j] = diin
-        S[Y0, j] = y0
-        S[R, j] = r
+        _store(S, j, y3, iex, iin, diex, diin, y0, r)
 
 
 class IafPscAlpha(NeuronModel):
+    """NEST's ``iaf_psc_alpha``: leaky integrate-and-fire, alpha-shaped synaptic currents.
+
+    Parameters: ``E_L``, ``V_th``, ``V_reset``, ``V_min`` (mV), ``C_m`` (pF), ``tau_m``,
+    ``t_ref``, ``tau_syn_ex``, ``tau_syn_in`` (ms), ``I_e`` (pA).  State: ``V_m`` (mV),
+    ``I_syn_ex``, ``I_syn_in``, ``I`` (pA), ``dI_syn_ex``, ``dI_syn_in`` (pA/ms),
+    ``refractory_count`` (steps).  Recordables: ``I_syn_ex``, ``I_syn_in``, ``V_m``.
+    Weights are in pA.
+    """
     name = "iaf_psc_alpha"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,
@@ -124,7 +132,8 @@ class IafPscAlpha(NeuronModel):
     kernel = _update
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
         D = np.empty((17, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]

@@ -58,6 +58,73 @@ def _steps_vector(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, o
         cur[g] = 0.0
 
 
+@njit(cache=True, inline="always")
+def _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, with_refr, dexp,
+                     ex, cur, out, lo, hi, base):
+    """One step of neurons lo..hi-1 with the refractory-input branch.
+
+    The path of a block that holds a neuron with ``refractory_input``; for the other
+    neurons it computes the same values as :func:`_steps_vector`."""
+    for j in range(lo, hi):
+        g = base + j
+        J = ex[g]
+        ex[g] = 0.0
+        v = y3[j]
+        rj = r[j]
+        if rj == 0.0:
+            v = p30[j] * (y0[j] + ie[j]) + p33[j] * v + J
+            if with_refr[j] != 0.0 and refr[j] != 0.0:
+                v += refr[j]
+                refr[j] = 0.0
+            if v < vmin[j]:
+                v = vmin[j]
+        else:
+            if with_refr[j] != 0.0:
+                refr[j] += J * np.exp(-rj * dexp[j])
+            rj -= 1.0
+        if v >= theta[j]:
+            rj = nref[j]
+            v = vreset[j]
+            out[j] = 1
+        y3[j] = v
+        r[j] = rj
+        y0[j] = cur[g]
+        cur[g] = 0.0
+
+
+@njit(cache=True)
+def _sampled_neurons(rec_col, lo, hi):
+    """The sampled neurons of the block (found once rather than tested every step),
+    their count, and whether they form the usual case: a run of neighbouring neurons in
+    neighbouring columns, copied as one run."""
+    sampled = np.empty(hi - lo, dtype=np.int64)
+    n_sampled = 0
+    for j in range(lo, hi):
+        if rec_col[j] >= 0:
+            sampled[n_sampled] = j
+            n_sampled += 1
+    run = n_sampled > 0 and sampled[n_sampled - 1] - sampled[0] == n_sampled - 1 \
+        and rec_col[sampled[n_sampled - 1]] - rec_col[sampled[0]] == n_sampled - 1
+    return sampled, n_sampled, run
+
+
+@njit(cache=True)
+def _record_step(S, i, rec_col, rec_rows, rec_out, sampled, n_sampled, run):
+    """Copy the recorded rows of the sampled neurons into sample slot ``i``."""
+    if run:
+        j0 = sampled[0]
+        c0 = rec_col[j0]
+        for a in range(rec_rows.shape[0]):  # a loop, not a slice assignment: that compiles 3 s longer
+            src = S[rec_rows[a]]
+            dst = rec_out[i, a]
+            for q in range(n_sampled):
+                dst[c0 + q] = src[j0 + q]
+    else:
+        for q in range(n_sampled):
+            j = sampled[q]
+            sample(S, j, i, rec_col[j], rec_rows, rec_out)
+
+
 @njit(cache=True)
 def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, lo, hi):
     """Neurons lo..hi-1 over the slice, step by step: each step streams through
@@ -80,18 +147,7 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
     for j in range(lo, hi):
         if with_refr[j] != 0.0:
             vector = False
-    # the sampled neurons of the block, found once rather than tested every step
-    sampled = np.empty(hi - lo, dtype=np.int64)
-    n_sampled = 0
-    for j in range(lo, hi):
-        if rec_col[j] >= 0:
-            sampled[n_sampled] = j
-            n_sampled += 1
-    # the usual case: a run of neighbouring neurons in neighbouring columns, copied as one run
-    run = n_sampled > 0 and sampled[n_sampled - 1] - sampled[0] == n_sampled - 1 \
-        and rec_col[sampled[n_sampled - 1]] - rec_col[sampled[0]] == n_sampled - 1
-    j0 = sampled[0] if n_sampled else 0
-    c0 = rec_col[j0] if n_sampled else 0
+    sampled, n_sampled, run = _sampled_neurons(rec_col, lo, hi)
     for i in range(m):
         slot = (s0 + i) % L
         ex = ring[CH_EX, slot]
@@ -100,41 +156,10 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
         if vector:
             _steps_vector(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, out, lo, hi, base)
         else:
-            for j in range(lo, hi):
-                g = base + j
-                J = ex[g]
-                ex[g] = 0.0
-                v = y3[j]
-                rj = r[j]
-                if rj == 0.0:
-                    v = p30[j] * (y0[j] + ie[j]) + p33[j] * v + J
-                    if with_refr[j] != 0.0 and refr[j] != 0.0:
-                        v += refr[j]
-                        refr[j] = 0.0
-                    if v < vmin[j]:
-                        v = vmin[j]
-                else:
-                    if with_refr[j] != 0.0:
-                        refr[j] += J * np.exp(-rj * dexp[j])
-                    rj -= 1.0
-                if v >= theta[j]:
-                    rj = nref[j]
-                    v = vreset[j]
-                    out[j] = 1
-                y3[j] = v
-                r[j] = rj
-                y0[j] = cur[g]
-                cur[g] = 0.0
-        if rec_mask[i] and run:
-            for a in range(rec_rows.shape[0]):  # a loop, not a slice assignment: that compiles 3 s longer
-                src = S[rec_rows[a]]
-                dst = rec_out[i, a]
-                for q in range(n_sampled):
-                    dst[c0 + q] = src[j0 + q]
-        elif rec_mask[i]:
-            for q in range(n_sampled):
-                j = sampled[q]
-                sample(S, j, i, rec_col[j], rec_rows, rec_out)
+            _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, with_refr, dexp,
+                             ex, cur, out, lo, hi, base)
+        if rec_mask[i]:
+            _record_step(S, i, rec_col, rec_rows, rec_out, sampled, n_sampled, run)
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -149,6 +174,13 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class IafPscDelta(NeuronModel):
+    """NEST's ``iaf_psc_delta``: leaky integrate-and-fire, delta-shaped synaptic input.
+
+    Parameters: ``E_L``, ``V_th``, ``V_reset``, ``V_min`` (mV), ``C_m`` (pF), ``tau_m``,
+    ``t_ref`` (ms), ``I_e`` (pA), ``refractory_input`` (bool).  State: ``V_m`` (mV),
+    ``I`` (pA, the input current of the next step), ``refractory_count`` (steps).
+    Recordables: ``V_m``.  Weights are in mV.
+    """
     name = "iaf_psc_delta"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,
@@ -165,7 +197,8 @@ class IafPscDelta(NeuronModel):
     kernel = _update
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
         D = np.empty((9, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]

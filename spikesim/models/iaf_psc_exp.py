@@ -59,15 +59,18 @@ def _libm(f, x):
     return out[inv.reshape(-1)].reshape(x.shape)
 
 
-def libm_exp(x):
+def libm_exp(x: np.ndarray | float) -> np.ndarray:
+    """``exp`` of every element, computed by the C library as NEST does (bit-identical)."""
     return _libm(math.exp, x)
 
 
-def libm_expm1(x):
+def libm_expm1(x: np.ndarray | float) -> np.ndarray:
+    """``expm1`` of every element, computed by the C library as NEST does (bit-identical)."""
     return _libm(math.expm1, x)
 
 
-def iaf_propagators(tau_syn, tau_m, C_m, h):
+def iaf_propagators(tau_syn: np.ndarray, tau_m: np.ndarray, C_m: np.ndarray,
+                    h: float) -> tuple[np.ndarray, np.ndarray]:
     """NEST's ``IAFPropagator``: ``(P31, P32)`` from a synaptic current to ``V``.
 
     ``P32`` propagates an exponential current (``IAFPropagatorExp``), ``P31`` the
@@ -148,6 +151,12 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class IafPscExp(NeuronModel):
+    """NEST's ``iaf_psc_exp``: leaky integrate-and-fire, exponential synaptic currents.
+
+    Parameters in NEST's units: potentials in mV, ``C_m`` in pF, time constants and
+    ``t_ref`` in ms, ``I_e`` in pA.  State: ``V_m`` (mV), synaptic currents (pA).
+    Recordables and their units: see ``recordables`` and ``units``.  Weights are in pA.
+    """
     name = "iaf_psc_exp"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,
@@ -165,7 +174,14 @@ class IafPscExp(NeuronModel):
     kernel = _update
 
     @classmethod
-    def check(cls, P, h):
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
         super().check(P, h)
         delta = np.asarray(P["delta"], dtype=float)
         bad = delta > 1e-10
@@ -174,7 +190,8 @@ class IafPscExp(NeuronModel):
                                "spikesim supports only the deterministic threshold (delta = 0)")
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
         D = np.empty((10, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]

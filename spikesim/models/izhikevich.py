@@ -72,6 +72,12 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class Izhikevich(NeuronModel):
+    """NEST's ``izhikevich``: the Izhikevich (2003) two-variable neuron.
+
+    Parameters: ``a``, ``b``, ``c`` (mV), ``d``, ``V_th`` and ``V_min`` (mV), ``I_e``
+    (pA).  State: ``V_m`` (mV) and the recovery variable ``U_m``.  Recordables:
+    ``V_m``, ``U_m``.  Weights are in mV (added to ``V_m``).
+    """
     name = "izhikevich"
     params = {
         "a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0, "I_e": 0.0, "V_th": 30.0,
@@ -87,7 +93,8 @@ class Izhikevich(NeuronModel):
     kernel = _update
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["a"])
         D = np.empty((9, n))
         D[A] = P["a"]

@@ -93,7 +93,14 @@ class Izhikevich2007(NeuronModel):
     kernel = _update
 
     @classmethod
-    def check(cls, P, h):
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
         super().check(P, h)
         bad = ~(np.asarray(P["c"]) < np.asarray(P["v_peak"]))
         if bad.any():
@@ -101,7 +108,8 @@ class Izhikevich2007(NeuronModel):
                                f"the reset value must be below v_peak ({float(np.asarray(P['v_peak'])[bad][0])})")
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["C"])
         D = np.empty((11, n))
         D[C_INV] = 1.0 / P["C"]

@@ -25,6 +25,11 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 class ParrotNeuron(NeuronModel):
+    """NEST's ``parrot_neuron``: repeats every incoming spike (multiplicity, not weight).
+
+    Parameters: ``tau_minus``, ``tau_minus_triplet`` (ms, for STDP synapses it is the
+    target of).  No state, no recordables.
+    """
     name = "parrot_neuron"
     params = {"tau_minus": 20.0, "tau_minus_triplet": 110.0}
     state = {}
@@ -36,5 +41,6 @@ class ParrotNeuron(NeuronModel):
     kernel = _update
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         return np.zeros((1, len(P["tau_minus"])))

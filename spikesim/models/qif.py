@@ -104,7 +104,14 @@ class Qif(NeuronModel):
     kernel = _update
 
     @classmethod
-    def check(cls, P, h):
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
         super().check(P, h)
         bad = ~(np.asarray(P["v_reset"]) < np.asarray(P["v_peak"]))
         if bad.any():
@@ -112,7 +119,8 @@ class Qif(NeuronModel):
                                f"it must be below v_peak ({float(np.asarray(P['v_peak'])[bad][0])})")
 
     @staticmethod
-    def derive(P, h):
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["tau"])
         D = np.empty((7, n))
         D[TAU_INV] = 1.0 / P["tau"]

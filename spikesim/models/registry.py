@@ -124,8 +124,8 @@ class ModelRegistry:
             raise bad_property("copy_model", "new", new, "a model of that name exists already")
         params = dict(params or {})
         if self.is_synapse_model(old):
-            cls, defaults = self._synapses[old]
-            self._synapses[new] = (cls, {**defaults, **self.check_synapse(old, cls, params)})
+            syn, defaults = self._synapses[old]
+            self._synapses[new] = (syn, {**defaults, **self.check_synapse(old, syn, params)})
             return
         cls, over = self.node_model(old)
         self.check_node(cls, old, params, {**over, **params})
@@ -134,8 +134,8 @@ class ModelRegistry:
     def set_defaults(self, name: str, params: dict[str, Any]) -> None:
         """Change the defaults of node or synapse model ``name`` (checked first)."""
         if self.is_synapse_model(name):
-            cls, defaults = self._synapses[name]
-            self._synapses[name] = (cls, {**defaults, **self.check_synapse(name, cls, params)})
+            syn, defaults = self._synapses[name]
+            self._synapses[name] = (syn, {**defaults, **self.check_synapse(name, syn, params)})
             return
         cls, over = self.node_model(name)
         self.check_node(cls, name, params, {**over, **params})

@@ -14,6 +14,9 @@ from typing import Any, ClassVar
 
 
 class SynapseModel:
+    """Common description of synapse models: ``weight`` (model's unit: pA, mV or nS),
+    ``delay`` (ms), ``receptor_type``."""
+
     name: ClassVar[str] = ""
     params: ClassVar[dict[str, Any]] = {}
     plastic: ClassVar[bool] = False
@@ -24,6 +27,8 @@ class SynapseModel:
 
 
 class StaticSynapse(SynapseModel):
+    """NEST's ``static_synapse``: fixed weight and delay (ms)."""
+
     name = "static_synapse"
     params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0}
 
@@ -34,6 +39,9 @@ STDP_PARAMS = tuple(_STDP)
 
 
 class StdpSynapse(SynapseModel):
+    """NEST's ``stdp_synapse``: pair-based STDP, plasticity parameters per connection
+    (``tau_plus`` in ms)."""
+
     name = "stdp_synapse"
     params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, **_STDP, "Kplus": 0.0, "weight_recorder": None}
     plastic = True
@@ -42,6 +50,9 @@ class StdpSynapse(SynapseModel):
 
 
 class StdpSynapseHom(SynapseModel):
+    """NEST's ``stdp_synapse_hom``: pair-based STDP, plasticity parameters shared by
+    the model (``tau_plus`` in ms)."""
+
     name = "stdp_synapse_hom"
     params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, **_STDP, "Kplus": 0.0, "weight_recorder": None}
     plastic = True

@@ -63,27 +63,38 @@ def normalise(conn_spec: Any) -> dict[str, Any]:
     return spec
 
 
-def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray,
-          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
-    """Source ids, target ids and the shape array parameters must have."""
-    rule = spec["rule"]
+Pairs = tuple[np.ndarray, np.ndarray, tuple[int, ...]]
+
+
+def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator) -> Pairs:
+    """Source ids, target ids and the shape array parameters must have.
+
+    Parameters
+    ----------
+    spec : dict
+        A specification checked by :func:`normalise`.
+    pre, post : np.ndarray
+        Source and target node ids.
+    rng : np.random.Generator
+        The generator of the random rules' draws.
+
+    Returns
+    -------
+    sources, targets : np.ndarray
+        One entry per connection, in the order of the table in the module docstring.
+    shape : tuple of int
+        The shape an array of weights or delays must have.
+
+    Raises
+    ------
+    BadProperty
+        When the rule's parameter is invalid or cannot be met by these nodes.
+    """
     auto = bool(spec["allow_autapses"])
     multi = bool(spec["allow_multapses"])
-    if rule == "all_to_all":
-        s = np.tile(pre, post.size)
-        t = np.repeat(post, pre.size)
-        if not auto:
-            keep = s != t
-            return s[keep], t[keep], (int(keep.sum()),)
-        return s, t, (post.size, pre.size)
-    if rule == "one_to_one":
-        if pre.size != post.size:
-            raise BadProperty(f"connect: rule 'one_to_one' needs as many sources as targets; got "
-                              f"{pre.size} sources and {post.size} targets")
-        if not auto:
-            keep = pre != post
-            return pre[keep], post[keep], (int(keep.sum()),)
-        return pre.copy(), post.copy(), (pre.size,)
+    rule = spec["rule"]
+    if rule in ("all_to_all", "one_to_one"):
+        return _deterministic(rule, pre, post, auto)
     if rule == "fixed_indegree":
         k = _count(spec, "indegree", pre.size, multi)
         src = draw_fixed(rng, pre, post, k, auto, multi, "indegree")
@@ -93,30 +104,60 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray,
         tgt = draw_fixed(rng, post, pre, k, auto, multi, "outdegree")
         return np.repeat(compact(pre), k), tgt.ravel(), (pre.size, k)
     if rule == "fixed_total_number":
-        n = _count(spec, "N", pre.size * post.size, multi)
-        if n and (pre.size == 0 or post.size == 0):
-            raise bad_property("connect", "N", n, "there are no sources or no targets to connect")
-        if multi:
-            if n and not auto and np.all(pre == pre[0]) and np.all(post == pre[0]):
-                raise bad_property("connect", "N", n, f"node {int(pre[0])} is the only source and target "
-                                   "and allow_autapses is False")
-            s = pre[rng.integers(0, pre.size, n)]
-            t = post[rng.integers(0, post.size, n)]
-            bad = (s == t) if not auto else np.zeros(n, bool)
-            while bad.any():
-                s[bad] = pre[rng.integers(0, pre.size, int(bad.sum()))]
-                t[bad] = post[rng.integers(0, post.size, int(bad.sum()))]
-                bad = s == t
-        else:
-            flat = np.arange(pre.size * post.size)
-            if not auto:
-                flat = flat[pre[flat % pre.size] != post[flat // pre.size]]
-            if n > flat.size:
-                raise bad_property("connect", "N", n, f"at most {flat.size} connections without multapses")
-            pick = np.sort(rng.choice(flat, n, replace=False))
-            s, t = pre[pick % pre.size], post[pick // pre.size]
-        return s, t, (n,)
-    # pairwise_bernoulli
+        return _fixed_total(spec, pre, post, rng, auto, multi)
+    return _bernoulli(spec, pre, post, rng, auto)
+
+
+def _deterministic(rule: str, pre: np.ndarray, post: np.ndarray, auto: bool) -> Pairs:
+    """``all_to_all`` and ``one_to_one``: no draws."""
+    if rule == "all_to_all":
+        s = np.tile(pre, post.size)
+        t = np.repeat(post, pre.size)
+        if not auto:
+            keep = s != t
+            return s[keep], t[keep], (int(keep.sum()),)
+        return s, t, (post.size, pre.size)
+    if pre.size != post.size:
+        raise BadProperty(f"connect: rule 'one_to_one' needs as many sources as targets; got "
+                          f"{pre.size} sources and {post.size} targets")
+    if not auto:
+        keep = pre != post
+        return pre[keep], post[keep], (int(keep.sum()),)
+    return pre.copy(), post.copy(), (pre.size,)
+
+
+def _fixed_total(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
+                 auto: bool, multi: bool) -> Pairs:
+    """``fixed_total_number``: ``N`` pairs drawn uniformly (with or without repeats)."""
+    n = _count(spec, "N", pre.size * post.size, multi)
+    if n and (pre.size == 0 or post.size == 0):
+        raise bad_property("connect", "N", n, "there are no sources or no targets to connect")
+    if multi:
+        if n and not auto and np.all(pre == pre[0]) and np.all(post == pre[0]):
+            raise bad_property("connect", "N", n, f"node {int(pre[0])} is the only source and target "
+                               "and allow_autapses is False")
+        s = pre[rng.integers(0, pre.size, n)]
+        t = post[rng.integers(0, post.size, n)]
+        bad = (s == t) if not auto else np.zeros(n, bool)
+        while bad.any():
+            s[bad] = pre[rng.integers(0, pre.size, int(bad.sum()))]
+            t[bad] = post[rng.integers(0, post.size, int(bad.sum()))]
+            bad = s == t
+    else:
+        flat = np.arange(pre.size * post.size)
+        if not auto:
+            flat = flat[pre[flat % pre.size] != post[flat // pre.size]]
+        if n > flat.size:
+            raise bad_property("connect", "N", n, f"at most {flat.size} connections without multapses")
+        pick = np.sort(rng.choice(flat, n, replace=False))
+        s, t = pre[pick % pre.size], post[pick // pre.size]
+    return s, t, (n,)
+
+
+def _bernoulli(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
+               auto: bool) -> Pairs:
+    """``pairwise_bernoulli``: every pair independently with probability ``p``, drawn
+    target-major in blocks of targets (bounded memory)."""
     p = spec["p"]
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0.0 <= p <= 1.0:
         raise bad_property("connect", "p", p, "it must be a probability in [0, 1]")
