@@ -12,7 +12,7 @@ Input ``I`` (pA) acts in the step it arrives in, as ANNarchy adds ``g_exc`` to a
 for one step: the summed weights of the spikes read for the step (any sign, one
 channel), plus the current of current generators.  The generator current is read one
 step ahead into the state ``I`` (the external current of the coming step), so that a
-step loop can set it directly (see :func:`spikesim.observer.observer.run`).
+step loop can set it directly (see :func:`spikesim.observer.run`).
 
 CompNeuroPy's template gives no initial values, so ANNarchy starts ``v`` and ``u`` at
 0; so does this model (a neuron left at ``v = 0`` fires within the first ms and then

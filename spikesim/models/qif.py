@@ -21,7 +21,7 @@ with ``s != 0`` breaks this identity; ``s_in`` then starts at its own value.)
 ``I_ext`` (pA-like, in the units of ``eta``) is the external current of the coming
 step.  Current generators' input acts in the step it arrives in: it is read one step
 ahead into ``I_ext``, which a step loop may also set directly (see
-:func:`spikesim.observer.observer.run`).  After a step without input ``I_ext`` is 0.
+:func:`spikesim.observer.run`).  After a step without input ``I_ext`` is 0.
 """
 
 from __future__ import annotations
