@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> dict:
     plan = {"position": [1, 2, 3], "compartment": ["my_pop1", "my_pop2", "my_pop1"],
             "variable": ["v", "v", "spike"], "format": ["line", "line", "raster"]}
     figures = []
-    for i, (recs, times) in enumerate(zip(recordings_list, times_list), start=1):
+    for i, (recs, times) in enumerate(zip(recordings_list, times_list, strict=True), start=1):
         for chunk in range(len(recs)):
             figname = os.path.join(str(out), f"monitor_recordings_{i}_chunk{chunk}.png")
             PlotRecordings(figname=figname, recordings=recs, recording_times=times, shape=(2, 2),

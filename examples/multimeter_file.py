@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> np.ndarray:
     nest.Simulate(100.0)
 
     data = np.loadtxt(meter.filenames[0], skiprows=3)
-    sender, t, v_m, g_ex, g_in = data.T
+    _sender, t, v_m, g_ex, g_in = data.T
 
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True)
     top.plot(t, v_m)

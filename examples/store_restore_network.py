@@ -198,8 +198,9 @@ def main(argv=None):
     png = out / "store_restore_network.png"
     dplot.fig.savefig(png, dpi=100)
     first, same, other = runs.values()
-    same_match = all(np.array_equal(a, b) for a, b in zip(first, same))
-    other_match = len(first[0]) == len(other[0]) and all(np.array_equal(a, b) for a, b in zip(first, other))
+    same_match = all(np.array_equal(a, b) for a, b in zip(first, same, strict=True))
+    other_match = len(first[0]) == len(other[0]) and all(np.array_equal(a, b)
+                                                          for a, b in zip(first, other, strict=True))
     print()
     print(f"reloaded vs reloaded (same seed)     : {'identical' if same_match else 'DIFFERENT'} "
           f"({len(first[0])} and {len(same[0])} spikes)")

@@ -75,7 +75,7 @@ def test_monitor_plots_warn_where_the_seed_warns(monitor_run):
 
 def test_monitor_arrays_match_their_periods(monitor_run):
     res, _ = monitor_run
-    for recs, times in zip(res["recordings"], res["recording_times"]):
+    for recs, times in zip(res["recordings"], res["recording_times"], strict=True):
         for chunk, rec in enumerate(recs):
             for pop in ("my_pop1", "my_pop2"):
                 t = times.all()[chunk][pop]

@@ -35,7 +35,8 @@ def _record(tmp_path, record_to: str) -> list[dict[str, np.ndarray]]:
     for _ in range(3):
         sim.simulate(17.3)
     out = [dict(d.get("events")[0]) for d in (both, sparse, steps, sr)]
-    assert all(int(d.get("n_events")[0]) == len(e["senders"]) for d, e in zip((both, sparse, steps, sr), out))
+    assert all(int(d.get("n_events")[0]) == len(e["senders"])
+               for d, e in zip((both, sparse, steps, sr), out, strict=True))
     sim.close()
     return out
 
@@ -55,7 +56,7 @@ def test_buffer_sizes_and_hand_over_times_change_nothing(tmp_path, monkeypatch, 
     (tmp_path / "c").mkdir()
     every = _record(tmp_path / "c", record_to)
     for got in (tiny, every):
-        for ref, ev in zip(reference, got):
+        for ref, ev in zip(reference, got, strict=True):
             assert ref.keys() == ev.keys()
             for k in ref:
                 np.testing.assert_array_equal(ev[k], ref[k], err_msg=k)

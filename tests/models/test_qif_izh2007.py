@@ -217,7 +217,7 @@ def test_run_inputs_are_exact_with_long_slices_and_runs_ending_mid_slice():
     parts = [rng.normal(40.0, 30.0, (n, 3)) for n in (37, 55, 8)]
     sim.simulate(0.3)
     vs = [run(sim, inputs=x, output=("z", "v")).to_numpy("out") for x in parts]
-    extra = np.concatenate([np.zeros((3, 3))] + parts)
+    extra = np.concatenate([np.zeros((3, 3)), *parts])
     for j in range(3):
         v_ref, spikes = _izh2007_reference({**_izh_defaults(), "I_app": 30.0}, extra.shape[0], H, v=-60.0,
                                            extra=extra[:, j])

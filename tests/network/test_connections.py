@@ -27,7 +27,7 @@ def test_array_weights_follow_nest_layouts(sim):
     w = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])  # all_to_all: (len(post), len(pre))
     sim.connect(pre, post, "all_to_all", {"weight": w})
     c = sim.get_connections().get("source", "target", "weight")
-    got = {(s, t): x for s, t, x in zip(c["source"].tolist(), c["target"].tolist(), c["weight"].tolist())}
+    got = {(s, t): x for s, t, x in zip(c["source"].tolist(), c["target"].tolist(), c["weight"].tolist(), strict=True)}
     assert got == {(1 + j, 3 + i): w[i, j] for i in range(3) for j in range(2)}
 
 

@@ -68,7 +68,7 @@ def test_addition_merges_sorted_and_rejects_overlap(sim):
     with pytest.raises(BadParameter, match="can only add collections of the same simulator"):
         a + other
     with pytest.raises(BadParameter, match="can only add collections of the same simulator"):
-        a + [3]
+        a + [3]  # noqa: RUF005 - adding a list is the error under test
 
 
 def test_collections_check_their_ids(sim):

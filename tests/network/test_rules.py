@@ -31,7 +31,7 @@ def test_all_to_all():
     sim.connect(pre, post)  # the default rule
     s, t = _pairs(sim)
     assert s.size == 12 and _multapses(s, t) == 0
-    assert sorted(zip(s.tolist(), t.tolist())) == [(i, j) for i in (1, 2, 3) for j in (4, 5, 6, 7)]
+    assert sorted(zip(s.tolist(), t.tolist(), strict=True)) == [(i, j) for i in (1, 2, 3) for j in (4, 5, 6, 7)]
 
 
 def test_all_to_all_without_autapses():
@@ -49,7 +49,7 @@ def test_one_to_one_with_collections_and_with_arrays_of_ids():
     sim2, _, _ = _net(4, 4)
     sim2.connect(np.array([4, 1, 2]), np.array([5, 8, 6]), "one_to_one")  # any order, pairwise
     s, t = _pairs(sim2)
-    assert sorted(zip(s.tolist(), t.tolist())) == [(1, 8), (2, 6), (4, 5)]
+    assert sorted(zip(s.tolist(), t.tolist(), strict=True)) == [(1, 8), (2, 6), (4, 5)]
     sim2.connect([3, 3], [7, 7], "one_to_one")  # plain lists, repeated ids: a multapse
     assert _pairs(sim2, source=[3])[1].tolist() == [7, 7]
 
@@ -117,9 +117,9 @@ def test_same_seed_same_connections_other_seed_others(spec):
         return c.get("source"), c.get("target"), c.get("weight")
 
     a, b, c = conns(11), conns(11), conns(12)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x, y)
-    assert not all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, c))
+    assert not all(x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, c, strict=True))
 
 
 def test_successive_connect_calls_draw_different_connections():

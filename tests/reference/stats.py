@@ -44,7 +44,7 @@ def measure(sim: spikesim.Simulator, spec: dict[str, Any], t_end: float) -> floa
         cvs = []
         starts = np.searchsorted(s, ids)
         ends = np.searchsorted(s, ids, side="right")
-        for a, b in zip(starts, ends):
+        for a, b in zip(starts, ends, strict=True):
             if b - a >= spec["min_spikes"]:
                 isi = np.diff(t[a:b])
                 cvs.append(isi.std() / isi.mean())
