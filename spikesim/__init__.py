@@ -50,9 +50,8 @@ def _numba_cache_dir() -> None:
 
 _numba_cache_dir()
 
-from spikesim import analysis, errors, io  # noqa: E402 - after the cache is set up
+from spikesim import analysis, errors, io, models  # noqa: E402 - after the cache is set up
 from spikesim.core import Simulator
-from spikesim.models import models
 from spikesim.monitors import Monitors
 from spikesim.network.nodes import NodeCollection
 from spikesim.network.parameters import exponential, lognormal, normal, uniform

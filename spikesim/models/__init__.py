@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import types
+
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.generators import (
@@ -46,6 +49,17 @@ for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhi
 def models() -> list[str]:
     """Names of all node and synapse models."""
     return sorted(NODE_MODELS) + sorted(SYNAPSE_MODELS)
+
+
+class _CallablePackage(types.ModuleType):
+    """This package, callable: ``spikesim.models()`` lists the models (the README's
+    call) while ``spikesim.models.iaf_psc_alpha`` stays the module it is."""
+
+    def __call__(self) -> list[str]:
+        return models()
+
+
+sys.modules[__name__].__class__ = _CallablePackage
 
 
 __all__ = ["NODE_MODELS", "SYNAPSE_MODELS", "Model", "NeuronModel", "SynapseModel", "StaticSynapse",

@@ -154,11 +154,7 @@ class AsciiBackend(RecordingBackend):
     def _header(device: RecordedDevice) -> list[str]:
         cols = ["sender"]
         cols += ["time_step", "time_offset"] if device.p["time_in_steps"] else ["time_ms"]
-        if device.model.sampler:
-            cols += list(device.p["record_from"])
-        elif "weights" in device.columns():
-            cols += ["receiver", "weight"]
-        return cols
+        return cols + _value_columns(device.empty_batch())
 
     def write(self, device: RecordedDevice, batch: Batch) -> None:
         """Append the batch's rows: integers as such, floats with ``precision`` decimals.
@@ -178,8 +174,7 @@ class AsciiBackend(RecordingBackend):
         else:
             cols.append(batch["times"])
             fmts.append(f"%.{prec}f")
-        extra = [c for c in batch if c not in ("senders", "times", "offsets")]
-        for c in extra:
+        for c in _value_columns(batch):
             cols.append(batch[c])
             fmts.append("%d" if batch[c].dtype.kind in "iu" else f"%.{prec}f")
         table = np.column_stack(cols) if len(cols) > 1 else cols[0][:, None]
@@ -201,3 +196,10 @@ class AsciiBackend(RecordingBackend):
         """Close every open file (the files stay on disk)."""
         for i in list(self._files):
             self._close(i)
+
+
+def _value_columns(batch: Batch) -> list[str]:
+    """The value columns in NEST's order: floating-point values first, then integer
+    ones (a weight_recorder writes ``weights targets receptors ports``)."""
+    names = [c for c in batch if c not in ("senders", "times", "offsets")]
+    return [c for c in names if batch[c].dtype.kind == "f"] + [c for c in names if batch[c].dtype.kind != "f"]
