@@ -99,6 +99,8 @@ class Observer:
         if self._record_out:
             self._data["out"] = []
         self._steps: list[np.ndarray] = []
+        #: the simulator's step at the start of the first run recorded (step loops)
+        self._origin: int | None = None
         self._extra: dict[Any, Any] = {}
 
     # -- what is recorded -------------------------------------------------------------
@@ -183,17 +185,27 @@ class Observer:
         if self._record_loss:
             self._data["loss"].append(as_array(loss)[None])
 
-    def extend(self, steps: np.ndarray, blocks: dict[Key, np.ndarray]) -> None:
+    def extend(self, steps: np.ndarray, blocks: dict[Key, np.ndarray], first_step: int | None = None) -> None:
         """Append many samples at once, as a step-loop runner gathers them.
 
         Parameters
         ----------
         steps : numpy.ndarray of int
-            Step index of every sample (time ``steps * dt`` ms).
+            Step index of every sample within its run (time ``steps * dt`` ms).
         blocks : dict
             For every recorded key, an array with one row per entry of ``steps``.
+        first_step : int, optional
+            The simulator's step at which the run started.  An observer that records
+            several runs keeps one time axis: the samples of a later run lie at their
+            distance from the start of the observer's first run, as simulation time
+            went on (not at 0 again).
         """
-        self._steps.append(np.asarray(steps, dtype=np.int64))
+        steps = np.asarray(steps, dtype=np.int64)
+        if first_step is not None:
+            if self._origin is None:
+                self._origin = int(first_step)
+            steps = steps + (int(first_step) - self._origin)
+        self._steps.append(steps)
         for key in self._data:
             self._data[key].append(blocks[key])
 

@@ -85,6 +85,8 @@ class _Run:
     out_meter: Any = None
     first: dict[tuple[str, str], Any] = field(default_factory=dict)
     first_out: Any = None
+    #: per recorded variable, the (steps, values) read so far, already reduced
+    pieces: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict)
 
 
 # -- argument checks -------------------------------------------------------------------------------
@@ -280,10 +282,35 @@ def _prepare_inputs(sim: Simulator, label: str, nodes: NodeCollection, x: np.nda
     return min(k_gen - 1, x.shape[0]), gens
 
 
+#: samples (values, all variables and neurons) a state-variable multimeter holds at most
+#: before the runner reads, reduces (``mean=True``) and clears it, so a population mean
+#: costs one value per sample, as rectipy's recording does, not one per neuron
+DRAIN_VALUES = 1 << 20
+
+
+def _drain(sim: Simulator, plan: _Run) -> None:
+    """Read the state-variable multimeters, keep their samples (population means reduced
+    now) and clear them."""
+    for m in plan.meters:
+        st, vals = _read(sim, m.device, m.nodes, m.sources, plan.t0)
+        for spec in plan.specs:
+            if spec.label == m.label and st.size:
+                v = vals[spec.source]
+                plan.pieces.setdefault(spec.key, []).append((st, v.mean(axis=1) if spec.mean else v))
+
+
+def _block_steps(plan: _Run, k: int) -> int:
+    """Steps simulated between two drains of the state-variable multimeters."""
+    values_per_sample = sum(len(m.nodes) * len(m.sources) for m in plan.meters)
+    return k * max(1, DRAIN_VALUES // max(values_per_sample, 1))
+
+
 def _step_loop(sim: Simulator, x: np.ndarray | None, target: tuple[str, NodeCollection, Any] | None,
-               n_steps: int, t0: int) -> None:
+               n_steps: int, plan: _Run, block: int) -> None:
     """Simulate ``n_steps`` steps: the first input rows through the step-input state, the
-    rest through generators (one stretch of simulation)."""
+    rest through generators, in stretches of ``block`` steps after each of which the
+    state-variable multimeters are drained (split runs give identical results)."""
+    t0 = plan.t0
     h = sim.resolution
     steps_alone, gens, rows = 0, None, None
     if x is not None and target is not None:
@@ -299,10 +326,15 @@ def _step_loop(sim: Simulator, x: np.ndarray | None, target: tuple[str, NodeColl
                 if rows is not None:
                     _add_step_input(rows[0], rows[1], rows[2][n])
                 sim.simulate(h)
-            if steps_alone < n_steps:
-                if rows is not None:
-                    _add_step_input(rows[0], rows[1], rows[2][steps_alone])
-                sim.simulate((n_steps - steps_alone) * h)
+            _drain(sim, plan)
+            done = steps_alone
+            if done < n_steps and rows is not None:
+                _add_step_input(rows[0], rows[1], rows[2][done])
+            while done < n_steps:
+                m = min(block, n_steps - done)
+                sim.simulate(m * h)
+                done += m
+                _drain(sim, plan)
         finally:
             if gens is not None:  # a later reset must not replay this input
                 gens.set({"amplitudes": AmplitudeTable(())})
@@ -312,19 +344,18 @@ def _step_loop(sim: Simulator, x: np.ndarray | None, target: tuple[str, NodeColl
 def _var_blocks(sim: Simulator, plan: _Run) -> dict[Key, np.ndarray]:
     """The sampled state variables, one row per recorded step (sample 0 from ``plan.first``)."""
     blocks: dict[Key, np.ndarray] = {}
-    sampled: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
-    for m in plan.meters:
-        st, vals = _read(sim, m.device, m.nodes, m.sources, plan.t0)
-        for s in m.sources:
-            sampled[(m.label, s)] = (st, vals[s])
     record_at = plan.record_at
     for spec in plan.specs:
-        st, v = sampled[(spec.label, spec.source)]
+        pieces = plan.pieces.get(spec.key, [])
+        width = () if spec.mean else (len(spec.nodes),)
+        st = np.concatenate([p[0] for p in pieces]) if pieces else np.zeros(0, dtype=np.int64)
+        v = np.concatenate([p[1] for p in pieces]) if pieces else np.zeros((0, *width))
         if record_at.size and record_at[0] == 0:
-            first = np.asarray(plan.first[(spec.label, spec.source)], float)[None]
-            st, v = np.concatenate([[0], st]), np.concatenate([first, v])
+            first = np.asarray(plan.first[(spec.label, spec.source)], float)
+            st = np.concatenate([[0], st])
+            v = np.concatenate([(first.mean() if spec.mean else first)[None], v])
         assert np.array_equal(st, record_at), (spec.key, st[:5], record_at[:5])
-        blocks[spec.key] = v.mean(axis=1) if spec.mean else v
+        blocks[spec.key] = v
     return blocks
 
 
@@ -352,7 +383,7 @@ def _record(sim: Simulator, plan: _Run, obs: Observer) -> None:
         blocks["out"] = _output_block(sim, plan, plan.out)
     if obs.records_loss:
         blocks["loss"] = np.zeros(plan.record_at.size)
-    obs.extend(plan.record_at, blocks)
+    obs.extend(plan.record_at, blocks, first_step=plan.t0)
 
 
 def _plan(sim: Simulator, obs: Observer, x: np.ndarray | None, n_steps: int, target: Any, output: Any,
@@ -423,7 +454,7 @@ def run(sim: Simulator, inputs: Any = None, *, target: Any = None, steps: int | 
     obs = _observer(h, obs, record_output, record_loss, record_vars)
     plan, tgt = _plan(sim, obs, x, n_steps, target, output, k, cutoff)
     _start_meters(sim, plan, k)
-    _step_loop(sim, x, tgt, n_steps, plan.t0)
+    _step_loop(sim, x, tgt, n_steps, plan, _block_steps(plan, k))
     _record(sim, plan, obs)
     if verbose:
         print(f"run: {n_steps} steps ({n_steps * h:g} ms) from t = {plan.t0 * h:g} ms, {plan.record_at.size} samples")
