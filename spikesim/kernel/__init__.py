@@ -1,1 +1,1 @@
-"""The kernel: time grid, random streams, update loop and spike delivery."""
+"""The kernel: the update loop (Engine), spike and input delivery, plasticity and its spike history."""

@@ -1,4 +1,4 @@
-"""Loads ``tools/archcheck.py`` (not an installed package) as the module ``archcheck``."""
+"""Loads ``tools/archcheck.py`` and ``tools/module_index.py`` (not an installed package) by path."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from types import ModuleType
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load() -> ModuleType:
-    """Import ``tools/archcheck.py`` by path once and return the module."""
-    if "archcheck" in sys.modules:
-        return sys.modules["archcheck"]
-    spec = importlib.util.spec_from_file_location("archcheck", REPO / "tools" / "archcheck.py")
+def _load(name: str) -> ModuleType:
+    """Import ``tools/<name>.py`` by path once and return the module."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["archcheck"] = module  # dataclasses look their module up while the class is made
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
     return module
 
 
-archcheck = _load()
+archcheck = _load("archcheck")
+module_index = _load("module_index")
