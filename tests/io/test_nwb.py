@@ -180,3 +180,15 @@ def test_without_pynwb_the_error_names_the_extra(converted, tmp_path, monkeypatc
     monkeypatch.setitem(sys.modules, "pynwb", None)
     with pytest.raises(ImportError, match=r"spikesim\[nwb\]"):
         nwb.write_nwb(tmp_path / "z.nwb", rec)
+
+
+def test_command_line_convert(converted, tmp_path, capsys):
+    from spikesim.io.nwb_cli import main
+    _, _, path = converted
+    src = path.with_name("recording.h5")
+    out = tmp_path / "cli.nwb"
+    assert main(["convert", str(src), "--to", "nwb", "-o", str(out)]) == 0
+    assert out.exists() and capsys.readouterr().out.strip() == str(out)
+    assert main(["convert", str(src), "--to", "nwb", "-o", str(out)]) == 1
+    assert "--overwrite" in capsys.readouterr().err
+    assert main(["convert", str(src), "--to", "nwb", "-o", str(out), "--overwrite"]) == 0
