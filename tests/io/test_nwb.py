@@ -192,3 +192,15 @@ def test_command_line_convert(converted, tmp_path, capsys):
     assert main(["convert", str(src), "--to", "nwb", "-o", str(out)]) == 1
     assert "--overwrite" in capsys.readouterr().err
     assert main(["convert", str(src), "--to", "nwb", "-o", str(out), "--overwrite"]) == 0
+
+
+def test_example_runs(tmp_path, capsys):
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
+    try:
+        import nwb_export
+    finally:
+        sys.path.pop(0)
+    path = nwb_export.main(["--out", str(tmp_path)])
+    assert path.exists()
+    assert "nwbinspector: 0 critical issues or violations" in capsys.readouterr().out
