@@ -125,6 +125,13 @@ def build_nwbfile(devices: Sequence[DeviceRecord], session: SessionInfo, *,
         **{"keywords": ["simulation", "spiking neural network", "spikesim"], **dict(nwbfile_kwargs or {})})
     if nwb.subject is None:
         nwb.subject = _simulated_subject(pynwb, start)
+    _add_devices(pynwb, nwb, devices, session, populations)
+    return nwb
+
+
+def _add_devices(pynwb: Any, nwb: NWBFile, devices: Sequence[DeviceRecord], session: SessionInfo,
+                 populations: Sequence[Population]) -> None:
+    """The spike recorders into the units table, the other recorders into acquisition."""
     spikes = [d for d in devices if d.model in SPIKE_MODELS]
     if spikes:
         _add_units(nwb, spikes, session, populations)
@@ -136,7 +143,6 @@ def build_nwbfile(devices: Sequence[DeviceRecord], session: SessionInfo, *,
                     nwb.add_acquisition(series)
         elif d.model in WEIGHT_MODELS:
             nwb.add_acquisition(_weight_table(d))
-    return nwb
 
 
 def _simulated_subject(pynwb: Any, born: datetime) -> Any:
