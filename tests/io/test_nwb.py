@@ -183,7 +183,7 @@ def test_without_pynwb_the_error_names_the_extra(converted, tmp_path, monkeypatc
 
 
 def test_command_line_convert(converted, tmp_path, capsys):
-    from spikesim.io.nwb_cli import main
+    from spikesim.cli import main
     _, _, path = converted
     src = path.with_name("recording.h5")
     out = tmp_path / "cli.nwb"
@@ -192,6 +192,21 @@ def test_command_line_convert(converted, tmp_path, capsys):
     assert main(["convert", str(src), "--to", "nwb", "-o", str(out)]) == 1
     assert "--overwrite" in capsys.readouterr().err
     assert main(["convert", str(src), "--to", "nwb", "-o", str(out), "--overwrite"]) == 0
+
+
+def test_console_script_converts_in_a_subprocess(converted, tmp_path):
+    """``python -m spikesim convert`` (what the ``spikesim`` console script runs)."""
+    import subprocess
+    _, _, path = converted
+    out = tmp_path / "sub.nwb"
+    args = [sys.executable, "-m", "spikesim", "convert", str(path.with_name("recording.h5")), "--to", "nwb",
+            "-o", str(out)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert out.exists() and done.stdout.strip() == str(out)
+    again = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    assert "--overwrite" in again.stderr
 
 
 def test_example_runs(tmp_path, capsys):

@@ -1,7 +1,8 @@
-"""``spikesim convert FILE --to nwb``: the command line of the file converters.
+"""The ``spikesim`` command (also ``python -m spikesim``): file tools.
 
-The lead wires it as the console script ``spikesim = "spikesim.io.nwb_cli:main"``;
-``python -m spikesim.io.nwb_cli convert recording.h5 --to nwb`` works without that.
+``spikesim convert FILE --to nwb`` turns a recording file of the hdf5 backend into an
+NWB file (needs ``pip install 'spikesim[nwb]'``).  Errors are one line on stderr with
+exit status 1 (2 for bad arguments).
 """
 
 from __future__ import annotations
