@@ -305,10 +305,29 @@ class Simulator:
         steps = t / self.resolution
         if abs(steps - round(steps)) > GRID_TOL * max(1.0, steps):
             raise bad_property("simulate", "t", t, f"it must be a multiple of the resolution ({self.resolution} ms)")
-        start = self.step
-        offsets = {dev.node_id: dev.n_events for dev in self.recording_devices()}
-        self.engine.run(int(round(steps)))
-        return RunResult(self.node_table, self.grid, start, self.step - start, offsets)
+        n, start, devices = int(round(steps)), self.step, self.recording_devices()
+        res = RunResult.record(self.node_table, self.grid, devices, self.segment, lambda: self.engine.run(n))
+        for dev in devices:
+            dev.ran(res.segment, start, self.step)
+        return res
+
+    def to_neo(self, device: Any) -> Any:
+        """A ``neo.Block`` of everything a recording device recorded, one ``Segment`` per
+        segment (chunk), over its recording window clipped to the time simulated (ms);
+        see :meth:`spikesim.recording.devices.RecordingDevice.to_neo`.
+
+        Raises
+        ------
+        BadProperty
+            ``device`` is not one recording device, or is a weight_recorder.
+        ImportError
+            Neo is not installed.
+        """
+        ids = np.asarray(getattr(device, "ids", device)).ravel()
+        if ids.size != 1 or self.node_kind(int(ids[0])) != "recorder":
+            raise bad_property("to_neo", "device", device, "give one recording device")
+        dev = next(d for d in self.recording_devices() if d.node_id == int(ids[0]))
+        return dev.to_neo(self.node_table)
 
     def reset(self, model: bool = True) -> None:
         """Start a new recording segment; with ``model=True`` also go back to t = 0.

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from spikesim.data.checks import as_ids, bad_parameter, window_mask
+from spikesim.data.checks import as_ids, bad_parameter
 from spikesim.data.columnar import INDEX_COLUMNS, ColumnarEvents, default_unit, times_ms
 from spikesim.data.neo import annotations_from_neo, require_neo, spike_columns, spike_train_list
 from spikesim.data.traces import Trace, Traces
@@ -202,17 +202,22 @@ class SpikeEvents(ColumnarEvents):
         return spike_trains(self.senders[keep], self.times[keep], ids, t_start, t_stop)
 
     # -- Neo -----------------------------------------------------------------------------
-    def to_neo(self, ids: ArrayLike | None = None, t_start: float = 0.0,
+    def to_neo(self, ids: ArrayLike | None = None, t_start: float | Mapping[int, float] = 0.0,
                t_stop: float | Mapping[int, float] | None = None) -> Any:
         """A ``neo.Block`` with one ``Segment`` per segment index, one SpikeTrain per id.
+
+        These events know nothing of the time they were recorded over: give
+        ``t_start``/``t_stop``, or use a device's or run result's ``to_neo``, which
+        take them from the recording window (rates from the default ``t_stop``, the
+        last spike, are too high).
 
         Parameters
         ----------
         ids : array of int, optional
             One SpikeTrain per id, in this order, in every segment (silent ones empty).
             Default: every sender, ascending.
-        t_start : float, default 0.0
-            ``t_start`` of every SpikeTrain (ms).
+        t_start : float or dict of int to float, default 0.0
+            ``t_start`` (ms), for all segments or per segment index.
         t_stop : float or dict of int to float, optional
             ``t_stop`` (ms), for all segments or per segment index. Default: the last
             spike time of the segment. Events outside ``(t_start, t_stop]`` are left out.
@@ -220,9 +225,10 @@ class SpikeEvents(ColumnarEvents):
         Returns
         -------
         neo.Block
-            Trains in ms, annotated with ``source_id`` (the node id; Neo also sets
-            ``channel_id``); segments annotated with their ``segment`` index; the block
-            with ``simulator``, ``spikesim_version`` and this object's annotations.
+            Trains in ms, linked to their segment, annotated with ``source_id`` (the
+            node id), with ``sampling_rate`` 1 / the ``resolution`` annotation (ms)
+            when there is one; segments annotated with their ``segment`` index; the
+            block with ``simulator``, ``spikesim_version`` and this object's annotations.
 
         Raises
         ------
@@ -234,13 +240,14 @@ class SpikeEvents(ColumnarEvents):
         neo = require_neo("SpikeEvents.to_neo")
         ids_ = as_ids("SpikeEvents.to_neo", ids, self.senders)
         block = self._neo_block(neo)
+        res = self.annotations.get("resolution")
         for nseg in block.segments:
             s = nseg.index
+            start = float(t_start.get(s, 0.0) if isinstance(t_start, Mapping) else t_start)
             stop = t_stop.get(s) if isinstance(t_stop, Mapping) else t_stop
             in_seg = self.segment == s
             if stop is None:
-                stop = max(float(self.times[in_seg].max()) if in_seg.any() else t_start, t_start)
-            keep = in_seg & window_mask(self.times, t_start, stop) & np.isin(self.senders, ids_)
-            nseg.spiketrains = spike_train_list(neo, self.senders[keep], self.times[keep], ids_,
-                                                 t_start, stop)
+                stop = max(float(self.times[in_seg].max()) if in_seg.any() else start, start)
+            nseg.spiketrains.extend(spike_train_list(neo, self.senders[in_seg], self.times[in_seg], ids_,
+                                                     start, stop, res if isinstance(res, float) else None))
         return block

@@ -80,21 +80,27 @@ def _segment_index(seg: Any, k: int) -> int:
 
 
 def spike_train_list(neo: Any, senders: np.ndarray, times: np.ndarray, ids: np.ndarray,
-                     t_start: float, t_stop: float) -> Any:
-    """SpikeTrains of ``ids`` from columnar events, cheaply where Neo allows.
+                     t_start: float, t_stop: float, sampling_period: float | None = None,
+                     annotations: Mapping[int, Mapping[str, Any]] | None = None) -> list[Any]:
+    """One SpikeTrain per id (in the order of ``ids``) from columnar events.
 
-    ``times``, ``t_start`` and ``t_stop`` are in ms; every train is annotated with
-    its node id as ``source_id``.
+    ``times``, ``t_start``, ``t_stop`` and ``sampling_period`` (the resolution) are in
+    ms; events outside ``(t_start, t_stop]`` are left out.
+    Every train is annotated with its node id as ``source_id``, plus
+    ``annotations[id]`` when given; without ``sampling_period`` Neo's default applies.
+    Add the trains with ``segment.spiketrains.extend`` so they link to their segment.
     """
     import quantities as pq
-    stl = getattr(neo.core.spiketrainlist, "SpikeTrainList", None)
-    if stl is not None and hasattr(stl, "from_spike_time_array"):
-        return stl.from_spike_time_array(times, senders, ids, t_stop * pq.ms, units="ms",
-                                         t_start=t_start * pq.ms, source_id=ids)
-    out = []  # pragma: no cover - Neo < 0.10
-    for i, t in spike_trains(senders, times, ids).items():  # pragma: no cover
-        out.append(neo.SpikeTrain(t, units="ms", t_start=t_start, t_stop=t_stop, source_id=i))
-    return out  # pragma: no cover
+    extra: dict[str, Any] = {}
+    if sampling_period:
+        extra["sampling_rate"] = (1.0 / sampling_period) / pq.ms
+    keep = (times > t_start) & (times <= t_stop)
+    out = []
+    for i, t in spike_trains(senders[keep], times[keep], ids).items():
+        ann = dict(annotations.get(i, {})) if annotations is not None else {}
+        ann["source_id"] = i
+        out.append(neo.SpikeTrain(t * pq.ms, t_start=t_start * pq.ms, t_stop=t_stop * pq.ms, **extra, **ann))
+    return out
 
 
 def spike_columns(block: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, set[int]]:

@@ -8,10 +8,12 @@ stamped ``times[k]`` sits in row ``k`` of ``spikes(sr)``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
+from spikesim.data.export import RecorderInfo, recorder_block
 from spikesim.errors import BadProperty
 from spikesim.timegrid import TimeGrid
 
@@ -23,17 +25,90 @@ class NodeLookup(Protocol):
         """The population holding ``node_id`` (with ``model``, ``first``, ``nodes``)."""
 
 
+class RecordSource(Protocol):
+    """What a RunResult reads of a recording device (spikesim.recording's devices)."""
+
+    node_id: int
+    p: dict[str, Any]
+
+    def cursor(self) -> int:
+        """How many records the device's backend holds (the position of the next)."""
+
+    def records(self) -> dict[str, np.ndarray]:
+        """Every record held, in the order written, with a ``segment`` column (not copies)."""
+
+    def watch(self, view: Any) -> None:
+        """Call ``view.materialise(device)`` before the records are forgotten."""
+
+    def window_ms(self, first: int, last: int) -> tuple[float, float]:
+        """The recording window (ms) clipped to the stamps ``first + 1 .. last``."""
+
+    def neo_info(self) -> RecorderInfo:
+        """Recorded nodes, kind, resolution, interval, units and provenance."""
+
+
 class RunResult:
-    """Recorded data of one run, read lazily from the recording devices."""
+    """Recorded data of one run: a snapshot, whatever happens later.
+
+    It holds, per device, the positions ``[start, end)`` of the run's records in the
+    device's backend and reads them as read-only views; a device about to forget
+    its records (``n_events = 0``, another backend, a restore) first has the result
+    copy its slice (:meth:`materialise`), so later runs, resets and clearing never
+    change what a result reports.
+
+    Parameters
+    ----------
+    nodes : NodeLookup
+        Finds a device by node id (the simulator's node table).
+    grid : TimeGrid
+        The simulator's time grid.
+    start_step, n_steps : int
+        First step and length (steps) of the run.
+    ranges : dict of int to (int, int)
+        Device node id -> positions ``[start, end)`` of the run's records.
+    segment : int, default 0
+        The recording segment (chunk) of the run.
+    """
 
     def __init__(self, nodes: NodeLookup, grid: TimeGrid, start_step: int, n_steps: int,
-                 offsets: dict[int, int]) -> None:
+                 ranges: dict[int, tuple[int, int]], segment: int = 0) -> None:
         self._nodes = nodes
         self._grid = grid
         self._resolution = grid.resolution
         self.start_step = start_step
         self.n_steps = n_steps
-        self._offsets = offsets
+        #: the recording segment (chunk) of the run
+        self.segment = segment
+        self._ranges = ranges
+        self._frozen: dict[int, dict[str, np.ndarray]] = {}
+
+    @classmethod
+    def record(cls, nodes: NodeLookup, grid: TimeGrid, devices: Sequence[RecordSource], segment: int,
+               run: Callable[[], None]) -> RunResult:
+        """Call ``run`` (advancing ``grid``) and return the result of what ``devices`` recorded."""
+        start, before = grid.step, [d.cursor() for d in devices]
+        run()
+        res = cls(nodes, grid, start, grid.step - start,
+                  {d.node_id: (a, d.cursor()) for d, a in zip(devices, before, strict=True)}, segment)
+        for d in devices:
+            d.watch(res)
+        return res
+
+    def materialise(self, device: RecordSource) -> None:
+        """Copy this run's records of ``device`` out of it (its records are about to go)."""
+        if device.node_id in self._ranges and device.node_id not in self._frozen:
+            self._frozen[device.node_id] = {k: np.array(v) for k, v in self._slice(device).items()}
+
+    def _slice(self, d: RecordSource) -> dict[str, np.ndarray]:
+        a, b = self._ranges.get(d.node_id, (0, 0))
+        ev = d.records()
+        out = {}
+        for k in sorted(ev):
+            if k != "segment":
+                v = ev[k][a:b].view()
+                v.flags.writeable = False
+                out[k] = v
+        return out
 
     @property
     def duration(self) -> float:
@@ -56,11 +131,34 @@ class RunResult:
         return pop.nodes[node - pop.first]
 
     def events(self, dev: Any) -> dict[str, np.ndarray]:
-        """The device's events recorded during this run."""
+        """The device's events recorded during this run (read-only arrays, keys sorted).
+
+        Raises
+        ------
+        BadProperty
+            ``dev`` is not one recording device.
+        """
         d = self._device(dev)
-        ev = d.events
-        a = self._offsets.get(d.node_id, 0)
-        return {k: v[a:] for k, v in ev.items()}
+        frozen = self._frozen.get(d.node_id)
+        return dict(frozen) if frozen is not None else self._slice(d)
+
+    def to_neo(self, dev: Any) -> Any:
+        """A ``neo.Block`` of the device's records of this run: one ``Segment`` (the
+        run's segment) whose ``t_start``/``t_stop`` (ms) are the run's span clipped to
+        the device's window; every recorded node (silent ones too), units, sampling
+        period and provenance as :func:`spikesim.data.export.recorder_block` gives.
+
+        Raises
+        ------
+        BadProperty
+            ``dev`` is not one recording device.
+        ImportError
+            Neo is not installed.
+        """
+        d = self._device(dev)
+        window = d.window_ms(self.start_step, self.start_step + self.n_steps)
+        return recorder_block(d.neo_info(), {self.segment: self.events(d.node_id)}, {self.segment: window},
+                              self._nodes)
 
     def n_events(self, dev: Any) -> int:
         """Number of events the device recorded during this run."""

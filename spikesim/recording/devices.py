@@ -18,59 +18,29 @@ Time semantics (NEST's):
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any
+import weakref
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-from numba import njit
 
+from spikesim.data.export import NodeLookup, RecorderInfo, recorder_block
 from spikesim.errors import bad_property
 from spikesim.models.base import Model, ms_to_steps
 from spikesim.models.recorders import RecorderModel
 from spikesim.models.units import unit_of
 from spikesim.recording.backends import Batch
-from spikesim.timegrid import TICS_PER_MS
+from spikesim.recording.device_checks import check_times, check_types
+from spikesim.recording.spike_rows import PendingRows, spike_rows_into
 
 if TYPE_CHECKING:
     from spikesim.recording.manager import RecordingManager
 
 
-_NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset")
+class RecordView(Protocol):
+    """A snapshot (a run result) holding a slice of a device's records by position."""
 
-
-def _check_types(owner: str, new: dict[str, Any]) -> None:
-    """Raise BadProperty for a common device parameter of the wrong type (values are
-    checked by ``validated``)."""
-    for k in _NUMBER_KEYS:
-        v = new.get(k, 0.0)
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or math.isnan(v):
-            raise bad_property(owner, k, v, "it must be a number of ms")
-    if "time_in_steps" in new and not isinstance(new["time_in_steps"], (bool, np.bool_)):
-        raise bad_property(owner, "time_in_steps", new["time_in_steps"], "it must be True or False")
-    if "label" in new and not isinstance(new["label"], str):
-        raise bad_property(owner, "label", new["label"], "it must be a string")
-    if "record_to" in new and not isinstance(new["record_to"], str):
-        raise bad_property(owner, "record_to", new["record_to"], "give the name of a recording backend")
-    rf = new.get("record_from", ())
-    if not isinstance(rf, str) and (not isinstance(rf, (list, tuple, np.ndarray))
-                                    or not all(isinstance(x, str) for x in rf)):
-        raise bad_property(owner, "record_from", rf, "give a list of names of recordables")
-
-
-def _check_times(owner: str, p: dict[str, Any], h: float) -> None:
-    """Raise BadProperty unless the times of the parameters ``p`` (ms) fit the grid of
-    resolution ``h`` (ms) and ``start <= stop``, ``interval > 0``, ``offset >= 0``."""
-    for k in ("start", "stop", "origin", "offset"):
-        if k in p and not math.isinf(p[k]) and abs(p[k] / h - round(p[k] / h)) > 1e-9:
-            raise bad_property(owner, k, p[k], f"it must be a multiple of the resolution ({h} ms)")
-    if p["stop"] < p["start"]:
-        raise bad_property(owner, "stop", p["stop"], f"it must be >= start ({p['start']})")
-    if "interval" in p:
-        iv = p["interval"]
-        if not (iv > 0) or abs(iv / h - round(iv / h)) > 1e-9:
-            raise bad_property(owner, "interval", iv, f"it must be a positive multiple of the resolution ({h} ms)")
-        if p["offset"] < 0:
-            raise bad_property(owner, "offset", p["offset"], "it must be >= 0")
+    def materialise(self, device: RecordingDevice) -> None:
+        """Copy the slice out of the device: its records are about to be forgotten."""
 
 
 class RecordingDevice:
@@ -114,7 +84,14 @@ class RecordingDevice:
         #: models of the nodes a sampler samples (their recordables' units)
         self.recorded_models: list[type[Model]] = []
         #: spike rows recorded but not yet handed to the backend (spike recorders)
-        self._pending: _PendingRows | None = None
+        self._pending: PendingRows | None = None
+        #: n_events when the backend's current record began (a move to another backend)
+        self._base = 0
+        #: (record position, segment) where records of a new segment begin
+        self._seg_marks: list[tuple[int, int]] = []
+        #: segment -> [first, last] step simulated while the device existed
+        self.spans: dict[int, list[int]] = {}
+        self._views: weakref.WeakSet[Any] = weakref.WeakSet()
 
     @classmethod
     def check_defaults(cls, recording: RecordingManager, model: type[RecorderModel], params: dict[str, Any]) -> None:
@@ -160,7 +137,7 @@ class RecordingDevice:
         p = dict(self.p)
         h = self.grid.resolution
         name = self.model.name
-        _check_types(name, new)
+        check_types(name, new)
         if "time_in_steps" in new and new["time_in_steps"] != p["time_in_steps"] and \
                 (self.grid.step > 0 or self.n_events > 0):
             # events already stored in one unit would be mixed with events in the other
@@ -189,7 +166,7 @@ class RecordingDevice:
                 raise bad_property(name, k, v, f"it cannot be changed after the {name} has been "
                                    "connected; set it before connect")
             p[k] = v
-        _check_times(name, p, h)
+        check_times(name, p, h)
         return p
 
     def set(self, new: dict[str, Any]) -> None:
@@ -207,6 +184,8 @@ class RecordingDevice:
             self.clear()
         if p["record_to"] != self.p["record_to"]:
             backend = self.recording.backend(p["record_to"])  # raises on an unknown name
+            self._forget()
+            self._base = self.n_events
             self.backend.disenroll(self)
             self.backend = backend
             self.p = p
@@ -237,15 +216,21 @@ class RecordingDevice:
         state, plus arrays: the connected nodes and the events the backend keeps only
         in memory (``events/<column>``)."""
         meta = {"p": dict(self.p), "bp": dict(self.bp), "n_events": self.n_events,
-                "backend_state": self.backend.checkpoint_state(self)}
+                "backend_state": self.backend.checkpoint_state(self), "base": self._base,
+                "seg_marks": [list(m) for m in self._seg_marks],
+                "spans": {str(k): list(v) for k, v in self.spans.items()}}
         arrays = {"connected": self.connected}
         arrays.update({f"events/{c}": v for c, v in self.backend.stored_events(self).items()})
         return meta, arrays
 
     def load_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         """Continue from :meth:`state` (``meta["bp"]`` already restored to values)."""
+        self._forget()
         self.bp.update(meta["bp"])
         self.n_events = meta["n_events"]
+        self._base = int(meta.get("base", 0))
+        self._seg_marks = [(int(a), int(b)) for a, b in meta.get("seg_marks", [])]
+        self.spans = {int(k): [int(a), int(b)] for k, (a, b) in meta.get("spans", {}).items()}
         self.connected = arrays["connected"].astype(np.int64)
         events = {k[len("events/"):]: v for k, v in arrays.items() if k.startswith("events/")}
         if events:
@@ -283,9 +268,112 @@ class RecordingDevice:
         return {k: ev[k] for k in sorted(ev)}
 
     def clear(self) -> None:
-        """Forget the recorded events (``n_events = 0``); file backends keep their files."""
+        """Forget the recorded events (``n_events = 0``); file backends keep their files.
+
+        Run results holding some of them copy their slice first."""
+        self._forget()
         self.n_events = 0
+        self._base = 0
         self.backend.clear(self)
+
+    # -- records by position and segment ----------------------------------------------
+    def cursor(self) -> int:
+        """How many records the backend holds for the device (the position of the next)."""
+        return self.n_events - self._base
+
+    def _mark_segment(self) -> None:
+        seg = self.recording.segment  # where a backend keeps no segment column
+        if not self._seg_marks or self._seg_marks[-1][1] != seg:
+            self._seg_marks.append((self.cursor(), seg))
+
+    def records(self) -> Batch:
+        """Every record the backend holds for the device, in the order written, with a
+        ``segment`` column; the backend's own arrays where it keeps them in memory
+        (read them, do not modify them)."""
+        ev = self.backend.stored_events(self)
+        if ev and "segment" in ev:
+            return ev
+        ev = dict(self.backend.events(self) or self.empty_batch())
+        seg = np.zeros(ev["senders"].size, dtype=np.int64)
+        for pos, k in self._seg_marks:
+            seg[pos:] = k
+        ev["segment"] = seg
+        return ev
+
+    def segmented_events(self) -> Batch:
+        """The recorded events with their ``segment`` column (the chunk: ``reset`` starts
+        the next), as copies with sorted keys; ``SpikeEvents.from_events`` and
+        ``Traces.from_events`` take it and keep the segments apart."""
+        ev = self.records()
+        return {k: np.array(ev[k]) for k in sorted(ev)}
+
+    def events_by_segment(self) -> list[Batch]:
+        """The recorded events split by segment: item ``k`` holds segment ``k`` (times
+        in ms ascending within it), one item for every segment up to the current one."""
+        ev = self.records()
+        seg = ev["segment"]
+        n = max(self.recording.segment, int(seg.max()) if seg.size else 0) + 1
+        return [{k: ev[k][seg == i] for k in sorted(ev) if k != "segment"} for i in range(n)]
+
+    def watch(self, view: RecordView) -> None:
+        """Let ``view`` copy its slice of the records out before they are forgotten
+        (kept weakly: a view nobody holds costs nothing)."""
+        self._views.add(view)
+
+    def _forget(self) -> None:
+        """The records are about to be dropped or replaced: snapshots copy their slices."""
+        for v in list(self._views):
+            v.materialise(self)
+        self._views = weakref.WeakSet()
+        self._seg_marks = []
+
+    def ran(self, segment: int, first: int, last: int) -> None:
+        """Note that the steps ``first -> last`` (stamps ``first + 1 .. last``) were
+        simulated in ``segment``."""
+        span = self.spans.setdefault(segment, [first, last])
+        span[0], span[1] = min(span[0], first), max(span[1], last)
+
+    def window_ms(self, first: int, last: int) -> tuple[float, float]:
+        """The window ``(origin + start, origin + stop]`` in ms, clipped to the stamps
+        ``first + 1 .. last`` (steps), i.e. to ``(first h, last h]``; empty: zero length."""
+        lo, hi = self.window()
+        a = max(lo, first)
+        t = self.grid.steps_to_ms(np.array([a, max(a, min(hi, last))], dtype=np.int64))
+        return float(t[0]), float(t[1])
+
+    def neo_info(self) -> RecorderInfo:
+        """What the Neo export needs of the device: recorded nodes, kind, resolution
+        (ms), interval (ms), units of the recorded variables and provenance."""
+        h = self.grid.resolution
+        values = [c for c in self.columns() if c not in ("senders", "times", "offsets")]
+        return RecorderInfo(np.unique(self.connected), bool(self.model.sampler), h,
+                            self.p.get("interval"), {c: self.unit(c) for c in values},
+                            {"label": self.name, "recorder": self.model.name, "node_id": self.node_id,
+                             "seed": int(self.recording.seed), "resolution": h})
+
+    def to_neo(self, nodes: NodeLookup | None = None) -> Any:
+        """A ``neo.Block`` of everything recorded, one ``Segment`` per segment (chunk).
+
+        Every segment's ``t_start``/``t_stop`` (ms) is the window ``(origin + start,
+        origin + stop]`` clipped to the time simulated in that segment while the
+        device existed; see :func:`spikesim.data.export.recorder_block`.  ``nodes``
+        (the simulator's node table) adds each train's population and model.
+
+        Raises
+        ------
+        BadProperty
+            For a weight_recorder (its events are no spike trains or signals).
+        ImportError
+            Neo is not installed.
+        """
+        if "weights" in self.columns():
+            raise bad_property(self.model.name, "to_neo", self.name, "weight_recorder events have no Neo form")
+        parts = dict(enumerate(self.events_by_segment()))
+        windows = {k: self.window_ms(a, b) for k, (a, b) in self.spans.items()}
+        for k, ev in parts.items():
+            if k not in windows and ev["senders"].size:
+                windows[k] = self.window_ms(0, self.grid.step)
+        return recorder_block(self.neo_info(), parts, windows or {0: (0.0, 0.0)}, nodes)
 
     def window(self) -> tuple[int, int]:
         """The recording window ``(origin + start, origin + stop]`` as stamps ``(lo, hi]``
@@ -312,6 +400,7 @@ class RecordingDevice:
         else:
             batch["times"] = self.grid.steps_to_ms(steps) if times_ms is None else times_ms
         batch.update(values)
+        self._mark_segment()
         self.n_events += int(senders.size)
         self.backend.write(self, batch)
 
@@ -321,6 +410,7 @@ class RecordingDevice:
         if senders.size == 0 or steps.size == 0:
             return
         times = steps.astype(np.int64, copy=False) if self.p["time_in_steps"] else self.grid.steps_to_ms(steps)
+        self._mark_segment()
         self.n_events += int(senders.size * steps.size)
         self.backend.write_grid(self, senders.astype(np.int64, copy=False), times, values)
 
@@ -339,16 +429,16 @@ class RecordingDevice:
         lo, hi = self.window()
         tics = self.grid.tics_per_step
         if self._pending is None:
-            self._pending = _PendingRows(self.PENDING_ROWS)
+            self._pending = PendingRows(self.PENDING_ROWS)
         p = self._pending
         f0 = p.fill
-        f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, f0)
+        f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, f0)
         if f < 0:  # no room for this slice's rows: hand over what waits, grow if one slice needs it
             self.emit_pending()
             if -f > p.senders.size:
-                self._pending = p = _PendingRows(-f)
+                self._pending = p = PendingRows(-f)
             f0 = 0
-            f, ordered = _spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, 0)
+            f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, 0)
         if not ordered:  # the kernel listed spikes population by population
             order = np.lexsort((p.senders[f0:f], p.stamps[f0:f]))
             for a in (p.senders, p.stamps, p.times):
@@ -378,50 +468,3 @@ class RecordingDevice:
         if first <= last:
             mask[first - s0 - 1:last - s0:iv] = True
         return mask
-
-
-class _PendingRows:
-    """A spike recorder's rows waiting for the backend: senders, stamps, times (ms)."""
-
-    def __init__(self, capacity: int) -> None:
-        self.senders = np.empty(capacity, dtype=np.int64)
-        self.stamps = np.empty(capacity, dtype=np.int64)
-        self.times = np.empty(capacity, dtype=np.float64)
-        self.fill = 0
-
-
-@njit(cache=True)
-def _spike_rows_into(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, counts: np.ndarray, lo: int, hi: int,
-                     tics: int, senders: np.ndarray, stamps: np.ndarray, times: np.ndarray, fill: int
-                     ) -> tuple[int, bool]:
-    """A spike recorder's rows of one slice's spikes, appended at ``fill`` in one pass:
-    spikes stamped in the window ``(lo, hi]``, each repeated ``counts[id] *
-    multiplicity`` times, with their stamps and times in ms (``stamp * tics * 0.001``
-    as the simulator computes them).  Returns the new fill and whether the input was
-    in (time, id) order, or ``(-rows, ordered)`` when the rows do not fit (nothing
-    written)."""
-    n = 0
-    ordered = True
-    for k in range(ids.shape[0]):
-        st = steps[k] + 1
-        if lo < st <= hi:
-            c = counts[ids[k]] * np.int64(mult[k])
-            if c > 0:
-                n += c
-        if k and (steps[k] < steps[k - 1] or (steps[k] == steps[k - 1] and ids[k] < ids[k - 1])):
-            ordered = False
-    if fill + n > senders.shape[0]:
-        return -n, ordered
-    ms_per_tic = 1.0 / TICS_PER_MS
-    i = fill
-    for k in range(ids.shape[0]):
-        st = steps[k] + 1
-        if lo < st <= hi:
-            c = counts[ids[k]] * np.int64(mult[k])
-            t = np.float64(st) if tics == 1000 else np.float64(st * tics) * ms_per_tic
-            for _ in range(c):
-                senders[i] = ids[k]
-                stamps[i] = st
-                times[i] = t
-                i += 1
-    return i, ordered

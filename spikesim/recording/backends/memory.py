@@ -44,29 +44,33 @@ class MemoryBackend(RecordingBackend):
             batch = {**batch, "segment": np.full(batch["senders"].size, seg, dtype=np.int64)}
         self._batches[device.node_id].append(batch)
 
-    def events(self, device: RecordedDevice) -> Batch:
-        """A copy of all the device's records (every segment), in the order written."""
+    def _merged(self, device: RecordedDevice) -> Batch | None:
+        """The device's batches joined into one (kept, so later reads are cheap), or None."""
         parts = self._batches.get(device.node_id, [])
         if any("segment" in p for p in parts) and not all("segment" in p for p in parts):
             parts = [p if "segment" in p else {**p, "segment": np.zeros(p["senders"].size, dtype=np.int64)}
                      for p in parts]
-        if len(parts) > 1:  # consolidate so later reads are cheap
-            merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-            self._batches[device.node_id] = [merged]
-            parts = [merged]
-        if parts:
-            return {k: v.copy() for k, v in parts[0].items() if k != "segment"}
+        if len(parts) > 1:
+            parts = [{k: np.concatenate([p[k] for p in parts]) for k in parts[0]}]
+            self._batches[device.node_id] = parts
+        return parts[0] if parts else None
+
+    def events(self, device: RecordedDevice) -> Batch:
+        """A copy of all the device's records (every segment), in the order written."""
+        ev = self._merged(device)
+        if ev is not None:
+            return {k: v.copy() for k, v in ev.items() if k != "segment"}
         return device.empty_batch()
 
     def stored_events(self, device: RecordedDevice) -> Batch:
-        """Everything stored for the device, with its segment column (checkpoints)."""
-        self.events(device)
-        parts = self._batches.get(device.node_id, [])
-        if not parts:
+        """Everything stored for the device, with its segment column (checkpoints, run
+        results): the stored arrays themselves, not copies."""
+        ev = self._merged(device)
+        if ev is None:
             return {}
-        ev = dict(parts[0])
-        ev.setdefault("segment", np.zeros(ev["senders"].size, dtype=np.int64))
-        return ev
+        out = dict(ev)
+        out.setdefault("segment", np.zeros(ev["senders"].size, dtype=np.int64))
+        return out
 
     def load_events(self, device: RecordedDevice, batch: Batch) -> None:
         """Replace the device's stored events by ``batch`` (as made by :meth:`stored_events`)."""
@@ -74,11 +78,9 @@ class MemoryBackend(RecordingBackend):
 
     def segments(self, device: RecordedDevice) -> list[Batch]:
         """The device's events split by recording segment (one dict per segment)."""
-        self.events(device)  # consolidate
-        parts = self._batches.get(device.node_id, [])
-        if not parts:
+        ev = self._merged(device)
+        if ev is None:
             return [device.empty_batch()]
-        ev = parts[0]
         seg = ev.get("segment", np.zeros(ev["senders"].size, dtype=np.int64))
         n_seg = self.context.segment + 1
         return [{k: v[seg == i].copy() for k, v in ev.items() if k != "segment"} for i in range(n_seg)]

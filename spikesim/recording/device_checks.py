@@ -1,0 +1,47 @@
+"""Checks of the parameters every recording device shares (types, then times on the grid)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from spikesim.errors import bad_property
+
+_NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset")
+
+
+def check_types(owner: str, new: dict[str, Any]) -> None:
+    """Raise BadProperty for a common device parameter of the wrong type (values are
+    checked by ``validated``)."""
+    for k in _NUMBER_KEYS:
+        v = new.get(k, 0.0)
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or math.isnan(v):
+            raise bad_property(owner, k, v, "it must be a number of ms")
+    if "time_in_steps" in new and not isinstance(new["time_in_steps"], (bool, np.bool_)):
+        raise bad_property(owner, "time_in_steps", new["time_in_steps"], "it must be True or False")
+    if "label" in new and not isinstance(new["label"], str):
+        raise bad_property(owner, "label", new["label"], "it must be a string")
+    if "record_to" in new and not isinstance(new["record_to"], str):
+        raise bad_property(owner, "record_to", new["record_to"], "give the name of a recording backend")
+    rf = new.get("record_from", ())
+    if not isinstance(rf, str) and (not isinstance(rf, (list, tuple, np.ndarray))
+                                    or not all(isinstance(x, str) for x in rf)):
+        raise bad_property(owner, "record_from", rf, "give a list of names of recordables")
+
+
+def check_times(owner: str, p: dict[str, Any], h: float) -> None:
+    """Raise BadProperty unless the times of the parameters ``p`` (ms) fit the grid of
+    resolution ``h`` (ms) and ``start <= stop``, ``interval > 0``, ``offset >= 0``."""
+    for k in ("start", "stop", "origin", "offset"):
+        if k in p and not math.isinf(p[k]) and abs(p[k] / h - round(p[k] / h)) > 1e-9:
+            raise bad_property(owner, k, p[k], f"it must be a multiple of the resolution ({h} ms)")
+    if p["stop"] < p["start"]:
+        raise bad_property(owner, "stop", p["stop"], f"it must be >= start ({p['start']})")
+    if "interval" in p:
+        iv = p["interval"]
+        if not (iv > 0) or abs(iv / h - round(iv / h)) > 1e-9:
+            raise bad_property(owner, "interval", iv, f"it must be a positive multiple of the resolution ({h} ms)")
+        if p["offset"] < 0:
+            raise bad_property(owner, "offset", p["offset"], "it must be >= 0")
