@@ -178,6 +178,8 @@ class Monitors:
             self._clear(c)
         self._recordings: list[dict[str, Any]] = []
         self._times: list[dict[str, Any]] = []
+        #: per chunk, per compartment, its recording periods (a, b] in steps
+        self._spans: list[dict[str, list[tuple[int, int]]]] = []
         self._chunk_done = False
 
     @property
@@ -312,6 +314,25 @@ class Monitors:
                           stacklevel=2)
         return RecordingTimes(self._times)
 
+    def to_neo(self) -> Any:
+        """The recordings of all chunks as a ``neo.Block``, one Segment per chunk.
+
+        Each Segment is annotated with its recording periods (ms) and ``t_start_ms`` /
+        ``t_stop_ms``; every neuron of a compartment gets a SpikeTrain over the chunk's
+        periods (silent ones too); sampled variables become one AnalogSignal per period
+        with the compartment's period as sampling period.  See :mod:`spikesim.monitors.neo`.
+
+        Raises
+        ------
+        ImportError
+            If Neo is not installed.
+        """
+        from spikesim.monitors.neo import chunks_block
+        recordings = self.get_recordings()
+        comps = {name: (c.nodes.ids, str(c.nodes.get("model")[0]), c.period) for name, c in self._comps.items()}
+        return chunks_block(recordings, self._spans, comps, self.sim.resolution,
+                            {"seed": self.sim.seed, "resolution": self.sim.resolution})
+
     def get_recordings_and_clear(self) -> tuple[list[dict[str, Any]], RecordingTimes]:
         """Recordings and times so far; then back to the initial state (paused, no chunks)."""
         rec = self.get_recordings()
@@ -329,6 +350,9 @@ class Monitors:
         if any(t["start"]["idx"] for t in times.values()):
             self._recordings.append(self._read(times))
             self._times.append(times)
+            self._spans.append({name: [(int(a), int(self.sim.step if b is None else b))
+                                       for a, b in c.periods if a is not None]
+                                for name, c in self._comps.items()})
         for c in self._comps.values():
             self._clear(c)
 

@@ -186,3 +186,37 @@ def test_run_result_to_neo_spans_the_run():
     want = analysis.rates(ev["senders"], ev["times"], n.ids, t_start=40.0, t_stop=100.0)
     got = [float(mean_firing_rate(s).rescale("Hz")) for s in block.segments[0].spiketrains]
     np.testing.assert_allclose(got, want)
+
+
+def test_monitors_to_neo_has_a_segment_per_chunk_with_its_periods():
+    """Monitors' chunks as Neo segments: every neuron's train over the chunk's periods,
+    samples as one signal per period, periods annotated, compliant, trains linked."""
+    sim = spikesim.Simulator(resolution=0.1)
+    sim.create("izhikevich2007", 3, {"I_app": [52.0, 0.0, 60.0]}, label="pop1")
+    mon = spikesim.Monitors(sim, {"pop1;10": ["v", "spike"]})
+    mon.start()
+    sim.simulate(100.0)
+    mon.pause()
+    sim.simulate(50.0)
+    mon.start()
+    sim.simulate(30.0)
+    mon.reset(model=True)
+    mon.start()
+    sim.simulate(100.0)
+    block = mon.to_neo()
+    assert_neo_object_is_compliant(block)
+    recordings = mon.get_recordings()
+    assert len(block.segments) == len(recordings) == 2
+    first, second = block.segments
+    assert first.annotations["recording_periods"] == [(0.0, 100.0), (150.0, 180.0)]
+    assert second.annotations["recording_periods"] == [(0.0, 100.0)]
+    for seg, rec in zip(block.segments, recordings, strict=True):
+        assert [st.annotations["source_id"] for st in seg.spiketrains] == [1, 2, 3]
+        assert all(st.segment is seg for st in seg.spiketrains)
+        counts = [len(rec["pop1;spike"][r]) for r in range(3)]
+        assert [len(st) for st in seg.spiketrains] == counts
+        samples = np.concatenate([sig.magnitude for sig in seg.analogsignals])
+        np.testing.assert_array_equal(samples, rec["pop1;v"])
+        assert all(float(sig.sampling_period.rescale("ms")) == 10.0 for sig in seg.analogsignals)
+        assert {str(sig.units) for sig in seg.analogsignals} == {"1.0 mV"}
+    assert float(first.spiketrains[0].t_stop.rescale("ms")) == 180.0
