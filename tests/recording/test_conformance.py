@@ -20,7 +20,7 @@ import pytest
 
 import spikesim
 import spikesim.io
-from spikesim.io.stream import Subscriber
+from spikesim.io.subscriber import Subscriber
 
 Batch = dict[str, np.ndarray]
 H = 0.1

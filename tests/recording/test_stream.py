@@ -15,7 +15,7 @@ import pytest
 
 import spikesim
 from spikesim.errors import BadProperty
-from spikesim.io.stream import (
+from spikesim.io.subscriber import (
     StreamError,
     Subscriber,
     decode_batch,
@@ -30,7 +30,7 @@ H = 0.1
 CONSUMER = r"""
 import sys
 import numpy as np
-from spikesim.io.stream import Subscriber
+from spikesim.io.subscriber import Subscriber
 port, out = int(sys.argv[1]), sys.argv[2]
 with Subscriber("127.0.0.1", port, timeout=30.0) as sub:
     parts = list(sub)

@@ -6,16 +6,16 @@ first device enrolls, so the port is known before ``simulate``:
 ``sim.get_defaults("stream")["port"]``.  Only the loopback address is ever bound.
 
 ``prepare`` (start of every ``simulate``) waits up to ``connect_timeout`` seconds
-for one :class:`~spikesim.io.stream.Subscriber` to connect if none is, then
+for one :class:`~spikesim.io.subscriber.Subscriber` to connect if none is, then
 announces every device; ``write`` sends each batch as one frame; ``flush`` sends a
 ``flush`` frame with the simulated time; ``close`` sends ``end``.  The wire format
 (length-prefixed frames: JSON header + raw little-endian numpy buffers, no Arrow
-dependency) is documented in :mod:`spikesim.io.stream`.
+dependency) is documented in :mod:`spikesim.io.subscriber`.
 
 Back-pressure: frames go straight to the socket; when the subscriber reads slower
 than the simulator writes, the kernel's socket buffers fill and ``write`` blocks.
 It blocks at most ``send_timeout`` seconds per frame, then raises
-:class:`~spikesim.io.stream.StreamError` naming that setting, as it does at
+:class:`~spikesim.io.subscriber.StreamError` naming that setting, as it does at
 once when the subscriber disconnected: the simulation stops, it never hangs.  The
 next ``simulate`` waits for a new subscriber.
 """
@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from spikesim.errors import BadProperty, bad_property
-from spikesim.io.stream import (
+from spikesim.io.subscriber import (
     FORMAT,
     LOOPBACK,
     VERSION,
@@ -184,7 +184,7 @@ class StreamBackend(RecordingBackend):
         except TimeoutError as err:
             raise StreamError(
                 f"stream backend: no subscriber connected to {LOOPBACK}:{port} within "
-                f"connect_timeout={wait} s; start spikesim.io.stream.Subscriber('{LOOPBACK}', {port}) "
+                f"connect_timeout={wait} s; start spikesim.io.subscriber.Subscriber('{LOOPBACK}', {port}) "
                 "in the consuming process first, or raise connect_timeout with "
                 "sim.set_defaults('stream', {'connect_timeout': ...})") from err
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
