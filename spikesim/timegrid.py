@@ -62,7 +62,7 @@ class TimeGrid:
     Examples
     --------
     >>> grid = TimeGrid(0.1)
-    >>> grid.tics_per_step, grid.ms_to_steps(1.0), grid.steps_to_ms(np.array([7]))[0]
+    >>> grid.tics_per_step, grid.ms_to_steps(1.0), float(grid.steps_to_ms(np.array([7]))[0])
     (100, 10, 0.7000000000000001)
     """
 

@@ -68,8 +68,8 @@ class Simulator:
     >>> n = sim.create("iaf_psc_delta", 2, {"I_e": 400.0})
     >>> sr = sim.create("spike_recorder")
     >>> sim.connect(n, sr)
-    >>> sim.simulate(50.0).n_events(sr)
-    4
+    >>> sim.simulate(50.0).n_events(sr)  # each fires once: V_m crosses V_th at 10 ms * ln 16 = 27.7 ms
+    2
     """
 
     def __init__(self, resolution: float = 0.1, seed: int = 1, threads: int = 1) -> None:
