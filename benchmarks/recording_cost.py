@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
                                   "--simtime", str(args.simtime), "--rounds", str(args.rounds), "--folder", folder],
                                  capture_output=True, text=True, check=True)
         times = json.loads(out.stdout.strip().splitlines()[-1])
-        ratios = [a / b for a, b in zip(times[v], times["none"])]
+        ratios = [a / b for a, b in zip(times[v], times["none"], strict=True)]
         cost = 100.0 * (statistics.median(ratios) - 1.0)
         best = 100.0 * (min(times[v]) / min(times["none"]) - 1.0)
         print(f"{v:16s} {statistics.median(times[v]):10.2f} {statistics.median(times['none']):8.2f} {cost:+7.1f}% "
