@@ -15,6 +15,9 @@ column min/min compares the fastest call of each copy, the least disturbed ones.
 * V_m->hdf5       V_m of 1,000 neurons at every step (interval = resolution) to hdf5
 * V_m->hdf5/sync  the same, written in the simulating thread (write_in_thread False)
 * V_m->memory     the same V_m samples kept in memory
+* .../lib         (spikes->hdf5/lib, V_m->hdf5/lib) the hdf5 variants with the writer
+                  thread storing rows through h5py and HDF5's own filters (``ds[...] =
+                  block`` after a resize) instead of the chunks spikesim builds itself
 
     python benchmarks/recording_cost.py [--order 2500] [--simtime 1000] [--rounds 5] [--variants ...]
 """
@@ -29,7 +32,14 @@ import sys
 import tempfile
 import time
 
-VARIANTS = ("spikes->memory", "spikes->hdf5", "V_m->hdf5", "V_m->hdf5/sync", "V_m->memory")
+VARIANTS = ("spikes->memory", "spikes->hdf5", "spikes->hdf5/lib", "V_m->hdf5", "V_m->hdf5/lib", "V_m->hdf5/sync",
+            "V_m->memory")
+
+
+def library_filters() -> None:
+    """Make the hdf5 backend write every dataset through h5py (no hand-built chunks)."""
+    from spikesim.recording.backends.hdf5 import layout
+    vars(layout)["direct_compression"] = lambda ds: None
 
 
 def build(variant: str, order: int, folder: str) -> object:
@@ -47,8 +57,10 @@ def build(variant: str, order: int, folder: str) -> object:
     sim.connect(noise, ex + inh, syn_spec="excitatory")
     sim.connect(ex, ex + inh, {"rule": "fixed_indegree", "indegree": CE}, "excitatory")
     sim.connect(inh, ex + inh, {"rule": "fixed_indegree", "indegree": CI}, {"weight": -g * J, "delay": 1.5})
+    if variant.endswith("/lib"):
+        library_filters()
     if variant.startswith("spikes"):
-        sr = sim.create("spike_recorder", params={"record_to": variant.split(">")[1]})
+        sr = sim.create("spike_recorder", params={"record_to": variant.split(">")[1].split("/")[0]})
         sim.connect(ex + inh, sr)
     elif variant.startswith("V_m"):
         backend = variant.split(">")[1].split("/")[0]
@@ -96,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
                                   "--simtime", str(args.simtime), "--rounds", str(args.rounds), "--folder", folder],
                                  capture_output=True, text=True, check=True)
         times = json.loads(out.stdout.strip().splitlines()[-1])
-        ratios = [a / b for a, b in zip(times[v], times["none"])]
+        ratios = [a / b for a, b in zip(times[v], times["none"], strict=True)]
         cost = 100.0 * (statistics.median(ratios) - 1.0)
         best = 100.0 * (min(times[v]) / min(times["none"]) - 1.0)
         print(f"{v:16s} {statistics.median(times[v]):10.2f} {statistics.median(times['none']):8.2f} {cost:+7.1f}% "

@@ -29,6 +29,9 @@ from spikesim.errors import SpikesimError
 
 #: the newest container version this spikesim reads and the one it writes
 FORMAT_VERSION = 1
+#: HDF5 file format bounds: the oldest format that holds the file, at most HDF5 1.10's,
+#: so HDF5 1.10 and later tools read it whatever HDF5 h5py bundles
+LIBVER = ("earliest", "v110")
 
 
 class FileFormatError(SpikesimError, ValueError):
@@ -116,7 +119,7 @@ def _replace_atomically(path: Path, attrs: dict[str, str], arrays: dict[str, np.
 
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with h5py.File(tmp, "w") as f:
+        with h5py.File(tmp, "w", libver=LIBVER) as f:
             for k, v in arrays.items():
                 f.create_dataset(k, data=v)
             for k, text in attrs.items():

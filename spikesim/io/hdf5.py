@@ -1,8 +1,10 @@
 """Read the files of the hdf5 recording backend, during a run or after it (or a crash).
 
 The file is opened in SWMR read mode without HDF5 file locking, so it can be read
-while a simulator still writes it and after the writer was killed; every device is
-read up to its ``n_rows``, i.e. up to the writer's last flush.  The layout is
+while a simulator still writes it (also from that simulator's process, whose writer
+opens it without locks) and after the writer was killed; every device is read up to
+its ``n_rows``, i.e. up to the writer's last flush.  Between runs the writer has
+closed the file and any HDF5 1.10+ reader opens it, with or without SWMR or locks.  The layout is
 described in :mod:`spikesim.io.hdf5_layout`.
 """
 

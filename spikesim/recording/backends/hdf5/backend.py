@@ -19,40 +19,38 @@ Writing, flushing and memory
 batch straight through would cost about 0.1 ms per column and batch in h5py.  The
 writes run in a thread of their own (setting ``write_in_thread``, default True) while
 the compiled kernels, which release the GIL, simulate the next slices on the other
-core.  h5py holds the GIL while HDF5 runs a dataset's filters, so the thread builds
-the chunks of the backend's own datasets itself without the GIL (:mod:`.chunks`:
-shuffle, LZF or deflate, Fletcher-32) and stores them with ``write_direct_chunk``;
-any HDF5 reader decodes them with the dataset's filters.  With LZF a dataset whose
-chunks hardly shrink (sampled voltages: 7%) is stored raw for a while, shuffle and
-LZF marked skipped in each chunk's filter mask.  At most 8 write-outs wait for the
+core.  The thread builds the chunks of the backend's own datasets itself without
+the GIL (:mod:`.chunks`: shuffle, deflate or LZF, Fletcher-32) and stores them with
+``write_direct_chunk``; any HDF5 reader decodes them with the dataset's filters.
+Measured (benchmarks/recording_cost.py, variants ``/lib``): letting h5py and HDF5
+filter the same blocks from the writer thread cost +13% for all spikes and +69% for
+V_m of 1,000 neurons every step, against +7% and +28% this way (2 busy cores).  At most 8 write-outs wait for the
 thread, and a chunk's buffer grows with the rows it holds, so memory stays bounded by
 a few chunks per device; a failed write is raised by the next ``write``, ``flush``
 or ``events`` of the simulating thread.  ``flush`` writes all buffers out, flushes
 the datasets, fsyncs, and only then raises every device's ``n_rows``: a reader that
-honours ``n_rows`` sees whole flushes, never half of one.  The kernel calls ``flush``
-at the end of every ``simulate`` call; ``write`` also calls it when more than
-``flush_interval`` seconds of wall time passed since the last one (checked on every
-write; the engine hands batches over at least every 0.5 s).
+honours ``n_rows`` sees whole flushes.  The kernel calls ``flush`` at the end of every
+``simulate`` call; ``write`` flushes too when ``flush_interval`` seconds of wall time
+passed (the engine hands batches over at least every 0.5 s).
 
-Readable during the run and after a crash: SWMR
------------------------------------------------
-The file is written in HDF5's single-writer/multiple-reader mode (``libver="latest"``,
-``swmr_mode=True``).  SWMR orders its metadata writes so that the file on disk is
-always consistent; other processes open it with ``swmr=True`` (as
-:func:`spikesim.io.read` does) while the run continues, and after the writer died
-(``kill -9``) the file opens the same way, holding everything up to the last flush.
-Closing and reopening the file at each flush instead would leave it open for writing
-between flushes, and a crash then can leave the metadata inconsistent.
+Readable during the run, between runs and after a crash
+-------------------------------------------------------
+During a ``simulate`` call the file is written in HDF5's single-writer/multiple-reader
+mode (``swmr_mode=True``; file format bounds :data:`LIBVER`, the HDF5 1.10 format
+that SWMR needs, so HDF5 1.10 and later tools read the files).  SWMR orders its
+metadata writes so that the file on disk is always consistent; other processes open
+it with ``h5py.File(path, "r", swmr=True)`` (as :func:`spikesim.io.read` does) while
+the run continues, and after the writer died (``kill -9``) the file opens the same
+way, holding everything up to the last flush.  At the end of every ``simulate`` call
+(``flush``) the file is closed: between runs it is a plain HDF5 file that any tool
+opens, with or without SWMR and file locks, in this process or another; ``events``
+reads it back from there, also after ``close``.  The next ``prepare`` reopens it and
+lays out every device again (SWMR forbids creating objects while it is on).
 
-SWMR forbids creating objects while it is on, so devices and their attributes are
-laid out in ``prepare``; when a device joined or changed its parameters since then,
-``prepare`` closes the file and reopens it for the change (a reader that keeps the
-file open across that moment may need to reopen it).  The writer does not use HDF5's
-file locks (``locking=False``): a lock held by a reader would make that reopen fail,
-and HDF5 refuses to open one file twice in a process with different locking flags,
-which ``events`` and :func:`spikesim.io.read` in the writing process need.  Clobbering
-is prevented by the ``overwrite_files`` check instead.  ``n_events = 0`` hides earlier
-rows from ``events`` but keeps them in the file, which is the run's record.
+The writer does not use HDF5's file locks (``locking=False``): a lock held by a reader
+would make the reopen fail.  Clobbering is prevented by the ``overwrite_files`` check
+and, within the process, by a registry of the files of live backends.  ``n_events =
+0`` hides earlier rows from ``events`` but keeps them in the file, the run's record.
 """
 
 from __future__ import annotations
@@ -86,6 +84,12 @@ from spikesim.recording.backends.hdf5.writer import (
 )
 from spikesim.timegrid import TICS_PER_MS
 
+#: files of live backends in this process (resolved path -> backend): the file is closed
+#: between runs, so HDF5 itself no longer keeps a second simulator from clobbering it
+_CLAIMED: weakref.WeakValueDictionary[str, Hdf5Backend] = weakref.WeakValueDictionary()
+#: HDF5 file format bounds: the 1.10 format, the oldest SWMR writes, so HDF5 1.10 and
+#: later tools read the files (h5py's "latest" would pick the newest library's format)
+LIBVER = ("v110", "v110")
 #: the values of the ``compression`` setting
 COMPRESSIONS = ("gzip", "lzf", "none")
 
@@ -113,7 +117,7 @@ def _check_setting(k: str, v: Any) -> None:
     if k == "compression_level" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
                                      or not 0 <= v <= 9):
         raise bad_property(owner, k, v, "it must be an integer in [0, 9] (gzip only)")
-    if k == "write_in_thread" and not isinstance(v, (bool, np.bool_)):
+    if k in ("write_in_thread", "compress_samples") and not isinstance(v, (bool, np.bool_)):
         raise bad_property(owner, k, v, "it must be True or False")
     if k == "chunk_rows" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
                               or not v >= 1):
@@ -125,7 +129,10 @@ class Hdf5Backend(RecordingBackend):
 
     Settings: ``file_name`` (default ``recording.h5``, in the context's ``data_path``
     after its ``data_prefix``), ``flush_interval`` (s of wall time), ``compression``
-    (``lzf``, ``gzip`` or ``none``), ``compression_level`` (gzip, 0-9), ``chunk_rows``
+    (``gzip``, the default, which every HDF5 build decodes; ``none``; ``lzf``, which
+    only h5py decodes), ``compression_level`` (gzip, 0-9, default 1),
+    ``compress_samples`` (also compress multimeter samples, default False: deflate
+    saves 16% of sampled voltages at 30x the cost of storing them raw), ``chunk_rows``
     (rows per chunk) and ``write_in_thread``.
 
     Parameters
@@ -140,8 +147,8 @@ class Hdf5Backend(RecordingBackend):
     """
 
     name = "hdf5"
-    defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "lzf",
-                "compression_level": 1, "chunk_rows": 65536, "write_in_thread": True}
+    defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "gzip",
+                "compression_level": 1, "compress_samples": False, "chunk_rows": 65536, "write_in_thread": True}
 
     def __init__(self, context: BackendContext | None = None) -> None:
         super().__init__(context)
@@ -235,8 +242,11 @@ class Hdf5Backend(RecordingBackend):
         if not path.parent.is_dir():
             raise bad_property("hdf5 backend", "data_path", str(path.parent), "the directory must exist")
         from spikesim._version import __version__
+        key = str(path.resolve())
         try:
-            f = self._h5.File(path, "w", libver="latest", locking=False)
+            if _CLAIMED.get(key, self) is not self:
+                raise OSError("the file belongs to another live simulator")
+            f = self._h5.File(path, "w", libver=LIBVER, locking=False)
         except OSError as err:
             raise KernelException(
                 f"hdf5 backend: cannot create '{path}' ({err}); another simulator in this process "
@@ -252,12 +262,9 @@ class Hdf5Backend(RecordingBackend):
 
     def _reopen(self) -> None:
         assert self._path is not None
-        if self._file is not None:
-            self.flush()
-            self._file.close()
-            self._file = None
+        self.flush()  # closes the file
         try:
-            f = self._h5.File(self._path, "r+", libver="latest", locking=False)
+            f = self._h5.File(self._path, "r+", libver=LIBVER, locking=False)
         except OSError as err:
             raise KernelException(
                 f"hdf5 backend: cannot reopen '{self._path}' to lay out new or changed devices ({err}); "
@@ -270,6 +277,7 @@ class Hdf5Backend(RecordingBackend):
         if self._finalizer is not None:
             self._finalizer.detach()
         self._file, self._path = f, path
+        _CLAIMED[str(path.resolve())] = self
         self._finalizer = weakref.finalize(self, close_quietly, f, self._writer.jobs)
         try:
             self._syncer = Syncer(int(f.id.get_vfd_handle()))
@@ -342,7 +350,7 @@ class Hdf5Backend(RecordingBackend):
         if t.buffered >= self.settings["chunk_rows"]:
             self._write_out(t)
         if time.monotonic() - self._last_flush >= self.settings["flush_interval"]:
-            self.flush()
+            self._flush()
 
     def _write_out(self, t: Track) -> None:
         if not t.buffered:
@@ -401,8 +409,10 @@ class Hdf5Backend(RecordingBackend):
             self._run([(tail.write_partial, ()) for tail in t.tails.values()])
 
     def flush(self) -> None:
-        """Write every buffer out, make it durable (fsync), then raise every device's
-        ``n_rows``: a reader sees whole flushes.
+        """End of a ``simulate`` call: write every buffer out, make it durable (fsync),
+        raise every device's ``n_rows``, then close the file, so that between runs it
+        is a plain HDF5 file any reader opens (``h5py.File(path, "r")``, h5dump); the
+        next ``prepare`` reopens it.
 
         Raises
         ------
@@ -411,6 +421,14 @@ class Hdf5Backend(RecordingBackend):
         """
         if self._file is None:
             return
+        try:
+            self._flush()
+        finally:
+            self._close_file()
+
+    def _flush(self) -> None:
+        """Write every buffer out, make it durable, then raise every ``n_rows``: a
+        reader sees whole flushes.  The file stays open (SWMR)."""
         tracks = list(self._tracks.values())
         for t in tracks:
             self._write_out(t)
@@ -420,24 +438,39 @@ class Hdf5Backend(RecordingBackend):
 
     def events(self, device: RecordedDevice) -> Batch | None:
         """The device's rows written so far (after its last ``n_events = 0``), read
-        back from the file; None before it was laid out.
+        back from the file (also when it is closed: between runs, after ``close``);
+        None before it was laid out.
 
         Raises
         ------
         KernelException
-            If a write failed in the writer thread.
+            If a write failed in the writer thread, or the file cannot be read.
         """
         t = self._tracks.get(device.node_id)
-        if t is None or self._file is None or (not t.datasets and not t.grid):
+        if t is None or self._path is None or not t.columns:
             return None
-        self._write_out(t)
-        self._write_partials(t)
-        self._writer.drain(self._path)
+        if self._file is not None:
+            self._write_out(t)
+            self._write_partials(t)
+            self._writer.drain(self._path)
+            return self._rows_of(t, self._file)
+        err: Exception | None = None
+        for locks in ({}, {"locking": False}):  # HDF5 shares a file open in this process only
+            try:                                 # with the same locking flags
+                with self._h5.File(self._path, "r", **locks) as f:
+                    return self._rows_of(t, f)
+            except (OSError, KeyError) as e:
+                err = e
+        raise KernelException(f"hdf5 backend: cannot read device {device.node_id} back from "
+                              f"'{self._path}' ({err}); was it moved or deleted?") from err
+
+    def _rows_of(self, t: Track, f: H5Group) -> Batch:
+        """The rows ``cleared:written`` of the device of ``t`` in the open file ``f``."""
+        g = f[DEVICES][device_name(t.device.node_id)]
         if t.grid:
-            rows = grid_rows_of(self._file[DEVICES][device_name(device.node_id)], t.columns,
-                                device.p["time_in_steps"], last_rows=t.grid_rows)
+            rows = grid_rows_of(g, t.columns, t.device.p["time_in_steps"], last_rows=t.grid_rows)
             return {c: v[t.cleared:t.written] for c, v in rows.items()}
-        return {c: t.datasets[c][t.cleared:t.written] for c in t.columns}
+        return {c: g[c][t.cleared:t.written] for c in t.columns}
 
     def clear(self, device: RecordedDevice) -> None:
         """Hide the device's rows so far from :meth:`events` (they stay in the file)."""
@@ -446,19 +479,22 @@ class Hdf5Backend(RecordingBackend):
             t.cleared = t.written + t.buffered
 
     def close(self) -> None:
-        """Flush and close the file; a later ``prepare`` reopens it for appending."""
-        if self._file is None:
-            return
+        """Flush and close the file; its rows stay readable through :meth:`events`,
+        and a later ``prepare`` reopens it for appending."""
+        self.flush()
+        _CLAIMED.pop(str(self._path.resolve()) if self._path is not None else "", None)
+
+    def _close_file(self) -> None:
+        """Close the open file (after a flush); the tracks are laid out anew on reopening."""
         try:
-            self.flush()
-        finally:
             self._writer.stop()
-        self._file.close()
-        self._file = None
-        if self._finalizer is not None:
-            self._finalizer.detach()
-            self._finalizer = None
-        for t in self._tracks.values():
-            t.dirty = True
-            t.datasets = {}
-            t.tails = {}
+        finally:
+            self._file.close()
+            self._file = None
+            if self._finalizer is not None:
+                self._finalizer.detach()
+                self._finalizer = None
+            for t in self._tracks.values():
+                t.dirty = True
+                t.datasets = {}
+                t.tails = {}

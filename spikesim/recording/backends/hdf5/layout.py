@@ -75,14 +75,34 @@ def sampled(device: RecordedDevice) -> np.ndarray:
     return np.sort(np.asarray(device.connected, dtype=np.int64))
 
 
-def compression_options(settings: dict[str, Any]) -> dict[str, Any]:
-    """h5py's ``create_dataset`` options for the backend's ``compression`` settings."""
+def compression_options(settings: dict[str, Any], samples: bool = False) -> dict[str, Any]:
+    """h5py's ``create_dataset`` options for the backend's ``compression`` settings;
+    ``samples``: for a grid of sampled values, stored uncompressed unless the setting
+    ``compress_samples`` is on (deflate saves 16% of sampled voltages for about 30
+    times the time of storing them raw)."""
     comp: dict[str, Any] = {}
-    if settings["compression"] != "none":
+    if settings["compression"] != "none" and (not samples or settings["compress_samples"]):
         comp = {"compression": settings["compression"], "shuffle": True}
         if settings["compression"] == "gzip":
             comp["compression_opts"] = int(settings["compression_level"])
     return comp
+
+
+def attach_scales(b: H5Group, cols: tuple[str, ...]) -> None:
+    """Make a grid's ``times`` and ``senders`` HDF5 dimension scales of its variables
+    (rows: times, columns: senders), so that generic tools (h5py's ``dims``, HDFView,
+    netCDF readers) label the axes of a grid without knowing spikesim's layout."""
+    b["times"].make_scale("times")
+    b[SENDERS].make_scale("senders")
+    for c in cols:
+        if c in (SENDERS, "times"):
+            continue
+        ds = b[c]
+        ds.dims[0].attach_scale(b["times"])
+        ds.dims[0].label = "time"
+        if ds.ndim == 2:
+            ds.dims[1].attach_scale(b[SENDERS])
+            ds.dims[1].label = "sender"
 
 
 class DeviceLayout:
@@ -240,9 +260,11 @@ class DeviceLayout:
                                       chunks=(chunk_rows,), fletcher32=True, **comp)
             else:
                 ds = b.create_dataset(c, shape=(0, senders.size), maxshape=(None, senders.size), dtype=np.float64,
-                                      chunks=(ct, senders.size), fletcher32=True, **comp)
+                                      chunks=(ct, senders.size), fletcher32=True,
+                                      **compression_options(self.settings, samples=True))
             ds.attrs[UNIT_ATTR] = dev.unit(c)
         b.create_dataset(N_ROWS, data=np.zeros(1, dtype=np.int64))
+        attach_scales(b, cols)
 
     def _truncate_grids(self, g: H5Group, names: list[str], rows: int, dev: RecordedDevice) -> list[str]:
         """Cut the grids back to ``rows`` rows (time x sender); returns the grids kept."""

@@ -2,9 +2,10 @@
 
 The backend hands its writes over as jobs (``(function, arguments)`` pairs run in
 order) to :class:`WriterThread`, which runs them in a thread of its own while the
-compiled kernels, which release the GIL, simulate the next slices.  h5py holds the GIL
-while HDF5 runs a dataset's filters, so for the backend's own datasets a :class:`Tail`
-builds each chunk itself without the GIL (:mod:`.chunks`) and stores it with
+compiled kernels, which release the GIL, simulate the next slices.  Writes through
+h5py and HDF5's filters stalled the simulating thread measurably more (see the
+``/lib`` variants of benchmarks/recording_cost.py), so for the backend's own datasets
+a :class:`Tail` builds each chunk itself without the GIL (:mod:`.chunks`) and stores it with
 ``write_direct_chunk``; :class:`Syncer` pushes the written bytes to the disk as the
 run goes.
 """
