@@ -301,9 +301,9 @@ class AsciiBackend(RecordingBackend):
                 self._written.pop(path, None)
         if lost:
             raise RecordingError(
-                f"ascii backend: {'; '.join(lost)} during the run, and the rows written to it are gone "
-                "(n_events still counts them). Keep data_path and its files in place while simulating; "
-                "the next simulate starts a new file.")
+                f"ascii backend: {'; '.join(lost)} while the simulator had it open, and the rows "
+                "written to it are gone (n_events still counts them). Keep data_path and its files "
+                "in place while simulating; the next simulate starts a new file.")
 
     def _lost(self, node_id: int) -> str | None:
         """How the device's file was lost (deleted, replaced), or None if it is intact."""
