@@ -16,6 +16,12 @@ class KernelException(SpikesimError):
     """An operation the kernel cannot perform in its present state."""
 
 
+class RecordingError(KernelException, OSError):
+    """A recording file or stream that cannot be written (disk full, file too large,
+    permission denied, a file deleted during the run); the message names the file
+    and what to do, ``errno`` is the operating system's code where there is one."""
+
+
 class UnknownModelName(SpikesimError, KeyError):
     """A model name that is not registered."""
 
@@ -58,6 +64,6 @@ def bad_property(owner: str, key: str, value: object, allowed: str) -> BadProper
     return BadProperty(f"{owner}: parameter '{key}' = {value!r} is not allowed; {allowed}")
 
 __all__ = [
-    "SpikesimError", "NESTError", "KernelException", "UnknownModelName", "BadProperty",
+    "SpikesimError", "NESTError", "KernelException", "RecordingError", "UnknownModelName", "BadProperty",
     "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
 ]
