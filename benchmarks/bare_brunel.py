@@ -20,6 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, uint32, uint64
 
+#: parts of a step, for timing them (see :func:`simulate`)
+DRAW, UPDATE, DELIVER = 1, 2, 4
+ALL = DRAW | UPDATE | DELIVER
+
 #: neurons per block of the update (its buffers stay in L1)
 BLOCK = 512
 
@@ -224,12 +228,15 @@ def _deliver(out, ptr, tgt, row, n_ex, w_ex, w_in):  # type: ignore[no-untyped-d
 
 @njit(cache=True, nogil=True)
 def run_steps(v, r, rng, ring, ptr, tgt, cdf, n_ex, w_ex, w_in, d, nref, p33, theta,  # type: ignore[no-untyped-def]
-              v_reset, s0, m):
-    """Steps s0 .. s0+m-1 of the whole network; returns the number of spikes."""
+              v_reset, s0, m, phases):
+    """Steps s0 .. s0+m-1 of the whole network; returns the number of spikes.
+
+    ``phases`` selects what runs (bits: ``DRAW``, ``UPDATE``, ``DELIVER``), to time
+    the parts: without ``DRAW`` there is no drive."""
     n = v.shape[0]
     L = ring.shape[0]
     U = np.empty(BLOCK, dtype=np.uint32)
-    K = np.empty(BLOCK, dtype=np.uint32)
+    K = np.zeros(BLOCK, dtype=np.uint32)
     out = np.zeros(n, dtype=np.uint8)
     total = 0
     for s in range(s0, s0 + m):
@@ -237,14 +244,20 @@ def run_steps(v, r, rng, ring, ptr, tgt, cdf, n_ex, w_ex, w_in, d, nref, p33, th
         jp = w_ex if s >= d else 0.0  # drive drawn in step s - d; none before the first delay
         for lo in range(0, n, BLOCK):
             hi = min(lo + BLOCK, n)
-            _draw_block(rng, cdf, U, K, lo, hi)
-            _update_block(v, r, row, K, jp, p33, theta, v_reset, nref, out, lo, hi)
-        total += _deliver(out, ptr, tgt, ring[(s + d) % L], n_ex, w_ex, w_in)
+            if phases & DRAW:
+                _draw_block(rng, cdf, U, K, lo, hi)
+            if phases & UPDATE:
+                _update_block(v, r, row, K, jp, p33, theta, v_reset, nref, out, lo, hi)
+        if phases & DELIVER:
+            total += _deliver(out, ptr, tgt, ring[(s + d) % L], n_ex, w_ex, w_in)
     return total
 
 
-def simulate(net: BareBrunel, steps: int) -> int:
+def simulate(net: BareBrunel, steps: int, phases: int = ALL) -> int:
     """Advance the network by ``steps`` steps (of h ms); returns the spikes emitted.
+
+    ``phases`` (bits ``DRAW``, ``UPDATE``, ``DELIVER``) leaves parts out, to time the
+    others; spikes are counted only with ``DELIVER``.
 
     Raises
     ------
@@ -254,7 +267,7 @@ def simulate(net: BareBrunel, steps: int) -> int:
     if steps < 0:
         raise ValueError(f"steps must be >= 0, got {steps}")
     k = int(run_steps(net.v, net.r, net.rng, net.ring, net.ptr, net.tgt, net.cdf, net.n_ex, net.J, -net.g * net.J,
-                      net.delay_steps, net.ref_steps, net.p33, net.theta, net.v_reset, net.step, steps))
+                      net.delay_steps, net.ref_steps, net.p33, net.theta, net.v_reset, net.step, steps, phases))
     net.step += steps
     net.n_spikes += k
     return k

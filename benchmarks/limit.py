@@ -25,8 +25,11 @@ workloads match.  The machine's load average is printed with the figures.
 from __future__ import annotations
 
 import argparse
+import copy
+import cProfile
 import importlib.util
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -39,10 +42,13 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the spikesim of this tree, not whichever is installed
 
 import bare_brunel  # noqa: E402 - next to this script
 
 import spikesim  # noqa: E402
+
+assert Path(spikesim.__file__).resolve().is_relative_to(HERE.parent), spikesim.__file__
 
 
 def _load_example() -> ModuleType:
@@ -151,7 +157,49 @@ def measure(order: int, simtime: float, repeats: int, seed: int) -> dict[str, An
             "spikes": {"spikesim": _n_events(parts["sr"]) - sr0, "spikesim/norec": None,
                        "bare": bare.n_spikes - bare0},
             "build_s": {"spikesim": t1 - t0, "spikesim/norec": t2 - t1, "bare": t3 - t2},
-            "spikesim_synapses": sim.kernel_status()["num_connections"]}
+            "spikesim_synapses": sim.kernel_status()["num_connections"], "sim": sim, "bare": bare}
+
+
+#: spikesim's compiled kernels by part of the step, found by name in a profile
+PARTS = (("neuron update", ("models/",), ("update",)), ("Poisson drive", ("kernel/",), ("poisson",)),
+         ("spike delivery", ("kernel/",), ("deliver_spikes",)), ("spike collection", ("kernel/",), ("collect",)),
+         ("recording", ("recording/",), ("",)))
+
+
+def spikesim_parts(sim: spikesim.Simulator, simtime: float) -> dict[str, float]:
+    """Seconds spent in each of :data:`PARTS` during one ``simulate(simtime)`` call, and
+    the rest ("engine, Python"), from a profile: the compiled kernels run once per
+    slice of min_delay, so the profiler adds little."""
+    prof = cProfile.Profile()
+    t0 = time.perf_counter()
+    prof.enable()
+    sim.simulate(simtime)
+    prof.disable()
+    total = time.perf_counter() - t0
+    out = dict.fromkeys([p[0] for p in PARTS], 0.0)
+    stats: dict[tuple[str, int, str], tuple[Any, ...]] = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    for (file, _, func), row in stats.items():
+        file = file.replace(os.sep, "/")
+        for name, folders, words in PARTS:
+            if "spikesim/" in file and any(f in file for f in folders) and any(w in func for w in words):
+                out[name] += row[2]  # time in the function itself
+                break
+    out["engine, Python"] = total - sum(out.values())
+    return out
+
+
+def bare_parts(bare: bare_brunel.BareBrunel, steps: int) -> dict[str, float]:
+    """Seconds of each part of the bare kernel over ``steps`` steps, by difference of
+    runs of copies with parts left out (one run each: indicative)."""
+    t = {}
+    for key, phases in (("d", bare_brunel.DRAW), ("du", bare_brunel.DRAW | bare_brunel.UPDATE),
+                        ("all", bare_brunel.ALL)):
+        c = copy.deepcopy(bare)
+        t0 = time.perf_counter()
+        bare_brunel.simulate(c, steps, phases)
+        t[key] = time.perf_counter() - t0
+    return {"neuron update": t["du"] - t["d"], "Poisson drive": t["d"],
+            "spike delivery": t["all"] - t["du"]}
 
 
 def report(res: dict[str, Any], simtime: float, repeats: int, load: tuple[float, float, float]) -> None:
@@ -177,6 +225,13 @@ def report(res: dict[str, Any], simtime: float, repeats: int, load: tuple[float,
     rec = med["spikesim"] - med["spikesim/norec"]
     print(f"gap {gap:.3f} s per call: spike recorder {rec:.3f} s, engine without recorder "
           f"{gap - rec:.3f} s")
+    ps, pb = res["parts_spikesim"], res["parts_bare"]
+    print(f"# where the time goes, one more call each ({simtime:g} ms; spikesim profiled, bare by difference;"
+          " delivery includes finding the spikes in bare)")
+    print(f"{'part':<18}{'spikesim_s':>11}{'bare_s':>9}")
+    for name, t in ps.items():
+        b = pb.get(name)
+        print(f"{name:<18}{t:>11.3f}{'-' if b is None else f'{b:.3f}':>9}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     warm_up()
     load = os.getloadavg()
     res = measure(args.order, args.simtime, args.repeats, args.seed)
+    res["parts_spikesim"] = spikesim_parts(res["sim"], args.simtime)
+    res["parts_bare"] = bare_parts(res["bare"], int(round(args.simtime / 0.1)))
     report(res, args.simtime, args.repeats, load)
     return 0
 
