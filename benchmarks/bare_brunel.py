@@ -16,6 +16,7 @@ acts in step ``s + delay``, as a ``poisson_generator`` connected with that delay
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numba import njit, uint32, uint64
@@ -98,7 +99,8 @@ def poisson_cdf_u32(mean: float) -> np.ndarray:
 
 
 def build(order: int = 2500, seed: int = 1, J: float = 0.1, g: float = 5.0, eta: float = 2.0,
-          delay: float = 1.5, h: float = 0.1, indegree: int | None = None) -> BareBrunel:
+          delay: float = 1.5, h: float = 0.1, indegree: int | None = None,
+          ring_dtype: type[np.floating[Any]] = np.float64) -> BareBrunel:
     """The network of ``examples/brunel.build`` (same sizes, in-degrees, weights, rates).
 
     Parameters
@@ -115,6 +117,9 @@ def build(order: int = 2500, seed: int = 1, J: float = 0.1, g: float = 5.0, eta:
         Synaptic delay and step (ms).
     indegree : int or None
         Fixed CE (CI = CE/4) instead of NE/10 and NI/10.
+    ring_dtype : numpy floating type
+        Of the ring buffer of input (mV): float64 sums as spikesim does; float32 halves
+        the memory the delivery writes to (an estimate of what that is worth).
 
     Returns
     -------
@@ -147,7 +152,7 @@ def build(order: int = 2500, seed: int = 1, J: float = 0.1, g: float = 5.0, eta:
     return BareBrunel(
         v=np.zeros(n), r=np.zeros(n, dtype=np.int32),
         rng=rs.integers(1, 2 ** 32, size=n, dtype=np.uint64).astype(np.uint32),
-        ring=np.zeros((d + 1, n)), ptr=ptr, tgt=tgt, cdf=poisson_cdf_u32(p_rate * h / 1000.0),
+        ring=np.zeros((d + 1, n), dtype=ring_dtype), ptr=ptr, tgt=tgt, cdf=poisson_cdf_u32(p_rate * h / 1000.0),
         n_ex=NE, J=J, g=g, delay_steps=d, ref_steps=int(round(t_ref / h)),
         p33=float(np.exp(-h / tau_m)), theta=theta, v_reset=0.0)
 
@@ -203,9 +208,9 @@ def _update_block(v, r, row, K, jp, p33, theta, v_reset, nref, out, lo, hi):  # 
 
 
 @njit(cache=True, nogil=True)
-def _deliver(out, ptr, tgt, row, n_ex, w_ex, w_in):  # type: ignore[no-untyped-def]
-    """Add the weights (mV) of this step's spikes to their targets' ring slot; the
-    number of spikes."""
+def _deliver(out, ptr, tgt, row, n_ex, wts):  # type: ignore[no-untyped-def]
+    """Add the weights (mV; ``wts``: excitatory, inhibitory, of the ring's type) of
+    this step's spikes to their targets' ring slot; the number of spikes."""
     n = out.shape[0]
     count = 0
     for g0 in range(0, n, 64):
@@ -219,7 +224,7 @@ def _deliver(out, ptr, tgt, row, n_ex, w_ex, w_in):  # type: ignore[no-untyped-d
             if out[i] == 0:
                 continue
             count += 1
-            w = w_ex if i < n_ex else w_in
+            w = wts[0] if i < n_ex else wts[1]
             seg = tgt[ptr[i]:ptr[i + 1]]
             for c in range(uint64(seg.shape[0])):
                 row[uint64(seg[c])] += w
@@ -237,6 +242,9 @@ def run_steps(v, r, rng, ring, ptr, tgt, cdf, n_ex, w_ex, w_in, d, nref, p33, th
     L = ring.shape[0]
     U = np.empty(BLOCK, dtype=np.uint32)
     K = np.zeros(BLOCK, dtype=np.uint32)
+    wts = np.empty(2, dtype=ring.dtype)
+    wts[0] = w_ex
+    wts[1] = w_in
     out = np.zeros(n, dtype=np.uint8)
     total = 0
     for s in range(s0, s0 + m):
@@ -249,7 +257,7 @@ def run_steps(v, r, rng, ring, ptr, tgt, cdf, n_ex, w_ex, w_in, d, nref, p33, th
             if phases & UPDATE:
                 _update_block(v, r, row, K, jp, p33, theta, v_reset, nref, out, lo, hi)
         if phases & DELIVER:
-            total += _deliver(out, ptr, tgt, ring[(s + d) % L], n_ex, w_ex, w_in)
+            total += _deliver(out, ptr, tgt, ring[(s + d) % L], n_ex, wts)
     return total
 
 

@@ -1,6 +1,6 @@
 """How close spikesim comes to a bare kernel on the Brunel benchmark (1 thread).
 
-One process builds three copies of the workload of benchmarks/peers/spikesim_brunel.py
+One process builds four copies of the workload of benchmarks/peers/spikesim_brunel.py
 (examples/brunel.py's network: 4 order excitatory and order inhibitory iaf_psc_delta
 neurons, CE = NE/10 and CI = NI/10 inputs per neuron, J = 0.1 mV, g = 5, delay 1.5 ms,
 Poisson drive at twice the threshold rate, h = 0.1 ms):
@@ -9,11 +9,15 @@ Poisson drive at twice the threshold rate, h = 0.1 ms):
                  builds it, every spike recorded (memory backend)
 * spikesim/norec the same network without the spike recorder
 * bare           benchmarks/bare_brunel.py: update, Poisson drive and delivery in
-                 numba, nothing else (the lower bound)
+                 numba, nothing else (the lower bound), input summed in float64 as
+                 spikesim sums it
+* bare/f32       the same with a float32 ring buffer of input: what the width of
+                 the ring costs the delivery (for information; spikesim's results
+                 are float64 sums, so the ratio is taken against ``bare``)
 
 Kernels are compiled on tiny networks first; one untimed call of each copy touches
 its memory; then each copy simulates ``--simtime`` ms per call, ``--repeats`` calls,
-taking turns (ABC, CBA, ...), and the table shows medians.  The ratio
+taking turns (ABCD, DCBA, ...), and the table shows medians.  The ratio
 spikesim / bare is the figure of issue 13 (target <= 1.25); the breakdown splits the
 difference into the recorder's cost and the rest (spikesim's engine: slicing by
 min_delay, spike lists, generality of the kernels).  The firing rates show the
@@ -107,10 +111,11 @@ def warm_up() -> None:
     sim.simulate(5.0)
     build_norec(10, 1).simulate(5.0)
     bare_brunel.simulate(bare_brunel.build(10, 1), 50)
+    bare_brunel.simulate(bare_brunel.build(10, 1, ring_dtype=np.float32), 50)
 
 
 def measure(order: int, simtime: float, repeats: int, seed: int) -> dict[str, Any]:
-    """Build the three copies and time their ``simulate`` calls by turns.
+    """Build the four copies and time their ``simulate`` calls by turns.
 
     Parameters
     ----------
@@ -137,17 +142,20 @@ def measure(order: int, simtime: float, repeats: int, seed: int) -> dict[str, An
     t2 = time.perf_counter()
     bare = bare_brunel.build(order, seed)
     t3 = time.perf_counter()
+    bare32 = bare_brunel.build(order, seed, ring_dtype=np.float32)
+    t4 = time.perf_counter()
     steps = int(round(simtime / 0.1))
     runs: dict[str, Callable[[], object]] = {
         "spikesim": lambda: sim.simulate(simtime),
         "spikesim/norec": lambda: norec.simulate(simtime),
         "bare": lambda: bare_brunel.simulate(bare, steps),
+        "bare/f32": lambda: bare_brunel.simulate(bare32, steps),
     }
     names = list(runs)
     for name in names:  # first touch of every copy's memory; not counted
         runs[name]()
     times: dict[str, list[float]] = {k: [] for k in names}
-    sr0, bare0 = _n_events(parts["sr"]), bare.n_spikes
+    sr0, bare0, bare32_0 = _n_events(parts["sr"]), bare.n_spikes, bare32.n_spikes
     for r in range(repeats):
         for name in (names if r % 2 == 0 else names[::-1]):
             ta = time.perf_counter()
@@ -155,8 +163,9 @@ def measure(order: int, simtime: float, repeats: int, seed: int) -> dict[str, An
             times[name].append(time.perf_counter() - ta)
     return {"times": times, "n": len(parts["ex"]) + len(parts["in"]), "n_synapses": bare.n_synapses,
             "spikes": {"spikesim": _n_events(parts["sr"]) - sr0, "spikesim/norec": None,
-                       "bare": bare.n_spikes - bare0},
-            "build_s": {"spikesim": t1 - t0, "spikesim/norec": t2 - t1, "bare": t3 - t2},
+                       "bare": bare.n_spikes - bare0, "bare/f32": bare32.n_spikes - bare32_0},
+            "build_s": {"spikesim": t1 - t0, "spikesim/norec": t2 - t1, "bare": t3 - t2,
+                        "bare/f32": t4 - t3},
             "spikesim_synapses": sim.kernel_status()["num_connections"], "sim": sim, "bare": bare}
 
 
@@ -220,6 +229,8 @@ def report(res: dict[str, Any], simtime: float, repeats: int, load: tuple[float,
     ratio = med["spikesim"] / med["bare"]
     print(f"ratio spikesim/bare: {ratio:.3f} (target <= 1.25)")
     print(f"ratio spikesim/norec / bare: {med['spikesim/norec'] / med['bare']:.3f}")
+    print(f"ratio spikesim/bare/f32: {med['spikesim'] / med['bare/f32']:.3f} (a float32 ring; spikesim sums "
+          "in float64)")
     print(f"rates spikesim / bare: {rates['spikesim'] / rates['bare']:.3f}")
     gap = med["spikesim"] - med["bare"]
     rec = med["spikesim"] - med["spikesim/norec"]
