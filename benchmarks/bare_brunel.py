@@ -158,7 +158,7 @@ def build(order: int = 2500, seed: int = 1, J: float = 0.1, g: float = 5.0, eta:
 
 
 @njit(cache=True, nogil=True)
-def _draw_block(rng, cdf, U, K, lo, hi):  # type: ignore[no-untyped-def]  # numba kernel
+def _draw_block(rng: np.ndarray, cdf: np.ndarray, U: np.ndarray, K: np.ndarray, lo: int, hi: int) -> None:
     """Poisson counts of neurons lo..hi-1 for one step into ``K``.
 
     Every loop is branch-free over an unsigned index (SIMD code), on 32-bit lanes:
@@ -187,7 +187,8 @@ def _draw_block(rng, cdf, U, K, lo, hi):  # type: ignore[no-untyped-def]  # numb
 
 
 @njit(cache=True, nogil=True)
-def _update_block(v, r, row, K, jp, p33, theta, v_reset, nref, out, lo, hi):  # type: ignore[no-untyped-def]
+def _update_block(v: np.ndarray, r: np.ndarray, row: np.ndarray, K: np.ndarray, jp: float, p33: float, theta: float,
+                  v_reset: float, nref: int, out: np.ndarray, lo: int, hi: int) -> None:
     """One step of neurons lo..hi-1: exact propagator, refractoriness, spike flags."""
     nn = uint64(hi - lo)
     vb = v[lo:hi]
@@ -208,7 +209,7 @@ def _update_block(v, r, row, K, jp, p33, theta, v_reset, nref, out, lo, hi):  # 
 
 
 @njit(cache=True, nogil=True)
-def _deliver(out, ptr, tgt, row, n_ex, wts):  # type: ignore[no-untyped-def]
+def _deliver(out: np.ndarray, ptr: np.ndarray, tgt: np.ndarray, row: np.ndarray, n_ex: int, wts: np.ndarray) -> int:
     """Add the weights (mV; ``wts``: excitatory, inhibitory, of the ring's type) of
     this step's spikes to their targets' ring slot; the number of spikes."""
     n = out.shape[0]
@@ -225,15 +226,18 @@ def _deliver(out, ptr, tgt, row, n_ex, wts):  # type: ignore[no-untyped-def]
                 continue
             count += 1
             w = wts[0] if i < n_ex else wts[1]
-            seg = tgt[ptr[i]:ptr[i + 1]]
-            for c in range(uint64(seg.shape[0])):
+            a = ptr[i]
+            b = ptr[i + 1]
+            seg = tgt[a:b]
+            for c in range(uint64(b - a)):  # unsigned: no negative-index test per event
                 row[uint64(seg[c])] += w
     return count
 
 
 @njit(cache=True, nogil=True)
-def run_steps(v, r, rng, ring, ptr, tgt, cdf, n_ex, w_ex, w_in, d, nref, p33, theta,  # type: ignore[no-untyped-def]
-              v_reset, s0, m, phases):
+def run_steps(v: np.ndarray, r: np.ndarray, rng: np.ndarray, ring: np.ndarray, ptr: np.ndarray, tgt: np.ndarray,
+              cdf: np.ndarray, n_ex: int, w_ex: float, w_in: float, d: int, nref: int, p33: float, theta: float,
+              v_reset: float, s0: int, m: int, phases: int) -> int:
     """Steps s0 .. s0+m-1 of the whole network; returns the number of spikes.
 
     ``phases`` selects what runs (bits: ``DRAW``, ``UPDATE``, ``DELIVER``), to time
