@@ -24,6 +24,15 @@ min_delay, spike lists, generality of the kernels).  The firing rates show the
 workloads match.  The machine's load average is printed with the figures.
 
     python benchmarks/limit.py [--order 2500] [--simtime 1000] [--repeats 3] [--quick]
+
+Measured at order 2500 on the 2-CPU development machine while other test runs
+loaded it (load average 3 to 5): spikesim / bare 1.45 to 1.84 over four runs (1.53
+in the median of 5, spikesim 1.31 s, bare 0.85 s, rates 32.14 spikes/s both).  Delivery
+took the same time in both; the gap was the neuron update (0.28 s against 0.08 s:
+per-neuron parameter rows, two ring channels, a spike-flag array per slice), the
+Poisson drive (0.28 s against 0.08 s: a separate pass, 64-bit counter-based draws per
+connection, reproducible for any number of threads), spike collection and the
+engine's Python per slice of min_delay (0.11 s) and the spike recorder (0.05 s).
 """
 
 from __future__ import annotations
