@@ -51,3 +51,14 @@ def test_startup():
     out = _run(str(BENCH / "startup.py"), "--warm-runs", "1")
     lines = out.splitlines()
     assert lines[-2].startswith("cold") and lines[-1].startswith("warm")
+
+
+@pytest.mark.timeout(600)
+def test_limit_quick():
+    out = _run(str(BENCH / "limit.py"), "--quick")
+    lines = out.splitlines()
+    for copy in ("spikesim", "spikesim/norec", "bare"):
+        assert any(line.split()[:1] == [copy] for line in lines), copy
+    assert any(line.startswith("ratio spikesim/bare: ") for line in lines), out
+    rate_ratio = float(next(line for line in lines if line.startswith("rates spikesim / bare:")).split()[-1])
+    assert 0.8 < rate_ratio < 1.25, out   # the same workload (small network: loose bound)
