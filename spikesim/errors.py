@@ -16,6 +16,15 @@ class KernelException(SpikesimError):
     """An operation the kernel cannot perform in its present state."""
 
 
+class RecordsLost(KernelException):
+    """A recording backend lost a batch for good (a stream whose subscriber is gone).
+
+    Other errors of a backend's ``write`` leave the batch with the device, which
+    offers it again at the next hand-over; this one tells the device to drop it
+    (it is not counted in ``n_events``).
+    """
+
+
 class UnknownModelName(SpikesimError, KeyError):
     """A model name that is not registered."""
 
@@ -58,6 +67,6 @@ def bad_property(owner: str, key: str, value: object, allowed: str) -> BadProper
     return BadProperty(f"{owner}: parameter '{key}' = {value!r} is not allowed; {allowed}")
 
 __all__ = [
-    "SpikesimError", "NESTError", "KernelException", "UnknownModelName", "BadProperty",
+    "SpikesimError", "NESTError", "KernelException", "RecordsLost", "UnknownModelName", "BadProperty",
     "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
 ]

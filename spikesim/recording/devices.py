@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from spikesim.data.export import NodeLookup, RecorderInfo, recorder_block
-from spikesim.errors import bad_property
+from spikesim.errors import RecordsLost, bad_property
 from spikesim.models.base import Model, ms_to_steps
 from spikesim.models.recorders import RecorderModel
 from spikesim.models.units import unit_of
@@ -92,6 +92,8 @@ class RecordingDevice:
         #: segment -> [first, last] step simulated while the device existed
         self.spans: dict[int, list[int]] = {}
         self._views: weakref.WeakSet[Any] = weakref.WeakSet()
+        #: hand-overs the backend has not accepted yet, oldest first (see :meth:`_hand_over`)
+        self._unsent: list[_HandOver] = []
 
     @classmethod
     def check_defaults(cls, recording: RecordingManager, model: type[RecorderModel], params: dict[str, Any]) -> None:
@@ -274,6 +276,7 @@ class RecordingDevice:
         self._forget()
         self.n_events = 0
         self._base = 0
+        self._unsent = []
         self.backend.clear(self)
 
     # -- records by position and segment ----------------------------------------------
@@ -281,8 +284,8 @@ class RecordingDevice:
         """How many records the backend holds for the device (the position of the next)."""
         return self.n_events - self._base
 
-    def _mark_segment(self) -> None:
-        seg = self.recording.segment  # where a backend keeps no segment column
+    def _mark_segment(self, seg: int) -> None:
+        # where a backend keeps no segment column
         if not self._seg_marks or self._seg_marks[-1][1] != seg:
             self._seg_marks.append((self.cursor(), seg))
 
@@ -400,9 +403,7 @@ class RecordingDevice:
         else:
             batch["times"] = self.grid.steps_to_ms(steps) if times_ms is None else times_ms
         batch.update(values)
-        self._mark_segment()
-        self.n_events += int(senders.size)
-        self.backend.write(self, batch)
+        self._hand_over(_HandOver(self.recording.segment, int(senders.size), batch))
 
     def emit_grid(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Hand samples to the backend: every sender at every step, ``values[v]`` of
@@ -410,9 +411,35 @@ class RecordingDevice:
         if senders.size == 0 or steps.size == 0:
             return
         times = steps.astype(np.int64, copy=False) if self.p["time_in_steps"] else self.grid.steps_to_ms(steps)
-        self._mark_segment()
-        self.n_events += int(senders.size * steps.size)
-        self.backend.write_grid(self, senders.astype(np.int64, copy=False), times, values)
+        self._hand_over(_HandOver(self.recording.segment, int(senders.size * steps.size), None,
+                                  (senders.astype(np.int64, copy=False), times, values)))
+
+    def _hand_over(self, item: _HandOver | None) -> None:
+        """Write what waits for the backend, oldest first, then ``item``.
+
+        Transactional: a hand-over leaves the queue, and counts in ``n_events``, only
+        once the backend's write returned; one that raised (a full disk, a dead
+        subscriber, Ctrl-C) stays and is written first at the next hand-over, to
+        whichever backend the device then uses.  Nothing is lost or written twice,
+        provided the backend stores a batch whole or not at all; a backend that lost
+        it for good says so with :class:`~spikesim.errors.RecordsLost`.
+        """
+        if item is not None:
+            self._unsent.append(item)
+        while self._unsent:
+            it = self._unsent[0]
+            self._mark_segment(it.segment)
+            try:
+                if it.batch is not None:
+                    self.backend.write(self, it.batch)
+                else:
+                    assert it.grid is not None
+                    self.backend.write_grid(self, *it.grid)
+            except RecordsLost:
+                self._unsent.pop(0)  # gone with the subscriber: offering it again would duplicate
+                raise
+            self._unsent.pop(0)
+            self.n_events += it.rows
 
     # -- spike recorder ------------------------------------------------------------
     #: rows a spike recorder holds before they go to its backend (the engine also hands
@@ -420,11 +447,18 @@ class RecordingDevice:
     PENDING_ROWS = 1 << 16
 
     def record_spikes(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray,
-                      counts: np.ndarray) -> None:
+                      counts: np.ndarray) -> bool:
         """Record the spikes of one slice (sorted by step, then id); they wait in the
         device's buffer until :meth:`emit_pending`.
 
         ``counts[id]`` is the number of connections from node ``id`` to this recorder.
+        Only memory is touched (the buffer grows if needed), so recording cannot fail
+        half-way through a slice; the engine hands the rows over between slices.
+
+        Returns
+        -------
+        bool
+            Whether the buffer holds :attr:`PENDING_ROWS` rows or more (hand them over).
         """
         lo, hi = self.window()
         tics = self.grid.tics_per_step
@@ -433,25 +467,31 @@ class RecordingDevice:
         p = self._pending
         f0 = p.fill
         f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, f0)
-        if f < 0:  # no room for this slice's rows: hand over what waits, grow if one slice needs it
-            self.emit_pending()
-            if -f > p.senders.size:
-                self._pending = p = PendingRows(-f)
-            f0 = 0
-            f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, 0)
+        if f < 0:  # no room for this slice's rows: a larger buffer keeps what waits
+            self._pending = p = p.grown(max(2 * p.senders.size, f0 - f))
+            f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, f0)
         if not ordered:  # the kernel listed spikes population by population
             order = np.lexsort((p.senders[f0:f], p.stamps[f0:f]))
             for a in (p.senders, p.stamps, p.times):
                 a[f0:f] = a[f0:f][order]
         p.fill = f
+        return f >= self.PENDING_ROWS
 
     def emit_pending(self) -> None:
-        """Hand the buffered spike rows to the backend."""
+        """Hand the buffered spike rows, and anything the backend refused before, to
+        the backend (see :meth:`_hand_over`)."""
         p = self._pending
         if p is None or not p.fill:
+            if self._unsent:
+                self._hand_over(None)
             return
-        f, p.fill = p.fill, 0
-        self.emit(p.senders[:f].copy(), p.stamps[:f].copy(), {}, p.times[:f].copy())
+        f = p.fill
+        senders, stamps, times = p.senders[:f].copy(), p.stamps[:f].copy(), p.times[:f].copy()
+        if p.senders.size > self.PENDING_ROWS:  # grown for a burst: give the memory back
+            self._pending = PendingRows(self.PENDING_ROWS)
+        else:
+            p.fill = 0  # the copies own the rows now; a failed write keeps them queued
+        self.emit(senders, stamps, {}, times)
 
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
@@ -468,3 +508,16 @@ class RecordingDevice:
         if first <= last:
             mask[first - s0 - 1:last - s0:iv] = True
         return mask
+
+
+class _HandOver:
+    """Rows recorded for the backend: a batch (``write``) or a grid (``write_grid``)."""
+
+    __slots__ = ("segment", "rows", "batch", "grid")
+
+    def __init__(self, segment: int, rows: int, batch: Batch | None,
+                 grid: tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None = None) -> None:
+        self.segment = segment
+        self.rows = rows
+        self.batch = batch
+        self.grid = grid

@@ -18,6 +18,13 @@ class PendingRows:
         self.times = np.empty(capacity, dtype=np.float64)
         self.fill = 0
 
+    def grown(self, capacity: int) -> PendingRows:
+        """A buffer of ``capacity`` rows holding this one's rows."""
+        out = PendingRows(capacity)
+        f = out.fill = self.fill
+        out.senders[:f], out.stamps[:f], out.times[:f] = self.senders[:f], self.stamps[:f], self.times[:f]
+        return out
+
 
 @njit(cache=True)
 def spike_rows_into(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, counts: np.ndarray, lo: int, hi: int,
