@@ -44,6 +44,7 @@ from spikesim.kernel.routes import (
 from spikesim.kernel.samplers import (
     SamplerPlan,
     emit_buffered,
+    hand_over,
     keep_samples,
     sampler_plans,
     spike_recorders,
@@ -308,20 +309,14 @@ class Engine:
         Slices are aligned to multiples of ``min_delay`` from t = 0, so splitting a
         run into several calls (or a checkpoint) changes nothing.  Recorders get what
         was recorded also when a slice fails; the clock then stands after the last
-        slice whose dynamics and delivery were done.  Ctrl-C and SIGTERM take effect
-        at the next slice boundary (see :mod:`spikesim.kernel.signals`).
+        slice whose dynamics and delivery were done.  Ctrl-C (``KeyboardInterrupt``)
+        and SIGTERM (``SystemExit(143)``) take effect at the next slice boundary, after
+        which the recorded data is handed over and flushed (:mod:`spikesim.kernel.signals`).
 
         Parameters
         ----------
         nsteps : int
             Steps to advance.
-
-        Raises
-        ------
-        KeyboardInterrupt
-            On Ctrl-C, after the recorded data was handed over and flushed.
-        SystemExit
-            With status 143 on SIGTERM, likewise.
         """
         if not self.valid:
             self._revalidate()
@@ -343,7 +338,7 @@ class Engine:
             finally:
                 if progress is not None:
                     progress.close()
-                self._hand_over(failure)
+                hand_over((self._emit_buffered, self.recording.flush), failure)
 
     def _advance(self, end: int, nsteps: int, progress: Progress | None, signals: DeferredSignals) -> None:
         """The slices up to step ``end``; held signals are acted on between slices."""
@@ -370,28 +365,6 @@ class Engine:
                 signals.check()
             if full or _time.monotonic() - self.last_emit >= EMIT_EVERY:
                 self._emit_buffered()
-
-    def _hand_over(self, failure: BaseException | None) -> None:
-        """What the slices done so far recorded goes to the backends, which flush.
-
-        Every device and backend gets its turn even when one fails.  When the run
-        already failed (``failure``), that error stays the one raised, and later
-        ones become notes on it: the cause is the first thing the user reads.
-        """
-        errors: list[Exception] = []
-        for step in (self._emit_buffered, self.recording.flush):
-            try:
-                step()
-            except Exception as err:  # noqa: PERF203 - two steps, each must run
-                errors.append(err)
-        if failure is None and errors:
-            failure = errors.pop(0)
-            for later in errors:
-                failure.add_note(f"also while flushing: {type(later).__name__}: {later}")
-            raise failure
-        for later in errors:
-            if failure is not None:
-                failure.add_note(f"also while handing over the recorded data: {type(later).__name__}: {later}")
 
     def _generators(self, s0: int, m: int) -> None:
         """Currents and Poisson input sent in the steps s0 .. s0+m-1 (a whole slice).

@@ -241,3 +241,35 @@ def _emit_samples(lst: list[GridPiece]) -> None:
         senders = senders[order]
         values = {k: np.concatenate([x[2][k] for x in lst], axis=1)[:, order] for k in values}
     dev.emit_grid(senders, steps, values)
+
+
+def hand_over(steps: Sequence[Callable[[], None]], failure: BaseException | None) -> None:
+    """Run every step of the end-of-run hand-over (emit, flush), also when one fails.
+
+    Parameters
+    ----------
+    steps : sequence of callables
+        Run in order, each whatever the previous ones raised.
+    failure : BaseException or None
+        What stopped the run, if anything: it stays the error raised (the cause is
+        the first thing the user reads) and the steps' errors become notes on it.
+
+    Raises
+    ------
+    Exception
+        Without a ``failure``, the first error of a step (later ones as notes).
+    """
+    errors: list[Exception] = []
+    for step in steps:
+        try:
+            step()
+        except Exception as err:  # noqa: PERF203 - every step must run
+            errors.append(err)
+    if failure is None and errors:
+        first = errors.pop(0)
+        for later in errors:
+            first.add_note(f"also: {type(later).__name__}: {later}")
+        raise first
+    for later in errors:
+        assert failure is not None
+        failure.add_note(f"also while handing over the recorded data: {type(later).__name__}: {later}")

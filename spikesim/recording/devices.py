@@ -30,7 +30,7 @@ from spikesim.models.recorders import RecorderModel
 from spikesim.models.units import unit_of
 from spikesim.recording.backends import Batch
 from spikesim.recording.device_checks import check_times, check_types
-from spikesim.recording.spike_rows import PendingRows, spike_rows_into
+from spikesim.recording.spike_rows import HandOver, PendingRows, spike_rows_into
 
 if TYPE_CHECKING:
     from spikesim.recording.manager import RecordingManager
@@ -93,7 +93,7 @@ class RecordingDevice:
         self.spans: dict[int, list[int]] = {}
         self._views: weakref.WeakSet[Any] = weakref.WeakSet()
         #: hand-overs the backend has not accepted yet, oldest first (see :meth:`_hand_over`)
-        self._unsent: list[_HandOver] = []
+        self._unsent: list[HandOver] = []
 
     @classmethod
     def check_defaults(cls, recording: RecordingManager, model: type[RecorderModel], params: dict[str, Any]) -> None:
@@ -284,8 +284,7 @@ class RecordingDevice:
         """How many records the backend holds for the device (the position of the next)."""
         return self.n_events - self._base
 
-    def _mark_segment(self, seg: int) -> None:
-        # where a backend keeps no segment column
+    def _mark_segment(self, seg: int) -> None:  # where a backend keeps no segment column
         if not self._seg_marks or self._seg_marks[-1][1] != seg:
             self._seg_marks.append((self.cursor(), seg))
 
@@ -403,7 +402,7 @@ class RecordingDevice:
         else:
             batch["times"] = self.grid.steps_to_ms(steps) if times_ms is None else times_ms
         batch.update(values)
-        self._hand_over(_HandOver(self.recording.segment, int(senders.size), batch))
+        self._hand_over(HandOver(self.recording.segment, int(senders.size), batch))
 
     def emit_grid(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Hand samples to the backend: every sender at every step, ``values[v]`` of
@@ -411,18 +410,17 @@ class RecordingDevice:
         if senders.size == 0 or steps.size == 0:
             return
         times = steps.astype(np.int64, copy=False) if self.p["time_in_steps"] else self.grid.steps_to_ms(steps)
-        self._hand_over(_HandOver(self.recording.segment, int(senders.size * steps.size), None,
+        self._hand_over(HandOver(self.recording.segment, int(senders.size * steps.size), {},
                                   (senders.astype(np.int64, copy=False), times, values)))
 
-    def _hand_over(self, item: _HandOver | None) -> None:
+    def _hand_over(self, item: HandOver | None) -> None:
         """Write what waits for the backend, oldest first, then ``item``.
 
-        Transactional: a hand-over leaves the queue, and counts in ``n_events``, only
-        once the backend's write returned; one that raised (a full disk, a dead
-        subscriber, Ctrl-C) stays and is written first at the next hand-over, to
-        whichever backend the device then uses.  Nothing is lost or written twice,
-        provided the backend stores a batch whole or not at all; a backend that lost
-        it for good says so with :class:`~spikesim.errors.RecordsLost`.
+        Transactional: a hand-over leaves the queue, and counts in ``n_events``, once
+        the backend's write returned; one that raised (a full disk, Ctrl-C) stays and
+        goes first at the next hand-over, to the backend the device then uses.  Nothing
+        is lost or written twice if a backend stores a batch whole or not at all (one
+        that lost it for good raises :class:`~spikesim.errors.RecordsLost`).
         """
         if item is not None:
             self._unsent.append(item)
@@ -430,11 +428,10 @@ class RecordingDevice:
             it = self._unsent[0]
             self._mark_segment(it.segment)
             try:
-                if it.batch is not None:
-                    self.backend.write(self, it.batch)
-                else:
-                    assert it.grid is not None
+                if it.grid is not None:
                     self.backend.write_grid(self, *it.grid)
+                else:
+                    self.backend.write(self, it.batch)
             except RecordsLost:
                 self._unsent.pop(0)  # gone with the subscriber: offering it again would duplicate
                 raise
@@ -452,13 +449,9 @@ class RecordingDevice:
         device's buffer until :meth:`emit_pending`.
 
         ``counts[id]`` is the number of connections from node ``id`` to this recorder.
-        Only memory is touched (the buffer grows if needed), so recording cannot fail
-        half-way through a slice; the engine hands the rows over between slices.
-
-        Returns
-        -------
-        bool
-            Whether the buffer holds :attr:`PENDING_ROWS` rows or more (hand them over).
+        Only memory is touched (the buffer grows), so recording cannot fail half-way
+        through a slice.  Returns whether :attr:`PENDING_ROWS` rows or more wait (the
+        engine then hands them over between slices).
         """
         lo, hi = self.window()
         tics = self.grid.tics_per_step
@@ -482,15 +475,11 @@ class RecordingDevice:
         the backend (see :meth:`_hand_over`)."""
         p = self._pending
         if p is None or not p.fill:
-            if self._unsent:
-                self._hand_over(None)
-            return
-        f = p.fill
+            return self._hand_over(None) if self._unsent else None
+        f, p.fill = p.fill, 0  # copied out: a failed write keeps the copies queued
         senders, stamps, times = p.senders[:f].copy(), p.stamps[:f].copy(), p.times[:f].copy()
         if p.senders.size > self.PENDING_ROWS:  # grown for a burst: give the memory back
             self._pending = PendingRows(self.PENDING_ROWS)
-        else:
-            p.fill = 0  # the copies own the rows now; a failed write keeps them queued
         self.emit(senders, stamps, {}, times)
 
     # -- samplers --------------------------------------------------------------------
@@ -509,15 +498,3 @@ class RecordingDevice:
             mask[first - s0 - 1:last - s0:iv] = True
         return mask
 
-
-class _HandOver:
-    """Rows recorded for the backend: a batch (``write``) or a grid (``write_grid``)."""
-
-    __slots__ = ("segment", "rows", "batch", "grid")
-
-    def __init__(self, segment: int, rows: int, batch: Batch | None,
-                 grid: tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None = None) -> None:
-        self.segment = segment
-        self.rows = rows
-        self.batch = batch
-        self.grid = grid

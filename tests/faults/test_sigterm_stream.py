@@ -47,7 +47,9 @@ def test_sigterm_stops_at_a_slice_boundary_flushes_and_exits_143(tmp_path: Path)
 def test_a_lost_subscriber_is_reported_at_once_with_its_cause(fault: str) -> None:
     sim, mem, _ = brunel()
     live = sim.create("multimeter", params={"record_from": ["V_m"], "interval": 0.1, "record_to": "stream"})
-    sim.connect(live, sim.populations[0].ids.tolist() + sim.populations[1].ids.tolist())
+    neurons = sim.populations[0].ids.tolist() + sim.populations[1].ids.tolist()
+    sim.connect(live, neurons)
+    sim.connect(neurons, sim.create("spike_recorder", params={"record_to": "stream"}))  # a second device
     sim.set_defaults("stream", {"send_timeout": 0.3, "connect_timeout": 20.0})
     port = sim.get_defaults("stream")["port"]
     if fault == "dead":
