@@ -22,6 +22,15 @@ class RecordingError(KernelException, OSError):
     and what to do, ``errno`` is the operating system's code where there is one."""
 
 
+class RecordsLost(KernelException):
+    """A recording backend lost a batch for good (a stream whose subscriber is gone).
+
+    Other errors of a backend's ``write`` leave the batch with the device, which
+    offers it again at the next hand-over; this one tells the device to drop it
+    (it is not counted in ``n_events``).
+    """
+
+
 class UnknownModelName(SpikesimError, KeyError):
     """A model name that is not registered."""
 
@@ -64,6 +73,7 @@ def bad_property(owner: str, key: str, value: object, allowed: str) -> BadProper
     return BadProperty(f"{owner}: parameter '{key}' = {value!r} is not allowed; {allowed}")
 
 __all__ = [
-    "SpikesimError", "NESTError", "KernelException", "RecordingError", "UnknownModelName", "BadProperty",
+    "SpikesimError", "NESTError", "KernelException", "RecordingError", "RecordsLost", "UnknownModelName",
+    "BadProperty",
     "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
 ]

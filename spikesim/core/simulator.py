@@ -14,6 +14,9 @@ and offers the object API; see ``docs/architecture.md``.
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +91,22 @@ class Simulator:
         #: compiled data and the slice loop
         self.engine = self.parts.engine
         self.engine.threads = threads
+        # held while an operation changes the network or runs; re-entrant, so the
+        # thread holding it may nest calls, and any other thread is refused
+        self._busy = threading.RLock()
+
+    @contextmanager
+    def _exclusive(self, what: str) -> Iterator[None]:
+        """Hold the simulator for ``what``; refuse if another thread holds it."""
+        if not self._busy.acquire(blocking=False):
+            raise KernelException(
+                f"{what}: this Simulator is in use by another thread (simulate, create, connect ... "
+                "running there); a Simulator must be used from one thread at a time: wait for that "
+                "call to return, or give each thread its own Simulator")
+        try:
+            yield
+        finally:
+            self._busy.release()
 
     # -- kernel settings ----------------------------------------------------------------
     @property
@@ -232,6 +251,10 @@ class Simulator:
     def set_defaults(self, model: str, params: dict[str, Any] | None = None, **kw: Any) -> None:
         """Change the defaults of a node or synapse model, or a backend's settings."""
         params = {**(params or {}), **kw}
+        with self._exclusive("set_defaults"):
+            self._set_defaults(model, params)
+
+    def _set_defaults(self, model: str, params: dict[str, Any]) -> None:
         if isinstance(model, str) and model in self.recording.names() \
                 and not self.models_registry.is_node_model(model):
             self.recording.backend(model).set_settings(params)
@@ -252,9 +275,10 @@ class Simulator:
         UnknownModelName
             If ``model`` is no node model.
         """
-        pop = node_factory.make_population(self.models_registry, self.node_table, self.recording, model, n,
-                                           params, label)
-        self.node_table.add(pop, label)
+        with self._exclusive("create"):
+            pop = node_factory.make_population(self.models_registry, self.node_table, self.recording, model, n,
+                                               params, label)
+            self.node_table.add(pop, label)
         return NodeCollection(self.node_table, pop.ids)
 
     def nodes(self, label: str) -> NodeCollection:
@@ -280,8 +304,15 @@ class Simulator:
 
     # -- connections --------------------------------------------------------------------------
     def connect(self, pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None) -> None:
-        """Connect ``pre`` to ``post`` by a rule (see :mod:`spikesim.network.rules`)."""
-        self.connector.connect(pre, post, conn_spec, syn_spec)
+        """Connect ``pre`` to ``post`` by a rule (see :mod:`spikesim.network.rules`).
+
+        Raises
+        ------
+        KernelException
+            If another thread is using the simulator.
+        """
+        with self._exclusive("connect"):
+            self.connector.connect(pre, post, conn_spec, syn_spec)
 
     def get_connections(self, source: Any = None, target: Any = None,
                         synapse_model: str | None = None) -> SynapseCollection:
@@ -295,21 +326,33 @@ class Simulator:
         Returns a :class:`~spikesim.data.results.RunResult` with what the
         recorders got during this run.
 
+        Ctrl-C stops the run at the next ``min_delay`` slice boundary (recorded data
+        flushed; a following ``simulate`` continues exactly), a second Ctrl-C at once;
+        SIGTERM likewise ends the process with status 143.
+
         Raises
         ------
         BadProperty
             If ``t`` is negative, infinite or not a multiple of the resolution.
+        KernelException
+            If another thread is using the simulator.
+        KeyboardInterrupt
+            On Ctrl-C, at a slice boundary.
         """
         if isinstance(t, bool) or not isinstance(t, (int, float, np.number)) or not t >= 0 or math.isinf(t):
             raise bad_property("simulate", "t", t, "it must be a finite number of ms >= 0")
         steps = t / self.resolution
         if abs(steps - round(steps)) > GRID_TOL * max(1.0, steps):
             raise bad_property("simulate", "t", t, f"it must be a multiple of the resolution ({self.resolution} ms)")
-        n, start, devices = int(round(steps)), self.step, self.recording_devices()
-        res = RunResult.record(self.node_table, self.grid, devices, self.segment, lambda: self.engine.run(n))
-        for dev in devices:
-            dev.ran(res.segment, start, self.step)
-        return res
+        with self._exclusive("simulate"):
+            n, start, devices = int(round(steps)), self.step, self.recording_devices()
+            try:
+                res = RunResult.record(self.node_table, self.grid, devices, self.segment,
+                                       lambda: self.engine.run(n))
+            finally:  # also an interrupted run simulated the steps up to the clock
+                for dev in devices:
+                    dev.ran(self.segment, start, self.step)
+            return res
 
     def to_neo(self, device: Any) -> Any:
         """A ``neo.Block`` of everything a recording device recorded, one ``Segment`` per
@@ -338,6 +381,10 @@ class Simulator:
         from the start.  ``model=False`` keeps time and state.  Either way recorders
         keep what they recorded; what follows goes into a new segment (a chunk).
         """
+        with self._exclusive("reset"):
+            self._reset(model)
+
+    def _reset(self, model: bool) -> None:
         if model:
             self.grid.step = 0
             for pop in self.node_table.neurons():

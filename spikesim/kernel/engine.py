@@ -44,10 +44,12 @@ from spikesim.kernel.routes import (
 from spikesim.kernel.samplers import (
     SamplerPlan,
     emit_buffered,
+    hand_over,
     keep_samples,
     sampler_plans,
     spike_recorders,
 )
+from spikesim.kernel.signals import DeferredSignals
 from spikesim.models.base import N_CHANNELS, NeuronModel
 from spikesim.models.synapses import STDP_PARAMS
 from spikesim.network.populations import NeuronPopulation
@@ -307,7 +309,9 @@ class Engine:
         Slices are aligned to multiples of ``min_delay`` from t = 0, so splitting a
         run into several calls (or a checkpoint) changes nothing.  Recorders get what
         was recorded also when a slice fails; the clock then stands after the last
-        slice whose dynamics and delivery were done.
+        slice whose dynamics and delivery were done.  Ctrl-C (``KeyboardInterrupt``)
+        and SIGTERM (``SystemExit(143)``) take effect at the next slice boundary, after
+        which the recorded data is handed over and flushed (:mod:`spikesim.kernel.signals`).
 
         Parameters
         ----------
@@ -324,35 +328,43 @@ class Engine:
         end = self.grid.step + nsteps
         progress = Progress(nsteps, self.grid.resolution) if self.print_time or stderr_is_tty() else None
         self.last_emit = _time.monotonic()
-        try:
-            while self.grid.step < end:
-                slice_end = (self.grid.step // self.m + 1) * self.m
-                if self.gen_until < slice_end:
-                    a = max(self.gen_until, self.grid.step)
-                    self._generators(a, slice_end - a)
-                    self.gen_until = slice_end
-                m = min(slice_end, end) - self.grid.step
-                self.advanced = False
-                try:
-                    self._slice(self.grid.step, m)
-                except BaseException:
-                    # a backend failed while recording: the slice's dynamics are done, so
-                    # the clock moves on with them and the simulator stays consistent
-                    if self.advanced:
-                        self.grid.step += m
-                    raise
-                self.grid.step += m
-                if progress is not None:
-                    progress.update(self.grid.step - (end - nsteps))
-                if _time.monotonic() - self.last_emit >= EMIT_EVERY:
-                    self._emit_buffered()
-        finally:
-            if progress is not None:
-                progress.close()
-            try:  # what the slices done so far recorded, also when one of them failed
-                self._emit_buffered()
+        with DeferredSignals() as signals:
+            failure: BaseException | None = None
+            try:
+                self._advance(end, nsteps, progress, signals)
+            except BaseException as err:
+                failure = err
+                raise
             finally:
-                self.recording.flush()
+                if progress is not None:
+                    progress.close()
+                hand_over((self._emit_buffered, self.recording.flush), failure)
+
+    def _advance(self, end: int, nsteps: int, progress: Progress | None, signals: DeferredSignals) -> None:
+        """The slices up to step ``end``; held signals are acted on between slices."""
+        while self.grid.step < end:
+            slice_end = (self.grid.step // self.m + 1) * self.m
+            if self.gen_until < slice_end:
+                a = max(self.gen_until, self.grid.step)
+                self._generators(a, slice_end - a)
+                self.gen_until = slice_end
+            m = min(slice_end, end) - self.grid.step
+            self.advanced = False
+            try:
+                full = self._slice(self.grid.step, m)
+            except BaseException:
+                # a backend failed while recording: the slice's dynamics are done, so
+                # the clock moves on with them and the simulator stays consistent
+                if self.advanced:
+                    self.grid.step += m
+                raise
+            self.grid.step += m
+            if progress is not None:
+                progress.update(self.grid.step - (end - nsteps))
+            if signals.pending:
+                signals.check()
+            if full or _time.monotonic() - self.last_emit >= EMIT_EVERY:
+                self._emit_buffered()
 
     def _generators(self, s0: int, m: int) -> None:
         """Currents and Poisson input sent in the steps s0 .. s0+m-1 (a whole slice).
@@ -372,8 +384,11 @@ class Engine:
         if poi is not None:
             send_poisson(poi, s0, m, ring, L)
 
-    def _slice(self, s0: int, m: int) -> None:
-        """Update the neurons through steps s0 .. s0+m-1, deliver and record their spikes."""
+    def _slice(self, s0: int, m: int) -> bool:
+        """Update the neurons through steps s0 .. s0+m-1, deliver and record their spikes.
+
+        Returns whether a spike recorder holds enough rows to hand them over now.
+        """
         k = n_gen = self._generator_spikes(s0, m)
         if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
@@ -388,13 +403,17 @@ class Engine:
         if k:
             transmitted = self._deliver(ids, steps, mult, k)
         self.advanced = True  # dynamics and delivery of the slice are done; recording follows
+        full = False
         if k:
-            for wr, rows in transmitted:
-                if wr is not None and rows.shape[0]:
-                    wr.record_rows(rows)
             gids = ids + 1
-            for rec, counts in self.spike_recorders:
-                rec.record_spikes(gids, steps, mult, counts)
+            try:  # a weight recorder's backend may fail; spike recorders still get the slice
+                for wr, rows in transmitted:
+                    if wr is not None and rows.shape[0]:
+                        wr.record_rows(rows)
+            finally:
+                for rec, counts in self.spike_recorders:
+                    full = rec.record_spikes(gids, steps, mult, counts) or full
+        return full
 
     def _generator_spikes(self, s0: int, m: int) -> int:
         """Put the spikes of spike generators stamped in (s0, s0 + m] first in the spike

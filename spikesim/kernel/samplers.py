@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -175,6 +176,11 @@ def emit_buffered(plans: Mapping[int, SamplerPlan], recorders: Sequence[tuple[Re
                   ) -> None:
     """Hand the devices what the engine holds and empty the buffers.
 
+    The buffers are emptied into copies first: each device then owns its rows and
+    keeps those its backend refuses (see ``RecordingDevice.emit_pending``).  Every
+    device gets its turn even when one's backend fails; the first error is raised
+    afterwards.
+
     Parameters
     ----------
     plans : mapping of SamplerPlan
@@ -182,16 +188,21 @@ def emit_buffered(plans: Mapping[int, SamplerPlan], recorders: Sequence[tuple[Re
         device sampling several populations gets whole rows).
     recorders : sequence of (device, counts)
         Each spike recorder hands on its buffered rows.
+
+    Raises
+    ------
+    Exception
+        The first error a backend raised while accepting rows.
     """
     pieces: dict[int, list[GridPiece]] = {}
+    waiting: dict[int, RecordingDevice] = {}
     for plan in plans.values():
         f = plan.fill
-        if not f:
-            continue
         plan.fill = 0
         for d, (dev, cols, var_rows, transforms, senders) in enumerate(plan.devices):
+            waiting[dev.node_id] = dev
             sel = plan.wanted[:f, d]
-            if sel.all():
+            if sel.all() and f:
                 block, steps = plan.out[:f], plan.stamps[:f].copy()
             elif sel.any():
                 idx = np.flatnonzero(sel)
@@ -206,10 +217,17 @@ def emit_buffered(plans: Mapping[int, SamplerPlan], recorders: Sequence[tuple[Re
                 x = block[:, var_rows[a], :]
                 values[v] = x + offset if scale == 1.0 else x * scale + offset   # new arrays: out is reused
             pieces.setdefault(dev.node_id, []).append((senders, steps, values, dev))
-    for lst in pieces.values():
-        _emit_samples(lst)
-    for dev, _ in recorders:
-        dev.emit_pending()
+    calls: list[Callable[[], None]] = [partial(_emit_samples, lst) for lst in pieces.values()]
+    calls += [dev.emit_pending for i, dev in waiting.items() if i not in pieces]  # what a backend refused before
+    calls += [dev.emit_pending for dev, _ in recorders]
+    first: Exception | None = None
+    for call in calls:
+        try:
+            call()
+        except Exception as err:  # noqa: PERF203 - every device must get its turn
+            first = first or err
+    if first is not None:
+        raise first
 
 
 def _emit_samples(lst: list[GridPiece]) -> None:
@@ -223,3 +241,35 @@ def _emit_samples(lst: list[GridPiece]) -> None:
         senders = senders[order]
         values = {k: np.concatenate([x[2][k] for x in lst], axis=1)[:, order] for k in values}
     dev.emit_grid(senders, steps, values)
+
+
+def hand_over(steps: Sequence[Callable[[], None]], failure: BaseException | None) -> None:
+    """Run every step of the end-of-run hand-over (emit, flush), also when one fails.
+
+    Parameters
+    ----------
+    steps : sequence of callables
+        Run in order, each whatever the previous ones raised.
+    failure : BaseException or None
+        What stopped the run, if anything: it stays the error raised (the cause is
+        the first thing the user reads) and the steps' errors become notes on it.
+
+    Raises
+    ------
+    Exception
+        Without a ``failure``, the first error of a step (later ones as notes).
+    """
+    errors: list[Exception] = []
+    for step in steps:
+        try:
+            step()
+        except Exception as err:  # noqa: PERF203 - every step must run
+            errors.append(err)
+    if failure is None and errors:
+        first = errors.pop(0)
+        for later in errors:
+            first.add_note(f"also: {type(later).__name__}: {later}")
+        raise first
+    for later in errors:
+        assert failure is not None
+        failure.add_note(f"also while handing over the recorded data: {type(later).__name__}: {later}")

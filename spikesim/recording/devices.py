@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from spikesim.data.export import NodeLookup, RecorderInfo, recorder_block
-from spikesim.errors import bad_property
+from spikesim.errors import RecordsLost, bad_property
 from spikesim.models.base import Model, ms_to_steps
 from spikesim.models.recorders import RecorderModel
 from spikesim.models.units import unit_of
 from spikesim.recording.backends import Batch
 from spikesim.recording.device_checks import check_times, check_types
-from spikesim.recording.spike_rows import PendingRows, spike_rows_into
+from spikesim.recording.spike_rows import HandOver, PendingRows, spike_rows_into
 
 if TYPE_CHECKING:
     from spikesim.recording.manager import RecordingManager
@@ -92,6 +92,8 @@ class RecordingDevice:
         #: segment -> [first, last] step simulated while the device existed
         self.spans: dict[int, list[int]] = {}
         self._views: weakref.WeakSet[Any] = weakref.WeakSet()
+        #: hand-overs the backend has not accepted yet, oldest first (see :meth:`_hand_over`)
+        self._unsent: list[HandOver] = []
 
     @classmethod
     def check_defaults(cls, recording: RecordingManager, model: type[RecorderModel], params: dict[str, Any]) -> None:
@@ -274,6 +276,7 @@ class RecordingDevice:
         self._forget()
         self.n_events = 0
         self._base = 0
+        self._unsent = []
         self.backend.clear(self)
 
     # -- records by position and segment ----------------------------------------------
@@ -281,8 +284,7 @@ class RecordingDevice:
         """How many records the backend holds for the device (the position of the next)."""
         return self.n_events - self._base
 
-    def _mark_segment(self) -> None:
-        seg = self.recording.segment  # where a backend keeps no segment column
+    def _mark_segment(self, seg: int) -> None:  # where a backend keeps no segment column
         if not self._seg_marks or self._seg_marks[-1][1] != seg:
             self._seg_marks.append((self.cursor(), seg))
 
@@ -400,9 +402,7 @@ class RecordingDevice:
         else:
             batch["times"] = self.grid.steps_to_ms(steps) if times_ms is None else times_ms
         batch.update(values)
-        self._mark_segment()
-        self.n_events += int(senders.size)
-        self.backend.write(self, batch)
+        self._hand_over(HandOver(self.recording.segment, int(senders.size), batch))
 
     def emit_grid(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Hand samples to the backend: every sender at every step, ``values[v]`` of
@@ -410,9 +410,33 @@ class RecordingDevice:
         if senders.size == 0 or steps.size == 0:
             return
         times = steps.astype(np.int64, copy=False) if self.p["time_in_steps"] else self.grid.steps_to_ms(steps)
-        self._mark_segment()
-        self.n_events += int(senders.size * steps.size)
-        self.backend.write_grid(self, senders.astype(np.int64, copy=False), times, values)
+        self._hand_over(HandOver(self.recording.segment, int(senders.size * steps.size), {},
+                                  (senders.astype(np.int64, copy=False), times, values)))
+
+    def _hand_over(self, item: HandOver | None) -> None:
+        """Write what waits for the backend, oldest first, then ``item``.
+
+        Transactional: a hand-over leaves the queue, and counts in ``n_events``, once
+        the backend's write returned; one that raised (a full disk, Ctrl-C) stays and
+        goes first at the next hand-over, to the backend the device then uses.  Nothing
+        is lost or written twice if a backend stores a batch whole or not at all (one
+        that lost it for good raises :class:`~spikesim.errors.RecordsLost`).
+        """
+        if item is not None:
+            self._unsent.append(item)
+        while self._unsent:
+            it = self._unsent[0]
+            self._mark_segment(it.segment)
+            try:
+                if it.grid is not None:
+                    self.backend.write_grid(self, *it.grid)
+                else:
+                    self.backend.write(self, it.batch)
+            except RecordsLost:
+                self._unsent.pop(0)  # gone with the subscriber: offering it again would duplicate
+                raise
+            self._unsent.pop(0)
+            self.n_events += it.rows
 
     # -- spike recorder ------------------------------------------------------------
     #: rows a spike recorder holds before they go to its backend (the engine also hands
@@ -420,11 +444,14 @@ class RecordingDevice:
     PENDING_ROWS = 1 << 16
 
     def record_spikes(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray,
-                      counts: np.ndarray) -> None:
+                      counts: np.ndarray) -> bool:
         """Record the spikes of one slice (sorted by step, then id); they wait in the
         device's buffer until :meth:`emit_pending`.
 
         ``counts[id]`` is the number of connections from node ``id`` to this recorder.
+        Only memory is touched (the buffer grows), so recording cannot fail half-way
+        through a slice.  Returns whether :attr:`PENDING_ROWS` rows or more wait (the
+        engine then hands them over between slices).
         """
         lo, hi = self.window()
         tics = self.grid.tics_per_step
@@ -433,25 +460,27 @@ class RecordingDevice:
         p = self._pending
         f0 = p.fill
         f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, f0)
-        if f < 0:  # no room for this slice's rows: hand over what waits, grow if one slice needs it
-            self.emit_pending()
-            if -f > p.senders.size:
-                self._pending = p = PendingRows(-f)
-            f0 = 0
-            f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, 0)
+        if f < 0:  # no room for this slice's rows: a larger buffer keeps what waits
+            self._pending = p = p.grown(max(2 * p.senders.size, f0 - f))
+            f, ordered = spike_rows_into(ids, steps, mult, counts, lo, hi, tics, p.senders, p.stamps, p.times, f0)
         if not ordered:  # the kernel listed spikes population by population
             order = np.lexsort((p.senders[f0:f], p.stamps[f0:f]))
             for a in (p.senders, p.stamps, p.times):
                 a[f0:f] = a[f0:f][order]
         p.fill = f
+        return f >= self.PENDING_ROWS
 
     def emit_pending(self) -> None:
-        """Hand the buffered spike rows to the backend."""
+        """Hand the buffered spike rows, and anything the backend refused before, to
+        the backend (see :meth:`_hand_over`)."""
         p = self._pending
         if p is None or not p.fill:
-            return
-        f, p.fill = p.fill, 0
-        self.emit(p.senders[:f].copy(), p.stamps[:f].copy(), {}, p.times[:f].copy())
+            return self._hand_over(None) if self._unsent else None
+        f, p.fill = p.fill, 0  # copied out: a failed write keeps the copies queued
+        senders, stamps, times = p.senders[:f].copy(), p.stamps[:f].copy(), p.times[:f].copy()
+        if p.senders.size > self.PENDING_ROWS:  # grown for a burst: give the memory back
+            self._pending = PendingRows(self.PENDING_ROWS)
+        self.emit(senders, stamps, {}, times)
 
     # -- samplers --------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
@@ -468,3 +497,4 @@ class RecordingDevice:
         if first <= last:
             mask[first - s0 - 1:last - s0:iv] = True
         return mask
+

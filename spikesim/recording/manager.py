@@ -98,9 +98,24 @@ class RecordingManager:
             b.prepare()
 
     def flush(self) -> None:
-        """After every ``simulate`` call: recorded data is safe."""
+        """After every ``simulate`` call: recorded data is safe.
+
+        Every backend flushes even when one fails (a full disk must not cost the
+        other files their data); the first error is raised afterwards.
+
+        Raises
+        ------
+        Exception
+            The first error a backend raised while flushing.
+        """
+        first: Exception | None = None
         for b in self._backends.values():
-            b.flush()
+            try:
+                b.flush()
+            except Exception as err:  # noqa: PERF203 - every backend must get its turn
+                first = first or err
+        if first is not None:
+            raise first
 
     def close(self) -> None:
         """Flush and close every backend (files, streams); data stays readable."""

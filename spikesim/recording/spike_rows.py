@@ -1,5 +1,6 @@
-"""A spike recorder's buffer of rows waiting for its backend, and the compiled pass
-that fills it from one slice's spikes (see :meth:`RecordingDevice.record_spikes`)."""
+"""A spike recorder's buffer of rows waiting for its backend, the compiled pass that
+fills it from one slice's spikes (see :meth:`RecordingDevice.record_spikes`), and
+the hand-overs a device keeps until its backend accepted them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,38 @@ class PendingRows:
         self.stamps = np.empty(capacity, dtype=np.int64)
         self.times = np.empty(capacity, dtype=np.float64)
         self.fill = 0
+
+    def grown(self, capacity: int) -> PendingRows:
+        """A buffer of ``capacity`` rows holding this one's rows."""
+        out = PendingRows(capacity)
+        f = out.fill = self.fill
+        out.senders[:f], out.stamps[:f], out.times[:f] = self.senders[:f], self.stamps[:f], self.times[:f]
+        return out
+
+
+class HandOver:
+    """Rows of a device for its backend: a batch (``write``) or a grid (``write_grid``).
+
+    Parameters
+    ----------
+    segment : int
+        The recording segment the rows belong to.
+    rows : int
+        How many records (counted in ``n_events`` once written).
+    batch : dict of ndarray
+        The columns, for ``write`` (empty for a grid).
+    grid : (senders, times, values) or None
+        For ``write_grid``: node ids, times (ms or steps), values of shape (times, senders).
+    """
+
+    __slots__ = ("segment", "rows", "batch", "grid")
+
+    def __init__(self, segment: int, rows: int, batch: dict[str, np.ndarray],
+                 grid: tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]] | None = None) -> None:
+        self.segment = segment
+        self.rows = rows
+        self.batch = batch
+        self.grid = grid
 
 
 @njit(cache=True)

@@ -1,0 +1,1 @@
+"""Faults in the middle of a run: interrupts, failing backends, signals, threads."""

@@ -15,7 +15,16 @@ Life cycle, driven by the kernel (NEST's ``recording_backend.h`` order):
    recorder, at least every 0.5 s of wall time, and always before ``flush``), so a
    backend sees a few large batches rather than one per slice.  Multimeters come
    through ``write_grid`` (samples as a time x sender grid; by default rows).
-4. ``flush()``: at the end of every ``simulate`` call (data must be safe then).
+   A write is a transaction: it stores the whole batch or raises having stored
+   none of it.  A batch whose write raised stays with its device, which offers it
+   again (first, before newer rows) at its next hand-over, and counts it in
+   ``n_events`` only once a write returned; a backend that lost the batch for good
+   (a stream whose subscriber is gone) raises :class:`~spikesim.errors.RecordsLost`
+   and the device drops it.  An error in one device's write does not keep the
+   other devices' batches from their backends.
+4. ``flush()``: at the end of every ``simulate`` call (data must be safe then),
+   also when the run stopped on an error, Ctrl-C or SIGTERM; every backend is
+   flushed even when one raises.
 5. ``close()``: when the simulator is reset or dropped.
 
 ``disenroll(device)`` undoes ``enroll`` (device moved to another backend).  When a

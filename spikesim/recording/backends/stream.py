@@ -17,7 +17,9 @@ than the simulator writes, the kernel's socket buffers fill and ``write`` blocks
 It blocks at most ``send_timeout`` seconds per frame, then raises
 :class:`~spikesim.io.subscriber.StreamError` naming that setting, as it does at
 once when the subscriber disconnected: the simulation stops, it never hangs.  The
-next ``simulate`` waits for a new subscriber.
+batches of that run not yet sent are dropped at once (the error raised is the
+first failure; no new subscriber is awaited before the run ends), and the next
+``simulate`` waits for a new subscriber.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, bad_property
+from spikesim.errors import BadProperty, RecordsLost, bad_property
 from spikesim.io.subscriber import (
     FORMAT,
     LOOPBACK,
@@ -47,6 +49,10 @@ from spikesim.recording.backends.base import (
 )
 
 OWNER = "recording backend 'stream'"
+
+
+class SubscriberLost(StreamError, RecordsLost):
+    """The subscriber stalled or disconnected: the batch is lost with it."""
 
 
 def _close_quietly(*socks: socket.socket | None) -> None:
@@ -83,6 +89,8 @@ class StreamBackend(RecordingBackend):
         self._listener: socket.socket | None = None
         self._conn: socket.socket | None = None
         self._seq = 0
+        #: why the subscriber was lost in the current run (None: it was not)
+        self._lost: StreamError | None = None
         self._finalizer: weakref.finalize[..., StreamBackend] | None = None
 
     # -- settings ----------------------------------------------------------------------------
@@ -164,6 +172,7 @@ class StreamBackend(RecordingBackend):
         StreamError
             If no subscriber connects within ``connect_timeout`` s, or sending fails.
         """
+        self._lost = None
         if not self._devices:
             return
         self._listen()
@@ -214,16 +223,20 @@ class StreamBackend(RecordingBackend):
         except TimeoutError as err:
             self._drop()
             t = self.context.time
-            raise StreamError(
+            raise self._lose(SubscriberLost(
                 f"stream backend: the subscriber on {LOOPBACK}:{port} took no data for "
                 f"send_timeout={self.settings['send_timeout']} s (too slow, stalled or dead); the "
                 f"simulation stopped at t = {t} ms. Raise send_timeout with "
-                "sim.set_defaults('stream', {'send_timeout': ...}) if the consumer is just slow") from err
+                "sim.set_defaults('stream', {'send_timeout': ...}) if the consumer is just slow")) from err
         except OSError as err:
             self._drop()
-            raise StreamError(f"stream backend: the subscriber on {LOOPBACK}:{port} disconnected ({err}); "
-                              "the next simulate waits for a new one") from err
+            raise self._lose(SubscriberLost(f"stream backend: the subscriber on {LOOPBACK}:{port} disconnected "
+                                            f"({err}); the next simulate waits for a new one")) from err
         self._seq += 1
+
+    def _lose(self, err: StreamError) -> StreamError:
+        self._lost = err
+        return err
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -237,9 +250,14 @@ class StreamBackend(RecordingBackend):
         Raises
         ------
         StreamError
-            If the subscriber takes nothing for ``send_timeout`` s or disconnected.
+            If the subscriber takes nothing for ``send_timeout`` s or disconnected,
+            now or earlier in this run (then at once: waiting for a new subscriber
+            would hide the cause behind a connect timeout).
         """
-        if self._conn is None:  # enrolled or disconnected since prepare
+        if self._conn is None and self._lost is not None:
+            raise SubscriberLost(f"stream backend: batch of device {device.node_id} not sent; the subscriber "
+                                 f"was lost earlier in this run: {str(self._lost).split(';')[0]}") from self._lost
+        if self._conn is None:  # enrolled since prepare
             self.prepare()
         self._send(encode_batch(self._seq, device.node_id, batch))
 

@@ -128,8 +128,8 @@ class Hdf5Backend(RecordingBackend):
     """Appends every device's batches to one SWMR HDF5 file per simulator.
 
     Settings: ``file_name`` (default ``recording.h5``, in the context's ``data_path``
-    after its ``data_prefix``), ``flush_interval`` (s of wall time), ``compression``
-    (``gzip``, the default, which every HDF5 build decodes; ``none``; ``lzf``, which
+    after its ``data_prefix``), ``flush_interval`` (s of wall time, default 1: about what
+    a crash can lose), ``compression`` (``gzip``, the default, which every HDF5 build decodes; ``none``; ``lzf``, which
     only h5py decodes), ``compression_level`` (gzip, 0-9, default 1),
     ``compress_samples`` (also compress multimeter samples, default False: deflate
     saves 16% of sampled voltages at 30x the cost of storing them raw), ``chunk_rows``
@@ -147,7 +147,7 @@ class Hdf5Backend(RecordingBackend):
     """
 
     name = "hdf5"
-    defaults = {"file_name": "recording.h5", "flush_interval": 10.0, "compression": "gzip",
+    defaults = {"file_name": "recording.h5", "flush_interval": 1.0, "compression": "gzip",
                 "compression_level": 1, "compress_samples": False, "chunk_rows": 65536, "write_in_thread": True}
 
     def __init__(self, context: BackendContext | None = None) -> None:
