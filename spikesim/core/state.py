@@ -61,8 +61,21 @@ def load(parts: Parts, meta: dict[str, Any], arrays: dict[str, np.ndarray], path
     Raises
     ------
     FileFormatError
-        If the checkpoint names a model this spikesim does not have, or is inconsistent.
+        If the checkpoint names a model this spikesim does not have, or is inconsistent
+        or damaged (a missing array or entry, a value of the wrong kind).
     """
+    try:
+        _load(parts, meta, arrays, path)
+    except FileFormatError:
+        raise
+    except KeyError as exc:
+        raise FileFormatError(f"checkpoint '{path}' is damaged: it lacks {exc}") from None
+    except (ValueError, TypeError, IndexError, AttributeError, AssertionError) as exc:
+        raise FileFormatError(f"checkpoint '{path}' is damaged: {type(exc).__name__}: {exc}") from None
+
+
+def _load(parts: Parts, meta: dict[str, Any], arrays: dict[str, np.ndarray], path: str) -> None:
+    """:func:`load`, raising what the parts raise on damaged input."""
     k = meta["kernel"]
     parts.engine.print_time = bool(k["print_time"])
     try:

@@ -29,6 +29,10 @@ FORMAT = "spikesim-checkpoint"
 UNITS = {"time": "ms", "V_m": "mV", "current": "pA", "conductance": "nS", "weight": "model units",
          "delay": "steps", "ring": "per channel (ex, in, current), per slot, per node"}
 
+#: the metadata a simulator is rebuilt from, and the kernel settings among it
+META_KEYS = ("kernel", "recording", "populations", "connector", "projections", "engine")
+KERNEL_KEYS = ("resolution", "seed", "threads", "print_time", "num_nodes", "step")
+
 
 def plain(v: object) -> object:
     """A JSON-able copy of a parameter value (tuples -> lists, numpy -> Python).
@@ -94,6 +98,16 @@ def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     Raises
     ------
     FileFormatError
-        If the file is not a checkpoint, is damaged or comes from a newer format.
+        If the file is not a checkpoint, is damaged (also: metadata without the
+        kernel settings and parts a simulator is rebuilt from) or comes from a newer format.
     """
-    return container.read(path, FORMAT)
+    meta, arrays = container.read(path, FORMAT)
+    missing = [k for k in META_KEYS if k not in meta]
+    kernel = meta.get("kernel")
+    if not missing and isinstance(kernel, dict):
+        missing = [f"kernel/{k}" for k in KERNEL_KEYS if k not in kernel]
+    elif not missing:
+        missing = ["kernel (not a dict)"]
+    if missing:
+        raise container.FileFormatError(f"checkpoint '{path}' is damaged: its metadata lacks {missing}")
+    return meta, arrays

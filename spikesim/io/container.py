@@ -160,30 +160,54 @@ def read(path: str | Path, fmt: str) -> tuple[dict[str, Any], dict[str, np.ndarr
         f = h5py.File(path, "r")
     except OSError as exc:
         raise FileFormatError(f"'{path}' is not a readable spikesim file (truncated or not HDF5): {exc}") from None
-    with f:
-        attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in f.attrs.items()}
-        if attrs.get("format") != fmt:
-            raise FileFormatError(f"'{path}' holds '{attrs.get('format', 'no spikesim format')}', not '{fmt}'")
-        try:
-            version = int(attrs["format_version"])
-        except (KeyError, ValueError):
-            raise FileFormatError(f"'{path}' has no valid format_version") from None
-        if version > FORMAT_VERSION:
-            raise FileFormatError(f"'{path}' has format version {version}; this spikesim "
-                                  f"({attrs.get('spikesim_version')}) reads up to {FORMAT_VERSION}: upgrade spikesim")
-        arrays: dict[str, np.ndarray] = {}
+    try:
+        with f:
+            attrs, arrays = _contents(f, path, fmt)
+        stored = attrs.pop("checksum", None)
+        if stored is None or stored != _checksum(attrs, arrays):
+            raise FileFormatError(f"'{path}' failed its checksum: the file was altered or is incomplete")
+        meta = json.loads(attrs["meta"])
+    except FileFormatError:
+        raise
+    except _DAMAGE as exc:
+        raise FileFormatError(f"'{path}' is damaged: {type(exc).__name__}: {exc}") from None
+    if not isinstance(meta, dict):
+        raise FileFormatError(f"'{path}' is damaged: its metadata is a {type(meta).__name__}, not a dict")
+    return meta, arrays
 
-        def visit(name: str, obj: object) -> None:
-            if isinstance(obj, h5py.Dataset):
-                arrays[name] = obj[()]
-        try:
-            f.visititems(visit)
-        except (OSError, RuntimeError) as exc:
-            raise FileFormatError(f"'{path}' is damaged: {exc}") from None
-    stored = attrs.pop("checksum", None)
-    if stored is None or stored != _checksum(attrs, arrays):
-        raise FileFormatError(f"'{path}' failed its checksum: the file was altered or is incomplete")
-    return json.loads(attrs["meta"]), arrays
+
+#: what h5py, numpy and json raise on a damaged file (h5py: KeyError for an object it
+#: cannot open, RuntimeError/ValueError for bad metadata; UnicodeError for bad text)
+_DAMAGE = (OSError, KeyError, RuntimeError, ValueError, TypeError, IndexError, UnicodeError,
+           OverflowError, AttributeError)
+
+
+def _contents(f: Any, path: Path, fmt: str) -> tuple[dict[str, str], dict[str, np.ndarray]]:
+    """The root attributes (as text) and every dataset of an open file of format ``fmt``."""
+    import h5py
+
+    attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in f.attrs.items()}
+    if attrs.get("format") != fmt:
+        raise FileFormatError(f"'{path}' holds '{attrs.get('format', 'no spikesim format')}', not '{fmt}'")
+    try:
+        version = int(attrs["format_version"])
+    except (KeyError, ValueError):
+        raise FileFormatError(f"'{path}' has no valid format_version") from None
+    if version > FORMAT_VERSION:
+        raise FileFormatError(f"'{path}' has format version {version}; this spikesim "
+                              f"({attrs.get('spikesim_version')}) reads up to {FORMAT_VERSION}: upgrade spikesim")
+    limit = 1100 * max(path.stat().st_size, 1) + (1 << 20)
+    arrays: dict[str, np.ndarray] = {}
+
+    def visit(name: str, obj: object) -> None:
+        if isinstance(obj, h5py.Dataset):
+            # gzip expands at most ~1030 times: larger is a damaged shape, not data
+            if obj.size * obj.dtype.itemsize > limit:
+                raise FileFormatError(f"'{path}' is damaged: dataset '{name}' claims {obj.shape} "
+                                      f"{obj.dtype} values, more than the file can hold")
+            arrays[name] = obj[()]
+    f.visititems(visit)
+    return attrs, arrays
 
 
 def save_state(path: str | Path, data: dict[str, Any]) -> Path:

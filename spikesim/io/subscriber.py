@@ -54,6 +54,9 @@ VERSION = 1
 LOOPBACK = "127.0.0.1"
 _LEN = struct.Struct("<Q")
 _HLEN = struct.Struct("<I")
+#: the largest frame a subscriber accepts (bytes): a bound on what a damaged length
+#: prefix can make it allocate; a writer's batches are far smaller
+MAX_FRAME = 1 << 32
 
 
 class StreamError(KernelException):
@@ -106,16 +109,24 @@ def encode_batch(seq: int, node_id: int, batch: Batch) -> bytes:
     return encode(header, arrays)
 
 
-def decode_batch(header: dict[str, Any], body: bytearray) -> Batch:
+def decode_batch(header: dict[str, Any], body: bytearray | bytes) -> Batch:
     """The columns of a ``batch`` frame, as read-only views of ``body`` (no copy).
 
     Raises
     ------
     StreamError
-        If ``body`` is not as long as the header's ``rows`` and ``columns`` say.
+        If the header's ``rows`` or ``columns`` are malformed (a negative count, an
+        unknown or non-numeric dtype) or ``body`` is not as long as they say.
     """
-    rows = int(header["rows"])
-    dtypes = [(name, np.dtype(dt)) for name, dt in header["columns"]]
+    try:
+        rows = header["rows"]
+        if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+            raise ValueError(f"rows {rows!r} is not a count")
+        dtypes = [(str(name), np.dtype(dt)) for name, dt in header["columns"]]
+        if any(dt.kind not in "biuf" or dt.itemsize == 0 for _, dt in dtypes):
+            raise ValueError(f"columns {header['columns']!r} are not all numeric")
+    except (KeyError, ValueError, TypeError) as err:
+        raise StreamError(f"Subscriber: batch frame {header.get('seq')} has a malformed header: {err}") from None
     size = sum(rows * dt.itemsize for _, dt in dtypes)
     if size != len(body):
         raise StreamError(f"Subscriber: batch frame {header.get('seq')} has {len(body)} body bytes, "
@@ -126,6 +137,45 @@ def decode_batch(header: dict[str, Any], body: bytearray) -> Batch:
         out[name] = np.frombuffer(body, dtype=dtype, count=rows, offset=off)
         off += rows * dtype.itemsize
     return out
+
+
+def frame_size(prefix: bytes | bytearray) -> int:
+    """The byte count a frame's 8-byte length prefix announces.
+
+    Raises
+    ------
+    StreamError
+        If it is shorter than a header length or over :data:`MAX_FRAME`.
+    """
+    (size,) = _LEN.unpack(prefix)
+    if not _HLEN.size <= size <= MAX_FRAME:
+        raise StreamError(f"Subscriber: a frame announces {size} bytes (allowed {_HLEN.size} to {MAX_FRAME}); "
+                          "the stream is damaged")
+    return int(size)
+
+
+def decode_frame(buf: bytes | bytearray) -> tuple[dict[str, Any], bytes | bytearray]:
+    """The header (a JSON object with ``kind`` and ``seq``) and body of a frame
+    without its length prefix.
+
+    Raises
+    ------
+    StreamError
+        If the header length, the JSON or its ``kind``/``seq`` are malformed.
+    """
+    if len(buf) < _HLEN.size:
+        raise StreamError(f"Subscriber: a frame of {len(buf)} bytes has no header length")
+    (h,) = _HLEN.unpack_from(buf)
+    if h > len(buf) - _HLEN.size:
+        raise StreamError(f"Subscriber: a frame's header length {h} exceeds its {len(buf)} bytes")
+    try:
+        header = json.loads(bytes(buf[_HLEN.size:_HLEN.size + h]))
+    except (ValueError, RecursionError) as err:
+        raise StreamError(f"Subscriber: a frame's header is not JSON: {err}") from None
+    if not isinstance(header, dict) or not isinstance(header.get("kind"), str) \
+            or isinstance(header.get("seq"), bool) or not isinstance(header.get("seq"), int):
+        raise StreamError(f"Subscriber: a frame's header lacks kind or seq: {str(header)[:200]}")
+    return header, buf[_HLEN.size + h:]
 
 
 def check_loopback(owner: str, host: object) -> str:
@@ -238,15 +288,14 @@ class Subscriber:
         head = bytearray(_LEN.size)
         if not self._recv_into(memoryview(head), at_boundary=True):
             return None
-        buf = bytearray(_LEN.unpack(head)[0])
+        buf = bytearray(frame_size(head))
         self._recv_into(memoryview(buf), at_boundary=False)
-        (h,) = _HLEN.unpack_from(buf)
-        header = json.loads(bytes(buf[_HLEN.size:_HLEN.size + h]))
+        header, body = decode_frame(buf)
         if header.get("seq") != self._seq:
             raise StreamError(f"Subscriber: frame {header.get('seq')} arrived where frame {self._seq} "
                               "was expected; the stream is out of order")
         self._seq += 1
-        return header, buf[_HLEN.size + h:]
+        return header, body if isinstance(body, bytearray) else bytearray(body)
 
     def __iter__(self) -> Iterator[tuple[int, Batch]]:
         """Yield ``(node_id, batch)`` in the order the simulator wrote them.
@@ -298,4 +347,4 @@ class Subscriber:
         self.close()
 
 
-__all__ = ["Subscriber", "StreamError", "encode", "encode_batch", "decode_batch"]
+__all__ = ["Subscriber", "StreamError", "encode", "encode_batch", "decode_batch", "decode_frame", "frame_size"]
