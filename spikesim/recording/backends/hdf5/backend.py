@@ -138,6 +138,7 @@ class Hdf5Backend(RecordingBackend):
         self._syncer: Syncer | None = None
         self._scratch = Scratch()  # the encoders' work buffers (chunks are encoded one at a time)
         self._ident: tuple[int, int] | None = None  # (device, inode) of the file written
+        self._failed: Exception | None = None  # why the file failed (it is not reopened then)
 
     # -- settings ----------------------------------------------------------------------------
     def set_settings(self, params: dict[str, Any]) -> None:
@@ -198,11 +199,14 @@ class Hdf5Backend(RecordingBackend):
         target = self.path()
         if self._path is not None and target != self._path:  # file_name/data_path changed
             self.close()
-            self._path = None
+            self._path, self._failed = None, None
             for t in self._tracks.values():
-                t.columns = ()
+                t.columns, t.resume = (), None
         if self._path is None:
             self._create(target)
+        elif self._failed is not None:  # reopening would write its metadata again, maybe half
+            raise RecordingError(f"hdf5 backend: '{target}' failed earlier ({self._failed}); set another "
+                                 "file_name or data_path, or move the devices to another backend") from self._failed
         elif self._file is None or any(t.dirty or (t.grid and not np.array_equal(t.senders, sampled(t.device)))
                                        for t in self._tracks.values()):
             self._reopen()
@@ -253,7 +257,7 @@ class Hdf5Backend(RecordingBackend):
     def _open(self, f: H5Group, path: Path) -> None:
         """Lay out every device in ``f`` (not yet in SWMR mode), then start SWMR writing."""
         if self._finalizer is not None:
-            self._finalizer.detach()
+            self._finalizer = self._finalizer.detach() and None
         self._file, self._path = f, path
         _CLAIMED[str(path.resolve())] = self
         self._finalizer = weakref.finalize(self, close_quietly, f, self._writer.jobs)
@@ -263,10 +267,13 @@ class Hdf5Backend(RecordingBackend):
         except Exception:  # noqa: BLE001 - a driver without a file descriptor
             self._syncer = None
         layout = DeviceLayout(self._h5, path, self.settings, self._syncer, self._scratch)
-        for t in self._tracks.values():
-            layout.lay_out(t, f[DEVICES].require_group(device_name(t.device.node_id)))
-        f.flush()
-        f.swmr_mode = True
+        try:
+            for t in self._tracks.values():
+                layout.lay_out(t, f[DEVICES].require_group(device_name(t.device.node_id)))
+            f.flush()
+            f.swmr_mode = True
+        except (OSError, RuntimeError) as err:  # a full disk: HDF5 raises either
+            self._fail(err)
 
     # -- checkpoints --------------------------------------------------------------------------
     def checkpoint_state(self, device: RecordedDevice) -> dict[str, Any]:
@@ -367,16 +374,13 @@ class Hdf5Backend(RecordingBackend):
             self._file.close()
         self._file = None
         if self._finalizer is not None:
-            self._finalizer.detach()
-            self._finalizer = None
+            self._finalizer = self._finalizer.detach() and None
         if self._path is not None:
             clear_status(self._path)
         for t in self._tracks.values():
             forget_unflushed(t)
-        out = recording_error(self._path, err)
-        if out is err:
-            raise err
-        raise out from err
+        self._failed = out = recording_error(self._path, err)
+        raise out from (out.__cause__ if out is err else err)
 
     def _commit(self, tracks: list[Track]) -> None:
         """Make written rows durable, then announce them in ``n_rows`` (in this order)."""
@@ -488,8 +492,7 @@ class Hdf5Backend(RecordingBackend):
             self._file.close()
             self._file = None
             if self._finalizer is not None:
-                self._finalizer.detach()
-                self._finalizer = None
+                self._finalizer = self._finalizer.detach() and None
             for t in self._tracks.values():
                 t.dirty = True
                 t.datasets = {}
