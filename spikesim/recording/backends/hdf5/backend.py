@@ -55,33 +55,33 @@ and, within the process, by a registry of the files of live backends.  ``n_event
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import queue
 import time
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
-from spikesim.errors import BadProperty, KernelException, bad_property
-from spikesim.io.hdf5_layout import DEVICES, FORMAT, FORMAT_VERSION, N_ROWS, H5Group, device_name, grid_rows_of
-from spikesim.recording.backends.base import (
-    BackendContext,
-    Batch,
-    RecordedDevice,
-    RecordingBackend,
-)
+from spikesim.errors import BadProperty, KernelException, RecordingError, bad_property
+from spikesim.io.hdf5_layout import DEVICES, FORMAT, FORMAT_VERSION, N_ROWS, H5Group, device_name
+from spikesim.recording.backends.base import BackendContext, Batch, RecordedDevice, RecordingBackend
 from spikesim.recording.backends.hdf5.chunks import Scratch
-from spikesim.recording.backends.hdf5.layout import DeviceLayout, Track, sampled, signature
-from spikesim.recording.backends.hdf5.writer import (
-    Job,
-    Syncer,
-    WriterThread,
-    append_rows,
-    close_quietly,
+from spikesim.recording.backends.hdf5.faults import check_same_file, clear_status, identity, recording_error
+from spikesim.recording.backends.hdf5.layout import (
+    DeviceLayout,
+    Track,
+    check_setting,
+    forget_unflushed,
+    grid_job,
+    rows_of,
+    sampled,
+    signature,
 )
+from spikesim.recording.backends.hdf5.writer import Job, Syncer, WriterThread, append_rows, close_quietly
 from spikesim.timegrid import TICS_PER_MS
 
 #: files of live backends in this process (resolved path -> backend): the file is closed
@@ -90,9 +90,6 @@ _CLAIMED: weakref.WeakValueDictionary[str, Hdf5Backend] = weakref.WeakValueDicti
 #: HDF5 file format bounds: the 1.10 format, the oldest SWMR writes, so HDF5 1.10 and
 #: later tools read the files (h5py's "latest" would pick the newest library's format)
 LIBVER = ("v110", "v110")
-#: the values of the ``compression`` setting
-COMPRESSIONS = ("gzip", "lzf", "none")
-
 
 def _h5py() -> Any:
     try:
@@ -101,27 +98,6 @@ def _h5py() -> Any:
         raise KernelException("the hdf5 recording backend needs the package h5py; "
                               "install it with 'pip install h5py'") from err
     return h5py
-
-
-def _check_setting(k: str, v: Any) -> None:
-    """Raise BadProperty if ``v`` is not a valid value of the setting ``k``."""
-    owner = "recording backend 'hdf5'"
-    if k == "file_name" and (not isinstance(v, str) or not v.strip()):
-        raise bad_property(owner, k, v, "it must be a non-empty file name")
-    if k == "flush_interval" and (isinstance(v, bool) or not isinstance(v, (int, float))
-                                  or not v > 0):
-        raise bad_property(owner, k, v, "it must be a positive number of seconds "
-                           "(float('inf'): flush only at the end of simulate)")
-    if k == "compression" and v not in COMPRESSIONS:
-        raise bad_property(owner, k, v, f"choose one of {list(COMPRESSIONS)}")
-    if k == "compression_level" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
-                                     or not 0 <= v <= 9):
-        raise bad_property(owner, k, v, "it must be an integer in [0, 9] (gzip only)")
-    if k in ("write_in_thread", "compress_samples") and not isinstance(v, (bool, np.bool_)):
-        raise bad_property(owner, k, v, "it must be True or False")
-    if k == "chunk_rows" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
-                              or not v >= 1):
-        raise bad_property(owner, k, v, "it must be a positive integer")
 
 
 class Hdf5Backend(RecordingBackend):
@@ -161,6 +137,8 @@ class Hdf5Backend(RecordingBackend):
         self._writer = WriterThread()
         self._syncer: Syncer | None = None
         self._scratch = Scratch()  # the encoders' work buffers (chunks are encoded one at a time)
+        self._ident: tuple[int, int] | None = None  # (device, inode) of the file written
+        self._failed: Exception | None = None  # why the file failed (it is not reopened then)
 
     # -- settings ----------------------------------------------------------------------------
     def set_settings(self, params: dict[str, Any]) -> None:
@@ -172,7 +150,7 @@ class Hdf5Backend(RecordingBackend):
             If a key is not a setting or a value is not valid for it.
         """
         for k, v in params.items():
-            _check_setting(k, v)
+            check_setting(k, v)
         super().set_settings(params)
 
     def path(self) -> Path:
@@ -221,11 +199,14 @@ class Hdf5Backend(RecordingBackend):
         target = self.path()
         if self._path is not None and target != self._path:  # file_name/data_path changed
             self.close()
-            self._path = None
+            self._path, self._failed = None, None
             for t in self._tracks.values():
-                t.columns = ()
+                t.columns, t.resume = (), None
         if self._path is None:
             self._create(target)
+        elif self._failed is not None:  # reopening would write its metadata again, maybe half
+            raise RecordingError(f"hdf5 backend: '{target}' failed earlier ({self._failed}); set another "
+                                 "file_name or data_path, or move the devices to another backend") from self._failed
         elif self._file is None or any(t.dirty or (t.grid and not np.array_equal(t.senders, sampled(t.device)))
                                        for t in self._tracks.values()):
             self._reopen()
@@ -263,10 +244,11 @@ class Hdf5Backend(RecordingBackend):
     def _reopen(self) -> None:
         assert self._path is not None
         self.flush()  # closes the file
+        check_same_file(self._path, self._ident)
         try:
             f = self._h5.File(self._path, "r+", libver=LIBVER, locking=False)
         except OSError as err:
-            raise KernelException(
+            raise RecordingError(
                 f"hdf5 backend: cannot reopen '{self._path}' to lay out new or changed devices ({err}); "
                 "was it moved, deleted or made read-only during the run? Point the backend at a new "
                 "file with sim.set_defaults('hdf5', {'file_name': ...}).") from err
@@ -275,19 +257,23 @@ class Hdf5Backend(RecordingBackend):
     def _open(self, f: H5Group, path: Path) -> None:
         """Lay out every device in ``f`` (not yet in SWMR mode), then start SWMR writing."""
         if self._finalizer is not None:
-            self._finalizer.detach()
+            self._finalizer = self._finalizer.detach() and None
         self._file, self._path = f, path
         _CLAIMED[str(path.resolve())] = self
         self._finalizer = weakref.finalize(self, close_quietly, f, self._writer.jobs)
         try:
             self._syncer = Syncer(int(f.id.get_vfd_handle()))
+            self._ident = identity(self._syncer.fd)
         except Exception:  # noqa: BLE001 - a driver without a file descriptor
             self._syncer = None
         layout = DeviceLayout(self._h5, path, self.settings, self._syncer, self._scratch)
-        for t in self._tracks.values():
-            layout.lay_out(t, f[DEVICES].require_group(device_name(t.device.node_id)))
-        f.flush()
-        f.swmr_mode = True
+        try:
+            for t in self._tracks.values():
+                layout.lay_out(t, f[DEVICES].require_group(device_name(t.device.node_id)))
+            f.flush()
+            f.swmr_mode = True
+        except (OSError, RuntimeError) as err:  # a full disk: HDF5 raises either
+            self._fail(err)
 
     # -- checkpoints --------------------------------------------------------------------------
     def checkpoint_state(self, device: RecordedDevice) -> dict[str, Any]:
@@ -366,31 +352,47 @@ class Hdf5Backend(RecordingBackend):
         t.buffered = 0
 
     def _write_out_grid(self, t: Track) -> None:
-        parts = t.grid_buffer  # (times, {variable: (times x senders)})
-        n_t = sum(p[0].size for p in parts)
-        r0, r1 = t.grid_rows, t.grid_rows + n_t
-        job: Job = []
-        for c, ds in t.datasets.items():
-            if c in ("senders", N_ROWS):
-                continue
-            if c in ("times", "offsets"):
-                data = [p[0] for p in parts] if c == "times" else [np.zeros(n_t)]
-            else:
-                data = [p[1][c] for p in parts]
-            job.append((t.tails[c].append, (r1, data)) if c in t.tails else (append_rows, (ds, r0, r1, data)))
+        job, n_t = grid_job(t)
         self._run(job)
-        t.grid_rows = r1
-        t.written = t.base + r1 * t.senders.size
+        t.grid_rows += n_t
+        t.written = t.base + t.grid_rows * t.senders.size
         t.grid_buffer = []
         t.buffered = 0
 
     def _run(self, job: Job) -> None:
         """Run the writes of a job, in the writer thread (setting ``write_in_thread``)."""
-        self._writer.run(job, bool(self.settings["write_in_thread"]), self._path)
+        try:
+            self._writer.run(job, bool(self.settings["write_in_thread"]), self._path)
+        except Exception as err:
+            self._fail(err)
+
+    def _fail(self, err: Exception) -> NoReturn:
+        """After a failed write or a file deleted under the run: drop the writes not yet
+        done, close the file, leave it readable (its last flush) and raise the error."""
+        self._writer.abort()
+        with contextlib.suppress(Exception):  # a file that failed may fail again; its flushed rows stay
+            self._file.close()
+        self._file = None
+        if self._finalizer is not None:
+            self._finalizer = self._finalizer.detach() and None
+        if self._path is not None:
+            clear_status(self._path)
+        for t in self._tracks.values():
+            forget_unflushed(t)
+        self._failed = out = recording_error(self._path, err)
+        raise out from (out.__cause__ if out is err else err)
 
     def _commit(self, tracks: list[Track]) -> None:
         """Make written rows durable, then announce them in ``n_rows`` (in this order)."""
+        try:
+            self._durable(tracks)
+        except Exception as err:
+            self._fail(err)
+
+    def _durable(self, tracks: list[Track]) -> None:
         self._writer.drain(self._path)
+        assert self._path is not None
+        check_same_file(self._path, self._ident, self._syncer.fd if self._syncer is not None else None)
         for t in tracks:
             for ds in t.datasets.values():
                 ds.flush()
@@ -424,7 +426,8 @@ class Hdf5Backend(RecordingBackend):
         try:
             self._flush()
         finally:
-            self._close_file()
+            if self._file is not None:
+                self._close_file()
 
     def _flush(self) -> None:
         """Write every buffer out, make it durable, then raise every ``n_rows``: a
@@ -452,25 +455,20 @@ class Hdf5Backend(RecordingBackend):
         if self._file is not None:
             self._write_out(t)
             self._write_partials(t)
-            self._writer.drain(self._path)
-            return self._rows_of(t, self._file)
+            try:
+                self._writer.drain(self._path)
+            except Exception as failure:
+                self._fail(failure)
+            return rows_of(t, self._file)
         err: Exception | None = None
         for locks in ({}, {"locking": False}):  # HDF5 shares a file open in this process only
             try:                                 # with the same locking flags
                 with self._h5.File(self._path, "r", **locks) as f:
-                    return self._rows_of(t, f)
+                    return rows_of(t, f)
             except (OSError, KeyError) as e:
                 err = e
         raise KernelException(f"hdf5 backend: cannot read device {device.node_id} back from "
                               f"'{self._path}' ({err}); was it moved or deleted?") from err
-
-    def _rows_of(self, t: Track, f: H5Group) -> Batch:
-        """The rows ``cleared:written`` of the device of ``t`` in the open file ``f``."""
-        g = f[DEVICES][device_name(t.device.node_id)]
-        if t.grid:
-            rows = grid_rows_of(g, t.columns, t.device.p["time_in_steps"], last_rows=t.grid_rows)
-            return {c: v[t.cleared:t.written] for c, v in rows.items()}
-        return {c: g[c][t.cleared:t.written] for c in t.columns}
 
     def clear(self, device: RecordedDevice) -> None:
         """Hide the device's rows so far from :meth:`events` (they stay in the file)."""
@@ -481,8 +479,10 @@ class Hdf5Backend(RecordingBackend):
     def close(self) -> None:
         """Flush and close the file; its rows stay readable through :meth:`events`,
         and a later ``prepare`` reopens it for appending."""
-        self.flush()
-        _CLAIMED.pop(str(self._path.resolve()) if self._path is not None else "", None)
+        try:
+            self.flush()
+        finally:
+            _CLAIMED.pop(str(self._path.resolve()) if self._path is not None else "", None)
 
     def _close_file(self) -> None:
         """Close the open file (after a flush); the tracks are laid out anew on reopening."""
@@ -492,8 +492,7 @@ class Hdf5Backend(RecordingBackend):
             self._file.close()
             self._file = None
             if self._finalizer is not None:
-                self._finalizer.detach()
-                self._finalizer = None
+                self._finalizer = self._finalizer.detach() and None
             for t in self._tracks.values():
                 t.dirty = True
                 t.datasets = {}

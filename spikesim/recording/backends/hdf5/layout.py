@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import KernelException
+from spikesim.errors import KernelException, bad_property
 from spikesim.io.hdf5_layout import (
+    DEVICES,
     GRID_LAYOUT,
     GRID_PREFIX,
     LAYOUT_ATTR,
@@ -26,14 +27,40 @@ from spikesim.io.hdf5_layout import (
     UNIT_ATTR,
     Batch,
     H5Group,
+    device_name,
     grid_keys,
     grid_name,
     grid_names,
     grid_number,
+    grid_rows_of,
 )
 from spikesim.recording.backends.base import RecordedDevice
 from spikesim.recording.backends.hdf5.chunks import Scratch
-from spikesim.recording.backends.hdf5.writer import H5Dataset, Syncer, Tail, direct_compression
+from spikesim.recording.backends.hdf5.writer import H5Dataset, Job, Syncer, Tail, append_rows, direct_compression
+
+#: the values of the ``compression`` setting
+COMPRESSIONS = ("gzip", "lzf", "none")
+
+
+def check_setting(k: str, v: Any) -> None:
+    """Raise BadProperty if ``v`` is not a valid value of the setting ``k``."""
+    owner = "recording backend 'hdf5'"
+    if k == "file_name" and (not isinstance(v, str) or not v.strip()):
+        raise bad_property(owner, k, v, "it must be a non-empty file name")
+    if k == "flush_interval" and (isinstance(v, bool) or not isinstance(v, (int, float))
+                                  or not v > 0):
+        raise bad_property(owner, k, v, "it must be a positive number of seconds "
+                           "(float('inf'): flush only at the end of simulate)")
+    if k == "compression" and v not in COMPRESSIONS:
+        raise bad_property(owner, k, v, f"choose one of {list(COMPRESSIONS)}")
+    if k == "compression_level" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                                     or not 0 <= v <= 9):
+        raise bad_property(owner, k, v, "it must be an integer in [0, 9] (gzip only)")
+    if k in ("write_in_thread", "compress_samples") and not isinstance(v, (bool, np.bool_)):
+        raise bad_property(owner, k, v, "it must be True or False")
+    if k == "chunk_rows" and (isinstance(v, bool) or not isinstance(v, (int, np.integer))
+                              or not v >= 1):
+        raise bad_property(owner, k, v, "it must be a positive integer")
 
 
 @dataclass
@@ -63,6 +90,15 @@ class Track:
     grid_rows: int = 0                  # time rows written to the current grid
     checked: np.ndarray | None = None   # the senders array last found equal to ``senders``
     tails: dict[str, Tail] = field(default_factory=dict)  # column -> direct chunk writes
+
+
+def forget_unflushed(t: Track) -> None:
+    """After the file failed: drop what was not flushed; the next lay-out continues
+    after the rows of the last flush (rows written after it are cut off)."""
+    if t.columns:
+        t.resume = (t.committed, min(t.cleared, t.committed))
+    t.buffer, t.grid_buffer, t.buffered = [], [], 0
+    t.dirty, t.datasets, t.tails = True, {}, {}
 
 
 def signature(device: RecordedDevice) -> tuple[Any, ...]:
@@ -301,3 +337,30 @@ class DeviceLayout:
                 continue
             attrs[k] = np.array(list(v), dtype=sdt) if isinstance(v, tuple) else v
         return attrs
+
+
+def grid_job(t: Track) -> tuple[Job, int]:
+    """The writes of a multimeter's buffered samples (``grid_buffer``) after its
+    ``grid_rows`` time rows, and the number of time rows they add."""
+    parts = t.grid_buffer  # (times, {variable: (times x senders)})
+    n_t = sum(p[0].size for p in parts)
+    r0, r1 = t.grid_rows, t.grid_rows + n_t
+    job: Job = []
+    for c, ds in t.datasets.items():
+        if c in ("senders", N_ROWS):
+            continue
+        if c in ("times", "offsets"):
+            data = [p[0] for p in parts] if c == "times" else [np.zeros(n_t)]
+        else:
+            data = [p[1][c] for p in parts]
+        job.append((t.tails[c].append, (r1, data)) if c in t.tails else (append_rows, (ds, r0, r1, data)))
+    return job, n_t
+
+
+def rows_of(t: Track, f: H5Group) -> Batch:
+    """The rows ``cleared:written`` of the device of ``t`` in the open file ``f``."""
+    g = f[DEVICES][device_name(t.device.node_id)]
+    if t.grid:
+        rows = grid_rows_of(g, t.columns, t.device.p["time_in_steps"], last_rows=t.grid_rows)
+        return {c: v[t.cleared:t.written] for c, v in rows.items()}
+    return {c: g[c][t.cleared:t.written] for c in t.columns}

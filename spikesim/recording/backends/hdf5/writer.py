@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import KernelException
 from spikesim.io.hdf5_layout import H5Group
 from spikesim.recording.backends.hdf5.chunks import ChunkEncoder, Scratch, pipeline
+from spikesim.recording.backends.hdf5.faults import recording_error
 
 #: an h5py dataset (h5py is untyped)
 H5Dataset = Any
@@ -198,7 +198,7 @@ class WriterThread:
     """Runs the backend's jobs in a thread of its own (started on the first job).
 
     At most :data:`MAX_WAITING_JOBS` jobs wait, so memory stays bounded; a failed job
-    is raised, as a KernelException, by the next :meth:`run`, :meth:`drain` or
+    is raised, as a RecordingError naming the file, by the next :meth:`run`, :meth:`drain` or
     :meth:`check` of the simulating thread.
     """
 
@@ -213,7 +213,7 @@ class WriterThread:
 
         Raises
         ------
-        KernelException
+        RecordingError
             If an earlier job failed (``path``: the file, for the message).
         """
         self.check(path)
@@ -231,7 +231,7 @@ class WriterThread:
 
         Raises
         ------
-        KernelException
+        RecordingError
             If a job failed (``path``: the file, for the message).
         """
         if self._worker is not None:
@@ -243,14 +243,21 @@ class WriterThread:
 
         Raises
         ------
-        KernelException
+        RecordingError
             If a job failed (``path``: the file, for the message).
         """
         if self.errors:
             err = self.errors.pop(0)
             self.errors.clear()
-            raise KernelException(f"hdf5 backend: writing to '{path}' failed ({err}); the rows of the "
-                                  "last flush are safe in the file") from err
+            raise recording_error(path, err) from err
+
+    def abort(self) -> None:
+        """End the thread without running the jobs still waiting; forget any failure."""
+        self.errors.append(RuntimeError("aborted"))  # the loop skips jobs after a failure
+        try:
+            self.stop()
+        finally:
+            self.errors.clear()
 
     def stop(self) -> None:
         """End the thread after the jobs already given."""
