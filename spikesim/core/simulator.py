@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ import numpy as np
 
 from spikesim.core import nodes as node_factory
 from spikesim.core import state as checkpoint_state
+from spikesim.core.callbacks import Callbacks, Scheduled
 from spikesim.core.parts import Parts
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
@@ -91,6 +92,8 @@ class Simulator:
         #: compiled data and the slice loop
         self.engine = self.parts.engine
         self.engine.threads = threads
+        #: functions called at fixed times during runs (:meth:`every`)
+        self.callbacks = Callbacks(self.grid)
         # held while an operation changes the network or runs; re-entrant, so the
         # thread holding it may nest calls, and any other thread is refused
         self._busy = threading.RLock()
@@ -344,15 +347,47 @@ class Simulator:
         steps = t / self.resolution
         if abs(steps - round(steps)) > GRID_TOL * max(1.0, steps):
             raise bad_property("simulate", "t", t, f"it must be a multiple of the resolution ({self.resolution} ms)")
+        self.callbacks.check_outside("simulate")
         with self._exclusive("simulate"):
             n, start, devices = int(round(steps)), self.step, self.recording_devices()
             try:
                 res = RunResult.record(self.node_table, self.grid, devices, self.segment,
-                                       lambda: self.engine.run(n))
+                                       lambda: self.callbacks.run(self.engine.run, n, self))
             finally:  # also an interrupted run simulated the steps up to the clock
                 for dev in devices:
                     dev.ran(self.segment, start, self.step)
             return res
+
+    def every(self, period: float, fn: Callable[[Simulator], object], offset: float = 0.0) -> Scheduled:
+        """Call ``fn(sim)`` at t = ``offset + k * period`` ms (k = 0, 1, ...) during runs.
+
+        Brian2's ``network_operation``, ANNarchy's ``every``: ``simulate`` is split
+        exactly at those times (results do not change); ``fn`` sees the state after
+        every step up to that time and may read state and recordings and set
+        parameters, but not run the simulation.  Times count from t = 0, so after
+        :meth:`restore` registering ``fn`` again gives the same calls (checkpoints do
+        not store functions).  See :mod:`spikesim.core.callbacks`.
+
+        Parameters
+        ----------
+        period : float
+            Interval between calls (ms, > 0, a multiple of the resolution).
+        fn : callable
+            Called with the simulator.
+        offset : float
+            Time of the first call (ms, >= 0, a multiple of the resolution).
+
+        Returns
+        -------
+        Scheduled
+            Its ``cancel()`` stops the calls.
+
+        Raises
+        ------
+        BadProperty
+            If ``fn`` is not callable or ``period``/``offset`` is not as above.
+        """
+        return self.callbacks.add(period, fn, offset)
 
     def to_neo(self, device: Any) -> Any:
         """A ``neo.Block`` of everything a recording device recorded, one ``Segment`` per
@@ -391,6 +426,7 @@ class Simulator:
                 if pop.S0 is not None:
                     pop.S = pop.S0.copy()
             self.engine.reset_state()
+            self.callbacks.rewind()
         self.recording.segment += 1
 
     def run(self, inputs: Any = None, **kwargs: Any) -> Any:
