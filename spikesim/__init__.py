@@ -15,6 +15,8 @@ The object API is the core::
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from spikesim._version import __version__
 
 
@@ -27,7 +29,6 @@ def _numba_cache_dir() -> None:
     """
     import hashlib
     import os
-    from pathlib import Path
 
     if os.environ.get("NUMBA_CACHE_DIR"):
         return
@@ -38,15 +39,32 @@ def _numba_cache_dir() -> None:
     target = base / f"numba-{digest.hexdigest()[:16]}"
     try:
         target.mkdir(parents=True, exist_ok=True)
-        old = sorted((p for p in base.glob("numba-*") if p != target), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-3]:  # keep a few recent versions, drop older caches
-            import shutil
-            shutil.rmtree(stale, ignore_errors=True)
+        os.utime(target)  # marks it used: caches unused for CACHE_DAYS are dropped
+        _drop_stale_caches(base, target)
     except OSError:  # no writable home: numba's default (__pycache__) it is
         return
     import numba
     numba.config.CACHE_DIR = str(target)  # type: ignore[attr-defined]  # numba.config sets it at run time
 
+
+def _drop_stale_caches(base: Path, keep: Path) -> None:
+    """Remove the caches of sources not imported for ``CACHE_DAYS`` days.
+
+    By age, not by count: several checkouts or environments used by turns (or edited
+    at once) must not delete each other's kernels, which costs a recompilation of
+    every kernel (tens of seconds) at the next import of each.
+    """
+    import shutil
+    import time
+
+    cutoff = time.time() - CACHE_DAYS * 86400.0
+    for stale in base.glob("numba-*"):
+        if stale != keep and stale.stat().st_mtime < cutoff:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+#: a compiled-kernel cache not used for this many days is removed at import
+CACHE_DAYS = 14
 
 _numba_cache_dir()
 
