@@ -35,6 +35,7 @@ one copy per batch on each side; an Arrow consumer can wrap the arrays zero-copy
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import socket
@@ -276,6 +277,9 @@ class Subscriber:
             except TimeoutError as err:
                 raise StreamError(f"Subscriber: no data from 127.0.0.1:{self.port} for timeout={self.timeout} s; "
                                   "the simulator is stalled or slower than that; raise timeout") from err
+            except OSError as err:  # reset by a killed simulator, or closed by this side
+                raise StreamError(f"Subscriber: the connection to 127.0.0.1:{self.port} failed ({err}); "
+                                  "the simulator died, or this subscriber was closed") from err
             if n == 0:
                 if at_boundary and got == 0:
                     return False
@@ -335,7 +339,10 @@ class Subscriber:
         return {i: {k: np.concatenate([b[k] for b in bs]) for k in bs[0]} for i, bs in parts.items()}
 
     def close(self) -> None:
-        """Close the connection (the simulator's next write raises StreamError)."""
+        """Close the connection (the simulator's next write raises StreamError); a thread
+        blocked reading this subscriber returns."""
+        with contextlib.suppress(OSError):  # not connected any more
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes a reader blocked in recv
         self._sock.close()
 
     def __enter__(self) -> Subscriber:
