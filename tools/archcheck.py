@@ -66,7 +66,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer("core", ("spikesim.core",), _BELOW_CORE),
     Layer(
         "faces",
-        ("spikesim.nest", "spikesim.monitors", "spikesim.observer", "spikesim.cli", "spikesim.__main__"),
+        ("spikesim.nest", "spikesim.monitors", "spikesim.observer", "spikesim.live", "spikesim.cli",
+         "spikesim.__main__"),
         ("core", *_BELOW_CORE, "plotting", "analysis"),
         exact=("spikesim",),
     ),
