@@ -33,8 +33,9 @@ class RecorderNode(Protocol):
     def set(self, new: dict[str, Any]) -> None:
         """Apply ``new``."""
 
-    def status(self) -> dict[str, Any]:
-        """Parameters and read-only entries, as ``get`` shows them."""
+    def status(self, events: bool = True) -> dict[str, Any]:
+        """Parameters and read-only entries, as ``get`` shows them (``events`` only
+        when asked: a file backend reads them from its file)."""
 
 #: keys every node reports but nobody sets
 READ_ONLY = ("model", "global_id", "element_type", "recordables", "local", "thread", "vp",
@@ -276,16 +277,17 @@ class DevicePopulation(Population):
         """NEST's element type: ``"recorder"`` or ``"stimulator"``."""
         return "recorder" if self.kind == "recorder" else "stimulator"
 
-    def node_params(self, i: int) -> dict[str, Any]:
-        """Parameters (and, for recorders, status entries) of the node at local index ``i``."""
+    def node_params(self, i: int, events: bool = True) -> dict[str, Any]:
+        """Parameters (and, for recorders, status entries) of the node at local index ``i``;
+        a recorder's ``events`` only with ``events`` (they may be read from a file)."""
         node = self.nodes[i]
-        return dict(node.status()) if self.kind == "recorder" else dict(node)
+        return dict(node.status(events)) if self.kind == "recorder" else dict(node)
 
     def get(self, key: str, local: np.ndarray) -> np.ndarray:
         """Values of ``key`` for the devices at ``local`` (numbers as a numeric array)."""
         out = []
         for i in local:
-            st = self.node_params(int(i))
+            st = self.node_params(int(i), events=key == "events")
             if key not in st:
                 base = self.base_status(np.array([i]))
                 if key in base:
@@ -294,7 +296,7 @@ class DevicePopulation(Population):
                 if key == "recordables" and hasattr(self.model, "recordables"):
                     out.append(list(self.model.recordables))
                     continue
-                raise _unknown_key(self.model_name, key, list(st) + list(self.base_status(np.zeros(0, int))))
+                raise _unknown_key(self.model_name, key, self.all_keys())
             out.append(st[key])
         arr = np.empty(len(out), dtype=object)
         arr[:] = out
@@ -304,7 +306,9 @@ class DevicePopulation(Population):
 
     def all_keys(self) -> list[str]:
         """The keys of the first node and the read-only entries."""
-        keys = list(self.node_params(0)) if self.n else []
+        keys = list(self.node_params(0, events=False)) if self.n else []
+        if self.n and self.kind == "recorder":
+            keys.append("events")
         return keys + [k for k in self.base_status(np.zeros(0, int)) if k not in keys]
 
     def recorder(self, i: int) -> RecorderNode:
