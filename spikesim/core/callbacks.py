@@ -66,8 +66,10 @@ class Callbacks:
         #: True while a registered function runs (a nested ``simulate`` is refused)
         self.inside = False
 
-    def add(self, period: float, fn: Callable[[Any], object], offset: float = 0.0) -> Scheduled:
-        """Register ``fn``; see :meth:`spikesim.Simulator.every`.
+    def add(self, period: float, fn: Callable[[Any], object], offset: float = 0.0,
+            names: tuple[str, str, str] = ("every", "period", "offset")) -> Scheduled:
+        """Register ``fn``; see :meth:`spikesim.Simulator.every`.  ``names``: the caller
+        and its names of ``period`` and ``offset``, for error messages.
 
         A time already past when ``fn`` is registered is skipped; a time at which the
         clock stands when ``simulate`` starts or ends is called then, each time once.
@@ -89,26 +91,27 @@ class Callbacks:
         >>> seen
         [0.0, 10.0, 20.0]
         """
+        owner, p_name, o_name = names
         if not callable(fn):
-            raise bad_property("every", "fn", fn, "it must be a callable taking the simulator")
-        p = self._steps("period", period, positive=True)
-        o = self._steps("offset", offset, positive=False)
+            raise bad_property(owner, "fn", fn, "it must be a callable taking the simulator")
+        p = self._steps(owner, p_name, period, positive=True)
+        o = self._steps(owner, o_name, offset, positive=False)
         now = self.grid.step
         k = 0 if now <= o else -(-(now - o) // p)  # the first due step at or after the clock
         item = Scheduled(fn, p, o, o + k * p)
         self.items.append(item)
         return item
 
-    def _steps(self, name: str, value: float, positive: bool) -> int:
+    def _steps(self, owner: str, name: str, value: float, positive: bool) -> int:
         """``value`` ms as whole steps; raises BadProperty naming ``name``."""
         rule = "> 0" if positive else ">= 0"
         h = self.grid.resolution
         if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
                 or not (value > 0 if positive else value >= 0)):
-            raise bad_property("every", name, value, f"it must be a finite number of ms {rule}")
+            raise bad_property(owner, name, value, f"it must be a finite number of ms {rule}")
         steps = value / h
         if abs(steps - round(steps)) > GRID_TOL * max(1.0, steps):
-            raise bad_property("every", name, value, f"it must be a multiple of the resolution ({h} ms)")
+            raise bad_property(owner, name, value, f"it must be a multiple of the resolution ({h} ms)")
         return int(round(steps))
 
     def rewind(self) -> None:
