@@ -201,14 +201,12 @@ class RecordingDevice:
         self.backend.device_changed(self)
 
     def status(self, events: bool = True) -> dict[str, Any]:
-        """Parameters, the backend's per-device entries, ``n_events``, ``events`` (with
-        ``events``: a file backend reads them from its file, so ``get("n_events")``
-        does not) and the node's identity (``model``, ``global_id``, ``element_type``)."""
+        """Parameters, the backend's entries, ``n_events``, ``events`` (if ``events``: a file
+        backend reads its file) and the node's ``model``, ``global_id``, ``element_type``."""
         d = dict(self.p)
         d.update(self.backend.device_status(self))
         d["n_events"] = self.n_events
-        if events:
-            d["events"] = self.events
+        d.update({"events": self.events} if events else {})
         d["model"] = self.model.name
         d["global_id"] = self.node_id
         d["element_type"] = "recorder"
