@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check spikesim tools tests examples benchmarks
 	$(VENV)/bin/mypy spikesim
 
+# the documentation site (MkDocs Material + mkdocstrings) into site/; strict: a warning fails
+# (`make test` builds it too, in tests/docs). Figures of examples: python tools/docs_figures.py
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
 bench: $(STAMP)
 	$(PY) benchmarks/brunel.py --order 500
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build site *.egg-info

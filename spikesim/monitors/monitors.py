@@ -82,6 +82,8 @@ class _Compartment:
 class Monitors:
     """Record populations in chunks, with CompNeuroPy's ``CompNeuroMonitors`` semantics.
 
+    Monitors start paused, as CompNeuroPy's do.
+
     Parameters
     ----------
     sim : Simulator
@@ -89,8 +91,6 @@ class Monitors:
     mon_dict : dict
         ``"label"`` or ``"label;period_ms"`` -> list of variables (recordables and/or
         ``"spike"``).  The period must be a positive multiple of the resolution.
-
-    Monitors start paused, as CompNeuroPy's do.
 
     Raises
     ------
