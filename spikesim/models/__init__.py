@@ -13,14 +13,18 @@ from spikesim.models.generators import (
     SpikeGenerator,
     StepCurrentGenerator,
 )
+from spikesim.models.gif_psc_exp import GifPscExp
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_exp import IafCondExp
 from spikesim.models.iaf_psc_alpha import IafPscAlpha
 from spikesim.models.iaf_psc_delta import IafPscDelta
 from spikesim.models.iaf_psc_exp import IafPscExp
+from spikesim.models.iaf_tum_2000 import IafTum2000
 from spikesim.models.izhikevich import Izhikevich
 from spikesim.models.izhikevich2007 import Izhikevich2007
+from spikesim.models.mat2_psc_exp import Mat2PscExp
 from spikesim.models.parrot_neuron import ParrotNeuron
+from spikesim.models.pp_psc_delta import PpPscDelta
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
     MultimeterModel,
@@ -44,6 +48,10 @@ for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhi
              ParrotNeuron, SpikeGenerator, PoissonGenerator, DcGenerator, StepCurrentGenerator, ArrayInput,
              SpikeRecorderModel, MultimeterModel, VoltmeterModel, WeightRecorderModel):
     register(_cls)
+register(Mat2PscExp)
+register(IafTum2000)
+register(PpPscDelta)
+register(GifPscExp)
 
 
 def models() -> list[str]:
