@@ -192,9 +192,9 @@ class Engine:
         self.neurons = [p for p in self.nodes.populations if isinstance(p, NeuronPopulation)]
         for pop in self.neurons:
             pop.prepare(m)
-            bind_seed = getattr(pop.model, "bind_seed", None)
-            if bind_seed is not None:  # stochastic neurons key their random streams by the seed
-                bind_seed(pop.D, self.seed())
+            model = pop.model
+            assert issubclass(model, NeuronModel) and pop.D is not None  # prepared just now
+            model.bind_seed(pop.D, self.seed())  # stochastic neurons key their streams by it
         self._prepare_spiking()
         projections = self.connector.projections
         h = self.grid.resolution

@@ -121,6 +121,11 @@ class NeuronModel(Model):
     kernel: ClassVar[Any] = None
 
     @classmethod
+    def bind_seed(cls, D: np.ndarray, seed: int) -> None:
+        """Give the kernel the simulator's ``seed`` through the derived constants ``D``
+        (stochastic neurons key their streams by it); deterministic models need nothing."""
+
+    @classmethod
     def recordable_source(cls, name: str, state_names: tuple[str, ...],
                           h: float) -> tuple[int, float, str | None]:
         """Where a recordable comes from: (state row, scale, parameter added).
