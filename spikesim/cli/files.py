@@ -46,8 +46,12 @@ def _file_format(path: Path) -> str:
     if head != _HDF5_SIGNATURE:
         raise CliError(f"'{path}' is not a spikesim recording or checkpoint (not an HDF5 file)")
     import h5py
+
+    from spikesim.io.hdf5 import writer_flags
     try:
-        with h5py.File(path, "r", locking=False) as f:
+        # a file its writer still has open (or left after a crash) opens only in SWMR mode
+        live = bool(writer_flags(path) & (0x01 | 0x04))
+        with h5py.File(path, "r", swmr=live, locking=False) as f:
             fmt = f.attrs.get("format", "")
     except (OSError, RuntimeError, ValueError, KeyError) as err:
         raise CliError(f"cannot open '{path}': the file is damaged ({_one_line(err)})") from None
