@@ -43,7 +43,8 @@ def _add_file(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> _Parser:
-    p = _Parser(prog="spikesim", description=__doc__.splitlines()[0] if __doc__ else None,
+    p = _Parser(prog="spikesim", description="spikesim's command line: look at, plot and convert recordings "
+                "and checkpoints; run a demo network.",
                 epilog="FILE: a recording of the hdf5 backend (recording.h5) or a checkpoint (sim.checkpoint).")
     p.add_argument("-v", "--verbose", action="store_true", help="print spikesim's log messages (INFO) on stderr")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
