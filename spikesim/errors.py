@@ -68,12 +68,28 @@ class UnknownReceptorType(IllegalConnection):
 NESTError = SpikesimError
 
 
+class SpikesimWarning(UserWarning):
+    """Base class of spikesim's warnings: ``warnings.filterwarnings("ignore", category=SpikesimWarning)``
+    silences them all, a subclass only its kind."""
+
+
+class SimulationWarning(SpikesimWarning, RuntimeWarning):
+    """Something in a run that works but may not be what was meant (e.g. generators
+    changed in the middle of a ``min_delay`` slice)."""
+
+
+class RecordingWarning(SpikesimWarning):
+    """Something about recorded data: none recorded, a file or backend fallback, data
+    that will not fit the memory."""
+
+
 def bad_property(owner: str, key: str, value: object, allowed: str) -> BadProperty:
     """The standard message: who, which parameter, which value, what is allowed."""
     return BadProperty(f"{owner}: parameter '{key}' = {value!r} is not allowed; {allowed}")
 
 __all__ = [
-    "SpikesimError", "NESTError", "KernelException", "RecordingError", "RecordsLost", "UnknownModelName",
+    "SpikesimError", "NESTError", "SpikesimWarning", "SimulationWarning", "RecordingWarning",
+    "KernelException", "RecordingError", "RecordsLost", "UnknownModelName",
     "BadProperty",
     "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
 ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spikesim.errors import KernelException, bad_property
+from spikesim.kernel.progress import Progress
 from spikesim.timegrid import GRID_TOL, TimeGrid
 
 
@@ -131,21 +132,32 @@ class Callbacks:
             raise KernelException(f"{what}: called from a function registered with Simulator.every; such a "
                                   "function may read and set state but not run the simulation")
 
-    def run(self, advance: Callable[[int], None], nsteps: int, sim: Any) -> None:
-        """Advance ``nsteps`` steps with ``advance``, calling the due functions on the way.
+    def run(self, advance: Callable[[int, bool | None], None], nsteps: int, sim: Any,
+            progress: bool | None = None) -> None:
+        """Advance ``nsteps`` steps with ``advance(k, progress)``, calling the due functions
+        on the way; one progress bar covers the whole run (see :mod:`spikesim.kernel.progress`).
 
         A function due at the clock's time when the run starts, or at its end, is called
         then; each due time is called once.
         """
         self.items = [c for c in self.items if c.active]
-        end = self.grid.step + nsteps
-        while True:
-            self._call_due(sim)
-            now = self.grid.step
-            if now >= end:
-                return
-            due = [c.next_due for c in self.items if c.active and c.next_due > now]
-            advance(min([end, *due]) - now)
+        if not self.items:
+            advance(nsteps, progress)
+            return
+        start = self.grid.step
+        end = start + nsteps
+        bar = Progress(nsteps, self.grid.resolution, bool(sim.print_time), progress)
+        try:
+            while True:
+                self._call_due(sim)
+                now = self.grid.step
+                if now >= end:
+                    return
+                due = [c.next_due for c in self.items if c.active and c.next_due > now]
+                advance(min([end, *due]) - now, False)
+                bar.update(self.grid.step - start)
+        finally:
+            bar.close()
 
     def _call_due(self, sim: Any) -> None:
         """Call every function due at the clock's step, in the order they were registered."""

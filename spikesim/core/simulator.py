@@ -323,7 +323,7 @@ class Simulator:
         return self.connector.get_connections(source, target, synapse_model)
 
     # -- running ------------------------------------------------------------------------------
-    def simulate(self, t: float) -> RunResult:
+    def simulate(self, t: float, progress: bool | None = None) -> RunResult:
         """Advance the network by ``t`` ms (a multiple of the resolution).
 
         Returns a :class:`~spikesim.data.results.RunResult` with what the
@@ -333,10 +333,15 @@ class Simulator:
         flushed; a following ``simulate`` continues exactly), a second Ctrl-C at once;
         SIGTERM likewise ends the process with status 143.
 
+        ``progress``: True shows a progress bar (simulated ms, rate, ETA) on stderr,
+        False never; None (default) shows it when ``print_time`` is on, or on a
+        terminal once the run has lasted 2 s (:mod:`spikesim.kernel.progress`).
+
         Raises
         ------
         BadProperty
-            If ``t`` is negative, infinite or not a multiple of the resolution.
+            If ``t`` is negative, infinite or not a multiple of the resolution, or
+            ``progress`` is not a bool or None.
         KernelException
             If another thread is using the simulator.
         KeyboardInterrupt
@@ -344,6 +349,8 @@ class Simulator:
         """
         if isinstance(t, bool) or not isinstance(t, (int, float, np.number)) or not t >= 0 or math.isinf(t):
             raise bad_property("simulate", "t", t, "it must be a finite number of ms >= 0")
+        if progress is not None and not isinstance(progress, bool):
+            raise bad_property("simulate", "progress", progress, "it must be True, False or None")
         steps = t / self.resolution
         if abs(steps - round(steps)) > GRID_TOL * max(1.0, steps):
             raise bad_property("simulate", "t", t, f"it must be a multiple of the resolution ({self.resolution} ms)")
@@ -352,7 +359,7 @@ class Simulator:
             n, start, devices = int(round(steps)), self.step, self.recording_devices()
             try:
                 res = RunResult.record(self.node_table, self.grid, devices, self.segment,
-                                       lambda: self.callbacks.run(self.engine.run, n, self))
+                                       lambda: self.callbacks.run(self.engine.run, n, self, progress))
             finally:  # also an interrupted run simulated the steps up to the clock
                 for dev in devices:
                     dev.ran(self.segment, start, self.step)

@@ -33,7 +33,7 @@ from spikesim.kernel.delivery import (
     deliver_spikes_by_step,
 )
 from spikesim.kernel.plasticity import deliver_stdp
-from spikesim.kernel.progress import Progress, stderr_is_tty
+from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
     current_groups,
     device_route,
@@ -306,7 +306,7 @@ class Engine:
                 "takes effect from there (end runs on multiples of min_delay to avoid this)",
                 RuntimeWarning, stacklevel=4)
 
-    def run(self, nsteps: int) -> None:
+    def run(self, nsteps: int, show: bool | None = None) -> None:
         """Advance the clock by ``nsteps`` steps (``nsteps * h`` ms).
 
         Slices are aligned to multiples of ``min_delay`` from t = 0, so splitting a
@@ -320,6 +320,8 @@ class Engine:
         ----------
         nsteps : int
             Steps to advance.
+        show : bool or None
+            The progress bar: True shows it, False not, None as ``print_time`` and a terminal decide.
         """
         if not self.valid:
             self._revalidate()
@@ -329,7 +331,7 @@ class Engine:
                 p.S0 = p.S.copy()
         self.recording.prepare()
         end = self.grid.step + nsteps
-        progress = Progress(nsteps, self.grid.resolution) if self.print_time or stderr_is_tty() else None
+        progress = Progress(nsteps, self.grid.resolution, self.print_time, show)
         self.last_emit = _time.monotonic()
         with DeferredSignals() as signals:
             failure: BaseException | None = None

@@ -7,6 +7,7 @@ other function of the face reaches it through :func:`get_simulator`.  Times are 
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -160,8 +161,25 @@ def Rank() -> int:
     return 0
 
 
+def logging_level(level: int) -> int:
+    """The :mod:`logging` level of the ``spikesim`` logger for a PyNEST message level.
+
+    ALL, DEBUG and STATUS (< INFO) -> DEBUG; INFO, DEPRECATED -> INFO; WARNING -> WARNING;
+    ERROR -> ERROR; FATAL -> CRITICAL; QUIET (or above) -> above CRITICAL (nothing).
+    """
+    for bound, mapped in ((VerbosityLevel.INFO, logging.DEBUG), (VerbosityLevel.WARNING, logging.INFO),
+                          (VerbosityLevel.ERROR, logging.WARNING), (VerbosityLevel.FATAL, logging.ERROR),
+                          (VerbosityLevel.QUIET, logging.CRITICAL)):
+        if level < bound:
+            return mapped
+    return logging.CRITICAL + 10
+
+
 def set_verbosity(level: int | str) -> None:
     """Set the message level (a :class:`VerbosityLevel`, a number, or a name like ``"M_ERROR"``).
+
+    The level of ``logging.getLogger("spikesim")`` follows (:func:`logging_level`);
+    spikesim's messages go there (add a handler, e.g. ``logging.basicConfig()``, to see them).
 
     Raises
     ------
@@ -174,6 +192,7 @@ def set_verbosity(level: int | str) -> None:
             raise bad_property("set_verbosity", "level", level, f"use one of {list(VerbosityLevel.__members__)}")
         level = VerbosityLevel[name]
     _KERNEL.verbosity = int(level)
+    logging.getLogger("spikesim").setLevel(logging_level(int(level)))
 
 
 def get_verbosity() -> VerbosityLevel | int:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spikesim.errors import bad_property
+from spikesim.kernel.progress import Progress
 from spikesim.models.array_input import AmplitudeTable
 from spikesim.observer.observer import Key, Observer, as_array
 
@@ -96,8 +97,10 @@ def _int_arg(key: str, v: Any, lo: int) -> int:
     return int(v)
 
 
-def _check_inputs(inputs: Any, steps: int | None) -> tuple[np.ndarray | None, int]:
-    """The input array (or None) and the number of steps of the run."""
+def _check_inputs(inputs: Any, steps: int | None, progress: Any) -> tuple[np.ndarray | None, int]:
+    """The input array (or None) and the number of steps of the run; ``progress`` checked too."""
+    if progress is not None and not isinstance(progress, bool):
+        raise bad_property("run", "progress", progress, "it must be True, False or None")
     if inputs is None:
         if steps is None:
             raise bad_property("run", "steps", None, "give inputs (a steps x neurons array) or the number of steps")
@@ -306,7 +309,7 @@ def _block_steps(plan: _Run, k: int) -> int:
 
 
 def _step_loop(sim: Simulator, x: np.ndarray | None, target: tuple[str, NodeCollection, Any] | None,
-               n_steps: int, plan: _Run, block: int) -> None:
+               n_steps: int, plan: _Run, block: int, progress: bool | None) -> None:
     """Simulate ``n_steps`` steps: the first input rows through the step-input state, the
     rest through generators, in stretches of ``block`` steps after each of which the
     state-variable multimeters are drained (split runs give identical results)."""
@@ -317,6 +320,7 @@ def _step_loop(sim: Simulator, x: np.ndarray | None, target: tuple[str, NodeColl
         label, nodes, model = target
         steps_alone, gens = _prepare_inputs(sim, label, nodes, x, t0)
         rows = (nodes, str(model.step_input), x)
+    bar = Progress(n_steps, h, sim.print_time, progress, desc="run")
     with warnings.catch_warnings():
         # rows the generators can no longer send in time go through the step-input
         # state, so a new input table inside a slice is intended here
@@ -325,17 +329,20 @@ def _step_loop(sim: Simulator, x: np.ndarray | None, target: tuple[str, NodeColl
             for n in range(steps_alone):
                 if rows is not None:
                     _add_step_input(rows[0], rows[1], rows[2][n])
-                sim.simulate(h)
+                sim.simulate(h, progress=False)  # one bar across the loop, not one per call
+                bar.update(n + 1)
             _drain(sim, plan)
             done = steps_alone
             if done < n_steps and rows is not None:
                 _add_step_input(rows[0], rows[1], rows[2][done])
             while done < n_steps:
                 m = min(block, n_steps - done)
-                sim.simulate(m * h)
+                sim.simulate(m * h, progress=False)
                 done += m
+                bar.update(done)
                 _drain(sim, plan)
         finally:
+            bar.close()
             if gens is not None:  # a later reset must not replay this input
                 gens.set({"amplitudes": AmplitudeTable(())})
 
@@ -376,14 +383,17 @@ def _output_block(sim: Simulator, plan: _Run, out: _OutSpec) -> np.ndarray:
     return sums / counts[:, None]
 
 
-def _record(sim: Simulator, plan: _Run, obs: Observer) -> None:
-    """Read the run's devices into the observer."""
+def _record(sim: Simulator, plan: _Run, obs: Observer, verbose: bool = False) -> None:
+    """Read the run's devices into the observer (and print one line about the run if ``verbose``)."""
     blocks = _var_blocks(sim, plan)
     if plan.out is not None:
         blocks["out"] = _output_block(sim, plan, plan.out)
     if obs.records_loss:
         blocks["loss"] = np.zeros(plan.record_at.size)
     obs.extend(plan.record_at, blocks, first_step=plan.t0)
+    if verbose:
+        n, h = plan.n_steps, sim.resolution
+        print(f"run: {n} steps ({n * h:g} ms) from t = {plan.t0 * h:g} ms, {plan.record_at.size} samples")
 
 
 def _plan(sim: Simulator, obs: Observer, x: np.ndarray | None, n_steps: int, target: Any, output: Any,
@@ -400,9 +410,9 @@ def _plan(sim: Simulator, obs: Observer, x: np.ndarray | None, n_steps: int, tar
 
 # -- the runner -----------------------------------------------------------------------------------------
 def run(sim: Simulator, inputs: Any = None, *, target: Any = None, steps: int | None = None,
-        record_output: bool = True, record_loss: bool = False,
-        record_vars: Sequence[tuple[Any, ...]] | None = None, output: tuple[str, str] | None = None,
-        sampling_steps: int = 1, cutoff: int = 0, verbose: bool = False, obs: Observer | None = None) -> Observer:
+        record_output: bool = True, record_loss: bool = False, verbose: bool = False,
+        record_vars: Sequence[tuple[Any, ...]] | None = None, output: tuple[str, str] | None = None, cutoff: int = 0,
+        sampling_steps: int = 1, obs: Observer | None = None, progress: bool | None = None) -> Observer:
     """Simulate step by step with an input array and record like ``rectipy.Network.run``.
 
     Parameters
@@ -433,6 +443,8 @@ def run(sim: Simulator, inputs: Any = None, *, target: Any = None, steps: int | 
     obs : Observer, optional
         Append to this observer instead of a new one; its ``record_output``,
         ``record_loss`` and ``record_vars`` then apply (those arguments are ignored).
+    progress : bool or None, default None
+        One bar (simulated ms, rate, ETA) across the loop; None: as ``sim.simulate`` decides.
 
     Returns
     -------
@@ -444,18 +456,15 @@ def run(sim: Simulator, inputs: Any = None, *, target: Any = None, steps: int | 
     ------
     BadProperty
         If ``inputs`` is no finite (steps x neurons) array fitting ``steps`` and the target,
-        the target is not unique or takes no step input, a variable is unknown, or ``obs``
-        has another step.
+        the target is not unique or takes no step input, a variable is unknown, ``obs``
+        has another step, or ``progress`` is no bool or None.
     """
     h = sim.resolution
-    k = _int_arg("sampling_steps", sampling_steps, 1)
-    cutoff = _int_arg("cutoff", cutoff, 0)
-    x, n_steps = _check_inputs(inputs, steps)
+    k, cutoff = _int_arg("sampling_steps", sampling_steps, 1), _int_arg("cutoff", cutoff, 0)
+    x, n_steps = _check_inputs(inputs, steps, progress)
     obs = _observer(h, obs, record_output, record_loss, record_vars)
     plan, tgt = _plan(sim, obs, x, n_steps, target, output, k, cutoff)
     _start_meters(sim, plan, k)
-    _step_loop(sim, x, tgt, n_steps, plan, _block_steps(plan, k))
-    _record(sim, plan, obs)
-    if verbose:
-        print(f"run: {n_steps} steps ({n_steps * h:g} ms) from t = {plan.t0 * h:g} ms, {plan.record_at.size} samples")
+    _step_loop(sim, x, tgt, n_steps, plan, _block_steps(plan, k), progress)
+    _record(sim, plan, obs, verbose)
     return obs

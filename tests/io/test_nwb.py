@@ -189,7 +189,7 @@ def test_command_line_convert(converted, tmp_path, capsys):
     out = tmp_path / "cli.nwb"
     assert main(["convert", str(src), "--to", "nwb", "-o", str(out)]) == 0
     assert out.exists() and capsys.readouterr().out.strip() == str(out)
-    assert main(["convert", str(src), "--to", "nwb", "-o", str(out)]) == 1
+    assert main(["convert", str(src), "--to", "nwb", "-o", str(out)]) == 2
     assert "--overwrite" in capsys.readouterr().err
     assert main(["convert", str(src), "--to", "nwb", "-o", str(out), "--overwrite"]) == 0
 
@@ -205,7 +205,7 @@ def test_console_script_converts_in_a_subprocess(converted, tmp_path):
     assert done.returncode == 0, done.stderr
     assert out.exists() and done.stdout.strip() == str(out)
     again = subprocess.run(args, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1
+    assert again.returncode == 2 and len(again.stderr.strip().splitlines()) == 1
     assert "--overwrite" in again.stderr
 
 

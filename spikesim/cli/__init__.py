@@ -1,0 +1,146 @@
+"""The ``spikesim`` command (also ``python -m spikesim``).
+
+``spikesim info FILE [--json]``, ``spikesim plot FILE [--device NAME] [--out fig.png]``,
+``spikesim convert FILE --to nwb|csv|parquet [--out PATH]`` and ``spikesim demo``;
+``spikesim COMMAND --help`` tells more.  FILE is a recording of the hdf5 backend or a
+checkpoint (``sim.checkpoint``).  An error (missing or damaged file, bad option) is
+one line on stderr and exit status 2; ``-v`` shows spikesim's log messages (INFO).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from spikesim.cli.summary import CliError
+
+__all__ = ["main", "CliError"]
+
+#: exit status of every error the command reports
+EXIT_ERROR = 2
+
+_INFO = "what a recording or checkpoint holds: devices, variables, counts, time window, units, provenance, size"
+_PLOT = "raster and population rate of spike recorders, traces of multimeters, histograms of weight recorders"
+_CONVERT = "convert a recording (or a checkpoint's recorded events) to NWB, CSV or Parquet"
+_DEMO = "simulate a small Brunel network (1250 neurons by default) and print its rates"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit status 2) instead of usage + message."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: error: message`` on one line and exit with status 2."""
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _add_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, help="a recording file of the hdf5 backend, or a checkpoint file")
+
+
+def _parser() -> _Parser:
+    p = _Parser(prog="spikesim", description="spikesim's command line: look at, plot and convert recordings "
+                "and checkpoints; run a demo network.",
+                epilog="FILE: a recording of the hdf5 backend (recording.h5) or a checkpoint (sim.checkpoint).")
+    p.add_argument("-v", "--verbose", action="store_true", help="print spikesim's log messages (INFO) on stderr")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    i = sub.add_parser("info", help=_INFO, description=f"Show {_INFO}.")
+    _add_file(i)
+    i.add_argument("--json", action="store_true", help="print JSON (times in ms, size in bytes) instead of text")
+    pl = sub.add_parser("plot", help=_PLOT, description=f"Plot a file's devices: {_PLOT}.")
+    _add_file(pl)
+    pl.add_argument("--device", default=None, metavar="NAME",
+                    help="a device's label or node id (default: every device whose events the file holds)")
+    pl.add_argument("--out", "-o", type=Path, default=None, metavar="FIG",
+                    help="the image file (.png, .pdf, .svg; default: show a window, or FILE.png without a display)")
+    c = sub.add_parser("convert", help=_CONVERT, description=f"{_CONVERT[0].upper()}{_CONVERT[1:]}. CSV and "
+                       "Parquet: one row per event with the device's node id, model and label (times in ms).")
+    _add_file(c)
+    c.add_argument("--to", choices=["nwb", "csv", "parquet"], required=True, help="the target format")
+    c.add_argument("--out", "-o", "--output", dest="out", type=Path, default=None, metavar="PATH",
+                   help="the output file (default: FILE with the suffix .nwb, .csv or .parquet)")
+    c.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    c.add_argument("--t-end", type=float, default=None,
+                   help="NWB: end of the simulated time, ms (default: the latest time in the file)")
+    c.add_argument("--description", default=None, help="NWB: the session description")
+    d = sub.add_parser("demo", help=_DEMO, description=f"{_DEMO[0].upper()}{_DEMO[1:]} (examples/brunel.py's "
+                       "network; `make demo` runs the full-size one).")
+    d.add_argument("--order", type=int, default=250, help="network size: 5 * ORDER neurons (default 250)")
+    d.add_argument("--simtime", type=float, default=300.0, help="simulated time, ms (default 300)")
+    d.add_argument("--seed", type=int, default=1, help="the simulator's seed (default 1)")
+    d.add_argument("--out", "-o", type=Path, default=None, metavar="DIR", help="write brunel_raster.png there")
+    d.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show the progress bar (default: on a terminal, for runs over 2 s)")
+    return p
+
+
+def _run(args: argparse.Namespace) -> None:
+    """Carry out the parsed command (output on stdout)."""
+    from spikesim.cli import convert, demo, files, info, plot
+    if args.command == "demo":
+        if args.order < 1 or not args.simtime > 0:
+            raise CliError(f"--order must be >= 1 and --simtime > 0 ms (got {args.order}, {args.simtime})")
+        demo.run_demo(args.order, args.simtime, args.seed, args.out, args.progress)
+        return
+    summary = files.load(args.file)
+    if args.command == "info":
+        print(info.as_json(summary) if args.json else info.as_text(summary))
+    elif args.command == "plot":
+        written = plot.plot_file(summary, args.device, args.out)
+        if written is not None:
+            print(written)
+    else:
+        options = {k: v for k, v in (("t_end", args.t_end), ("session_description", args.description)) if v is not None}
+        print(convert.convert_file(summary, args.to, args.out, args.overwrite, options))
+
+
+def _message(err: BaseException) -> str:
+    """The error as one line."""
+    text = " ".join(str(err).split())
+    if isinstance(err, (CliError, OSError, ValueError, ImportError, LookupError)) and text:
+        return text
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``spikesim`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 for any error (a missing or damaged file, a
+        bad option, a failed conversion), reported as one line on stderr; 130 after Ctrl-C.
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help (0) or a bad option (2, already reported)
+        return done.code if isinstance(done.code, int) else EXIT_ERROR
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+        logging.getLogger("spikesim").setLevel(logging.INFO)
+    try:
+        _run(args)
+    except BrokenPipeError:  # the reader (e.g. `| head`) left: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 -- replaces stdout for the interpreter's exit
+        return 0
+    except KeyboardInterrupt:
+        print(f"spikesim {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 -- the command reports every failure as one line, never a traceback
+        print(f"spikesim {args.command}: error: {_message(err)}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
