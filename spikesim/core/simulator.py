@@ -438,7 +438,8 @@ class Simulator:
         (ms) and settings, by NEST's names."""
         return {
             "resolution": self.resolution, "rng_seed": self.seed, "local_num_threads": self.threads,
-            "total_num_virtual_procs": self.threads, "num_processes": 1,
+            "total_num_virtual_procs": self.threads * self.parts.comm.size,
+            "num_processes": self.parts.comm.size, "mpi_rank": self.parts.comm.rank,
             "biological_time": self.time, "time": self.time, "network_size": self.num_nodes,
             "num_connections": self.connector.num_connections(None),
             "min_delay": self.min_delay, "max_delay": self.max_delay, "print_time": self.print_time,
