@@ -68,7 +68,7 @@ def files(threads: int) -> dict[str, np.ndarray]:
 
     sim = spikesim.Simulator(resolution=0.1, seed=3, threads=threads)
     sim.data_path = os.environ["SPIKESIM_TEST_DATA"]
-    n = sim.create("iaf_psc_exp", 20, {"I_e": 300.0})
+    n = sim.create("iaf_psc_exp", 20, {"I_e": 450.0})
     drive = sim.create("poisson_generator", params={"rate": 800.0})
     sr = sim.create("spike_recorder", params={"record_to": "ascii"})
     vm = sim.create("voltmeter", params={"record_to": "ascii", "interval": 1.0})
