@@ -415,8 +415,15 @@ class Simulator:
     def checkpoint(self, path: str | Path) -> Path:
         """Write everything needed to continue this simulation exactly (see
         :mod:`spikesim.io.checkpoint`); the file is replaced atomically."""
-        meta, arrays = checkpoint_state.gather(self.parts)
-        return checkpoint_file.write(path, meta, arrays)
+        meta, arrays = checkpoint_state.gather(self.parts)  # collective under MPI
+        comm = self.parts.comm
+        if comm.size == 1:
+            return checkpoint_file.write(path, meta, arrays)
+        # every rank holds the whole state now: rank 0 writes it, the others wait for it
+        written = checkpoint_file.write(path, meta, arrays) if comm.rank == 0 else None
+        comm.barrier()
+        out: Path = comm.bcast(written)
+        return out
 
     @classmethod
     def restore(cls, path: str | Path) -> Simulator:

@@ -238,3 +238,28 @@ def gather_state(comm: Communicator, pops: Sequence[NeuronPopulation], local: Se
         for r, part in enumerate(parts):
             lo, hi = block(pop.n, r, comm.size)
             pop.S[:, lo:hi] = part.reshape(pop.S.shape[0], hi - lo)
+
+
+def gather_ring(comm: Communicator, nodes: NodeTable, ring: np.ndarray) -> np.ndarray:
+    """The ring buffer with every rank's columns (its nodes' input in transit), for checkpoints.
+
+    Parameters
+    ----------
+    comm : Communicator
+        The ranks.
+    nodes : NodeTable
+        Which nodes live on which rank.
+    ring : ndarray
+        ``ring[channel, slot, node]``; only this rank's nodes' columns are meaningful.
+
+    Returns
+    -------
+    ndarray
+        A new ring, each node's column from its rank (the same on every rank).
+    """
+    out = ring.copy()
+    parts = comm.allgather(np.ascontiguousarray(ring[:, :, nodes.local_mask()]).ravel())
+    for r, part in enumerate(parts):
+        mask = nodes.local_mask(r)
+        out[:, :, mask] = part.reshape(ring.shape[0], ring.shape[1], int(mask.sum()))
+    return out

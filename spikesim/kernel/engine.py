@@ -35,6 +35,7 @@ from spikesim.kernel.delivery import (
 )
 from spikesim.kernel.distributed import (
     exchange_slice,
+    gather_ring,
     gather_samples,
     gather_weight_rows,
     local_arrays,
@@ -158,7 +159,7 @@ class Engine:
         arrays : dict of ndarray
             ``engine/ring`` and the ``archive/...`` arrays of the spike history.
         """
-        arrays = {"engine/ring": self.ring}
+        arrays = {"engine/ring": self.ring if self.comm.size == 1 else gather_ring(self.comm, self.nodes, self.ring)}
         arrays.update({f"archive/{k}": v for k, v in self.archive.state().items()})
         return {"L": self.L, "gen_until": self.gen_until}, arrays
 

@@ -207,4 +207,6 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
         wr = defaults.get("weight_recorder")
         dev = nodes.node(int(wr)) if wr is not None else None
         plans.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
+    if nodes.comm.size > 1:  # every rank archives every STDP target, as one process does
+        archive.on[:] = np.any([m.astype(bool) for m in nodes.comm.allgather(archive.on.astype(np.uint8))], axis=0)
     return is_neuron, plans

@@ -33,9 +33,13 @@ from spikesim.errors import (
 from spikesim.network import rules
 from spikesim.network.arguments import check_number, connection_values, node_ids, pick
 from spikesim.network.parameters import Parameter
-from spikesim.network.projection import Projection
+from spikesim.network.projection import Projection, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
 from spikesim.network.synapse_collection import SynapseCollection, delay_steps
+
+#: routes whose connections each rank stores only onto its own nodes (the others, onto
+#: recorders and from samplers, every rank keeps)
+DISTRIBUTED = ("spike", "current", "poisson")
 
 if TYPE_CHECKING:
     from spikesim.models.registry import ModelRegistry
@@ -258,7 +262,7 @@ class Connector:
                 self._register_devices(route, s, t)
             s0 = np.subtract(s, 1, out=s) if s.base is None and s.dtype == np.int32 else s - 1
             t0 = np.subtract(t, 1, out=t) if t.base is None and t.dtype == np.int32 else t - 1
-            if self.nodes.comm.size > 1 and route in ("spike", "current", "poisson"):
+            if self.nodes.comm.size > 1 and route in DISTRIBUTED:
                 self._add_local(self.projections[key], s0, t0, ws, ds, rs, n_nodes, extra)
             else:
                 self.projections[key].add(s0, t0, ws, ds, rs, n_nodes, extra)
@@ -394,7 +398,10 @@ class Connector:
         """The connection tables (with plastic weights and traces) and the call counter."""
         meta: dict[str, Any] = {"n_calls": self.n_calls, "projections": []}
         arrays: dict[str, np.ndarray] = {}
-        for i, ((name, route), p) in enumerate(self.projections.items()):
+        comm = self.nodes.comm
+        for i, ((name, route), local) in enumerate(self.projections.items()):
+            # under MPI: every rank's connections, in the order a one-process run keeps
+            p = gathered(local, comm) if comm.size > 1 and route in DISTRIBUTED else local
             meta["projections"].append({"synapse_model": name, "route": route, "version": p.version,
                                         "extra": sorted(p.extra)})
             for col in ("ptr", "tgt", "w", "d", "rcpt"):
@@ -410,6 +417,12 @@ class Connector:
             for col in ("ptr", "tgt", "w", "d", "rcpt"):
                 setattr(p, col, arrays[f"proj{i}/{col}"])
             p.extra = {key: arrays[f"proj{i}/extra/{key}"] for key in pm["extra"]}
+            if self.nodes.comm.size > 1 and pm["route"] in DISTRIBUTED:  # keep this rank's part
+                q = Projection(pm["synapse_model"], pm["route"], self.nodes.num_nodes)
+                self._add_local(q, p.src.astype(np.int64), p.tgt.astype(np.int64), p.weights(), p.delays(),
+                                p.receptors(), self.nodes.num_nodes,
+                                {k: p.column(k) for k in p.extra} if p.extra else None)
+                p = q
             p.version = pm["version"]
             self.projections[(pm["synapse_model"], pm["route"])] = p
         self.n_calls = meta["n_calls"]

@@ -157,23 +157,29 @@ class NodeTable:
             out.append((pop, ids[pos] - pop.first, pos))
         return out
 
-    def local_range(self, pop: Population) -> tuple[int, int]:
-        """Local indices ``[lo, hi)`` of ``pop`` this rank updates (devices: all of them)."""
+    def local_range(self, pop: Population, rank: int | None = None) -> tuple[int, int]:
+        """Local indices ``[lo, hi)`` of ``pop`` that ``rank`` (default: this one)
+        updates (devices: all of them)."""
         if isinstance(pop, NeuronPopulation) and self.comm.size > 1:
-            return block(pop.n, self.comm.rank, self.comm.size)
+            return block(pop.n, self.comm.rank if rank is None else rank, self.comm.size)
         return 0, pop.n
 
-    def local_mask(self) -> np.ndarray:
-        """Whether each node (indexed by id - 1) lives on this rank: its neuron block,
-        and every device (devices exist on every rank)."""
+    def local_mask(self, rank: int | None = None) -> np.ndarray:
+        """Whether each node (indexed by id - 1) lives on ``rank`` (default: this one):
+        its neuron blocks, and every device (devices exist on every rank)."""
+        if rank is not None and rank != self.comm.rank:
+            return self._mask(rank)
         if self._local is None or self._local[0] != self.version:
-            mask = np.ones(self.num_nodes, dtype=bool)
-            for pop in self.neurons():
-                lo, hi = self.local_range(pop)
-                mask[pop.first - 1:pop.first - 1 + lo] = False
-                mask[pop.first - 1 + hi:pop.first - 1 + pop.n] = False
-            self._local = (self.version, mask)
+            self._local = (self.version, self._mask(self.comm.rank))
         return self._local[1]
+
+    def _mask(self, rank: int) -> np.ndarray:
+        mask = np.ones(self.num_nodes, dtype=bool)
+        for pop in self.neurons():
+            lo, hi = self.local_range(pop, rank)
+            mask[pop.first - 1:pop.first - 1 + lo] = False
+            mask[pop.first - 1 + hi:pop.first - 1 + pop.n] = False
+        return mask
 
     def neurons(self) -> list[NeuronPopulation]:
         """Neuron populations in id order."""

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from spikesim.parallel import Communicator
+
 
 def _counting_order(src: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """Stable order of ``src`` by value, and the CSR row pointers (O(n), no sort)."""
@@ -271,3 +273,43 @@ class Projection:
         d = np.array(self.delays(), dtype=np.int64)
         d[pos] = steps
         self.d = _smallest_int(d)
+
+
+def gathered(p: Projection, comm: Communicator) -> Projection:
+    """All ranks' connections of ``p`` in one table (collective), for checkpoints.
+
+    Within a source, plastic connections come in a one-process run's order; others
+    by target, each rank's connections onto one target in their order (what the sums
+    delivered depend on).
+
+    Parameters
+    ----------
+    p : Projection
+        This rank's part.
+    comm : Communicator
+        The ranks.
+
+    Returns
+    -------
+    Projection
+        Every rank's connections (the same on every rank).
+    """
+    n_nodes = p.ptr.size - 1
+    src = p.src.astype(np.int64)
+    tgt = p.tgt.astype(np.int64)
+    key = p.global_index(src, np.arange(src.size)) if p.gpos is not None else tgt
+
+    def every(col: np.ndarray) -> np.ndarray:
+        return np.concatenate(comm.allgather(np.ascontiguousarray(col)))
+
+    src_all, tgt_all, key_all = every(src), every(tgt), every(key)
+    order = np.lexsort((key_all, src_all))
+    out = Projection(p.synapse_model, p.route, n_nodes)
+    # sorted: the dict's order comes from a set, whose order differs between processes
+    extra = {k: every(np.asarray(p.column(k), dtype=np.float64))[order] for k in sorted(p.extra)}
+    w = every(np.asarray(p.weights(), dtype=np.float64))[order]
+    d = every(np.asarray(p.delays(), dtype=np.int64))[order]
+    r = every(np.asarray(p.receptors(), dtype=np.int64))[order]
+    out.add(src_all[order], tgt_all[order], w, d, r, n_nodes, extra or None)
+    out.version = p.version
+    return out

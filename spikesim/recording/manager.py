@@ -32,7 +32,7 @@ def _silent(cls: type[RecordingBackend]) -> type[RecordingBackend]:
     def nothing(self: RecordingBackend, *args: Any, **kwargs: Any) -> None:
         return None
 
-    ops = {k: nothing for k in ("prepare", "write", "write_grid", "flush", "close")}
+    ops = {k: nothing for k in ("prepare", "write", "write_grid", "flush", "close", "resume")}
     return type(f"Silent{cls.__name__}", (cls,), ops)
 
 

@@ -31,17 +31,17 @@ def brunel(threads: int) -> dict[str, np.ndarray]:
     return {"senders": ev["senders"], "times": ev["times"], "V_m": np.asarray(v_m)}
 
 
-def stdp(threads: int) -> dict[str, np.ndarray]:
+def _stdp_network(threads: int) -> spikesim.Simulator:
     """Poisson-driven parrots onto iaf_psc_alpha neurons through STDP synapses
-    (pairwise_bernoulli, with autapse-free recurrent static links), a weight recorder,
-    a multimeter sampling neurons of every rank, a spike recorder; 300 ms, seed 7."""
+    (pairwise_bernoulli), recurrent static links (fixed_outdegree), a weight recorder, a
+    multimeter sampling neurons of every rank, a spike recorder; seed 7."""
     sim = spikesim.Simulator(resolution=0.1, seed=7, threads=threads)
-    pre = sim.create("parrot_neuron", 40)
-    post = sim.create("iaf_psc_alpha", 30, {"I_e": 200.0})
+    pre = sim.create("parrot_neuron", 40, label="pre")
+    post = sim.create("iaf_psc_alpha", 30, {"I_e": 200.0}, label="post")
     drive = sim.create("poisson_generator", params={"rate": 40.0})
-    wr = sim.create("weight_recorder")
-    mm = sim.create("multimeter", params={"record_from": ["V_m", "I_syn_ex"], "interval": 0.5})
-    sr = sim.create("spike_recorder")
+    wr = sim.create("weight_recorder", label="wr")
+    mm = sim.create("multimeter", params={"record_from": ["V_m", "I_syn_ex"], "interval": 0.5}, label="mm")
+    sr = sim.create("spike_recorder", label="sr")
     sim.copy_model("stdp_synapse", "stdp_rec", {"weight_recorder": wr, "Wmax": 200.0})
     sim.connect(drive, pre)
     sim.connect(pre, post, {"rule": "pairwise_bernoulli", "p": 0.5},
@@ -50,15 +50,45 @@ def stdp(threads: int) -> dict[str, np.ndarray]:
                 {"weight": 20.0, "delay": 2.0})
     sim.connect(mm, post[::3])
     sim.connect(pre + post, sr)
-    sim.simulate(150.0)
-    sim.simulate(150.0)
-    s, w, m = sr.get("events")[0], wr.get("events")[0], mm.get("events")[0]
-    conns = sim.get_connections(pre, post)
+    return sim
+
+
+def _stdp_results(sim: spikesim.Simulator) -> dict[str, np.ndarray]:
+    s, w, m = (sim.nodes(k).get("events")[0] for k in ("sr", "wr", "mm"))
+    conns = sim.get_connections(sim.nodes("pre"), sim.nodes("post"))
     return {"senders": s["senders"], "times": s["times"],
             "wr_senders": w["senders"], "wr_targets": w["targets"], "wr_times": w["times"],
             "wr_weights": w["weights"], "wr_ports": w["ports"],
             "mm_senders": m["senders"], "mm_times": m["times"], "mm_V_m": m["V_m"], "mm_I": m["I_syn_ex"],
             "n_local_conns": np.array([len(conns)])}
+
+
+def stdp(threads: int) -> dict[str, np.ndarray]:
+    """The STDP network over 300 ms (two simulate calls)."""
+    sim = _stdp_network(threads)
+    sim.simulate(150.0)
+    sim.simulate(150.0)
+    return _stdp_results(sim)
+
+
+def stdp_write(threads: int) -> dict[str, np.ndarray]:
+    """The STDP network over 150 ms, then a checkpoint ``$SPIKESIM_TEST_CHECKPOINT``."""
+    import os  # noqa: PLC0415
+
+    sim = _stdp_network(threads)
+    sim.simulate(150.0)
+    sim.checkpoint(os.environ["SPIKESIM_TEST_CHECKPOINT"])
+    return {"done": np.array([1])}
+
+
+def stdp_read(threads: int) -> dict[str, np.ndarray]:
+    """Restore ``$SPIKESIM_TEST_CHECKPOINT`` and continue for 150 ms."""
+    import os  # noqa: PLC0415
+
+    sim = spikesim.Simulator.restore(os.environ["SPIKESIM_TEST_CHECKPOINT"])
+    sim.set_threads(threads)
+    sim.simulate(150.0)
+    return _stdp_results(sim)
 
 
 def files(threads: int) -> dict[str, np.ndarray]:
@@ -80,7 +110,7 @@ def files(threads: int) -> dict[str, np.ndarray]:
     return {"n_nodes": np.array([sim.num_nodes])}
 
 
-SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files}
+SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "stdp_write": stdp_write, "stdp_read": stdp_read}
 
 
 def main(argv: list[str]) -> None:

@@ -37,7 +37,7 @@ def run(scenario: str, procs: int, threads: int, out: Path) -> list[dict[str, np
     (recording files go to ``out/files``)."""
     (out / "files").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           "SPIKESIM_TEST_DATA": str(out / "files")}
+           "SPIKESIM_TEST_DATA": str(out / "files"), "SPIKESIM_TEST_CHECKPOINT": str(out.parent / "ckpt.h5")}
     cmd = [sys.executable, "-m", "mpi4py", str(HERE / "scenarios.py"), scenario, str(out), str(threads)]
     if procs > 1:
         assert MPIEXEC is not None
@@ -88,3 +88,13 @@ def test_ascii_files_of_two_processes_equal_one_processs(tmp_path):
         text = (tmp_path / "one" / "files" / name).read_bytes()
         assert text.count(b"\n") > 50  # spikes and samples were written
         assert (tmp_path / "two" / "files" / name).read_bytes() == text, name
+
+
+@pytest.mark.parametrize(("writers", "readers"), [(2, 1), (2, 3), (1, 2)])
+def test_checkpoint_moves_between_process_counts(serial, tmp_path, writers, readers):
+    """Written by ``writers`` processes at 150 ms, restored on ``readers``, continued to
+    300 ms: the spikes, samples and weights of the uninterrupted one-process run."""
+    run("stdp_write", writers, 1, tmp_path / "write")
+    assert (tmp_path / "ckpt.h5").exists()
+    for rank, res in enumerate(run("stdp_read", readers, 1, tmp_path / "read")):
+        assert same(serial["stdp"], res, skip=("n_local_conns", "wr_ports")) == [], f"rank {rank} of {readers}"
