@@ -50,7 +50,8 @@ class Layer:
     exact: tuple[str, ...] = ()
 
 
-_BASE = Layer("base", ("spikesim.errors", "spikesim.timegrid", "spikesim.rng", "spikesim._version"))
+_BASE = Layer("base", ("spikesim.errors", "spikesim.timegrid", "spikesim.rng", "spikesim._version",
+                       "spikesim.parallel"))
 _BELOW_CORE = ("kernel", "recording", "network", "io", "data", "models", "base")
 
 LAYERS: tuple[Layer, ...] = (

@@ -7,7 +7,9 @@ Each part receives only the parts it needs (see ``docs/architecture.md``):
 * ``nodes`` (:class:`~spikesim.network.node_table.NodeTable`): populations, ids, get/set;
 * ``connector`` (:class:`~spikesim.network.connect.Connector`): the connection store;
 * ``recording`` (:class:`~spikesim.recording.manager.RecordingManager`): backends;
-* ``engine`` (:class:`~spikesim.kernel.engine.Engine`): slices, delivery, plasticity.
+* ``engine`` (:class:`~spikesim.kernel.engine.Engine`): slices, delivery, plasticity;
+* ``comm`` (:class:`~spikesim.parallel.Communicator`): the ranks of a distributed run
+  (one process unless launched by ``mpiexec``; see :mod:`spikesim.parallel`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from spikesim.models import NODE_MODELS, SYNAPSE_MODELS
 from spikesim.models.registry import ModelRegistry
 from spikesim.network.connect import Connector
 from spikesim.network.node_table import NodeTable
+from spikesim.parallel import Communicator, world
 from spikesim.recording.manager import RecordingManager
 from spikesim.timegrid import TimeGrid
 
@@ -36,12 +39,15 @@ class Parts:
     recording: RecordingManager = field(init=False)
     connector: Connector = field(init=False)
     engine: Engine = field(init=False)
+    comm: Communicator = field(init=False)
 
     def __post_init__(self) -> None:
         seed = self.seed_value
+        self.comm = world()
         self.models = ModelRegistry(NODE_MODELS, SYNAPSE_MODELS)
-        self.nodes = NodeTable(self.grid, seed)
+        self.nodes = NodeTable(self.grid, seed, self.comm)
         self.recording = RecordingManager(self.grid, seed)
+        self.recording.rank = self.comm.rank
         self.connector = Connector(self.grid, self.nodes, self.models, seed)
         self.engine = Engine(self.grid, self.nodes, self.connector, self.models, self.recording, seed)
         self.models.check_node = DefaultsCheck(self.grid, self.recording)

@@ -26,29 +26,17 @@ from spikesim.core import nodes as node_factory
 from spikesim.core import state as checkpoint_state
 from spikesim.core.callbacks import Callbacks, Scheduled
 from spikesim.core.parts import Parts
+from spikesim.core.settings import KernelSettings, check_seed, check_threads
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.io import checkpoint as checkpoint_file
 from spikesim.network.nodes import NodeCollection
-from spikesim.network.populations import Population
 from spikesim.network.synapse_collection import SynapseCollection
 from spikesim.recording.devices import RecordingDevice
-from spikesim.timegrid import GRID_TOL, TICS_PER_MS, TimeGrid
+from spikesim.timegrid import GRID_TOL, TimeGrid
 
 
-def _check_seed(seed: Any) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
-        raise bad_property("Simulator", "seed", seed, "it must be an integer in [0, 2**63)")
-    return int(seed)
-
-
-def _check_threads(threads: Any) -> int:
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise bad_property("Simulator", "threads", threads, "it must be a positive integer")
-    return int(threads)
-
-
-class Simulator:
+class Simulator(KernelSettings):
     """A network, its clock and its recordings.
 
     Parameters
@@ -77,8 +65,8 @@ class Simulator:
     """
 
     def __init__(self, resolution: float = 0.1, seed: int = 1, threads: int = 1) -> None:
-        threads = _check_threads(threads)
-        self.parts = Parts(_check_seed(seed), TimeGrid(resolution))
+        threads = check_threads(threads)
+        self.parts = Parts(check_seed(seed), TimeGrid(resolution))
         #: resolution, tics and the clock
         self.grid = self.parts.grid
         #: node and synapse models, copies and defaults
@@ -110,120 +98,6 @@ class Simulator:
             yield
         finally:
             self._busy.release()
-
-    # -- kernel settings ----------------------------------------------------------------
-    @property
-    def resolution(self) -> float:
-        """The time step h in ms."""
-        return self.grid.resolution
-
-    @property
-    def seed(self) -> int:
-        """The seed of every random stream."""
-        return self.parts.seed
-
-    @property
-    def threads(self) -> int:
-        """Worker threads of the compiled loops (results do not depend on them)."""
-        return self.engine.threads
-
-    @property
-    def step(self) -> int:
-        """Steps simulated so far (the clock)."""
-        return self.grid.step
-
-    @property
-    def time(self) -> float:
-        """Simulated time in ms."""
-        return self.grid.time
-
-    @property
-    def min_delay(self) -> float:
-        """The shortest delay of connections that carry signals, in ms (the slice length)."""
-        return self.connector.min_delay_steps() * self.resolution
-
-    @property
-    def max_delay(self) -> float:
-        """The longest delay of connections that carry signals, in ms."""
-        return self.connector.max_delay_steps() * self.resolution
-
-    @property
-    def num_nodes(self) -> int:
-        """Nodes created so far (devices included)."""
-        return self.node_table.num_nodes
-
-    @property
-    def populations(self) -> list[Population]:
-        """The populations, one per ``create`` call, in id order."""
-        return list(self.node_table.populations)
-
-    @property
-    def segment(self) -> int:
-        """The recording segment (chunk) new records go to; ``reset`` starts the next."""
-        return self.recording.segment
-
-    @property
-    def print_time(self) -> bool:
-        """Whether long runs show a progress bar (NEST's ``print_time``)."""
-        return self.engine.print_time
-
-    @print_time.setter
-    def print_time(self, on: bool) -> None:
-        self.engine.print_time = bool(on)
-
-    @property
-    def overwrite_files(self) -> bool:
-        """Whether recording backends may replace existing files."""
-        return self.recording.overwrite_files
-
-    @overwrite_files.setter
-    def overwrite_files(self, on: bool) -> None:
-        self.recording.overwrite_files = bool(on)
-
-    @property
-    def data_path(self) -> str:
-        """Directory of recording files ("" = the working directory)."""
-        return self.recording.data_path
-
-    @data_path.setter
-    def data_path(self, path: str) -> None:
-        self.recording.data_path = str(path)
-
-    @property
-    def data_prefix(self) -> str:
-        """Prefix of every recording file name."""
-        return self.recording.data_prefix
-
-    @data_prefix.setter
-    def data_prefix(self, prefix: str) -> None:
-        self.recording.data_prefix = str(prefix)
-
-    def set_resolution(self, h: float) -> None:
-        """Change the time step (ms) before any node is created and before the first run.
-
-        Raises
-        ------
-        BadProperty
-            If ``h`` is not a positive multiple of 0.001 ms.
-        KernelException
-            If nodes exist or time has passed.
-        """
-        TimeGrid(h)  # checks h
-        if self.num_nodes or self.step:
-            raise KernelException("resolution: it can only be changed before nodes are created "
-                                  "and before the first simulate")
-        self.grid.set_resolution(h)
-
-    def set_seed(self, seed: int) -> None:
-        """Change the seed of every random stream (an integer in ``[0, 2**63)``)."""
-        self.parts.seed = _check_seed(seed)
-
-    def set_threads(self, threads: int) -> None:
-        """Threads of the compiled loops (results do not depend on them).
-
-        More threads than the machine's cores are accepted and capped when running.
-        """
-        self.engine.threads = _check_threads(threads)
 
     # -- models -----------------------------------------------------------------------------
     def models(self, kind: str = "all") -> list[str]:
@@ -458,8 +332,15 @@ class Simulator:
     def checkpoint(self, path: str | Path) -> Path:
         """Write everything needed to continue this simulation exactly (see
         :mod:`spikesim.io.checkpoint`); the file is replaced atomically."""
-        meta, arrays = checkpoint_state.gather(self.parts)
-        return checkpoint_file.write(path, meta, arrays)
+        meta, arrays = checkpoint_state.gather(self.parts)  # collective under MPI
+        comm = self.parts.comm
+        if comm.size == 1:
+            return checkpoint_file.write(path, meta, arrays)
+        # every rank holds the whole state now: rank 0 writes it, the others wait for it
+        written = checkpoint_file.write(path, meta, arrays) if comm.rank == 0 else None
+        comm.barrier()
+        out: Path = comm.bcast(written)
+        return out
 
     @classmethod
     def restore(cls, path: str | Path) -> Simulator:
@@ -475,22 +356,6 @@ class Simulator:
         sim = cls(resolution=k["resolution"], seed=k["seed"], threads=k["threads"])
         checkpoint_state.load(sim.parts, meta, arrays, str(path))
         return sim
-
-    def kernel_status(self) -> dict[str, Any]:
-        """NEST's kernel status: resolution (ms), seed, threads, time (ms), sizes, delays
-        (ms) and settings, by NEST's names."""
-        return {
-            "resolution": self.resolution, "rng_seed": self.seed, "local_num_threads": self.threads,
-            "total_num_virtual_procs": self.threads, "num_processes": 1,
-            "biological_time": self.time, "time": self.time, "network_size": self.num_nodes,
-            "num_connections": self.connector.num_connections(None),
-            "min_delay": self.min_delay, "max_delay": self.max_delay, "print_time": self.print_time,
-            "overwrite_files": self.overwrite_files, "data_path": self.data_path,
-            "data_prefix": self.data_prefix, "tics_per_ms": TICS_PER_MS,
-            "tics_per_step": self.grid.tics_per_step, "ms_per_tic": 1.0 / TICS_PER_MS,
-            "node_models": self.models("nodes"), "synapse_models": self.models("synapses"),
-            "recording_backends": list(self.recording.names()),
-        }
 
 
 #: the step-loop runner (``spikesim.observer.run``), registered by that face when imported

@@ -295,3 +295,31 @@ def deliver_poisson(active: np.ndarray, tables: np.ndarray, guides: np.ndarray, 
                     slot = slot - L if slot >= L else slot
                 # a count of 0 adds +0.0, which leaves the cell as it is
                 ring[ch[c], slot, tgt[c]] += factor[c] * k
+
+
+def resized_ring(old: np.ndarray, old_L: int, L: int, n: int, s: int) -> tuple[np.ndarray, int]:
+    """A ring of ``L`` slots and ``n`` node columns holding the input in transit of ``old``.
+
+    Parameters
+    ----------
+    old : ndarray
+        ``old[channel, a % old_L, node]``: input read when updating step ``a``.
+    old_L, L : int
+        Slots of the old and the new ring.
+    n : int
+        Nodes (columns) of the new ring.
+    s : int
+        The current step: the old slots hold steps ``s .. s + old_L - 1``.
+
+    Returns
+    -------
+    ring, L : ndarray, int
+        ``old`` itself when its shape already fits.
+    """
+    if old.shape == (old.shape[0], L, n):
+        return old, L
+    ring = np.zeros((old.shape[0], L, n))
+    if old.shape[2]:
+        for a in range(s, s + old_L):
+            ring[:, a % L, :old.shape[2]] = old[:, a % old_L, :]
+    return ring, L

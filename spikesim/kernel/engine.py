@@ -31,8 +31,17 @@ from spikesim.kernel.delivery import (
     deliver_currents,
     deliver_spikes,
     deliver_spikes_by_step,
+    resized_ring,
 )
-from spikesim.kernel.plasticity import deliver_stdp
+from spikesim.kernel.distributed import (
+    exchange_slice,
+    gather_ring,
+    gather_samples,
+    gather_weight_rows,
+    local_arrays,
+    store_local,
+)
+from spikesim.kernel.plasticity import deliver_stdp, plastic_plans
 from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
     current_groups,
@@ -51,7 +60,6 @@ from spikesim.kernel.samplers import (
 )
 from spikesim.kernel.signals import DeferredSignals
 from spikesim.models.base import N_CHANNELS, NeuronModel
-from spikesim.models.synapses import STDP_PARAMS
 from spikesim.network.populations import NeuronPopulation
 from spikesim.recording.weight_recorder import WeightRecordingDevice
 
@@ -118,6 +126,12 @@ class Engine:
         self.tps = 1
         self.last_emit = 0.0
         self.advanced = False
+        #: the ranks of a distributed run (see :mod:`spikesim.kernel.distributed`)
+        self.comm = nodes.comm
+        self.emit_due = False
+        #: per updated population: (state, derived, ring base, sampled columns) of the
+        #: neurons this rank updates (the population's own arrays in a one-process run)
+        self.local: list[tuple[np.ndarray, np.ndarray, int, np.ndarray | None]] = []
 
     @property
     def valid(self) -> bool:
@@ -145,7 +159,7 @@ class Engine:
         arrays : dict of ndarray
             ``engine/ring`` and the ``archive/...`` arrays of the spike history.
         """
-        arrays = {"engine/ring": self.ring}
+        arrays = {"engine/ring": self.ring if self.comm.size == 1 else gather_ring(self.comm, self.nodes, self.ring)}
         arrays.update({f"archive/{k}": v for k, v in self.archive.state().items()})
         return {"L": self.L, "gen_until": self.gen_until}, arrays
 
@@ -187,14 +201,14 @@ class Engine:
         dmax = self.connector.max_delay_steps()
         self.m = m
         self.tps = self.grid.tics_per_step
-        self._resize_ring(max(self.L, dmax + m))
+        self.ring, self.L = resized_ring(self.ring, self.L, max(self.L, dmax + m), self.nodes.num_nodes,
+                                         self.grid.step)
         self.mode = self.nodes.input_modes()
         self.neurons = [p for p in self.nodes.populations if isinstance(p, NeuronPopulation)]
         for pop in self.neurons:
             pop.prepare(m)
-            model = pop.model
-            assert issubclass(model, NeuronModel) and pop.D is not None  # prepared just now
-            model.bind_seed(pop.D, self.seed())  # stochastic neurons key their streams by it
+            assert issubclass(pop.model, NeuronModel) and pop.D is not None  # prepared just now
+            pop.model.bind_seed(pop.D, self.seed())  # stochastic neurons key their streams by it
         self._prepare_spiking()
         projections = self.connector.projections
         h = self.grid.resolution
@@ -220,7 +234,9 @@ class Engine:
                 # one delay: threads split the slice by steps (see deliver_spikes_by_step)
                 par = self.worker_threads if self.worker_threads > 1 and p.d.size == 1 else None
                 self.spike_proj.append((p, umode, par))
-        self._prepare_plastic([p for p in spiking if self.models.synapse_model(p.synapse_model)[0].plastic])
+        plastic = [p for p in spiking if self.models.synapse_model(p.synapse_model)[0].plastic]
+        self.is_neuron, self.plastic = plastic_plans(plastic, self.models, self.nodes, self.neurons, self.archive)
+        self.archive_on = bool(self.archive.on.any())  # some neuron keeps a post-synaptic spike log
 
     def _prepare_spike_buffers(self, m: int) -> None:
         """The neuron kernels, and one buffer for the spike flags of all populations.
@@ -235,56 +251,19 @@ class Engine:
             assert issubclass(model, NeuronModel)
             self.updates.append((pop, self.nodes.populations.index(pop), model.kernel))
         by_id = sorted(self.neurons, key=lambda p: p.first)
-        sizes = np.array([p.n for p in by_id], dtype=np.int64)
+        ranges = [self.nodes.local_range(p) for p in by_id]
+        sizes = np.array([hi - lo for lo, hi in ranges], dtype=np.int64)
         self.spk_off = np.concatenate([[0], np.cumsum(sizes * m)]).astype(np.int64)
         self.spk_flat = np.zeros(int(self.spk_off[-1]), dtype=np.int32)
         for q, pop in enumerate(by_id):
-            pop.spk = self.spk_flat[self.spk_off[q]:self.spk_off[q + 1]].reshape(m, pop.n)
+            pop.spk = self.spk_flat[self.spk_off[q]:self.spk_off[q + 1]].reshape(m, int(sizes[q]))
         self.spk_n = sizes
-        self.spk_base = np.array([p.first - 1 for p in by_id], dtype=np.int64)
-        cap = sum(p.n for p in self.neurons) * m + 16
+        self.spk_base = np.array([p.first - 1 + lo for p, (lo, _) in zip(by_id, ranges, strict=True)],
+                                 dtype=np.int64)
+        cap = int(sizes.sum()) * m + 16
         self.buf_ids = np.zeros(cap, dtype=np.int64)
         self.buf_steps = np.zeros(cap, dtype=np.int64)
         self.buf_mult = np.zeros(cap, dtype=np.float64)
-
-    def _prepare_plastic(self, projections: list[Projection]) -> None:
-        """STDP projections, their parameters, weight recorders and the post archive."""
-        arch = self.archive
-        arch.resize(self.nodes.num_nodes)
-        self.is_neuron = np.zeros(self.nodes.num_nodes, dtype=np.bool_)
-        for pop in self.neurons:
-            self.is_neuron[pop.first - 1:pop.first - 1 + pop.n] = True
-            if "tau_minus" in pop.P:
-                arch.tau_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus"]
-        self.plastic: list[tuple[Projection, np.ndarray, WeightRecordingDevice | None, np.ndarray]] = []
-        for p in projections:
-            _, defaults = self.models.synapse_model(p.synapse_model)
-            p.materialize("weight", "Kplus", "t_lastspike")
-            arch.on[p.tgt] = True
-            if "tau_plus" in p.extra:
-                prm = np.stack([p.column(k) for k in STDP_PARAMS])
-            else:
-                prm = np.array([[float(defaults[k])] for k in STDP_PARAMS])
-            wr = defaults.get("weight_recorder")
-            dev = None
-            if wr is not None:
-                dev = self.nodes.node(int(wr))
-            self.plastic.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
-        self.archive_on = bool(arch.on.any())  # some neuron keeps a post-synaptic spike log
-
-    def _resize_ring(self, L: int) -> None:
-        """Give the ring ``L`` slots and a column per node, keeping the input in transit."""
-        n = self.nodes.num_nodes
-        old, oldL = self.ring, self.L
-        if old.shape == (N_CHANNELS, L, n):
-            return
-        ring = np.zeros((N_CHANNELS, L, n))
-        s = self.grid.step
-        if old.shape[2]:
-            # keep input in transit: slots hold absolute steps s .. s + oldL - 1
-            for a in range(s, s + oldL):
-                ring[:, a % L, :old.shape[2]] = old[:, a % oldL, :]
-        self.ring, self.L = ring, L
 
     # -- running ------------------------------------------------------------------------------
     def _generator_signature(self) -> tuple[Any, ...]:
@@ -333,6 +312,7 @@ class Engine:
         end = self.grid.step + nsteps
         progress = Progress(nsteps, self.grid.resolution, self.print_time, show)
         self.last_emit = _time.monotonic()
+        self.local = local_arrays(self.comm, self.nodes, self.updates, self.samplers)
         with DeferredSignals() as signals:
             failure: BaseException | None = None
             try:
@@ -343,7 +323,12 @@ class Engine:
             finally:
                 if progress is not None:
                     progress.close()
-                hand_over((self._emit_buffered, self.recording.flush), failure)
+                # collective steps only when no rank can be missing (see spikesim.parallel)
+                store_local(self.comm, self.nodes, self.updates, self.local, gather=failure is None)
+                emit = self._emit_buffered if failure is None or self.comm.size == 1 else self._emit_local
+                # rank 0 writes the files the other ranks may read back (hdf5): wait for it
+                wait = (self.comm.barrier,) if failure is None and self.comm.size > 1 else ()
+                hand_over((emit, self.recording.flush, *wait), failure)
 
     def _advance(self, end: int, nsteps: int, progress: Progress | None, signals: DeferredSignals) -> None:
         """The slices up to step ``end``; held signals are acted on between slices."""
@@ -368,7 +353,8 @@ class Engine:
                 progress.update(self.grid.step - (end - nsteps))
             if signals.pending:
                 signals.check()
-            if full or _time.monotonic() - self.last_emit >= EMIT_EVERY:
+            due = self.emit_due if self.comm.size > 1 else _time.monotonic() - self.last_emit >= EMIT_EVERY
+            if full or due:
                 self._emit_buffered()
 
     def _generators(self, s0: int, m: int) -> None:
@@ -402,6 +388,10 @@ class Engine:
         k = collect_spikes(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids,
                            self.buf_steps, self.buf_mult, k)
         ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
+        if self.comm.size > 1:  # every rank's neurons' spikes; generators' are known everywhere
+            ids, steps, mult, self.emit_due = exchange_slice(self.comm, ids, steps, mult, n_gen, s0,
+                                                             self.nodes.num_nodes, self.last_emit + EMIT_EVERY)
+            k = int(ids.size)
         if k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
             order = np.lexsort((ids, steps))
             ids, steps, mult = ids[order], steps[order], mult[order]
@@ -437,7 +427,7 @@ class Engine:
     def _update_neurons(self, s0: int, m: int) -> None:
         """Run every population's kernel over the slice, sampling what the samplers want."""
         ring, L = self.ring, self.L
-        for pop, pi, kernel in self.updates:
+        for (pop, pi, kernel), (S, D, base, cols) in zip(self.updates, self.local, strict=True):
             plan = self.samplers.get(pi)
             if plan is not None:
                 masks = [d[0].sample_steps(s0, m) for d in plan.devices]
@@ -445,8 +435,8 @@ class Engine:
                 out = plan.out[plan.fill:]
             else:
                 rec_mask, out = _NO_MASK[:m] if m <= _NO_MASK.size else np.zeros(m, bool), _NO_OUT
-            kernel(pop.S, pop.D, ring, pop.first - 1, L, s0, m, pop.spk,
-                   rec_mask, plan.rec_col if plan else _no_cols(pop.n), plan.rows if plan else _NO_ROWS,
+            kernel(S, D, ring, base, L, s0, m, pop.spk,
+                   rec_mask, cols if cols is not None else _no_cols(S.shape[1]), plan.rows if plan else _NO_ROWS,
                    out)
             if plan is not None and rec_mask.any():
                 keep_samples(plan, masks, rec_mask, s0, m)
@@ -480,10 +470,18 @@ class Engine:
         n = deliver_stdp(ids, steps, mult, k, self.is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
                          p.extra["Kplus"], p.extra["t_lastspike"], prm, self.mode, self.ring, self.L,
                          arch.last_idx, arch.t, arch.k, arch.prev, arch.next, arch.tau_inv, self.tps, wr_out, 0)
+        if dev is not None and self.comm.size > 1:
+            return dev, gather_weight_rows(self.comm, p, wr_out[:n])
         return dev, wr_out[:n]
 
     def _emit_buffered(self) -> None:
-        """Hand the devices the samples and spikes the engine holds."""
+        """Hand the devices the samples and spikes the engine holds (all ranks' samples)."""
+        if self.comm.size > 1:
+            gather_samples(self.comm, self.samplers, {pi: pop for pop, pi, _ in self.updates})
+        self._emit_local()
+
+    def _emit_local(self) -> None:
+        """Hand the devices what this rank holds (a failed distributed run's last word)."""
         self.last_emit = _time.monotonic()
         emit_buffered(self.samplers, self.spike_recorders)
 

@@ -19,11 +19,25 @@ A spike with multiplicity n from a neuron is n separate events (as in NEST).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
 from spikesim.kernel.delivery import add_spike
+from spikesim.models.synapses import STDP_PARAMS
+
+if TYPE_CHECKING:
+    from spikesim.kernel.archive import PostArchive
+    from spikesim.models.registry import ModelRegistry
+    from spikesim.network.node_table import NodeTable
+    from spikesim.network.populations import NeuronPopulation
+    from spikesim.network.projection import Projection
+    from spikesim.recording.weight_recorder import WeightRecordingDevice
+
+#: (projection, STDP parameters, weight recorder or None, connections per source)
+PlasticPlan = tuple["Projection", np.ndarray, "WeightRecordingDevice | None", np.ndarray]
 
 STDP_EPS = 1.0e-6  # ms, NEST's kernel stdp_eps
 
@@ -148,3 +162,51 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
                 kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[TAU_PLUS, q]) + 1.0
                 tlast[c] = t_spike
     return wr_n
+
+
+def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, nodes: NodeTable,
+                  neurons: Sequence[NeuronPopulation], archive: PostArchive
+                  ) -> tuple[np.ndarray, list[PlasticPlan]]:
+    """STDP projections with their parameters and weight recorders; sizes the post archive.
+
+    Parameters
+    ----------
+    projections : sequence of Projection
+        The plastic spike projections (their weights and traces get one entry each).
+    models : ModelRegistry
+        Synapse model defaults.
+    nodes : NodeTable
+        The nodes (weight recorders are looked up there).
+    neurons : sequence of NeuronPopulation
+        The neuron populations (their ``tau_minus``, ms, sets the archive's decay).
+    archive : PostArchive
+        Resized to the network and told which neurons are STDP targets.
+
+    Returns
+    -------
+    is_neuron : ndarray of bool
+        Per node (id - 1): whether it is a neuron (its multiplicity counts events).
+    plans : list
+        One :data:`PlasticPlan` per projection.
+    """
+    archive.resize(nodes.num_nodes)
+    is_neuron = np.zeros(nodes.num_nodes, dtype=np.bool_)
+    for pop in neurons:
+        is_neuron[pop.first - 1:pop.first - 1 + pop.n] = True
+        if "tau_minus" in pop.P:
+            archive.tau_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus"]
+    plans: list[PlasticPlan] = []
+    for p in projections:
+        _, defaults = models.synapse_model(p.synapse_model)
+        p.materialize("weight", "Kplus", "t_lastspike")
+        archive.on[p.tgt] = True
+        if "tau_plus" in p.extra:
+            prm = np.stack([p.column(k) for k in STDP_PARAMS])
+        else:
+            prm = np.array([[float(defaults[k])] for k in STDP_PARAMS])
+        wr = defaults.get("weight_recorder")
+        dev = nodes.node(int(wr)) if wr is not None else None
+        plans.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
+    if nodes.comm.size > 1:  # every rank archives every STDP target, as one process does
+        archive.on[:] = np.any([m.astype(bool) for m in nodes.comm.allgather(archive.on.astype(np.uint8))], axis=0)
+    return is_neuron, plans

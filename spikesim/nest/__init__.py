@@ -31,13 +31,12 @@ from spikesim.nest.construction import (
     SetDefaults,
     SetStatus,
 )
+from spikesim.nest.parallel import GetLocalNodeCollection, NumProcesses, Rank
 from spikesim.nest.simulation import (
     Checkpoint,
     Cleanup,
     GetKernelStatus,
-    NumProcesses,
     Prepare,
-    Rank,
     ResetKernel,
     Restore,
     Run,
@@ -89,7 +88,8 @@ class _NestModule(types.ModuleType):
 sys.modules[__name__].__class__ = _NestModule
 
 __all__ = ["Checkpoint", "Cleanup", "Connect", "CopyModel", "Create", "Disconnect", "GetConnections",
-           "GetDefaults", "GetKernelStatus", "GetNodes", "GetStatus", "Models", "NESTError", "NodeCollection",
+           "GetDefaults", "GetKernelStatus", "GetLocalNodeCollection", "GetNodes", "GetStatus", "Models", "NESTError",
+           "NodeCollection",
            "NumProcesses", "Prepare", "Rank", "ResetKernel", "Restore", "Run", "RunManager", "SetDefaults",
            "SetKernelStatus", "SetStatus", "Simulate", "SynapseCollection", "VerbosityLevel", "get_simulator",
            "get_verbosity", "random", "set_verbosity"]

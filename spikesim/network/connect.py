@@ -33,9 +33,13 @@ from spikesim.errors import (
 from spikesim.network import rules
 from spikesim.network.arguments import check_number, connection_values, node_ids, pick
 from spikesim.network.parameters import Parameter
-from spikesim.network.projection import Projection
+from spikesim.network.projection import Projection, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
 from spikesim.network.synapse_collection import SynapseCollection, delay_steps
+
+#: routes whose connections each rank stores only onto its own nodes (the others, onto
+#: recorders and from samplers, every rank keeps)
+DISTRIBUTED = ("spike", "current", "poisson")
 
 if TYPE_CHECKING:
     from spikesim.models.registry import ModelRegistry
@@ -254,12 +258,24 @@ class Connector:
             if key not in self.projections:
                 self.projections[key] = Projection(name, route, n_nodes)
             # 0-based indices, in place when the rule made fresh arrays (large calls)
-            s0 = np.subtract(s, 1, out=s) if s.base is None and s.dtype == np.int32 else s - 1
-            t0 = np.subtract(t, 1, out=t) if t.base is None and t.dtype == np.int32 else t - 1
-            self.projections[key].add(s0, t0, ws, ds, rs, n_nodes, extra)
             if route in ("sample", "record"):
                 self._register_devices(route, s, t)
+            s0 = np.subtract(s, 1, out=s) if s.base is None and s.dtype == np.int32 else s - 1
+            t0 = np.subtract(t, 1, out=t) if t.base is None and t.dtype == np.int32 else t - 1
+            if self.nodes.comm.size > 1 and route in DISTRIBUTED:
+                self._add_local(self.projections[key], s0, t0, ws, ds, rs, n_nodes, extra)
+            else:
+                self.projections[key].add(s0, t0, ws, ds, rs, n_nodes, extra)
         self.changed(delays=True)
+
+    def _add_local(self, proj: Projection, s0: np.ndarray, t0: np.ndarray, ws: np.ndarray, ds: np.ndarray,
+                   rs: np.ndarray, n_nodes: int, extra: dict[str, np.ndarray] | None) -> None:
+        """Distributed runs: store only the connections onto this rank's nodes, in the
+        order a one-process run stores them (plastic ones remember their place there)."""
+        keep = self.nodes.local_mask()[t0]
+        gpos = proj.global_positions(s0, n_nodes)[keep] if extra is not None else None
+        ex = None if extra is None else {k: pick(v, keep) for k, v in extra.items()}
+        proj.add(s0[keep], t0[keep], pick(ws, keep), pick(ds, keep), pick(rs, keep), n_nodes, ex, gpos)
 
     # -- large fixed-indegree calls, built in blocks -------------------------------------------
     STREAM_MIN = 1 << 22        # connections from which a call is built in blocks
@@ -303,7 +319,7 @@ class Connector:
         r = int(syn.get("receptor_type", 0))
         self._check_receptors(post, np.full(post.size, r))
         per_block = max(1, self.STREAM_BLOCK // k)
-        blocks = range(0, post.size, per_block)
+        blocks: list[int] = list(range(0, post.size, per_block))
         call = self.n_calls
 
         def draws(b: int) -> tuple[np.ndarray, np.ndarray]:
@@ -311,6 +327,16 @@ class Connector:
             gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, (call << 32) + b // per_block + 1)
             src = rules.draw_fixed(gen, pre, owners, k, auto, True, "indegree").ravel()
             return src, np.repeat(rules.compact(owners), k)
+
+        if self.nodes.comm.size > 1:  # draw only the blocks of targets on this rank, keep those
+            local = self.nodes.local_mask()[post - 1]
+            blocks = [b for b in blocks if local[b:b + per_block].any()]
+            whole = draws
+
+            def draws(b: int) -> tuple[np.ndarray, np.ndarray]:
+                src, tgt = whole(b)
+                keep = local[np.repeat(np.arange(b, min(b + per_block, post.size)), k)]
+                return src[keep], tgt[keep]
 
         counts = np.zeros(self.nodes.num_nodes, dtype=np.int64)
         for b in blocks:
@@ -372,7 +398,10 @@ class Connector:
         """The connection tables (with plastic weights and traces) and the call counter."""
         meta: dict[str, Any] = {"n_calls": self.n_calls, "projections": []}
         arrays: dict[str, np.ndarray] = {}
-        for i, ((name, route), p) in enumerate(self.projections.items()):
+        comm = self.nodes.comm
+        for i, ((name, route), local) in enumerate(self.projections.items()):
+            # under MPI: every rank's connections, in the order a one-process run keeps
+            p = gathered(local, comm) if comm.size > 1 and route in DISTRIBUTED else local
             meta["projections"].append({"synapse_model": name, "route": route, "version": p.version,
                                         "extra": sorted(p.extra)})
             for col in ("ptr", "tgt", "w", "d", "rcpt"):
@@ -388,6 +417,12 @@ class Connector:
             for col in ("ptr", "tgt", "w", "d", "rcpt"):
                 setattr(p, col, arrays[f"proj{i}/{col}"])
             p.extra = {key: arrays[f"proj{i}/extra/{key}"] for key in pm["extra"]}
+            if self.nodes.comm.size > 1 and pm["route"] in DISTRIBUTED:  # keep this rank's part
+                q = Projection(pm["synapse_model"], pm["route"], self.nodes.num_nodes)
+                self._add_local(q, p.src.astype(np.int64), p.tgt.astype(np.int64), p.weights(), p.delays(),
+                                p.receptors(), self.nodes.num_nodes,
+                                {k: p.column(k) for k in p.extra} if p.extra else None)
+                p = q
             p.version = pm["version"]
             self.projections[(pm["synapse_model"], pm["route"])] = p
         self.n_calls = meta["n_calls"]
@@ -396,8 +431,13 @@ class Connector:
     # -- queries ---------------------------------------------------------------------------
     def num_connections(self, synapse_model: str | None) -> int:
         """Connections of ``synapse_model`` (None: of every model), recorder connections included."""
-        return sum(len(p) for (name, _), p in self.projections.items()
-                   if synapse_model is None or name == synapse_model)
+        mine = [(route, len(p)) for (name, route), p in self.projections.items()
+                if synapse_model is None or name == synapse_model]
+        shared = sum(n for route, n in mine if route in ("record", "sample"))
+        # the other routes are split over the ranks (collective under MPI)
+        split = int(self.nodes.comm.allreduce(sum(n for route, n in mine if route not in ("record", "sample")),
+                                              "sum"))
+        return shared + split
 
     def _delays(self) -> tuple[int, int]:
         if self._delay_cache is None:
@@ -410,6 +450,11 @@ class Connector:
                     dmin, dmax = int(p.d.min()), int(p.d.max())
                     lo = dmin if lo is None else min(lo, dmin)
                     hi = dmax if hi is None else max(hi, dmax)
+            comm = self.nodes.comm
+            if comm.size > 1:  # every rank keeps only its connections: agree on the bounds
+                lo = int(comm.allreduce(lo if lo is not None else 1 << 62, "min"))
+                hi = int(comm.allreduce(hi if hi is not None else 0, "max"))
+                lo, hi = (None if lo == 1 << 62 else lo), (hi or None)
             self._delay_cache = (lo or 1, hi or 1)
         return self._delay_cache
 

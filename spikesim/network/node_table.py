@@ -20,6 +20,7 @@ from spikesim.errors import BadParameter, bad_property
 from spikesim.models.base import INPUT_NONE, Model
 from spikesim.network.parameters import Parameter
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
+from spikesim.parallel import Communicator, SerialComm, block
 from spikesim.timegrid import TimeGrid
 
 #: (population, local indices, values) committed together by :meth:`NodeTable.commit`
@@ -63,11 +64,16 @@ class NodeTable:
     seed : callable
         Returns the simulator's seed; random parameters are drawn from streams keyed
         by (seed, first node id, parameter name).
+    comm : Communicator, optional
+        The ranks neurons are placed on (default: one process).
     """
 
-    def __init__(self, grid: TimeGrid, seed: Callable[[], int]) -> None:
+    def __init__(self, grid: TimeGrid, seed: Callable[[], int], comm: Communicator | None = None) -> None:
         self.grid = grid
         self.seed = seed
+        #: the ranks of a distributed run; neurons are split over them in blocks
+        self.comm: Communicator = comm if comm is not None else SerialComm()
+        self._local: tuple[int, np.ndarray] | None = None
         self.populations: list[Population] = []
         self._firsts: list[int] = []
         self.num_nodes = 0
@@ -150,6 +156,30 @@ class NodeTable:
             pop = self.populations[int(which[pos[0]])]
             out.append((pop, ids[pos] - pop.first, pos))
         return out
+
+    def local_range(self, pop: Population, rank: int | None = None) -> tuple[int, int]:
+        """Local indices ``[lo, hi)`` of ``pop`` that ``rank`` (default: this one)
+        updates (devices: all of them)."""
+        if isinstance(pop, NeuronPopulation) and self.comm.size > 1:
+            return block(pop.n, self.comm.rank if rank is None else rank, self.comm.size)
+        return 0, pop.n
+
+    def local_mask(self, rank: int | None = None) -> np.ndarray:
+        """Whether each node (indexed by id - 1) lives on ``rank`` (default: this one):
+        its neuron blocks, and every device (devices exist on every rank)."""
+        if rank is not None and rank != self.comm.rank:
+            return self._mask(rank)
+        if self._local is None or self._local[0] != self.version:
+            self._local = (self.version, self._mask(self.comm.rank))
+        return self._local[1]
+
+    def _mask(self, rank: int) -> np.ndarray:
+        mask = np.ones(self.num_nodes, dtype=bool)
+        for pop in self.neurons():
+            lo, hi = self.local_range(pop, rank)
+            mask[pop.first - 1:pop.first - 1 + lo] = False
+            mask[pop.first - 1 + hi:pop.first - 1 + pop.n] = False
+        return mask
 
     def neurons(self) -> list[NeuronPopulation]:
         """Neuron populations in id order."""

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from spikesim.parallel import Communicator
+
 
 def _counting_order(src: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """Stable order of ``src`` by value, and the CSR row pointers (O(n), no sort)."""
@@ -121,6 +123,11 @@ class Projection:
         #: extra per-connection float columns (plastic synapses: traces ...)
         self.extra: dict[str, np.ndarray] = {}
         self.version = 0
+        #: distributed runs, plastic projections: connections of each source over all
+        #: ranks, and each stored connection's position in its source's row over all
+        #: ranks (so weight-recorder rows come out as one process orders them)
+        self.gcount: np.ndarray | None = None
+        self.gpos: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.tgt.size)
@@ -151,12 +158,36 @@ class Projection:
         if n_nodes + 1 > self.ptr.size:
             self.ptr = np.concatenate([self.ptr, np.full(n_nodes + 1 - self.ptr.size, self.ptr[-1])])
 
+    def global_positions(self, src: np.ndarray, n_nodes: int) -> np.ndarray:
+        """Positions of new connections (0-based sources ``src``, all ranks' of one
+        call, in creation order) in their sources' rows over all ranks; counts them."""
+        if self.gcount is None:
+            self.gcount = np.zeros(n_nodes, dtype=np.int64)
+        if self.gcount.size < n_nodes:
+            self.gcount = np.concatenate([self.gcount, np.zeros(n_nodes - self.gcount.size, dtype=np.int64)])
+        order = np.argsort(src, kind="stable")
+        sorted_src = src[order]
+        first = np.searchsorted(sorted_src, sorted_src, side="left")
+        pos = np.empty(src.size, dtype=np.int64)
+        pos[order] = np.arange(src.size) - first + self.gcount[sorted_src]
+        self.gcount += np.bincount(src, minlength=self.gcount.size)
+        return pos
+
+    def global_index(self, src: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Index that stored connections ``c`` (sources ``src``) have in a one-process run."""
+        if self.gcount is None or self.gpos is None:
+            return c
+        gptr = np.concatenate([[0], np.cumsum(self.gcount)])
+        out: np.ndarray = gptr[src] + self.gpos[c]
+        return out
+
     def add(self, src: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray,
-            rcpt: np.ndarray, n_nodes: int, extra: dict[str, np.ndarray] | None = None) -> None:
+            rcpt: np.ndarray, n_nodes: int, extra: dict[str, np.ndarray] | None = None,
+            gpos: np.ndarray | None = None) -> None:
         """Append connections (0-based node indices; delays in steps), keeping source order.
 
         Ordering by source is a counting sort (linear, stable): connections of one
-        source stay in creation order.
+        source stay in creation order.  ``gpos``: see :meth:`global_positions`.
         """
         self.resize_nodes(n_nodes)
         n_old, n_new = len(self), int(src.size)
@@ -170,7 +201,9 @@ class Projection:
         extras = {k: _column(self.extra.get(k, np.zeros(1)), n_old, (extra or {}).get(k, 0.0), n_new, np.float64)
                   for k in set(self.extra) | set(extra or {})}
         n = n_old + n_new
+        gpos_all = None if gpos is None else np.concatenate([self.gpos, gpos]) if self.gpos is not None else gpos
         full = [c for c in (w_all, d_all, r_all, *extras.values()) if not (c.size == 1 and n != 1)]
+        full += [] if gpos_all is None else [gpos_all]
         if n_old == 0 and (n_new < 2 or bool(np.all(src[1:] >= src[:-1]))):
             order = None
             self.ptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n_nodes))]).astype(np.int64)
@@ -191,6 +224,7 @@ class Projection:
         self.d = _smallest_int(take(d_all))
         self.rcpt = take(r_all)
         self.extra = {k: take(v) for k, v in extras.items()}
+        self.gpos = None if gpos_all is None else take(gpos_all)
         self.version += 1
 
     def add_counted(self, counts: np.ndarray, blocks: Any, w: float, d: int, rcpt: int, n_nodes: int) -> None:
@@ -239,3 +273,43 @@ class Projection:
         d = np.array(self.delays(), dtype=np.int64)
         d[pos] = steps
         self.d = _smallest_int(d)
+
+
+def gathered(p: Projection, comm: Communicator) -> Projection:
+    """All ranks' connections of ``p`` in one table (collective), for checkpoints.
+
+    Within a source, plastic connections come in a one-process run's order; others
+    by target, each rank's connections onto one target in their order (what the sums
+    delivered depend on).
+
+    Parameters
+    ----------
+    p : Projection
+        This rank's part.
+    comm : Communicator
+        The ranks.
+
+    Returns
+    -------
+    Projection
+        Every rank's connections (the same on every rank).
+    """
+    n_nodes = p.ptr.size - 1
+    src = p.src.astype(np.int64)
+    tgt = p.tgt.astype(np.int64)
+    key = p.global_index(src, np.arange(src.size)) if p.gpos is not None else tgt
+
+    def every(col: np.ndarray) -> np.ndarray:
+        return np.concatenate(comm.allgather(np.ascontiguousarray(col)))
+
+    src_all, tgt_all, key_all = every(src), every(tgt), every(key)
+    order = np.lexsort((key_all, src_all))
+    out = Projection(p.synapse_model, p.route, n_nodes)
+    # sorted: the dict's order comes from a set, whose order differs between processes
+    extra = {k: every(np.asarray(p.column(k), dtype=np.float64))[order] for k in sorted(p.extra)}
+    w = every(np.asarray(p.weights(), dtype=np.float64))[order]
+    d = every(np.asarray(p.delays(), dtype=np.int64))[order]
+    r = every(np.asarray(p.receptors(), dtype=np.int64))[order]
+    out.add(src_all[order], tgt_all[order], w, d, r, n_nodes, extra or None)
+    out.version = p.version
+    return out

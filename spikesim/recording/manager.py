@@ -7,6 +7,11 @@ clock, the seed, the recording segment, and NEST's file settings ``data_path``,
 ``data_prefix`` and ``overwrite_files``.  It drives the lifecycle NEST's
 ``recording_backend.h`` describes: ``prepare`` before a run, ``flush`` after it,
 ``close`` at the end.
+
+In a distributed run every rank's devices hold all events (see
+:mod:`spikesim.kernel.distributed`), so only rank 0 writes files: on the other ranks
+the file backends (:data:`FILE_BACKENDS`) keep their settings and report the same
+file names but write nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +22,18 @@ from typing import Any
 from spikesim.recording.backends import backend_class, recording_backends
 from spikesim.recording.backends.base import RecordingBackend
 from spikesim.timegrid import TimeGrid
+
+#: backends that write files, which rank 0 alone writes in a distributed run
+FILE_BACKENDS = ("ascii", "hdf5")
+
+
+def _silent(cls: type[RecordingBackend]) -> type[RecordingBackend]:
+    """``cls`` with its file operations turned off (ranks other than 0)."""
+    def nothing(self: RecordingBackend, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    ops = {k: nothing for k in ("prepare", "write", "write_grid", "flush", "close", "resume")}
+    return type(f"Silent{cls.__name__}", (cls,), ops)
 
 
 class RecordingManager:
@@ -42,6 +59,8 @@ class RecordingManager:
         self.overwrite_files = False
         #: recording segment (a chunk: ``reset`` starts the next)
         self.segment = 0
+        #: this process's rank in a distributed run (files are written by rank 0)
+        self.rank = 0
 
     # -- what backends see -----------------------------------------------------------------
     @property
@@ -74,7 +93,8 @@ class RecordingManager:
             If there is no backend of that name (the message lists them).
         """
         if name not in self._backends:
-            self._backends[name] = backend_class(name)(self)
+            cls = backend_class(name)
+            self._backends[name] = (_silent(cls) if self.rank and name in FILE_BACKENDS else cls)(self)
         return self._backends[name]
 
     def active(self) -> list[RecordingBackend]:

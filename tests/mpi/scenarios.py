@@ -1,0 +1,124 @@
+"""Networks run under ``mpiexec`` by the tests of this folder (and by hand).
+
+``python scenarios.py NAME OUT_DIR THREADS`` runs scenario NAME and writes each rank's
+view of the results to ``OUT_DIR/rank<r>.npz``; the tests compare every rank's file of
+a 2- or 3-process run with the file of a one-process run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import spikesim
+from spikesim.parallel import world
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def brunel(threads: int) -> dict[str, np.ndarray]:
+    """The Brunel network of examples/brunel.py, order 500, 200 ms, seed 1: all spikes."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    import brunel as example  # noqa: PLC0415 - the example defines the network once
+
+    sim, parts = example.build(500, seed=1, threads=threads)
+    sim.simulate(100.0)
+    sim.simulate(100.0)  # two calls: the state gathered between them must carry on
+    ev = parts["sr"].get("events")[0]
+    v_m = (parts["ex"][:50] + parts["in"][-50:]).get("V_m")
+    return {"senders": ev["senders"], "times": ev["times"], "V_m": np.asarray(v_m)}
+
+
+def _stdp_network(threads: int) -> spikesim.Simulator:
+    """Poisson-driven parrots onto iaf_psc_alpha neurons through STDP synapses
+    (pairwise_bernoulli), recurrent static links (fixed_outdegree), a weight recorder, a
+    multimeter sampling neurons of every rank, a spike recorder; seed 7."""
+    sim = spikesim.Simulator(resolution=0.1, seed=7, threads=threads)
+    pre = sim.create("parrot_neuron", 40, label="pre")
+    post = sim.create("iaf_psc_alpha", 30, {"I_e": 200.0}, label="post")
+    drive = sim.create("poisson_generator", params={"rate": 40.0})
+    wr = sim.create("weight_recorder", label="wr")
+    mm = sim.create("multimeter", params={"record_from": ["V_m", "I_syn_ex"], "interval": 0.5}, label="mm")
+    sr = sim.create("spike_recorder", label="sr")
+    sim.copy_model("stdp_synapse", "stdp_rec", {"weight_recorder": wr, "Wmax": 200.0})
+    sim.connect(drive, pre)
+    sim.connect(pre, post, {"rule": "pairwise_bernoulli", "p": 0.5},
+                {"synapse_model": "stdp_rec", "weight": 60.0, "delay": 1.0})
+    sim.connect(post, post, {"rule": "fixed_outdegree", "outdegree": 3, "allow_autapses": False},
+                {"weight": 20.0, "delay": 2.0})
+    sim.connect(mm, post[::3])
+    sim.connect(pre + post, sr)
+    return sim
+
+
+def _stdp_results(sim: spikesim.Simulator) -> dict[str, np.ndarray]:
+    s, w, m = (sim.nodes(k).get("events")[0] for k in ("sr", "wr", "mm"))
+    conns = sim.get_connections(sim.nodes("pre"), sim.nodes("post"))
+    return {"senders": s["senders"], "times": s["times"],
+            "wr_senders": w["senders"], "wr_targets": w["targets"], "wr_times": w["times"],
+            "wr_weights": w["weights"], "wr_ports": w["ports"],
+            "mm_senders": m["senders"], "mm_times": m["times"], "mm_V_m": m["V_m"], "mm_I": m["I_syn_ex"],
+            "n_local_conns": np.array([len(conns)])}
+
+
+def stdp(threads: int) -> dict[str, np.ndarray]:
+    """The STDP network over 300 ms (two simulate calls)."""
+    sim = _stdp_network(threads)
+    sim.simulate(150.0)
+    sim.simulate(150.0)
+    return _stdp_results(sim)
+
+
+def stdp_write(threads: int) -> dict[str, np.ndarray]:
+    """The STDP network over 150 ms, then a checkpoint ``$SPIKESIM_TEST_CHECKPOINT``."""
+    import os  # noqa: PLC0415
+
+    sim = _stdp_network(threads)
+    sim.simulate(150.0)
+    sim.checkpoint(os.environ["SPIKESIM_TEST_CHECKPOINT"])
+    return {"done": np.array([1])}
+
+
+def stdp_read(threads: int) -> dict[str, np.ndarray]:
+    """Restore ``$SPIKESIM_TEST_CHECKPOINT`` and continue for 150 ms."""
+    import os  # noqa: PLC0415
+
+    sim = spikesim.Simulator.restore(os.environ["SPIKESIM_TEST_CHECKPOINT"])
+    sim.set_threads(threads)
+    sim.simulate(150.0)
+    return _stdp_results(sim)
+
+
+def files(threads: int) -> dict[str, np.ndarray]:
+    """A small network recorded to ascii files in ``$SPIKESIM_TEST_DATA`` (rank 0 writes
+    them): spikes and membrane potentials of neurons on every rank; 100 ms, seed 3."""
+    import os  # noqa: PLC0415
+
+    sim = spikesim.Simulator(resolution=0.1, seed=3, threads=threads)
+    sim.data_path = os.environ["SPIKESIM_TEST_DATA"]
+    n = sim.create("iaf_psc_exp", 20, {"I_e": 450.0})
+    drive = sim.create("poisson_generator", params={"rate": 800.0})
+    sr = sim.create("spike_recorder", params={"record_to": "ascii"})
+    vm = sim.create("voltmeter", params={"record_to": "ascii", "interval": 1.0})
+    sim.connect(drive, n, syn_spec={"weight": 30.0})
+    sim.connect(n, n, {"rule": "fixed_indegree", "indegree": 4}, {"weight": 50.0, "delay": 1.5})
+    sim.connect(n, sr)
+    sim.connect(vm, n)
+    sim.simulate(100.0)
+    return {"n_nodes": np.array([sim.num_nodes])}
+
+
+SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "stdp_write": stdp_write, "stdp_read": stdp_read}
+
+
+def main(argv: list[str]) -> None:
+    """Run the scenario ``argv[0]`` with ``argv[2]`` threads and write ``argv[1]/rank<r>.npz``."""
+    name, out, threads = argv[0], Path(argv[1]), int(argv[2])
+    result = SCENARIOS[name](threads)
+    np.savez(out / f"rank{world().rank}.npz", **result)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,100 @@
+"""Distributed runs give what one process gives: spikes, samples and weights, bit for bit.
+
+Each case runs ``scenarios.py`` under ``mpiexec -n 2`` or ``-n 3`` (1 or 2 threads per
+rank) as a subprocess with a timeout, and compares every rank's results with a
+one-process, one-thread run.  Skipped only where mpi4py or its ``mpiexec`` is absent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+TIMEOUT = 600  # s: a cold numba cache compiles every kernel in every rank
+
+
+def _mpiexec() -> str | None:
+    beside = Path(sys.executable).parent / "mpiexec"
+    return str(beside) if beside.exists() else shutil.which("mpiexec")
+
+
+MPIEXEC = _mpiexec()
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None or MPIEXEC is None,
+                                reason="MPI tests need mpi4py and its mpiexec (pip install spikesim[mpi])")
+
+
+def run(scenario: str, procs: int, threads: int, out: Path) -> list[dict[str, np.ndarray]]:
+    """Every rank's results of ``scenario`` on ``procs`` processes x ``threads`` threads
+    (recording files go to ``out/files``)."""
+    (out / "files").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+           "SPIKESIM_TEST_DATA": str(out / "files"), "SPIKESIM_TEST_CHECKPOINT": str(out.parent / "ckpt.h5")}
+    cmd = [sys.executable, "-m", "mpi4py", str(HERE / "scenarios.py"), scenario, str(out), str(threads)]
+    if procs > 1:
+        assert MPIEXEC is not None
+        cmd = [MPIEXEC, "-n", str(procs), *cmd]
+    done = subprocess.run(cmd, env=env, cwd=ROOT, timeout=TIMEOUT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [dict(np.load(out / f"rank{r}.npz")) for r in range(procs)]
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, np.ndarray]]:
+    """One process, one thread: the reference of every scenario."""
+    return {name: run(name, 1, 1, tmp_path_factory.mktemp(name))[0] for name in ("brunel", "stdp")}
+
+
+def same(a: dict[str, np.ndarray], b: dict[str, np.ndarray], skip: tuple[str, ...] = ()) -> list[str]:
+    """Keys whose arrays differ (shape, dtype or any bit)."""
+    return [k for k in a if k not in skip and not (a[k].dtype == b[k].dtype and np.array_equal(a[k], b[k]))]
+
+
+@pytest.mark.parametrize(("procs", "threads"), [(1, 2), (2, 1), (2, 2), (3, 1), (3, 2)])
+def test_brunel_spikes_do_not_depend_on_processes_or_threads(serial, tmp_path, procs, threads):
+    ref = serial["brunel"]
+    assert ref["senders"].size > 10_000  # the network is active (about 15 spikes/s)
+    for rank, res in enumerate(run("brunel", procs, threads, tmp_path)):
+        assert same(ref, res) == [], f"rank {rank} of {procs} x {threads} threads"
+
+
+@pytest.mark.parametrize(("procs", "threads"), [(2, 2), (3, 1)])
+def test_stdp_spikes_samples_and_weights_do_not_depend_on_processes(serial, tmp_path, procs, threads):
+    ref = serial["stdp"]
+    assert ref["wr_weights"].size > 1000 and ref["mm_V_m"].size > 1000 and ref["senders"].size > 100
+    assert np.ptp(ref["wr_weights"]) > 1.0  # the weights moved
+    results = run("stdp", procs, threads, tmp_path)
+    for rank, res in enumerate(results):
+        assert same(ref, res, skip=("n_local_conns",)) == [], f"rank {rank} of {procs} x {threads} threads"
+    # each rank holds only the connections onto its neurons: together, one process's
+    assert sum(int(r["n_local_conns"][0]) for r in results) == int(ref["n_local_conns"][0])
+    assert max(int(r["n_local_conns"][0]) for r in results) < int(ref["n_local_conns"][0])
+
+
+def test_ascii_files_of_two_processes_equal_one_processs(tmp_path):
+    run("files", 1, 1, tmp_path / "one")
+    run("files", 2, 1, tmp_path / "two")
+    one = sorted(p.name for p in (tmp_path / "one" / "files").iterdir())
+    assert len(one) == 2 and sorted(p.name for p in (tmp_path / "two" / "files").iterdir()) == one
+    for name in one:
+        text = (tmp_path / "one" / "files" / name).read_bytes()
+        assert text.count(b"\n") > 50  # spikes and samples were written
+        assert (tmp_path / "two" / "files" / name).read_bytes() == text, name
+
+
+@pytest.mark.parametrize(("writers", "readers"), [(2, 1), (2, 3), (1, 2)])
+def test_checkpoint_moves_between_process_counts(serial, tmp_path, writers, readers):
+    """Written by ``writers`` processes at 150 ms, restored on ``readers``, continued to
+    300 ms: the spikes, samples and weights of the uninterrupted one-process run."""
+    run("stdp_write", writers, 1, tmp_path / "write")
+    assert (tmp_path / "ckpt.h5").exists()
+    for rank, res in enumerate(run("stdp_read", readers, 1, tmp_path / "read")):
+        assert same(serial["stdp"], res, skip=("n_local_conns", "wr_ports")) == [], f"rank {rank} of {readers}"
