@@ -5,6 +5,9 @@ from __future__ import annotations
 import sys
 import types
 
+from spikesim.models.aeif_cond_alpha import AeifCondAlpha
+from spikesim.models.aeif_cond_exp import AeifCondExp
+from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.generators import (
@@ -13,6 +16,7 @@ from spikesim.models.generators import (
     SpikeGenerator,
     StepCurrentGenerator,
 )
+from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_exp import IafCondExp
 from spikesim.models.iaf_psc_alpha import IafPscAlpha
@@ -44,6 +48,10 @@ for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhi
              ParrotNeuron, SpikeGenerator, PoissonGenerator, DcGenerator, StepCurrentGenerator, ArrayInput,
              SpikeRecorderModel, MultimeterModel, VoltmeterModel, WeightRecorderModel):
     register(_cls)
+register(AeifCondAlpha)
+register(AeifCondExp)
+register(AeifPscAlpha)
+register(HhPscAlpha)
 
 
 def models() -> list[str]:
