@@ -52,7 +52,7 @@ def default_unit(variable: str) -> str:
 
     Examples
     --------
-    >>> default_unit("V_m"), default_unit("I_syn_ex"), default_unit("w")
+    >>> default_unit("V_m"), default_unit("I_syn_ex"), default_unit("Act_m")
     ('mV', 'pA', 'dimensionless')
     """
     declared = {unit_of(variable, [m]) for m in NODE_MODELS.values() if variable in m.units}

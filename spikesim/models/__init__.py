@@ -5,6 +5,9 @@ from __future__ import annotations
 import sys
 import types
 
+from spikesim.models.aeif_cond_alpha import AeifCondAlpha
+from spikesim.models.aeif_cond_exp import AeifCondExp
+from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.generators import (
@@ -14,6 +17,7 @@ from spikesim.models.generators import (
     StepCurrentGenerator,
 )
 from spikesim.models.gif_psc_exp import GifPscExp
+from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_exp import IafCondExp
 from spikesim.models.iaf_psc_alpha import IafPscAlpha
@@ -52,6 +56,10 @@ register(Mat2PscExp)
 register(IafTum2000)
 register(PpPscDelta)
 register(GifPscExp)
+register(AeifCondAlpha)
+register(AeifCondExp)
+register(AeifPscAlpha)
+register(HhPscAlpha)
 
 
 def models() -> list[str]:

@@ -208,3 +208,96 @@ def integrate(step, rhs, p, y, t1, h):
     while t < t1:
         y, t, h = evolve_apply(step, rhs, p, y, t, t1, h)
     return y, h
+
+
+# -- any dimension, with GSL's full standard control ----------------------------------------------
+# The AdEx and Hodgkin-Huxley models have more components and NEST gives some of them
+# ``gsl_odeiv_control_yp_new(tol, tol)``: the allowed error of component i is
+# ``D_i = eps_rel * (a_y |y_i| + a_dydt |h_old y'_i|) + eps_abs`` with ``y`` and ``y'`` at
+# the end of the trial step.  These versions work in place on small arrays (one scratch
+# block per neuron) so that one implementation serves every dimension.
+# Rows of the scratch block ``w`` (shape (N_WORK, dim)):
+W_Y0, W_K1, W_K2, W_K3, W_K4, W_K5, W_K6, W_TMP, W_ERR, W_DYDT = range(10)
+N_WORK = 10
+
+
+@njit(cache=True, inline="always")
+def rkf45_step_arr(rhs, p, y, h, w):
+    """Trial step from ``w[W_Y0]`` with ``k1 = w[W_K1]``: writes the fifth-order solution
+    into ``y``, the error estimate into ``w[W_ERR]`` and ``y'(t + h)`` into ``w[W_DYDT]``."""
+    n = y.shape[0]
+    y0, k1, k2, k3, k4, k5, k6, tmp = w[W_Y0], w[W_K1], w[W_K2], w[W_K3], w[W_K4], w[W_K5], w[W_K6], w[W_TMP]
+    for i in range(n):
+        tmp[i] = _s2(y0[i], h, k1[i])
+    rhs(p, tmp, k2)
+    for i in range(n):
+        tmp[i] = _s3(y0[i], h, k1[i], k2[i])
+    rhs(p, tmp, k3)
+    for i in range(n):
+        tmp[i] = _s4(y0[i], h, k1[i], k2[i], k3[i])
+    rhs(p, tmp, k4)
+    for i in range(n):
+        tmp[i] = _s5(y0[i], h, k1[i], k2[i], k3[i], k4[i])
+    rhs(p, tmp, k5)
+    for i in range(n):
+        tmp[i] = _s6(y0[i], h, k1[i], k2[i], k3[i], k4[i], k5[i])
+    rhs(p, tmp, k6)
+    for i in range(n):
+        y[i] = _out(y0[i], h, k1[i], k3[i], k4[i], k5[i], k6[i])
+    rhs(p, y, w[W_DYDT])
+    err = w[W_ERR]
+    for i in range(n):
+        err[i] = h * (EC1 * k1[i] + EC3 * k3[i] + EC4 * k4[i] + EC5 * k5[i] + EC6 * k6[i])
+
+
+@njit(cache=True, inline="always")
+def _rmax_std(y, w, h_old, ctl):
+    """``max_i |yerr_i| / |D_i|`` of GSL's standard control, ``ctl = (eps_abs, eps_rel, a_y, a_dydt)``."""
+    eps_abs, eps_rel, a_y, a_dydt = ctl
+    err = w[W_ERR]
+    yp = w[W_DYDT]
+    rmax = DBL_MIN
+    for i in range(y.shape[0]):
+        d0 = eps_rel * (a_y * abs(y[i]) + a_dydt * abs(h_old * yp[i])) + eps_abs
+        r = abs(err[i]) / abs(d0)
+        rmax = r if r > rmax else rmax
+    return rmax
+
+
+@njit(cache=True, inline="always")
+def evolve_apply_arr(rhs, p, y, t, t1, h, w, ctl):
+    """:func:`evolve_apply` on an array ``y`` (updated in place) with the standard control
+    ``ctl = (eps_abs, eps_rel, a_y, a_dydt)``: returns ``(t, h)``."""
+    n = y.shape[0]
+    y0 = w[W_Y0]
+    for i in range(n):
+        y0[i] = y[i]
+    t0 = t
+    h0 = h
+    dt = t1 - t0
+    rhs(p, y0, w[W_K1])
+    while True:
+        final = False
+        if h0 > dt:
+            h0 = dt
+            final = True
+        rkf45_step_arr(rhs, p, y, h0, w)
+        t_new = t1 if final else t0 + h0
+        h_old = h0
+        rmax = _rmax_std(y, w, h_old, ctl)
+        if rmax > 1.1:
+            r = SAFETY / math.pow(rmax, DEC_EXP)
+            if r < 0.2:
+                r = 0.2
+            h0 = r * h_old
+            if abs(h0) < abs(h_old) and t_new + h0 != t_new:
+                continue  # undo (the trial started from w[W_Y0]) and retry with the smaller step
+            h0 = h_old
+        elif rmax < 0.5:
+            r = SAFETY / math.pow(rmax, INC_EXP)
+            if r > 5.0:
+                r = 5.0
+            if r < 1.0:
+                r = 1.0
+            h0 = r * h_old
+        return t_new, h0

@@ -153,7 +153,7 @@ def test_traces_from_events_units_and_per_neuron():
     per = tr.per_neuron("V_m")
     np.testing.assert_array_equal(per[2].values, [-65.0, -64.0, -63.0])
     np.testing.assert_array_equal(per[2].times, MM["times"][1::2])
-    assert default_unit("w") == "dimensionless"
+    assert default_unit("Act_m") == "dimensionless"
     # the units of the models: every recordable with one unit across the models keeps it
     assert [default_unit(v) for v in ("V_m", "U_m", "g_ex", "g_in", "I_syn_ex", "I", "t_ref_remaining")] \
         == ["mV", "mV", "nS", "nS", "pA", "pA", "ms"]

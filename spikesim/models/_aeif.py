@@ -1,0 +1,211 @@
+"""What NEST's three AdEx neurons share: parameters, checks, right-hand side and update.
+
+``aeif_cond_alpha``, ``aeif_cond_exp`` and ``aeif_psc_alpha`` (NEST 3.10) integrate
+
+    C_m dV/dt = -g_L (V - E_L) + g_L Delta_T exp((V - V_th) / Delta_T) - I_syn - w + I_e + I_stim
+    tau_w dw/dt = a (V - E_L) - w
+
+with ``V = min(V_m, V_peak)``, or ``V = V_reset`` and ``dV_m/dt = 0`` while refractory (``w``
+keeps evolving), no exponential term when ``Delta_T = 0``, and
+``I_syn = g_ex (V - E_ex) + g_in (V - E_in)`` (conductances, nS) or ``I_syn = I_in - I_ex``
+(currents, pA).  Each simulation step ``[0, h]`` is integrated with GSL's adaptive rkf45
+under ``gsl_odeiv_control_yp_new(gsl_error_tol, gsl_error_tol)``; unlike ``iaf_cond_*``
+the spike test runs after every accepted integrator step: ``V_m >= V_peak`` (``V_th`` when
+``Delta_T = 0``) resets ``V_m`` to ``V_reset``, adds ``b`` (pA) to ``w`` and starts
+``t_ref`` (plus one step, counted down at the end of the step).  Then spikes arriving in
+the step are added (``|weight|`` times ``e / tau_syn`` to the derivative of an alpha
+synapse, ``|weight|`` itself to an exponential one) and the current read in this step
+acts during the next.
+
+All three use one integrator vector ``(V_m, dx_ex, x_ex, dx_in, x_in, w)``; for
+``aeif_cond_exp`` the two derivative slots stay exactly zero, which changes neither its
+equations nor GSL's error control (a component without error does not raise the
+maximum error ratio).  Known difference: NEST can emit two spikes in one step when
+``t_ref = 0`` and the membrane crosses ``V_peak`` twice within it; spikesim records one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from spikesim.errors import bad_property
+from spikesim.models._common import sample, take
+from spikesim.models._rkf45 import N_WORK, evolve_apply_arr
+from spikesim.models.base import CH_CUR, CH_EX, CH_IN, NeuronModel, refractory_steps
+from spikesim.models.iaf_cond_exp import integration_step
+
+# integrator vector
+YV, YDEX, YEX, YDIN, YIN, YW = range(6)
+NY = 6
+# derived rows
+(VPEAK, VSPIKE, VRESET, VTH, DT, GL, EL, CM, EEX, EIN, TEX, TIN, A, B, TW, IE, NREF, STEP, TOL,
+ PSE, PSI, COND) = range(22)
+N_DERIVED = 22
+
+#: parameters every AdEx model has, NEST's defaults (mV, ms, nS, pF, pA)
+AEIF_PARAMS = {
+    "V_peak": 0.0, "V_reset": -60.0, "t_ref": 0.0, "g_L": 30.0, "C_m": 281.0, "E_L": -70.6,
+    "Delta_T": 2.0, "tau_w": 144.0, "a": 4.0, "b": 80.5, "V_th": -50.4, "tau_syn_ex": 0.2,
+    "tau_syn_in": 2.0, "I_e": 0.0, "gsl_error_tol": 1e-6,
+}
+#: ``E_ex`` and ``E_in`` of the conductance-based ones (mV)
+COND_REVERSAL = {"E_ex": 0.0, "E_in": -85.0}
+#: largest argument of exp() NEST allows at V_peak: log(DBL_MAX / 1e20)
+MAX_EXP_ARG = math.log(np.finfo(float).max / 1e20)
+
+
+@njit(cache=True, inline="always")
+def _rhs(p, y, f):
+    refractory, cond, v_reset, v_peak, v_th, delta_t, g_l, e_l, c_m, e_ex, e_in, tau_ex, tau_in, a, tau_w, \
+        i_e, i_stim = p
+    if refractory:  # noqa: SIM108 - NEST's structure, kept for comparison with its source
+        V = v_reset
+    else:
+        V = v_peak if v_peak < y[YV] else y[YV]  # std::min(V_m, V_peak)
+    w = y[YW]
+    i_spike = 0.0 if delta_t == 0.0 else g_l * delta_t * math.exp((V - v_th) / delta_t)
+    if cond:
+        i_syn_exc = y[YEX] * (V - e_ex)
+        i_syn_inh = y[YIN] * (V - e_in)
+        dv = (-g_l * (V - e_l) + i_spike - i_syn_exc - i_syn_inh - w + i_e + i_stim) / c_m
+    else:
+        dv = (-g_l * (V - e_l) + i_spike + y[YEX] - y[YIN] - w + i_e + i_stim) / c_m
+    f[YV] = 0.0 if refractory else dv
+    f[YDEX] = -y[YDEX] / tau_ex
+    f[YEX] = y[YDEX] - y[YEX] / tau_ex
+    f[YDIN] = -y[YDIN] / tau_in
+    f[YIN] = y[YDIN] - y[YIN] / tau_in
+    f[YW] = (a * (V - e_l) - w) / tau_w
+
+
+@njit(cache=True)
+def _one_step(Dj, y, r, i_stim, h_int, w):
+    """Integrate one simulation step with the spike test after each integrator step.
+
+    ``Dj`` is the derived column of the neuron; returns ``(r, h_int, spiked)``.
+    """
+    t1 = Dj[STEP]
+    tol = Dj[TOL]
+    ctl = (tol, tol, 0.0, 1.0)  # gsl_odeiv_control_yp_new(tol, tol)
+    spiked = False
+    t = 0.0
+    while t < t1:
+        p = (r > 0.0, Dj[COND] > 0.0, Dj[VRESET], Dj[VPEAK], Dj[VTH], Dj[DT], Dj[GL], Dj[EL], Dj[CM], Dj[EEX],
+             Dj[EIN], Dj[TEX], Dj[TIN], Dj[A], Dj[TW], Dj[IE], i_stim)
+        t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, ctl)
+        if r > 0.0:
+            y[YV] = Dj[VRESET]
+        elif y[YV] >= Dj[VSPIKE]:
+            y[YV] = Dj[VRESET]
+            y[YW] += Dj[B]
+            # one more than t_ref: the count-down after the step takes it back
+            r = Dj[NREF] + 1.0 if Dj[NREF] > 0.0 else 0.0
+            spiked = True
+    return r, h_int, spiked
+
+
+@njit(cache=True)
+def run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j, rows):
+    """Advance neuron ``j`` over ``m`` steps; ``rows`` maps the integrator vector and
+    ``(r, I_stim, integration_step)`` to state rows (-1: a slot that stays zero)."""
+    g = base + j
+    Dj = D[:, j].copy()
+    y = np.zeros(NY)
+    w = np.empty((N_WORK, NY))
+    for k in range(NY):
+        if rows[k] >= 0:
+            y[k] = S[rows[k], j]
+    r = S[rows[6], j]
+    i_stim = S[rows[7], j]
+    h_int = S[rows[8], j]
+    if not h_int > 0.0:  # not yet initialised (NEST: IntegrationStep = resolution)
+        h_int = Dj[STEP]
+    # alpha synapses take spikes on the derivative slot, exponential ones on the value
+    kex = YDEX if rows[YDEX] >= 0 else YEX
+    kin = YDIN if rows[YDIN] >= 0 else YIN
+    c = rec_col[j]
+    for i in range(m):
+        slot = (s0 + i) % L
+        r, h_int, spiked = _one_step(Dj, y, r, i_stim, h_int, w)
+        if spiked:
+            spk[i, j] = 1
+        if r > 0.0:
+            r -= 1.0
+        y[kex] += take(ring, CH_EX, slot, g) * Dj[PSE]
+        y[kin] += -take(ring, CH_IN, slot, g) * Dj[PSI]  # inhibitory weights arrive negative
+        i_stim = take(ring, CH_CUR, slot, g)
+        if rec_mask[i] and c >= 0:
+            _store(S, j, y, r, rows)
+            sample(S, j, i, c, rec_rows, rec_out)
+    _store(S, j, y, r, rows)
+    S[rows[7], j] = i_stim
+    S[rows[8], j] = h_int
+
+
+@njit(cache=True, inline="always")
+def _store(S, j, y, r, rows):
+    for k in range(NY):
+        if rows[k] >= 0:
+            S[rows[k], j] = y[k]
+    S[rows[6], j] = r
+
+
+def derive_aeif(P: dict[str, np.ndarray], h: float, cond: bool, alpha: bool) -> np.ndarray:
+    """Derived constants of an AdEx model, rows x neurons, for a step of ``h`` ms.
+
+    ``cond``: conductance-based (else current-based); ``alpha``: alpha-shaped synapses
+    (a spike of weight ``w`` adds ``w e / tau_syn`` to the derivative), else exponential.
+    """
+    n = len(P["E_L"])
+    D = np.zeros((N_DERIVED, n))
+    for row, key in ((VPEAK, "V_peak"), (VRESET, "V_reset"), (VTH, "V_th"), (DT, "Delta_T"), (GL, "g_L"),
+                     (EL, "E_L"), (CM, "C_m"), (TEX, "tau_syn_ex"), (TIN, "tau_syn_in"), (A, "a"), (B, "b"),
+                     (TW, "tau_w"), (IE, "I_e"), (TOL, "gsl_error_tol")):
+        D[row] = P[key]
+    if cond:
+        D[EEX] = P["E_ex"]
+        D[EIN] = P["E_in"]
+    D[COND] = 1.0 if cond else 0.0
+    delta_t = np.asarray(P["Delta_T"], dtype=float)
+    # NEST: the spike test uses V_th instead of V_peak when Delta_T = 0 (the RHS keeps V_peak)
+    D[VSPIKE] = np.where(delta_t > 0.0, P["V_peak"], P["V_th"])
+    D[NREF] = refractory_steps(P["t_ref"], h)
+    D[STEP] = integration_step(h)
+    if alpha:
+        D[PSE] = 1.0 * np.e / np.asarray(P["tau_syn_ex"], dtype=float)
+        D[PSI] = 1.0 * np.e / np.asarray(P["tau_syn_in"], dtype=float)
+    else:
+        D[PSE] = 1.0
+        D[PSI] = 1.0
+    return D
+
+
+def check_aeif(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
+    """NEST's ``set_status`` checks of the AdEx models (arrays, one value per neuron).
+
+    Raises
+    ------
+    BadProperty
+        Naming the first offending parameter, its value and what is allowed.
+    """
+    def arr(key: str) -> np.ndarray:
+        return np.asarray(P[key], dtype=float)
+
+    def fail(key: str, bad: np.ndarray, allowed: str) -> None:
+        if np.asarray(bad).any():
+            raise bad_property(cls.name, key, float(arr(key)[np.asarray(bad)][0]), allowed)
+
+    fail("V_reset", ~(arr("V_reset") < arr("V_peak")), "it must be lower than V_peak")
+    fail("Delta_T", ~(arr("Delta_T") >= 0.0), "it must be >= 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (arr("V_peak") - arr("V_th")) / arr("Delta_T")
+    fail("V_peak", (arr("Delta_T") > 0.0) & (ratio >= MAX_EXP_ARG),
+         f"(V_peak - V_th) / Delta_T must be < {MAX_EXP_ARG:.6g} (exp() would overflow at the spike)")
+    fail("V_peak", ~(arr("V_peak") >= arr("V_th")), "it must be >= V_th")
+    for key, allowed in (("C_m", "> 0"), ("t_ref", ">= 0"), ("tau_syn_ex", "> 0"), ("tau_syn_in", "> 0"),
+                         ("tau_w", "> 0"), ("gsl_error_tol", "> 0")):
+        x = arr(key)
+        fail(key, ~(x > 0.0) if allowed == "> 0" else ~(x >= 0.0), f"it must be {allowed}")

@@ -1,0 +1,59 @@
+"""aeif_cond_exp: adaptive exponential integrate-and-fire neuron, exponential conductances.
+
+As NEST 3.10's ``aeif_cond_exp`` (Brette & Gerstner 2005); the equations, the
+integrator and the update order are those of :mod:`spikesim.models._aeif`.  State:
+``V_m`` (mV), ``g_ex``, ``g_in`` (nS), adaptation current ``w`` (pA).  A spike of
+weight ``|w|`` (nS) adds ``|w|`` to the conductance, which decays with ``tau_syn``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from spikesim.models._aeif import AEIF_PARAMS, COND_REVERSAL, check_aeif, derive_aeif, run_neuron
+from spikesim.models.base import INPUT_SPLIT, NeuronModel
+
+#: state rows of the integrator vector (V_m, -, g_ex, -, g_in, w), then r, I_stim, step
+ROWS = (0, -1, 1, -1, 2, 3, 4, 5, 6)
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
+    for j in prange(S.shape[1]):
+        run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j, ROWS)
+
+
+class AeifCondExp(NeuronModel):
+    """NEST's ``aeif_cond_exp``: AdEx neuron with exponential conductances (RKF45).
+
+    Parameters: potentials in mV, ``g_L`` and ``a`` in nS, ``C_m`` in pF, time constants and
+    ``t_ref`` in ms, ``b`` and ``I_e`` in pA, ``gsl_error_tol`` (the integrator's absolute and
+    relative error bound).  State: ``V_m`` (mV), ``g_ex``, ``g_in`` (nS), ``w`` (pA).
+    Recordables: ``V_m``, ``g_ex``, ``g_in``, ``w``.
+    Weights are in nS.
+    """
+    name = "aeif_cond_exp"
+    params = {**AEIF_PARAMS, **COND_REVERSAL}
+    state = {"V_m": (-70.6, None), "g_ex": (0.0, None), "g_in": (0.0, None), "w": (0.0, None),
+             "refractory_count": (0.0, None), "I_stim": (0.0, None), "integration_step": (0.0, None)}
+    recordables = ("V_m", "g_ex", "g_in", "w")
+    units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS", "w": "pA"}
+    input_mode = INPUT_SPLIT
+    kernel = _update
+
+    @classmethod
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
+        check_aeif(cls, P)
+
+    @staticmethod
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants per neuron, rows x neurons, for a step of ``h`` ms."""
+        return derive_aeif(P, h, cond=True, alpha=False)

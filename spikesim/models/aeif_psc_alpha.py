@@ -1,0 +1,62 @@
+"""aeif_psc_alpha: adaptive exponential integrate-and-fire neuron, alpha-shaped currents.
+
+As NEST 3.10's ``aeif_psc_alpha`` (Brette & Gerstner 2005); the equations, the
+integrator and the update order are those of :mod:`spikesim.models._aeif`.  State:
+``V_m`` (mV), synaptic currents ``I_syn_ex``, ``I_syn_in`` (pA) with their derivatives
+``dI_syn_ex``, ``dI_syn_in`` (pA/ms), adaptation current ``w`` (pA).  A spike of weight
+``|w|`` (pA) adds ``|w| e / tau_syn`` to ``dI_syn``, so the current peaks at ``|w|`` a
+time ``tau_syn`` later; the inhibitory current enters the membrane equation negated.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from spikesim.models._aeif import AEIF_PARAMS, check_aeif, derive_aeif, run_neuron
+from spikesim.models.base import INPUT_SPLIT, NeuronModel
+
+#: state rows of the integrator vector (V_m, dI_syn_ex, I_syn_ex, dI_syn_in, I_syn_in, w), then r, I_stim, step
+ROWS = (0, 1, 2, 3, 4, 5, 6, 7, 8)
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
+    for j in prange(S.shape[1]):
+        run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j, ROWS)
+
+
+class AeifPscAlpha(NeuronModel):
+    """NEST's ``aeif_psc_alpha``: AdEx neuron with alpha-shaped currents (RKF45).
+
+    Parameters: potentials in mV, ``g_L`` and ``a`` in nS, ``C_m`` in pF, time constants and
+    ``t_ref`` in ms, ``b`` and ``I_e`` in pA, ``gsl_error_tol`` (the integrator's absolute and
+    relative error bound).  State: ``V_m`` (mV), ``I_syn_ex``, ``I_syn_in`` (pA),
+    ``dI_syn_ex``, ``dI_syn_in`` (pA/ms), ``w`` (pA).  Recordables: ``V_m``, ``I_syn_ex``,
+    ``I_syn_in``, ``w``.  Weights are in pA.
+    """
+    name = "aeif_psc_alpha"
+    params = dict(AEIF_PARAMS)
+    state = {"V_m": (-70.6, None), "dI_syn_ex": (0.0, None), "I_syn_ex": (0.0, None),
+             "dI_syn_in": (0.0, None), "I_syn_in": (0.0, None), "w": (0.0, None),
+             "refractory_count": (0.0, None), "I_stim": (0.0, None), "integration_step": (0.0, None)}
+    recordables = ("V_m", "I_syn_ex", "I_syn_in", "w")
+    units = {"V_m": "mV", "I_syn_ex": "pA", "I_syn_in": "pA", "w": "pA"}
+    input_mode = INPUT_SPLIT
+    kernel = _update
+
+    @classmethod
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
+        check_aeif(cls, P)
+
+    @staticmethod
+    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants per neuron, rows x neurons, for a step of ``h`` ms."""
+        return derive_aeif(P, h, cond=False, alpha=True)
