@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SELECTION: dict[str, list[str]] = {
     "connect": [
         "connect/test_connect_all_to_all.py", "connect/test_connect_one_to_one.py",
-        "connect/test_connect_fixed_indegree.py", "connect/test_connect_array_fixed_indegree.py", "connect/test_connect_array_fixed_outdegree.py",
+        "connect/test_connect_fixed_indegree.py", "connect/test_connect_array_fixed_indegree.py",
+        "connect/test_connect_array_fixed_outdegree.py",
         "connect/test_connect_node_collection.py", "connect/test_connect_after_simulate.py",
         "connect/test_count_connections.py", "connect/test_default_delays_weights.py",
         "connect/test_delay_after_res_change.py", "connect/test_delay_check.py",
