@@ -13,9 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, KernelException, NewModelNameExists, NotImplementedFeature, bad_property
+from spikesim.errors import (
+    BadDelay,
+    BadProperty,
+    KernelException,
+    NewModelNameExists,
+    NotImplementedFeature,
+    bad_property,
+)
 from spikesim.nest._collections import NodeCollection, SynapseCollection, to_json
-from spikesim.nest.simulation import get_simulator, model_id
+from spikesim.nest.simulation import delay_extrema, get_simulator, model_id
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 
@@ -315,16 +322,36 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
 
     Raises
     ------
+    BadDelay
+        If ``min_delay``/``max_delay`` were set and a delay lies outside them.
     BadProperty
         If the rule, the synapse model or a parameter is not allowed.
     """
     pre_nc = _nodes(pre) if not isinstance(pre, np.ndarray) else pre
     post_nc = _nodes(post) if not isinstance(post, np.ndarray) else post
+    _check_delay_extrema(syn_spec)
     get_simulator().connect(pre_nc, post_nc, conn_spec, syn_spec)
     if return_synapsecollection:
         return GetConnections(pre_nc, post_nc, (syn_spec or {}).get("synapse_model")
                               if isinstance(syn_spec, dict) else syn_spec)
     return None
+
+
+def _check_delay_extrema(syn_spec: Any) -> None:
+    """With ``min_delay``/``max_delay`` set by the user, delays outside raise, as in NEST."""
+    lo, hi = delay_extrema()
+    if lo is None and hi is None:
+        return
+    spec = {"synapse_model": syn_spec} if isinstance(syn_spec, str) else dict(syn_spec or {})
+    delay = spec.get("delay")
+    if delay is None:
+        delay = get_simulator().get_defaults(spec.get("synapse_model", "static_synapse")).get("delay")
+    if isinstance(delay, _params.Parameter) or delay is None:
+        return
+    d = np.asarray(delay, dtype=float)
+    if d.size and ((lo is not None and d.min() < lo) or (hi is not None and d.max() > hi)):
+        raise BadDelay(f"Connect: delay {float(d.min() if lo is not None and d.min() < lo else d.max())} ms is "
+                       f"outside the kernel's min_delay..max_delay ({lo}..{hi} ms) set by the user")
 
 
 def GetConnections(source: Any = None, target: Any = None, synapse_model: str | None = None,

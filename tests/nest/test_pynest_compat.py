@@ -173,3 +173,15 @@ def test_create_parameter_errors_and_spatial() -> None:
         nest.CreateParameter("normal", {"sigma": 1.0})
     with pytest.raises(errors.NotImplementedFeature, match="spatial networks"):
         nest.spatial.free(nest.random.uniform(), extent=[1.0, 1.0])
+
+
+def test_delays_outside_user_extrema_raise() -> None:
+    nest.set(min_delay=0.5, max_delay=2.0)
+    a = nest.Create("iaf_psc_alpha", 2)
+    with pytest.raises(errors.BadDelay, match="min_delay"):
+        nest.Connect(a[0], a[1], syn_spec={"delay": 3.0})
+    with pytest.raises(errors.BadDelay):
+        nest.Connect(a[0], a[1], syn_spec={"delay": 0.2})
+    assert nest.num_connections == 0
+    nest.Connect(a[0], a[1], syn_spec={"delay": 1.0})
+    assert nest.num_connections == 1
