@@ -35,6 +35,8 @@ def _wrap(nc: _CoreNodes) -> NodeCollection:
 
 
 def _nodes(x: Any) -> NodeCollection:
+    if isinstance(x, _CoreNodes) and not len(x):  # an empty collection belongs to no kernel in particular
+        return NodeCollection(get_simulator(), [])
     if isinstance(x, _CoreNodes):
         return x if isinstance(x, NodeCollection) else _wrap(x)
     return NodeCollection(get_simulator(), np.atleast_1d(np.asarray(x, dtype=np.int64)))

@@ -185,3 +185,11 @@ def test_delays_outside_user_extrema_raise() -> None:
     assert nest.num_connections == 0
     nest.Connect(a[0], a[1], syn_spec={"delay": 1.0})
     assert nest.num_connections == 1
+
+
+def test_empty_collection_from_before_a_reset_connects_nothing() -> None:
+    empty = nest.NodeCollection()
+    nest.ResetKernel()
+    n = nest.Create("iaf_psc_alpha", 2)
+    nest.Connect(n, empty)
+    assert nest.num_connections == 0
