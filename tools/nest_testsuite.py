@@ -164,14 +164,17 @@ def run_file(python: str, tests: Path, rel: str, timeout: float, spikesim: bool)
         return {**count_junit(xml), "timed_out": 0}
 
 
-def run_batch(python: str, tests: Path, files: list[str]) -> dict[str, dict[str, int]]:
-    """Counts per file of ``files`` run in one pytest process of NEST's Python."""
+def run_batch(python: str, tests: Path, files: list[str], spikesim: bool = False) -> dict[str, dict[str, int]]:
+    """Counts per file of ``files`` run in one pytest process (NEST's, or spikesim's with the plugin)."""
     with tempfile.TemporaryDirectory() as tmp:
         xml = Path(tmp) / "report.xml"
         cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={tests}",
                f"--junitxml={xml}", "-o", "junit_family=xunit2", "--continue-on-collection-errors", *files]
-        subprocess.run(cmd, cwd=tests, env=dict(os.environ, MPLBACKEND="Agg"), stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False)
+        env = dict(os.environ, MPLBACKEND="Agg")
+        if spikesim:
+            cmd[3:3] = ["-p", "spikesim.nest.pytest_plugin"]
+            env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+        subprocess.run(cmd, cwd=tests, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         out = {f: {"passed": 0, "failed": 0, "skipped": 0, "timed_out": 0} for f in files}
         by_module = {f.removesuffix(".py").replace("/", "."): f for f in files}
         if not xml.exists():
@@ -200,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nest-only", action="store_true", help="only fill the cache of NEST's own counts")
     ap.add_argument("--slow", action="store_true", help="add the slow statistical connection-rule files")
     ap.add_argument("--batch", action="store_true",
-                    help="run NEST's missing files in one pytest process (faster; no per-file timeout)")
+                    help="run all files in one pytest process per simulator (faster; no per-file timeout)")
     ns = ap.parse_args(argv)
     tests = Path(ns.nest_path) / "testsuite" / "pytests"
     if not tests.is_dir():
@@ -212,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     todo = [rel for _, rel in selected(ns.files, ns.slow) if rel not in cache or cache[rel].get("timed_out")]
     if ns.batch and todo and ns.nest_python != "none":
         cache.update(run_batch(ns.nest_python, tests, todo))
+    batch_ours = run_batch(sys.executable, tests, [f for _, f in selected(ns.files, ns.slow)], spikesim=True) \
+        if ns.batch and not ns.nest_only else {}
     for group, rel in selected(ns.files, ns.slow):
         if (rel not in cache or cache[rel].get("timed_out")) and ns.nest_python != "none":
             cache[rel] = run_file(ns.nest_python, tests, rel, ns.timeout, spikesim=False)
@@ -221,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         if ns.nest_only:
             print(f"{rel:60s} NEST {ref['passed']:4d}", flush=True)
             continue
-        ours = run_file(sys.executable, tests, rel, ns.timeout, spikesim=True)
+        ours = batch_ours[rel] if ns.batch else run_file(sys.executable, tests, rel, ns.timeout, spikesim=True)
         n_ref = ref["passed"] + ref["failed"] + ref["skipped"]
         rows.append({"group": group, "file": rel, "spikesim": ours, "nest": ref, "nest_total": n_ref})
         flag = " (timed out)" if ours.get("timed_out") else ""
