@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"Building time     : {built - start:.2f} s")
     print(f"Simulation time   : {done - built:.2f} s")
     if args.png:
-        fig = nest.raster_plot.from_device(espikes, hist=True)
-        fig.savefig(args.png)
+        lines = nest.raster_plot.from_device(espikes, hist=True)  # PyNEST returns the plotted lines
+        lines[0].figure.savefig(args.png)
     return {"rate_ex": rate_ex, "rate_in": rate_in, "synapses_ex": n_ex, "synapses_in": n_in}
 
 

@@ -65,6 +65,30 @@ class UnknownReceptorType(IllegalConnection):
     """A receptor type the target model does not have."""
 
 
+class NewModelNameExists(BadProperty):
+    """A model name given to ``copy_model`` that is taken already."""
+
+
+class UnaccessedDictionaryEntry(BadProperty):
+    """A parameter name that no model or function uses (NEST: a dictionary entry left unread)."""
+
+
+class BadParameterValue(BadProperty):
+    """A parameter value out of its allowed range."""
+
+
+class StepMultipleRequired(BadProperty):
+    """A time (ms) that must be a multiple of the resolution and is not."""
+
+
+class UnknownSynapseType(UnknownModelName):
+    """A synapse model name that is not registered."""
+
+
+class NotImplementedFeature(KernelException):
+    """A NEST feature spikesim does not have (the message names it)."""
+
+
 NESTError = SpikesimError
 
 
@@ -92,4 +116,6 @@ __all__ = [
     "KernelException", "RecordingError", "RecordsLost", "UnknownModelName",
     "BadProperty",
     "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
+    "NewModelNameExists", "UnaccessedDictionaryEntry", "BadParameterValue", "StepMultipleRequired",
+    "UnknownSynapseType", "NotImplementedFeature",
 ]

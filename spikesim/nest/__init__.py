@@ -16,12 +16,14 @@ import types
 from typing import Any
 
 from spikesim import errors as _errors
+from spikesim.nest import logic, math, random, spatial  # nest.random.normal(...)
 from spikesim.nest import simulation as _simulation
-from spikesim.nest._collections import NodeCollection, SynapseCollection
+from spikesim.nest._collections import NodeCollection, SynapseCollection, to_json
 from spikesim.nest.construction import (
     Connect,
     CopyModel,
     Create,
+    CreateParameter,
     Disconnect,
     GetConnections,
     GetDefaults,
@@ -48,10 +50,21 @@ from spikesim.nest.simulation import (
     get_verbosity,
     set_verbosity,
 )
-from spikesim.network import parameters as random  # nest.random.normal(...)
 
 NESTError = _errors.SpikesimError
 NESTErrors = types.SimpleNamespace(**{k: getattr(_errors, k) for k in _errors.__all__})
+NESTErrors.NotImplemented = _errors.NotImplementedFeature
+# NEST's other error names: raised by nothing in spikesim, present so that scripts catching them run
+for _name in ("BackendAlreadyRegistered", "BackendNotPrepared", "BackendPrepared", "BadParameter", "BadDelay",
+              "DimensionMismatch", "DistributionError", "DynamicModuleManagementError", "GSLSolverFailure",
+              "IOError", "IncompatibleReceptorType", "InexistentConnection", "InternalError",
+              "InvalidDefaultResolution", "InvalidTimeInModel", "KeyError", "LayerExpected", "LayerNodeExpected",
+              "LocalNodeExpected", "MPIErrorCode", "ModelInUse", "NamingConflict", "NoThreadSiblingsAvailable",
+              "NodeWithProxiesExpected", "NumericalInstability", "RangeCheck", "TimeMultipleRequired",
+              "TypeMismatch", "UndefinedName", "UnexpectedEvent", "UnknownCompartment", "UnknownComponent",
+              "UnknownPort", "UnknownThread", "UnmatchedSteps", "UnsupportedEvent"):
+    if not hasattr(NESTErrors, _name):
+        setattr(NESTErrors, _name, type(_name, (_errors.KernelException,), {"__module__": "NESTErrors"}))
 kernel = types.SimpleNamespace(NESTError=NESTError, NESTErrors=NESTErrors)
 for _name in _errors.__all__:
     globals()[_name] = getattr(_errors, _name)
@@ -67,8 +80,10 @@ class _NestModule(types.ModuleType):
             return _simulation.recording_backends()
         if name in ("raster_plot", "voltage_trace"):
             return importlib.import_module(f"{__name__}.{name}")
+        if name == "kernel_status":
+            return _simulation.kernel_status()
         if name in _simulation.KERNEL_ATTRIBUTES:
-            return get_simulator().kernel_status()[name]
+            return _simulation.kernel_status()[name]
         raise AttributeError(f"module 'spikesim.nest' has no attribute '{name}'")
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -85,6 +100,35 @@ class _NestModule(types.ModuleType):
                                  f"attributes are {sorted(_simulation.KERNEL_ATTRIBUTES)}")
 
 
+def get(*keys: str) -> Any:
+    """Kernel attributes, as ``nest.get("resolution")`` (PyNEST): all as a dict, one value, or a
+    tuple of several.
+
+    Raises
+    ------
+    BadProperty
+        If a key is not a kernel attribute.
+    """
+    if not keys:
+        return GetKernelStatus()
+    if len(keys) == 1:
+        return GetKernelStatus(keys[0])
+    return GetKernelStatus(keys)
+
+
+def set(**params: Any) -> None:  # noqa: A001 - PyNEST's name
+    """Set kernel attributes, as ``nest.set(resolution=0.1, rng_seed=3)`` (PyNEST).
+
+    Raises
+    ------
+    KernelException
+        If an attribute is read-only.
+    BadProperty
+        If an attribute is unknown or a value is not allowed.
+    """
+    SetKernelStatus(params)
+
+
 sys.modules[__name__].__class__ = _NestModule
 
 __all__ = ["Checkpoint", "Cleanup", "Connect", "CopyModel", "Create", "Disconnect", "GetConnections",
@@ -92,4 +136,5 @@ __all__ = ["Checkpoint", "Cleanup", "Connect", "CopyModel", "Create", "Disconnec
            "NodeCollection",
            "NumProcesses", "Prepare", "Rank", "ResetKernel", "Restore", "Run", "RunManager", "SetDefaults",
            "SetKernelStatus", "SetStatus", "Simulate", "SynapseCollection", "VerbosityLevel", "get_simulator",
-           "get_verbosity", "random", "set_verbosity"]
+           "get_verbosity", "random", "set_verbosity",
+           "CreateParameter", "NESTErrors", "get", "logic", "math", "set", "spatial", "to_json"]

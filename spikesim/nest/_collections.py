@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty
+from spikesim.errors import BadProperty, UnknownNode
+from spikesim.nest.simulation import get_simulator, model_id
+from spikesim.network.node_table import NodeTable
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 from spikesim.network.synapse_collection import SynapseCollection as _CoreSynapses
 
@@ -31,6 +33,28 @@ def _shape(values: np.ndarray, single: bool) -> Any:
     return tuple(_py(v) for v in values)
 
 
+def to_json(v: Any, **kwargs: Any) -> str:
+    """A JSON string of ``v`` (PyNEST's ``to_json``, ``output="json"``): numpy arrays and
+    scalars as lists and numbers, anything else as its text.
+
+    Parameters
+    ----------
+    v : object
+        Data returned by ``get``/``GetStatus``.
+    **kwargs
+        Passed to :func:`json.dumps` (``indent`` ...).
+    """
+    import json
+
+    def conv(x: Any) -> Any:
+        if isinstance(x, np.ndarray):
+            return x.tolist()
+        if isinstance(x, np.generic):
+            return x.item()
+        return str(x)
+    return json.dumps(v, default=conv, **kwargs)
+
+
 def _pandas(data: dict[str, Any], index: np.ndarray, name: str) -> Any:
     import pandas as pd
     frame = pd.DataFrame({k: list(v) if isinstance(v, np.ndarray) and v.dtype == object else v
@@ -39,14 +63,106 @@ def _pandas(data: dict[str, Any], index: np.ndarray, name: str) -> Any:
     return frame
 
 
+def _nc_repr(nc: _CoreNodes) -> str:
+    """NEST's text: one block per run of equal model and constant step (first, last, step)."""
+    ids = nc.ids
+    if not ids.size:
+        return "NodeCollection(<empty>)"
+    table: NodeTable = nc.table
+    models = [table.population_of(int(i)).model_name for i in ids]
+    blocks: list[str] = []
+    start = 0
+    for k in range(1, ids.size + 1):
+        step_ok = k < ids.size and models[k] == models[start] and (
+            k - start < 2 or ids[k] - ids[k - 1] == ids[start + 1] - ids[start])
+        if step_ok:
+            continue
+        part = ids[start:k]
+        text = f"model={models[start]}, size={part.size}, first={part[0]}"
+        if part.size > 1:
+            text += f", last={part[-1]}"
+            if part[1] - part[0] != 1:
+                text += f", step={part[1] - part[0]}"
+        blocks.append(text)
+        start = k
+    if len(blocks) == 1:
+        return f"NodeCollection(metadata=None, {blocks[0]})"
+    return "NodeCollection(metadata=None,\n               " + ";\n               ".join(blocks) + ")"
+
+
 class NodeCollection(_CoreNodes):
     """PyNEST's NodeCollection: node ids of one simulator, with PyNEST's ``get``/``set``.
 
     Parameters keep NEST's units (ms, mV, pA, nS).  Attributes read and write
     parameters: ``nodes.V_m`` is ``nodes.get("V_m")``, ``nodes.V_m = -70.0`` sets it.
+    ``NodeCollection()`` is empty and ``NodeCollection([ids])`` selects existing nodes of
+    the present kernel, as in PyNEST.  After ``ResetKernel`` a collection is stale: reading
+    or setting it raises :class:`~spikesim.errors.UnknownNode`, as NEST does.
+
+    Raises
+    ------
+    BadProperty
+        If ids are not unique and ascending.
+    UnknownNode
+        If an id does not exist.
     """
 
     __slots__ = ()
+
+    def __init__(self, *args: Any) -> None:
+        if len(args) == 2:
+            super().__init__(args[0], args[1])
+            return
+        if len(args) > 2:
+            raise TypeError(f"NodeCollection takes at most one argument (node ids), got {len(args)}")
+        data = args[0] if args else None
+        if isinstance(data, _CoreNodes):
+            data = data.ids
+        ids = np.asarray([] if data is None else list(data) if not isinstance(data, np.ndarray) else data)
+        if ids.size and ids.dtype.kind not in "iu":
+            raise BadProperty(f"NodeCollection: node ids must be integers, got {ids[:4].tolist()}")
+        if ids.size > 1 and np.any(np.diff(ids) <= 0):
+            raise BadProperty("NodeCollection: indices must be sorted in ascending order and unique, "
+                              f"got {ids[:8].tolist()}")
+        super().__init__(get_simulator(), ids.astype(np.int64))
+
+    def _live(self) -> None:
+        if self.table is not get_simulator().node_table and len(self):
+            raise UnknownNode("this NodeCollection belongs to a kernel that was reset (ResetKernel); "
+                              "create the nodes again")
+
+    @property
+    def global_id(self) -> Any:  # type: ignore[override]  # PyNEST: an int for one node
+        """Node id: an int for one node, a tuple of ints for several (PyNEST's shapes)."""
+        return _shape(self.ids, len(self) == 1)
+
+    def __repr__(self) -> str:
+        return _nc_repr(self)
+
+    __str__ = __repr__
+
+    def __add__(self, other: Any) -> NodeCollection:
+        if isinstance(other, _CoreNodes) and not len(other):
+            return self
+        if not len(self) and isinstance(other, _CoreNodes):
+            return NodeCollection(other.table, other.ids)
+        return NodeCollection(self.table, super().__add__(other).ids)
+
+    def __radd__(self, other: Any) -> NodeCollection:
+        if isinstance(other, int) and other == 0:  # sum() of collections starts from 0
+            return self
+        return NotImplemented
+
+    def __sub__(self, other: Any) -> NodeCollection:
+        """The nodes of this collection not in ``other`` (PyNEST's difference)."""
+        other_ids = other.ids if isinstance(other, _CoreNodes) else np.atleast_1d(np.asarray(other))
+        return NodeCollection(self.table, self.ids[~np.isin(self.ids, other_ids)])
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return super().__hash__()
 
     def get(self, *params: Any, output: str = "") -> Any:  # type: ignore[override]  # PyNEST's shapes
         """Parameter values: a scalar for one node, a tuple for several, a dict for several keys.
@@ -54,7 +170,9 @@ class NodeCollection(_CoreNodes):
         Parameters
         ----------
         *params : str or list of str
-            Names; a list always gives a dict.  No names: every parameter.
+            Names; a list always gives a dict.  No names: every parameter.  Two names where
+            the first is a dict-valued parameter address into it, as in PyNEST:
+            ``get("events", "senders")``; otherwise several names give a dict.
         output : {"", "pandas", "json"}, default ""
             ``"pandas"``: a DataFrame indexed by node id; ``"json"``: a JSON string.
 
@@ -62,23 +180,69 @@ class NodeCollection(_CoreNodes):
         ------
         BadProperty
             If a name is not a parameter of every node.
+        UnknownNode
+            If the kernel was reset since the nodes were made.
         """
+        self._live()
+        if len(params) == 2 and isinstance(params[0], str) and self._is_dict_param(params[0]):
+            return self._nested(params[0], params[1], output)
         keys: list[str] = []
         for p in params:
             keys.extend([p] if isinstance(p, str) else list(p))
-        raw = self.table.get(self.ids, tuple(keys))
+        raw = self._raw(keys)
         if len(keys) == 1:
             raw = {keys[0]: raw}
         if output == "pandas":
             return _pandas(raw, self.ids, "node_ids")
-        if output == "json":
-            import json
-            return json.dumps({k: [_py(x) for x in v] for k, v in raw.items()}, default=str)
         single = len(self) == 1
         shaped = {k: _shape(v, single) for k, v in raw.items()}
         if len(keys) == 1 and not (len(params) == 1 and not isinstance(params[0], str)):
-            return shaped[keys[0]]
-        return shaped
+            out = shaped[keys[0]]
+        else:
+            out = shaped
+        return to_json(out) if output == "json" else out
+
+    def _raw(self, keys: list[str]) -> Any:
+        """The table's values, with NEST's ``model_id`` computed from the model names."""
+        asked = [k for k in keys if k != "model_id"]
+        if "model_id" in keys and "model" not in asked:
+            asked.append("model")
+        raw = self.table.get(self.ids, tuple(asked))
+        if len(asked) == 1:
+            raw = {asked[0]: raw}
+        if "model_id" in keys or not keys:
+            raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
+            if "model" not in keys and keys:
+                del raw["model"]
+        if len(keys) == 1:
+            return raw[keys[0]]
+        return raw
+
+    def _is_dict_param(self, key: str) -> bool:
+        if not len(self):
+            return False
+        try:
+            first = self.table.get(self.ids[:1], (key,))
+        except BadProperty:
+            return False
+        return isinstance(first[0], dict)
+
+    def _nested(self, key: str, sub: Any, output: str) -> Any:
+        values = self.table.get(self.ids, (key,))
+        picked: list[Any] = []
+        for d in values:
+            if isinstance(sub, str):
+                if sub not in d:
+                    raise BadProperty(f"get: '{key}' has no key '{sub}'; its keys are {sorted(d)}")
+                picked.append(d[sub])
+            else:
+                picked.append({k: d[k] for k in sub})
+        out = picked[0] if len(self) == 1 else tuple(picked)
+        if output == "pandas":
+            frame = {sub: [out] if len(self) == 1 else list(out)} if isinstance(sub, str) else (
+                {k: [p[k] for p in picked] for k in sub})
+            return _pandas(frame, self.ids, "node_ids")
+        return to_json(out) if output == "json" else out
 
     def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
         """Set parameters: a dict (scalars or one value per node), a list of dicts, or keywords.
@@ -90,6 +254,7 @@ class NodeCollection(_CoreNodes):
         BadProperty
             If a name is not a settable parameter or a value is not allowed.
         """
+        self._live()
         if isinstance(params, dict):
             params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
         super().set(params, **kwargs)
@@ -109,6 +274,28 @@ class NodeCollection(_CoreNodes):
             object.__setattr__(self, name, value)
         else:
             self.set({name: value})
+
+
+_ELLIPSIS = "\u22ee "
+
+
+def _syn_table(conns: _CoreSynapses) -> str:
+    """NEST's table of connections: source, target, model, weight, delay (ms); first and last 15
+    rows when there are 35 or more."""
+    if not len(conns):
+        return "The synapse collection does not contain any connections."
+    src, tgt, model, w, d = (_CoreSynapses.get(conns, k) for k in ("source", "target", "synapse_model", "weight",
+                                                                    "delay"))
+    heads = ("source", "target", "synapse model", "weight", "delay")
+    widths = [len(h) + 2 for h in heads]
+    widths[2] = max(widths[2], *(len(str(m)) for m in model))
+    rows = [f"{s:>{widths[0] - 1}d} {t:>{widths[1]}d} {m:>{widths[2]}s} {x:>#{widths[3]}.4g} {y:>#{widths[4]}.4g}"
+            for s, t, m, x, y in zip(src.tolist(), tgt.tolist(), model, w.tolist(), d.tolist(), strict=True)]
+    if len(rows) >= 35:
+        rows = [*rows[:15], _ELLIPSIS.rjust(widths[0] - 1), *rows[-15:]]
+    head = " ".join(f"{h:^{n}}" for h, n in zip(heads, widths, strict=True))
+    rule = " ".join("-" * n for n in widths)
+    return "\n".join([head, rule, *rows])
 
 
 class SynapseCollection(_CoreSynapses):
@@ -134,10 +321,8 @@ class SynapseCollection(_CoreSynapses):
             If a key is not a connection property.
         """
         single_key = isinstance(keys, str)
-        kl = [keys] if single_key else (list(keys) if keys is not None else list(self.keys()))
-        raw = _CoreSynapses.get(self, *kl)
-        if len(kl) == 1:
-            raw = {kl[0]: raw}
+        kl = [keys] if single_key else (list(keys) if keys is not None else [*self.keys(), "synapse_modelid"])
+        raw = {k: self._face_column(k) for k in kl}
         if output == "pandas":
             import pandas as pd
             return pd.DataFrame({k: list(v) if v.dtype == object else v for k, v in raw.items()})
@@ -145,9 +330,27 @@ class SynapseCollection(_CoreSynapses):
 
         def shape(v: np.ndarray) -> Any:
             return _py(v[0]) if single else [_py(x) for x in v]
-        if single_key:
-            return shape(raw[keys])
-        return {k: shape(v) for k, v in raw.items()}
+        out = shape(raw[keys]) if single_key else {k: shape(v) for k, v in raw.items()}
+        return to_json(out) if output == "json" else out
+
+    def _face_column(self, key: str) -> np.ndarray:
+        if key == "synapse_modelid":
+            return np.array([model_id(str(m)) for m in _CoreSynapses.get(self, "synapse_model")], dtype=np.int64)
+        return np.asarray(_CoreSynapses.get(self, key))
+
+    def sources(self) -> Any:
+        """Source node ids, one per connection, as an iterator (PyNEST's)."""
+        return iter(int(x) for x in _CoreSynapses.get(self, "source"))
+
+    def targets(self) -> Any:
+        """Target node ids, one per connection, as an iterator (PyNEST's)."""
+        return iter(int(x) for x in _CoreSynapses.get(self, "target"))
+
+    def __str__(self) -> str:
+        return _syn_table(self)
+
+    def __repr__(self) -> str:
+        return _syn_table(self)
 
     def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
         """Set ``weight`` or ``delay`` (ms): a dict, one dict per connection, or keywords.

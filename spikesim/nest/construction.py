@@ -13,13 +13,21 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, KernelException, bad_property
-from spikesim.nest._collections import NodeCollection, SynapseCollection
-from spikesim.nest.simulation import get_simulator
+from spikesim.errors import (
+    BadDelay,
+    BadProperty,
+    KernelException,
+    NewModelNameExists,
+    NotImplementedFeature,
+    bad_property,
+)
+from spikesim.nest._collections import NodeCollection, SynapseCollection, to_json
+from spikesim.nest.simulation import delay_extrema, get_simulator, model_id
+from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 
-__all__ = ["Connect", "CopyModel", "Create", "Disconnect", "GetConnections", "GetDefaults", "GetNodes",
-           "GetStatus", "Models", "SetDefaults", "SetStatus"]
+__all__ = ["Connect", "CopyModel", "Create", "CreateParameter", "Disconnect", "GetConnections", "GetDefaults",
+           "GetNodes", "GetStatus", "Models", "SetDefaults", "SetStatus"]
 
 
 def _wrap(nc: _CoreNodes) -> NodeCollection:
@@ -27,6 +35,8 @@ def _wrap(nc: _CoreNodes) -> NodeCollection:
 
 
 def _nodes(x: Any) -> NodeCollection:
+    if isinstance(x, _CoreNodes) and not len(x):  # an empty collection belongs to no kernel in particular
+        return NodeCollection(get_simulator(), [])
     if isinstance(x, _CoreNodes):
         return x if isinstance(x, NodeCollection) else _wrap(x)
     return NodeCollection(get_simulator(), np.atleast_1d(np.asarray(x, dtype=np.int64)))
@@ -68,7 +78,10 @@ def CopyModel(existing: str, new: str, params: dict[str, Any] | None = None) -> 
     BadProperty
         If ``existing`` is unknown, ``new`` is taken, or a parameter is not allowed.
     """
-    get_simulator().copy_model(existing, new, dict(params or {}))
+    sim = get_simulator()
+    if new in sim.models("all"):
+        raise NewModelNameExists(f"CopyModel: a model named '{new}' exists already; choose another name")
+    sim.copy_model(existing, new, dict(params or {}))
 
 
 def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str = "") -> Any:
@@ -88,7 +101,9 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
     BadProperty
         If the model is unknown or has no such key.
     """
-    d = get_simulator().get_defaults(model)
+    sim = get_simulator()
+    d = dict(sim.get_defaults(model))
+    d["synapse_modelid" if model in sim.models("synapses") else "model_id"] = model_id(model)
     out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
     if output == "json":
         return json.dumps(out, default=str)
@@ -115,6 +130,31 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
     if isinstance(params, str):
         params = {params: val}
     get_simulator().set_defaults(model, dict(params or {}))
+
+
+def CreateParameter(parametertype: str, specs: dict[str, Any]) -> _params.Parameter:
+    """A parameter by NEST's type name: ``"constant"`` (``value``), ``"uniform"`` (``min``, ``max``),
+    ``"normal"`` (``mean``, ``std``), ``"lognormal"``, ``"exponential"`` (``beta``), ``"uniform_int"``
+    (``max``); values in the units of the property it is used for.
+
+    Raises
+    ------
+    NotImplementedFeature
+        For NEST's spatial types (``distance``, ``position`` ...).
+    BadProperty
+        For an unknown type, an unknown key or a value out of range.
+    """
+    makers = {"constant": _params.Constant, "uniform": _params.Uniform, "normal": _params.Normal,
+              "lognormal": _params.Lognormal, "exponential": _params.Exponential, "uniform_int": _params.UniformInt}
+    if parametertype not in makers:
+        if parametertype in ("distance", "position", "gaussian", "exp_distribution", "gamma", "gaussian2d"):
+            raise NotImplementedFeature(f"CreateParameter: '{parametertype}' needs spatial networks, which "
+                                        "spikesim does not support")
+        raise bad_property("CreateParameter", "parametertype", parametertype, f"use one of {sorted(makers)}")
+    try:
+        return makers[parametertype](**dict(specs or {}))  # type: ignore[abstract]
+    except TypeError:
+        raise bad_property("CreateParameter", "specs", specs, f"not keys of a '{parametertype}' parameter") from None
 
 
 # -- nodes ---------------------------------------------------------------------------------
@@ -209,7 +249,7 @@ def GetStatus(nodes: Any, keys: str | Iterable[str] | None = None, output: str =
     keys : str or iterable of str, optional
         Name(s); ``None`` for a dict per node.  Values are in NEST's units.
     output : str, default ""
-        Accepted for PyNEST compatibility; the result is always Python data.
+        ``"json"``: a JSON string of the result.
 
     Returns
     -------
@@ -221,6 +261,8 @@ def GetStatus(nodes: Any, keys: str | Iterable[str] | None = None, output: str =
     BadProperty
         If a key is not a parameter of the nodes.
     """
+    if output == "json":
+        return to_json(GetStatus(nodes, keys))
     if isinstance(nodes, SynapseCollection):
         res = nodes.get(keys)
         return tuple(res) if isinstance(res, list) else res
@@ -282,16 +324,36 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
 
     Raises
     ------
+    BadDelay
+        If ``min_delay``/``max_delay`` were set and a delay lies outside them.
     BadProperty
         If the rule, the synapse model or a parameter is not allowed.
     """
     pre_nc = _nodes(pre) if not isinstance(pre, np.ndarray) else pre
     post_nc = _nodes(post) if not isinstance(post, np.ndarray) else post
+    _check_delay_extrema(syn_spec)
     get_simulator().connect(pre_nc, post_nc, conn_spec, syn_spec)
     if return_synapsecollection:
         return GetConnections(pre_nc, post_nc, (syn_spec or {}).get("synapse_model")
                               if isinstance(syn_spec, dict) else syn_spec)
     return None
+
+
+def _check_delay_extrema(syn_spec: Any) -> None:
+    """With ``min_delay``/``max_delay`` set by the user, delays outside raise, as in NEST."""
+    lo, hi = delay_extrema()
+    if lo is None and hi is None:
+        return
+    spec = {"synapse_model": syn_spec} if isinstance(syn_spec, str) else dict(syn_spec or {})
+    delay = spec.get("delay")
+    if delay is None:
+        delay = get_simulator().get_defaults(spec.get("synapse_model", "static_synapse")).get("delay")
+    if isinstance(delay, _params.Parameter) or delay is None:
+        return
+    d = np.asarray(delay, dtype=float)
+    if d.size and ((lo is not None and d.min() < lo) or (hi is not None and d.max() > hi)):
+        raise BadDelay(f"Connect: delay {float(d.min() if lo is not None and d.min() < lo else d.max())} ms is "
+                       f"outside the kernel's min_delay..max_delay ({lo}..{hi} ms) set by the user")
 
 
 def GetConnections(source: Any = None, target: Any = None, synapse_model: str | None = None,

@@ -48,8 +48,14 @@ def from_file_data(fnames: str | Iterable[str]) -> tuple[np.ndarray, np.ndarray]
     return data[:, 0].astype(np.int64), data[:, 1]
 
 
+def _lines(fig: Any) -> list[Any]:
+    """What PyNEST's raster functions return: the Line2D objects of the raster dots."""
+    return list(fig.axes[0].get_lines())
+
+
 def from_device(detec: Any, **kwargs: Any) -> Any:
-    """Raster plot of a spike_recorder's events (memory or ascii); returns the figure.
+    """Raster plot of a spike_recorder's events (memory or ascii), with a rate histogram
+    unless ``hist=False``; returns the list of plotted lines, as PyNEST does.
 
     Parameters
     ----------
@@ -66,16 +72,19 @@ def from_device(detec: Any, **kwargs: Any) -> Any:
     senders, times = _events(detec)
     if times.size == 0:
         raise BadProperty("raster_plot: no events recorded")
-    return raster(senders, times, **kwargs)
+    kwargs.setdefault("hist", True)
+    return _lines(raster(senders, times, **kwargs))
 
 
 def from_file(fname: str | Iterable[str], **kwargs: Any) -> Any:
-    """Raster plot of the events in spike_recorder ascii file(s); returns the figure."""
+    """Raster plot of the events in spike_recorder ascii file(s); returns the plotted lines."""
     senders, times = from_file_data(fname)
-    return raster(senders, times, **kwargs)
+    kwargs.setdefault("hist", True)
+    return _lines(raster(senders, times, **kwargs))
 
 
 def from_data(data: np.ndarray, **kwargs: Any) -> Any:
-    """Raster plot of an array with columns (sender, time in ms); returns the figure."""
+    """Raster plot of an array with columns (sender, time in ms); returns the plotted lines."""
     data = np.asarray(data)
-    return raster(data[:, 0], data[:, 1], **kwargs)
+    kwargs.setdefault("hist", True)
+    return _lines(raster(data[:, 0], data[:, 1], **kwargs))

@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from spikesim.core.simulator import Simulator
-from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.errors import BadProperty, KernelException, NotImplementedFeature, bad_property
 
-__all__ = ["KERNEL_ATTRIBUTES", "Checkpoint", "Cleanup", "GetKernelStatus", "NumProcesses", "Prepare", "Rank",
+__all__ = ["KERNEL_ATTRIBUTES", "Checkpoint", "Cleanup", "GetKernelStatus", "Prepare",
            "ResetKernel", "Restore", "Run", "RunManager", "SetKernelStatus", "Simulate", "VerbosityLevel",
-           "get_simulator", "get_verbosity", "recording_backends", "set_kernel_attribute", "set_verbosity"]
+           "get_simulator", "get_verbosity", "recording_backends", "kernel_status", "delay_extrema", "model_id",
+           "BUILD_INFO", "KERNEL_FLAGS", "set_kernel_attribute", "set_verbosity"]
 
 
 class VerbosityLevel(enum.IntEnum):
@@ -33,18 +34,96 @@ class VerbosityLevel(enum.IntEnum):
     QUIET = 100
 
 
+#: NEST kernel flags spikesim accepts and reports but that change nothing in it: they tune
+#: NEST's MPI buffers, its connection storage and waveform relaxation, which spikesim lacks
+KERNEL_FLAGS: dict[str, Any] = {
+    "use_compressed_spikes": True, "keep_source_table": True, "adaptive_target_buffers": True,
+    "dict_miss_is_error": True, "use_wfr": True, "wfr_comm_interval": 1.0, "wfr_tol": 1e-4,
+    "wfr_max_iterations": 15, "wfr_interpolation_order": 3, "buffer_size_spike_data": 2,
+    "buffer_size_target_data": 2, "growth_factor_buffer_spike_data": 1.5,
+    "growth_factor_buffer_target_data": 1.5, "max_buffer_size_target_data": 16777216,
+    "spike_buffer_grow_extra": 0.5, "spike_buffer_shrink_limit": 0.2, "spike_buffer_shrink_spare": 0.1,
+    "update_time_limit": float("inf"), "off_grid_spiking": False,
+}
+
+#: NEST's read-only kernel facts, as they hold in spikesim (one process, times in ms)
+_FIXED: dict[str, Any] = {
+    "T_max": 1152921504606846.8, "T_min": -1152921504606846.8, "mpi_rank": 0, "modules": [],
+    "rng_type": "philox", "rng_types": ["philox"], "stimulation_backends": [],
+    "connection_rules": ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
+                         "fixed_total_number", "pairwise_bernoulli"],
+    "max_num_syn_models": 511, "local_spike_counter": 0, "to_do": 0,
+}
+
+#: ``nest.build_info``: what this face offers, by NEST's keys.  ``have_gsl`` is True because
+#: the models NEST builds only with GSL (iaf_cond_*) exist here; there is no MPI and no MUSIC.
+BUILD_INFO: dict[str, Any] = {
+    "version": "3.10.0", "have_threads": True, "have_mpi": False, "have_gsl": True, "have_hdf5": False,
+    "have_boost": True, "have_music": False, "have_libneurosim": False, "have_sionlib": False,
+    "threads_model": "numba", "ndebug": True, "exitcode": 0, "host": "spikesim", "built": "",
+}
+
+
 class _Kernel:
-    """The simulator behind the face and the verbosity setting."""
+    """The simulator behind the face, the verbosity, the accepted flags and user-set delay extrema (ms)."""
 
     def __init__(self) -> None:
         self.sim = Simulator()
         self.verbosity = int(VerbosityLevel.WARNING)
+        self.flags = dict(KERNEL_FLAGS)
+        self.delay_extrema: list[float | None] = [None, None]
+        self.model_ids: dict[str, dict[str, int]] = {"nodes": {}, "synapses": {}}
 
 
 _KERNEL = _Kernel()
 
 #: every kernel attribute readable as ``nest.<name>``
-KERNEL_ATTRIBUTES = frozenset(Simulator().kernel_status()) | {"verbosity"}
+KERNEL_ATTRIBUTES = (frozenset(Simulator().kernel_status()) | {"verbosity", "build_info", "kernel_status"}
+                     | frozenset(KERNEL_FLAGS) | frozenset(_FIXED))
+
+
+def kernel_status() -> dict[str, Any]:
+    """The full kernel status (NEST's keys; times in ms), user-set delay extrema included.
+
+    Returns
+    -------
+    dict
+    """
+    st = dict(_KERNEL.sim.kernel_status())
+    lo, hi = _KERNEL.delay_extrema
+    if lo is not None:
+        st["min_delay"] = lo
+    if hi is not None:
+        st["max_delay"] = hi
+    st.update(_KERNEL.flags)
+    st.update(_FIXED)
+    st["build_info"] = dict(BUILD_INFO)
+    st["verbosity"] = get_verbosity()
+    return st
+
+
+def model_id(name: str) -> int:
+    """NEST's ``model_id`` (node models) or ``synapse_modelid`` (synapse models) of a model name:
+    built-in models numbered in name order, copies after them in the order first asked for.
+
+    Raises
+    ------
+    UnknownModelName
+        If the model does not exist.
+    """
+    kind = "synapses" if name in _KERNEL.sim.models("synapses") else "nodes"
+    ids = _KERNEL.model_ids[kind]
+    if not ids:
+        ids.update({m: i for i, m in enumerate(_KERNEL.sim.models(kind))})
+    if name not in ids:
+        _KERNEL.sim.get_defaults(name)  # raises for an unknown model
+        ids[name] = len(ids)
+    return ids[name]
+
+
+def delay_extrema() -> tuple[float | None, float | None]:
+    """The ``min_delay`` and ``max_delay`` set by the user (ms), ``None`` where not set."""
+    return _KERNEL.delay_extrema[0], _KERNEL.delay_extrema[1]
 
 
 def get_simulator() -> Simulator:
@@ -63,6 +142,9 @@ def ResetKernel() -> None:
     """Forget the network, the clock (back to 0 ms) and every setting: a fresh simulator."""
     _KERNEL.sim.close()
     _KERNEL.sim = Simulator()
+    _KERNEL.flags = dict(KERNEL_FLAGS)
+    _KERNEL.delay_extrema = [None, None]
+    _KERNEL.model_ids = {"nodes": {}, "synapses": {}}
 
 
 def SetKernelStatus(params: dict[str, Any]) -> None:
@@ -102,7 +184,7 @@ def GetKernelStatus(keys: str | Iterable[str] | None = None) -> Any:
     BadProperty
         If a key is not a kernel attribute.
     """
-    st = _KERNEL.sim.kernel_status()
+    st = kernel_status()
     if keys is None:
         return st
     names = [keys] if isinstance(keys, str) else list(keys)
@@ -133,6 +215,16 @@ _SETTERS: dict[str, Callable[[Any], None]] = {
 }
 
 
+def _set_delay(which: int, name: str) -> Callable[[Any], None]:
+    def setter(v: Any) -> None:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
+            raise bad_property("SetKernelStatus", name, v, "it must be a positive number of ms")
+        if _KERNEL.sim.connector.num_connections(None):
+            raise KernelException(f"SetKernelStatus: '{name}' can only be set before connections are made")
+        _KERNEL.delay_extrema[which] = float(v)
+    return setter
+
+
 def set_kernel_attribute(name: str, value: Any) -> None:
     """Set one kernel attribute (``resolution`` in ms, ``rng_seed``, ``local_num_threads`` ...).
 
@@ -145,20 +237,20 @@ def set_kernel_attribute(name: str, value: Any) -> None:
     """
     if name in _SETTERS:
         _SETTERS[name](value)
-    elif name in _KERNEL.sim.kernel_status():
+    elif name in ("min_delay", "max_delay"):
+        _set_delay(name == "max_delay", name)(value)
+    elif name in KERNEL_FLAGS:
+        _KERNEL.flags[name] = value
+    elif name == "verbosity":
+        set_verbosity(value)
+    elif name == "tics_per_ms":
+        if value != _KERNEL.sim.kernel_status()["tics_per_ms"]:
+            raise NotImplementedFeature(f"SetKernelStatus: tics_per_ms = {value!r}: spikesim's time grid has a "
+                                        "fixed 1000 tics per ms")
+    elif name in KERNEL_ATTRIBUTES:
         raise KernelException(f"kernel attribute '{name}' is read-only")
     else:
         raise bad_property("SetKernelStatus", name, value, f"the settable kernel attributes are {sorted(_SETTERS)}")
-
-
-def NumProcesses() -> int:
-    """Number of MPI processes: always 1 (spikesim runs in one process)."""
-    return 1
-
-
-def Rank() -> int:
-    """MPI rank of this process: always 0 (spikesim runs in one process)."""
-    return 0
 
 
 def logging_level(level: int) -> int:

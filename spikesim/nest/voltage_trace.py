@@ -14,7 +14,8 @@ __all__ = ["from_device"]
 
 def from_device(detec: Any, neurons: Any = None, title: str | None = None, grayscale: bool = False,
                 timeunit: str = "ms") -> Any:
-    """Plot V_m (mV) of every recorded neuron against time (ms); returns the figure.
+    """Plot V_m (mV) of every recorded neuron against time (ms); returns one list of lines per
+    neuron, as PyNEST does.
 
     Parameters
     ----------
@@ -45,4 +46,5 @@ def from_device(detec: Any, neurons: Any = None, title: str | None = None, grays
         times, senders, v = times[keep], senders[keep], v[keep]
     if times.size == 0:
         raise BadProperty("voltage_trace: no events recorded")
-    return traces(times, senders, v, title=title or "Membrane potential")
+    fig = traces(times, senders, v, title=title or "Membrane potential")
+    return [[line] for line in fig.axes[0].get_lines()]

@@ -7,8 +7,11 @@ only.
 
 from __future__ import annotations
 
+import operator
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,15 +23,213 @@ def _number(owner: str, key: str, v: object) -> None:
         raise bad_property(owner, key, v, "it must be a number")
 
 
+#: the stream of :meth:`Parameter.GetValue` (inspection only: nodes and connections draw from the
+#: simulator's streams)
+_INSPECT = np.random.default_rng(20240611)
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
+}
+
+
 class Parameter(ABC):
-    """A distribution to draw node or connection values from."""
+    """A distribution to draw node or connection values from.
+
+    Parameters combine with numbers and each other by ``+ - * /``, ``** number``, unary
+    ``-``/``+``, ``abs`` and comparisons (values 1.0 or 0.0), as NEST's do; the result draws
+    its operands and combines them value by value.  ``%`` and a Parameter as exponent
+    raise ``TypeError``, as in NEST.
+    """
 
     @abstractmethod
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` values drawn from ``rng``."""
 
+    def GetValue(self) -> float:  # noqa: N802 - NEST's name
+        """One value drawn from an inspection stream (not the simulator's), as a float."""
+        return float(self.draw(_INSPECT, 1)[0])
 
-@dataclass(frozen=True)
+    def _bin(self, op: str, other: Any, swap: bool = False) -> Parameter:
+        o = as_parameter(other)
+        return Combined(op, o, self) if swap else Combined(op, self, o)
+
+    def __add__(self, other: Any) -> Parameter:
+        return self._bin("+", other)
+
+    def __radd__(self, other: Any) -> Parameter:
+        return self._bin("+", other, swap=True)
+
+    def __sub__(self, other: Any) -> Parameter:
+        return self._bin("-", other)
+
+    def __rsub__(self, other: Any) -> Parameter:
+        return self._bin("-", other, swap=True)
+
+    def __mul__(self, other: Any) -> Parameter:
+        return self._bin("*", other)
+
+    def __rmul__(self, other: Any) -> Parameter:
+        return self._bin("*", other, swap=True)
+
+    def __truediv__(self, other: Any) -> Parameter:
+        return self._bin("/", other)
+
+    def __rtruediv__(self, other: Any) -> Parameter:
+        return self._bin("/", other, swap=True)
+
+    def __pow__(self, exponent: Any) -> Parameter:
+        if isinstance(exponent, (Parameter, bool)) or not isinstance(exponent, (int, float)):
+            return NotImplemented
+        return Mapped(np.power, self, "pow", float(exponent))
+
+    def __neg__(self) -> Parameter:
+        return self._bin("*", -1.0)
+
+    def __pos__(self) -> Parameter:
+        return self
+
+    def __abs__(self) -> Parameter:
+        return Mapped(np.abs, self, "abs")
+
+    def __lt__(self, other: Any) -> Parameter:
+        return self._bin("<", other)
+
+    def __le__(self, other: Any) -> Parameter:
+        return self._bin("<=", other)
+
+    def __eq__(self, other: Any) -> Parameter:  # type: ignore[override]
+        return self._bin("==", other)
+
+    def __ne__(self, other: Any) -> Parameter:  # type: ignore[override]
+        return self._bin("!=", other)
+
+    def __ge__(self, other: Any) -> Parameter:
+        return self._bin(">=", other)
+
+    def __gt__(self, other: Any) -> Parameter:
+        return self._bin(">", other)
+
+    __hash__ = object.__hash__
+
+
+def as_parameter(v: Any) -> Parameter:
+    """``v`` as a Parameter: a Parameter as it is, a number as a :class:`Constant`.
+
+    Raises
+    ------
+    TypeError
+        If ``v`` is neither (as Python raises for an unsupported operand).
+    """
+    if isinstance(v, Parameter):
+        return v
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"a Parameter combines with numbers and Parameters, not {type(v).__name__}")
+    return Constant(float(v))
+
+
+@dataclass(frozen=True, eq=False)
+class Constant(Parameter):
+    """The same ``value`` every time (units of the parameter it is given for)."""
+
+    value: float = 0.0
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` copies of the value."""
+        return np.full(n, float(self.value))
+
+
+@dataclass(frozen=True, eq=False)
+class Combined(Parameter):
+    """``a op b`` value by value; comparisons give 1.0 or 0.0."""
+
+    op: str
+    a: Parameter
+    b: Parameter
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values: ``a``'s then ``b``'s draws, combined."""
+        return np.asarray(_ARITH[self.op](self.a.draw(rng, n), self.b.draw(rng, n)), dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
+class Mapped(Parameter):
+    """A function applied to the values of ``a`` (``exp``, ``abs`` ...), or with a second
+    argument ``arg`` (``power`` with the exponent, ``minimum`` with the cap ...)."""
+
+    fn: Callable[..., Any]
+    a: Parameter
+    name: str = ""
+    arg: float | None = None
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values of ``a`` mapped by the function."""
+        values = self.a.draw(rng, n)
+        return np.asarray(self.fn(values) if self.arg is None else self.fn(values, self.arg), dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
+class Conditional(Parameter):
+    """Where ``condition`` is non-zero, ``if_true``'s value, else ``if_false``'s."""
+
+    condition: Parameter
+    if_true: Parameter
+    if_false: Parameter
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values chosen value by value."""
+        c = self.condition.draw(rng, n) != 0
+        return np.where(c, self.if_true.draw(rng, n), self.if_false.draw(rng, n))
+
+
+@dataclass(frozen=True, eq=False)
+class Redraw(Parameter):
+    """Values of ``a`` in ``[min, max]``: values outside are drawn again (NEST's ``redraw``).
+
+    Raises
+    ------
+    BadProperty
+        If ``max < min``, or after 1000 draws a value is still outside.
+    """
+
+    a: Parameter
+    min: float
+    max: float
+
+    def __post_init__(self) -> None:
+        _number("redraw", "min", self.min)
+        _number("redraw", "max", self.max)
+        if not self.max >= self.min:
+            raise bad_property("redraw", "max", self.max, f"it must be >= min ({self.min})")
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` values, each redrawn until inside the bounds."""
+        out = self.a.draw(rng, n)
+        for _ in range(1000):
+            bad = (out < self.min) | (out > self.max)
+            if not bad.any():
+                return out
+            out[bad] = self.a.draw(rng, int(bad.sum()))
+        raise bad_property("redraw", "min/max", (self.min, self.max),
+                           "1000 redraws gave no value inside; widen the bounds")
+
+
+@dataclass(frozen=True, eq=False)
+class UniformInt(Parameter):
+    """Integers uniform on ``[0, max)`` (as floats)."""
+
+    max: int = 1
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max, bool) or not isinstance(self.max, (int, np.integer)) or self.max < 1:
+            raise bad_property("uniform_int", "max", self.max, "it must be an integer >= 1")
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` integers drawn from ``rng``."""
+        return rng.integers(0, int(self.max), n).astype(float)
+
+
+@dataclass(frozen=True, eq=False)
 class Normal(Parameter):
     """Normal distribution (``mean``, ``std``)."""
 
@@ -46,7 +247,7 @@ class Normal(Parameter):
         return rng.normal(self.mean, self.std, n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Uniform(Parameter):
     """Uniform distribution on ``[min, max)``."""
 
@@ -64,7 +265,7 @@ class Uniform(Parameter):
         return rng.uniform(self.min, self.max, n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lognormal(Parameter):
     """Log-normal distribution; ``mean`` and ``std`` of the underlying normal (NEST's)."""
 
@@ -82,7 +283,7 @@ class Lognormal(Parameter):
         return rng.lognormal(self.mean, self.std, n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Exponential(Parameter):
     """Exponential distribution with scale ``beta``."""
 
@@ -140,3 +341,14 @@ def exponential(beta: float = 1.0) -> Exponential:
         If a value is not a number or out of range.
     """
     return Exponential(beta)
+
+
+def uniform_int(max: int) -> UniformInt:  # noqa: A002 - NEST's name
+    """Integers uniform on ``[0, max)``.
+
+    Raises
+    ------
+    BadProperty
+        If ``max`` is not an integer >= 1.
+    """
+    return UniformInt(max)
