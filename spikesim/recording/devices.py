@@ -65,6 +65,8 @@ class RecordingDevice(ScheduledDevice):
         If ``params["record_to"]`` names no backend.
     """
 
+    recording: RecordingManager
+
     def __init__(self, recording: RecordingManager, model: type[RecorderModel], node_id: int,
                  params: dict[str, Any], enroll: bool = True) -> None:
         self.recording = recording
@@ -251,12 +253,7 @@ class RecordingDevice(ScheduledDevice):
         cols = ["senders", "times"]
         if self.p["time_in_steps"]:
             cols.append("offsets")
-        if self.model.sampler and self.p.get("reduce") == "population":
-            cols.extend(f"{v}_{s}" for v in self.p["record_from"] for s in ("mean", "var"))
-        elif self.model.sampler:
-            cols.extend(self.p["record_from"])
-        elif self.p.get("reduce") in ("rate", "counts"):
-            cols.append(self.p["reduce"])
+        cols.extend(self.value_columns(bool(self.model.sampler)))
         return tuple(cols)
 
     def unit(self, column: str) -> str:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -15,6 +15,10 @@ from spikesim.recording.schedules import Windows
 from spikesim.timegrid import TimeGrid
 
 
+class _Segments(Protocol):
+    segment: int
+
+
 class ScheduledDevice:
     """Windows, schedules and reductions of a recording device (the device supplies
     :meth:`emit`, :meth:`emit_samples` and :attr:`events`)."""
@@ -23,6 +27,8 @@ class ScheduledDevice:
     grid: TimeGrid
     node_id: int
     connected: np.ndarray
+    recording: _Segments
+    spans: dict[int, list[int]]
     #: the cached recording window: (the parameters it was computed from, (lo, hi] in steps)
     _window: tuple[tuple[float, float, float, float], tuple[int, int]] | None = None
     _windows: Windows | None = None
@@ -33,6 +39,21 @@ class ScheduledDevice:
         self._bins = SpikeBins()
         #: the clock (steps) when the device was made: rate bins begin after it
         self._born = self.grid.step
+        #: the recording segment the open intervals and bins belong to
+        self._acc_segment = self.recording.segment
+
+    def _new_segment(self) -> None:
+        """After a ``reset``: drop the open interval and bins of the last segment (they
+        never ended) and start the bins at the new segment's beginning."""
+        seg = self.recording.segment
+        if seg == self._acc_segment:
+            return
+        prev = max((b for k, (_, b) in self.spans.items() if k < seg), default=self._born)
+        start = 0 if self.grid.step < prev else prev   # reset(model=True) set the clock back to 0
+        totals = self._bins.totals
+        self._avg, self._bins = IntervalMean(), SpikeBins()
+        self._bins.totals = totals
+        self._born, self._acc_segment = start, seg
 
     def window(self) -> tuple[int, int]:
         """The recording window ``(origin + start, origin + stop]`` as stamps ``(lo, hi]``
@@ -83,6 +104,17 @@ class ScheduledDevice:
         """Whether each stamp (steps) lies in a recording window (``(start, stop]`` semantics)."""
         return self.windows().mask(stamps)
 
+    def value_columns(self, sampler: bool) -> list[str]:
+        """The columns after ``senders`` and ``times``: the recorded variables of a
+        ``sampler`` (``<var>_mean``, ``<var>_var`` with ``reduce="population"``), ``rate``
+        or ``counts`` of a spike recorder that reduces, else none."""
+        reduce = self.p.get("reduce", "")
+        if sampler and reduce == "population":
+            return [f"{v}_{s}" for v in self.p["record_from"] for s in ("mean", "var")]
+        if sampler:
+            return list(self.p["record_from"])
+        return [reduce] if reduce in ("rate", "counts") else []
+
     # -- samplers ----------------------------------------------------------------------
     def sample_steps(self, s0: int, m: int) -> np.ndarray:
         """Boolean mask over the stamps ``s0+1 .. s0+m`` at which this device samples
@@ -117,6 +149,7 @@ class ScheduledDevice:
 
     def _reduce_samples(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Interval means and population statistics of a grid of samples (stamps ``steps``)."""
+        self._new_segment()
         if self.p.get("average"):
             h = self.grid.resolution
             steps, values = self._avg.add(steps, values, ms_to_steps(self.p["interval"], h),
@@ -135,6 +168,7 @@ class ScheduledDevice:
 
     def _reduce_spikes(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, counts: np.ndarray) -> None:
         """Count one slice's spikes (node ids, steps, multiplicities) in the open bins."""
+        self._new_segment()
         stamps = steps.astype(np.int64) + 1
         n = counts[ids] * mult.astype(np.int64)
         keep = self.windows().mask(stamps) & (n > 0)
@@ -147,6 +181,7 @@ class ScheduledDevice:
         mode = self.p["reduce"]
         if mode == "total":
             return
+        self._new_segment()
         bs = self._bin_steps()
         if self._bins.next_bin < 0:
             self._bins.next_bin = self._born // bs + 1
@@ -192,13 +227,14 @@ class ScheduledDevice:
         bm, ba = self._bins.state()
         arrays = {f"reduce/avg/{k}": v for k, v in aa.items()}
         arrays.update({f"reduce/bins/{k}": v for k, v in ba.items()})
-        return {"avg": am, "bins": bm, "born": self._born}, arrays
+        return {"avg": am, "bins": bm, "born": self._born, "segment": self._acc_segment}, arrays
 
     def load_reduction_state(self, meta: dict[str, Any] | None, arrays: dict[str, np.ndarray]) -> None:
         """Continue from :meth:`reduction_state` (nothing: a checkpoint without it)."""
         if meta is None:
             return
         self._born = int(meta["born"])
+        self._acc_segment = int(meta["segment"])
         self._avg.load(meta["avg"], {k[len("reduce/avg/"):]: v for k, v in arrays.items()
                                      if k.startswith("reduce/avg/")})
         self._bins.load(meta["bins"], {k[len("reduce/bins/"):]: v for k, v in arrays.items()

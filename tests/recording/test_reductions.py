@@ -269,3 +269,78 @@ def test_reduction_is_fixed_once_recorded():
     with pytest.raises(BadProperty, match=r"parameter 'average' = True is not allowed; it cannot be changed "
                                           r"after the device recorded"):
         mm.set(average=True)
+
+
+def test_three_windows_record_what_three_single_window_devices_record():
+    sim = spikesim.Simulator(resolution=H, seed=2)
+    n = sim.create("iaf_psc_delta", 4, [{"I_e": 400.0 + 200.0 * i} for i in range(4)])
+    drive = sim.create("poisson_generator", params={"rate": 2000.0})
+    sim.connect(drive, n, syn_spec={"weight": 2.0})
+    windows = [(3.0, 11.0), (11.0, 20.0), (35.5, 48.0)]   # touching windows: (a, b] then (b, c]
+    kinds = (("spike_recorder", {}), ("multimeter", {"record_from": ["V_m"], "interval": 0.5}))
+    for model, params in kinds:
+        sched = sim.create(model, params={**params, "schedule": windows, "origin": 1.0}, label=f"s_{model}")
+        singles = [sim.create(model, params={**params, "start": a, "stop": b, "origin": 1.0},
+                              label=f"{model}_{i}") for i, (a, b) in enumerate(windows)]
+        for d in (sched, *singles):
+            sim.connect(n, d) if model == "spike_recorder" else sim.connect(d, n)
+    sim.simulate(30.0)
+    sim.simulate(30.0)
+    for model, _ in kinds:
+        got = sim.nodes(f"s_{model}").get("events")[0]
+        parts = [sim.nodes(f"{model}_{i}").get("events")[0] for i in range(3)]
+        assert all(p["times"].size for p in parts)
+        for k in got:
+            np.testing.assert_array_equal(got[k], np.concatenate([p[k] for p in parts]), err_msg=k)
+
+
+def test_weight_recorder_follows_its_schedule():
+    sim = spikesim.Simulator(resolution=H, seed=3)
+    pre = sim.create("parrot_neuron", 2)
+    post = sim.create("iaf_psc_delta", 2, {"I_e": 300.0})
+    drive = sim.create("poisson_generator", params={"rate": 800.0})
+    plain = sim.create("weight_recorder")
+    sched = sim.create("weight_recorder", params={"period": 10.0, "duty": 0.5})
+    sim.copy_model("stdp_synapse", "rec_a", {"weight_recorder": plain})
+    sim.copy_model("stdp_synapse", "rec_b", {"weight_recorder": sched})
+    sim.connect(drive, pre)
+    sim.connect(pre, post, syn_spec={"synapse_model": "rec_a", "weight": 5.0})
+    sim.connect(pre, post, syn_spec={"synapse_model": "rec_b", "weight": 5.0})
+    sim.simulate(60.0)
+    a, b = plain.get("events")[0], sched.get("events")[0]
+    keep = _in_windows(np.rint(a["times"] / H).astype(np.int64), [(10.0 * k, 10.0 * k + 5.0) for k in range(6)])
+    assert keep.any() and not keep.all()
+    for k in ("senders", "targets", "times", "weights"):   # twin synapses: the same transmissions
+        np.testing.assert_array_equal(b[k], a[k][keep], err_msg=k)
+
+
+def test_reset_starts_new_bins_and_intervals():
+    sim = spikesim.Simulator(resolution=H)
+    n = sim.create("iaf_psc_delta", 3, [{"I_e": 500.0 + 200.0 * i} for i in range(3)])
+    plain = sim.create("spike_recorder")
+    rate = sim.create("spike_recorder", params={"reduce": "rate", "bin": 5.0})
+    full = sim.create("multimeter", params={"record_from": ["V_m"], "interval": H})
+    avg = sim.create("multimeter", params={"record_from": ["V_m"], "interval": 2.0, "average": True})
+    sim.connect(n, plain)
+    sim.connect(n, rate)
+    sim.connect(full, n)
+    sim.connect(avg, n)
+    sim.simulate(33.0)      # the bin (30, 35] and the interval (32, 34] never end: dropped
+    sim.reset()
+    sim.simulate(21.0)
+    dev = {d.node_id: d for d in sim.recording_devices()}
+    spikes = dev[int(plain.ids[0])].events_by_segment()
+    rates = dev[int(rate.ids[0])].events_by_segment()
+    for seg, t_end in ((0, 33.0), (1, 21.0)):
+        st = np.rint(spikes[seg]["times"] / H).astype(np.int64)
+        nb = int(t_end // 5.0)
+        hist = np.bincount((st + 49) // 50, minlength=nb + 2)[1:nb + 1]
+        np.testing.assert_allclose(rates[seg]["times"], 5.0 * np.arange(1, nb + 1), atol=1e-9)
+        np.testing.assert_allclose(rates[seg]["rate"], hist / (3 * 5e-3), rtol=1e-12)
+    fulls = dev[int(full.ids[0])].events_by_segment()
+    avgs = dev[int(avg.ids[0])].events_by_segment()
+    for seg, t_end in ((0, 33.0), (1, 21.0)):
+        vm = fulls[seg]["V_m"].reshape(-1, 3)
+        k = int(t_end // 2.0)
+        np.testing.assert_allclose(avgs[seg]["V_m"].reshape(-1, 3), vm[:k * 20].reshape(k, 20, 3).mean(axis=1),
+                                   rtol=1e-12)
