@@ -371,12 +371,14 @@ class RecordingDevice(ScheduledDevice):
         Raises
         ------
         BadProperty
-            For a weight_recorder (its events are no spike trains or signals).
+            For a weight_recorder or a device that reduces (its events are no spike
+            trains or signals).
         ImportError
             Neo is not installed.
         """
-        if "weights" in self.columns():
-            raise bad_property(self.model.name, "to_neo", self.name, "weight_recorder events have no Neo form")
+        if "weights" in self.columns() or self.p.get("reduce"):
+            raise bad_property(self.model.name, "to_neo", self.name, "weight_recorder events and reductions "
+                               "have no Neo form")
         parts = dict(enumerate(self.events_by_segment()))
         windows = {k: self.window_ms(a, b) for k, (a, b) in self.spans.items()}
         for k, ev in parts.items():

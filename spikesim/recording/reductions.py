@@ -1,23 +1,33 @@
 """On-the-fly reductions of recorded data, with bounded memory.
 
 Reductions turn what the engine hands a device into ordinary records (columns of a
-batch), so every backend stores them unchanged:
+batch), so every backend stores them unchanged.  Bytes are those the memory backend
+keeps (8 per column and record); what the device holds between hand-overs is given
+as "held".
 
 * **interval means** (multimeter ``average=True``): the sample at ``t`` is the
   arithmetic mean of the values the neuron has after each step of ``(t - interval,
-  t]`` (only steps simulated while the device existed).  Held between hand-overs:
+  t]`` (only steps simulated while the device existed, in the same segment); records
+  as without ``average`` (8 x (2 + variables) bytes per neuron and sample time).  Held:
   one running sum per sampled neuron and variable (8 bytes each);
-* **population statistics** (multimeter ``reduce="population"``): one record per
-  sample time, ``sender`` = the device's node id, with ``<var>_mean`` and ``<var>_var``
-  (population mean and variance, ddof 0) of every recorded variable: 8 + 8 + 16 per
-  variable bytes per sample time, whatever the number of neurons;
-* **spike bins** (spike_recorder ``reduce``): bins ``(t - bin, t]`` ending at multiples
-  ``t`` of ``bin`` (ms); ``"rate"``: one record per bin, the population rate in
-  spikes/s (spikes in the bin / (connections x bin)); ``"counts"``: one record per
-  neuron that spiked in a bin, with its count; ``"total"``: only a count per neuron,
-  kept by the device (8 bytes per node of the simulator).  A bin is recorded once the
-  clock passed its end and when it overlaps the recording windows; only spikes in
-  the windows count.
+* **population statistics** (multimeter ``reduce="population"``, with or without
+  ``average``): one record per sample time, ``sender`` = the device's node id, with
+  ``<var>_mean`` and ``<var>_var`` (population mean and variance, ddof 0) of every
+  recorded variable: 16 + 16 x variables bytes per sample time, whatever the number
+  of neurons;
+* **spike bins** (spike_recorder ``reduce`` with ``bin`` ms): bins ``(t - bin, t]`` ending
+  at multiples ``t`` of ``bin``; ``"rate"``: one record per bin (24 bytes: sender = the
+  device's node id, time, ``rate`` in spikes/s = spikes in the bin / (connections x
+  bin)); ``"counts"``: one record per neuron that spiked in a bin (24 bytes: sender,
+  time, ``counts``), never more than recording every spike (16 bytes a spike);
+  ``"total"``: no records, a count per node kept by the device (8 bytes per node id up
+  to the largest recorded; ``events`` gives ``senders`` and ``counts``, checkpoints
+  keep them; ``n_events=0`` clears them).  Held: one (bin, neuron, count) row per
+  neuron that spiked in a bin not yet ended.  A bin is recorded once the clock passed
+  its end, if it overlaps the recording windows; only spikes in the windows count (a
+  bin cut by a window edge counts the spikes inside, over the whole bin width).
+
+An interval or bin that has not ended when a ``reset`` starts a new segment is dropped.
 """
 
 from __future__ import annotations
