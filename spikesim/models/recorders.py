@@ -3,7 +3,9 @@
 These are descriptions, as the neuron models are; the recording itself (windows,
 batches, backends) lives in :mod:`spikesim.recording`.  Time parameters are in ms:
 the window is ``(origin + start, origin + stop]``; a sampler samples at
-``offset + k * interval`` (``t > 0``).
+``offset + k * interval`` (``t > 0``).  Schedules (``schedule``, ``period``,
+``duty``) and reductions (``reduce``, ``average``, ``bin``) are described in
+:mod:`spikesim.recording.schedules` and :mod:`spikesim.recording.reductions`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ class RecorderModel(Model):
     receives = "record"
     params: ClassVar[dict[str, Any]] = {
         "start": 0.0, "stop": math.inf, "origin": 0.0, "label": "", "record_to": "memory",
-        "time_in_steps": False, "n_events": 0,
+        "time_in_steps": False, "n_events": 0, "schedule": (), "period": 0.0, "duty": 1.0,
     }
     #: whether the device samples state variables (multimeter, voltmeter)
     sampler: ClassVar[bool] = False
@@ -33,6 +35,7 @@ class SpikeRecorderModel(RecorderModel):
     """``spike_recorder``: the spikes of the nodes connected to it."""
 
     name = "spike_recorder"
+    params: ClassVar[dict[str, Any]] = {**RecorderModel.params, "reduce": "", "bin": 1.0}
 
 
 class MultimeterModel(RecorderModel):
@@ -43,7 +46,7 @@ class MultimeterModel(RecorderModel):
     sends = "samples"
     receives = "sampling"
     params: ClassVar[dict[str, Any]] = {**RecorderModel.params, "interval": 1.0, "offset": 0.0,
-                                        "record_from": ()}
+                                        "record_from": (), "average": False, "reduce": ""}
 
 
 class VoltmeterModel(MultimeterModel):

@@ -8,8 +8,12 @@ from typing import Any
 import numpy as np
 
 from spikesim.errors import bad_property
+from spikesim.recording.reductions import SAMPLER_REDUCTIONS, SPIKE_REDUCTIONS
+from spikesim.recording.schedules import check_schedule
 
-_NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset")
+_NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset", "period", "duty", "bin")
+#: parameters fixed once the device recorded (they change its columns or open accumulators)
+_FROZEN = ("reduce", "average", "bin")
 
 
 def check_types(owner: str, new: dict[str, Any]) -> None:
@@ -19,8 +23,11 @@ def check_types(owner: str, new: dict[str, Any]) -> None:
         v = new.get(k, 0.0)
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or math.isnan(v):
             raise bad_property(owner, k, v, "it must be a number of ms")
-    if "time_in_steps" in new and not isinstance(new["time_in_steps"], (bool, np.bool_)):
-        raise bad_property(owner, "time_in_steps", new["time_in_steps"], "it must be True or False")
+    for k in ("time_in_steps", "average"):
+        if k in new and not isinstance(new[k], (bool, np.bool_)):
+            raise bad_property(owner, k, new[k], "it must be True or False")
+    if "reduce" in new and not isinstance(new["reduce"], str):
+        raise bad_property(owner, "reduce", new["reduce"], "give the name of a reduction, or '' for none")
     if "label" in new and not isinstance(new["label"], str):
         raise bad_property(owner, "label", new["label"], "it must be a string")
     if "record_to" in new and not isinstance(new["record_to"], str):
@@ -45,3 +52,23 @@ def check_times(owner: str, p: dict[str, Any], h: float) -> None:
             raise bad_property(owner, "interval", iv, f"it must be a positive multiple of the resolution ({h} ms)")
         if p["offset"] < 0:
             raise bad_property(owner, "offset", p["offset"], "it must be >= 0")
+
+
+def check_reductions(owner: str, p: dict[str, Any], old: dict[str, Any], h: float, recorded: bool) -> None:
+    """Raise BadProperty unless the schedule (see
+    :func:`spikesim.recording.schedules.check_schedule`) and the reduction parameters of
+    ``p`` are allowed: ``reduce`` one of the recorder's reductions, ``bin`` (ms) a
+    positive multiple of ``h`` (ms), and ``reduce``/``average``/``bin`` unchanged
+    from ``old`` once the device ``recorded`` (simulated or holds events).
+    """
+    check_schedule(owner, p, h)
+    if "reduce" in p:
+        allowed = SAMPLER_REDUCTIONS if "record_from" in p else SPIKE_REDUCTIONS
+        if p["reduce"] not in allowed:
+            raise bad_property(owner, "reduce", p["reduce"], f"it must be one of {list(allowed)}")
+    if "bin" in p and (not p["bin"] > 0 or math.isinf(p["bin"]) or abs(p["bin"] / h - round(p["bin"] / h)) > 1e-9):
+        raise bad_property(owner, "bin", p["bin"], f"it must be a positive multiple of the resolution ({h} ms)")
+    for k in _FROZEN:
+        if recorded and k in p and p[k] != old.get(k):
+            raise bad_property(owner, k, p[k], "it cannot be changed after the device recorded "
+                               "(simulate was called); set it before simulate")

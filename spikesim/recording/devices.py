@@ -25,11 +25,13 @@ import numpy as np
 
 from spikesim.data.export import NodeLookup, RecorderInfo, recorder_block
 from spikesim.errors import RecordsLost, bad_property
-from spikesim.models.base import Model, ms_to_steps
+from spikesim.models.base import Model
 from spikesim.models.recorders import RecorderModel
 from spikesim.models.units import unit_of
 from spikesim.recording.backends import Batch
-from spikesim.recording.device_checks import check_times, check_types
+from spikesim.recording.device_checks import check_reductions, check_times, check_types
+from spikesim.recording.reducing import ScheduledDevice
+from spikesim.recording.schedules import normalised_schedule
 from spikesim.recording.spike_rows import HandOver, PendingRows, spike_rows_into
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ class RecordView(Protocol):
         """Copy the slice out of the device: its records are about to be forgotten."""
 
 
-class RecordingDevice:
+class RecordingDevice(ScheduledDevice):
     """One recording node: its parameters, its backend and its event counter.
 
     Parameters
@@ -63,8 +65,7 @@ class RecordingDevice:
         If ``params["record_to"]`` names no backend.
     """
 
-    #: the cached recording window: (the parameters it was computed from, (lo, hi] in steps)
-    _window: tuple[tuple[float, float, float, float], tuple[int, int]] | None = None
+    recording: RecordingManager
 
     def __init__(self, recording: RecordingManager, model: type[RecorderModel], node_id: int,
                  params: dict[str, Any], enroll: bool = True) -> None:
@@ -94,6 +95,7 @@ class RecordingDevice:
         self._views: weakref.WeakSet[Any] = weakref.WeakSet()
         #: hand-overs the backend has not accepted yet, oldest first (see :meth:`_hand_over`)
         self._unsent: list[HandOver] = []
+        self._init_reductions()
 
     @classmethod
     def check_defaults(cls, recording: RecordingManager, model: type[RecorderModel], params: dict[str, Any]) -> None:
@@ -163,12 +165,15 @@ class RecordingDevice:
                 continue
             if k == "record_from":
                 v = (v,) if isinstance(v, str) else tuple(v)
+            if k == "schedule":
+                v = normalised_schedule(name, v)
             if k in ("record_from", "interval", "offset") and len(self.connected) and v != p[k]:
                 # the kernel's sampling plan is fixed when the device is connected
                 raise bad_property(name, k, v, f"it cannot be changed after the {name} has been "
                                    "connected; set it before connect")
             p[k] = v
         check_times(name, p, h)
+        check_reductions(name, p, self.p, h, bool(self.spans) or self.n_events > 0)
         return p
 
     def set(self, new: dict[str, Any]) -> None:
@@ -221,7 +226,8 @@ class RecordingDevice:
                 "backend_state": self.backend.checkpoint_state(self), "base": self._base,
                 "seg_marks": [list(m) for m in self._seg_marks],
                 "spans": {str(k): list(v) for k, v in self.spans.items()}}
-        arrays = {"connected": self.connected}
+        meta["reduce"], arrays = self.reduction_state()
+        arrays["connected"] = self.connected
         arrays.update({f"events/{c}": v for c, v in self.backend.stored_events(self).items()})
         return meta, arrays
 
@@ -234,6 +240,7 @@ class RecordingDevice:
         self._seg_marks = [(int(a), int(b)) for a, b in meta.get("seg_marks", [])]
         self.spans = {int(k): [int(a), int(b)] for k, (a, b) in meta.get("spans", {}).items()}
         self.connected = arrays["connected"].astype(np.int64)
+        self.load_reduction_state(meta.get("reduce"), arrays)
         events = {k[len("events/"):]: v for k, v in arrays.items() if k.startswith("events/")}
         if events:
             self.backend.load_events(self, events)
@@ -246,25 +253,32 @@ class RecordingDevice:
         cols = ["senders", "times"]
         if self.p["time_in_steps"]:
             cols.append("offsets")
-        if self.model.sampler:
-            cols.extend(self.p["record_from"])
+        cols.extend(self.value_columns(bool(self.model.sampler)))
         return tuple(cols)
 
     def unit(self, column: str) -> str:
         """The unit of one of the device's columns (see :func:`spikesim.models.units.unit_of`)."""
+        if column == "rate":
+            return "spikes/s"
+        if column.endswith(("_mean", "_var")) and column not in self.p.get("record_from", ()):
+            u = unit_of(column.rsplit("_", 1)[0], self.recorded_models)
+            return f"{u}^2" if column.endswith("_var") and u != "dimensionless" else u
         return unit_of(column, self.recorded_models, bool(self.p["time_in_steps"]))
 
     def empty_batch(self) -> Batch:
         """A batch with the device's columns and no rows (int64 senders and steps)."""
         out: Batch = {}
         for c in self.columns():
-            out[c] = np.zeros(0, dtype=np.int64 if c == "senders" or
+            out[c] = np.zeros(0, dtype=np.int64 if c in ("senders", "counts") or
                               (c == "times" and self.p["time_in_steps"]) else np.float64)
         return out
 
     @property
     def events(self) -> Batch:
-        """The recorded events as columns, keys in sorted order as NEST returns them."""
+        """The recorded events as columns, keys in sorted order as NEST returns them;
+        with ``reduce="total"`` the spike counts per node (``senders``, ``counts``)."""
+        if self.p.get("reduce") == "total":
+            return self.spike_totals()
         ev = self.backend.events(self)
         ev = ev if ev is not None else self.empty_batch()
         return {k: ev[k] for k in sorted(ev)}
@@ -277,6 +291,7 @@ class RecordingDevice:
         self.n_events = 0
         self._base = 0
         self._unsent = []
+        self._bins.totals = np.zeros(0, dtype=np.int64)
         self.backend.clear(self)
 
     # -- records by position and segment ----------------------------------------------
@@ -335,14 +350,6 @@ class RecordingDevice:
         span = self.spans.setdefault(segment, [first, last])
         span[0], span[1] = min(span[0], first), max(span[1], last)
 
-    def window_ms(self, first: int, last: int) -> tuple[float, float]:
-        """The window ``(origin + start, origin + stop]`` in ms, clipped to the stamps
-        ``first + 1 .. last`` (steps), i.e. to ``(first h, last h]``; empty: zero length."""
-        lo, hi = self.window()
-        a = max(lo, first)
-        t = self.grid.steps_to_ms(np.array([a, max(a, min(hi, last))], dtype=np.int64))
-        return float(t[0]), float(t[1])
-
     def neo_info(self) -> RecorderInfo:
         """What the Neo export needs of the device: recorded nodes, kind, resolution
         (ms), interval (ms), units of the recorded variables and provenance."""
@@ -364,30 +371,20 @@ class RecordingDevice:
         Raises
         ------
         BadProperty
-            For a weight_recorder (its events are no spike trains or signals).
+            For a weight_recorder or a device that reduces (its events are no spike
+            trains or signals).
         ImportError
             Neo is not installed.
         """
-        if "weights" in self.columns():
-            raise bad_property(self.model.name, "to_neo", self.name, "weight_recorder events have no Neo form")
+        if "weights" in self.columns() or self.p.get("reduce"):
+            raise bad_property(self.model.name, "to_neo", self.name, "weight_recorder events and reductions "
+                               "have no Neo form")
         parts = dict(enumerate(self.events_by_segment()))
         windows = {k: self.window_ms(a, b) for k, (a, b) in self.spans.items()}
         for k, ev in parts.items():
             if k not in windows and ev["senders"].size:
                 windows[k] = self.window_ms(0, self.grid.step)
         return recorder_block(self.neo_info(), parts, windows or {0: (0.0, 0.0)}, nodes)
-
-    def window(self) -> tuple[int, int]:
-        """The recording window ``(origin + start, origin + stop]`` as stamps ``(lo, hi]``
-        in steps (cached: asked once per slice)."""
-        h = self.grid.resolution
-        key = (self.p["origin"], self.p["start"], self.p["stop"], h)
-        cached = self._window
-        if cached is None or cached[0] != key:
-            o = ms_to_steps(self.p["origin"], h)
-            cached = (key, (o + ms_to_steps(self.p["start"], h), o + ms_to_steps(self.p["stop"], h)))
-            self._window = cached
-        return cached[1]
 
     def emit(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray],
              times_ms: np.ndarray | None = None) -> None:
@@ -405,6 +402,16 @@ class RecordingDevice:
         self._hand_over(HandOver(self.recording.segment, int(senders.size), batch))
 
     def emit_grid(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
+        """Take samples from the engine: every sender at every stamp ``steps``, ``values[v]``
+        of shape (steps, senders); reduced first when the device has ``average`` or ``reduce``."""
+        if senders.size == 0 or steps.size == 0:
+            return
+        if self.p.get("average") or self.p.get("reduce"):
+            self._reduce_samples(senders, steps, values)
+        else:
+            self.emit_samples(senders, steps, values)
+
+    def emit_samples(self, senders: np.ndarray, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Hand samples to the backend: every sender at every step, ``values[v]`` of
         shape (steps, senders), i.e. time-ordered rows with senders ordered within."""
         if senders.size == 0 or steps.size == 0:
@@ -453,7 +460,13 @@ class RecordingDevice:
         through a slice.  Returns whether :attr:`PENDING_ROWS` rows or more wait (the
         engine then hands them over between slices).
         """
+        if self.p.get("reduce"):
+            self._reduce_spikes(ids, steps, mult, counts)
+            return False
         lo, hi = self.window()
+        if not self.windows().simple:  # several windows: keep the spikes in one of them
+            keep = self.in_windows(steps.astype(np.int64) + 1)
+            ids, steps, mult = ids[keep], steps[keep], mult[keep]
         tics = self.grid.tics_per_step
         if self._pending is None:
             self._pending = PendingRows(self.PENDING_ROWS)
@@ -473,6 +486,8 @@ class RecordingDevice:
     def emit_pending(self) -> None:
         """Hand the buffered spike rows, and anything the backend refused before, to
         the backend (see :meth:`_hand_over`)."""
+        if self.p.get("reduce") in ("rate", "counts"):
+            self._emit_bins()
         p = self._pending
         if p is None or not p.fill:
             return self._hand_over(None) if self._unsent else None
@@ -481,20 +496,3 @@ class RecordingDevice:
         if p.senders.size > self.PENDING_ROWS:  # grown for a burst: give the memory back
             self._pending = PendingRows(self.PENDING_ROWS)
         self.emit(senders, stamps, {}, times)
-
-    # -- samplers --------------------------------------------------------------------
-    def sample_steps(self, s0: int, m: int) -> np.ndarray:
-        """Boolean mask over the stamps ``s0+1 .. s0+m`` at which this device samples."""
-        h = self.grid.resolution
-        iv = ms_to_steps(self.p["interval"], h)
-        off = ms_to_steps(self.p["offset"], h)
-        lo, hi = self.window()
-        # stamps k in (s0, s0+m] with k >= off, k = off (mod iv), lo < k <= hi and k > 0
-        first = max(s0 + 1, off, lo + 1, 1)
-        first += (off - first) % iv
-        last = min(s0 + m, hi)
-        mask = np.zeros(m, dtype=bool)
-        if first <= last:
-            mask[first - s0 - 1:last - s0:iv] = True
-        return mask
-

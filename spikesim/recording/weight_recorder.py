@@ -71,11 +71,10 @@ class WeightRecordingDevice(RecordingDevice):
         stamped in the window, ordered by (stamp, sender, target)."""
         if rows.shape[0] == 0:
             return
-        lo, hi = self.window()
         senders = rows[:, 0].astype(np.int64)
         targets = rows[:, 1].astype(np.int64)
         stamp = rows[:, 2].astype(np.int64)
-        keep = (stamp > lo) & (stamp <= hi)
+        keep = self.in_windows(stamp)  # the window and the schedule
         if self.p["senders"]:
             keep &= np.isin(senders, self.p["senders"])
         if self.p["targets"]:

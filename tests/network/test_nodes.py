@@ -162,7 +162,7 @@ def test_get_of_an_unknown_key_lists_the_keys(sim):
     with pytest.raises(BadProperty, match="parrot_neuron: there is no parameter 'V_m' to get"):
         (n + p).get("V_m")
     with pytest.raises(BadProperty, match=r"spike_recorder: there is no parameter 'V_m' to get; spike_recorder "
-                                          r"has the keys \['element_type', 'events', 'global_id'"):
+                                          r"has the keys \['bin', 'duty', 'element_type', 'events', 'global_id'"):
         sr.get("V_m")
 
 

@@ -143,8 +143,8 @@ def test_sampler_parameters_are_fixed_once_connected():
     ({"record_to": "tape"}, r"parameter 'record_to' = 'tape' is not allowed; choose one of the recording backends "
                             r"\[.*'ascii'.*'memory'.*'screen'.*\]"),
     ({"interval": 1.0}, r"spike_recorder: parameter 'interval' = 1.0 is not allowed; spike_recorder (with "
-                        r"record_to 'memory' )?has the parameters \['label', 'n_events', 'origin', 'record_to', "
-                        r"'start', 'stop', 'time_in_steps'\]"),
+                        r"record_to 'memory' )?has the parameters \['bin', 'duty', 'label', 'n_events', 'origin', "
+                        r"'period', 'record_to', 'reduce', 'schedule', 'start', 'stop', 'time_in_steps'\]"),
 ])
 def test_spike_recorder_parameter_errors(params, pattern):
     sim = spikesim.Simulator()

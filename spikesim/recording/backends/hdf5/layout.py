@@ -175,7 +175,7 @@ class DeviceLayout:
             If the file holds fewer rows of the device than a checkpoint being resumed.
         """
         cols = t.device.columns()
-        t.grid = bool(t.device.model.sampler)
+        t.grid = bool(t.device.model.sampler) and not t.device.p.get("reduce")  # reductions are rows
         if t.grid:
             self._lay_out_grid(t, g, cols)
         else:
@@ -334,6 +334,9 @@ class DeviceLayout:
                                  "columns": np.array(cols, dtype=sdt)}
         for k, v in dev.p.items():
             if k in ("record_to", "n_events", "label"):
+                continue
+            if k == "schedule":  # recording windows (ms): one (start, stop) row each
+                attrs[k] = np.array(v, dtype=np.float64).reshape(-1, 2)
                 continue
             attrs[k] = np.array(list(v), dtype=sdt) if isinstance(v, tuple) else v
         return attrs
