@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,14 @@ from spikesim.core import state as checkpoint_state
 from spikesim.core.callbacks import Callbacks, Scheduled
 from spikesim.core.parts import Parts
 from spikesim.core.settings import KernelSettings, check_seed, check_threads
+from spikesim.core.snapshots import SynapseSnapshots, record_synapses
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.io import checkpoint as checkpoint_file
 from spikesim.network.nodes import NodeCollection
 from spikesim.network.synapse_collection import SynapseCollection
 from spikesim.recording.devices import RecordingDevice
+from spikesim.recording.estimate import RecordingEstimate, recording_estimate
 from spikesim.timegrid import GRID_TOL, TimeGrid
 
 
@@ -269,6 +271,33 @@ class Simulator(KernelSettings):
             If ``fn`` is not callable or ``period``/``offset`` is not as above.
         """
         return self.callbacks.add(period, fn, offset)
+
+    def record_synapses(self, connections: Any, variables: Sequence[str] = ("weight",), interval: float = 1.0,
+                        offset: float = 0.0, bins: int | Sequence[float] | None = None,
+                        range: tuple[float, float] | None = None) -> SynapseSnapshots:  # noqa: A002
+        """Sample synapse variables (``weight``, ``Kplus`` ...) of ``connections`` at t =
+        ``offset + k * interval`` ms, every value or a histogram per time; see
+        :func:`spikesim.core.snapshots.record_synapses`.
+
+        Raises
+        ------
+        BadProperty
+            If an argument is not valid (named in the message).
+        """
+        return record_synapses(self, connections, variables, interval, offset, bins, range)
+
+    def recording_estimate(self, t: float, rates: float | Mapping[int, float] | None = None) -> RecordingEstimate:
+        """Bytes the recording devices will record over the next ``t`` ms, per device and
+        backend, from the rates measured so far or ``rates`` (spikes/s); warns
+        (RuntimeWarning) when the memory backend will not fit in RAM.  See
+        :func:`spikesim.recording.estimate.recording_estimate`.
+
+        Raises
+        ------
+        ValueError
+            If ``t`` is negative or not finite, or a rate is negative.
+        """
+        return recording_estimate(self.recording_devices(), t, rates, self.segment)
 
     def to_neo(self, device: Any) -> Any:
         """A ``neo.Block`` of everything a recording device recorded, one ``Segment`` per

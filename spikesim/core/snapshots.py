@@ -16,16 +16,27 @@ stored in checkpoints (register again after a restore: the times are absolute).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from spikesim.core.callbacks import Scheduled
+from spikesim.core.callbacks import Callbacks, Scheduled
 from spikesim.errors import BadProperty, bad_property
 from spikesim.network.synapse_collection import SynapseCollection
 
-if TYPE_CHECKING:
-    from spikesim.core.simulator import Simulator
+
+class Clocked(Protocol):
+    """What snapshots need of a simulator: its time (ms) and its scheduled functions."""
+
+    @property
+    def time(self) -> float:
+        """Simulated time (ms)."""
+        ...
+
+    @property
+    def callbacks(self) -> Callbacks:
+        """The functions called during runs."""
+        ...
 
 
 class SynapseSnapshots:
@@ -67,7 +78,7 @@ class SynapseSnapshots:
         self._values: dict[str, list[np.ndarray]] = {v: [] for v in self.variables}
         self.handle: Scheduled | None = None
 
-    def take(self, sim: Simulator) -> None:
+    def take(self, sim: Clocked) -> None:
         """Read the variables now and keep them (called by ``Simulator.every``)."""
         values = {v: np.asarray(self.connections.get(v), dtype=float) for v in self.variables}
         self._times.append(sim.time)
@@ -106,7 +117,7 @@ class SynapseSnapshots:
         return out
 
 
-def record_synapses(sim: Simulator, connections: Any, variables: Sequence[str] = ("weight",),
+def record_synapses(sim: Clocked, connections: Any, variables: Sequence[str] = ("weight",),
                     interval: float = 1.0, offset: float = 0.0, bins: int | Sequence[float] | None = None,
                     range: tuple[float, float] | None = None) -> SynapseSnapshots:  # noqa: A002
     """Sample synapse variables of ``connections`` every ``interval`` ms (see the module).

@@ -71,3 +71,18 @@ def test_cancel_and_bad_arguments() -> None:
             record_synapses(sim, **args)
     with pytest.raises(KeyError, match="Kplus"):
         snaps.values("Kplus")
+
+
+def test_simulator_methods_are_the_functions() -> None:
+    sim, pre, post = _stdp_net()
+    conns = sim.get_connections(pre, post)
+    a = sim.record_synapses(conns, interval=25.0)
+    b = record_synapses(sim, conns, interval=25.0)
+    sr = sim.create("spike_recorder")
+    sim.connect(post, sr)
+    sim.simulate(100.0)
+    np.testing.assert_array_equal(a.values("weight"), b.values("weight"))
+    est = sim.recording_estimate(1000.0)
+    from spikesim.recording.estimate import recording_estimate
+    ref = recording_estimate(sim.recording_devices(), 1000.0, None, sim.segment)
+    assert est.memory_bytes == ref.memory_bytes and est.memory_bytes > 0
