@@ -39,7 +39,7 @@ def per_node_array(cls: type[Model], key: str, v: Any, n: int) -> bool:
     """Whether ``v`` gives one value per node (not a list-valued parameter for all)."""
     if isinstance(cls.params.get(key), (tuple, list)) or isinstance(v, (str, dict)):
         return False
-    return isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1 and len(v) == n and n > 1
+    return isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1 and len(v) == n
 
 
 def is_list_param(pop: Population, key: str) -> bool:
