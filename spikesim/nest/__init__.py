@@ -90,7 +90,10 @@ class _NestModule(types.ModuleType):
         if name == "verbosity":
             set_verbosity(value)
         elif name in _simulation.KERNEL_ATTRIBUTES:
-            _simulation.set_kernel_attribute(name, value)
+            try:
+                _simulation.set_kernel_attribute(name, value)
+            except _simulation.ReadOnlyKernelAttribute as exc:  # PyNEST: an AttributeError on the module
+                raise AttributeError(str(exc)) from exc
         elif name.startswith("_") or name in self.__dict__ or isinstance(value, types.ModuleType):
             # private names, monkeypatching and the import machinery
             super().__setattr__(name, value)

@@ -49,8 +49,11 @@ def test_kernel_attributes_read_and_write():
 
 
 def test_kernel_attribute_errors():
-    with pytest.raises(nest.KernelException, match="kernel attribute 'biological_time' is read-only"):
+    # PyNEST 3.10: an AttributeError on the module, a ValueError through SetKernelStatus
+    with pytest.raises(AttributeError, match="kernel attribute 'biological_time' is read-only"):
         nest.biological_time = 3.0
+    with pytest.raises(ValueError, match="kernel attribute 'network_size' is read-only"):
+        nest.SetKernelStatus({"network_size": 120})
     with pytest.raises(nest.NESTErrors.BadProperty, match=r"SetKernelStatus: parameter 'rng' = 3 is not allowed; "
                                                           r"the settable kernel attributes are \['data_path'"):
         nest.SetKernelStatus({"rng": 3})
@@ -270,3 +273,28 @@ def test_face_and_object_api_share_one_simulator():
     sim = nest.get_simulator()
     sim.connect(n, n, "one_to_one")
     assert len(nest.GetConnections()) == 2 and sim.num_nodes == 2
+
+
+def test_error_types_as_pynest():
+    # exception types NEST 3.10 raises for each call (checked with NEST's venv; NEST's
+    # testsuite other/test_status.py and regressions/test_ticket_692 assert them)
+    nest.ResetKernel()
+    with pytest.raises(KeyError):
+        nest.GetKernelStatus("nonexistent_status_key")
+    with pytest.raises(TypeError):
+        nest.GetKernelStatus(42)
+    with pytest.raises(ValueError):
+        nest.SetKernelStatus({"nonexistent_status_key": 0})
+    with pytest.raises(KeyError):
+        nest.GetDefaults("iaf_psc_alpha", 42)
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match="nonexistent_status_key"):
+        nest.SetDefaults("iaf_psc_alpha", "nonexistent_status_key", 0)
+    assert nest.GetDefaults("iaf_psc_alpha", "V_m") == -70.0  # unchanged by the refused call
+    for value in (0, 0.0, "", {}, "foo"):
+        with pytest.raises(TypeError):
+            nest.GetConnections(source=value)
+        with pytest.raises(TypeError):
+            nest.GetConnections(target=value)
+    assert isinstance(nest.GetKernelStatus("memory_size"), int)
+    assert set(nest.GetKernelStatus("spike_buffer_resize_log")) == {"global_max_spikes_sent", "new_buffer_size",
+                                                                     "times"}
