@@ -8,6 +8,7 @@ node, a tuple for several, a dict for several keys, a DataFrame with
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,34 @@ def _py(v: Any) -> Any:
     if isinstance(v, tuple):
         return list(v)
     return v
+
+
+#: NEST's value for "never stops": the largest double (spikesim stores ``inf``, ms)
+NEVER = sys.float_info.max
+
+
+def nest_stop(values: Any) -> Any:
+    """``stop`` values (ms) as NEST reports them: ``inf`` becomes the largest double."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return np.where(np.isinf(values) & (values > 0), NEVER, values)
+    if isinstance(values, np.ndarray):
+        return np.array([nest_stop(v) for v in values], dtype=values.dtype)
+    return NEVER if isinstance(values, float) and values == np.inf else values
+
+
+def stop_in(params: Any) -> Any:
+    """Parameters given in NEST's terms with a ``stop`` of the largest double (NEST's "never")
+    turned into spikesim's ``inf`` (ms); anything else unchanged."""
+    if isinstance(params, (list, tuple)):
+        return [stop_in(p) for p in params]
+    if isinstance(params, dict) and "stop" in params:
+        v = params["stop"]
+        if isinstance(v, (list, tuple, np.ndarray)):
+            v = [np.inf if isinstance(x, (float, np.floating)) and x >= NEVER else x for x in v]
+        elif isinstance(v, (float, np.floating)) and v >= NEVER:
+            v = np.inf
+        return {**params, "stop": v}
+    return params
 
 
 def _shape(values: np.ndarray, single: bool) -> Any:
@@ -214,6 +243,8 @@ class NodeCollection(_CoreNodes):
             raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
             if "model" not in keys and keys:
                 del raw["model"]
+        if "stop" in raw:
+            raw["stop"] = nest_stop(raw["stop"])
         if len(keys) == 1:
             return raw[keys[0]]
         return raw
@@ -257,7 +288,7 @@ class NodeCollection(_CoreNodes):
         self._live()
         if isinstance(params, dict):
             params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
-        super().set(params, **kwargs)
+        super().set(stop_in(params), **stop_in(kwargs))
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -22,7 +22,7 @@ from spikesim.errors import (
     UnaccessedDictionaryEntry,
     bad_property,
 )
-from spikesim.nest._collections import NodeCollection, SynapseCollection, to_json
+from spikesim.nest._collections import NodeCollection, SynapseCollection, nest_stop, stop_in, to_json
 from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -82,7 +82,7 @@ def CopyModel(existing: str, new: str, params: dict[str, Any] | None = None) -> 
     sim = get_simulator()
     if new in sim.models("all"):
         raise NewModelNameExists(f"CopyModel: a model named '{new}' exists already; choose another name")
-    sim.copy_model(existing, new, dict(params or {}))
+    sim.copy_model(existing, new, stop_in(dict(params or {})))
 
 
 def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str = "") -> Any:
@@ -107,6 +107,8 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
     sim = get_simulator()
     d = dict(sim.get_defaults(model))
     d["synapse_modelid" if model in sim.models("synapses") else "model_id"] = model_id(model)
+    if "stop" in d:
+        d["stop"] = nest_stop(d["stop"])
     out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
     if output == "json":
         return json.dumps(out, default=str)
@@ -139,7 +141,7 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
     if unknown:
         raise UnaccessedDictionaryEntry(f"SetDefaults: unaccessed elements in params for model '{model}': "
                                         f"{unknown}; it has the parameters {sorted(sim.get_defaults(model))}")
-    sim.set_defaults(model, dict(params or {}))
+    sim.set_defaults(model, stop_in(dict(params or {})))
 
 
 def CreateParameter(parametertype: str, specs: dict[str, Any]) -> _params.Parameter:
@@ -205,7 +207,7 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
     sim = get_simulator()
     if isinstance(params, dict) and isinstance(n, (int, np.integer)):
         params = _first_n(params, int(n), sim.get_defaults(model) if isinstance(model, str) else {})
-    return _wrap(sim.create(model, n, params))
+    return _wrap(sim.create(model, n, stop_in(params)))
 
 
 def _first_n(params: dict[str, Any], n: int, defaults: dict[str, Any]) -> dict[str, Any]:

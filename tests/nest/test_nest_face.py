@@ -298,3 +298,16 @@ def test_error_types_as_pynest():
     assert isinstance(nest.GetKernelStatus("memory_size"), int)
     assert set(nest.GetKernelStatus("spike_buffer_resize_log")) == {"global_max_spikes_sent", "new_buffer_size",
                                                                      "times"}
+
+
+def test_stop_never_is_the_largest_double():
+    # NEST 3.10: GetDefaults("spike_recorder", "stop") == 1.7976931348623157e+308 (sys.float_info.max),
+    # and that value given back means "never stop"
+    assert nest.GetDefaults("spike_recorder", "stop") == 1.7976931348623157e308
+    assert nest.GetDefaults("poisson_generator", "stop") == 1.7976931348623157e308
+    sr = nest.Create("spike_recorder", 2)
+    assert sr.stop == (1.7976931348623157e308,) * 2
+    assert sr[0].get()["stop"] == 1.7976931348623157e308
+    sr.set({"stop": [1.7976931348623157e308, 3.0]})
+    assert sr.stop == (1.7976931348623157e308, 3.0)
+    assert np.isinf(nest.get_simulator().get_defaults("spike_recorder", "stop"))  # spikesim stores inf
