@@ -171,7 +171,11 @@ class NodeCollection(_CoreNodes):
     __str__ = __repr__
 
     def __add__(self, other: Any) -> NodeCollection:
-        if isinstance(other, _CoreNodes) and not len(other):
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:  # PyNEST: nc + 0 is nc
+            return self
+        if not isinstance(other, _CoreNodes):
+            raise TypeError(f"NodeCollection: can only add a NodeCollection (or 0), not {type(other).__name__}")
+        if not len(other):
             return self
         if not len(self) and isinstance(other, _CoreNodes):
             return NodeCollection(other.table, other.ids)

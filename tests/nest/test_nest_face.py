@@ -311,3 +311,16 @@ def test_stop_never_is_the_largest_double():
     sr.set({"stop": [1.7976931348623157e308, 3.0]})
     assert sr.stop == (1.7976931348623157e308, 3.0)
     assert np.isinf(nest.get_simulator().get_defaults("spike_recorder", "stop"))  # spikesim stores inf
+
+
+def test_node_collection_add_zero_and_invalid_types():
+    # NEST 3.10 (other/test_node_collection_operations.py): nc + 0 and 0 + nc give nc; adding
+    # an int other than 0, a list or a tuple raises TypeError from either side
+    nc = nest.Create("iaf_psc_alpha")
+    assert nc + 0 == nc
+    assert 0 + nc == nc
+    for bad in (1, [], [0], (0,)):
+        with pytest.raises(TypeError):
+            nc + bad  # noqa: B018
+        with pytest.raises(TypeError):
+            bad + nc  # noqa: B018
