@@ -324,3 +324,13 @@ def test_node_collection_add_zero_and_invalid_types():
             nc + bad  # noqa: B018
         with pytest.raises(TypeError):
             bad + nc  # noqa: B018
+
+
+def test_module_functions_cannot_be_replaced():
+    # NEST 3.10 (other/test_nest_set_get.py): nest.get = 5 raises AttributeError; nest.get of an
+    # unknown kernel attribute raises KeyError
+    with pytest.raises(AttributeError):
+        nest.get = 5
+    with pytest.raises(KeyError):
+        nest.get("accessAbsolutelyUnknownKernelAttribute")
+    assert callable(nest.get)
