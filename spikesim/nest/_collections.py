@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, UnknownNode
+from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.node_table import NodeTable
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -54,6 +54,13 @@ def stop_in(params: Any) -> Any:
             v = np.inf
         return {**params, "stop": v}
     return params
+
+
+class UnknownAttribute(AttributeError, KeyError):
+    """A node parameter that does not exist, read as an attribute: a KeyError as in PyNEST, and an
+    AttributeError so that ``hasattr`` and ``getattr(nodes, name, default)`` work."""
+
+    __str__ = Exception.__str__  # KeyError would quote the message
 
 
 def _shape(values: np.ndarray, single: bool) -> Any:
@@ -292,7 +299,22 @@ class NodeCollection(_CoreNodes):
         self._live()
         if isinstance(params, dict):
             params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
-        super().set(stop_in(params), **stop_in(kwargs))
+        try:
+            super().set(stop_in(params), **stop_in(kwargs))
+        except BadProperty as exc:
+            self._unaccessed(params, kwargs, exc)
+            raise
+
+    def _unaccessed(self, params: Any, kwargs: dict[str, Any], exc: BadProperty) -> None:
+        """Raise NEST's UnaccessedDictionaryEntry if a refused name is no parameter of the nodes."""
+        names = set(kwargs)
+        for d in params if isinstance(params, list) else [params]:
+            names |= set(d) if isinstance(d, dict) else set()
+        known = set(self.table.get(self.ids[:1], ())) if len(self) else set()
+        unknown = sorted(names - known)
+        if unknown:
+            raise UnaccessedDictionaryEntry(f"unaccessed elements in params: {unknown} are not parameters of "
+                                            f"these nodes ({exc})") from exc
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -302,7 +324,7 @@ class NodeCollection(_CoreNodes):
         try:
             return self.get(name)
         except BadProperty:
-            raise AttributeError(f"'{name}' is not a parameter of these nodes") from None
+            raise UnknownAttribute(f"'{name}' is not a parameter of these nodes") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):

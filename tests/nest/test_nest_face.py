@@ -334,3 +334,17 @@ def test_module_functions_cannot_be_replaced():
     with pytest.raises(KeyError):
         nest.get("accessAbsolutelyUnknownKernelAttribute")
     assert callable(nest.get)
+
+
+def test_unknown_node_attribute_errors_as_pynest():
+    # NEST 3.10 (other/test_node_collection_get.py, _set.py): reading an unknown attribute raises
+    # KeyError; setting an unknown parameter raises UnaccessedDictionaryEntry and changes nothing
+    nodes = nest.Create("iaf_psc_alpha", 10)
+    with pytest.raises(KeyError):
+        nodes.nonexistent_attribute  # noqa: B018
+    assert not hasattr(nodes, "nonexistent_attribute")
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match="nonexistent_attribute"):
+        nodes.nonexistent_attribute = 1.0
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match="nonexistent_attribute"):
+        nodes.set({"V_m": -60.0, "nonexistent_attribute": 1.0})
+    assert nodes.V_m == (-70.0,) * 10
