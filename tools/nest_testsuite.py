@@ -2,18 +2,25 @@
 
 Usage::
 
-    python tools/nest_testsuite.py PATH_TO_NEST [--nest-python PY] [--timeout S]
+    python tools/nest_testsuite.py PATH_TO_NEST [--nest-python PY] [--timeout S] [--batch]
                                    [--nest-results FILE] [--files PATTERN ...] [--json OUT]
+                                   [--failures OUT]
 
 ``PATH_TO_NEST`` is a NEST 3.10 checkout (its ``testsuite/pytests`` is used; nothing is
-fetched).  Each selected file runs in its own pytest subprocess with a timeout: once with
-this Python and the plugin ``spikesim.nest.pytest_plugin`` (``import nest`` gives
-spikesim's face), once with NEST's Python (``--nest-python``, default
-``~/.venvs/nest/bin/python``; it needs pytest and pandas).  A file that fails to import or
-times out under spikesim counts as all of NEST's tests of that file failed.  The script
-prints, per file and per group, the tests passed with spikesim / passed with NEST.
+fetched).  Each selected file runs in its own pytest subprocess with a timeout (``--batch``:
+all files in one process): once with this Python and the plugin
+``spikesim.nest.pytest_plugin`` (``import nest`` gives spikesim's face), once with NEST's
+Python (``--nest-python``, default ``~/.venvs/nest/bin/python``; it needs pytest and pandas).
+Tests are matched by id: the universe is the tests NEST collects; a test spikesim does not
+collect, or a file that fails to import or times out, counts as failed for spikesim.
 
-``--nest-results FILE`` caches NEST's own counts (NEST's run is the same every time).
+Two figures are printed, per file, per group and in total: *all* selected tests, and tests
+*in scope*, whose parametrization id names no NEST model that spikesim lacks (NEST's
+``test_create_model[iaf_cond_beta]`` iterates over all of NEST's models; those tests are out
+of scope for both sides).
+
+``--nest-results FILE`` caches NEST's own outcomes per test and its model list (NEST's run is
+the same every time).  ``--failures OUT`` writes the first line of each spikesim failure.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -130,42 +138,69 @@ def selected(patterns: list[str] | None, slow: bool = False) -> list[tuple[str, 
     return out
 
 
+def junit_outcomes(path: Path) -> dict[str, str]:
+    """Outcome (``passed``, ``failed``, ``skipped``) of each test case of a JUnit XML report.
+
+    Keys are ``classname::name`` (``recording.test_multimeter::test_x[iaf_psc_alpha]``);
+    failures and errors both count as ``failed``.
+    """
+    out: dict[str, str] = {}
+    if not path.exists() or path.stat().st_size == 0:
+        return out
+    for case in ET.parse(path).getroot().iter("testcase"):
+        tags = {child.tag for child in case}
+        kind = "failed" if tags & {"failure", "error"} else "skipped" if "skipped" in tags else "passed"
+        out[f"{case.get('classname', '')}::{case.get('name', '')}"] = kind
+    return out
+
+
+def junit_failures(path: Path) -> dict[str, str]:
+    """First line of the failure or error message of each failed test case of a JUnit XML report."""
+    out: dict[str, str] = {}
+    if not path.exists() or path.stat().st_size == 0:
+        return out
+    for case in ET.parse(path).getroot().iter("testcase"):
+        for child in case:
+            if child.tag in ("failure", "error"):
+                msg = (child.get("message") or child.text or "").strip().splitlines()
+                out[f"{case.get('classname', '')}::{case.get('name', '')}"] = msg[0] if msg else ""
+    return out
+
+
 def count_junit(path: Path) -> dict[str, int]:
     """Passed, failed (failures and errors) and skipped test cases in a JUnit XML report."""
     res = {"passed": 0, "failed": 0, "skipped": 0}
-    if not path.exists() or path.stat().st_size == 0:
-        return res
-    for case in ET.parse(path).getroot().iter("testcase"):
-        tags = {child.tag for child in case}
-        if tags & {"failure", "error"}:
-            res["failed"] += 1
-        elif "skipped" in tags:
-            res["skipped"] += 1
-        else:
-            res["passed"] += 1
+    for kind in junit_outcomes(path).values():
+        res[kind] += 1
     return res
 
 
-def run_file(python: str, tests: Path, rel: str, timeout: float, spikesim: bool) -> dict[str, int]:
-    """Counts of one test file run in a pytest subprocess (``timeout`` -> ``timed_out`` = 1)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        xml = Path(tmp) / "report.xml"
-        cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={tests}",
-               f"--junitxml={xml}", "-o", "junit_family=xunit2", rel]
-        env = dict(os.environ, MPLBACKEND="Agg")
-        if spikesim:
-            cmd[3:3] = ["-p", "spikesim.nest.pytest_plugin"]
-            env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-        try:
-            subprocess.run(cmd, cwd=tests, env=env, timeout=timeout, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, check=False)
-        except subprocess.TimeoutExpired:
-            return {"passed": 0, "failed": 0, "skipped": 0, "timed_out": 1}
-        return {**count_junit(xml), "timed_out": 0}
+def file_of(key: str, files: list[str]) -> str | None:
+    """The selected file (``dir/test_x.py``) a JUnit ``classname::name`` key belongs to, or None."""
+    name = key.split("::", 1)[0]
+    for rel in files:
+        mod = rel.removesuffix(".py").replace("/", ".")
+        if name == mod or name.startswith(mod + "."):
+            return rel
+    return None
 
 
-def run_batch(python: str, tests: Path, files: list[str], spikesim: bool = False) -> dict[str, dict[str, int]]:
-    """Counts per file of ``files`` run in one pytest process (NEST's, or spikesim's with the plugin)."""
+def out_of_scope(key: str, nest_models: set[str], ours: set[str]) -> bool:
+    """Whether a test's parametrization id names a NEST model that spikesim does not have.
+
+    ``test_x[iaf_cond_beta-V_m]`` is out of scope when ``iaf_cond_beta`` is one of NEST's node
+    or synapse models and not one of spikesim's; ids are split on ``-``.
+    """
+    name = key.split("::", 1)[-1]
+    if "[" not in name or not name.endswith("]"):
+        return False
+    tokens = name[name.index("[") + 1:-1].split("-")
+    return any(t in nest_models and t not in ours for t in tokens)
+
+
+def _pytest(python: str, tests: Path, files: list[str], spikesim: bool, timeout: float | None,
+            keep: Path | None = None) -> tuple[dict[str, str], dict[str, str]] | None:
+    """Outcomes and failure messages of ``files`` run in one pytest process; None on timeout."""
     with tempfile.TemporaryDirectory() as tmp:
         xml = Path(tmp) / "report.xml"
         cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--rootdir={tests}",
@@ -174,75 +209,139 @@ def run_batch(python: str, tests: Path, files: list[str], spikesim: bool = False
         if spikesim:
             cmd[3:3] = ["-p", "spikesim.nest.pytest_plugin"]
             env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-        subprocess.run(cmd, cwd=tests, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        out = {f: {"passed": 0, "failed": 0, "skipped": 0, "timed_out": 0} for f in files}
-        by_module = {f.removesuffix(".py").replace("/", "."): f for f in files}
-        if not xml.exists():
-            return out
-        for case in ET.parse(xml).getroot().iter("testcase"):
-            name = case.get("classname", "")
-            rel = next((f for mod, f in by_module.items() if name == mod or name.startswith(mod + ".")), None)
-            if rel is None:
-                continue
-            tags = {child.tag for child in case}
-            kind = "failed" if tags & {"failure", "error"} else "skipped" if "skipped" in tags else "passed"
-            out[rel][kind] += 1
-        return out
+        try:
+            subprocess.run(cmd, cwd=tests, env=env, timeout=timeout, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+        except subprocess.TimeoutExpired:
+            return None
+        if keep is not None and xml.exists():
+            keep.write_bytes(xml.read_bytes())
+        return junit_outcomes(xml), junit_failures(xml)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the selection, print per-file, per-group and total counts; return 0."""
+def run_files(python: str, tests: Path, files: list[str], spikesim: bool, batch: bool,
+              timeout: float) -> tuple[dict[str, dict[str, str]], dict[str, str], set[str]]:
+    """Per-file test outcomes, failure messages and timed-out files of ``files``.
+
+    ``batch`` runs all files in one process (no timeout); otherwise each file runs in its own
+    process with ``timeout`` seconds.
+    """
+    outcomes: dict[str, dict[str, str]] = {f: {} for f in files}
+    failures: dict[str, str] = {}
+    timed_out: set[str] = set()
+    runs = [files] if batch else [[f] for f in files]
+    for chunk in runs:
+        res = _pytest(python, tests, chunk, spikesim, None if batch else timeout)
+        if res is None:
+            timed_out.update(chunk)
+            continue
+        failures.update(res[1])
+        for key, kind in res[0].items():
+            rel = file_of(key, chunk)
+            if rel is not None:
+                outcomes[rel][key] = kind
+    return outcomes, failures, timed_out
+
+
+def nest_model_names(python: str) -> list[str]:
+    """NEST's node and synapse model names, asked of NEST's Python."""
+    code = "import json, nest; print(json.dumps(list(nest.node_models) + list(nest.synapse_models)))"
+    res = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    return list(json.loads(res.stdout.strip().splitlines()[-1]))
+
+
+def spikesim_model_names() -> set[str]:
+    """spikesim's node and synapse model names as its NEST face lists them."""
+    sys.path.insert(0, str(ROOT))
+    import spikesim.nest as face
+
+    return set(face.node_models) | set(face.synapse_models)
+
+
+def tally(ref: dict[str, str], ours: dict[str, str], scope: set[str] | None) -> tuple[int, int, int]:
+    """Tests of NEST's run (``ref``) passed by NEST, passed by spikesim, and their number.
+
+    ``scope`` (a set of keys) narrows the count to those tests; spikesim's outcomes count only
+    for tests NEST collected.
+    """
+    keys = [k for k in ref if scope is None or k in scope]
+    return (sum(ref[k] == "passed" for k in keys), sum(ours.get(k) == "passed" for k in keys), len(keys))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line of :func:`main`."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("nest_path", help="a NEST 3.10 checkout (contains testsuite/pytests)")
     ap.add_argument("--nest-python", default=str(Path.home() / ".venvs/nest/bin/python"),
-                    help="NEST's Python (with pytest and pandas); 'none' skips NEST's own run")
+                    help="NEST's Python (with pytest and pandas); 'none' uses only the cache")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per file and run")
-    ap.add_argument("--nest-results", help="JSON cache of NEST's own counts (read, completed, written)")
+    ap.add_argument("--nest-results", help="JSON cache of NEST's own outcomes (read, completed, written)")
     ap.add_argument("--files", nargs="*", help="only files matching these patterns")
     ap.add_argument("--json", help="write all counts to this JSON file")
-    ap.add_argument("--nest-only", action="store_true", help="only fill the cache of NEST's own counts")
+    ap.add_argument("--failures", help="write spikesim's failure messages (first line per test) to this JSON file")
+    ap.add_argument("--nest-only", action="store_true", help="only fill the cache of NEST's own outcomes")
     ap.add_argument("--slow", action="store_true", help="add the slow statistical connection-rule files")
     ap.add_argument("--batch", action="store_true",
                     help="run all files in one pytest process per simulator (faster; no per-file timeout)")
     ns = ap.parse_args(argv)
-    tests = Path(ns.nest_path) / "testsuite" / "pytests"
-    if not tests.is_dir():
-        ap.error(f"{tests} does not exist: give the root of a NEST checkout")
-    cache: dict[str, dict[str, int]] = {}
+    if not (Path(ns.nest_path) / "testsuite" / "pytests").is_dir():
+        ap.error(f"{ns.nest_path}/testsuite/pytests does not exist: give the root of a NEST checkout")
+    return ns
+
+
+def nest_reference(ns: argparse.Namespace, tests: Path, files: list[str]) -> dict[str, Any]:
+    """NEST's outcomes per file (``{"tests": {key: outcome}}``) and ``_models``, cached when asked."""
+    cache: dict[str, Any] = {}
     if ns.nest_results and Path(ns.nest_results).exists():
         cache = json.loads(Path(ns.nest_results).read_text())
-    rows = []
-    todo = [rel for _, rel in selected(ns.files, ns.slow) if rel not in cache or cache[rel].get("timed_out")]
-    if ns.batch and todo and ns.nest_python != "none":
-        cache.update(run_batch(ns.nest_python, tests, todo))
-    batch_ours = run_batch(sys.executable, tests, [f for _, f in selected(ns.files, ns.slow)], spikesim=True) \
-        if ns.batch and not ns.nest_only else {}
-    for group, rel in selected(ns.files, ns.slow):
-        if (rel not in cache or cache[rel].get("timed_out")) and ns.nest_python != "none":
-            cache[rel] = run_file(ns.nest_python, tests, rel, ns.timeout, spikesim=False)
-            if ns.nest_results:
-                Path(ns.nest_results).write_text(json.dumps(cache, indent=1, sort_keys=True))
-        ref = cache.get(rel, {"passed": 0, "failed": 0, "skipped": 0})
-        if ns.nest_only:
-            print(f"{rel:60s} NEST {ref['passed']:4d}", flush=True)
-            continue
-        ours = batch_ours[rel] if ns.batch else run_file(sys.executable, tests, rel, ns.timeout, spikesim=True)
-        n_ref = ref["passed"] + ref["failed"] + ref["skipped"]
-        rows.append({"group": group, "file": rel, "spikesim": ours, "nest": ref, "nest_total": n_ref})
-        flag = " (timed out)" if ours.get("timed_out") else ""
-        print(f"{rel:60s} spikesim {ours['passed']:4d} / NEST {ref['passed']:4d}  (of {n_ref}){flag}", flush=True)
+    todo = [f for f in files if "tests" not in cache.get(f, {}) or cache[f].get("timed_out")]
+    if ns.nest_python != "none":
+        if "_models" not in cache:
+            cache["_models"] = nest_model_names(ns.nest_python)
+        if todo:
+            outcomes, _, timed_out = run_files(ns.nest_python, tests, todo, False, ns.batch, ns.timeout)
+            for f in todo:
+                cache[f] = {"tests": outcomes[f], "timed_out": int(f in timed_out)}
     if ns.nest_results:
         Path(ns.nest_results).write_text(json.dumps(cache, indent=1, sort_keys=True))
-    print()
+    return cache
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selection, print per-file, per-group and total counts (all, in scope); return 0."""
+    ns = parse_args(argv)
+    tests = Path(ns.nest_path) / "testsuite" / "pytests"
+    sel = selected(ns.files, ns.slow)
+    files = [f for _, f in sel]
+    cache = nest_reference(ns, tests, files)
+    if ns.nest_only:
+        return 0
+    ours, failures, ours_timed_out = run_files(sys.executable, tests, files, True, ns.batch, ns.timeout)
+    if ns.failures:
+        Path(ns.failures).write_text(json.dumps(failures, indent=1, sort_keys=True))
+    nest_models, have = set(cache.get("_models", [])), spikesim_model_names()
+    rows = []
+    for group, rel in sel:
+        # without NEST's outcomes (``--nest-python none``, no cache) spikesim's own tests are counted
+        ref = cache[rel]["tests"] if "tests" in cache.get(rel, {}) else {k: "unknown" for k in ours[rel]}
+        scope = {k for k in ref if not out_of_scope(k, nest_models, have)}
+        a_ref, a_ours, a_n = tally(ref, ours[rel], None)
+        s_ref, s_ours, s_n = tally(ref, ours[rel], scope)
+        rows.append({"group": group, "file": rel, "all": [a_ours, a_ref, a_n], "in_scope": [s_ours, s_ref, s_n],
+                     "timed_out": rel in ours_timed_out})
+        flag = " (timed out)" if rel in ours_timed_out else ""
+        print(f"{rel:58s} all {a_ours:4d} / {a_ref:4d}   in scope {s_ours:4d} / {s_ref:4d}{flag}", flush=True)
+    print("\n(columns: passed with spikesim / passed with NEST; in scope = parametrization names no model "
+          "spikesim lacks)")
     for group in {**SELECTION, **SLOW}:
         gr = [r for r in rows if r["group"] == group]
         if gr:
-            print(f"{group:14s} spikesim {sum(r['spikesim']['passed'] for r in gr):5d} / "
-                  f"NEST {sum(r['nest']['passed'] for r in gr):5d}  ({len(gr)} files)")
-    ours_t = sum(r["spikesim"]["passed"] for r in rows)
-    ref_t = sum(r["nest"]["passed"] for r in rows)
-    pct = 100.0 * ours_t / ref_t if ref_t else 0.0
-    print(f"{'TOTAL':14s} spikesim {ours_t:5d} / NEST {ref_t:5d}  ({pct:.1f}%, {len(rows)} files)")
+            print(f"{group:14s} all {sum(r['all'][0] for r in gr):5d} / {sum(r['all'][1] for r in gr):5d}   "
+                  f"in scope {sum(r['in_scope'][0] for r in gr):5d} / {sum(r['in_scope'][1] for r in gr):5d}"
+                  f"  ({len(gr)} files)")
+    for label, col in (("TOTAL", "all"), ("IN SCOPE", "in_scope")):
+        o, r = sum(x[col][0] for x in rows), sum(x[col][1] for x in rows)
+        print(f"{label:14s} spikesim {o:5d} / NEST {r:5d}  ({100.0 * o / r if r else 0.0:.1f}%, {len(rows)} files)")
     if ns.json:
         Path(ns.json).write_text(json.dumps(rows, indent=1))
     return 0

@@ -90,12 +90,16 @@ class _NestModule(types.ModuleType):
         if name == "verbosity":
             set_verbosity(value)
         elif name in _simulation.KERNEL_ATTRIBUTES:
-            _simulation.set_kernel_attribute(name, value)
-        elif name.startswith("_") or name in self.__dict__ or isinstance(value, types.ModuleType):
-            # private names, monkeypatching and the import machinery
+            try:
+                _simulation.set_kernel_attribute(name, value)
+            except _simulation.ReadOnlyKernelAttribute as exc:  # PyNEST: an AttributeError on the module
+                raise AttributeError(str(exc)) from exc
+        elif name.startswith("_") or isinstance(value, types.ModuleType):
+            # private names and the import machinery (submodules)
             super().__setattr__(name, value)
         else:
-            # PyNEST blocks unknown names too: a typo such as nest.resolutoin = 0.2 must not pass silently
+            # PyNEST blocks unknown names and the replacing of its functions (nest.get = 5): a typo
+            # such as nest.resolutoin = 0.2 must not pass silently
             raise AttributeError(f"cannot set attribute '{name}' on module 'spikesim.nest'; the kernel "
                                  f"attributes are {sorted(_simulation.KERNEL_ATTRIBUTES)}")
 

@@ -8,11 +8,12 @@ node, a tuple for several, a dict for several keys, a DataFrame with
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, UnknownNode
+from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.node_table import NodeTable
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -25,6 +26,41 @@ def _py(v: Any) -> Any:
     if isinstance(v, tuple):
         return list(v)
     return v
+
+
+#: NEST's value for "never stops": the largest double (spikesim stores ``inf``, ms)
+NEVER = sys.float_info.max
+
+
+def nest_stop(values: Any) -> Any:
+    """``stop`` values (ms) as NEST reports them: ``inf`` becomes the largest double."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return np.where(np.isinf(values) & (values > 0), NEVER, values)
+    if isinstance(values, np.ndarray):
+        return np.array([nest_stop(v) for v in values], dtype=values.dtype)
+    return NEVER if isinstance(values, float) and values == np.inf else values
+
+
+def stop_in(params: Any) -> Any:
+    """Parameters given in NEST's terms with a ``stop`` of the largest double (NEST's "never")
+    turned into spikesim's ``inf`` (ms); anything else unchanged."""
+    if isinstance(params, (list, tuple)):
+        return [stop_in(p) for p in params]
+    if isinstance(params, dict) and "stop" in params:
+        v = params["stop"]
+        if isinstance(v, (list, tuple, np.ndarray)):
+            v = [np.inf if isinstance(x, (float, np.floating)) and x >= NEVER else x for x in v]
+        elif isinstance(v, (float, np.floating)) and v >= NEVER:
+            v = np.inf
+        return {**params, "stop": v}
+    return params
+
+
+class UnknownAttribute(AttributeError, KeyError):
+    """A node parameter that does not exist, read as an attribute: a KeyError as in PyNEST, and an
+    AttributeError so that ``hasattr`` and ``getattr(nodes, name, default)`` work."""
+
+    __str__ = Exception.__str__  # KeyError would quote the message
 
 
 def _shape(values: np.ndarray, single: bool) -> Any:
@@ -142,7 +178,11 @@ class NodeCollection(_CoreNodes):
     __str__ = __repr__
 
     def __add__(self, other: Any) -> NodeCollection:
-        if isinstance(other, _CoreNodes) and not len(other):
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:  # PyNEST: nc + 0 is nc
+            return self
+        if not isinstance(other, _CoreNodes):
+            raise TypeError(f"NodeCollection: can only add a NodeCollection (or 0), not {type(other).__name__}")
+        if not len(other):
             return self
         if not len(self) and isinstance(other, _CoreNodes):
             return NodeCollection(other.table, other.ids)
@@ -214,6 +254,8 @@ class NodeCollection(_CoreNodes):
             raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
             if "model" not in keys and keys:
                 del raw["model"]
+        if "stop" in raw:
+            raw["stop"] = nest_stop(raw["stop"])
         if len(keys) == 1:
             return raw[keys[0]]
         return raw
@@ -257,7 +299,22 @@ class NodeCollection(_CoreNodes):
         self._live()
         if isinstance(params, dict):
             params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
-        super().set(params, **kwargs)
+        try:
+            super().set(stop_in(params), **stop_in(kwargs))
+        except BadProperty as exc:
+            self._unaccessed(params, kwargs, exc)
+            raise
+
+    def _unaccessed(self, params: Any, kwargs: dict[str, Any], exc: BadProperty) -> None:
+        """Raise NEST's UnaccessedDictionaryEntry if a refused name is no parameter of the nodes."""
+        names = set(kwargs)
+        for d in params if isinstance(params, list) else [params]:
+            names |= set(d) if isinstance(d, dict) else set()
+        known = set(self.table.get(self.ids[:1], ())) if len(self) else set()
+        unknown = sorted(names - known)
+        if unknown:
+            raise UnaccessedDictionaryEntry(f"unaccessed elements in params: {unknown} are not parameters of "
+                                            f"these nodes ({exc})") from exc
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -267,7 +324,7 @@ class NodeCollection(_CoreNodes):
         try:
             return self.get(name)
         except BadProperty:
-            raise AttributeError(f"'{name}' is not a parameter of these nodes") from None
+            raise UnknownAttribute(f"'{name}' is not a parameter of these nodes") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):

@@ -19,10 +19,11 @@ from spikesim.errors import (
     KernelException,
     NewModelNameExists,
     NotImplementedFeature,
+    UnaccessedDictionaryEntry,
     bad_property,
 )
-from spikesim.nest._collections import NodeCollection, SynapseCollection, to_json
-from spikesim.nest.simulation import delay_extrema, get_simulator, model_id
+from spikesim.nest._collections import NodeCollection, SynapseCollection, nest_stop, stop_in, to_json
+from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 
@@ -44,10 +45,10 @@ def _nodes(x: Any) -> NodeCollection:
 
 def _select(d: dict[str, Any], keys: str | Iterable[str], what: str) -> Any:
     """``d[keys]`` for one key, a tuple of values for several, as PyNEST returns them."""
-    names = [keys] if isinstance(keys, str) else list(keys)
+    names = [keys] if isinstance(keys, str) else list(keys) if isinstance(keys, Iterable) else [keys]
     missing = [k for k in names if k not in d]
-    if missing:
-        raise BadProperty(f"{what} has no key '{missing[0]}'; its keys are {sorted(d)}")
+    if missing:  # a KeyError, as in PyNEST
+        raise UnknownKey(f"{what} has no key {missing[0]!r}; its keys are {sorted(d)}")
     return d[keys] if isinstance(keys, str) else tuple(d[k] for k in names)
 
 
@@ -81,7 +82,7 @@ def CopyModel(existing: str, new: str, params: dict[str, Any] | None = None) -> 
     sim = get_simulator()
     if new in sim.models("all"):
         raise NewModelNameExists(f"CopyModel: a model named '{new}' exists already; choose another name")
-    sim.copy_model(existing, new, dict(params or {}))
+    sim.copy_model(existing, new, stop_in(dict(params or {})))
 
 
 def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str = "") -> Any:
@@ -98,12 +99,16 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
 
     Raises
     ------
-    BadProperty
-        If the model is unknown or has no such key.
+    UnknownModelName
+        If the model is unknown.
+    UnknownKey
+        If the model has no such key (a KeyError, as in PyNEST).
     """
     sim = get_simulator()
     d = dict(sim.get_defaults(model))
     d["synapse_modelid" if model in sim.models("synapses") else "model_id"] = model_id(model)
+    if "stop" in d:
+        d["stop"] = nest_stop(d["stop"])
     out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
     if output == "json":
         return json.dumps(out, default=str)
@@ -124,12 +129,19 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
 
     Raises
     ------
+    UnaccessedDictionaryEntry
+        If the model has no parameter of a given name (NEST's "Unaccessed elements").
     BadProperty
-        If the model is unknown or a parameter or value is not allowed.
+        If the model is unknown or a value is not allowed.
     """
     if isinstance(params, str):
         params = {params: val}
-    get_simulator().set_defaults(model, dict(params or {}))
+    sim = get_simulator()
+    unknown = sorted(set(params or {}) - set(sim.get_defaults(model)))
+    if unknown:
+        raise UnaccessedDictionaryEntry(f"SetDefaults: unaccessed elements in params for model '{model}': "
+                                        f"{unknown}; it has the parameters {sorted(sim.get_defaults(model))}")
+    sim.set_defaults(model, stop_in(dict(params or {})))
 
 
 def CreateParameter(parametertype: str, specs: dict[str, Any]) -> _params.Parameter:
@@ -195,7 +207,7 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
     sim = get_simulator()
     if isinstance(params, dict) and isinstance(n, (int, np.integer)):
         params = _first_n(params, int(n), sim.get_defaults(model) if isinstance(model, str) else {})
-    return _wrap(sim.create(model, n, params))
+    return _wrap(sim.create(model, n, stop_in(params)))
 
 
 def _first_n(params: dict[str, Any], n: int, defaults: dict[str, Any]) -> dict[str, Any]:
@@ -362,9 +374,14 @@ def GetConnections(source: Any = None, target: Any = None, synapse_model: str | 
 
     Raises
     ------
+    TypeError
+        If ``source`` or ``target`` is neither None, a NodeCollection nor a sequence of node ids.
     BadProperty
         If ``synapse_label`` is given: spikesim has no synapse labels (unlike PyNEST).
     """
+    for name, nodes in (("source", source), ("target", target)):
+        if nodes is not None and (isinstance(nodes, (str, bytes, dict)) or not isinstance(nodes, Iterable)):
+            raise TypeError(f"GetConnections: {name} must be a NodeCollection, not {nodes!r}")
     if synapse_label is not None:
         raise bad_property("GetConnections", "synapse_label", synapse_label, "synapse labels are not supported")
     return SynapseCollection.of(get_simulator().get_connections(source, target, synapse_model))

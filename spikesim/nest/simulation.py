@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,7 +18,18 @@ from spikesim.errors import BadProperty, KernelException, NotImplementedFeature,
 __all__ = ["KERNEL_ATTRIBUTES", "Checkpoint", "Cleanup", "GetKernelStatus", "Prepare",
            "ResetKernel", "Restore", "Run", "RunManager", "SetKernelStatus", "Simulate", "VerbosityLevel",
            "get_simulator", "get_verbosity", "recording_backends", "kernel_status", "delay_extrema", "model_id",
-           "BUILD_INFO", "KERNEL_FLAGS", "set_kernel_attribute", "set_verbosity"]
+           "BUILD_INFO", "KERNEL_FLAGS", "set_kernel_attribute", "set_verbosity", "UnknownKey",
+           "ReadOnlyKernelAttribute"]
+
+
+class UnknownKey(BadProperty, KeyError):
+    """A key that a dict of the face (kernel status, model defaults) lacks: a KeyError, as in PyNEST."""
+
+    __str__ = Exception.__str__  # KeyError would quote the message
+
+
+class ReadOnlyKernelAttribute(KernelException, ValueError):
+    """Setting a read-only kernel attribute: a ValueError, as in PyNEST."""
 
 
 class VerbosityLevel(enum.IntEnum):
@@ -53,6 +65,7 @@ _FIXED: dict[str, Any] = {
     "connection_rules": ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
                          "fixed_total_number", "pairwise_bernoulli"],
     "max_num_syn_models": 511, "local_spike_counter": 0, "to_do": 0,
+    "spike_buffer_resize_log": {"global_max_spikes_sent": [], "new_buffer_size": [], "times": []},
 }
 
 #: ``nest.build_info``: what this face offers, by NEST's keys.  ``have_gsl`` is True because
@@ -78,8 +91,19 @@ class _Kernel:
 _KERNEL = _Kernel()
 
 #: every kernel attribute readable as ``nest.<name>``
-KERNEL_ATTRIBUTES = (frozenset(Simulator().kernel_status()) | {"verbosity", "build_info", "kernel_status"}
+KERNEL_ATTRIBUTES = (frozenset(Simulator().kernel_status()) | {"verbosity", "build_info", "kernel_status",
+                                                               "memory_size"}
                      | frozenset(KERNEL_FLAGS) | frozenset(_FIXED))
+
+
+def _memory_kb() -> int:
+    """Peak resident memory of this process in kB (NEST's ``memory_size``; 0 where unknown)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak // 1024 if sys.platform == "darwin" else peak)  # macOS counts bytes
 
 
 def kernel_status() -> dict[str, Any]:
@@ -98,6 +122,7 @@ def kernel_status() -> dict[str, Any]:
     st.update(_KERNEL.flags)
     st.update(_FIXED)
     st["build_info"] = dict(BUILD_INFO)
+    st["memory_size"] = _memory_kb()
     st["verbosity"] = get_verbosity()
     return st
 
@@ -181,16 +206,20 @@ def GetKernelStatus(keys: str | Iterable[str] | None = None) -> Any:
 
     Raises
     ------
-    BadProperty
-        If a key is not a kernel attribute.
+    UnknownKey
+        If a key is not a kernel attribute (a KeyError, as in PyNEST).
+    TypeError
+        If ``keys`` is neither a string nor an iterable of strings.
     """
     st = kernel_status()
     if keys is None:
         return st
+    if not isinstance(keys, (str, Iterable)):
+        raise TypeError(f"GetKernelStatus: keys must be a string or an iterable of strings, not {keys!r}")
     names = [keys] if isinstance(keys, str) else list(keys)
     missing = [k for k in names if k not in st]
     if missing:
-        raise BadProperty(f"GetKernelStatus: there is no kernel attribute '{missing[0]}'; the kernel "
+        raise UnknownKey(f"GetKernelStatus: there is no kernel attribute '{missing[0]}'; the kernel "
                           f"attributes are {sorted(st)}")
     return st[keys] if isinstance(keys, str) else tuple(st[k] for k in names)
 
@@ -230,8 +259,8 @@ def set_kernel_attribute(name: str, value: Any) -> None:
 
     Raises
     ------
-    KernelException
-        If the attribute is read-only.
+    ReadOnlyKernelAttribute
+        If the attribute is read-only (a KernelException and a ValueError, as in PyNEST).
     BadProperty
         If the attribute is unknown or the value is not allowed.
     """
@@ -248,7 +277,7 @@ def set_kernel_attribute(name: str, value: Any) -> None:
             raise NotImplementedFeature(f"SetKernelStatus: tics_per_ms = {value!r}: spikesim's time grid has a "
                                         "fixed 1000 tics per ms")
     elif name in KERNEL_ATTRIBUTES:
-        raise KernelException(f"kernel attribute '{name}' is read-only")
+        raise ReadOnlyKernelAttribute(f"kernel attribute '{name}' is read-only")
     else:
         raise bad_property("SetKernelStatus", name, value, f"the settable kernel attributes are {sorted(_SETTERS)}")
 

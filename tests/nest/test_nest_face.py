@@ -49,8 +49,11 @@ def test_kernel_attributes_read_and_write():
 
 
 def test_kernel_attribute_errors():
-    with pytest.raises(nest.KernelException, match="kernel attribute 'biological_time' is read-only"):
+    # PyNEST 3.10: an AttributeError on the module, a ValueError through SetKernelStatus
+    with pytest.raises(AttributeError, match="kernel attribute 'biological_time' is read-only"):
         nest.biological_time = 3.0
+    with pytest.raises(ValueError, match="kernel attribute 'network_size' is read-only"):
+        nest.SetKernelStatus({"network_size": 120})
     with pytest.raises(nest.NESTErrors.BadProperty, match=r"SetKernelStatus: parameter 'rng' = 3 is not allowed; "
                                                           r"the settable kernel attributes are \['data_path'"):
         nest.SetKernelStatus({"rng": 3})
@@ -270,3 +273,78 @@ def test_face_and_object_api_share_one_simulator():
     sim = nest.get_simulator()
     sim.connect(n, n, "one_to_one")
     assert len(nest.GetConnections()) == 2 and sim.num_nodes == 2
+
+
+def test_error_types_as_pynest():
+    # exception types NEST 3.10 raises for each call (checked with NEST's venv; NEST's
+    # testsuite other/test_status.py and regressions/test_ticket_692 assert them)
+    nest.ResetKernel()
+    with pytest.raises(KeyError):
+        nest.GetKernelStatus("nonexistent_status_key")
+    with pytest.raises(TypeError):
+        nest.GetKernelStatus(42)
+    with pytest.raises(ValueError):
+        nest.SetKernelStatus({"nonexistent_status_key": 0})
+    with pytest.raises(KeyError):
+        nest.GetDefaults("iaf_psc_alpha", 42)
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match="nonexistent_status_key"):
+        nest.SetDefaults("iaf_psc_alpha", "nonexistent_status_key", 0)
+    assert nest.GetDefaults("iaf_psc_alpha", "V_m") == -70.0  # unchanged by the refused call
+    for value in (0, 0.0, "", {}, "foo"):
+        with pytest.raises(TypeError):
+            nest.GetConnections(source=value)
+        with pytest.raises(TypeError):
+            nest.GetConnections(target=value)
+    assert isinstance(nest.GetKernelStatus("memory_size"), int)
+    assert set(nest.GetKernelStatus("spike_buffer_resize_log")) == {"global_max_spikes_sent", "new_buffer_size",
+                                                                     "times"}
+
+
+def test_stop_never_is_the_largest_double():
+    # NEST 3.10: GetDefaults("spike_recorder", "stop") == 1.7976931348623157e+308 (sys.float_info.max),
+    # and that value given back means "never stop"
+    assert nest.GetDefaults("spike_recorder", "stop") == 1.7976931348623157e308
+    assert nest.GetDefaults("poisson_generator", "stop") == 1.7976931348623157e308
+    sr = nest.Create("spike_recorder", 2)
+    assert sr.stop == (1.7976931348623157e308,) * 2
+    assert sr[0].get()["stop"] == 1.7976931348623157e308
+    sr.set({"stop": [1.7976931348623157e308, 3.0]})
+    assert sr.stop == (1.7976931348623157e308, 3.0)
+    assert np.isinf(nest.get_simulator().get_defaults("spike_recorder", "stop"))  # spikesim stores inf
+
+
+def test_node_collection_add_zero_and_invalid_types():
+    # NEST 3.10 (other/test_node_collection_operations.py): nc + 0 and 0 + nc give nc; adding
+    # an int other than 0, a list or a tuple raises TypeError from either side
+    nc = nest.Create("iaf_psc_alpha")
+    assert nc + 0 == nc
+    assert 0 + nc == nc
+    for bad in (1, [], [0], (0,)):
+        with pytest.raises(TypeError):
+            nc + bad  # noqa: B018
+        with pytest.raises(TypeError):
+            bad + nc  # noqa: B018
+
+
+def test_module_functions_cannot_be_replaced():
+    # NEST 3.10 (other/test_nest_set_get.py): nest.get = 5 raises AttributeError; nest.get of an
+    # unknown kernel attribute raises KeyError
+    with pytest.raises(AttributeError):
+        nest.get = 5
+    with pytest.raises(KeyError):
+        nest.get("accessAbsolutelyUnknownKernelAttribute")
+    assert callable(nest.get)
+
+
+def test_unknown_node_attribute_errors_as_pynest():
+    # NEST 3.10 (other/test_node_collection_get.py, _set.py): reading an unknown attribute raises
+    # KeyError; setting an unknown parameter raises UnaccessedDictionaryEntry and changes nothing
+    nodes = nest.Create("iaf_psc_alpha", 10)
+    with pytest.raises(KeyError):
+        nodes.nonexistent_attribute  # noqa: B018
+    assert not hasattr(nodes, "nonexistent_attribute")
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match="nonexistent_attribute"):
+        nodes.nonexistent_attribute = 1.0
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match="nonexistent_attribute"):
+        nodes.set({"V_m": -60.0, "nonexistent_attribute": 1.0})
+    assert nodes.V_m == (-70.0,) * 10

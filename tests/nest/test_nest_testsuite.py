@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -38,3 +39,34 @@ def test_junit_counting(tmp_path: Path) -> None:
     assert nest_testsuite.count_junit(xml) == {"passed": 1, "failed": 2, "skipped": 1}
     assert nest_testsuite.count_junit(tmp_path / "none.xml") == {"passed": 0, "failed": 0, "skipped": 0}
     assert all(f.endswith(".py") for _, f in nest_testsuite.selected(None))
+
+
+def _tool() -> ModuleType:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import nest_testsuite
+    finally:
+        sys.path.pop(0)
+    return nest_testsuite
+
+
+def test_scope_by_parametrization_id() -> None:
+    tool = _tool()
+    nest_models = {"iaf_psc_alpha", "iaf_cond_beta", "tsodyks2_synapse"}
+    ours = {"iaf_psc_alpha"}
+    assert tool.out_of_scope("other.test_create::test_create_model[iaf_cond_beta]", nest_models, ours)
+    assert tool.out_of_scope("m.C::test_x[V_m-tsodyks2_synapse]", nest_models, ours)
+    assert not tool.out_of_scope("other.test_create::test_create_model[iaf_psc_alpha]", nest_models, ours)
+    assert not tool.out_of_scope("m::test_interval[0.05]", nest_models, ours)
+    assert not tool.out_of_scope("m::test_plain", nest_models, ours)
+
+
+def test_tally_counts_only_nest_collected_tests() -> None:
+    tool = _tool()
+    ref = {"a": "passed", "b": "passed", "c": "failed"}
+    ours = {"a": "passed", "b": "failed", "c": "passed", "extra": "passed"}
+    assert tool.tally(ref, ours, None) == (2, 2, 3)
+    assert tool.tally(ref, ours, {"a", "b"}) == (2, 1, 2)
+    assert tool.file_of("other.test_copy_model.TestCopyModel::t[x]", ["other/test_copy_model.py"]) \
+        == "other/test_copy_model.py"
+    assert tool.file_of("other.test_x::t", ["other/test_copy_model.py"]) is None
