@@ -11,6 +11,7 @@ from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.generators import (
+    AcGenerator,
     DcGenerator,
     PoissonGenerator,
     SpikeGenerator,
@@ -60,6 +61,7 @@ register(AeifCondAlpha)
 register(AeifCondExp)
 register(AeifPscAlpha)
 register(HhPscAlpha)
+register(AcGenerator)
 
 
 def models() -> list[str]:

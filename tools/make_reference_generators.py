@@ -1,0 +1,89 @@
+"""Make the NEST 3.10 reference cases of the generators ac_generator, noise_generator, ...
+
+Run with NEST's own Python (never at test time)::
+
+    ~/.venvs/nest/bin/python tools/make_reference_generators.py [OUT_DIR]
+
+``OUT_DIR`` defaults to ``tests/data/nest/cases``.  Cases follow
+``tests/data/nest/README.md``: deterministic ones (``ac_generator``: a neuron's V_m every
+step, spike times) compared within 1e-9, statistical ones (stochastic generators driving
+neurons or parrots: rates, Fano factors, CVs) compared over seeds.  NEST is run by the
+helpers of ``tools/make_reference_models2.py``; each case is run twice and must agree.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_reference_models2 import expected_deterministic, expected_statistical  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "nest" / "cases"
+
+
+def ac_case() -> dict[str, Any]:
+    """Two iaf_psc_alpha neurons under three ac generators (windows, phases, offsets, delays)."""
+    return {
+        "description": ("Two iaf_psc_alpha neurons driven by ac_generators: one always on (600 pA, 8 Hz, "
+                        "phase 30 deg, offset 100 pA), one in a window 20-110 ms (300 pA, 37 Hz, phase -75 "
+                        "deg, offset -50 pA, origin 5 ms), one at 1000 Hz onto neuron 2 only; V_m every step, "
+                        "spikes, over two Simulate calls."),
+        "kernel": {"resolution": 0.1, "rng_seed": 12345},
+        "nodes": [
+            {"label": "n", "model": "iaf_psc_alpha", "n": 2, "params": [{}, {"tau_m": 5.0, "C_m": 80.0}]},
+            {"label": "ac1", "model": "ac_generator", "n": 1,
+             "params": {"amplitude": 600.0, "frequency": 8.0, "phase": 30.0, "offset": 100.0}},
+            {"label": "ac2", "model": "ac_generator", "n": 1,
+             "params": {"amplitude": 300.0, "frequency": 37.0, "phase": -75.0, "offset": -50.0,
+                        "start": 20.0, "stop": 110.0, "origin": 5.0}},
+            {"label": "ac3", "model": "ac_generator", "n": 1, "params": {"amplitude": 80.0, "frequency": 1000.0}},
+            {"label": "sr", "model": "spike_recorder", "n": 1},
+            {"label": "mm", "model": "multimeter", "n": 1, "params": {"interval": 0.1, "record_from": ["V_m"]}},
+        ],
+        "connections": [
+            {"pre": "ac1", "post": "n", "conn_spec": "all_to_all", "syn_spec": {"delay": 1.0}},
+            {"pre": "ac2", "post": "n", "conn_spec": "all_to_all", "syn_spec": {"delay": 2.3, "weight": 1.5}},
+            {"pre": "ac3", "post": {"label": "n", "slice": [1, 2]}, "conn_spec": "all_to_all",
+             "syn_spec": {"delay": 0.5}},
+            {"pre": "n", "post": "sr"},
+            {"pre": "mm", "post": "n"},
+        ],
+        "simulate": [73.0, 127.0],
+        "compare": {"times": "exact", "values_atol": 1e-9, "values_rtol": 1e-9,
+                    "order": "sort by (times, senders)"},
+    }
+
+
+def deterministic_cases() -> dict[str, dict[str, Any]]:
+    """The deterministic cases by name."""
+    return {"ac_generator_drive": ac_case()}
+
+
+def statistical_cases() -> dict[str, dict[str, Any]]:
+    """The statistical cases by name."""
+    return {}
+
+
+def main(out: Path, only: list[str]) -> None:
+    """Write the cases named in ``only`` (all when empty) into ``out``."""
+    import nest
+
+    for name, case in {**deterministic_cases(), **statistical_cases()}.items():
+        if only and name not in only:
+            continue
+        make = expected_statistical if "statistics" in case else expected_deterministic
+        exp = make(case)
+        if make(case) != exp:
+            raise RuntimeError(f"{name}: NEST gave different results on a second run")
+        full = {"name": name, **case, "expected": exp, "nest_version": nest.__version__}
+        (out / f"{name}.json").write_text(json.dumps(full, separators=(",", ":")) + "\n")
+        print(name, "written")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main(Path(args[0]) if args else OUT, args[1:])
