@@ -20,7 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_reference_models2 import expected_deterministic, expected_statistical  # noqa: E402
+import numpy as np  # noqa: E402
+from make_reference_models2 import _measure, expected_deterministic, run_nest  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "nest" / "cases"
 
@@ -63,9 +64,65 @@ def deterministic_cases() -> dict[str, dict[str, Any]]:
     return {"ac_generator_drive": ac_case()}
 
 
+def _stat(nodes: list[dict[str, Any]], conns: list[dict[str, Any]], t: float, pops: list[str],
+          cv_min: int = 5) -> dict[str, Any]:
+    """A statistical case: spikes of each population ``p`` of ``pops`` into recorder ``sr_p``, 20 seeds."""
+    measures = [
+        {"name": f"{p}_rate", "kind": "mean_rate", "recorder": f"sr_{p}", "population": p} for p in pops
+    ] + [
+        {"name": f"{p}_fano", "kind": "count_fano", "recorder": f"sr_{p}", "population": p} for p in pops
+    ] + [
+        {"name": f"{p}_cv", "kind": "cv_isi_mean", "recorder": f"sr_{p}", "population": p, "min_spikes": cv_min}
+        for p in pops
+    ]
+    return {
+        "kernel": {"resolution": 0.1, "rng_seed": 1},
+        "nodes": [*nodes, *({"label": f"sr_{p}", "model": "spike_recorder", "n": 1} for p in pops)],
+        "connections": [*conns, *({"pre": p, "post": f"sr_{p}"} for p in pops)],
+        "simulate": [t],
+        "statistics": {"seeds": list(range(1, 21)), "measures": measures},
+        "compare": {"kind": "statistical", "std_ddof": 1,
+                    "rule": "each measure: |mean_new - mean| <= 3 * sqrt(std_nest^2/n + std_new^2/n) over n seeds"},
+    }
+
+
+def noise_case() -> dict[str, Any]:
+    """Neurons under noise currents: plain, modulated with a window, per-target independence."""
+    c = _stat(
+        [{"label": "n", "model": "iaf_psc_alpha", "n": 50},
+         {"label": "m", "model": "iaf_psc_alpha", "n": 50, "params": {"tau_m": 5.0, "C_m": 100.0}},
+         {"label": "ng1", "model": "noise_generator", "n": 1, "params": {"mean": 300.0, "std": 250.0, "dt": 0.5}},
+         {"label": "ng2", "model": "noise_generator", "n": 1,
+          "params": {"mean": 250.0, "std": 300.0, "std_mod": 280.0, "frequency": 15.0, "phase": 60.0,
+                     "dt": 2.0, "start": 100.0, "stop": 1800.0}}],
+        [{"pre": "ng1", "post": "n", "syn_spec": {"delay": 1.0}},
+         {"pre": "ng2", "post": "m", "syn_spec": {"delay": 1.5, "weight": 1.2}}],
+        2000.0, ["n", "m"])
+    c["description"] = ("50 iaf_psc_alpha under one noise_generator (mean 300 pA, std 250 pA, dt 0.5 ms; each "
+                        "target its own draws) and 50 with tau_m 5 ms, C_m 100 pF under a modulated one (std_mod "
+                        "280 pA at 15 Hz, dt 2 ms, active 100-1800 ms, weight 1.2); rate, Fano factor of counts "
+                        "and mean CV of ISIs per population, 20 seeds.")
+    return c
+
+
 def statistical_cases() -> dict[str, dict[str, Any]]:
     """The statistical cases by name."""
-    return {}
+    return {"noise_generator_stat": noise_case()}
+
+
+def expected_statistical(case: dict[str, Any]) -> dict[str, Any]:
+    """Per-seed measures of a statistical case (each on its own population), mean and std (ddof 1)."""
+    values: dict[str, list[float]] = {}
+    for seed in case["statistics"]["seeds"]:
+        _, nodes = run_nest(case, seed)
+        for spec in case["statistics"]["measures"]:
+            ev = nodes[spec["recorder"]].get("events")
+            senders, times = np.asarray(ev["senders"]), np.asarray(ev["times"])
+            ids = np.asarray(nodes[spec["population"]].tolist())
+            values.setdefault(spec["name"], []).append(_measure(spec, senders, times, ids, sum(case["simulate"])))
+    return {"seeds": case["statistics"]["seeds"],
+            "statistics": {k: {"mean": float(np.mean(v)), "std": float(np.std(v, ddof=1)), "values": v}
+                           for k, v in values.items()}}
 
 
 def main(out: Path, only: list[str]) -> None:

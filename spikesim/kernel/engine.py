@@ -28,7 +28,6 @@ import numpy as np
 from spikesim.kernel.archive import PostArchive
 from spikesim.kernel.delivery import (
     collect_spikes,
-    deliver_currents,
     deliver_spikes,
     deliver_spikes_by_step,
     resized_ring,
@@ -47,6 +46,7 @@ from spikesim.kernel.routes import (
     current_groups,
     device_route,
     prepare_poisson,
+    send_currents,
     send_poisson,
     spike_generator_schedule,
 )
@@ -213,7 +213,7 @@ class Engine:
         projections = self.connector.projections
         h = self.grid.resolution
         self.currents = device_route(projections, "current", self.nodes.node)
-        self.current_groups = current_groups(self.currents, self.nodes.model_of, h)
+        self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson = prepare_poisson(poisson, h, self.mode, self.seed()) if poisson is not None else None
         self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h)
@@ -367,10 +367,7 @@ class Engine:
         ring, L = self.ring, self.L
         cur = self.currents
         if cur is not None:
-            amp = np.empty((m, len(cur.gens)))
-            for model, cols, prepared in self.current_groups:  # one call per model, not per node
-                amp[:, cols] = model.amplitudes_many(prepared, h, s0, m)
-            deliver_currents(amp, cur.col, cur.tgt, cur.w, cur.d, s0, ring, L)
+            send_currents(cur, self.current_groups, h, s0, m, ring, L)
         poi = self.poisson
         if poi is not None:
             send_poisson(poi, s0, m, ring, L)

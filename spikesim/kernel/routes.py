@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from spikesim import rng
-from spikesim.kernel.delivery import deliver_poisson, deliver_poisson_uniform, poisson_channels
+from spikesim.kernel.delivery import deliver_currents, deliver_poisson, deliver_poisson_uniform, poisson_channels
 from spikesim.models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
 from spikesim.network.populations import DevicePopulation
 
@@ -100,7 +100,7 @@ def device_route(projections: Mapping[tuple[str, str], Projection], route: str,
     return DeviceRoute(gens, col, tgt, w, d, r, gen_ids=[int(g) for g in gen_ids])
 
 
-def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Model]], h: float
+def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Model]], h: float, seed: int = 0
                    ) -> list[tuple[type[CurrentGenerator], np.ndarray, Any]]:
     """Current generators grouped by model, with each model's prepared data.
 
@@ -112,11 +112,15 @@ def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Mod
         Node id -> its model class.
     h : float
         Resolution (ms).
+    seed : int
+        Seed of the simulator, for models drawing a current per target.
 
     Returns
     -------
     list of (model, columns, prepared)
-        One entry per model, so a slice makes one call per model, not per node.
+        One entry per model, so a slice makes one call per model, not per node.  For
+        models with a current per target (``per_target``), ``columns`` are the indices
+        of their connections in the route instead of generator columns.
     """
     if route is None:
         return []
@@ -125,8 +129,55 @@ def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Mod
     for model in dict.fromkeys(models):
         assert issubclass(model, CurrentGenerator)
         cols = np.array([i for i, mdl in enumerate(models) if mdl is model], dtype=np.int64)
-        groups.append((model, cols, model.prepare_many([route.gens[i] for i in cols], h)))
+        nodes = [route.gens[i] for i in cols]
+        if model.per_target:
+            conns = np.flatnonzero(np.isin(route.col, cols))
+            local = np.searchsorted(cols, route.col[conns])
+            gid = np.asarray(route.gen_ids, dtype=np.int64)[route.col[conns]]
+            prepared = model.prepare_targets(nodes, local, gid, route.tgt[conns].astype(np.int64) + 1,
+                                             h, seed)
+            groups.append((model, conns, prepared))
+        else:
+            groups.append((model, cols, model.prepare_many(nodes, h)))
     return groups
+
+
+def send_currents(route: DeviceRoute, groups: list[tuple[type[CurrentGenerator], np.ndarray, Any]], h: float,
+                  s0: int, m: int, ring: np.ndarray, L: int) -> None:
+    """Add the currents (pA) sent in the steps s0 .. s0+m-1 to the ring.
+
+    Parameters
+    ----------
+    route : DeviceRoute
+        The ``current`` route.
+    groups : list
+        What :func:`current_groups` made of it.
+    h : float
+        Resolution (ms).
+    s0, m : int
+        First step and number of steps (a whole min_delay slice).
+    ring : ndarray
+        ``ring[channel, s % L, node]``: input read when updating step ``s``.
+    L : int
+        Slots of the ring.
+    """
+    amp = np.zeros((m, len(route.gens)))
+    own = [c for mdl, c, _ in groups if mdl.per_target]  # connections with a current of their own
+    for model, cols, prepared in groups:  # one call per model, not per node
+        if model.per_target:
+            cur = model.currents_targets(prepared, h, s0, m)
+            w = route.w if route.w.size == 1 else route.w[cols]
+            d = route.d if route.d.size == 1 else route.d[cols]
+            deliver_currents(cur, np.arange(cols.size), route.tgt[cols], w, d, s0, ring, L)
+        else:
+            amp[:, cols] = model.amplitudes_many(prepared, h, s0, m)
+    if not own:
+        deliver_currents(amp, route.col, route.tgt, route.w, route.d, s0, ring, L)
+    elif len(own) < len(groups):
+        keep = np.setdiff1d(np.arange(route.tgt.size), np.concatenate(own))
+        w = route.w if route.w.size == 1 else route.w[keep]
+        d = route.d if route.d.size == 1 else route.d[keep]
+        deliver_currents(amp, route.col[keep], route.tgt[keep], w, d, s0, ring, L)
 
 
 def prepare_poisson(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> PoissonRoute:

@@ -13,6 +13,7 @@ from spikesim.models.base import Model, NeuronModel
 from spikesim.models.generators import (
     AcGenerator,
     DcGenerator,
+    NoiseGenerator,
     PoissonGenerator,
     SpikeGenerator,
     StepCurrentGenerator,
@@ -62,6 +63,7 @@ register(AeifCondExp)
 register(AeifPscAlpha)
 register(HhPscAlpha)
 register(AcGenerator)
+register(NoiseGenerator)
 
 
 def models() -> list[str]:
