@@ -45,9 +45,10 @@ from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
     current_groups,
     device_route,
-    prepare_poisson,
+    poisson_routes,
     send_currents,
     send_poisson,
+    send_rate_poisson,
     spike_generator_schedule,
 )
 from spikesim.kernel.samplers import (
@@ -215,7 +216,7 @@ class Engine:
         self.currents = device_route(projections, "current", self.nodes.node)
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
-        self.poisson = prepare_poisson(poisson, h, self.mode, self.seed()) if poisson is not None else None
+        self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
         self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h)
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
@@ -371,6 +372,8 @@ class Engine:
         poi = self.poisson
         if poi is not None:
             send_poisson(poi, s0, m, ring, L)
+        if self.rate_poisson is not None:
+            send_rate_poisson(self.rate_poisson, h, s0, m, ring, L)
 
     def _slice(self, s0: int, m: int) -> bool:
         """Update the neurons through steps s0 .. s0+m-1, deliver and record their spikes.

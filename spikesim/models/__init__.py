@@ -30,6 +30,7 @@ from spikesim.models.izhikevich import Izhikevich
 from spikesim.models.izhikevich2007 import Izhikevich2007
 from spikesim.models.mat2_psc_exp import Mat2PscExp
 from spikesim.models.parrot_neuron import ParrotNeuron
+from spikesim.models.poisson_generators import InhomogeneousPoissonGenerator, SinusoidalPoissonGenerator
 from spikesim.models.pp_psc_delta import PpPscDelta
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
@@ -64,6 +65,8 @@ register(AeifPscAlpha)
 register(HhPscAlpha)
 register(AcGenerator)
 register(NoiseGenerator)
+register(SinusoidalPoissonGenerator)
+register(InhomogeneousPoissonGenerator)
 
 
 def models() -> list[str]:
