@@ -136,9 +136,27 @@ def rate_poisson_case() -> dict[str, Any]:
     return c
 
 
+def pulsepacket_case() -> dict[str, Any]:
+    """Parrots relaying a pulsepacket_generator (one train shared by all targets)."""
+    pulses = [20.0, 120.0, 220.3, 320.0, 420.0, 520.0, 620.0, 720.0, 820.0, 920.0]
+    c = _stat([{"label": "a", "model": "parrot_neuron", "n": 10},
+               {"label": "pp", "model": "pulsepacket_generator", "n": 1,
+                "params": {"pulse_times": pulses, "activity": 30, "sdev": 4.0, "stop": 900.0}}],
+              [{"pre": "pp", "post": "a"}], 1000.0, ["a"], cv_min=3)
+    for lo, hi in ((0.0, 17.0), (17.0, 25.0), (100.0, 117.0), (117.0, 125.0), (125.0, 200.0)):
+        c["statistics"]["measures"].append({"name": f"a_rate_{lo:g}_{hi:g}", "kind": "mean_rate",
+                                            "recorder": "sr_a", "population": "a", "t_start": lo, "t_stop": hi})
+    c["description"] = ("10 parrots relaying one pulsepacket_generator (30 spikes per pulse, sdev 4 ms, 10 pulses "
+                        "100 ms apart, stop 900 ms; parrot delay 1 ms): rate overall and in windows around "
+                        "pulses (spread of the packets), Fano factor across parrots (0: one shared train), "
+                        "CV of ISIs; 20 seeds.")
+    return c
+
+
 def statistical_cases() -> dict[str, dict[str, Any]]:
     """The statistical cases by name."""
-    return {"noise_generator_stat": noise_case(), "rate_poisson_generators_stat": rate_poisson_case()}
+    return {"noise_generator_stat": noise_case(), "rate_poisson_generators_stat": rate_poisson_case(),
+            "pulsepacket_generator_stat": pulsepacket_case()}
 
 
 def expected_statistical(case: dict[str, Any]) -> dict[str, Any]:

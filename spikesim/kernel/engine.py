@@ -217,7 +217,7 @@ class Engine:
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
-        self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h)
+        self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h, self.seed())
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
                                                               SAMPLE_BUFFER_BYTES)

@@ -20,6 +20,7 @@ from spikesim import rng
 from spikesim.kernel.delivery import deliver_currents, deliver_poisson, deliver_poisson_uniform, poisson_channels
 from spikesim.models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
 from spikesim.models.poisson_generators import RatePoissonGenerator
+from spikesim.models.pulsepacket_generator import PulsepacketGenerator
 from spikesim.network.populations import DevicePopulation
 
 if TYPE_CHECKING:
@@ -381,7 +382,7 @@ def _deliver_rate_poisson(lam: np.ndarray, col: np.ndarray, keys: np.ndarray, tg
                 ring[ch[c], (s0 + i + d[c]) % L, tgt[c]] += factor[c] * k
 
 
-def spike_generator_schedule(populations: Iterable[Population], h: float
+def spike_generator_schedule(populations: Iterable[Population], h: float, seed: int = 0
                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The spikes of all spike generators, ordered by (stamp, sender).
 
@@ -391,6 +392,8 @@ def spike_generator_schedule(populations: Iterable[Population], h: float
         All populations; those of spike generators are read.
     h : float
         Resolution (ms).
+    seed : int
+        Seed of the simulator (pulse packets are drawn from it).
 
     Returns
     -------
@@ -403,6 +406,12 @@ def spike_generator_schedule(populations: Iterable[Population], h: float
         if isinstance(pop, DevicePopulation) and issubclass(pop.model, SpikeGenerator):
             for i, p in enumerate(pop.nodes):
                 k, mu = pop.model.schedule(p, h)
+                steps.append(k)
+                ids.append(np.full(k.size, pop.first + i - 1, dtype=np.int64))
+                mult.append(mu)
+        elif isinstance(pop, DevicePopulation) and issubclass(pop.model, PulsepacketGenerator):
+            for i, p in enumerate(pop.nodes):
+                k, mu = pop.model.draw_schedule(p, h, seed, pop.first + i)
                 steps.append(k)
                 ids.append(np.full(k.size, pop.first + i - 1, dtype=np.int64))
                 mult.append(mu)

@@ -32,6 +32,7 @@ from spikesim.models.mat2_psc_exp import Mat2PscExp
 from spikesim.models.parrot_neuron import ParrotNeuron
 from spikesim.models.poisson_generators import InhomogeneousPoissonGenerator, SinusoidalPoissonGenerator
 from spikesim.models.pp_psc_delta import PpPscDelta
+from spikesim.models.pulsepacket_generator import PulsepacketGenerator
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
     MultimeterModel,
@@ -67,6 +68,7 @@ register(AcGenerator)
 register(NoiseGenerator)
 register(SinusoidalPoissonGenerator)
 register(InhomogeneousPoissonGenerator)
+register(PulsepacketGenerator)
 
 
 def models() -> list[str]:
