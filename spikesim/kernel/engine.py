@@ -28,7 +28,6 @@ import numpy as np
 from spikesim.kernel.archive import PostArchive
 from spikesim.kernel.delivery import (
     collect_spikes,
-    deliver_currents,
     deliver_spikes,
     deliver_spikes_by_step,
     resized_ring,
@@ -46,8 +45,10 @@ from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
     current_groups,
     device_route,
-    prepare_poisson,
+    poisson_routes,
+    send_currents,
     send_poisson,
+    send_rate_poisson,
     spike_generator_schedule,
 )
 from spikesim.kernel.samplers import (
@@ -213,10 +214,10 @@ class Engine:
         projections = self.connector.projections
         h = self.grid.resolution
         self.currents = device_route(projections, "current", self.nodes.node)
-        self.current_groups = current_groups(self.currents, self.nodes.model_of, h)
+        self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
-        self.poisson = prepare_poisson(poisson, h, self.mode, self.seed()) if poisson is not None else None
-        self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h)
+        self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
+        self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h, self.seed())
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
                                                               SAMPLE_BUFFER_BYTES)
@@ -367,13 +368,12 @@ class Engine:
         ring, L = self.ring, self.L
         cur = self.currents
         if cur is not None:
-            amp = np.empty((m, len(cur.gens)))
-            for model, cols, prepared in self.current_groups:  # one call per model, not per node
-                amp[:, cols] = model.amplitudes_many(prepared, h, s0, m)
-            deliver_currents(amp, cur.col, cur.tgt, cur.w, cur.d, s0, ring, L)
+            send_currents(cur, self.current_groups, h, s0, m, ring, L)
         poi = self.poisson
         if poi is not None:
             send_poisson(poi, s0, m, ring, L)
+        if self.rate_poisson is not None:
+            send_rate_poisson(self.rate_poisson, h, s0, m, ring, L)
 
     def _slice(self, s0: int, m: int) -> bool:
         """Update the neurons through steps s0 .. s0+m-1, deliver and record their spikes.

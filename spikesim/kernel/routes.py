@@ -17,8 +17,10 @@ import numpy as np
 from numba import njit
 
 from spikesim import rng
-from spikesim.kernel.delivery import deliver_poisson, deliver_poisson_uniform, poisson_channels
+from spikesim.kernel.delivery import deliver_currents, deliver_poisson, deliver_poisson_uniform, poisson_channels
 from spikesim.models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
+from spikesim.models.poisson_generators import RatePoissonGenerator
+from spikesim.models.pulsepacket_generator import PulsepacketGenerator
 from spikesim.network.populations import DevicePopulation
 
 if TYPE_CHECKING:
@@ -100,7 +102,7 @@ def device_route(projections: Mapping[tuple[str, str], Projection], route: str,
     return DeviceRoute(gens, col, tgt, w, d, r, gen_ids=[int(g) for g in gen_ids])
 
 
-def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Model]], h: float
+def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Model]], h: float, seed: int = 0
                    ) -> list[tuple[type[CurrentGenerator], np.ndarray, Any]]:
     """Current generators grouped by model, with each model's prepared data.
 
@@ -112,11 +114,15 @@ def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Mod
         Node id -> its model class.
     h : float
         Resolution (ms).
+    seed : int
+        Seed of the simulator, for models drawing a current per target.
 
     Returns
     -------
     list of (model, columns, prepared)
-        One entry per model, so a slice makes one call per model, not per node.
+        One entry per model, so a slice makes one call per model, not per node.  For
+        models with a current per target (``per_target``), ``columns`` are the indices
+        of their connections in the route instead of generator columns.
     """
     if route is None:
         return []
@@ -125,8 +131,55 @@ def current_groups(route: DeviceRoute | None, model_of: Callable[[int], type[Mod
     for model in dict.fromkeys(models):
         assert issubclass(model, CurrentGenerator)
         cols = np.array([i for i, mdl in enumerate(models) if mdl is model], dtype=np.int64)
-        groups.append((model, cols, model.prepare_many([route.gens[i] for i in cols], h)))
+        nodes = [route.gens[i] for i in cols]
+        if model.per_target:
+            conns = np.flatnonzero(np.isin(route.col, cols))
+            local = np.searchsorted(cols, route.col[conns])
+            gid = np.asarray(route.gen_ids, dtype=np.int64)[route.col[conns]]
+            prepared = model.prepare_targets(nodes, local, gid, route.tgt[conns].astype(np.int64) + 1,
+                                             h, seed)
+            groups.append((model, conns, prepared))
+        else:
+            groups.append((model, cols, model.prepare_many(nodes, h)))
     return groups
+
+
+def send_currents(route: DeviceRoute, groups: list[tuple[type[CurrentGenerator], np.ndarray, Any]], h: float,
+                  s0: int, m: int, ring: np.ndarray, L: int) -> None:
+    """Add the currents (pA) sent in the steps s0 .. s0+m-1 to the ring.
+
+    Parameters
+    ----------
+    route : DeviceRoute
+        The ``current`` route.
+    groups : list
+        What :func:`current_groups` made of it.
+    h : float
+        Resolution (ms).
+    s0, m : int
+        First step and number of steps (a whole min_delay slice).
+    ring : ndarray
+        ``ring[channel, s % L, node]``: input read when updating step ``s``.
+    L : int
+        Slots of the ring.
+    """
+    amp = np.zeros((m, len(route.gens)))
+    own = [c for mdl, c, _ in groups if mdl.per_target]  # connections with a current of their own
+    for model, cols, prepared in groups:  # one call per model, not per node
+        if model.per_target:
+            cur = model.currents_targets(prepared, h, s0, m)
+            w = route.w if route.w.size == 1 else route.w[cols]
+            d = route.d if route.d.size == 1 else route.d[cols]
+            deliver_currents(cur, np.arange(cols.size), route.tgt[cols], w, d, s0, ring, L)
+        else:
+            amp[:, cols] = model.amplitudes_many(prepared, h, s0, m)
+    if not own:
+        deliver_currents(amp, route.col, route.tgt, route.w, route.d, s0, ring, L)
+    elif len(own) < len(groups):
+        keep = np.setdiff1d(np.arange(route.tgt.size), np.concatenate(own))
+        w = route.w if route.w.size == 1 else route.w[keep]
+        d = route.d if route.d.size == 1 else route.d[keep]
+        deliver_currents(amp, route.col[keep], route.tgt[keep], w, d, s0, ring, L)
 
 
 def prepare_poisson(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> PoissonRoute:
@@ -198,7 +251,138 @@ def send_poisson(poi: PoissonRoute, s0: int, m: int, ring: np.ndarray, L: int) -
                         poi.d, poi.chunks, s0, ring, L)
 
 
-def spike_generator_schedule(populations: Iterable[Population], h: float
+@dataclass
+class RatePoissonRoute:
+    """Connections of Poisson generators with a rate changing in time (one stream each).
+
+    ``groups`` holds, per model, its generator columns and prepared data; ``col``,
+    ``tgt``, ``d`` (steps), ``ch`` and ``factor`` are per connection, in target order.
+    """
+
+    groups: list[tuple[type[RatePoissonGenerator], np.ndarray, Any]]
+    n_gens: int
+    col: np.ndarray
+    tgt: np.ndarray
+    d: np.ndarray
+    keys: np.ndarray
+    ch: np.ndarray
+    factor: np.ndarray
+
+
+def poisson_routes(dr: DeviceRoute | None, model_of: Callable[[int], type[Model]], h: float, mode: np.ndarray,
+                   seed: int) -> tuple[PoissonRoute | None, RatePoissonRoute | None]:
+    """The ``poisson`` route split into constant-rate generators and rate-changing ones.
+
+    Parameters
+    ----------
+    dr : DeviceRoute or None
+        The ``poisson`` route.
+    model_of : callable
+        Node id -> its model class.
+    h : float
+        Resolution (ms).
+    mode : ndarray of int
+        Input mode of every node.
+    seed : int
+        Seed of the simulator.
+
+    Returns
+    -------
+    (PoissonRoute or None, RatePoissonRoute or None)
+    """
+    if dr is None:
+        return None, None
+    rate = np.array([issubclass(model_of(g), RatePoissonGenerator) for g in dr.gen_ids], dtype=bool)
+    plain = None if rate.all() else prepare_poisson(_sub_route(dr, ~rate), h, mode, seed)
+    return plain, (_prepare_rate(_sub_route(dr, rate), model_of, h, mode, seed) if rate.any() else None)
+
+
+def _sub_route(dr: DeviceRoute, keep_gen: np.ndarray) -> DeviceRoute:
+    """The connections of the generators ``keep_gen`` (a mask over columns)."""
+    if keep_gen.all():
+        return dr
+    cols = np.flatnonzero(keep_gen)
+    conn = np.flatnonzero(keep_gen[dr.col])
+    w, d, r = (a if a.size == 1 else a[conn] for a in (dr.w, dr.d, dr.rcpt))  # a shared value stays shared
+    return DeviceRoute([dr.gens[i] for i in cols], np.searchsorted(cols, dr.col[conn]), dr.tgt[conn],
+                       w, d, r, gen_ids=[dr.gen_ids[i] for i in cols])
+
+
+def _prepare_rate(dr: DeviceRoute, model_of: Callable[[int], type[Model]], h: float, mode: np.ndarray,
+                  seed: int) -> RatePoissonRoute:
+    """Streams, channels and per-model data of rate-changing Poisson generators."""
+    models: list[type[RatePoissonGenerator]] = []
+    for g in dr.gen_ids:
+        mdl = model_of(g)
+        assert issubclass(mdl, RatePoissonGenerator)
+        models.append(mdl)
+    groups: list[tuple[type[RatePoissonGenerator], np.ndarray, Any]] = []
+    for model in dict.fromkeys(models):
+        cols = np.array([i for i, mdl in enumerate(models) if mdl is model], dtype=np.int64)
+        groups.append((model, cols, model.prepare_rates([dr.gens[i] for i in cols], h)))
+    order = np.argsort(dr.tgt, kind="stable")
+    col, tgt = dr.col[order], dr.tgt[order]
+    w = dr.w if dr.w.size == 1 else dr.w[order]
+    d = dr.d if dr.d.size == 1 else dr.d[order]
+    rcpt = dr.rcpt if dr.rcpt.size == 1 else dr.rcpt[order]
+    ch, factor = poisson_channels(tgt, w, rcpt, mode)
+    individual = np.array([models[i].individual(dr.gens[i]) for i in range(len(models))], dtype=np.bool_)
+    gid = np.asarray(dr.gen_ids, dtype=np.uint64)[col]
+    # a shared train: every target of the generator reads the same stream
+    sub = np.where(individual[col], tgt.astype(np.uint64) + np.uint64(1), np.uint64(0))
+    keys = poisson_keys(np.uint64(seed), gid, sub)
+    return RatePoissonRoute(groups, len(dr.gens), col, tgt, np.broadcast_to(d, tgt.shape).astype(np.int64),
+                            keys, ch, factor)
+
+
+def send_rate_poisson(route: RatePoissonRoute, h: float, s0: int, m: int, ring: np.ndarray, L: int) -> None:
+    """Add the counts of rate-changing Poisson generators drawn in steps s0 .. s0+m-1 to the ring.
+
+    Parameters
+    ----------
+    route : RatePoissonRoute
+        What :func:`poisson_routes` made.
+    h : float
+        Resolution (ms).
+    s0, m : int
+        First step and number of steps (a whole min_delay slice).
+    ring : ndarray
+        ``ring[channel, s % L, node]``: input read when updating step ``s``.
+    L : int
+        Slots of the ring.
+    """
+    lam = np.zeros((m, route.n_gens))
+    for model, cols, prepared in route.groups:  # one call per model, not per node
+        lam[:, cols] = model.lambdas(prepared, h, s0, m)
+    _deliver_rate_poisson(lam, route.col, route.keys, route.tgt, route.ch, route.factor, route.d, s0, ring, L)
+
+
+@njit(cache=True)
+def _deliver_rate_poisson(lam: np.ndarray, col: np.ndarray, keys: np.ndarray, tgt: np.ndarray, ch: np.ndarray,
+                          factor: np.ndarray, d: np.ndarray, s0: int, ring: np.ndarray, L: int) -> None:
+    """Draw a Poisson count of mean ``lam[i, col[c]]`` for connection ``c`` in step s0+i
+    (draw number = step) by inversion, and add ``factor[c]`` times it to the ring."""
+    for c in range(col.shape[0]):
+        if ch[c] < 0:
+            continue
+        g = col[c]
+        for i in range(lam.shape[0]):
+            mu = lam[i, g]
+            if mu <= 0.0:
+                continue
+            u = rng.uniform(keys[c], s0 + i)
+            p = np.exp(-mu)
+            cum = p
+            k = 0
+            while u >= cum and p > 0.0:  # inversion: cheap for the small means of one step
+                k += 1
+                p *= mu / k
+                cum += p
+            if k > 0:
+                ring[ch[c], (s0 + i + d[c]) % L, tgt[c]] += factor[c] * k
+
+
+def spike_generator_schedule(populations: Iterable[Population], h: float, seed: int = 0
                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The spikes of all spike generators, ordered by (stamp, sender).
 
@@ -208,6 +392,8 @@ def spike_generator_schedule(populations: Iterable[Population], h: float
         All populations; those of spike generators are read.
     h : float
         Resolution (ms).
+    seed : int
+        Seed of the simulator (pulse packets are drawn from it).
 
     Returns
     -------
@@ -220,6 +406,12 @@ def spike_generator_schedule(populations: Iterable[Population], h: float
         if isinstance(pop, DevicePopulation) and issubclass(pop.model, SpikeGenerator):
             for i, p in enumerate(pop.nodes):
                 k, mu = pop.model.schedule(p, h)
+                steps.append(k)
+                ids.append(np.full(k.size, pop.first + i - 1, dtype=np.int64))
+                mult.append(mu)
+        elif isinstance(pop, DevicePopulation) and issubclass(pop.model, PulsepacketGenerator):
+            for i, p in enumerate(pop.nodes):
+                k, mu = pop.model.draw_schedule(p, h, seed, pop.first + i)
                 steps.append(k)
                 ids.append(np.full(k.size, pop.first + i - 1, dtype=np.int64))
                 mult.append(mu)

@@ -11,7 +11,9 @@ from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.generators import (
+    AcGenerator,
     DcGenerator,
+    NoiseGenerator,
     PoissonGenerator,
     SpikeGenerator,
     StepCurrentGenerator,
@@ -28,7 +30,9 @@ from spikesim.models.izhikevich import Izhikevich
 from spikesim.models.izhikevich2007 import Izhikevich2007
 from spikesim.models.mat2_psc_exp import Mat2PscExp
 from spikesim.models.parrot_neuron import ParrotNeuron
+from spikesim.models.poisson_generators import InhomogeneousPoissonGenerator, SinusoidalPoissonGenerator
 from spikesim.models.pp_psc_delta import PpPscDelta
+from spikesim.models.pulsepacket_generator import PulsepacketGenerator
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
     MultimeterModel,
@@ -60,6 +64,11 @@ register(AeifCondAlpha)
 register(AeifCondExp)
 register(AeifPscAlpha)
 register(HhPscAlpha)
+register(AcGenerator)
+register(NoiseGenerator)
+register(SinusoidalPoissonGenerator)
+register(InhomogeneousPoissonGenerator)
+register(PulsepacketGenerator)
 
 
 def models() -> list[str]:

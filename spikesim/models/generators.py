@@ -1,5 +1,5 @@
-"""Stimulation devices: spike_generator, poisson_generator, dc_generator and
-step_current_generator.
+"""Stimulation devices: spike_generator, poisson_generator, dc_generator,
+step_current_generator, ac_generator and noise_generator.
 
 Generators are devices: their parameters are kept per node as plain values and the
 kernel turns them, once per time slice, into spikes, Poisson rates or current
@@ -21,7 +21,9 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
+from numba import njit
 
+from spikesim import rng
 from spikesim.errors import bad_property
 from spikesim.models.base import Model, ms_to_steps
 
@@ -150,6 +152,9 @@ class CurrentGenerator(Generator):
 
     output = "current"
     sends = "current"
+    #: whether each target gets its own current (then the model defines
+    #: ``prepare_targets`` and ``currents_targets`` instead of ``amplitudes_many``)
+    per_target: ClassVar[bool] = False
 
     @classmethod
     def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:  # pragma: no cover
@@ -166,6 +171,17 @@ class CurrentGenerator(Generator):
         """Currents of many nodes of this model, shape (m, nodes).  Models with many
         nodes override it with one vectorised computation per slice."""
         return np.stack([cls.amplitudes(p, h, s0, m) for p in prepared], axis=1)
+
+    @classmethod
+    def prepare_targets(cls, nodes: list[dict[str, Any]], gen_col: np.ndarray, gen_ids: np.ndarray,
+                        tgt_ids: np.ndarray, h: float, seed: int) -> Any:  # pragma: no cover
+        """What :meth:`currents_targets` needs (models with ``per_target`` define it)."""
+        raise NotImplementedError("models with a current per target define prepare_targets()")
+
+    @classmethod
+    def currents_targets(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:  # pragma: no cover
+        """Current (pA) of each connection, shape (m, connections) (models with ``per_target``)."""
+        raise NotImplementedError("models with a current per target define currents_targets()")
 
     @classmethod
     def active(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
@@ -234,3 +250,160 @@ class StepCurrentGenerator(CurrentGenerator):
         idx = np.searchsorted(ks, k, side="right") - 1
         amp = np.where(idx >= 0, v[np.maximum(idx, 0)] if v.size else 0.0, 0.0)
         return np.where(cls.active(p, h, s0, m), amp, 0.0)
+
+
+class AcGenerator(CurrentGenerator):
+    """NEST's ``ac_generator``: a sine current ``offset + amplitude sin(2 pi frequency t + phase)``.
+
+    ``amplitude`` and ``offset`` in pA, ``frequency`` in Hz, ``phase`` in degrees; ``t``
+    (ms) is the end of the step the current is sent in.  Like NEST, the sine is
+    propagated step by step with the rotation matrix of one step, started from its
+    exact value at the beginning of each slice; recordable ``I`` (pA).
+    """
+
+    name = "ac_generator"
+    params = {**Generator.params, "amplitude": 0.0, "offset": 0.0, "phase": 0.0, "frequency": 0.0}
+    recordables = ("I",)
+    units = {"I": "pA"}
+
+    @classmethod
+    def amplitudes(cls, p: dict[str, Any], h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) sent in the steps ``s0 .. s0+m-1``."""
+        return cls.amplitudes_many(cls.prepare_many([p], h), h, s0, m)[:, 0]
+
+    @classmethod
+    def prepare_many(cls, nodes: list[dict[str, Any]], h: float) -> Any:
+        """Per node: amplitude, offset (pA), omega (1/ms), phase (rad), window (steps)."""
+        cols = [(p["amplitude"], p["offset"], 2.0 * math.pi * p["frequency"] / 1000.0,
+                 p["phase"] * 2.0 * math.pi / 360.0) for p in nodes]
+        win = np.array([cls.window(p, h) for p in nodes], dtype=np.int64).reshape(-1, 2)
+        return np.array(cols, dtype=np.float64).reshape(-1, 4), win
+
+    @classmethod
+    def amplitudes_many(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
+        """Currents (pA) of the prepared nodes in the steps ``s0 .. s0+m-1``, shape (m, nodes)."""
+        par, win = prepared
+        return _ac_currents(par, win, h, s0, m)
+
+
+@njit(cache=True)
+def _ac_currents(par: np.ndarray, win: np.ndarray, h: float, s0: int, m: int) -> np.ndarray:
+    """Sine currents (pA) of ac generators: rows of ``par`` are (amplitude, offset, omega, phi)."""
+    out = np.zeros((m, par.shape[0]))
+    t = s0 * h
+    for g in range(par.shape[0]):
+        amp, off, om, phi = par[g, 0], par[g, 1], par[g, 2], par[g, 3]
+        a00, a01, a10, a11 = math.cos(om * h), -math.sin(om * h), math.sin(om * h), math.cos(om * h)
+        y0 = amp * math.cos(om * t + phi)
+        y1 = amp * math.sin(om * t + phi)
+        for i in range(m):
+            y0, y1 = a00 * y0 + a01 * y1, a10 * y0 + a11 * y1
+            k = s0 + i + 2
+            if win[g, 0] < k <= win[g, 1]:
+                out[i, g] = y1 + off
+    return out
+
+
+class NoiseGenerator(CurrentGenerator):
+    """NEST's ``noise_generator``: a Gaussian current drawn anew every ``dt`` ms,
+    independently for each target.
+
+    In each interval of ``dt`` ms (a multiple of the resolution; counted from the
+    generator's first active step) target ``j`` receives
+    ``mean + sqrt(std**2 + y1 * std_mod**2) * xi_j`` pA, ``xi_j`` standard normal and
+    ``y1 = sin(2 pi frequency t + phase)`` at the step of the draw (``t`` in ms from the
+    first active step, ``frequency`` in Hz, ``phase`` in degrees).  ``mean``, ``std``,
+    ``std_mod`` in pA.  Draws come from counter-based streams keyed by the generator's and
+    the target's node ids, so they do not depend on threads or processes.  ``dt``
+    defaults to 1 ms (NEST: 10 resolution steps, 1 ms at the default resolution).
+    """
+
+    name = "noise_generator"
+    per_target = True
+    params = {**Generator.params, "mean": 0.0, "std": 0.0, "std_mod": 0.0, "frequency": 0.0, "phase": 0.0,
+              "dt": 1.0}
+    recordables = ("I",)
+    units = {"I": "pA"}
+
+    @classmethod
+    def check_node(cls, p: dict[str, Any], h: float) -> None:
+        """Check one node's parameters (pA, Hz, degrees; ``dt`` in ms on the grid of ``h`` ms).
+
+        Raises
+        ------
+        BadProperty
+            When ``std`` or ``std_mod`` is negative, ``std_mod > std``, or ``dt`` is negative
+            or not a multiple of the resolution.
+        """
+        super().check_node(p, h)
+        for k in ("std", "std_mod"):
+            if not (p[k] >= 0):
+                raise bad_property(cls.name, k, p[k], "the standard deviation cannot be negative (pA)")
+        if not (p["std_mod"] <= p["std"]):
+            raise bad_property(cls.name, "std_mod", p["std_mod"],
+                               f"the modulation amplitude must be <= std ({p['std']} pA)")
+        if not (p["dt"] >= 0) or math.isinf(p["dt"]):
+            raise bad_property(cls.name, "dt", p["dt"], "it must be a finite multiple of the resolution >= 0 (ms)")
+        _on_grid(cls.name, "dt", p["dt"], h)
+
+    @classmethod
+    def prepare_targets(cls, nodes: list[dict[str, Any]], gen_col: np.ndarray, gen_ids: np.ndarray,
+                        tgt_ids: np.ndarray, h: float, seed: int) -> Any:
+        """Constants of the generators and one random stream per connection.
+
+        ``gen_col`` is each connection's index into ``nodes``; ``gen_ids``, ``tgt_ids``
+        are the generator's and the target's node ids (1-based).  Repeated connections
+        between one pair get separate streams (by their order of creation).
+        """
+        par = np.array([(p["mean"], p["std"], p["std_mod"], 2.0 * math.pi * p["frequency"] / 1000.0,
+                         p["phase"] * 2.0 * math.pi / 360.0) for p in nodes], dtype=np.float64).reshape(-1, 5)
+        dts = np.array([max(1, round(p["dt"] / h)) for p in nodes], dtype=np.int64)
+        win = np.array([cls.window(p, h) for p in nodes], dtype=np.int64).reshape(-1, 2)
+        order = np.lexsort((np.arange(gen_ids.size), tgt_ids, gen_ids))
+        pair = np.stack([gen_ids[order], tgt_ids[order]], axis=1)
+        new = np.ones(order.size, dtype=bool)
+        new[1:] = np.any(pair[1:] != pair[:-1], axis=1)
+        start = np.maximum.accumulate(np.where(new, np.arange(order.size), 0))
+        occ = np.empty(order.size, dtype=np.uint64)
+        occ[order] = (np.arange(order.size) - start).astype(np.uint64)
+        keys = _noise_keys(np.uint64(seed), gen_ids.astype(np.uint64), tgt_ids.astype(np.uint64), occ)
+        return par, dts, win, gen_col.astype(np.int64), keys
+
+    @classmethod
+    def currents_targets(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
+        """Current (pA) of each prepared connection in the steps ``s0 .. s0+m-1``, shape (m, connections)."""
+        par, dts, win, col, keys = prepared
+        return _noise_currents(par, dts, win, col, keys, h, s0, m)
+
+
+@njit(cache=True)
+def _noise_keys(seed: np.uint64, gen: np.ndarray, tgt: np.ndarray, occ: np.ndarray) -> np.ndarray:
+    """Stream key of each noise connection: generator id, target id, repeat number."""
+    out = np.empty(gen.shape[0], dtype=np.uint64)
+    for c in range(gen.shape[0]):
+        out[c] = rng.stream_key(seed, gen[c], rng.PURPOSE_GENERATOR, tgt[c] + (occ[c] << np.uint64(40)))
+    return out
+
+
+@njit(cache=True)
+def _noise_currents(par: np.ndarray, dts: np.ndarray, win: np.ndarray, col: np.ndarray, keys: np.ndarray,
+                    h: float, s0: int, m: int) -> np.ndarray:
+    """Noise currents (pA); rows of ``par`` are (mean, std, std_mod, omega, phi)."""
+    out = np.zeros((m, col.shape[0]))
+    for c in range(col.shape[0]):
+        g = col[c]
+        first = max(win[g, 0] - 1, 0)  # first step with lo < s + 2
+        for i in range(m):
+            s = s0 + i
+            if not (win[g, 0] < s + 2 <= win[g, 1]):
+                continue
+            k = (s - first) // dts[g]
+            sd = par[g, 1] * par[g, 1]
+            if par[g, 2] != 0.0:  # the oscillator advances once per active step
+                y1 = math.sin(par[g, 3] * (k * dts[g] + 1) * h + par[g, 4])
+                sd += y1 * par[g, 2] * par[g, 2]
+            u1 = 1.0 - rng.uniform(keys[c], 2 * k)
+            u2 = rng.uniform(keys[c], 2 * k + 1)
+            xi = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+            out[i, c] = par[g, 0] + math.sqrt(sd) * xi
+    return out
