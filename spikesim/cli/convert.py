@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.cli.summary import CliError, FileSummary
 
 __all__ = ["FORMATS", "events_table", "nwb_records", "convert_file"]
@@ -54,6 +55,7 @@ def events_table(s: FileSummary) -> Any:
     CliError
         If the file holds no events (a checkpoint whose recorders wrote to files).
     """
+    require("pandas", feature="--to csv and --to parquet")
     import pandas as pd
     frames, units = [], {}
     for d in s.devices:
@@ -149,11 +151,9 @@ def _write_atomically(target: Path, overwrite: bool, write: Any) -> None:
 
 
 def _parquet(table: Any, path: Path) -> None:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise CliError("--to parquet needs pyarrow: pip install 'spikesim[parquet]'") from None
+    require("pyarrow.parquet", feature="--to parquet")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
     units = table.attrs.pop("units", {})
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     meta = dict(arrow.schema.metadata or {})
