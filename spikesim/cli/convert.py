@@ -151,9 +151,11 @@ def _write_atomically(target: Path, overwrite: bool, write: Any) -> None:
 
 
 def _parquet(table: Any, path: Path) -> None:
-    require("pyarrow.parquet", feature="--to parquet")
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CliError("--to parquet needs pyarrow: pip install 'spikesim[parquet]'") from None
     units = table.attrs.pop("units", {})
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     meta = dict(arrow.schema.metadata or {})
