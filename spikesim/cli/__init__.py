@@ -2,9 +2,11 @@
 
 ``spikesim info FILE [--json]``, ``spikesim plot FILE [--device NAME] [--out fig.png]``,
 ``spikesim convert FILE --to nwb|csv|parquet [--out PATH]`` and ``spikesim demo``;
-``spikesim COMMAND --help`` tells more.  FILE is a recording of the hdf5 backend or a
-checkpoint (``sim.checkpoint``).  An error (missing or damaged file, bad option) is
-one line on stderr and exit status 2; ``-v`` shows spikesim's log messages (INFO).
+``spikesim COMMAND --help`` tells more.  FILE is a recording of the hdf5 backend, one
+device's file of the ascii backend (``label-7-0.dat``) or a checkpoint
+(``sim.checkpoint``; the events of its memory-backend recorders are in it).  An error
+(missing or damaged file, bad option) is one line on stderr and exit status 2; ``-v``
+shows spikesim's log messages (INFO).
 """
 
 from __future__ import annotations
@@ -39,13 +41,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_file(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, help="a recording file of the hdf5 backend, or a checkpoint file")
+    p.add_argument("file", type=Path, help="a recording of the hdf5 backend (.h5), a device's file of the ascii "
+                   "backend (.dat), or a checkpoint file")
+    p.add_argument("--resolution", type=float, default=None, metavar="MS",
+                   help="ascii files recorded with time_in_steps: the simulation step, ms")
 
 
 def _parser() -> _Parser:
     p = _Parser(prog="spikesim", description="spikesim's command line: look at, plot and convert recordings "
                 "and checkpoints; run a demo network.",
-                epilog="FILE: a recording of the hdf5 backend (recording.h5) or a checkpoint (sim.checkpoint).")
+                epilog="FILE: a recording of the hdf5 backend (recording.h5), a device's file of the ascii backend "
+                "(spikes-3-0.dat) or a checkpoint (sim.checkpoint).")
     p.add_argument("-v", "--verbose", action="store_true", help="print spikesim's log messages (INFO) on stderr")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     i = sub.add_parser("info", help=_INFO, description=f"Show {_INFO}.")
@@ -86,7 +92,7 @@ def _run(args: argparse.Namespace) -> None:
             raise CliError(f"--order must be >= 1 and --simtime > 0 ms (got {args.order}, {args.simtime})")
         demo.run_demo(args.order, args.simtime, args.seed, args.out, args.progress)
         return
-    summary = files.load(args.file)
+    summary = files.load(args.file, resolution=args.resolution)
     if args.command == "info":
         print(info.as_json(summary) if args.json else info.as_text(summary))
     elif args.command == "plot":

@@ -1,7 +1,10 @@
 """``spikesim convert FILE --to nwb|csv|parquet``.
 
-* ``nwb``: a recording of the hdf5 backend through :func:`spikesim.io.nwb.convert`
-  (needs ``pip install 'spikesim[nwb]'``).
+* ``nwb`` (needs ``pip install 'spikesim[nwb]'``): a recording of the hdf5 backend
+  through :func:`spikesim.io.nwb.convert`; an ascii backend's file and a
+  checkpoint's memory-backend recorders through :func:`spikesim.io.nwb.write_nwb_events`
+  (an ascii file stores no recording window and no resolution: the units table has
+  no observation intervals, and its resolution is ``--resolution`` or NaN).
 * ``csv`` and ``parquet``: one long table of every device's events, a row per
   event: ``device`` (node id), ``model``, ``label``, then the event columns
   (``senders``, ``times`` in ms, the recorded variables; a checkpoint's memory
@@ -17,15 +20,17 @@ leaves no partial file.
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.cli.summary import CliError, FileSummary
 
-__all__ = ["FORMATS", "events_table", "convert_file"]
+__all__ = ["FORMATS", "events_table", "nwb_records", "convert_file"]
 
 FORMATS = ("nwb", "csv", "parquet")
 #: columns every row has, before the event columns
@@ -50,6 +55,7 @@ def events_table(s: FileSummary) -> Any:
     CliError
         If the file holds no events (a checkpoint whose recorders wrote to files).
     """
+    require("pandas", feature="--to csv and --to parquet")
     import pandas as pd
     frames, units = [], {}
     for d in s.devices:
@@ -79,6 +85,53 @@ def _nullable_where_missing(frames: list[Any]) -> list[Any]:
             for f in having:
                 f[c] = f[c].astype("Int64")
     return frames
+
+
+def nwb_records(s: FileSummary, t_end: float | None = None) -> tuple[list[Any], Any]:
+    """The devices of an ascii file or a checkpoint as NWB records, and the session.
+
+    Parameters
+    ----------
+    s : FileSummary
+        An ascii backend's file or a checkpoint, read with its events.
+    t_end : float, optional
+        End of the simulated time, ms, which ends windows without a stop (default:
+        a checkpoint's simulated time, else the latest event time).
+
+    Returns
+    -------
+    tuple
+        A list of :class:`spikesim.io.nwb_records.DeviceRecord` and the
+        :class:`~spikesim.io.nwb_records.SessionInfo`.
+
+    Raises
+    ------
+    CliError
+        If the file holds no events (a checkpoint whose recorders wrote to files).
+    """
+    from spikesim.io.nwb_records import DeviceRecord, SessionInfo, recording_window
+    held = [d for d in s.devices if d.events is not None]
+    if not held:
+        raise CliError(f"{s.path} holds no recorded events (its recorders wrote to other files); "
+                       "convert those files")
+    latest = max((float(np.max(d.events["times"])) for d in held if d.events and len(d.events["times"])),
+                 default=0.0)
+    end = float(t_end if t_end is not None else s.network.get("time", latest))
+    records = []
+    for d in held:
+        assert d.events is not None
+        ev = {k: np.asarray(v) for k, v in d.events.items() if k != "segment"}
+        windows = (recording_window(d.window[0], d.window[1], 0.0, end),) if np.isfinite(d.window[0]) else ()
+        interval = d.params.get("interval")
+        records.append(DeviceRecord(d.node_id, d.model, ev, {k: d.units.get(k, "") for k in ev}, d.label,
+                                    windows, interval=float(interval) if interval is not None else None))
+    prov = s.provenance
+    version = str(prov.get("spikesim_version") or prov.get("written_by") or "unknown")
+    extra = {"source_file": str(s.path), "source_kind": s.kind, "t_end_ms": end}
+    seed = prov.get("seed")
+    session = SessionInfo(float(prov.get("resolution") or math.nan), int(seed) if seed is not None else None,
+                          version, extra=extra)
+    return records, session
 
 
 def _write_atomically(target: Path, overwrite: bool, write: Any) -> None:
@@ -137,18 +190,19 @@ def convert_file(s: FileSummary, to: str, out: Path | None, overwrite: bool = Fa
     ------
     CliError
         If ``to`` is unknown, the output exists (without ``overwrite``) or cannot be
-        written, NWB is asked of a checkpoint, or pyarrow/pynwb is missing.
+        written, there are no events to convert, or pyarrow/pynwb is missing.
     """
     if to not in FORMATS:
         raise CliError(f"--to {to!r} is not a format; use one of {', '.join(FORMATS)}")
     target = out if out is not None else s.path.with_suffix(f".{to}")
     if to == "nwb":
-        if s.kind != "recording":
-            raise CliError("--to nwb converts recordings of the hdf5 backend, not checkpoints; "
-                           "use --to csv or --to parquet")
         from spikesim.io import nwb
         try:
-            return nwb.convert(s.path, target, overwrite=overwrite, **(nwb_options or {}))
+            if s.kind == "recording":
+                return nwb.convert(s.path, target, overwrite=overwrite, **(nwb_options or {}))
+            records, session = nwb_records(s, (nwb_options or {}).get("t_end"))
+            options = {k: v for k, v in (nwb_options or {}).items() if k != "t_end"}
+            return nwb.write_nwb_events(target, records, session, overwrite=overwrite, **options)
         except FileExistsError as err:
             raise CliError(f"{' '.join(str(err).split())} (pass --overwrite to replace it)") from None
     table = events_table(s)

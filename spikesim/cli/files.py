@@ -1,6 +1,7 @@
-"""What the commands read: a recording (hdf5 backend) or a checkpoint, as one summary.
+"""What the commands read: a recording (hdf5 or ascii backend) or a checkpoint, as one summary.
 
-:func:`load` tells the two apart by the file's ``format`` attribute and returns a
+:func:`load` tells them apart by the ascii header or the HDF5 file's ``format``
+attribute and returns a
 :class:`~spikesim.cli.summary.FileSummary`: provenance, one device summary per
 recording device (with its events where the file holds them) and, for a checkpoint,
 the network.  Times are in ms.
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from spikesim.cli.asciifile import is_ascii_file, load_ascii
 from spikesim.cli.checkpoints import load_checkpoint
 from spikesim.cli.summary import CliError, DeviceSummary, FileSummary, device_kind
 from spikesim.data.columnar import default_unit, times_ms
@@ -44,7 +46,8 @@ def _file_format(path: Path) -> str:
     with open(path, "rb") as fh:
         head = fh.read(len(_HDF5_SIGNATURE))
     if head != _HDF5_SIGNATURE:
-        raise CliError(f"'{path}' is not a spikesim recording or checkpoint (not an HDF5 file)")
+        raise CliError(f"'{path}' is not a spikesim recording or checkpoint (not an HDF5 file, nor a "
+                       "file of the ascii backend)")
     import h5py
 
     from spikesim.io.hdf5 import writer_flags
@@ -62,22 +65,27 @@ def _one_line(err: BaseException) -> str:
     return " ".join(str(err).split()) or type(err).__name__
 
 
-def load(path: str | Path, events: bool = True) -> FileSummary:
+def load(path: str | Path, events: bool = True, resolution: float | None = None) -> FileSummary:
     """Read a recording or a checkpoint file into a :class:`FileSummary`.
 
     Parameters
     ----------
     path : str or Path
-        A file of the hdf5 recording backend, or one written by ``sim.checkpoint``.
+        A file of the hdf5 recording backend, one device's file of the ascii backend,
+        or one written by ``sim.checkpoint``.
     events : bool, default True
         Keep the devices' events (False: counts only, for ``info``).
+    resolution : float, optional
+        The simulation step, ms, for ascii files with times in steps.
 
     Raises
     ------
     CliError
-        If the file is missing, damaged or neither kind.
+        If the file is missing, damaged or of no such kind.
     """
     path = Path(path)
+    if path.is_file() and is_ascii_file(path):
+        return load_ascii(path, events, resolution)
     fmt = _file_format(path)
     if fmt == CHECKPOINT_FORMAT:
         return load_checkpoint(path, events)

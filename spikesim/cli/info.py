@@ -43,7 +43,8 @@ def _device_dict(d: DeviceSummary) -> dict[str, Any]:
     return {"node_id": d.node_id, "model": d.model, "label": d.label, "kind": d.kind, "n_events": d.n_events,
             "n_senders": _n_senders(d), "columns": d.columns, "units": d.units,
             "variables": [c for c in d.columns if c not in ("senders", "times", "segment")],
-            "window_ms": list(d.window), "first_event_ms": span[0] if span else None,
+            "window_ms": list(d.window) if math.isfinite(d.window[0]) else None,
+            "first_event_ms": span[0] if span else None,
             "last_event_ms": span[1] if span else None, "events_in_file": d.events is not None, **d.params}
 
 
@@ -106,14 +107,17 @@ def _device_lines(d: DeviceSummary) -> list[str]:
         lines.append("         variables: " + ", ".join(variables))
     span = _time_span(d)
     times = f"events at {span[0]:g} .. {span[1]:g} ms; " if span else ""
-    lines.append(f"         {times}window ({_ms(d.window[0])}, {_ms(d.window[1])}] ms")
+    window = (f"window ({_ms(d.window[0])}, {_ms(d.window[1])}] ms" if math.isfinite(d.window[0])
+              else "window not stored in the file")
+    lines.append(f"         {times}{window}")
     if "file" in d.params:
         lines.append(f"         events in {d.params['file']}")
     return lines
 
 
 #: how provenance entries are shown: key -> (label, unit)
-_PROVENANCE = {"spikesim_version": ("spikesim", ""), "format_version": ("format version", ""),
+_PROVENANCE = {"spikesim_version": ("spikesim", ""), "written_by": ("written by", ""),
+               "format_version": ("format version", ""),
                "created": ("created", ""), "written": ("written", ""), "seed": ("seed", ""),
                "resolution": ("resolution", " ms"), "threads": ("threads", ""), "hdf5_version": ("HDF5", "")}
 
@@ -136,7 +140,8 @@ def as_text(s: FileSummary) -> str:
     str
         Several lines, without a trailing newline.
     """
-    what = "spikesim recording (hdf5 backend)" if s.kind == "recording" else "spikesim checkpoint"
+    what = {"recording": "spikesim recording (hdf5 backend)", "ascii": "recording of the ascii backend (one device)",
+            "checkpoint": "spikesim checkpoint"}[s.kind]
     lines = [f"{s.path}: {what}, {_size(s.size)}"]
     lines.append("  " + _provenance(s.provenance))
     net = s.network

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.cli.summary import CliError, DeviceSummary, FileSummary
 
 __all__ = ["MAX_TRACES", "plot_file"]
@@ -98,6 +99,7 @@ def plot_file(s: FileSummary, device: str | None, out: Path | None) -> Path | No
     CliError
         If the device is unknown, there is nothing to draw, or the image cannot be written.
     """
+    require("matplotlib", feature="spikesim plot")
     import matplotlib
     if out is not None:
         matplotlib.use("Agg", force=True)

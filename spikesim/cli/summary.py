@@ -48,7 +48,8 @@ class DeviceSummary:
     n_events : int
         Events (rows) recorded.
     window : (float, float)
-        The recording window ``(lo, hi]`` in ms (``hi`` may be inf).
+        The recording window ``(lo, hi]`` in ms (``hi`` may be inf; ``lo`` is -inf
+        when the file does not store it, as in the ascii backend's files).
     params : dict
         Further settings (``interval`` in ms, ``record_from``, ``record_to`` ...).
     events : dict of str to ndarray, or None
@@ -86,7 +87,8 @@ class FileSummary:
     path : Path
         The file.
     kind : str
-        ``"recording"`` or ``"checkpoint"``.
+        ``"recording"`` (hdf5 backend), ``"ascii"`` (one device's file of the ascii
+        backend) or ``"checkpoint"``.
     size : int
         File size in bytes.
     provenance : dict

@@ -19,6 +19,7 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import ArrayLike
 
+from spikesim._optional import require
 from spikesim.data.checks import as_ids, bad_parameter, check_window, window_mask
 from spikesim.data.neo import new_block
 from spikesim.errors import BadParameter
@@ -179,6 +180,7 @@ class ColumnarEvents:
 
     def to_pandas(self) -> Any:
         """A ``pandas.DataFrame`` with a column per column; units in ``df.attrs["units"]``."""
+        require("pandas", feature="to_pandas")
         import pandas as pd
         df = pd.DataFrame(self.to_dict())
         df.attrs["units"] = self.units_of_columns()

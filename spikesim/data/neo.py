@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.data.checks import TIME_TOL, bad_parameter
 from spikesim.data.trains import spike_trains
 
@@ -43,11 +44,7 @@ def require_neo(owner: str) -> Any:
     ImportError
         Neo is not installed; the message names ``owner`` and how to install it.
     """
-    try:
-        import neo
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError(f"{owner} needs the 'neo' package; install it with `pip install neo`") from err
-    return neo
+    return require("neo", feature=owner)
 
 
 def new_block(neo: Any, annotations: Mapping[str, Any], segments: Iterable[int]) -> Any:

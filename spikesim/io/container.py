@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.errors import SpikesimError
 
 #: the newest container version this spikesim reads and the one it writes
@@ -223,14 +225,14 @@ def save_state(path: str | Path, data: dict[str, Any]) -> Path:
     TypeError
         If a value cannot be stored (see :func:`write`).
     """
-    import pandas as pd
+    pd = sys.modules.get("pandas")  # a DataFrame exists only if pandas was imported
 
     meta: dict[str, Any] = {"items": {}}
     arrays: dict[str, np.ndarray] = {}
     for key, v in data.items():
         if "/" in key:
             raise ValueError(f"save_state: key '{key}' must not contain '/'")
-        if isinstance(v, pd.DataFrame):
+        if pd is not None and isinstance(v, pd.DataFrame):
             meta["items"][key] = {"kind": "dataframe", "columns": [str(c) for c in v.columns],
                                   "index_name": v.index.name}
             arrays[f"{key}/index"] = np.asarray(v.index)
@@ -252,12 +254,11 @@ def load_state(path: str | Path) -> dict[str, Any]:
     FileNotFoundError, FileFormatError
         As :func:`read`.
     """
-    import pandas as pd
-
     meta, arrays = read(path, "spikesim-state")
     out: dict[str, Any] = {}
     for key, item in meta["items"].items():
         if item["kind"] == "dataframe":
+            pd = require("pandas", feature="load_state of a DataFrame")
             cols = {c: arrays[f"{key}/c{i}"] for i, c in enumerate(item["columns"])}
             idx = pd.Index(arrays[f"{key}/index"], name=item["index_name"])
             out[key] = pd.DataFrame(cols, index=idx)

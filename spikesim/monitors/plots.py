@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.data.events import SpikeEvents, Traces, default_unit
 from spikesim.errors import BadParameter, bad_property
 from spikesim.monitors.times import RecordingTimes
@@ -56,6 +57,7 @@ class PlotRecordings:
     def __init__(self, figname: str, recordings: Sequence[Mapping[str, Any]], recording_times: RecordingTimes,
                  shape: tuple[int, int], plan: Mapping[str, Sequence[Any]], chunk: int = 0,
                  time_lim: tuple[float, float] | None = None, dpi: int = 300) -> None:
+        require("matplotlib", feature="plotting")
         import matplotlib.pyplot as plt
 
         from spikesim.plotting.plans import NoSpikesWarning, plot_recordings

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.node_table import NodeTable
@@ -92,6 +93,7 @@ def to_json(v: Any, **kwargs: Any) -> str:
 
 
 def _pandas(data: dict[str, Any], index: np.ndarray, name: str) -> Any:
+    require("pandas", feature="pandas output")
     import pandas as pd
     frame = pd.DataFrame({k: list(v) if isinstance(v, np.ndarray) and v.dtype == object else v
                           for k, v in data.items()}, index=index)
@@ -381,6 +383,7 @@ class SynapseCollection(_CoreSynapses):
         kl = [keys] if single_key else (list(keys) if keys is not None else [*self.keys(), "synapse_modelid"])
         raw = {k: self._face_column(k) for k in kl}
         if output == "pandas":
+            require("pandas", feature="output='pandas'")
             import pandas as pd
             return pd.DataFrame({k: list(v) if v.dtype == object else v for k, v in raw.items()})
         single = len(self) == 1

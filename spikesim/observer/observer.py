@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.errors import bad_property
 
 __all__ = ["Key", "Observer", "as_array"]
@@ -249,6 +250,7 @@ class Observer:
         KeyError
             If nothing is recorded under ``item``.
         """
+        require("pandas", feature="a pandas DataFrame")
         import pandas as pd
         data = self.to_numpy(item)
         df = pd.DataFrame(index=pd.Index(self.times, name="time"), data=data)
@@ -258,12 +260,14 @@ class Observer:
     @property
     def recordings(self) -> Any:
         """Every recorded key in one ``DataFrame``; columns ``(key, neuron)``."""
+        require("pandas", feature="a pandas DataFrame")
         import pandas as pd
         return pd.concat({_name(k): self.to_dataframe(k) for k in self._data}, axis=1)
 
     # -- plots ---------------------------------------------------------------------------------
     def plot(self, y: Key, x: Key | None = None, ax: Any = None, **kwargs: Any) -> Any:
         """Line plot of ``y`` against time, or against the recorded ``x``; returns the axes."""
+        require("matplotlib", feature="plotting")
         import matplotlib.pyplot as plt
         if ax is None:
             _, ax = plt.subplots(figsize=kwargs.pop("figsize", None))
@@ -278,6 +282,7 @@ class Observer:
 
     def matshow(self, v: Key, ax: Any = None, **kwargs: Any) -> Any:
         """Colour plot of ``v`` (neurons x samples); returns the axes."""
+        require("matplotlib", feature="plotting")
         import matplotlib.pyplot as plt
         if ax is None:
             _, ax = plt.subplots(figsize=kwargs.pop("figsize", None))

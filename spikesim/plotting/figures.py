@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from spikesim._optional import require
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
@@ -24,6 +26,7 @@ def figure_and_axes(ax: Axes | None) -> tuple[Figure | SubFigure, Axes]:
     (Figure or SubFigure, Axes)
         The figure to return to the caller and the axes to draw into.
     """
+    require("matplotlib", feature="plotting")
     import matplotlib.pyplot as plt
 
     if ax is None:

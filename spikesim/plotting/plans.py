@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.data.checks import TIME_TOL, bad_parameter
 from spikesim.data.events import SpikeEvents, Traces
 from spikesim.plotting.psth import psth
@@ -220,6 +221,7 @@ def _figure(panels: Sequence[Panel], chosen: Sequence[SpikeEvents | Traces], gri
 
     ``time_lim`` (ms) defaults to the first to the last time of the chosen data.
     """
+    require("matplotlib", feature="plotting")
     import matplotlib.pyplot as plt
 
     if time_lim is None:

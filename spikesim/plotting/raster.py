@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.analysis import TIME_TOL, time_histogram
 from spikesim.errors import BadParameter
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 def _panels(fig: Figure | SubFigure | None, ax: Axes | None, hist: bool
             ) -> tuple[Figure | SubFigure, Axes, Axes | None]:
     """The figure, the raster's axes and the histogram's (None without ``hist``)."""
+    require("matplotlib", feature="plotting")
     import matplotlib.pyplot as plt
 
     if ax is not None:
@@ -80,6 +82,7 @@ def raster(senders: np.ndarray, times: np.ndarray, hist: bool = False, hist_binw
     >>> fig.axes[0].get_ylabel()
     'Neuron ID'
     """
+    require("matplotlib", feature="plotting")
     import matplotlib.pyplot as plt
 
     senders = np.asarray(senders)

@@ -135,11 +135,6 @@ def test_parquet_without_pyarrow_names_the_extra(recording, tmp_path, capsys, mo
     assert list(tmp_path.iterdir()) == []
 
 
-def test_nwb_of_a_checkpoint_is_refused(checkpoint, capsys):
-    code, _, err = _run(capsys, "convert", str(checkpoint[0]), "--to", "nwb")
-    assert code == 2 and "--to csv" in err
-
-
 # -- plot ---------------------------------------------------------------------------------------------
 def test_plot_writes_a_png(recording, tmp_path, capsys):
     path, _ = recording
