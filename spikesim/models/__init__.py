@@ -31,9 +31,13 @@ from spikesim.models.parrot_neuron import ParrotNeuron
 from spikesim.models.pp_psc_delta import PpPscDelta
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
+    CorrelationDetectorModel,
+    CorrelomatrixDetectorModel,
+    DetectorModel,
     MultimeterModel,
     RecorderModel,
     SpikeRecorderModel,
+    SpinDetectorModel,
     VoltmeterModel,
     WeightRecorderModel,
 )
@@ -53,6 +57,9 @@ for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhi
              SpikeRecorderModel, MultimeterModel, VoltmeterModel, WeightRecorderModel):
     register(_cls)
 register(Mat2PscExp)
+register(CorrelationDetectorModel)
+register(CorrelomatrixDetectorModel)
+register(SpinDetectorModel)
 register(IafTum2000)
 register(PpPscDelta)
 register(GifPscExp)
@@ -80,4 +87,5 @@ sys.modules[__name__].__class__ = _CallablePackage
 
 __all__ = ["NODE_MODELS", "SYNAPSE_MODELS", "Model", "NeuronModel", "SynapseModel", "StaticSynapse",
            "models", "register", "RecorderModel", "SpikeRecorderModel", "MultimeterModel",
-           "VoltmeterModel", "WeightRecorderModel"]
+           "VoltmeterModel", "WeightRecorderModel", "DetectorModel", "CorrelationDetectorModel",
+           "CorrelomatrixDetectorModel", "SpinDetectorModel"]
