@@ -21,6 +21,7 @@ from spikesim.network.connect import Connector
 from spikesim.network.node_table import NodeTable, as_generator_params
 from spikesim.network.parameters import Parameter
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
+from spikesim.recording.detectors import device_class
 from spikesim.recording.devices import RecordingDevice
 from spikesim.recording.manager import RecordingManager
 from spikesim.recording.weight_recorder import WeightRecordingDevice
@@ -48,7 +49,7 @@ class DefaultsCheck:
         elif issubclass(cls, Generator):
             cls.check_node(as_generator_params({**cls.defaults(), **merged}), self.grid.resolution)
         elif issubclass(cls, RecorderModel):
-            RecordingDevice.check_defaults(self.recording, cls, merged)
+            (device_class(cls) or RecordingDevice).check_defaults(self.recording, cls, merged)
 
 
 def check_keys(recording: RecordingManager, cls: type[Model], name: str, params: dict[str, Any],
@@ -141,7 +142,7 @@ def make_device(recording: RecordingManager, grid: TimeGrid, cls: type[Model], n
                 p: dict[str, Any]) -> Any:
     """One device node: a recording device, or a generator's checked parameter dict."""
     if issubclass(cls, RecorderModel):
-        dev_cls = WeightRecordingDevice if cls.transmissions else RecordingDevice
+        dev_cls = device_class(cls) or (WeightRecordingDevice if cls.transmissions else RecordingDevice)
         dev = dev_cls(recording, cls, node_id, cls.params)
         dev.set({k: v for k, v in p.items() if k != "n_events" or v != 0})
         return dev

@@ -20,6 +20,7 @@ import numpy as np
 
 from spikesim.models.recorders import MultimeterModel, SpikeRecorderModel
 from spikesim.network.populations import DevicePopulation, NeuronPopulation
+from spikesim.recording.detectors import Detector
 from spikesim.recording.devices import RecordingDevice
 
 if TYPE_CHECKING:
@@ -52,6 +53,9 @@ class SamplerPlan:
     fill: int = 0                          # buffered rows
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
 def spike_recorders(populations: Sequence[Population], projections: Mapping[tuple[str, str], Projection],
                     n_nodes: int) -> list[tuple[RecordingDevice, np.ndarray]]:
     """The spike recorders that record something, with how often each node is connected.
@@ -76,12 +80,18 @@ def spike_recorders(populations: Sequence[Population], projections: Mapping[tupl
         if not (isinstance(pop, DevicePopulation) and pop.kind == "recorder"):
             continue
         for i, dev in enumerate(pop.nodes):
-            if issubclass(pop.model, SpikeRecorderModel):
+            if issubclass(pop.model, SpikeRecorderModel) or isinstance(dev, Detector):
                 counts = np.zeros(n_nodes, dtype=np.int64)
                 for p in rec:
                     sel = p.tgt == pop.first + i - 1
                     if sel.any():
                         counts += np.bincount(p.src[sel], minlength=n_nodes)
+                if isinstance(dev, Detector):  # detectors also take weights and receptor ports
+                    sels = [(p, p.tgt == pop.first + i - 1) for p in rec]
+                    dev.set_inputs(np.concatenate([p.src[s] + 1 for p, s in sels] or [_NONE]),
+                                   np.concatenate([p.weights()[s] for p, s in sels] or [_NONE]),
+                                   np.concatenate([p.receptors()[s] for p, s in sels] or [_NONE]),
+                                   min((int(p.d.min()) for p in projections.values() if len(p)), default=1))
                 if counts.any():
                     out.append((dev, np.concatenate([[0], counts])))
     return out

@@ -35,9 +35,13 @@ from spikesim.models.pp_psc_delta import PpPscDelta
 from spikesim.models.pulsepacket_generator import PulsepacketGenerator
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
+    CorrelationDetectorModel,
+    CorrelomatrixDetectorModel,
+    DetectorModel,
     MultimeterModel,
     RecorderModel,
     SpikeRecorderModel,
+    SpinDetectorModel,
     VoltmeterModel,
     WeightRecorderModel,
 )
@@ -57,6 +61,9 @@ for _cls in (IafPscDelta, IafPscExp, IafPscAlpha, IafCondExp, IafCondAlpha, Izhi
              SpikeRecorderModel, MultimeterModel, VoltmeterModel, WeightRecorderModel):
     register(_cls)
 register(Mat2PscExp)
+register(CorrelationDetectorModel)
+register(CorrelomatrixDetectorModel)
+register(SpinDetectorModel)
 register(IafTum2000)
 register(PpPscDelta)
 register(GifPscExp)
@@ -89,4 +96,5 @@ sys.modules[__name__].__class__ = _CallablePackage
 
 __all__ = ["NODE_MODELS", "SYNAPSE_MODELS", "Model", "NeuronModel", "SynapseModel", "StaticSynapse",
            "models", "register", "RecorderModel", "SpikeRecorderModel", "MultimeterModel",
-           "VoltmeterModel", "WeightRecorderModel"]
+           "VoltmeterModel", "WeightRecorderModel", "DetectorModel", "CorrelationDetectorModel",
+           "CorrelomatrixDetectorModel", "SpinDetectorModel"]

@@ -62,3 +62,53 @@ class WeightRecorderModel(RecorderModel):
     name = "weight_recorder"
     transmissions = True
     params: ClassVar[dict[str, Any]] = {**RecorderModel.params, "senders": (), "targets": ()}
+
+
+class DetectorModel(RecorderModel):
+    """A recorder that takes spikes with their connection's weight and receptor port
+    (``correlation_detector``, ``correlomatrix_detector``, ``spin_detector``)."""
+
+    #: whether it keeps histograms as status entries instead of writing events to a backend
+    histograms: ClassVar[bool] = False
+
+
+class CorrelationDetectorModel(DetectorModel):
+    """``correlation_detector``: the cross-correlation histogram of the spikes arriving on
+    receptor ports 0 and 1.
+
+    ``delta_tau`` (ms, an odd or even multiple of the resolution) is the bin width,
+    ``tau_max`` (ms, a multiple of ``delta_tau``) the largest lag; ``Tstart``/``Tstop``
+    (ms, absolute) the stamps ``[Tstart, Tstop]`` whose spikes are counted.  Status
+    entries: ``histogram`` (sum of weight products), ``histogram_correction`` (its Kahan
+    compensation), ``count_histogram`` (pairs), ``n_events`` (spikes per port).
+    """
+
+    name = "correlation_detector"
+    histograms = True
+    receptor_types: ClassVar[dict[str, int]] = {"receptor_0": 0, "receptor_1": 1}
+    params: ClassVar[dict[str, Any]] = {**RecorderModel.params, "delta_tau": 0.5, "tau_max": 5.0,
+                                        "Tstart": 0.0, "Tstop": math.inf}
+
+
+class CorrelomatrixDetectorModel(DetectorModel):
+    """``correlomatrix_detector``: the covariance matrices of the spikes arriving on
+    receptor ports ``0 .. N_channels - 1``, lags ``0 .. tau_max`` (ms) in bins of
+    ``delta_tau`` (ms, an odd multiple of the resolution); status entries ``covariance``
+    and ``count_covariance`` (shape ``(N_channels, N_channels, 1 + tau_max / delta_tau)``)
+    and ``n_events`` (spikes per channel in ``[Tstart, Tstop]``, ms)."""
+
+    name = "correlomatrix_detector"
+    histograms = True
+    #: receptor ports accepted at connect (the int8 receptor column's range); that they
+    #: are below N_channels is checked when a simulation starts
+    receptor_types: ClassVar[dict[str, int]] = {f"receptor_{i}": i for i in range(128)}
+    params: ClassVar[dict[str, Any]] = {**RecorderModel.params, "delta_tau": 0.5, "tau_max": 5.0,
+                                        "Tstart": 0.0, "Tstop": math.inf, "N_channels": 1}
+
+
+class SpinDetectorModel(DetectorModel):
+    """``spin_detector``: decodes the up/down transitions of binary neurons from spike
+    multiplicity (one spike: down, state 0; two at once: up, state 1); events
+    ``senders``, ``times`` (the spike's stamp, ms) and ``state``."""
+
+    name = "spin_detector"
