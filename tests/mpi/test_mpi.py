@@ -90,6 +90,29 @@ def test_ascii_files_of_two_processes_equal_one_processs(tmp_path):
         assert (tmp_path / "two" / "files" / name).read_bytes() == text, name
 
 
+def test_hdf5_recording_of_two_processes_reads_back_as_one_processs(tmp_path):
+    one = run("hdf5", 1, 1, tmp_path / "one")[0]
+    two = run("hdf5", 2, 1, tmp_path / "two")
+    assert sorted(p.name for p in (tmp_path / "two" / "files").iterdir()) == ["recording.h5"]
+    read = [k for k in one if k.startswith("read/")]
+    raw = [k for k in one if k.startswith("h5/")]
+    assert len(read) >= 4 and len(raw) >= 4  # spikes and samples, by both readers
+    assert min(one[k].size for k in read) > 100  # spikes and samples were written
+    for rank, res in enumerate(two):
+        # spikesim.io.read and h5py see, bit for bit, what a one-process run's file holds
+        assert sorted(k for k in res if k != "during") == sorted(k for k in one if k != "during")
+        assert same(one, res, skip=("during",)) == [], f"rank {rank}"
+    # rank 0 read the file while the run went on: the callback at t saw every row up to
+    # t (the recorders hand over before it and the backend flushes at each hand-over)
+    during = two[0]["during"]
+    assert during[:, 0].tolist() == [20.0, 40.0, 60.0, 80.0, 100.0]
+    sr, vm = (int(i) for i in one["ids"])
+    for col, dev in ((1, sr), (2, vm)):
+        times = one[f"read/{dev}/times"]
+        assert during[:, col].tolist() == [int(np.sum(times <= t + 1e-9)) for t in during[:, 0]]
+    assert 0 < during[0, 1] < during[-1, 1]
+
+
 @pytest.mark.parametrize(("writers", "readers"), [(2, 1), (2, 3), (1, 2)])
 def test_checkpoint_moves_between_process_counts(serial, tmp_path, writers, readers):
     """Written by ``writers`` processes at 150 ms, restored on ``readers``, continued to
