@@ -153,8 +153,21 @@ def hdf5(threads: int) -> dict[str, np.ndarray]:
     return out
 
 
-SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "stdp_write": stdp_write,
-             "stdp_read": stdp_read}
+def placement(threads: int) -> dict[str, np.ndarray]:
+    """Through the NEST face: 10 iaf_psc_alpha, 7 parrots, a spike recorder; every
+    node's ``local``, ``thread`` and ``vp``, and this rank's GetLocalNodeCollection."""
+    import spikesim.nest as nest  # noqa: PLC0415
+
+    nest.ResetKernel()
+    nest.SetKernelStatus({"local_num_threads": threads})
+    nodes = nest.Create("iaf_psc_alpha", 10) + nest.Create("parrot_neuron", 7) + nest.Create("spike_recorder")
+    return {"local": np.array(nodes.get("local")), "thread": np.array(nodes.get("thread")),
+            "vp": np.array(nodes.get("vp")), "local_ids": np.array(nest.GetLocalNodeCollection(nodes).tolist()),
+            "rank": np.array([nest.Rank()]), "procs": np.array([nest.NumProcesses()])}
+
+
+SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "placement": placement,
+             "stdp_write": stdp_write, "stdp_read": stdp_read}
 
 
 def main(argv: list[str]) -> None:

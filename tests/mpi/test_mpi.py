@@ -113,6 +113,30 @@ def test_hdf5_recording_of_two_processes_reads_back_as_one_processs(tmp_path):
     assert 0 < during[0, 1] < during[-1, 1]
 
 
+@pytest.mark.parametrize(("procs", "threads"), [(1, 2), (2, 2), (3, 1)])
+def test_local_thread_and_vp_status_keys(tmp_path, procs, threads):
+    """Expected values from the placement documented in NodeTable.placement: rank r holds
+    block(n, r, P) = [n r // P, n (r + 1) // P) of each neuron population, its threads
+    split that block the same way, vp = thread * P + rank; devices on every rank."""
+    from spikesim.parallel import block  # noqa: PLC0415
+
+    for rank, res in enumerate(run("placement", procs, threads, tmp_path)):
+        assert (int(res["rank"][0]), int(res["procs"][0])) == (rank, procs)
+        local, thread, vp = [], [], []
+        for n in (10, 7):  # the two neuron populations
+            for r in range(procs):
+                lo, hi = block(n, r, procs)
+                for t in range(threads):
+                    a, b = block(hi - lo, t, threads)
+                    local += [r == rank] * (b - a)
+                    thread += [t] * (b - a)
+                    vp += [t * procs + r] * (b - a)
+        local, thread, vp = [*local, True], [*thread, 0], [*vp, rank]  # the spike recorder
+        assert res["local"].tolist() == local and res["thread"].tolist() == thread and res["vp"].tolist() == vp
+        assert res["local_ids"].tolist() == [i + 1 for i in range(18) if local[i]]
+        assert sorted(set(vp[:17])) == list(range(procs * threads))  # every virtual process holds neurons
+
+
 @pytest.mark.parametrize(("writers", "readers"), [(2, 1), (2, 3), (1, 2)])
 def test_checkpoint_moves_between_process_counts(serial, tmp_path, writers, readers):
     """Written by ``writers`` processes at 150 ms, restored on ``readers``, continued to
