@@ -181,7 +181,8 @@ class Connector:
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
         gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
-        src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen)
+        keep = self._local_targets(spec, name, syn, pre_ids, post_ids)
+        src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
         # arrays cannot match a random number of connections
         shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
         n = src.size
@@ -191,7 +192,9 @@ class Connector:
         d = delay_steps(d_ms, self.grid.resolution)
         r = connection_values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
         self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
-        staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n else []
+        # a rank without local targets still makes the projection (collective calls go
+        # over the projections, which must be the same on every rank)
+        staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n or keep is not None else []
         extra = self._plastic_columns(name, syn, staged, shape, n, gen)
         self._commit(name, staged, extra)
 
@@ -210,7 +213,7 @@ class Connector:
             # the common case: one route for the whole call, no per-connection work
             key = (int(pre_cats[0]), int(post_cats[0]))
             if key not in ROUTES:
-                raise IllegalConnection(self._illegal(int(src[0]), int(tgt[0]), *key))
+                raise IllegalConnection(self._illegal(int(pre_ids[0]), int(post_ids[0]), *key))
             if ROUTES[key] == "sample":
                 self._check_sampling(src, tgt)
             return [(ROUTES[key], src, tgt, w, d, r)]
@@ -276,6 +279,33 @@ class Connector:
         gpos = proj.global_positions(s0, n_nodes)[keep] if extra is not None else None
         ex = None if extra is None else {k: pick(v, keep) for k, v in extra.items()}
         proj.add(s0[keep], t0[keep], pick(ws, keep), pick(ds, keep), pick(rs, keep), n_nodes, ex, gpos)
+
+    def _local_targets(self, spec: dict[str, Any], name: str, syn: dict[str, Any], pre: np.ndarray,
+                       post: np.ndarray) -> np.ndarray | None:
+        """Under MPI, which of ``post`` this rank builds connections onto (None: all).
+
+        all_to_all, one_to_one and pairwise_bernoulli then make only the pairs onto this
+        rank's targets (the bernoulli draws stay the one shared stream, drawn in blocks
+        of targets, so the connections are those of a one-process run).  Only for calls
+        whose pairs all take one distributed route with uniform values of a static
+        synapse: random or array values are drawn or given per connection of the whole
+        call, and plastic connections need every rank's sources counted.
+        """
+        if self.nodes.comm.size == 1 or spec["rule"] not in ("all_to_all", "one_to_one", "pairwise_bernoulli"):
+            return None
+        if self.models.synapse_model(name)[0].plastic:
+            return None
+        values = [syn["weight"], syn["delay"], syn.get("receptor_type", 0)]
+        if any(isinstance(v, Parameter) or np.ndim(v) != 0 for v in values):
+            return None
+        cats_pre = np.unique(self._categories(pre, "src"))
+        cats_post = np.unique(self._categories(post, "tgt"))
+        if cats_pre.size != 1 or cats_post.size != 1 or \
+                ROUTES.get((int(cats_pre[0]), int(cats_post[0]))) not in DISTRIBUTED:
+            return None
+        self._check_receptors(post, np.full(post.size, int(syn.get("receptor_type", 0))))  # on every rank
+        keep: np.ndarray = self.nodes.local_mask()[post - 1]
+        return keep
 
     # -- large fixed-indegree calls, built in blocks -------------------------------------------
     STREAM_MIN = 1 << 22        # connections from which a call is built in blocks

@@ -166,7 +166,28 @@ def placement(threads: int) -> dict[str, np.ndarray]:
             "rank": np.array([nest.Rank()]), "procs": np.array([nest.NumProcesses()])}
 
 
-SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "placement": placement,
+def rules(threads: int) -> dict[str, np.ndarray]:
+    """Static connections by all_to_all (Poisson drive; neurons to neurons with
+    autapses excluded), one_to_one (parrots to neurons) and pairwise_bernoulli
+    (recurrent, p = 0.2): all spikes over 100 ms and this rank's connections; seed 5."""
+    sim = spikesim.Simulator(resolution=0.1, seed=5, threads=threads)
+    n = sim.create("iaf_psc_alpha", 31, {"I_e": 300.0})
+    par = sim.create("parrot_neuron", 31)
+    drive = sim.create("poisson_generator", params={"rate": 300.0})
+    sr = sim.create("spike_recorder")
+    sim.connect(drive, n + par, syn_spec={"weight": 80.0})
+    sim.connect(par, n, "one_to_one", {"weight": 40.0, "delay": 1.2})
+    sim.connect(n[:6], n[3:9], {"rule": "all_to_all", "allow_autapses": False}, {"weight": -5.0})
+    sim.connect(n, n, {"rule": "pairwise_bernoulli", "p": 0.2}, {"weight": 15.0, "delay": 1.5})
+    sim.connect(n + par, sr)
+    sim.simulate(100.0)
+    ev = sr.get("events")[0]
+    c = sim.get_connections(n + par, n + par)
+    return {"senders": ev["senders"], "times": ev["times"], "conn_src": np.asarray(c.get("source")),
+            "conn_tgt": np.asarray(c.get("target"))}
+
+
+SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "placement": placement, "rules": rules,
              "stdp_write": stdp_write, "stdp_read": stdp_read}
 
 

@@ -113,6 +113,20 @@ def test_hdf5_recording_of_two_processes_reads_back_as_one_processs(tmp_path):
     assert 0 < during[0, 1] < during[-1, 1]
 
 
+@pytest.mark.parametrize("procs", [2, 3])
+def test_rules_build_only_local_connections_and_give_one_processs_spikes(tmp_path, procs):
+    one = run("rules", 1, 1, tmp_path / "one")[0]
+    assert one["senders"].size > 300 and one["conn_src"].size > 200
+    ranks = run("rules", procs, 1, tmp_path / "many")
+    for rank, res in enumerate(ranks):
+        assert same(one, res, skip=("conn_src", "conn_tgt")) == [], f"rank {rank} of {procs}"
+        assert res["conn_src"].size < one["conn_src"].size  # only the connections onto its nodes
+    # together the ranks hold exactly the one-process connections
+    pairs = sorted(zip(np.concatenate([r["conn_src"] for r in ranks]).tolist(),
+                       np.concatenate([r["conn_tgt"] for r in ranks]).tolist(), strict=True))
+    assert pairs == sorted(zip(one["conn_src"].tolist(), one["conn_tgt"].tolist(), strict=True))
+
+
 @pytest.mark.parametrize(("procs", "threads"), [(1, 2), (2, 2), (3, 1)])
 def test_local_thread_and_vp_status_keys(tmp_path, procs, threads):
     """Expected values from the placement documented in NodeTable.placement: rank r holds
