@@ -60,6 +60,14 @@ def _allgather_cost(comm: Any) -> tuple[float, float]:
     return alpha, beta
 
 
+def _emit(comm: Any, row: dict[str, Any]) -> None:
+    """Rank 0 prints every rank's row, one JSON line each (ranks printing at once mix lines)."""
+    rows = comm.comm.gather(row, root=0) if comm.size > 1 else [row]
+    if comm.rank == 0:
+        for r in rows:
+            print(json.dumps(r), flush=True)
+
+
 def worker(order: int, simtime: float, threads: int, seed: int) -> None:
     """One rank's part: build, simulate, print a JSON line with its figures."""
     sys.path.insert(0, str(ROOT / "examples"))
@@ -90,11 +98,11 @@ def worker(order: int, simtime: float, threads: int, seed: int) -> None:
     ev = parts["sr"].get("events")[0]
     table = sum(p.ptr.nbytes + p.tgt.nbytes + p.w.nbytes + p.d.nbytes + p.rcpt.nbytes
                 + sum(v.nbytes for v in p.extra.values()) for p in sim.connector.projections.values())
-    print(json.dumps({"rank": comm.rank, "procs": comm.size, "threads": threads, "build_s": t1 - t0,
+    _emit(comm, {"rank": comm.rank, "procs": comm.size, "threads": threads, "build_s": t1 - t0,
                       "simulate_s": t2 - t1, "bytes_sent": sent,
                       "slices": slices, "exchange_s": xs, "exchange_bytes": xb, "alpha_s": alpha,
                       "beta_s_per_byte": beta, "table_bytes": table, "peak_rss_mb": _rss_mb(),
-                      "base_rss_mb": base_rss, "n_spikes": int(ev["senders"].size)}), flush=True)
+                      "base_rss_mb": base_rss, "n_spikes": int(ev["senders"].size)})
 
 
 def bernoulli_worker(n: int, p: float, seed: int) -> None:
@@ -113,8 +121,8 @@ def bernoulli_worker(n: int, p: float, seed: int) -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     local = sum(len(q) for q in sim.connector.projections.values())
-    print(json.dumps({"rank": comm.rank, "procs": comm.size, "peak_mb": peak / 1e6, "build_s": build,
-                      "local_connections": local, "peak_rss_mb": _rss_mb()}), flush=True)
+    _emit(comm, {"rank": comm.rank, "procs": comm.size, "peak_mb": peak / 1e6, "build_s": build,
+                 "local_connections": local, "peak_rss_mb": _rss_mb()})
 
 
 def run(procs: int, args: list[str]) -> list[dict[str, Any]]:
