@@ -32,11 +32,24 @@ import numpy as np
 SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS", "PMIX_SIZE")
 
 
+class ExchangeStats:
+    """Cost of the spike exchange so far (for benchmarks): slices exchanged, wall time
+    (s) spent in their allgather, waiting for the slowest rank included, and bytes this
+    rank sent in them."""
+
+    def __init__(self) -> None:
+        self.slices = 0
+        self.seconds = 0.0
+        self.bytes = 0
+
+
 class Communicator(Protocol):
     """What the simulator needs of a communicator (all calls collective)."""
 
     rank: int
     size: int
+    #: what the spike exchange cost so far
+    stats: ExchangeStats
 
     def allgather(self, a: np.ndarray) -> list[np.ndarray]:
         """Every rank's 1-d array (sizes may differ), in rank order."""
@@ -75,6 +88,9 @@ class SerialComm:
     rank = 0
     size = 1
 
+    def __init__(self) -> None:
+        self.stats = ExchangeStats()
+
     def allgather(self, a: np.ndarray) -> list[np.ndarray]:
         """``[a]``."""
         return [a]
@@ -108,6 +124,7 @@ class MPIComm:
         self.size = int(comm.Get_size())
         #: bytes this rank sent in allgather calls (for the benchmark)
         self.bytes_sent = 0
+        self.stats = ExchangeStats()
 
     def allgather(self, a: np.ndarray) -> list[np.ndarray]:
         """Every rank's 1-d array, in rank order: counts by Allgather, data by Allgatherv.

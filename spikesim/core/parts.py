@@ -50,6 +50,7 @@ class Parts:
         self.recording.rank = self.comm.rank
         self.connector = Connector(self.grid, self.nodes, self.models, seed)
         self.engine = Engine(self.grid, self.nodes, self.connector, self.models, self.recording, seed)
+        self.nodes.threads = lambda: self.engine.threads  # for the thread and vp status keys
         self.models.check_node = DefaultsCheck(self.grid, self.recording)
         self.models.check_synapse = self.connector.check_synapse_defaults
 

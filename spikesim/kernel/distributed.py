@@ -156,7 +156,11 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
     """
     keys = (steps - s0) * n_nodes + ids
     packed = np.concatenate([[int(flag)], keys, mult.astype(np.int64)])
+    t0 = time.perf_counter()
     parts = comm.allgather(packed)
+    comm.stats.seconds += time.perf_counter() - t0
+    comm.stats.slices += 1
+    comm.stats.bytes += packed.nbytes
     any_flag = any(bool(p[0]) for p in parts)
     halves = [(p[1:1 + (p.size - 1) // 2], p[1 + (p.size - 1) // 2:]) for p in parts]
     all_keys = np.concatenate([h[0] for h in halves])

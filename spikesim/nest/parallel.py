@@ -25,7 +25,7 @@ def Rank() -> int:
 
 
 def GetLocalNodeCollection(nc: NodeCollection) -> NodeCollection:
-    """The nodes of ``nc`` that live on this rank: its block of each neuron population,
+    """The nodes of ``nc`` whose ``local`` status key is True: its block of each neuron population,
     and every device (devices exist on every rank).
 
     Parameters

@@ -40,6 +40,7 @@ from spikesim.network.synapse_collection import SynapseCollection, delay_steps
 #: routes whose connections each rank stores only onto its own nodes (the others, onto
 #: recorders and from samplers, every rank keeps)
 DISTRIBUTED = ("spike", "current", "poisson")
+Spec = dict[str, Any]
 
 if TYPE_CHECKING:
     from spikesim.models.registry import ModelRegistry
@@ -181,7 +182,8 @@ class Connector:
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
         gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
-        src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen)
+        keep = self._local_targets(spec, name, syn, pre_ids, post_ids)
+        src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
         # arrays cannot match a random number of connections
         shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
         n = src.size
@@ -191,7 +193,8 @@ class Connector:
         d = delay_steps(d_ms, self.grid.resolution)
         r = connection_values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
         self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
-        staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n else []
+        # a rank without local targets still makes the projection (the same on every rank)
+        staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n or keep is not None else []
         extra = self._plastic_columns(name, syn, staged, shape, n, gen)
         self._commit(name, staged, extra)
 
@@ -210,7 +213,7 @@ class Connector:
             # the common case: one route for the whole call, no per-connection work
             key = (int(pre_cats[0]), int(post_cats[0]))
             if key not in ROUTES:
-                raise IllegalConnection(self._illegal(int(src[0]), int(tgt[0]), *key))
+                raise IllegalConnection(self._illegal(int(pre_ids[0]), int(post_ids[0]), *key))
             if ROUTES[key] == "sample":
                 self._check_sampling(src, tgt)
             return [(ROUTES[key], src, tgt, w, d, r)]
@@ -270,34 +273,39 @@ class Connector:
 
     def _add_local(self, proj: Projection, s0: np.ndarray, t0: np.ndarray, ws: np.ndarray, ds: np.ndarray,
                    rs: np.ndarray, n_nodes: int, extra: dict[str, np.ndarray] | None) -> None:
-        """Distributed runs: store only the connections onto this rank's nodes, in the
-        order a one-process run stores them (plastic ones remember their place there)."""
+        """Store only the connections onto this rank's nodes, in a one-process run's order."""
         keep = self.nodes.local_mask()[t0]
         gpos = proj.global_positions(s0, n_nodes)[keep] if extra is not None else None
         ex = None if extra is None else {k: pick(v, keep) for k, v in extra.items()}
         proj.add(s0[keep], t0[keep], pick(ws, keep), pick(ds, keep), pick(rs, keep), n_nodes, ex, gpos)
 
+    def _uniform_route(self, name: str, syn: dict[str, Any], pre: np.ndarray, post: np.ndarray) -> str | None:
+        """The one route of a call of a static synapse with uniform values (else None)."""
+        values = (syn["weight"], syn["delay"], syn.get("receptor_type", 0))
+        cats_pre, cats_post = np.unique(self._categories(pre, "src")), np.unique(self._categories(post, "tgt"))
+        if self.models.synapse_model(name)[0].plastic or cats_pre.size != 1 or cats_post.size != 1 or \
+                any(isinstance(v, Parameter) or np.ndim(v) != 0 for v in values):
+            return None
+        return ROUTES.get((int(cats_pre[0]), int(cats_post[0])))
+
+    def _local_targets(self, spec: Spec, name: str, syn: Spec, pre: np.ndarray, post: np.ndarray) -> np.ndarray | None:
+        """Under MPI, the ``post`` that rank builds uniform static pairs onto (else None)."""
+        if self.nodes.comm.size == 1 or spec["rule"] not in ("all_to_all", "one_to_one", "pairwise_bernoulli") \
+                or self._uniform_route(name, syn, pre, post) not in DISTRIBUTED:
+            return None
+        self._check_receptors(post, np.full(post.size, int(syn.get("receptor_type", 0))))  # on every rank
+        return np.asarray(self.nodes.local_mask()[post - 1])
+
     # -- large fixed-indegree calls, built in blocks -------------------------------------------
     STREAM_MIN = 1 << 22        # connections from which a call is built in blocks
     STREAM_BLOCK = 1 << 20      # connections per block (a constant: results do not depend on it)
 
-    def _streamable(self, spec: dict[str, Any], name: str, syn: dict[str, Any], pre: np.ndarray,
-                    post: np.ndarray) -> bool:
+    def _streamable(self, spec: Spec, name: str, syn: Spec, pre: np.ndarray, post: np.ndarray) -> bool:
         """A large fixed_indegree call of static spike connections with uniform values."""
-        if spec["rule"] != "fixed_indegree" or not spec["allow_multapses"]:
-            return False
-        k = spec["indegree"]
-        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1 or post.size * k < self.STREAM_MIN:
-            return False
-        if self.models.synapse_model(name)[0].plastic:
-            return False
-        values = (syn["weight"], syn["delay"], syn.get("receptor_type", 0))
-        if any(isinstance(v, Parameter) or np.ndim(v) != 0 for v in values):
-            return False
-        cats_pre = np.unique(self._categories(pre, "src"))
-        cats_post = np.unique(self._categories(post, "tgt"))
-        if cats_pre.size != 1 or cats_post.size != 1 or \
-                ROUTES.get((int(cats_pre[0]), int(cats_post[0]))) != "spike":
+        k = spec.get("indegree")
+        if spec["rule"] != "fixed_indegree" or not spec["allow_multapses"] or not isinstance(k, (int, np.integer)) \
+                or isinstance(k, bool) or k < 1 or post.size * k < self.STREAM_MIN \
+                or self._uniform_route(name, syn, pre, post) != "spike":
             return False
         proj = self.projections.get((name, "spike"))
         if proj is not None and len(proj):  # existing uniform columns must stay uniform
@@ -307,8 +315,7 @@ class Connector:
                 return False
         return True
 
-    def _connect_streamed(self, spec: dict[str, Any], name: str, syn: dict[str, Any], pre: np.ndarray,
-                          post: np.ndarray) -> None:
+    def _connect_streamed(self, spec: Spec, name: str, syn: Spec, pre: np.ndarray, post: np.ndarray) -> None:
         """fixed_indegree without materialising all sources: blocks of targets are drawn
         twice from their own streams, once to count connections per source and once to
         write the targets into place.  Memory stays at the final table plus one block."""

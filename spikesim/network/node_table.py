@@ -82,6 +82,9 @@ class NodeTable:
         self.version = 0
         #: incremented by every change of generator parameters
         self.generator_version = 0
+        #: threads per rank, NEST's ``local_num_threads`` (the simulator points this at
+        #: its setting); only the ``thread`` and ``vp`` status keys use it
+        self.threads: Callable[[], int] = lambda: 1
 
     # -- structure ----------------------------------------------------------------------
     def add(self, pop: Population, label: str | None = None) -> None:
@@ -93,6 +96,7 @@ class NodeTable:
             If ``label`` is taken.
         """
         self.check_label(label)
+        pop.placement = self
         self.populations.append(pop)
         self._firsts.append(pop.first)
         self.num_nodes = pop.first - 1 + pop.n
@@ -180,6 +184,46 @@ class NodeTable:
             mask[pop.first - 1:pop.first - 1 + lo] = False
             mask[pop.first - 1 + hi:pop.first - 1 + pop.n] = False
         return mask
+
+    def placement(self, pop: Population, local: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """NEST's status keys ``local``, ``thread`` and ``vp`` of the nodes of ``pop`` at
+        local indices ``local``.
+
+        ``local``: whether the node lives on this rank.  NEST deals neurons out round
+        robin (``vp = id % (P T)``); spikesim places contiguous blocks: rank ``r`` holds
+        the block :func:`~spikesim.parallel.block` ``(n, r, P)`` of each neuron
+        population, and its ``T`` threads split that block again into contiguous parts
+        (``thread`` = the part holding the neuron; numba schedules the loops itself, so
+        this is the nominal owner, and results do not depend on it).  ``vp`` keeps NEST's
+        relation to rank and thread, ``vp = thread * P + rank`` (so ``vp % P`` is the
+        rank and ``vp // P`` the thread, as in NEST).  Devices exist on every rank and
+        report, as NEST's replicated devices do, ``local`` True, ``thread`` 0 and ``vp``
+        equal to this rank.
+
+        Parameters
+        ----------
+        pop : Population
+            A population of this table.
+        local : ndarray
+            Local indices (0-based) of nodes of ``pop``.
+
+        Returns
+        -------
+        local, thread, vp : ndarray
+            bool, int64, int64; one entry per node.
+        """
+        size, rank, threads = self.comm.size, self.comm.rank, max(1, int(self.threads()))
+        local = np.asarray(local, dtype=np.int64)
+        if not isinstance(pop, NeuronPopulation):
+            return (np.ones(local.size, dtype=bool), np.zeros(local.size, dtype=np.int64),
+                    np.full(local.size, rank, dtype=np.int64))
+        starts = np.array([block(pop.n, r, size)[0] for r in range(size)], dtype=np.int64)
+        owner = np.searchsorted(starts, local, side="right") - 1
+        lo, hi = starts[owner], np.array([block(pop.n, r, size)[1] for r in range(size)], dtype=np.int64)[owner]
+        # the thread part of block [lo, hi) holding i: block(hi - lo, t, T) starts at (hi - lo) t // T
+        thread = ((local - lo) * threads + threads - 1) // np.maximum(hi - lo, 1)
+        thread = np.minimum(thread, threads - 1)
+        return owner == rank, thread, thread * size + owner
 
     def neurons(self) -> list[NeuronPopulation]:
         """Neuron populations in id order."""

@@ -76,6 +76,13 @@ def _unknown_key(model: str, key: Any, keys: list[str]) -> BadProperty:
     return BadProperty(f"{model}: there is no parameter '{key}' to get; {model} has the keys {sorted(set(keys))}")
 
 
+class Placement(Protocol):
+    """Where nodes run (the node table answers; see :meth:`NodeTable.placement`)."""
+
+    def placement(self, pop: Population, local: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """NEST's ``local`` (bool), ``thread`` and ``vp`` of the nodes at ``local``."""
+
+
 class Population(ABC):
     """The nodes of one ``create`` call: model, id range ``first .. first + n - 1``, label."""
 
@@ -88,6 +95,9 @@ class Population(ABC):
         self.first = first
         self.n = n
         self.label = label
+        #: answers ``local``, ``thread`` and ``vp`` (set by the node table; None: one
+        #: process, one thread)
+        self.placement: Placement | None = None
 
     @property
     def ids(self) -> np.ndarray:
@@ -114,13 +124,18 @@ class Population(ABC):
 
     def base_status(self, local: np.ndarray) -> dict[str, Any]:
         """The read-only entries every node reports (model, global_id, element_type ...)."""
+        if self.placement is not None:
+            here, thread, vp = self.placement.placement(self, local)
+        else:
+            here, thread, vp = (np.ones(local.size, dtype=bool), np.zeros(local.size, dtype=np.int64),
+                                np.zeros(local.size, dtype=np.int64))
         return {
             "model": np.array([self.model_name] * local.size, dtype=object),
             "global_id": self.first + local,
             "element_type": np.array([self.element_type] * local.size, dtype=object),
-            "local": np.ones(local.size, dtype=bool),
-            "thread": np.zeros(local.size, dtype=np.int64),
-            "vp": np.zeros(local.size, dtype=np.int64),
+            "local": here,
+            "thread": thread,
+            "vp": vp,
         }
 
 

@@ -66,7 +66,8 @@ def normalise(conn_spec: Any) -> dict[str, Any]:
 Pairs = tuple[np.ndarray, np.ndarray, tuple[int, ...]]
 
 
-def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator) -> Pairs:
+def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
+          keep: np.ndarray | None = None) -> Pairs:
     """Source ids, target ids and the shape array parameters must have.
 
     Parameters
@@ -77,6 +78,11 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.rando
         Source and target node ids.
     rng : np.random.Generator
         The generator of the random rules' draws.
+    keep : np.ndarray of bool, optional
+        all_to_all, one_to_one and pairwise_bernoulli: make only the pairs onto the
+        targets ``post[keep]`` (a rank's part; the draws are those of the whole call,
+        so the pairs made are exactly the whole call's pairs onto those targets).  The
+        shape returned is then the number of pairs made.
 
     Returns
     -------
@@ -94,6 +100,11 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.rando
     multi = bool(spec["allow_multapses"])
     rule = spec["rule"]
     if rule in ("all_to_all", "one_to_one"):
+        if keep is not None:
+            if rule == "one_to_one" and pre.size != post.size:
+                _deterministic(rule, pre, post, auto)  # raises the error of the whole call
+            s, t, _ = _deterministic(rule, pre[keep] if rule == "one_to_one" else pre, post[keep], auto)
+            return s, t, (s.size,)
         return _deterministic(rule, pre, post, auto)
     if rule == "fixed_indegree":
         k = _count(spec, "indegree", pre.size, multi)
@@ -105,7 +116,7 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.rando
         return np.repeat(compact(pre), k), tgt.ravel(), (pre.size, k)
     if rule == "fixed_total_number":
         return _fixed_total(spec, pre, post, rng, auto, multi)
-    return _bernoulli(spec, pre, post, rng, auto)
+    return _bernoulli(spec, pre, post, rng, auto, keep)
 
 
 def _deterministic(rule: str, pre: np.ndarray, post: np.ndarray, auto: bool) -> Pairs:
@@ -155,18 +166,26 @@ def _fixed_total(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: n
 
 
 def _bernoulli(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
-               auto: bool) -> Pairs:
+               auto: bool, keep: np.ndarray | None = None) -> Pairs:
     """``pairwise_bernoulli``: every pair independently with probability ``p``, drawn
-    target-major in blocks of targets (bounded memory)."""
+    target-major in blocks of targets (bounded memory); with ``keep``, every block is
+    drawn (the stream stays the whole call's) but only the kept targets' pairs are made."""
     p = spec["p"]
     if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0.0 <= p <= 1.0:
         raise bad_property("connect", "p", p, "it must be a probability in [0, 1]")
     p = float(p)
     srcs, tgts = [], []
-    chunk = max(1, 4_000_000 // max(pre.size, 1))
+    # the draws fill row after row, so the pairs do not depend on the block size
+    chunk = max(1, 1_000_000 // max(pre.size, 1))
+    buf = np.empty(min(chunk, post.size) * pre.size)
     for a in range(0, post.size, chunk):
         block = post[a:a + chunk]
-        hit = rng.random((block.size, pre.size)) < p
+        u = buf[:block.size * pre.size].reshape(block.size, pre.size)
+        rng.random(out=u)
+        hit = u < p
+        if keep is not None:
+            rows = keep[a:a + chunk]
+            hit, block = hit[rows], block[rows]
         if not auto:
             hit &= block[:, None] != pre[None, :]
         ti, si = np.nonzero(hit)

@@ -110,7 +110,85 @@ def files(threads: int) -> dict[str, np.ndarray]:
     return {"n_nodes": np.array([sim.num_nodes])}
 
 
-SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "stdp_write": stdp_write, "stdp_read": stdp_read}
+def hdf5(threads: int) -> dict[str, np.ndarray]:
+    """The network of :func:`files` recorded to one hdf5 file in ``$SPIKESIM_TEST_DATA``,
+    flushed at every hand-over; every 20 ms rank 0 reads the file while the run goes on
+    (``spikesim.io.read``).  Returns what rank 0 read during the run (rows per device at
+    each read) and, on every rank, the finished file read back by ``spikesim.io.read``
+    and, raw, by h5py (every dataset under ``devices``)."""
+    import os  # noqa: PLC0415
+
+    import h5py  # noqa: PLC0415
+
+    sim = spikesim.Simulator(resolution=0.1, seed=3, threads=threads)
+    sim.data_path = os.environ["SPIKESIM_TEST_DATA"]
+    sim.set_defaults("hdf5", {"flush_interval": 1e-6})  # flush at every hand-over
+    n = sim.create("iaf_psc_exp", 20, {"I_e": 450.0})
+    drive = sim.create("poisson_generator", params={"rate": 800.0})
+    sr = sim.create("spike_recorder", params={"record_to": "hdf5"})
+    vm = sim.create("voltmeter", params={"record_to": "hdf5", "interval": 1.0})
+    sim.connect(drive, n, syn_spec={"weight": 30.0})
+    sim.connect(n, n, {"rule": "fixed_indegree", "indegree": 4}, {"weight": 50.0, "delay": 1.5})
+    sim.connect(n, sr)
+    sim.connect(vm, n)
+    path = os.path.join(sim.data_path, "recording.h5")
+    ids = (sr.tolist()[0], vm.tolist()[0])
+    during: list[list[float]] = []
+
+    def look(s: spikesim.Simulator) -> None:
+        if world().rank == 0:  # the writer's own process reads the file it is writing
+            rec = spikesim.io.read(path)
+            during.append([s.time, *(rec[i]["senders"].size for i in ids)])
+
+    sim.every(20.0, look, offset=20.0)
+    sim.simulate(100.0)
+    world().barrier()  # rank 0 closed the file at the end of simulate
+    rec = spikesim.io.read(path)
+    out = {f"read/{i}/{k}": np.asarray(v) for i in ids for k, v in rec[i].items()}
+    out["during"] = np.array(during).reshape(-1, 3)
+    out["ids"] = np.array(ids)
+    with h5py.File(path, "r", swmr=True, locking=False) as f:
+        f["devices"].visititems(lambda name, obj: out.__setitem__(f"h5/{name}", obj[()])
+                                if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def placement(threads: int) -> dict[str, np.ndarray]:
+    """Through the NEST face: 10 iaf_psc_alpha, 7 parrots, a spike recorder; every
+    node's ``local``, ``thread`` and ``vp``, and this rank's GetLocalNodeCollection."""
+    import spikesim.nest as nest  # noqa: PLC0415
+
+    nest.ResetKernel()
+    nest.SetKernelStatus({"local_num_threads": threads})
+    nodes = nest.Create("iaf_psc_alpha", 10) + nest.Create("parrot_neuron", 7) + nest.Create("spike_recorder")
+    return {"local": np.array(nodes.get("local")), "thread": np.array(nodes.get("thread")),
+            "vp": np.array(nodes.get("vp")), "local_ids": np.array(nest.GetLocalNodeCollection(nodes).tolist()),
+            "rank": np.array([nest.Rank()]), "procs": np.array([nest.NumProcesses()])}
+
+
+def rules(threads: int) -> dict[str, np.ndarray]:
+    """Static connections by all_to_all (Poisson drive; neurons to neurons with
+    autapses excluded), one_to_one (parrots to neurons) and pairwise_bernoulli
+    (recurrent, p = 0.2): all spikes over 100 ms and this rank's connections; seed 5."""
+    sim = spikesim.Simulator(resolution=0.1, seed=5, threads=threads)
+    n = sim.create("iaf_psc_alpha", 31, {"I_e": 300.0})
+    par = sim.create("parrot_neuron", 31)
+    drive = sim.create("poisson_generator", params={"rate": 300.0})
+    sr = sim.create("spike_recorder")
+    sim.connect(drive, n + par, syn_spec={"weight": 80.0})
+    sim.connect(par, n, "one_to_one", {"weight": 40.0, "delay": 1.2})
+    sim.connect(n[:6], n[3:9], {"rule": "all_to_all", "allow_autapses": False}, {"weight": -5.0})
+    sim.connect(n, n, {"rule": "pairwise_bernoulli", "p": 0.2}, {"weight": 15.0, "delay": 1.5})
+    sim.connect(n + par, sr)
+    sim.simulate(100.0)
+    ev = sr.get("events")[0]
+    c = sim.get_connections(n + par, n + par)
+    return {"senders": ev["senders"], "times": ev["times"], "conn_src": np.asarray(c.get("source")),
+            "conn_tgt": np.asarray(c.get("target"))}
+
+
+SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "placement": placement, "rules": rules,
+             "stdp_write": stdp_write, "stdp_read": stdp_read}
 
 
 def main(argv: list[str]) -> None:

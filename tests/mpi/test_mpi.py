@@ -90,6 +90,67 @@ def test_ascii_files_of_two_processes_equal_one_processs(tmp_path):
         assert (tmp_path / "two" / "files" / name).read_bytes() == text, name
 
 
+def test_hdf5_recording_of_two_processes_reads_back_as_one_processs(tmp_path):
+    one = run("hdf5", 1, 1, tmp_path / "one")[0]
+    two = run("hdf5", 2, 1, tmp_path / "two")
+    assert sorted(p.name for p in (tmp_path / "two" / "files").iterdir()) == ["recording.h5"]
+    read = [k for k in one if k.startswith("read/")]
+    raw = [k for k in one if k.startswith("h5/")]
+    assert len(read) >= 4 and len(raw) >= 4  # spikes and samples, by both readers
+    assert min(one[k].size for k in read) > 100  # spikes and samples were written
+    for rank, res in enumerate(two):
+        # spikesim.io.read and h5py see, bit for bit, what a one-process run's file holds
+        assert sorted(k for k in res if k != "during") == sorted(k for k in one if k != "during")
+        assert same(one, res, skip=("during",)) == [], f"rank {rank}"
+    # rank 0 read the file while the run went on: the callback at t saw every row up to
+    # t (the recorders hand over before it and the backend flushes at each hand-over)
+    during = two[0]["during"]
+    assert during[:, 0].tolist() == [20.0, 40.0, 60.0, 80.0, 100.0]
+    sr, vm = (int(i) for i in one["ids"])
+    for col, dev in ((1, sr), (2, vm)):
+        times = one[f"read/{dev}/times"]
+        assert during[:, col].tolist() == [int(np.sum(times <= t + 1e-9)) for t in during[:, 0]]
+    assert 0 < during[0, 1] < during[-1, 1]
+
+
+@pytest.mark.parametrize("procs", [2, 3])
+def test_rules_build_only_local_connections_and_give_one_processs_spikes(tmp_path, procs):
+    one = run("rules", 1, 1, tmp_path / "one")[0]
+    assert one["senders"].size > 300 and one["conn_src"].size > 200
+    ranks = run("rules", procs, 1, tmp_path / "many")
+    for rank, res in enumerate(ranks):
+        assert same(one, res, skip=("conn_src", "conn_tgt")) == [], f"rank {rank} of {procs}"
+        assert res["conn_src"].size < one["conn_src"].size  # only the connections onto its nodes
+    # together the ranks hold exactly the one-process connections
+    pairs = sorted(zip(np.concatenate([r["conn_src"] for r in ranks]).tolist(),
+                       np.concatenate([r["conn_tgt"] for r in ranks]).tolist(), strict=True))
+    assert pairs == sorted(zip(one["conn_src"].tolist(), one["conn_tgt"].tolist(), strict=True))
+
+
+@pytest.mark.parametrize(("procs", "threads"), [(1, 2), (2, 2), (3, 1)])
+def test_local_thread_and_vp_status_keys(tmp_path, procs, threads):
+    """Expected values from the placement documented in NodeTable.placement: rank r holds
+    block(n, r, P) = [n r // P, n (r + 1) // P) of each neuron population, its threads
+    split that block the same way, vp = thread * P + rank; devices on every rank."""
+    from spikesim.parallel import block  # noqa: PLC0415
+
+    for rank, res in enumerate(run("placement", procs, threads, tmp_path)):
+        assert (int(res["rank"][0]), int(res["procs"][0])) == (rank, procs)
+        local, thread, vp = [], [], []
+        for n in (10, 7):  # the two neuron populations
+            for r in range(procs):
+                lo, hi = block(n, r, procs)
+                for t in range(threads):
+                    a, b = block(hi - lo, t, threads)
+                    local += [r == rank] * (b - a)
+                    thread += [t] * (b - a)
+                    vp += [t * procs + r] * (b - a)
+        local, thread, vp = [*local, True], [*thread, 0], [*vp, rank]  # the spike recorder
+        assert res["local"].tolist() == local and res["thread"].tolist() == thread and res["vp"].tolist() == vp
+        assert res["local_ids"].tolist() == [i + 1 for i in range(18) if local[i]]
+        assert sorted(set(vp[:17])) == list(range(procs * threads))  # every virtual process holds neurons
+
+
 @pytest.mark.parametrize(("writers", "readers"), [(2, 1), (2, 3), (1, 2)])
 def test_checkpoint_moves_between_process_counts(serial, tmp_path, writers, readers):
     """Written by ``writers`` processes at 150 ms, restored on ``readers``, continued to

@@ -7,8 +7,8 @@ All devices of a simulator that record to ``hdf5`` share one file,
 ``recording.h5``).  One file rather than one per device (the ascii layout) because a
 run is analysed as a whole: the simulator's provenance (resolution, seed, versions)
 is stored once, there is one handle to flush and one file to move, and
-:func:`spikesim.io.read` returns every device of the run at once.  Distributed runs
-will write one such file per MPI process (a rank suffix) and the reader will merge.
+:func:`spikesim.io.read` returns every device of the run at once.  Distributed runs:
+rank 0 writes all ranks' events (:mod:`spikesim.recording.manager`), as one process would.
 
 The layout of the file is described in :mod:`spikesim.io.hdf5_layout`.
 
