@@ -1,5 +1,5 @@
 """Make the NEST 3.10 reference cases of tsodyks2_synapse, tsodyks_synapse,
-stdp_pl_synapse_hom and bernoulli_synapse.
+stdp_pl_synapse_hom, bernoulli_synapse and quantal_stp_synapse.
 
 Run with NEST's own Python (never at test time)::
 
@@ -12,8 +12,9 @@ iaf_psc_exp, the membrane potential and synaptic current sampled every step; bes
 the README's ``expected`` they hold ``expected_synapse_state``: every connection's
 ``source``, ``target`` and state variables read with GetConnections after the last
 Simulate call.  ``stdp_pl_synapse_hom`` follows the stdp_synapse_hom case (fixed pre
-and post trains through parrots, weight_recorder).  ``bernoulli_synapse`` is a
-statistical case over 20 seeds.  Each case is run twice and must give identical results.
+and post trains through parrots, weight_recorder).  ``bernoulli_synapse``
+and ``quantal_stp_synapse`` are
+statistical cases over 20 seeds.  Each case is run twice and must give identical results.
 """
 
 from __future__ import annotations
@@ -119,7 +120,18 @@ def statistical_cases() -> dict[str, dict[str, Any]]:
                     "rule": "each measure: |mean_new - mean| <= max(3 * std, rel_floor * |mean|) where "
                             "mean/std are over the seeds listed in expected.seeds"},
     }
-    return {"bernoulli_synapse_stat": case}
+    quantal = copy.deepcopy(case)
+    quantal["description"] = ("quantal_stp_synapse: one parrot relaying a regular train (one spike per 5 ms, "
+                              "200 spikes) to 100 parrots through n = a = 5 sites, U = u = 0.4, tau_rec 30 ms, "
+                              "tau_fac 20 ms; rate and Fano factor of the transmissions (a spike when at least "
+                              "one site releases) and the mean available sites a at the end, over 20 seeds.")
+    quantal["nodes"][0]["params"] = {"spike_times": [float(t) for t in range(5, 1001, 5)]}
+    syn = {"synapse_model": "quantal_stp_synapse", "n": 5, "a": 5, "U": 0.4, "u": 0.4, "tau_rec": 30.0,
+           "tau_fac": 20.0}
+    quantal["connections"] = [case["connections"][0], {"pre": "src", "post": "n", "syn_spec": syn},
+                              case["connections"][-1]]
+    quantal["simulate"] = [1005.0]
+    return {"bernoulli_synapse_stat": case, "quantal_stp_synapse_stat": quantal}
 
 
 def _select(nodes: dict[str, Any], spec: Any) -> Any:
@@ -202,6 +214,8 @@ def expected_deterministic(case: dict[str, Any]) -> tuple[dict[str, Any], list[d
 
 def expected_statistical(case: dict[str, Any]) -> dict[str, Any]:
     """Per-seed measures of a statistical case, with their mean and std (ddof 1)."""
+    import nest
+
     values: dict[str, list[float]] = {}
     t_end = sum(case["simulate"])
     for seed in case["statistics"]["seeds"]:
@@ -212,7 +226,11 @@ def expected_statistical(case: dict[str, Any]) -> dict[str, Any]:
         counts = np.array([np.count_nonzero(senders == i) for i in ids], dtype=float)
         values.setdefault("rate", []).append(float(senders.size / ids.size / (t_end / 1000.0)))
         values.setdefault("fano", []).append(float(np.var(counts, ddof=1) / np.mean(counts)))
-        values.setdefault("count_first50", []).append(float(counts[:50].mean()))
+        if "bernoulli_synapse" in json.dumps(case["connections"]):
+            values.setdefault("count_first50", []).append(float(counts[:50].mean()))
+        else:
+            a = nest.GetConnections(synapse_model="quantal_stp_synapse").get("a")
+            values.setdefault("mean_a", []).append(float(np.mean(a)))
     return {"seeds": case["statistics"]["seeds"],
             "statistics": {k: {"mean": float(np.mean(v)), "std": float(np.std(v, ddof=1)), "values": v}
                            for k, v in values.items()}}

@@ -29,7 +29,7 @@ from numba import njit
 
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
-from spikesim.kernel.stp import deliver_bernoulli, deliver_tsodyks, deliver_tsodyks2
+from spikesim.kernel.stp import deliver_bernoulli, deliver_quantal, deliver_tsodyks, deliver_tsodyks2
 from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS
 from spikesim.parallel import Communicator
 
@@ -238,8 +238,10 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
     return np.ascontiguousarray(np.stack([p.column(k) for k in _PARAMS[kind]]), dtype=np.float64)
 
 
-_STATE = {"tsodyks2": ("u", "x", "t_lastspike"), "tsodyks": ("u", "x", "y", "t_lastspike")}
-_PARAMS = {"tsodyks2": ("U", "tau_rec", "tau_fac"), "tsodyks": ("U", "tau_psc", "tau_fac", "tau_rec")}
+_STATE = {"tsodyks2": ("u", "x", "t_lastspike"), "tsodyks": ("u", "x", "y", "t_lastspike"),
+          "quantal_stp": ("u", "a", "t_lastspike")}
+_PARAMS = {"tsodyks2": ("U", "tau_rec", "tau_fac"), "tsodyks": ("U", "tau_psc", "tau_fac", "tau_rec"),
+           "quantal_stp": ("U", "tau_rec", "tau_fac", "n")}
 
 
 def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
@@ -298,6 +300,10 @@ def _deliver_stp(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np
     else:
         if plan.pos is None or plan.pos.size != len(p):
             plan.pos = _positions(p)
+        if plan.kind == "quantal_stp":
+            deliver_quantal(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"], ex["a"],
+                            ex["t_lastspike"], plan.pos, plan.seed, mode, ring, L, tps)
+            return
         deliver_bernoulli(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, plan.pos,
                           plan.seed, mode, ring, L)
 

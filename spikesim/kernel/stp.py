@@ -11,6 +11,11 @@ Each spike at ``t`` (its stamp, ms) through one connection, in the slice's
   ``tau_psc``, ``1 - x - y`` recovers into ``x`` with ``tau_rec``), ``u`` decays with
   ``tau_fac`` and is then facilitated ``u <- u + U (1 - u)``; ``dy = u x`` moves from
   ``x`` to ``y`` and the spike carries ``weight dy``.
+* ``quantal_stp_synapse``: unless it is the first spike, each of the ``n - a`` empty
+  sites refills with probability ``1 - exp(-h / tau_rec)`` and ``u`` is updated as in
+  ``tsodyks2_synapse`` (no facilitation when ``tau_fac < 1e-10``); each of the ``a``
+  available sites then releases with probability ``u``; ``k > 0`` releases transmit
+  ``k weight`` and empty ``k`` sites.  Draws as for ``bernoulli_synapse``.
 * ``bernoulli_synapse``: transmitted with ``weight`` when a uniform draw is below
   ``p_transmit``.  Draw streams are keyed by the seed, the sender and the
   connection's place among the sender's connections of the projection (its creation
@@ -33,6 +38,8 @@ from spikesim.rng import stream_key, uniform
 
 #: stream purpose of bernoulli_synapse draws (distinct from spikesim.rng's purposes)
 PURPOSE_BERNOULLI = 0x5359
+#: stream purpose of quantal_stp_synapse draws
+PURPOSE_QUANTAL = 0x5351
 
 
 @njit(cache=True, inline="always")
@@ -169,3 +176,63 @@ def deliver_bernoulli(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: i
                     dc = d[0] if d_hom else d[c]
                     add_spike(ring, mode, (st + dc) % L, tgt[c], w[0] if w_hom else w[c],
                               psp, rcpt[0] if r_hom else rcpt[c])
+
+
+@njit(cache=True, inline="always")
+def _quantal_spike(c: int, h: float, first: bool, key: np.uint64, prm: np.ndarray, u: np.ndarray,
+                   a: np.ndarray) -> int:
+    """One spike through quantal_stp connection ``c`` (``h`` ms since its last); the releases."""
+    i = 0
+    if not first:
+        p_decay = math.exp(-h / prm[1, c])
+        u_decay = 0.0 if prm[2, c] < 1.0e-10 else math.exp(-h / prm[2, c])
+        u[c] = prm[0, c] + u[c] * (1.0 - prm[0, c]) * u_decay
+        for _ in range(int(prm[3, c]) - int(a[c])):
+            if uniform(key, uint64(i)) < 1.0 - p_decay:
+                a[c] += 1.0
+            i += 1
+    k = 0
+    for _ in range(int(a[c])):
+        if uniform(key, uint64(i)) < u[c]:
+            k += 1
+        i += 1
+    a[c] -= k
+    return k
+
+
+@njit(cache=True, nogil=True)
+def deliver_quantal(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
+                    ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
+                    prm: np.ndarray, u: np.ndarray, a: np.ndarray, tlast: np.ndarray, pos: np.ndarray, seed: int,
+                    mode: np.ndarray, ring: np.ndarray, L: int, tps: int) -> None:
+    """Deliver the slice's ``n`` spikes through a ``quantal_stp_synapse`` projection.
+
+    Parameters
+    ----------
+    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, tps
+        As for :func:`deliver_tsodyks2`.
+    prm
+        ``(4, n_connections)``: ``U``, ``tau_rec`` (ms), ``tau_fac`` (ms), ``n``.
+    u, a, tlast
+        Per-connection state (available sites ``a`` as floats, last spike in ms,
+        negative before the first), updated in place.
+    pos, seed
+        As for :func:`deliver_bernoulli`.
+    """
+    d_hom = d.shape[0] == 1
+    r_hom = rcpt.shape[0] == 1
+    w_hom = w.shape[0] == 1
+    for b in range(n):
+        src = ids[b]
+        st = steps[b]
+        t_spike = ((st + 1) * tps) * 0.001
+        reps, psp = _reps(src, mult[b], is_neuron)
+        for c in range(ptr[src], ptr[src + 1]):
+            base = stream_key(uint64(seed), uint64(src), uint64(PURPOSE_QUANTAL), uint64(pos[c]))
+            for r in range(reps):
+                key = stream_key(base, uint64(st), uint64(r), uint64(0))
+                k = _quantal_spike(c, t_spike - tlast[c], tlast[c] < 0.0, key, prm, u, a)
+                if k > 0:
+                    add_spike(ring, mode, (st + (d[0] if d_hom else d[c])) % L, tgt[c],
+                              k * (w[0] if w_hom else w[c]), psp, rcpt[0] if r_hom else rcpt[c])
+                tlast[c] = t_spike

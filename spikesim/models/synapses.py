@@ -8,8 +8,8 @@ postsynaptic trace ``K-`` (time constant ``tau_minus``, a parameter of the
 postsynaptic neuron).  The whole delay counts as dendritic delay.
 ``stdp_pl_synapse_hom`` is the same algorithm with the power-law weight dependence
 of Morrison et al. (2007).  ``tsodyks_synapse`` and ``tsodyks2_synapse`` are NEST's
-short-term plasticity synapses, ``bernoulli_synapse`` transmits each spike with a
-probability; their update equations are in :mod:`spikesim.kernel.stp`.
+short-term plasticity synapses (``quantal_stp_synapse`` with stochastic release),
+``bernoulli_synapse`` transmits each spike with a probability; their update equations are in :mod:`spikesim.kernel.stp`.
 """
 
 from __future__ import annotations
@@ -199,6 +199,43 @@ class TsodyksSynapse(SynapseModel):
             raise bad_property(owner, "x + y", float(np.max(s)), "x + y must be <= 1")
 
 
+class QuantalStpSynapse(SynapseModel):
+    """NEST's ``quantal_stp_synapse``: stochastic release from ``n`` sites (Fuhrmann et
+    al. 2002), ``a`` of them available.  At each spike (after the first) every empty
+    site refills with probability ``1 - exp(-h / tau_rec)`` (ms), ``u`` facilitates as
+    in ``tsodyks2_synapse`` (``tau_fac`` in ms, 0: none), then each available site
+    releases with probability ``u``; ``k`` releases transmit ``k weight``.  All
+    parameters are per connection; ``n`` and ``a`` are counts."""
+
+    name = "quantal_stp_synapse"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "U": 0.5, "u": 0.5, "tau_rec": 800.0,
+              "tau_fac": 0.0, "n": 1, "a": 1}
+    plastic = True
+    per_connection = ("U", "u", "tau_rec", "tau_fac", "n", "a")
+    kind = "quantal_stp"
+    state = {"t_lastspike": -1.0}
+    limits = {"U": (0.0, 1.0, True, True, _UNIT), "u": (0.0, 1.0, True, True, _UNIT),
+              "tau_rec": (0.0, None, False, True, "it must be > 0 (ms)"),
+              "tau_fac": (0.0, None, True, True, "it must be >= 0 (ms)")}
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """``n`` and ``a`` must be whole numbers (NEST stores them as integers).
+
+        Raises
+        ------
+        BadProperty
+            If ``n`` or ``a`` is not a whole number.
+        """
+        for k in ("n", "a"):
+            if values.get(k) is None:
+                continue
+            v = np.asarray(values[k], dtype=float).ravel()
+            bad = v != np.round(v)
+            if bad.any():
+                raise bad_property(owner, k, float(v[bad][0]), "it must be a whole number")
+
+
 class BernoulliSynapse(SynapseModel):
     """NEST's ``bernoulli_synapse``: each spike is transmitted (with the fixed weight)
     with probability ``p_transmit``, drawn independently per connection and spike."""
@@ -213,4 +250,4 @@ class BernoulliSynapse(SynapseModel):
 
 SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {
     c.name: c for c in (StaticSynapse, StdpSynapse, StdpSynapseHom, StdpPlSynapseHom, TsodyksSynapse,
-                        Tsodyks2Synapse, BernoulliSynapse)}
+                        Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse)}

@@ -1,4 +1,4 @@
-"""tsodyks2_synapse, tsodyks_synapse, stdp_pl_synapse_hom, bernoulli_synapse against
+"""tsodyks2_synapse, tsodyks_synapse, stdp_pl_synapse_hom, bernoulli_synapse, quantal_stp_synapse against
 NEST 3.10 (cases made by tools/make_reference_synapses.py), plus threads, checkpoints
 and NEST's parameter checks.
 
@@ -68,6 +68,28 @@ def test_bernoulli_within_three_standard_errors_of_nest():
     assert abs(np.mean(first) - 150.0) <= 3 * math.sqrt(500 * 0.21 / 50 / n)
 
 
+def test_quantal_stp_within_three_standard_errors_of_nest():
+    case = cases.load("quantal_stp_synapse_stat")
+    seeds = case["expected"]["seeds"]
+    got: dict[str, list[float]] = {"rate": [], "mean_a": []}
+    for seed in seeds:
+        sim, _ = cases.run(case, seed=seed)
+        ev = sim.nodes("sr").get("events")[0]
+        got["rate"].append(ev["senders"].size / 100 / (sum(case["simulate"]) / 1000.0))
+        got["mean_a"].append(float(np.mean(sim.get_connections(synapse_model="quantal_stp_synapse").get("a"))))
+    n = len(seeds)
+    for k, vals in got.items():
+        ref = case["expected"]["statistics"][k]
+        se = math.sqrt(ref["std"] ** 2 / n + float(np.var(vals, ddof=1)) / n)
+        assert abs(np.mean(vals) - ref["mean"]) <= 3 * se, f"{k}: {np.mean(vals)} vs NEST {ref['mean']} ± 3 × {se}"
+
+
+def _model(case: dict) -> str:
+    if "synapse_state" in case:
+        return case["synapse_state"]["synapse_model"]
+    return case["connections"][1]["syn_spec"]["synapse_model"]
+
+
 def _run_threads(name: str, threads: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     case = cases.load(name)
     sim = cases.build(case)
@@ -75,11 +97,11 @@ def _run_threads(name: str, threads: int) -> tuple[dict[str, np.ndarray], dict[s
     for t in case["simulate"]:
         sim.simulate(t)
     ev = sim.nodes("sr").get("events")[0]
-    model = case.get("synapse_state", {}).get("synapse_model", "bernoulli_synapse")
-    return ev, sim.get_connections(synapse_model=model).get()
+    return ev, sim.get_connections(synapse_model=_model(case)).get()
 
 
-@pytest.mark.parametrize("name", ["tsodyks2_synapse_drive", "tsodyks_synapse_drive", "bernoulli_synapse_stat"])
+@pytest.mark.parametrize("name", ["tsodyks2_synapse_drive", "tsodyks_synapse_drive", "bernoulli_synapse_stat",
+                                  "quantal_stp_synapse_stat"])
 def test_one_and_two_threads_identical(name):
     ev1, c1 = _run_threads(name, 1)
     ev2, c2 = _run_threads(name, 2)
@@ -91,7 +113,8 @@ def test_one_and_two_threads_identical(name):
 
 
 @pytest.mark.parametrize("name", ["tsodyks2_synapse_drive", "tsodyks_synapse_drive",
-                                  "stdp_pl_synapse_hom_weight_recorder", "bernoulli_synapse_stat"])
+                                  "stdp_pl_synapse_hom_weight_recorder", "bernoulli_synapse_stat",
+                                  "quantal_stp_synapse_stat"])
 def test_checkpoint_restore_continues_identically(name, tmp_path):
     case = cases.load(name)
     total = sum(case["simulate"])
@@ -105,7 +128,7 @@ def test_checkpoint_restore_continues_identically(name, tmp_path):
     ea, eb = whole.nodes("sr").get("events")[0], restored.nodes("sr").get("events")[0]
     np.testing.assert_array_equal(ea["times"], eb["times"])
     np.testing.assert_array_equal(ea["senders"], eb["senders"])
-    model = case.get("synapse_state", {}).get("synapse_model", "bernoulli_synapse")
+    model = _model(case)
     ca = whole.get_connections(synapse_model=model).get()
     cb = restored.get_connections(synapse_model=model).get()
     for k in ca:
@@ -120,6 +143,9 @@ BAD = [
     ("tsodyks_synapse", {"u": 2.0}, "u"), ("tsodyks_synapse", {"x": 0.7, "y": 0.5}, "x + y"),
     ("bernoulli_synapse", {"p_transmit": 1.01}, "p_transmit"),
     ("bernoulli_synapse", {"p_transmit": -0.2}, "p_transmit"),
+    ("quantal_stp_synapse", {"U": 1.1}, "U"), ("quantal_stp_synapse", {"u": -1.0}, "u"),
+    ("quantal_stp_synapse", {"tau_rec": 0.0}, "tau_rec"), ("quantal_stp_synapse", {"tau_fac": -2.0}, "tau_fac"),
+    ("quantal_stp_synapse", {"n": 2.5}, "n"),
 ]
 
 
@@ -155,3 +181,5 @@ def test_defaults_are_nests():
     pl = sim.get_defaults("stdp_pl_synapse_hom")
     assert (pl["tau_plus"], pl["lambda"], pl["alpha"], pl["mu"]) == (20.0, 0.1, 1.0, 0.4)
     assert sim.get_defaults("bernoulli_synapse")["p_transmit"] == 1.0
+    q = sim.get_defaults("quantal_stp_synapse")
+    assert (q["U"], q["u"], q["tau_rec"], q["tau_fac"], q["n"], q["a"]) == (0.5, 0.5, 800.0, 0.0, 1, 1)
