@@ -36,11 +36,10 @@ from spikesim.kernel.distributed import (
     exchange_slice,
     gather_ring,
     gather_samples,
-    gather_weight_rows,
     local_arrays,
     store_local,
 )
-from spikesim.kernel.plasticity import deliver_stdp, plastic_plans
+from spikesim.kernel.plasticity import deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
     current_groups,
@@ -184,10 +183,7 @@ class Engine:
         self.ring[...] = 0.0
         self.gen_until = 0
         self.archive = PostArchive(self.nodes.num_nodes)
-        for p in self.connector.projections.values():
-            for k in ("Kplus", "t_lastspike"):
-                if k in p.extra:
-                    p.extra[k] = np.zeros(1) if p.extra[k].size == 1 else np.zeros_like(p.extra[k])
+        reset_synapse_state(self.connector.projections.values(), self.models)
         self._prepared_for = None
 
     # -- preparation ---------------------------------------------------------------------
@@ -236,7 +232,8 @@ class Engine:
                 par = self.worker_threads if self.worker_threads > 1 and p.d.size == 1 else None
                 self.spike_proj.append((p, umode, par))
         plastic = [p for p in spiking if self.models.synapse_model(p.synapse_model)[0].plastic]
-        self.is_neuron, self.plastic = plastic_plans(plastic, self.models, self.nodes, self.neurons, self.archive)
+        self.is_neuron, self.plastic = plastic_plans(plastic, self.models, self.nodes, self.neurons, self.archive,
+                                                     self.seed())
         self.archive_on = bool(self.archive.on.any())  # some neuron keeps a post-synaptic spike log
 
     def _prepare_spike_buffers(self, m: int) -> None:
@@ -453,26 +450,8 @@ class Engine:
                                        ring, L, par)
             else:
                 deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
-        return [self._deliver_plastic(p, prm, dev, outdeg, ids, steps, mult, k)
-                for p, prm, dev, outdeg in self.plastic]
-
-    def _deliver_plastic(self, p: Projection, prm: np.ndarray, dev: WeightRecordingDevice | None, outdeg: np.ndarray,
-                         ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int
-                         ) -> tuple[WeightRecordingDevice | None, np.ndarray]:
-        """Deliver through one STDP projection; returns the weight recorder and its rows."""
-        arch = self.archive
-        if dev is not None:
-            reps = np.where(self.is_neuron[ids], np.rint(mult), 1.0)
-            rows = int((outdeg[ids] * reps).sum())
-            wr_out = np.empty((rows, 6))
-        else:
-            wr_out = _NO_WR
-        n = deliver_stdp(ids, steps, mult, k, self.is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
-                         p.extra["Kplus"], p.extra["t_lastspike"], prm, self.mode, self.ring, self.L,
-                         arch.last_idx, arch.t, arch.k, arch.prev, arch.next, arch.tau_inv, self.tps, wr_out, 0)
-        if dev is not None and self.comm.size > 1:
-            return dev, gather_weight_rows(self.comm, p, wr_out[:n])
-        return dev, wr_out[:n]
+        return [deliver_plastic(plan, ids, steps, mult, k, self.is_neuron, self.mode, ring, L, self.tps,
+                                self.archive, self.comm) for plan in self.plastic]
 
     def _emit_buffered(self) -> None:
         """Hand the devices the samples and spikes the engine holds (all ranks' samples)."""
@@ -487,7 +466,6 @@ class Engine:
 
 
 _NO_MASK = np.zeros(4096, dtype=bool)
-_NO_WR = np.zeros((0, 6))
 _NO_OUT = np.zeros((1, 1, 1))
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _NO_COLS: dict[int, np.ndarray] = {}

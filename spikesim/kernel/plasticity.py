@@ -1,4 +1,4 @@
-"""Compiled delivery through STDP synapses (NEST's stdp_synapse algorithm).
+"""Compiled delivery through STDP synapses (NEST's stdp_synapse algorithm); dispatch of every plastic projection.
 
 For every presynaptic spike at ``t`` (its stamp) over a synapse with delay ``d``
 (all of it dendritic), in this order:
@@ -12,21 +12,26 @@ For every presynaptic spike at ``t`` (its stamp) over a synapse with delay ``d``
 4. ``Kplus <- Kplus exp((t_last - t) / tau_plus) + 1``, ``t_last <- t``.
 
 ``facilitate(w, k) = min(1, w/Wmax + lambda (1 - w/Wmax)^mu_plus k) Wmax`` and
-``depress(w, k) = max(0, w/Wmax - alpha lambda (w/Wmax)^mu_minus k) Wmax``.
+``depress(w, k) = max(0, w/Wmax - alpha lambda (w/Wmax)^mu_minus k) Wmax``
+(``stdp_synapse``, rule 0); ``stdp_pl_synapse_hom`` (rule 1) has
+``facilitate(w, k) = w + lambda w^mu k`` and ``depress(w, k) = max(0, w - alpha lambda w k)``.
 A spike with multiplicity n from a neuron is n separate events (as in NEST).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numba import njit
 
 from spikesim.kernel.delivery import add_spike
-from spikesim.models.synapses import STDP_PARAMS
+from spikesim.kernel.distributed import gather_weight_rows
+from spikesim.kernel.stp import deliver_bernoulli, deliver_quantal, deliver_tsodyks, deliver_tsodyks2
+from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS
+from spikesim.parallel import Communicator
 
 if TYPE_CHECKING:
     from spikesim.kernel.archive import PostArchive
@@ -35,9 +40,6 @@ if TYPE_CHECKING:
     from spikesim.network.populations import NeuronPopulation
     from spikesim.network.projection import Projection
     from spikesim.recording.weight_recorder import WeightRecordingDevice
-
-#: (projection, STDP parameters, weight recorder or None, connections per source)
-PlasticPlan = tuple["Projection", np.ndarray, "WeightRecordingDevice | None", np.ndarray]
 
 STDP_EPS = 1.0e-6  # ms, NEST's kernel stdp_eps
 
@@ -58,7 +60,7 @@ def _k_minus(t: float, j: int, last_idx: np.ndarray, log_t: np.ndarray, log_k: n
 
 @njit(cache=True, inline="always")
 def _facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int, last_idx: np.ndarray,
-                log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int) -> float:
+                log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int, rule: int) -> float:
     """Step 1: the weight after facilitation by the postsynaptic spikes of neuron j in
     (t_last - d, t_spike - d] (ms, ``dd`` = d), oldest first."""
     tau_plus = prm[TAU_PLUS, q]
@@ -76,15 +78,21 @@ def _facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: floa
     while e >= 0 and log_t[e] < hi:
         minus_dt = t_last - (log_t[e] + dd)
         kp = kplus * math.exp(minus_dt / tau_plus)
-        nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
-        wc = nw * wmax if nw < 1.0 else wmax
+        if rule == 1:
+            wc = wc + (lam * math.pow(wc, mu_p) * kp)
+        else:
+            nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
+            wc = nw * wmax if nw < 1.0 else wmax
         e = nxt[e]
     return wc
 
 
 @njit(cache=True, inline="always")
-def _depress(wc: float, km: float, prm: np.ndarray, q: int) -> float:
+def _depress(wc: float, km: float, prm: np.ndarray, q: int, rule: int) -> float:
     """Step 2: the weight after depression by the postsynaptic trace ``km``."""
+    if rule == 1:
+        nw = wc - (prm[LAMBDA, q] * prm[ALPHA, q] * wc * km)
+        return nw if nw > 0.0 else 0.0
     wmax = prm[WMAX, q]
     nw = (wc / wmax) - ((prm[ALPHA, q] * prm[LAMBDA, q]) * math.pow(wc / wmax, prm[MU_MINUS, q])) * km
     return nw * wmax if nw > 0.0 else 0.0
@@ -109,7 +117,7 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
                  ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
                  kplus: np.ndarray, tlast: np.ndarray, prm: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int,
                  last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray, prev: np.ndarray, nxt: np.ndarray,
-                 tau_inv: np.ndarray, tps: int, wr_out: np.ndarray, wr_n: int) -> int:
+                 tau_inv: np.ndarray, tps: int, wr_out: np.ndarray, wr_n: int, rule: int) -> int:
     """Deliver the slice's spikes through one plastic projection (steps 1-4 above).
 
     Parameters
@@ -127,6 +135,8 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
     wr_out, wr_n
         Weight-recorder rows (sender, target, stamp, weight, receptor, port) and how
         many are written already; ``wr_out`` is empty when none is kept.
+    rule
+        Weight dependence: 0 ``stdp_synapse``, 1 ``stdp_pl_synapse_hom``.
 
     Returns
     -------
@@ -150,10 +160,10 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
             j = tgt[c]
             for _ in range(reps):
                 t_last = tlast[c]
-                wc = _facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q)
+                wc = _facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
                 # 2. depression by the trace just before t_spike - d
                 km = _k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv)
-                wc = _depress(wc, km, prm, q)
+                wc = _depress(wc, km, prm, q, rule)
                 w[c] = wc
                 # 3. transmit and report
                 add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
@@ -165,14 +175,14 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
 
 
 def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, nodes: NodeTable,
-                  neurons: Sequence[NeuronPopulation], archive: PostArchive
+                  neurons: Sequence[NeuronPopulation], archive: PostArchive, seed: int
                   ) -> tuple[np.ndarray, list[PlasticPlan]]:
-    """STDP projections with their parameters and weight recorders; sizes the post archive.
+    """Plastic projections with their parameters and weight recorders; sizes the post archive.
 
     Parameters
     ----------
     projections : sequence of Projection
-        The plastic spike projections (their weights and traces get one entry each).
+        The plastic spike projections (their weights and state get one entry each).
     models : ModelRegistry
         Synapse model defaults.
     nodes : NodeTable
@@ -181,13 +191,15 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
         The neuron populations (their ``tau_minus``, ms, sets the archive's decay).
     archive : PostArchive
         Resized to the network and told which neurons are STDP targets.
+    seed : int
+        The simulation's seed (keys the draws of stochastic synapses).
 
     Returns
     -------
     is_neuron : ndarray of bool
         Per node (id - 1): whether it is a neuron (its multiplicity counts events).
     plans : list
-        One :data:`PlasticPlan` per projection.
+        One :class:`PlasticPlan` per projection.
     """
     archive.resize(nodes.num_nodes)
     is_neuron = np.zeros(nodes.num_nodes, dtype=np.bool_)
@@ -197,16 +209,149 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
             archive.tau_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus"]
     plans: list[PlasticPlan] = []
     for p in projections:
-        _, defaults = models.synapse_model(p.synapse_model)
-        p.materialize("weight", "Kplus", "t_lastspike")
-        archive.on[p.tgt] = True
-        if "tau_plus" in p.extra:
-            prm = np.stack([p.column(k) for k in STDP_PARAMS])
-        else:
-            prm = np.array([[float(defaults[k])] for k in STDP_PARAMS])
+        cls, defaults = models.synapse_model(p.synapse_model)
+        kind = cls.kind
         wr = defaults.get("weight_recorder")
         dev = nodes.node(int(wr)) if wr is not None else None
-        plans.append((p, np.ascontiguousarray(prm), dev, np.diff(p.ptr)))
+        plans.append(PlasticPlan(p, kind, _parameters(p, kind, defaults), dev, np.diff(p.ptr), seed))
+        if kind in ("stdp", "stdp_pl"):
+            archive.on[p.tgt] = True
     if nodes.comm.size > 1:  # every rank archives every STDP target, as one process does
         archive.on[:] = np.any([m.astype(bool) for m in nodes.comm.allgather(archive.on.astype(np.uint8))], axis=0)
     return is_neuron, plans
+
+
+def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarray:
+    """The compiled kernel's parameter table of projection ``p`` (materializes its state)."""
+    if kind in ("stdp", "stdp_pl"):
+        p.materialize("weight", "Kplus", "t_lastspike")
+        if kind == "stdp_pl":
+            prm = np.array([[float(defaults[k])] for k in STDP_PL_PARAMS] + [[1.0], [1.0]])
+        elif "tau_plus" in p.extra:
+            prm = np.stack([p.column(k) for k in STDP_PARAMS])
+        else:
+            prm = np.array([[float(defaults[k])] for k in STDP_PARAMS])
+        return np.ascontiguousarray(prm, dtype=np.float64)
+    if kind == "bernoulli":
+        return np.ascontiguousarray(p.extra["p_transmit"], dtype=np.float64)
+    p.materialize(*_STATE[kind])
+    return np.ascontiguousarray(np.stack([p.column(k) for k in _PARAMS[kind]]), dtype=np.float64)
+
+
+_STATE = {"tsodyks2": ("u", "x", "t_lastspike"), "tsodyks": ("u", "x", "y", "t_lastspike"),
+          "quantal_stp": ("u", "a", "t_lastspike")}
+_PARAMS = {"tsodyks2": ("U", "tau_rec", "tau_fac"), "tsodyks": ("U", "tau_psc", "tau_fac", "tau_rec"),
+           "quantal_stp": ("U", "tau_rec", "tau_fac", "n")}
+
+
+def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
+                    is_neuron: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int,
+                    archive: PostArchive, comm: Communicator
+                    ) -> tuple[WeightRecordingDevice | None, np.ndarray]:
+    """Deliver the slice's ``k`` spikes (by step, sender) through one plastic projection.
+
+    Parameters
+    ----------
+    plan : PlasticPlan
+        The projection and its prepared parameters.
+    ids, steps, mult, k
+        The slice's spikes: 0-based senders, emission steps, multiplicities, count.
+    is_neuron, mode, ring, L, tps
+        Which nodes are neurons, input modes, the ring buffer with ``L`` slots, tics
+        (µs) per step.
+    archive : PostArchive
+        The postsynaptic spike history (STDP).
+    comm : Communicator
+        The processes (weight-recorder rows are gathered in serial order).
+
+    Returns
+    -------
+    tuple
+        The weight recorder (or None) and its rows of this slice.
+    """
+    p, dev = plan.proj, plan.dev
+    if plan.kind not in ("stdp", "stdp_pl"):
+        _deliver_stp(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps)
+        return None, _NO_WR
+    if dev is not None:
+        reps = np.where(is_neuron[ids], np.rint(mult), 1.0)
+        wr_out = np.empty((int((plan.outdeg[ids] * reps).sum()), 6))
+    else:
+        wr_out = _NO_WR
+    n = deliver_stdp(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
+                     p.extra["Kplus"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
+                     archive.last_idx, archive.t, archive.k, archive.prev, archive.next, archive.tau_inv, tps,
+                     wr_out, 0, 1 if plan.kind == "stdp_pl" else 0)
+    if dev is not None and comm.size > 1:
+        return dev, gather_weight_rows(comm, p, wr_out[:n])
+    return dev, wr_out[:n]
+
+
+def _deliver_stp(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
+                 is_neuron: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int) -> None:
+    """Short-term plasticity and Bernoulli synapses (see :mod:`spikesim.kernel.stp`)."""
+    p, prm, ex = plan.proj, plan.prm, plan.proj.extra
+    if plan.kind == "tsodyks2":
+        deliver_tsodyks2(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm[0], ex["u"], ex["x"],
+                         prm[1], prm[2], ex["t_lastspike"], mode, ring, L, tps)
+    elif plan.kind == "tsodyks":
+        deliver_tsodyks(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"], ex["x"],
+                        ex["y"], ex["t_lastspike"], mode, ring, L, tps)
+    else:
+        if plan.pos is None or plan.pos.size != len(p):
+            plan.pos = _positions(p)
+        if plan.kind == "quantal_stp":
+            deliver_quantal(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"], ex["a"],
+                            ex["t_lastspike"], plan.pos, plan.seed, mode, ring, L, tps)
+            return
+        deliver_bernoulli(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, plan.pos,
+                          plan.seed, mode, ring, L)
+
+
+def _positions(p: Projection) -> np.ndarray:
+    """Each connection's place among its sender's connections over all processes."""
+    if p.gpos is not None:
+        return np.ascontiguousarray(p.gpos, dtype=np.int64)
+    return (np.arange(len(p), dtype=np.int64) - np.repeat(p.ptr[:-1], np.diff(p.ptr))).astype(np.int64)
+
+
+def reset_synapse_state(projections: Iterable[Projection], models: ModelRegistry) -> None:
+    """Back to t = 0: the plastic synapses' traces and last spike times take their
+    initial values (weights and short-term plasticity variables stay).
+
+    Parameters
+    ----------
+    projections : iterable of Projection
+        All projections.
+    models : ModelRegistry
+        The synapse models (their initial state values).
+    """
+    for p in projections:
+        cls = models.synapse_model(p.synapse_model)[0]
+        init = {"Kplus": 0.0, **cls.state} if cls.kind in ("stdp", "stdp_pl") else dict(cls.state)
+        for k, v in init.items():
+            if k in p.extra:
+                p.extra[k] = np.full(1, v) if p.extra[k].size == 1 else np.full(p.extra[k].shape, v)
+
+
+class PlasticPlan:
+    """A plastic projection prepared for delivery.
+
+    Attributes: ``proj`` (the Projection), ``kind`` (its model's delivery kind),
+    ``prm`` (parameter table: ms for time constants), ``dev`` (weight recorder or
+    None), ``outdeg`` (connections per source), ``seed``, ``pos`` (Bernoulli stream
+    keys, made on first use).
+    """
+
+    def __init__(self, proj: Projection, kind: str, prm: np.ndarray, dev: WeightRecordingDevice | None,
+                 outdeg: np.ndarray, seed: int) -> None:
+        self.proj = proj
+        self.kind = kind
+        self.prm = prm
+        self.dev = dev
+        self.outdeg = outdeg
+        self.seed = seed
+        self.pos: np.ndarray | None = None
+
+
+_NO_WR = np.zeros((0, 6))

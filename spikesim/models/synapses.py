@@ -6,11 +6,20 @@ dependence): the weight changes when a presynaptic spike is delivered, using the
 presynaptic trace ``Kplus`` (time constant ``tau_plus``, per synapse) and the
 postsynaptic trace ``K-`` (time constant ``tau_minus``, a parameter of the
 postsynaptic neuron).  The whole delay counts as dendritic delay.
+``stdp_pl_synapse_hom`` is the same algorithm with the power-law weight dependence
+of Morrison et al. (2007).  ``tsodyks_synapse`` and ``tsodyks2_synapse`` are NEST's
+short-term plasticity synapses (``quantal_stp_synapse`` with stochastic release),
+``bernoulli_synapse`` transmits each spike with a probability; their update equations are in :mod:`spikesim.kernel.stp`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
+
+import numpy as np
+
+from spikesim.errors import bad_property
 
 
 class SynapseModel:
@@ -24,6 +33,52 @@ class SynapseModel:
     per_connection: ClassVar[tuple[str, ...]] = ()
     #: parameters shared by all connections of the model (set with set_defaults/copy_model)
     common: ClassVar[tuple[str, ...]] = ()
+    #: which compiled delivery the connections take (plastic models)
+    kind: ClassVar[str] = "static"
+    #: per-connection state columns not set by the user, with their initial values
+    state: ClassVar[dict[str, float]] = {}
+    #: NEST's ``set_status`` checks: parameter -> (lowest, highest, lowest included,
+    #: highest included, what is allowed); None for an open end
+    limits: ClassVar[dict[str, tuple[float | None, float | None, bool, bool, str]]] = {}
+
+    @classmethod
+    def check(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """Check parameter values (scalars or one per connection) against NEST's limits.
+
+        Parameters
+        ----------
+        owner : str
+            Who asks (named in the message), e.g. the model name.
+        values : mapping
+            Parameter name -> value(s), in the model's units (ms for time constants).
+
+        Raises
+        ------
+        BadProperty
+            Naming the first parameter out of its range, the value and the range.
+        """
+        for k, (lo, hi, lo_in, hi_in, allowed) in cls.limits.items():
+            if k not in values or values[k] is None:
+                continue
+            v = np.asarray(values[k], dtype=float).ravel()
+            bad = np.zeros(v.shape, dtype=bool)
+            if lo is not None:
+                bad |= (v < lo) if lo_in else (v <= lo)
+            if hi is not None:
+                bad |= (v > hi) if hi_in else (v >= hi)
+            if bad.any():
+                raise bad_property(owner, k, float(v[bad][0]), allowed)
+        cls.check_joint(owner, values)
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """Checks that involve several parameters (none by default).
+
+        Raises
+        ------
+        BadProperty
+            In subclasses, when the combination is not allowed.
+        """
 
 
 class StaticSynapse(SynapseModel):
@@ -47,6 +102,9 @@ class StdpSynapse(SynapseModel):
     plastic = True
     per_connection = (*STDP_PARAMS, "Kplus")
     common = ("weight_recorder",)
+    kind = "stdp"
+    state = {"t_lastspike": 0.0}
+    limits = {"Kplus": (0.0, None, True, True, "it must be >= 0")}
 
 
 class StdpSynapseHom(SynapseModel):
@@ -58,7 +116,138 @@ class StdpSynapseHom(SynapseModel):
     plastic = True
     per_connection = ("Kplus",)
     common = (*STDP_PARAMS, "weight_recorder")
+    kind = "stdp"
+    state = {"t_lastspike": 0.0}
+    limits = {"Kplus": (0.0, None, True, True, "it must be >= 0")}
+
+
+class StdpPlSynapseHom(SynapseModel):
+    """NEST's ``stdp_pl_synapse_hom``: pair-based STDP with power-law potentiation
+    ``w <- w + lambda w^mu K+`` and multiplicative depression
+    ``w <- max(0, w - alpha lambda w K-)``; parameters shared by the model
+    (``tau_plus`` in ms)."""
+
+    name = "stdp_pl_synapse_hom"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "tau_plus": 20.0, "lambda": 0.1, "alpha": 1.0,
+              "mu": 0.4, "Kplus": 0.0, "weight_recorder": None}
+    plastic = True
+    per_connection = ("Kplus",)
+    common = ("tau_plus", "lambda", "alpha", "mu", "weight_recorder")
+    kind = "stdp_pl"
+    state = {"t_lastspike": 0.0}
+    limits = {"tau_plus": (0.0, None, False, True, "it must be > 0 (ms)"),
+              "Kplus": (0.0, None, True, True, "it must be >= 0")}
+
+
+#: order of stdp_pl_synapse_hom's parameters in the compiled kernel (the slots of
+#: STDP_PARAMS: tau_plus, lambda, alpha, mu; the last two slots are unused)
+STDP_PL_PARAMS = ("tau_plus", "lambda", "alpha", "mu")
+
+_UNIT = "it must be in [0, 1]"
+
+
+class Tsodyks2Synapse(SynapseModel):
+    """NEST's ``tsodyks2_synapse``: short-term depression and facilitation (Tsodyks &
+    Markram 1997, Fuhrmann et al. 2002).  Each spike transmits ``weight u x``; between
+    spikes ``x`` recovers to 1 with ``tau_rec`` (ms) and ``u`` decays to ``U`` with
+    ``tau_fac`` (ms, 0: no facilitation).  All parameters are per connection."""
+
+    name = "tsodyks2_synapse"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "U": 0.5, "u": 0.5, "x": 1.0, "tau_rec": 800.0,
+              "tau_fac": 0.0}
+    plastic = True
+    per_connection = ("U", "u", "x", "tau_rec", "tau_fac")
+    kind = "tsodyks2"
+    state = {"t_lastspike": -1.0}
+    limits = {"U": (0.0, 1.0, True, True, _UNIT), "u": (0.0, 1.0, True, True, _UNIT),
+              "tau_rec": (0.0, None, False, True, "it must be > 0 (ms)"),
+              "tau_fac": (0.0, None, True, True, "it must be >= 0 (ms)")}
+
+
+class TsodyksSynapse(SynapseModel):
+    """NEST's ``tsodyks_synapse``: the Tsodyks et al. (2000) model with recovered,
+    active and inactive resources ``x``, ``y``, ``1 - x - y``; ``tau_psc`` (ms) is the
+    decay of ``y`` (the postsynaptic current's), ``tau_rec`` (ms) the recovery,
+    ``tau_fac`` (ms, 0: none) the facilitation of ``u``.  Each spike transmits
+    ``weight u x`` (just before the spike's release).  All parameters are per connection."""
+
+    name = "tsodyks_synapse"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "U": 0.5, "tau_psc": 3.0, "tau_fac": 0.0,
+              "tau_rec": 800.0, "x": 1.0, "y": 0.0, "u": 0.0}
+    plastic = True
+    per_connection = ("U", "tau_psc", "tau_fac", "tau_rec", "x", "y", "u")
+    kind = "tsodyks"
+    state = {"t_lastspike": 0.0}
+    limits = {"U": (0.0, 1.0, True, True, _UNIT), "u": (0.0, 1.0, True, True, _UNIT),
+              "tau_psc": (0.0, None, False, True, "it must be > 0 (ms)"),
+              "tau_rec": (0.0, None, False, True, "it must be > 0 (ms)"),
+              "tau_fac": (0.0, None, True, True, "it must be >= 0 (ms)")}
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """``x + y`` must not exceed 1 (where both are given).
+
+        Raises
+        ------
+        BadProperty
+            If ``x + y > 1`` for some connection.
+        """
+        if values.get("x") is None or values.get("y") is None:
+            return
+        s = np.asarray(values["x"], dtype=float) + np.asarray(values["y"], dtype=float)
+        if np.any(s > 1.0):
+            raise bad_property(owner, "x + y", float(np.max(s)), "x + y must be <= 1")
+
+
+class QuantalStpSynapse(SynapseModel):
+    """NEST's ``quantal_stp_synapse``: stochastic release from ``n`` sites (Fuhrmann et
+    al. 2002), ``a`` of them available.  At each spike (after the first) every empty
+    site refills with probability ``1 - exp(-h / tau_rec)`` (ms), ``u`` facilitates as
+    in ``tsodyks2_synapse`` (``tau_fac`` in ms, 0: none), then each available site
+    releases with probability ``u``; ``k`` releases transmit ``k weight``.  All
+    parameters are per connection; ``n`` and ``a`` are counts."""
+
+    name = "quantal_stp_synapse"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "U": 0.5, "u": 0.5, "tau_rec": 800.0,
+              "tau_fac": 0.0, "n": 1, "a": 1}
+    plastic = True
+    per_connection = ("U", "u", "tau_rec", "tau_fac", "n", "a")
+    kind = "quantal_stp"
+    state = {"t_lastspike": -1.0}
+    limits = {"U": (0.0, 1.0, True, True, _UNIT), "u": (0.0, 1.0, True, True, _UNIT),
+              "tau_rec": (0.0, None, False, True, "it must be > 0 (ms)"),
+              "tau_fac": (0.0, None, True, True, "it must be >= 0 (ms)")}
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """``n`` and ``a`` must be whole numbers (NEST stores them as integers).
+
+        Raises
+        ------
+        BadProperty
+            If ``n`` or ``a`` is not a whole number.
+        """
+        for k in ("n", "a"):
+            if values.get(k) is None:
+                continue
+            v = np.asarray(values[k], dtype=float).ravel()
+            bad = v != np.round(v)
+            if bad.any():
+                raise bad_property(owner, k, float(v[bad][0]), "it must be a whole number")
+
+
+class BernoulliSynapse(SynapseModel):
+    """NEST's ``bernoulli_synapse``: each spike is transmitted (with the fixed weight)
+    with probability ``p_transmit``, drawn independently per connection and spike."""
+
+    name = "bernoulli_synapse"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "p_transmit": 1.0}
+    plastic = True
+    per_connection = ("p_transmit",)
+    kind = "bernoulli"
+    limits = {"p_transmit": (0.0, 1.0, True, True, _UNIT)}
 
 
 SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {
-    c.name: c for c in (StaticSynapse, StdpSynapse, StdpSynapseHom)}
+    c.name: c for c in (StaticSynapse, StdpSynapse, StdpSynapseHom, StdpPlSynapseHom, TsodyksSynapse,
+                        Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse)}

@@ -120,6 +120,7 @@ class Connector:
             elif k != "receptor_type":
                 check_number(name, k, v)
             out[k] = v
+        cls.check(name, out)
         if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):
             raise BadProperty(f"{name}: common properties {sorted(k for k in out if k in cls.common)} can only "
                               "be changed before connections of the model exist")
@@ -247,9 +248,8 @@ class Connector:
             raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
                                     "targets (neurons, parrots or spike generators to neurons)")
         extra = {k: connection_values(syn[k], k, shape, n, gen) for k in cls.per_connection}
-        if np.any(np.asarray(extra["Kplus"]) < 0):
-            raise bad_property(name, "Kplus", float(np.min(extra["Kplus"])), "it must be >= 0")
-        extra["t_lastspike"] = np.zeros(())
+        cls.check(name, extra)
+        extra.update({k: np.full((), v) for k, v in cls.state.items()})
         return extra
 
     def _commit(self, name: str, staged: list[tuple[Any, ...]], extra: dict[str, np.ndarray] | None) -> None:
