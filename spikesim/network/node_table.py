@@ -39,7 +39,9 @@ def per_node_array(cls: type[Model], key: str, v: Any, n: int) -> bool:
     """Whether ``v`` gives one value per node (not a list-valued parameter for all)."""
     if isinstance(cls.params.get(key), (tuple, list)) or isinstance(v, (str, dict)):
         return False
-    return isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1 and len(v) == n
+    if not (isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) == 1 and len(v) == n):
+        return False
+    return np.asarray(v).dtype.kind in "biuf"  # NEST splits numbers; a list of strings is refused
 
 
 def is_list_param(pop: Population, key: str) -> bool:
