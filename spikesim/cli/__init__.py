@@ -81,12 +81,25 @@ def _parser() -> _Parser:
     d.add_argument("--out", "-o", type=Path, default=None, metavar="DIR", help="write brunel_raster.png there")
     d.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show the progress bar (default: on a terminal, for runs over 2 s)")
+    lv = sub.add_parser("live", help="run a Brunel network with the live view (raster and rates in the browser)",
+                        description="Run a Brunel network and serve its raster and population rates on "
+                        "http://127.0.0.1:PORT/ as it runs (spikesim.live).")
+    lv.add_argument("--order", type=int, default=500, help="network size: 5 * ORDER neurons (default 500)")
+    lv.add_argument("--simtime", type=float, default=10000.0, help="simulated time, ms (default 10000)")
+    lv.add_argument("--seed", type=int, default=1, help="the simulator's seed (default 1)")
+    lv.add_argument("--port", type=int, default=0, help="port of the page (default: any free port)")
+    lv.add_argument("--open", action="store_true", help="open the page in the default browser")
     return p
 
 
 def _run(args: argparse.Namespace) -> None:
     """Carry out the parsed command (output on stdout)."""
-    from spikesim.cli import convert, demo, files, info, plot
+    from spikesim.cli import convert, demo, files, info, live, plot
+    if args.command == "live":
+        if args.order < 1 or not args.simtime > 0:
+            raise CliError(f"--order must be >= 1 and --simtime > 0 ms (got {args.order}, {args.simtime})")
+        live.run_live(args.order, args.simtime, args.seed, args.port, args.open)
+        return
     if args.command == "demo":
         if args.order < 1 or not args.simtime > 0:
             raise CliError(f"--order must be >= 1 and --simtime > 0 ms (got {args.order}, {args.simtime})")

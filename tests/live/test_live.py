@@ -7,6 +7,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -124,3 +125,15 @@ def test_page_shows_spikes_of_a_running_network_in_headless_chromium(tmp_path: P
     assert shown is not None and t_sim is not None, dom[:500]
     assert int(shown.group(1)) > 0 and float(t_sim.group(1)) > 0.0
     assert int(shown.group(1)) <= int(sr.get("n_events")[0])
+
+
+def test_the_live_command_runs_a_network_and_serves_it() -> None:
+    out = subprocess.run([sys.executable, "-m", "spikesim", "live", "--order", "20", "--simtime", "300"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"serving http://127\.0\.0\.1:\d+/ while the network runs 300 ms", out.stdout)
+    shown = int(re.search(r"done at t = 300 ms, (\d+) spikes shown", out.stdout).group(1))
+    assert shown > 0
+    bad = subprocess.run([sys.executable, "-m", "spikesim", "live", "--order", "0"], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
