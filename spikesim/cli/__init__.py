@@ -62,7 +62,7 @@ def _parser() -> _Parser:
     pl.add_argument("--device", default=None, metavar="NAME",
                     help="a device's label or node id (default: every device whose events the file holds)")
     pl.add_argument("--out", "-o", type=Path, default=None, metavar="FIG",
-                    help="the image file (.png, .pdf, .svg; default: show a window, or FILE.png without a display)")
+                    help="the image file (.png, .pdf, .svg; default: FILE.png next to FILE)")
     c = sub.add_parser("convert", help=_CONVERT, description=f"{_CONVERT[0].upper()}{_CONVERT[1:]}. CSV and "
                        "Parquet: one row per event with the device's node id, model and label (times in ms).")
     _add_file(c)
@@ -109,9 +109,7 @@ def _run(args: argparse.Namespace) -> None:
     if args.command == "info":
         print(info.as_json(summary) if args.json else info.as_text(summary))
     elif args.command == "plot":
-        written = plot.plot_file(summary, args.device, args.out)
-        if written is not None:
-            print(written)
+        print(plot.plot_file(summary, args.device, args.out))
     else:
         options = {k: v for k, v in (("t_end", args.t_end), ("session_description", args.description)) if v is not None}
         print(convert.convert_file(summary, args.to, args.out, args.overwrite, options))

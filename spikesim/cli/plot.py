@@ -76,8 +76,34 @@ def _plottable(s: FileSummary, device: str | None) -> list[DeviceSummary]:
     return chosen
 
 
-def plot_file(s: FileSummary, device: str | None, out: Path | None) -> Path | None:
-    """Draw the devices of a file into one figure; save it to ``out`` or show it.
+def draw_file(s: FileSummary, device: str | None) -> Any:
+    """Draw the devices of a file into one matplotlib figure and return it.
+
+    Parameters
+    ----------
+    s : FileSummary
+        A file read with its events (:func:`spikesim.cli.files.load`).
+    device : str or None
+        A label or node id (None: every device whose events the file holds).
+
+    Raises
+    ------
+    CliError
+        If the device is unknown or there is nothing to draw.
+    """
+    require("matplotlib", feature="spikesim plot")
+    import matplotlib.pyplot as plt
+    chosen = _plottable(s, device)
+    fig = plt.figure(figsize=(9.0, 4.5 * len(chosen)))
+    subfigs: list[Any] = [fig] if len(chosen) == 1 else list(fig.subfigures(len(chosen), 1, squeeze=False)[:, 0])
+    for sub, d in zip(subfigs, chosen, strict=True):
+        assert d.events is not None
+        _DRAW[d.kind](sub, s, d, d.events)
+    return fig
+
+
+def plot_file(s: FileSummary, device: str | None, out: Path | None) -> Path:
+    """Draw the devices of a file (:func:`draw_file`) and save the figure.
 
     Parameters
     ----------
@@ -86,13 +112,12 @@ def plot_file(s: FileSummary, device: str | None, out: Path | None) -> Path | No
     device : str or None
         A label or node id (None: every device whose events the file holds).
     out : Path or None
-        The image file (the format from its suffix: .png, .pdf, .svg ...); None shows
-        the figure in a window, or saves ``<FILE>.png`` when there is no display.
+        The image file (the format from its suffix: .png, .pdf, .svg ...); None: ``<FILE>.png``.
 
     Returns
     -------
-    Path or None
-        The file written, or None when the figure was shown.
+    Path
+        The file written.
 
     Raises
     ------
@@ -101,19 +126,9 @@ def plot_file(s: FileSummary, device: str | None, out: Path | None) -> Path | No
     """
     require("matplotlib", feature="spikesim plot")
     import matplotlib
-    if out is not None:
-        matplotlib.use("Agg", force=True)
+    matplotlib.use("Agg", force=True)  # a command writes a file; it never opens a window
     import matplotlib.pyplot as plt
-    chosen = _plottable(s, device)
-    fig = plt.figure(figsize=(9.0, 4.5 * len(chosen)))
-    subfigs: list[Any] = [fig] if len(chosen) == 1 else list(fig.subfigures(len(chosen), 1, squeeze=False)[:, 0])
-    for sub, d in zip(subfigs, chosen, strict=True):
-        assert d.events is not None
-        _DRAW[d.kind](sub, s, d, d.events)
-    interactive = matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo", "template")
-    if out is None and interactive:
-        plt.show()
-        return None
+    fig = draw_file(s, device)
     target = out if out is not None else s.path.with_suffix(".png")
     try:
         fig.savefig(target, dpi=100)
