@@ -1,7 +1,8 @@
 """The ``spikesim`` command (also ``python -m spikesim``).
 
 ``spikesim info FILE [--json]``, ``spikesim plot FILE [--device NAME] [--out fig.png]``,
-``spikesim convert FILE --to nwb|csv|parquet [--out PATH]`` and ``spikesim demo``;
+``spikesim convert FILE --to nwb|csv|parquet [--out PATH]``, ``spikesim repair FILE.h5`` (clear the
+write flags a killed writer left in an hdf5 recording, as ``h5clear -s`` does) and ``spikesim demo``;
 ``spikesim COMMAND --help`` tells more.  FILE is a recording of the hdf5 backend, one
 device's file of the ascii backend (``label-7-0.dat``) or a checkpoint
 (``sim.checkpoint``; the events of its memory-backend recorders are in it).  An error
@@ -29,6 +30,8 @@ EXIT_ERROR = 2
 _INFO = "what a recording or checkpoint holds: devices, variables, counts, time window, units, provenance, size"
 _PLOT = "raster and population rate of spike recorders, traces of multimeters, histograms of weight recorders"
 _CONVERT = "convert a recording (or a checkpoint's recorded events) to NWB, CSV or Parquet"
+_REPAIR = ("clear the write flags that a killed writer left in an hdf5 recording, so that h5py, h5dump and "
+           "MATLAB open it again (as h5clear -s does; every flushed row is kept)")
 _DEMO = "simulate a small Brunel network (1250 neurons by default) and print its rates"
 
 
@@ -73,6 +76,9 @@ def _parser() -> _Parser:
     c.add_argument("--t-end", type=float, default=None,
                    help="NWB: end of the simulated time, ms (default: the latest time in the file)")
     c.add_argument("--description", default=None, help="NWB: the session description")
+    r = sub.add_parser("repair", help=_REPAIR, description=f"{_REPAIR[0].upper()}{_REPAIR[1:]}. Only for a "
+                       "file that no process writes any more.")
+    r.add_argument("file", type=Path, help="an hdf5 recording (.h5)")
     d = sub.add_parser("demo", help=_DEMO, description=f"{_DEMO[0].upper()}{_DEMO[1:]} (examples/brunel.py's "
                        "network; `make demo` runs the full-size one).")
     d.add_argument("--order", type=int, default=250, help="network size: 5 * ORDER neurons (default 250)")
@@ -94,7 +100,7 @@ def _parser() -> _Parser:
 
 def _run(args: argparse.Namespace) -> None:
     """Carry out the parsed command (output on stdout)."""
-    from spikesim.cli import convert, demo, files, info, live, plot
+    from spikesim.cli import convert, demo, files, info, live, plot, repair
     if args.command == "live":
         if args.order < 1 or not args.simtime > 0:
             raise CliError(f"--order must be >= 1 and --simtime > 0 ms (got {args.order}, {args.simtime})")
@@ -104,6 +110,9 @@ def _run(args: argparse.Namespace) -> None:
         if args.order < 1 or not args.simtime > 0:
             raise CliError(f"--order must be >= 1 and --simtime > 0 ms (got {args.order}, {args.simtime})")
         demo.run_demo(args.order, args.simtime, args.seed, args.out, args.progress)
+        return
+    if args.command == "repair":
+        print(repair.repair_file(args.file))
         return
     summary = files.load(args.file, resolution=args.resolution)
     if args.command == "info":
