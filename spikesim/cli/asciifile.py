@@ -79,6 +79,33 @@ def _read_rows(path: Path, n_columns: int) -> np.ndarray:
     return table
 
 
+def _columns(path: Path, raw: list[str]) -> list[str]:
+    """The event columns the header names, checked: a sender and one time column
+    (``time_ms``, or ``time_step`` with ``time_offset``), no repeats, names only."""
+    columns = [_RENAME.get(c, c) for c in raw]
+    problem = ""
+    if "senders" not in columns or columns.count("times") != 1:
+        problem = "no 'sender' and time column ('time_ms' or 'time_step')"
+    elif ("offsets" in columns) != ("time_step" in raw):
+        problem = "'time_step' and 'time_offset' go together"
+    elif len(set(columns)) != len(columns):
+        problem = "a column named twice"
+    elif not all(c.isidentifier() and c.isascii() for c in columns):
+        problem = "a column name that is not a name"
+    if problem:
+        raise CliError(f"cannot read the ascii recording '{path}': its header line {' '.join(raw)!r} has {problem}")
+    return columns
+
+
+def _integers(path: Path, column: str, values: np.ndarray) -> np.ndarray:
+    """``values`` as int64, refusing what is not a whole number an int64 holds."""
+    bad = ~np.isfinite(values) | (values != np.round(values)) | (np.abs(values) > 2.0**62)
+    if bad.any():
+        raise CliError(f"cannot read the ascii recording '{path}': its column '{column}' holds "
+                       f"{values[bad][0]!r}, not a node id or other whole number")
+    return values.astype(np.int64)
+
+
 def _identity(path: Path, columns: list[str]) -> tuple[int, str, str]:
     """Node id, model and label, from the file name and the columns."""
     m = _NAME.match(path.name)
@@ -108,16 +135,18 @@ def load_ascii(path: Path, keep: bool = True, resolution: float | None = None) -
     Raises
     ------
     CliError
-        If the file is not such a file, a row does not match the header, or the
+        If the file is not such a file, its header lacks a sender or time column,
+        a row does not match the header, an id
+        column holds something other than whole numbers, or the
         times are in steps and ``resolution`` is missing or not positive.
     """
     header = _header(path)
     if header is None:
         raise CliError(f"'{path}' is not a recording of the ascii backend (no '{ASCII_MARK}' header)")
     raw = header[2].split()
-    columns = [_RENAME.get(c, c) for c in raw]
+    columns = _columns(path, raw)
     table = _read_rows(path, len(columns))
-    ev = {c: table[:, i].astype(np.int64) if c in _INTEGER else table[:, i] for i, c in enumerate(columns)}
+    ev = {c: _integers(path, c, table[:, i]) if c in _INTEGER else table[:, i] for i, c in enumerate(columns)}
     if "offsets" in ev:
         if resolution is None or not resolution > 0:
             raise CliError(f"'{path}' holds times in steps; pass --resolution MS (the simulation step) "
