@@ -289,8 +289,8 @@ class Connector:
         return ROUTES.get((int(cats_pre[0]), int(cats_post[0])))
 
     def _local_targets(self, spec: Spec, name: str, syn: Spec, pre: np.ndarray, post: np.ndarray) -> np.ndarray | None:
-        """Under MPI, the ``post`` that rank builds uniform static pairs onto (else None)."""
-        if self.nodes.comm.size == 1 or spec["rule"] not in ("all_to_all", "one_to_one", "pairwise_bernoulli") \
+        """Under MPI, the ``post`` a rank builds uniform static pairs onto (else None; see _connect_streamed)."""
+        if self.nodes.comm.size == 1 or spec["rule"] == "fixed_indegree" \
                 or self._uniform_route(name, syn, pre, post) not in DISTRIBUTED:
             return None
         self._check_receptors(post, np.full(post.size, int(syn.get("receptor_type", 0))))  # on every rank
