@@ -158,6 +158,32 @@ class Projection:
         if n_nodes + 1 > self.ptr.size:
             self.ptr = np.concatenate([self.ptr, np.full(n_nodes + 1 - self.ptr.size, self.ptr[-1])])
 
+    def shared_target_value(self, per_node: np.ndarray, block: int = 1 << 22) -> int:
+        """The value of ``per_node`` that every target shares, else -1.
+
+        A block of targets at a time: a table of 10^9 connections needs no temporary
+        of its size (nor a sort of one).
+
+        Parameters
+        ----------
+        per_node : np.ndarray of int
+            A value per node (index: 0-based node), e.g. the input mode of each node.
+        block : int
+            Targets looked at a time.
+
+        Returns
+        -------
+        int
+            The shared value, or -1 when the values differ or there is no connection.
+        """
+        if self.tgt.size == 0:
+            return -1
+        first = per_node[self.tgt[0]]
+        for a in range(0, self.tgt.size, block):
+            if np.any(per_node[self.tgt[a:a + block]] != first):
+                return -1
+        return int(first)
+
     def global_positions(self, src: np.ndarray, n_nodes: int) -> np.ndarray:
         """Positions of new connections (0-based sources ``src``, all ranks' of one
         call, in creation order) in their sources' rows over all ranks; counts them."""
