@@ -18,10 +18,12 @@ is skipped.
 The scaling mode keeps every neuron's indegree fixed (CE = 1000, CI = 250, the
 12,500-neuron network's), so the dynamics stay the same while the size grows
 (1,000,000 neurons: 1.25e9 synapses, about 6 GB), and prints build time (also per
-synapse), seconds per simulated second, the ratio of the simulation's first half to
-its second (memory touched for the first time or kernels compiled while simulating
-show as a first half slower than the second), nanoseconds per delivered synaptic
-event, bytes of connection table per synapse and peak RSS.  With NEST available
+synapse), seconds per simulated second, the ratio of the CPU time of the simulation's
+first half to its second's (memory touched for the first time or kernels compiled
+while simulating show as a first half slower than the second), nanoseconds of wall
+and of CPU time per delivered synaptic event, bytes of connection table per synapse,
+peak RSS, and the machine's 1-minute load average after the run (a busy machine
+stretches wall times, less so CPU times).  With NEST available
 (and among ``--peers``) it adds NEST's peak RSS for the same network where its
 projection (from the smaller sizes measured) stays under ``--nest-max-mb``, and the
 projection, marked ``~``, where it does not.
@@ -161,7 +163,8 @@ def scaling(args: argparse.Namespace) -> int:
           + (f"; NEST peak RSS measured up to a projected {args.nest_max_mb:g} MB, projected (~) above" if nest
              else ""))
     head = (f"{'neurons':>9s} {'synapses':>13s} {'build s':>8s} {'ns/syn':>7s} {'s/sim s':>8s} "
-            f"{'1st/2nd':>7s} {'ns/event':>9s} {'B/syn':>6s} {'RSS MB':>7s} {'rate Hz':>8s}"
+            f"{'1st/2nd':>7s} {'ns/event':>9s} {'cpu ns/ev':>9s} {'B/syn':>6s} {'RSS MB':>7s} {'rate Hz':>8s} "
+            f"{'load':>5s}"
             + (f" {'NEST MB':>9s} {'NEST B/syn':>10s}" if nest else ""))
     print(head)
     print("-" * len(head))
@@ -169,11 +172,12 @@ def scaling(args: argparse.Namespace) -> int:
     for n in sizes:
         r = run(py, script, n // 5, simtime, args.threads[0], args.seed, args.timeout, ("--indegree", "1000"))
         syn = r["n_synapses"]
-        halves = r["first_half_s"] / max(r["second_half_s"], 1e-9)
+        halves = r["cpu_first_half_s"] / max(r["cpu_second_half_s"], 1e-9)
+        events = max(r["n_events_delivered"], 1)
         row = (f"{n:9,d} {syn:13,d} {r['build_s']:8.2f} {1e9 * r['build_s'] / syn:7.1f} "
-               f"{r['simulate_s'] / (simtime / 1000.0):8.2f} {halves:7.2f} "
-               f"{1e9 * r['simulate_s'] / max(r['n_events_delivered'], 1):9.2f} "
-               f"{r['table_bytes'] / syn:6.2f} {r['peak_rss_mb']:7.0f} {r['rate_hz']:8.2f}")
+               f"{r['simulate_s'] / (simtime / 1000.0):8.2f} {halves:7.2f} {1e9 * r['simulate_s'] / events:9.2f} "
+               f"{1e9 * (r['cpu_first_half_s'] + r['cpu_second_half_s']) / events:9.2f} "
+               f"{r['table_bytes'] / syn:6.2f} {r['peak_rss_mb']:7.0f} {r['rate_hz']:8.2f} {os.getloadavg()[0]:5.1f}")
         if nest:
             row += " " + _nest_column(nest_py, n, simtime, args, points, syn)
         print(row, flush=True)

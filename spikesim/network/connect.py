@@ -33,7 +33,7 @@ from spikesim.errors import (
 from spikesim.network import rules
 from spikesim.network.arguments import check_number, connection_values, node_ids, pick
 from spikesim.network.parameters import Parameter
-from spikesim.network.projection import Projection, gathered
+from spikesim.network.projection import Projection, count_sources, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
 from spikesim.network.synapse_collection import SynapseCollection, delay_steps
 
@@ -347,7 +347,7 @@ class Connector:
 
         counts = np.zeros(self.nodes.num_nodes, dtype=np.int64)
         for b in blocks:
-            counts += np.bincount(draws(b)[0] - 1, minlength=self.nodes.num_nodes)
+            count_sources(draws(b)[0], counts)
         key = (name, "spike")
         if key not in self.projections:
             self.projections[key] = Projection(name, "spike", self.nodes.num_nodes)

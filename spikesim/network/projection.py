@@ -78,6 +78,17 @@ def _scatter_into(src: np.ndarray, tgt: np.ndarray, fill: np.ndarray, out: np.nd
         fill[s] += 1
 
 
+@njit(cache=True)
+def count_sources(src: np.ndarray, counts: np.ndarray) -> None:
+    """Add one to ``counts[s - 1]`` for every 1-based source ``s`` in ``src``.
+
+    O(len(src)): the counting pass of a large call then costs the same per synapse
+    at any network size (a bincount of every block would cost a pass over all nodes).
+    """
+    for c in range(src.shape[0]):
+        counts[src[c] - 1] += 1
+
+
 def index_dtype(n_nodes: int) -> type:
     """Smallest dtype of 0-based target indices in a network of ``n_nodes`` nodes.
 
