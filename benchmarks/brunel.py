@@ -12,12 +12,21 @@ is skipped.
 
     python benchmarks/brunel.py --order 500            # quick
     python benchmarks/brunel.py --order 2500 --threads 1 2
-    python benchmarks/brunel.py --scaling              # spikesim, 2,500 to 100,000 neurons
+    python benchmarks/brunel.py --scaling              # 2,500 to 1,000,000 neurons
+    python benchmarks/brunel.py --scaling --sizes 12500 100000 --peers spikesim
 
 The scaling mode keeps every neuron's indegree fixed (CE = 1000, CI = 250, the
-12,500-neuron network's), so the dynamics stay the same while the size grows, and
-prints seconds per simulated second, per neuron and per delivered synaptic event,
-and bytes of connection table per synapse.
+12,500-neuron network's), so the dynamics stay the same while the size grows
+(1,000,000 neurons: 1.25e9 synapses, about 6 GB), and prints build time (also per
+synapse), seconds per simulated second, the ratio of the CPU time of the simulation's
+first half to its second's (memory touched for the first time or kernels compiled
+while simulating show as a first half slower than the second), nanoseconds of wall
+and of CPU time per delivered synaptic event, bytes of connection table per synapse,
+peak RSS, and the machine's 1-minute load average after the run (a busy machine
+stretches wall times, less so CPU times).  With NEST available
+(and among ``--peers``) it adds NEST's peak RSS for the same network where its
+projection (from the smaller sizes measured) stays under ``--nest-max-mb``, and the
+projection, marked ``~``, where it does not.
 """
 
 from __future__ import annotations
@@ -62,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--brian2-python", default=None)
     ap.add_argument("--peers", nargs="+", default=["spikesim", "nest", "brian2"])
     ap.add_argument("--timeout", type=float, default=1800.0)
-    ap.add_argument("--scaling", action="store_true", help="spikesim from 2,500 to 100,000 neurons")
+    ap.add_argument("--scaling", action="store_true", help="spikesim from 2,500 to 1,000,000 neurons")
+    ap.add_argument("--sizes", type=int, nargs="+", default=None,
+                    help="--scaling: these network sizes (neurons, multiples of 5) instead of 2,500 to 1,000,000")
+    ap.add_argument("--nest-max-mb", type=float, default=3000.0,
+                    help="--scaling: run NEST where its projected peak RSS is at most this (MB), else project it")
     args = ap.parse_args(argv)
     if args.scaling:
         return scaling(args)
@@ -116,22 +129,77 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: network sizes (neurons) of the scaling sweep
+SIZES = (2500, 12500, 25000, 50000, 100000, 1000000)
+
+
+def _importable(python: str, module: str) -> bool:
+    return Path(python).exists() and subprocess.run(
+        [python, "-c", f"import {module}"], capture_output=True, env=dict(os.environ, PYNEST_QUIET="1")).returncode == 0
+
+
+def _nest_projection(points: list[tuple[int, float]], synapses: int) -> float:
+    """NEST's peak RSS (MB) at ``synapses``, extrapolated linearly from measured
+    (synapses, MB) points: through the two largest, or through the one (as MB/synapse);
+    before any, 300 MB and 80 bytes per synapse (NEST 3.10 on this workload)."""
+    if not points:
+        return 300.0 + 80.0 * synapses / 2**20
+    if len(points) == 1:
+        return points[0][1] * synapses / points[0][0]
+    (s0, m0), (s1, m1) = sorted(points)[-2:]
+    return m1 + (m1 - m0) / (s1 - s0) * (synapses - s1)
+
+
 def scaling(args: argparse.Namespace) -> int:
     py, script = PEERS["spikesim"]
-    simtime = args.simtime if args.simtime != 1000.0 else 200.0
-    print(f"spikesim scaling, fixed indegree CE=1000 CI=250, {simtime:g} ms, threads {args.threads[0]}")
-    head = (f"{'neurons':>8s} {'synapses':>12s} {'build s':>8s} {'sim s':>8s} {'s/sim s':>8s} "
-            f"{'us/neuron/sim s':>16s} {'ns/event':>9s} {'B/syn':>6s} {'RSS MB':>7s} {'rate Hz':>8s}")
+    nest_py = args.nest_python or PEERS["nest"][0]
+    nest = "nest" in args.peers and _importable(nest_py, "nest")
+    simtime = args.simtime if args.simtime != 1000.0 else 100.0
+    sizes = args.sizes or list(SIZES)
+    bad = [n for n in sizes if n <= 0 or n % 5]
+    if bad:
+        raise SystemExit(f"--sizes: {bad[0]} is not allowed; give positive multiples of 5 (NE = 4/5, NI = 1/5)")
+    print(f"spikesim scaling, fixed indegree CE=1000 CI=250, {simtime:g} ms, threads {args.threads[0]}"
+          + (f"; NEST peak RSS measured up to a projected {args.nest_max_mb:g} MB, projected (~) above" if nest
+             else ""))
+    head = (f"{'neurons':>9s} {'synapses':>13s} {'build s':>8s} {'ns/syn':>7s} {'s/sim s':>8s} "
+            f"{'1st/2nd':>7s} {'ns/event':>9s} {'cpu ns/ev':>9s} {'B/syn':>6s} {'RSS MB':>7s} {'rate Hz':>8s} "
+            f"{'load':>5s}"
+            + (f" {'NEST MB':>9s} {'NEST B/syn':>10s}" if nest else ""))
     print(head)
     print("-" * len(head))
-    for order in (500, 2500, 5000, 10000, 20000):
-        r = run(py, script, order, simtime, args.threads[0], args.seed, args.timeout, ("--indegree", "1000"))
-        per_sim_s = r["simulate_s"] / (simtime / 1000.0)
-        print(f"{r['n_neurons']:8d} {r['n_synapses']:12,d} {r['build_s']:8.2f} {r['simulate_s']:8.2f} "
-              f"{per_sim_s:8.2f} {1e6 * per_sim_s / r['n_neurons']:16.2f} "
-              f"{1e9 * r['simulate_s'] / max(r['n_events_delivered'], 1):9.2f} "
-              f"{r['table_bytes'] / r['n_synapses']:6.2f} {r['peak_rss_mb']:7.0f} {r['rate_hz']:8.2f}", flush=True)
+    points: list[tuple[int, float]] = []
+    for n in sizes:
+        r = run(py, script, n // 5, simtime, args.threads[0], args.seed, args.timeout, ("--indegree", "1000"))
+        syn = r["n_synapses"]
+        halves = r["cpu_first_half_s"] / max(r["cpu_second_half_s"], 1e-9)
+        events = max(r["n_events_delivered"], 1)
+        row = (f"{n:9,d} {syn:13,d} {r['build_s']:8.2f} {1e9 * r['build_s'] / syn:7.1f} "
+               f"{r['simulate_s'] / (simtime / 1000.0):8.2f} {halves:7.2f} {1e9 * r['simulate_s'] / events:9.2f} "
+               f"{1e9 * (r['cpu_first_half_s'] + r['cpu_second_half_s']) / events:9.2f} "
+               f"{r['table_bytes'] / syn:6.2f} {r['peak_rss_mb']:7.0f} {r['rate_hz']:8.2f} {os.getloadavg()[0]:5.1f}")
+        if nest:
+            row += " " + _nest_column(nest_py, n, simtime, args, points, syn)
+        print(row, flush=True)
     return 0
+
+
+def _nest_column(python: str, n: int, simtime: float, args: argparse.Namespace, points: list[tuple[int, float]],
+                 syn: int) -> str:
+    """NEST's peak RSS at ``n`` neurons, measured where the projection fits under
+    ``--nest-max-mb`` (appended to ``points``), else projected; and its bytes per synapse."""
+    proj = _nest_projection(points, syn)
+    if proj > args.nest_max_mb:
+        per = "-"  # unknown until two sizes were measured
+        if len(points) > 1:
+            (s0, m0), (s1, m1) = sorted(points)[-2:]
+            per = f"{(m1 - m0) * 2**20 / (s1 - s0):.1f}"
+        return f"{'~' + format(proj, '.0f'):>9s} {per:>10s}"
+    r = run(python, PEERS["nest"][1], n // 5, simtime, args.threads[0], args.seed, args.timeout,
+            ("--indegree", "1000"))
+    points.append((syn, r["peak_rss_mb"]))
+    per = "" if len(points) < 2 else f"{(points[-1][1] - points[-2][1]) * 2**20 / (points[-1][0] - points[-2][0]):.1f}"
+    return f"{r['peak_rss_mb']:9.0f} {per:>10s}"
 
 
 if __name__ == "__main__":

@@ -61,13 +61,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--simtime", type=float, default=1000.0, help="ms")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--indegree", type=int, default=None, help="fix CE (CI = CE/4) instead of NE/10")
     return parser.parse_args()
 
 
-def run(order: int, simtime: float, threads: int, seed: int) -> dict[str, object]:
+def run(order: int, simtime: float, threads: int, seed: int, indegree: int | None = None) -> dict[str, object]:
     n_exc, n_inh = 4 * order, order
     n_total = n_exc + n_inh
-    c_exc, c_inh = int(EPSILON * n_exc), int(EPSILON * n_inh)
+    c_exc, c_inh = (int(EPSILON * n_exc), int(EPSILON * n_inh)) if indegree is None else (indegree, indegree // 4)
     nu_th = V_TH / (J * c_exc * TAU_M)  # per ms
     poisson_rate_hz = 1000.0 * ETA * nu_th * c_exc
 
@@ -106,6 +107,7 @@ def run(order: int, simtime: float, threads: int, seed: int) -> dict[str, object
         "simtime_ms": simtime,
         "seed": seed,
         "n_connections": int(nest.num_connections),
+        "n_synapses": c_exc * n_total + c_inh * n_total,
         "build_s": round(t1 - t0, 3),
         "simulate_s": round(t2 - t1, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -116,7 +118,7 @@ def run(order: int, simtime: float, threads: int, seed: int) -> dict[str, object
 
 def main() -> None:
     args = parse_args()
-    print(json.dumps(run(args.order, args.simtime, args.threads, args.seed)), flush=True)
+    print(json.dumps(run(args.order, args.simtime, args.threads, args.seed, args.indegree)), flush=True)
 
 
 if __name__ == "__main__":

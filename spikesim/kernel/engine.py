@@ -226,8 +226,7 @@ class Engine:
         self.spike_proj: list[tuple[Projection, int, int | None]] = []
         for p in spiking:
             if not self.models.synapse_model(p.synapse_model)[0].plastic:
-                modes = np.unique(self.mode[p.tgt]) if len(p) else np.zeros(0)
-                umode = int(modes[0]) if modes.size == 1 else -1
+                umode = p.shared_target_value(self.mode)
                 # one delay: threads split the slice by steps (see deliver_spikes_by_step)
                 par = self.worker_threads if self.worker_threads > 1 and p.d.size == 1 else None
                 self.spike_proj.append((p, umode, par))

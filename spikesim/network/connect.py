@@ -33,7 +33,7 @@ from spikesim.errors import (
 from spikesim.network import rules
 from spikesim.network.arguments import check_number, connection_values, node_ids, pick
 from spikesim.network.parameters import Parameter
-from spikesim.network.projection import Projection, gathered
+from spikesim.network.projection import Projection, count_sources, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
 from spikesim.network.synapse_collection import SynapseCollection, delay_steps
 
@@ -289,8 +289,8 @@ class Connector:
         return ROUTES.get((int(cats_pre[0]), int(cats_post[0])))
 
     def _local_targets(self, spec: Spec, name: str, syn: Spec, pre: np.ndarray, post: np.ndarray) -> np.ndarray | None:
-        """Under MPI, the ``post`` that rank builds uniform static pairs onto (else None)."""
-        if self.nodes.comm.size == 1 or spec["rule"] not in ("all_to_all", "one_to_one", "pairwise_bernoulli") \
+        """Under MPI, the ``post`` a rank builds uniform static pairs onto (else None; see _connect_streamed)."""
+        if self.nodes.comm.size == 1 or spec["rule"] == "fixed_indegree" \
                 or self._uniform_route(name, syn, pre, post) not in DISTRIBUTED:
             return None
         self._check_receptors(post, np.full(post.size, int(syn.get("receptor_type", 0))))  # on every rank
@@ -347,7 +347,7 @@ class Connector:
 
         counts = np.zeros(self.nodes.num_nodes, dtype=np.int64)
         for b in blocks:
-            counts += np.bincount(draws(b)[0] - 1, minlength=self.nodes.num_nodes)
+            count_sources(draws(b)[0], counts)
         key = (name, "spike")
         if key not in self.projections:
             self.projections[key] = Projection(name, "spike", self.nodes.num_nodes)

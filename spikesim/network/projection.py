@@ -78,6 +78,17 @@ def _scatter_into(src: np.ndarray, tgt: np.ndarray, fill: np.ndarray, out: np.nd
         fill[s] += 1
 
 
+@njit(cache=True)
+def count_sources(src: np.ndarray, counts: np.ndarray) -> None:
+    """Add one to ``counts[s - 1]`` for every 1-based source ``s`` in ``src``.
+
+    O(len(src)): the counting pass of a large call then costs the same per synapse
+    at any network size (a bincount of every block would cost a pass over all nodes).
+    """
+    for c in range(src.shape[0]):
+        counts[src[c] - 1] += 1
+
+
 def index_dtype(n_nodes: int) -> type:
     """Smallest dtype of 0-based target indices in a network of ``n_nodes`` nodes.
 
@@ -157,6 +168,32 @@ class Projection:
         """Extend the row pointers to a network of ``n_nodes`` nodes."""
         if n_nodes + 1 > self.ptr.size:
             self.ptr = np.concatenate([self.ptr, np.full(n_nodes + 1 - self.ptr.size, self.ptr[-1])])
+
+    def shared_target_value(self, per_node: np.ndarray, block: int = 1 << 22) -> int:
+        """The value of ``per_node`` that every target shares, else -1.
+
+        A block of targets at a time: a table of 10^9 connections needs no temporary
+        of its size (nor a sort of one).
+
+        Parameters
+        ----------
+        per_node : np.ndarray of int
+            A value per node (index: 0-based node), e.g. the input mode of each node.
+        block : int
+            Targets looked at a time.
+
+        Returns
+        -------
+        int
+            The shared value, or -1 when the values differ or there is no connection.
+        """
+        if self.tgt.size == 0:
+            return -1
+        first = per_node[self.tgt[0]]
+        for a in range(0, self.tgt.size, block):
+            if np.any(per_node[self.tgt[a:a + block]] != first):
+                return -1
+        return int(first)
 
     def global_positions(self, src: np.ndarray, n_nodes: int) -> np.ndarray:
         """Positions of new connections (0-based sources ``src``, all ranks' of one

@@ -17,6 +17,7 @@ pairwise_bernoulli   target-major                not allowed
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -79,10 +80,10 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.rando
     rng : np.random.Generator
         The generator of the random rules' draws.
     keep : np.ndarray of bool, optional
-        all_to_all, one_to_one and pairwise_bernoulli: make only the pairs onto the
-        targets ``post[keep]`` (a rank's part; the draws are those of the whole call,
-        so the pairs made are exactly the whole call's pairs onto those targets).  The
-        shape returned is then the number of pairs made.
+        Every rule but fixed_indegree: make only the pairs onto the targets
+        ``post[keep]`` (a rank's part; the draws are those of the whole call, so the
+        pairs made are exactly the whole call's pairs onto those targets, in its
+        order).  The shape returned is then the number of pairs made.
 
     Returns
     -------
@@ -112,10 +113,18 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.rando
         return src.ravel(), np.repeat(compact(post), k), (post.size, k)
     if rule == "fixed_outdegree":
         k = _count(spec, "outdegree", post.size, multi)
+        if keep is not None:
+            return local_outdegree(rng, pre, post, k, auto, multi, keep)
         tgt = draw_fixed(rng, post, pre, k, auto, multi, "outdegree")
         return np.repeat(compact(pre), k), tgt.ravel(), (pre.size, k)
     if rule == "fixed_total_number":
-        return _fixed_total(spec, pre, post, rng, auto, multi)
+        if keep is not None and multi:
+            return local_total(spec, pre, post, rng, auto, keep)
+        s, t, shape = _fixed_total(spec, pre, post, rng, auto, multi)
+        if keep is not None:
+            mine = _local_lookup(post, keep)[t]
+            return s[mine], t[mine], (int(mine.sum()),)
+        return s, t, shape
     return _bernoulli(spec, pre, post, rng, auto, keep)
 
 
@@ -140,13 +149,8 @@ def _deterministic(rule: str, pre: np.ndarray, post: np.ndarray, auto: bool) -> 
 def _fixed_total(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
                  auto: bool, multi: bool) -> Pairs:
     """``fixed_total_number``: ``N`` pairs drawn uniformly (with or without repeats)."""
-    n = _count(spec, "N", pre.size * post.size, multi)
-    if n and (pre.size == 0 or post.size == 0):
-        raise bad_property("connect", "N", n, "there are no sources or no targets to connect")
+    n = _check_total(spec, pre, post, auto, multi)
     if multi:
-        if n and not auto and np.all(pre == pre[0]) and np.all(post == pre[0]):
-            raise bad_property("connect", "N", n, f"node {int(pre[0])} is the only source and target "
-                               "and allow_autapses is False")
         s = pre[rng.integers(0, pre.size, n)]
         t = post[rng.integers(0, post.size, n)]
         bad = (s == t) if not auto else np.zeros(n, bool)
@@ -163,6 +167,17 @@ def _fixed_total(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: n
         pick = np.sort(rng.choice(flat, n, replace=False))
         s, t = pre[pick % pre.size], post[pick // pre.size]
     return s, t, (n,)
+
+
+def _check_total(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, auto: bool, multi: bool) -> int:
+    """``N`` of ``fixed_total_number``, checked against these nodes."""
+    n = _count(spec, "N", pre.size * post.size, multi)
+    if n and (pre.size == 0 or post.size == 0):
+        raise bad_property("connect", "N", n, "there are no sources or no targets to connect")
+    if multi and n and not auto and np.all(pre == pre[0]) and np.all(post == pre[0]):
+        raise bad_property("connect", "N", n, f"node {int(pre[0])} is the only source and target "
+                           "and allow_autapses is False")
+    return n
 
 
 def _bernoulli(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
@@ -226,17 +241,180 @@ def draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k
         if not auto:
             bad = out == owners[:, None]
             if bad.any() and np.all(pool == pool[0]):
-                raise bad_property("connect", key, k, f"node {int(pool[0])} is the only partner and "
-                                   "allow_autapses is False")
+                raise _only_partner_error(pool, key, k)
             while bad.any():
                 out[bad] = pool[rng.integers(0, pool.size, int(bad.sum()))]
                 bad = out == owners[:, None]
         return out
     out = np.empty((owners.size, k), dtype=pool.dtype)
-    for i, o in enumerate(owners):
+    for i, row in enumerate(_distinct_rows(rng, pool, owners, k, auto, key)):
+        out[i] = row
+    return out
+
+
+def _distinct_rows(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k: int, auto: bool,
+                   key: str) -> Iterator[np.ndarray]:
+    """Without multapses: each owner's k distinct partners, owner after owner."""
+    for o in owners:
         cand = pool if auto else pool[pool != o]
         if k > cand.size:
             raise bad_property("connect", key, k, f"node {int(o)} has only {cand.size} distinct partners "
                                "(allow_multapses and allow_autapses are taken into account)")
-        out[i] = rng.choice(cand, k, replace=False)
-    return out
+        yield rng.choice(cand, k, replace=False)
+
+
+def _only_partner_error(pool: np.ndarray, key: str, k: int) -> BadProperty:
+    return bad_property("connect", key, k, f"node {int(pool[0])} is the only partner and allow_autapses is False")
+
+
+#: pairs drawn at a time when a rank keeps only its part of a call.  The pairs made do
+#: not depend on it: numpy's bounded integer draws continue one stream across calls, so
+#: drawing a block at a time draws what one call draws.
+CHUNK = 1 << 20
+
+
+def _local_lookup(post: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``lookup[id]``: whether node ``id`` is one of the kept targets ``post[keep]``."""
+    lookup = np.zeros(int(post.max(initial=0)) + 1, dtype=bool)
+    lookup[post[keep]] = True
+    return lookup
+
+
+class _Kept:
+    """Pairs kept block by block: those onto kept targets, and autapses still to be
+    redrawn (holes, whose redrawn target decides whether they stay)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.dtype = compact(ids[:1]).dtype if ids.size and ids.max() < 2**31 else np.int64
+        self.src: list[np.ndarray] = []
+        self.tgt: list[np.ndarray] = []
+        self.holes: list[np.ndarray] = []
+        self.size = 0
+
+    def add(self, s: np.ndarray, t: np.ndarray, mine: np.ndarray, bad: np.ndarray) -> None:
+        take = mine | bad
+        self.holes.append(self.size + np.flatnonzero(bad[take]))
+        self.src.append(s[take].astype(self.dtype))
+        self.tgt.append(t[take].astype(self.dtype))
+        self.size += int(self.src[-1].size)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        def joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype)
+        return joined(self.src, self.dtype), joined(self.tgt, self.dtype), joined(self.holes, np.int64)
+
+    def local(self, s: np.ndarray, t: np.ndarray, holes: np.ndarray, lookup: np.ndarray) -> Pairs:
+        mine = np.ones(s.size, dtype=bool)
+        mine[holes] = lookup[t[holes]]
+        return s[mine], t[mine], (int(mine.sum()),)
+
+
+def local_outdegree(rng: np.random.Generator, pre: np.ndarray, post: np.ndarray, k: int, auto: bool,
+                    multi: bool, keep: np.ndarray) -> Pairs:
+    """``fixed_outdegree`` keeping only the pairs onto ``post[keep]``.
+
+    The draws are those of :func:`draw_fixed` for the whole call, made a block of
+    sources at a time, so a rank holds its part plus one block, never the whole call.
+
+    Parameters
+    ----------
+    rng : np.random.Generator
+        The call's generator (the whole call's draws are made from it).
+    pre, post : np.ndarray
+        Source and target node ids.
+    k : int
+        Targets per source (checked by the caller).
+    auto, multi : bool
+        allow_autapses, allow_multapses.
+    keep : np.ndarray of bool
+        The kept targets ``post[keep]``.
+
+    Returns
+    -------
+    sources, targets, shape
+        The kept pairs in the whole call's order; shape is their number.
+
+    Raises
+    ------
+    BadProperty
+        As :func:`draw_fixed`, when the targets cannot give every source k partners.
+    """
+    if post.size == 0 and k > 0:
+        raise bad_property("connect", "outdegree", k, "there are no nodes to draw partners from")
+    lookup = _local_lookup(post, keep)
+    kept = _Kept(np.concatenate([pre, post]))
+    no_bad = np.zeros(0, dtype=bool)
+    if not multi:
+        for o, row in zip(pre, _distinct_rows(rng, post, pre, k, auto, "outdegree"), strict=True):
+            kept.add(np.full(k, o), row, lookup[row], np.zeros(k, dtype=bool))
+        s, t, holes = kept.arrays()
+        return kept.local(s, t, holes, lookup)
+    if not auto and k and post.size and np.all(post == post[0]) and np.any(pre == post[0]):
+        raise _only_partner_error(post, "outdegree", k)
+    dtype = np.int32 if post.max(initial=0) < 2**31 else np.int64
+    rows = max(1, CHUNK // max(k, 1))
+    for a in range(0, pre.size, rows):
+        owners = pre[a:a + rows]
+        t = post[rng.integers(0, post.size, (owners.size, k), dtype=dtype)].ravel()
+        s = np.repeat(owners, k)
+        kept.add(s, t, lookup[t], (s == t) if not auto else np.zeros(t.size, dtype=bool))
+    s, t, holes = kept.arrays()
+    redo = np.ones(holes.size, dtype=bool) if holes.size else no_bad
+    while redo.any():  # draw_fixed's redraws: every autapse left, in order, until none is left
+        t[holes[redo]] = post[rng.integers(0, post.size, int(redo.sum()))]
+        redo = t[holes] == s[holes]
+    return kept.local(s, t, holes, lookup)
+
+
+def local_total(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator, auto: bool,
+                keep: np.ndarray) -> Pairs:
+    """``fixed_total_number`` with multapses, keeping only the pairs onto ``post[keep]``.
+
+    The whole call draws all N sources, then all N targets; here a second generator
+    starts where the targets' draws start, and both advance a block at a time, so a
+    rank holds its part plus one block.
+
+    Parameters
+    ----------
+    spec : dict
+        A specification checked by :func:`normalise` (``N``).
+    pre, post : np.ndarray
+        Source and target node ids.
+    rng : np.random.Generator
+        The call's generator.
+    auto : bool
+        allow_autapses.
+    keep : np.ndarray of bool
+        The kept targets ``post[keep]``.
+
+    Returns
+    -------
+    sources, targets, shape
+        The kept pairs in the whole call's order; shape is their number.
+
+    Raises
+    ------
+    BadProperty
+        When ``N`` is invalid or cannot be met by these nodes.
+    """
+    n = _check_total(spec, pre, post, auto, True)
+    lookup = _local_lookup(post, keep)
+    bits = type(rng.bit_generator)()
+    bits.state = rng.bit_generator.state
+    later = np.random.Generator(bits)
+    for a in range(0, n, CHUNK):  # skip the sources' draws
+        later.integers(0, pre.size, min(CHUNK, n - a))
+    kept = _Kept(np.concatenate([pre, post]))
+    for a in range(0, n, CHUNK):
+        c = min(CHUNK, n - a)
+        s = pre[rng.integers(0, pre.size, c)]
+        t = post[later.integers(0, post.size, c)]
+        kept.add(s, t, lookup[t], (s == t) if not auto else np.zeros(c, dtype=bool))
+    s, t, holes = kept.arrays()
+    redo = np.ones(holes.size, dtype=bool)
+    while redo.any():  # _fixed_total's redraws, from where its target draws end
+        nb = int(redo.sum())
+        s[holes[redo]] = pre[later.integers(0, pre.size, nb)]
+        t[holes[redo]] = post[later.integers(0, post.size, nb)]
+        redo = s[holes] == t[holes]
+    return kept.local(s, t, holes, lookup)

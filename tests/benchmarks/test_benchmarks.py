@@ -29,8 +29,11 @@ def test_brunel_quick_size_with_spikesim_only():
 
 @pytest.mark.timeout(600)
 def test_brunel_scaling_mode():
-    out = _run(str(BENCH / "brunel.py"), "--scaling", "--simtime", "50", "--peers", "spikesim")
-    assert "per synaptic event" in out or "ns/event" in out or "bytes/syn" in out, out
+    out = _run(str(BENCH / "brunel.py"), "--scaling", "--sizes", "2500", "5000", "--simtime", "50",
+               "--peers", "spikesim")
+    assert "ns/event" in out and "B/syn" in out, out
+    rows = [r.split() for r in out.splitlines() if r.split()[:1] in (["2,500"], ["5,000"])]
+    assert [r[1] for r in rows] == ["3,130,000", "6,260,000"]  # 1,250 inputs each, and the drive and recorder
 
 
 @pytest.mark.timeout(600)

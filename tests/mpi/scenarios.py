@@ -187,7 +187,44 @@ def rules(threads: int) -> dict[str, np.ndarray]:
             "conn_tgt": np.asarray(c.get("target"))}
 
 
+def sparse(threads: int) -> dict[str, np.ndarray]:
+    """fixed_outdegree and fixed_total_number, with and without autapses and multapses,
+    drawn 1,000 pairs at a time; seed 9.  All spikes over 100 ms, this rank's
+    connections, whether each of their targets is this rank's, and the peak memory
+    (tracemalloc, bytes) of two calls of 240,000 connections each among 3,000 neurons."""
+    import tracemalloc  # noqa: PLC0415
+
+    from spikesim.network import rules as rule_module  # noqa: PLC0415
+
+    rule_module.CHUNK = 1000
+    sim = spikesim.Simulator(resolution=0.1, seed=9, threads=threads)
+    n = sim.create("iaf_psc_alpha", 50, {"I_e": 450.0})
+    big = sim.create("iaf_psc_alpha", 3000)
+    sr = sim.create("spike_recorder")
+    sim.connect(n, n, {"rule": "fixed_outdegree", "outdegree": 5, "allow_autapses": False}, {"weight": 30.0})
+    sim.connect(n, n, {"rule": "fixed_outdegree", "outdegree": 4, "allow_multapses": False}, {"weight": -20.0})
+    sim.connect(n, n, {"rule": "fixed_total_number", "N": 400, "allow_autapses": False}, {"weight": 25.0})
+    sim.connect(n, n, {"rule": "fixed_total_number", "N": 300, "allow_multapses": False},
+                {"weight": -15.0, "delay": 1.7})
+    sim.connect(n, sr)
+    sim.simulate(10.0)  # the kernels are compiled before memory is traced
+    tracemalloc.start()
+    sim.connect(big, big, {"rule": "fixed_outdegree", "outdegree": 80, "allow_autapses": False}, {"weight": 1.0})
+    sim.connect(big, big, {"rule": "fixed_total_number", "N": 240_000}, {"weight": 2.0})
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    sim.simulate(90.0)
+    ev = sr.get("events")[0]
+    c = sim.get_connections(n + big, n + big)
+    local = np.asarray((n + big).get("local"), dtype=bool)
+    tgt = np.asarray(c.get("target"))
+    return {"senders": ev["senders"], "times": ev["times"], "conn_src": np.asarray(c.get("source")),
+            "conn_tgt": tgt, "conn_w": np.asarray(c.get("weight")), "targets_local": local[tgt - 1],
+            "peak_bytes": np.array([peak])}
+
+
 SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "placement": placement, "rules": rules,
+             "sparse": sparse,
              "stdp_write": stdp_write, "stdp_read": stdp_read}
 
 

@@ -127,6 +127,25 @@ def test_rules_build_only_local_connections_and_give_one_processs_spikes(tmp_pat
     assert pairs == sorted(zip(one["conn_src"].tolist(), one["conn_tgt"].tolist(), strict=True))
 
 
+@pytest.mark.parametrize("procs", [2, 3])
+def test_outdegree_and_total_number_keep_only_the_local_part(tmp_path, procs):
+    """fixed_outdegree and fixed_total_number: every rank holds exactly the one-process
+    connections onto its targets (in the same order), the spikes are the same, and the
+    rank never held the whole call: each keeps about 1/procs of the pairs plus a block
+    of 1,000, so procs times its peak memory stays near one process's peak."""
+    one = run("sparse", 1, 1, tmp_path / "one")[0]
+    assert one["senders"].size > 100 and one["conn_src"].size > 480_000
+    ranks = run("sparse", procs, 1, tmp_path / "many")
+    for rank, res in enumerate(ranks):
+        assert same(one, res, skip=("conn_src", "conn_tgt", "conn_w", "targets_local", "peak_bytes")) == [], rank
+        assert res["targets_local"].all() and res["conn_src"].size < one["conn_src"].size
+        mine = np.isin(one["conn_tgt"], np.unique(res["conn_tgt"]))
+        for col in ("conn_src", "conn_tgt", "conn_w"):  # get_connections lists them in one order
+            assert np.array_equal(one[col][mine], res[col]), (rank, col)
+        assert procs * int(res["peak_bytes"][0]) < 1.25 * int(one["peak_bytes"][0]), rank
+    assert sum(r["conn_src"].size for r in ranks) == one["conn_src"].size
+
+
 @pytest.mark.parametrize(("procs", "threads"), [(1, 2), (2, 2), (3, 1)])
 def test_local_thread_and_vp_status_keys(tmp_path, procs, threads):
     """Expected values from the placement documented in NodeTable.placement: rank r holds
