@@ -169,12 +169,14 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
     vreset = D[VRESET]
     with_refr = D[REFIN]
     dexp = D[DEXP]
+    # shared parameters: one test tells whether any neuron takes refractory input
+    shared = hi > lo and D[HOM, lo] != 0.0 and with_refr[lo] == 0.0
     vector = True
-    for j in range(lo, hi):
-        if with_refr[j] != 0.0:
-            vector = False
-    shared = vector and hi > lo and D[HOM, lo] != 0.0
-    sampled, n_sampled, run = _sampled_neurons(rec_col, lo, hi)
+    if not shared:
+        for j in range(lo, hi):
+            if with_refr[j] != 0.0:
+                vector = False
+    sampled, n_sampled, run = _sampled_neurons(rec_col, lo if rec_mask[:m].any() else hi, hi)
     for i in range(m):
         slot = (s0 + i) % L
         ex = ring[CH_EX, slot]
