@@ -33,6 +33,17 @@ per-neuron parameter rows, two ring channels, a spike-flag array per slice), the
 Poisson drive (0.28 s against 0.08 s: a separate pass, 64-bit counter-based draws per
 connection, reproducible for any number of threads), spike collection and the
 engine's Python per slice of min_delay (0.11 s) and the spike recorder (0.05 s).
+
+After the perf branch (neuron parameters in registers when a population shares them,
+Poisson counts four CDF entries at a time, less Python per slice), two runs of
+``--repeats 5`` on the same machine at load average 8 to 10 (too loaded for a firm
+figure; quiet-machine figures to be taken): spikesim / bare 1.40 (spikesim 3.48 s,
+bare 2.48 s) and 1.35 (spikesim 2.59 s, bare 1.93 s), rates 32.14 spikes/s both,
+against 1.47 for the code before it in one run of ``--repeats 3`` at load 2.1 / 4.1
+(spikesim 2.21 s, bare 1.51 s).  The profiled parts in the second run: neuron update
+0.44 s (bare 0.20 s), Poisson drive 0.61 s (bare 0.23 s: its 32-bit draws are not
+spikesim's counter-based 64-bit ones), spike collection 0.11 s, engine Python 0.16 s,
+recording 0.08 s; delivery 1.51 s (bare 1.52 s).
 """
 
 from __future__ import annotations

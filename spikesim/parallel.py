@@ -30,6 +30,9 @@ import numpy as np
 
 #: environment variables in which MPI launchers pass the number of processes
 SIZE_VARIABLES = ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS", "PMIX_SIZE")
+#: int64 elements of a record of :meth:`MPIComm.allgather` at first, and at most
+#: (32 KB a rank: larger arrays are bandwidth-bound, sent by Allgatherv)
+RECORD_CAP_MIN, RECORD_CAP_MAX = 64, 4096
 
 
 class ExchangeStats:
@@ -125,9 +128,17 @@ class MPIComm:
         #: bytes this rank sent in allgather calls (for the benchmark)
         self.bytes_sent = 0
         self.stats = ExchangeStats()
+        #: int64 elements per record of :meth:`_allgather_records` (the same on all ranks)
+        self._record_cap = RECORD_CAP_MIN
 
     def allgather(self, a: np.ndarray) -> list[np.ndarray]:
-        """Every rank's 1-d array, in rank order: counts by Allgather, data by Allgatherv.
+        """Every rank's 1-d array, in rank order.
+
+        Small int64 arrays (the spike exchange, once per slice) travel in one Allgather
+        of fixed-size records ``[size, data..., padding]``, one collective instead of
+        two; the record size follows the largest array seen (the same on every rank, as
+        it is decided from gathered sizes), and an array that does not fit is sent again
+        by the general path: counts by Allgather, data by Allgatherv.
 
         Parameters
         ----------
@@ -135,14 +146,41 @@ class MPIComm:
             1-d, the same dtype on every rank.
         """
         a = np.ascontiguousarray(a)
+        self.bytes_sent += a.nbytes
+        if a.dtype == np.int64:
+            parts = self._allgather_records(a)
+            if parts is not None:
+                return parts
         counts = np.zeros(self.size, dtype=np.int64)
         self.comm.Allgather(np.array([a.size], dtype=np.int64), counts)
+        return self._allgatherv(a, counts)
+
+    def _allgatherv(self, a: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+        """Every rank's array, its size known from ``counts``."""
         out = np.empty(int(counts.sum()), dtype=a.dtype)
         displ = np.concatenate([[0], np.cumsum(counts)[:-1]])
         mpitype = self.MPI._typedict[a.dtype.char]  # noqa: SLF001 - mpi4py's dtype table
         self.comm.Allgatherv([a, mpitype], [out, (counts, displ), mpitype])
-        self.bytes_sent += a.nbytes
         return [out[int(displ[r]):int(displ[r] + counts[r])] for r in range(self.size)]
+
+    def _allgather_records(self, a: np.ndarray) -> list[np.ndarray] | None:
+        """Gather int64 arrays as fixed-size records; None when they do not all fit (and
+        then the caller gathers them the general way, the sizes being known)."""
+        cap = self._record_cap
+        send = np.zeros(cap + 1, dtype=np.int64)
+        send[0] = a.size
+        k = min(a.size, cap)
+        send[1:1 + k] = a[:k]
+        recv = np.empty(self.size * (cap + 1), dtype=np.int64)
+        self.comm.Allgather(send, recv)
+        rec = recv.reshape(self.size, cap + 1)
+        counts = rec[:, 0].copy()
+        largest = int(counts.max())
+        # every rank computes the same new size from the same gathered sizes
+        self._record_cap = min(max(cap, 2 * largest), RECORD_CAP_MAX) if largest > cap // 2 else cap
+        if largest > cap:
+            return self._allgatherv(a, counts)
+        return [rec[r, 1:1 + int(counts[r])] for r in range(self.size)]
 
     def allreduce(self, x: float, op: str) -> float:
         """``op`` ("sum", "min", "max") of ``x`` over the ranks."""

@@ -201,6 +201,13 @@ def poisson_channels(tgt: np.ndarray, w: np.ndarray, rcpt: np.ndarray, mode: np.
 POISSON_BLOCK = 256
 
 
+@njit(cache=True, inline="always")
+def _ge4(u: float, cdf: np.ndarray, e: int) -> float:
+    """How many of the entries ``e .. e+3`` of the CDF are ``<= u`` (0 to 4)."""
+    return (1.0 if u >= cdf[e] else 0.0) + (1.0 if u >= cdf[e + 1] else 0.0) \
+        + (1.0 if u >= cdf[e + 2] else 0.0) + (1.0 if u >= cdf[e + 3] else 0.0)
+
+
 @njit(cache=True)
 def _poisson_uniform_rows(active: np.ndarray, cdf: np.ndarray, keys: np.ndarray, tgt: np.ndarray, rows: np.ndarray,
                           slots: np.ndarray, f0: float, s0: int, a: int, b: int) -> None:
@@ -208,10 +215,13 @@ def _poisson_uniform_rows(active: np.ndarray, cdf: np.ndarray, keys: np.ndarray,
 
     The count of a draw ``u`` is the number of CDF entries ``<= u``, which is the
     inverse-CDF draw (the smallest ``k`` with ``u < cdf[k]``, as
-    :func:`~spikesim.rng.poisson_guided` finds it).  Counting runs entry by
-    entry over a block of draws, up to the first entry above the block's largest
-    draw: every loop is branch-free over an unsigned index, so LLVM makes SIMD code
-    of it, where the per-draw search branches on every draw."""
+    :func:`~spikesim.rng.poisson_guided` finds it).  Counting runs over four entries
+    at a time for a block of draws (the first four while drawing), up to the first
+    entry above the block's largest draw; ``cdf`` ends with four entries above any
+    draw (2.0), so a group never reads past it and entries above a draw add nothing.
+    Every loop is branch-free over an unsigned index, so LLVM makes SIMD code of it,
+    where the per-draw search branches on every draw.  Counts are small integers,
+    summed exactly in any grouping."""
     U = np.empty(POISSON_BLOCK)
     K = np.empty(POISSON_BLOCK)
     for i in range(active.shape[0]):
@@ -225,16 +235,16 @@ def _poisson_uniform_rows(active: np.ndarray, cdf: np.ndarray, keys: np.ndarray,
             zmax = uint64(0)
             for j in range(uint64(nn)):
                 z = mix64(kk[j] + s * GOLDEN) >> uint64(11)
-                U[j] = float(z) * TWO_M53
-                K[j] = 0.0
+                u = float(z) * TWO_M53
+                U[j] = u
+                K[j] = _ge4(u, cdf, 0)
                 zmax = max(zmax, z)
             umax = float(zmax) * TWO_M53
-            e = 0
+            e = 4
             while cdf[e] <= umax:
-                c = cdf[e]
                 for j in range(uint64(nn)):
-                    K[j] += 1.0 if U[j] >= c else 0.0
-                e += 1
+                    K[j] += _ge4(U[j], cdf, e)
+                e += 4
             tt = tgt[c0:c0 + nn]
             t0 = tt[0]
             if tt[nn - 1] - t0 == nn - 1:  # consecutive targets (sorted): a plain vector add
@@ -258,8 +268,10 @@ def deliver_poisson_uniform(active: np.ndarray, cdf: np.ndarray, keys: np.ndarra
         slot = (s0 + i) % L + d0
         slots[i] = slot - L if slot >= L else slot
     rows = ring[ch]
+    padded = np.full(cdf.shape[0] + 4, 2.0)  # see _poisson_uniform_rows: no draw reaches 2.0
+    padded[:cdf.shape[0]] = cdf
     for q in prange(chunks.shape[0] - 1):
-        _poisson_uniform_rows(active, cdf, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
+        _poisson_uniform_rows(active, padded, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
 
 
 @njit(cache=True, parallel=True, nogil=True)

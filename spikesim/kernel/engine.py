@@ -132,6 +132,8 @@ class Engine:
         #: per updated population: (state, derived, ring base, sampled columns) of the
         #: neurons this rank updates (the population's own arrays in a one-process run)
         self.local: list[tuple[np.ndarray, np.ndarray, int, np.ndarray | None]] = []
+        #: per updated population: its kernel's arguments that are fixed during a run
+        self.calls: list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, SamplerPlan | None]] = []
 
     @property
     def valid(self) -> bool:
@@ -310,6 +312,7 @@ class Engine:
         progress = Progress(nsteps, self.grid.resolution, self.print_time, show)
         self.last_emit = _time.monotonic()
         self.local = local_arrays(self.comm, self.nodes, self.updates, self.samplers)
+        self.calls = self._kernel_calls()
         with DeferredSignals() as signals:
             failure: BaseException | None = None
             try:
@@ -420,21 +423,29 @@ class Engine:
             return k
         return 0
 
+    def _kernel_calls(self) -> list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
+                                          SamplerPlan | None]]:
+        """Per population, the arguments of its kernel that stay the same for a whole
+        run (looked up once, not per slice): kernel, state, derived, ring base, spike
+        flags, sampled columns and sampler plan."""
+        calls = []
+        for (pop, pi, kernel), (S, D, base, cols) in zip(self.updates, self.local, strict=True):
+            calls.append((kernel, S, D, base, pop.spk, cols if cols is not None else _no_cols(S.shape[1]),
+                          self.samplers.get(pi)))
+        return calls
+
     def _update_neurons(self, s0: int, m: int) -> None:
         """Run every population's kernel over the slice, sampling what the samplers want."""
         ring, L = self.ring, self.L
-        for (pop, pi, kernel), (S, D, base, cols) in zip(self.updates, self.local, strict=True):
-            plan = self.samplers.get(pi)
-            if plan is not None:
-                masks = [d[0].sample_steps(s0, m) for d in plan.devices]
-                rec_mask = masks[0] if len(masks) == 1 else np.logical_or.reduce(masks)
-                out = plan.out[plan.fill:]
-            else:
-                rec_mask, out = _NO_MASK[:m] if m <= _NO_MASK.size else np.zeros(m, bool), _NO_OUT
-            kernel(S, D, ring, base, L, s0, m, pop.spk,
-                   rec_mask, cols if cols is not None else _no_cols(S.shape[1]), plan.rows if plan else _NO_ROWS,
-                   out)
-            if plan is not None and rec_mask.any():
+        no_mask = _NO_MASK[:m] if m <= _NO_MASK.size else np.zeros(m, bool)
+        for kernel, S, D, base, spk, cols, plan in self.calls:
+            if plan is None:
+                kernel(S, D, ring, base, L, s0, m, spk, no_mask, cols, _NO_ROWS, _NO_OUT)
+                continue
+            masks = [d[0].sample_steps(s0, m) for d in plan.devices]
+            rec_mask = masks[0] if len(masks) == 1 else np.logical_or.reduce(masks)
+            kernel(S, D, ring, base, L, s0, m, spk, rec_mask, cols, plan.rows, plan.out[plan.fill:])
+            if rec_mask.any():
                 keep_samples(plan, masks, rec_mask, s0, m)
 
     def _deliver(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int

@@ -67,6 +67,15 @@ class PoissonRoute:
     on: np.ndarray                         # rate > 0
     chunks: np.ndarray                     # cuts into runs of connections sharing no target
     uniform: tuple[int, int, float] | None  # (channel, delay, factor) when all share them
+    #: slice length -> the ``active`` mask of a slice inside every generator's window
+    steady: dict[int, np.ndarray] = field(default_factory=dict)
+    #: every window is open over the steps (lo_max, hi_min]
+    lo_max: int = field(init=False)
+    hi_min: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lo_max = int(self.lo.max()) if self.lo.size else 0
+        self.hi_min = int(self.hi.min()) if self.hi.size else -1
 
 
 def device_route(projections: Mapping[tuple[str, str], Projection], route: str,
@@ -241,8 +250,14 @@ def send_poisson(poi: PoissonRoute, s0: int, m: int, ring: np.ndarray, L: int) -
     L : int
         Slots of the ring.
     """
-    steps = np.arange(s0, s0 + m)[:, None]  # the rule of PoissonGenerator.active, for all at once
-    active = (steps > poi.lo) & (steps <= poi.hi) & poi.on
+    if poi.lo_max < s0 and s0 + m - 1 <= poi.hi_min:
+        # the usual slice, inside every window: the mask only depends on m (Python per slice)
+        active = poi.steady.get(m)
+        if active is None:
+            active = poi.steady[m] = np.repeat(poi.on[None, :], m, axis=0)
+    else:
+        steps = np.arange(s0, s0 + m)[:, None]  # the rule of PoissonGenerator.active, for all at once
+        active = (steps > poi.lo) & (steps <= poi.hi) & poi.on
     if poi.uniform is not None:
         ch, d0, f0 = poi.uniform
         deliver_poisson_uniform(active, poi.tables[0], poi.keys, poi.tgt, ring, ch, d0, f0, poi.chunks, s0, L)

@@ -28,7 +28,10 @@ from spikesim.models.base import (
 # state rows
 Y3, Y0, R, REFR = 0, 1, 2, 3
 # derived rows
-P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP = range(9)
+P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP, HOM = range(10)
+#: the rows :data:`HOM` compares: one value of each throughout a population lets the
+#: kernel hold them in registers
+_SHARED_ROWS = (P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN)
 
 
 @njit(cache=True)
@@ -54,6 +57,29 @@ def _steps_vector(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, o
         out[j] = 1 if sp else 0
         y3[j] = vreset[j] if sp else v
         r[j] = nref[j] if sp else rj
+        y0[j] = cur[g]
+        cur[g] = 0.0
+
+
+@njit(cache=True)
+def _steps_shared(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, out, lo, hi, base):
+    """:func:`_steps_vector` for neurons sharing their parameters (scalars here): the
+    same operations in the same order, so the same values, with a third of the loads."""
+    ub = uint64(base)
+    for j in range(uint64(lo), uint64(hi)):
+        g = j + ub
+        J = ex[g]
+        ex[g] = 0.0
+        v = y3[j]
+        rj = r[j]
+        act = rj == 0.0
+        vn = max(p30 * (y0[j] + ie) + p33 * v + J, vmin)
+        v = vn if act else v
+        rj = rj if act else rj - 1.0
+        sp = v >= theta
+        out[j] = 1 if sp else 0
+        y3[j] = vreset if sp else v
+        r[j] = nref if sp else rj
         y0[j] = cur[g]
         cur[g] = 0.0
 
@@ -143,17 +169,23 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
     vreset = D[VRESET]
     with_refr = D[REFIN]
     dexp = D[DEXP]
+    # shared parameters: one test tells whether any neuron takes refractory input
+    shared = hi > lo and D[HOM, lo] != 0.0 and with_refr[lo] == 0.0
     vector = True
-    for j in range(lo, hi):
-        if with_refr[j] != 0.0:
-            vector = False
-    sampled, n_sampled, run = _sampled_neurons(rec_col, lo, hi)
+    if not shared:
+        for j in range(lo, hi):
+            if with_refr[j] != 0.0:
+                vector = False
+    sampled, n_sampled, run = _sampled_neurons(rec_col, lo if rec_mask[:m].any() else hi, hi)
     for i in range(m):
         slot = (s0 + i) % L
         ex = ring[CH_EX, slot]
         cur = ring[CH_CUR, slot]
         out = spk[i]
-        if vector:
+        if shared:
+            _steps_shared(y3, r, y0, p33[lo], p30[lo], theta[lo], ie[lo], vmin[lo], nref[lo], vreset[lo], ex, cur,
+                          out, lo, hi, base)
+        elif vector:
             _steps_vector(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, out, lo, hi, base)
         else:
             _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, with_refr, dexp,
@@ -200,7 +232,7 @@ class IafPscDelta(NeuronModel):
     def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
         """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
-        D = np.empty((9, n))
+        D = np.empty((10, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]
         D[P33] = np.exp(-h / tau)
         D[P30] = -tau / C * np.expm1(-h / tau)
@@ -211,5 +243,8 @@ class IafPscDelta(NeuronModel):
         D[NREF] = refractory_steps(P["t_ref"], h)
         D[REFIN] = np.asarray(P["refractory_input"], dtype=float)
         D[DEXP] = h / tau
+        # bit for bit: 0.0 and -0.0 are equal but may give zeros of other signs
+        rows = np.ascontiguousarray(D[list(_SHARED_ROWS)]).view(np.int64)
+        D[HOM] = float(n > 0 and bool(np.all(rows == rows[:, :1])))
         return D
 
