@@ -15,6 +15,7 @@ import numpy as np
 
 from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
+from spikesim.nest.handover import nest_handover, sampler_receptors
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.node_table import NodeTable
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -252,6 +253,7 @@ class NodeCollection(_CoreNodes):
         raw = self.table.get(self.ids, tuple(asked))
         if len(asked) == 1:
             raw = {asked[0]: raw}
+        nest_handover(get_simulator(), self.ids, raw)
         if "model_id" in keys or not keys:
             raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
             if "model" not in keys and keys:
@@ -396,7 +398,12 @@ class SynapseCollection(_CoreSynapses):
     def _face_column(self, key: str) -> np.ndarray:
         if key == "synapse_modelid":
             return np.array([model_id(str(m)) for m in _CoreSynapses.get(self, "synapse_model")], dtype=np.int64)
-        return np.asarray(_CoreSynapses.get(self, key))
+        col = np.asarray(_CoreSynapses.get(self, key))
+        if key in ("receptor", "receptor_type") and col.size:
+            sampled = sampler_receptors(get_simulator(), _CoreSynapses.get(self, "source"),
+                                        _CoreSynapses.get(self, "target"))
+            col = np.where(sampled > 0, sampled, col)
+        return col
 
     def sources(self) -> Any:
         """Source node ids, one per connection, as an iterator (PyNEST's)."""

@@ -1,0 +1,76 @@
+"""NEST-face behaviour that NEST 3.10's own testsuite relies on.
+
+Every expected value here was obtained by running the same script with NEST 3.10
+(``~/.venvs/nest/bin/python``, the script with ``import nest``) unless said otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import spikesim.nest as nest
+
+
+@pytest.fixture(autouse=True)
+def fresh_kernel():
+    nest.ResetKernel()
+    yield
+    nest.ResetKernel()
+
+
+@pytest.mark.parametrize("with_delay", [False, True])
+def test_multimeter_gets_samples_one_min_delay_slice_late(with_delay):
+    n = nest.Create("iaf_psc_alpha", 2)
+    if with_delay:  # a 2 ms connection: the multimeter's own 1 ms connections still set min_delay
+        nest.Connect(n[0], n[1], syn_spec={"delay": 2.0})
+    mm = nest.Create("multimeter", params={"interval": 0.1, "record_from": ["V_m"]})
+    nest.Connect(mm, n)
+    nest.Simulate(10.0)
+    # NEST 3.10: 180 samples (0.1 ... 9.0 ms for 2 neurons), n_events agrees
+    assert len(mm.events["times"]) == 180 and mm.events["times"].max() == 9.0
+    assert mm.n_events == 180 and nest.GetStatus(mm, "n_events") == (180,)
+    nest.Simulate(5.0)
+    # NEST 3.10: the held samples come with the next Simulate: 280, up to 14.0 ms
+    assert len(mm.events["V_m"]) == 280 and mm.events["times"].max() == 14.0 and mm.n_events == 280
+
+
+def test_samples_handed_over_with_a_shorter_min_delay():
+    n = nest.Create("iaf_psc_alpha", 2)
+    nest.Connect(n[0], n[1], syn_spec={"delay": 0.5})
+    mm = nest.Create("multimeter", params={"interval": 0.1, "record_from": ["V_m"]})
+    nest.Connect(mm, n)
+    nest.Simulate(10.0)
+    # NEST 3.10: min_delay 0.5 ms, samples up to 9.5 ms (95 per neuron)
+    assert mm.n_events == 190 and mm.events["times"].max() == 9.5
+
+
+def test_spike_recorders_are_not_held_back():
+    n = nest.Create("iaf_psc_delta", 1, {"I_e": 1000.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    nest.Simulate(20.0)
+    # NEST 3.10: the spikes of the last slice are in events when Simulate returns
+    assert sr.n_events == len(sr.events["times"]) > 0
+
+
+def test_multimeter_receptors_count_from_one_per_target():
+    nrn = nest.Create("iaf_psc_alpha", 2)
+    mm1 = nest.Create("multimeter", params={"record_from": ["V_m"]})
+    mm2 = nest.Create("multimeter", params={"record_from": ["V_m"]})
+    nest.Connect(mm1, nrn)
+    nest.Connect(mm2, nrn[1])
+    assert nest.GetConnections(mm1).get("receptor") == [1, 1]
+    assert nest.GetConnections(mm2).get("receptor") == 2
+    assert nest.GetConnections().get(["source", "target", "receptor"]) == {
+        "source": [3, 3, 4], "target": [1, 2, 2], "receptor": [1, 1, 2]}
+
+
+def test_spike_connections_keep_their_receptor():
+    a = nest.Create("iaf_psc_alpha", 2)
+    nest.Connect(a[0], a[1])
+    mm = nest.Create("multimeter", params={"record_from": ["V_m"]})
+    nest.Connect(mm, a)
+    c = nest.GetConnections(a[0], a[1])
+    assert c.get("receptor") == 0
+    np.testing.assert_array_equal(nest.GetConnections(mm).get("receptor", output="pandas")["receptor"], [1, 1])
