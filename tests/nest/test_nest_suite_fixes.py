@@ -74,3 +74,46 @@ def test_spike_connections_keep_their_receptor():
     c = nest.GetConnections(a[0], a[1])
     assert c.get("receptor") == 0
     np.testing.assert_array_equal(nest.GetConnections(mm).get("receptor", output="pandas")["receptor"], [1, 1])
+
+
+@pytest.mark.parametrize(("times", "offgrid", "expected"), [
+    ([2.9999, 4.3001], False, [30, 43]),      # within half a tic (0.0005 ms) of a step: on it
+    ([1.0, 1.9999, 3.0001], False, [10, 20, 30]),
+    ([1.0, 1.05, 3.0001], True, [10, 11, 30]),  # off the grid: the end of its step
+])
+def test_spike_generator_times_on_the_tic_grid(times, offgrid, expected):
+    sg = nest.Create("spike_generator", params={"spike_times": times, "allow_offgrid_times": offgrid, "stop": 6.0})
+    sr = nest.Create("spike_recorder", params={"time_in_steps": True})
+    nest.Connect(sg, sr, syn_spec={"delay": 1.0, "weight": 1.0})
+    nest.Simulate(10.0)
+    assert sr.events["times"].tolist() == expected  # NEST 3.10: the same steps
+
+
+def test_spike_generator_errors_name_nest_causes():
+    with pytest.raises(nest.NESTErrors.BadProperty, match="spike time cannot be set to 0"):
+        nest.Create("spike_generator", params={"spike_times": [0.0]})
+    with pytest.raises(nest.NESTErrors.BadProperty, match="Time point 4.33 is not representable in current "
+                                                          r"resolution \(0.1 ms\)"):
+        nest.Create("spike_generator", params={"spike_times": [4.33]})
+    with pytest.raises(nest.NESTErrors.BadProperty, match="cannot be set to true when either allow_offgrid_times"):
+        nest.Create("spike_generator", params={"precise_times": True, "shift_now_spikes": True})
+    with pytest.raises(nest.NESTErrors.NotImplementedFeature, match="precise .* spike times are not supported"):
+        nest.Create("spike_generator", params={"precise_times": True})
+    sg = nest.Create("spike_generator", params={"spike_times": [0.0], "shift_now_spikes": True})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(sg, sr)
+    nest.Simulate(3.0)
+    assert sr.events["times"].tolist() == [0.1]  # NEST 3.10: shifted to the first step
+
+
+def test_spike_multiplicities_reach_parrots_as_spikes():
+    # NEST's test_multiplicity and issue 1100: one spike of multiplicity 2 -> two parrot spikes
+    sg = nest.Create("spike_generator", params={"spike_times": [1.0, 3.0], "spike_multiplicities": [2, 3]})
+    parrot = nest.Create("parrot_neuron")
+    sr = nest.Create("spike_recorder")
+    nest.Connect(sg, parrot)
+    nest.Connect(parrot, sr)
+    nest.Simulate(10.0)
+    assert sr.events["times"].tolist() == [2.0, 2.0, 4.0, 4.0, 4.0]
+    with pytest.raises(nest.NESTErrors.BadProperty, match="spike_multiplicities"):
+        sg.set({"spike_multiplicities": [1]})
