@@ -135,8 +135,9 @@ class NodeCollection(_CoreNodes):
     Parameters keep NEST's units (ms, mV, pA, nS).  Attributes read and write
     parameters: ``nodes.V_m`` is ``nodes.get("V_m")``, ``nodes.V_m = -70.0`` sets it.
     ``NodeCollection()`` is empty and ``NodeCollection([ids])`` selects existing nodes of
-    the present kernel, as in PyNEST.  After ``ResetKernel`` a collection is stale: reading
-    or setting it raises :class:`~spikesim.errors.UnknownNode`, as NEST does.
+    the present kernel, as in PyNEST.  After ``ResetKernel`` a collection is stale: reading,
+    setting, slicing or adding it raises :class:`~spikesim.errors.UnknownNode`
+    ("InvalidNodeCollection"), as NEST does.
 
     Raises
     ------
@@ -163,12 +164,20 @@ class NodeCollection(_CoreNodes):
         if ids.size > 1 and np.any(np.diff(ids) <= 0):
             raise BadProperty("NodeCollection: indices must be sorted in ascending order and unique, "
                               f"got {ids[:8].tolist()}")
+        n = get_simulator().node_table.num_nodes
+        if ids.size and (ids.min() < 1 or ids.max() > n):
+            bad = int(ids[(ids < 1) | (ids > n)][0])
+            raise UnknownNode(f"NodeCollection: Node with id {bad} does not exist; ids run from 1 to {n}")
         super().__init__(get_simulator(), ids.astype(np.int64))
 
     def _live(self) -> None:
         if self.table is not get_simulator().node_table and len(self):
-            raise UnknownNode("this NodeCollection belongs to a kernel that was reset (ResetKernel); "
-                              "create the nodes again")
+            raise UnknownNode("InvalidNodeCollection: this NodeCollection belongs to a kernel that was reset "
+                              "(ResetKernel); create the nodes again")
+
+    def __getitem__(self, key: Any) -> Any:
+        self._live()
+        return super().__getitem__(key)
 
     @property
     def global_id(self) -> Any:  # type: ignore[override]  # PyNEST: an int for one node
@@ -183,6 +192,9 @@ class NodeCollection(_CoreNodes):
     def __add__(self, other: Any) -> NodeCollection:
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:  # PyNEST: nc + 0 is nc
             return self
+        self._live()
+        if isinstance(other, NodeCollection):
+            other._live()
         if not isinstance(other, _CoreNodes):
             raise TypeError(f"NodeCollection: can only add a NodeCollection (or 0), not {type(other).__name__}")
         if not len(other):

@@ -86,6 +86,7 @@ class _Kernel:
         self.flags = dict(KERNEL_FLAGS)
         self.delay_extrema: list[float | None] = [None, None]
         self.model_ids: dict[str, dict[str, int]] = {"nodes": {}, "synapses": {}}
+        self.prepared = False  # between Prepare and Cleanup, where Run is allowed
 
 
 _KERNEL = _Kernel()
@@ -170,6 +171,7 @@ def ResetKernel() -> None:
     _KERNEL.flags = dict(KERNEL_FLAGS)
     _KERNEL.delay_extrema = [None, None]
     _KERNEL.model_ids = {"nodes": {}, "synapses": {}}
+    _KERNEL.prepared = False
 
 
 def SetKernelStatus(params: dict[str, Any]) -> None:
@@ -342,24 +344,47 @@ def Simulate(t: float) -> None:
 
 
 def Run(t: float) -> None:
-    """Advance by ``t`` ms; unlike PyNEST, :func:`Prepare` is optional, as in :func:`Simulate`.
+    """Advance by ``t`` ms between :func:`Prepare` and :func:`Cleanup`, as in PyNEST.
 
     Raises
     ------
     BadProperty
         If ``t`` is negative or not a multiple of the resolution.
+    KernelException
+        If the kernel is not prepared (no :func:`Prepare` since the last :func:`Cleanup`).
     """
+    if not _KERNEL.prepared:
+        raise KernelException("Run: the kernel is not prepared; call Prepare() before Run() "
+                              "(or use Simulate, which does both)")
     _KERNEL.sim.simulate(t)
 
 
 def Prepare() -> None:
-    """Build the engine's state for the present network (done by every run anyway)."""
+    """Build the engine's state for the present network; :func:`Run` may follow until :func:`Cleanup`.
+
+    Raises
+    ------
+    KernelException
+        If the kernel is prepared already (NEST refuses a second Prepare before Cleanup).
+    """
+    if _KERNEL.prepared:
+        raise KernelException("Prepare: the kernel is prepared already; call Cleanup() first")
     _KERNEL.sim.engine.prepare()
+    _KERNEL.prepared = True
 
 
 def Cleanup() -> None:
-    """Flush the recording backends (files are complete afterwards)."""
+    """Flush the recording backends (files are complete afterwards) and end the prepared state.
+
+    Raises
+    ------
+    KernelException
+        If the kernel is not prepared (Cleanup without Prepare, as NEST refuses it).
+    """
+    if not _KERNEL.prepared:
+        raise KernelException("Cleanup: the kernel is not prepared; call Prepare() first")
     _KERNEL.sim.recording.flush()
+    _KERNEL.prepared = False
 
 
 class RunManager:

@@ -236,7 +236,8 @@ def test_simulate_and_read_recorders():
     assert sr.n_events == 0 and sr.events["times"].size == 0
     with pytest.raises(nest.NESTErrors.BadProperty, match="'n_events' = 5 is not allowed; only 0 may be set"):
         sr.n_events = 5
-    nest.Run(20.0)
+    with nest.RunManager():
+        nest.Run(20.0)
     assert nest.biological_time == 70.0 and sr.n_events > 0
 
 

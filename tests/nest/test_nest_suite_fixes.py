@@ -117,3 +117,63 @@ def test_spike_multiplicities_reach_parrots_as_spikes():
     assert sr.events["times"].tolist() == [2.0, 2.0, 4.0, 4.0, 4.0]
     with pytest.raises(nest.NESTErrors.BadProperty, match="spike_multiplicities"):
         sg.set({"spike_multiplicities": [1]})
+
+
+def test_run_needs_prepare_and_cleanup_ends_it():
+    # NEST's regression test of issue 659 asks for these errors
+    with pytest.raises(nest.KernelException, match="Run: the kernel is not prepared"):
+        nest.Run(10.0)
+    with pytest.raises(nest.KernelException, match="Cleanup: the kernel is not prepared"):
+        nest.Cleanup()
+    nest.Prepare()
+    with pytest.raises(nest.KernelException, match="Prepare: the kernel is prepared already"):
+        nest.Prepare()
+    nest.Run(10.0)
+    nest.Run(5.0)
+    nest.Cleanup()
+    assert nest.biological_time == 15.0
+    with pytest.raises(nest.KernelException, match="not prepared"):
+        nest.Run(10.0)
+    nest.Prepare()
+    nest.ResetKernel()  # a fresh kernel is not prepared
+    with pytest.raises(nest.KernelException, match="not prepared"):
+        nest.Run(1.0)
+
+
+def test_errors_carry_nest_words():
+    # the phrases NEST 3.10 uses (and its tests match), with spikesim's own explanation after them
+    nodes = nest.Create("iaf_psc_alpha", 3)
+    with pytest.raises(nest.NESTErrors.BadProperty, match=r"Indegree cannot be larger"):
+        nest.Connect(nodes, nodes[:1], {"rule": "fixed_indegree", "indegree": 4, "allow_multapses": False})
+    with pytest.raises(nest.NESTErrors.BadProperty, match=r"Outdegree cannot be larger"):
+        nest.Connect(nodes[:1], nodes, {"rule": "fixed_outdegree", "outdegree": 4, "allow_multapses": False})
+    with pytest.raises(nest.NESTErrors.UnknownModelName, match="'unknown_model' is not a known model name: unknown "
+                                                               "node model 'unknown_model'"):
+        nest.Create("unknown_model")
+    with pytest.raises(nest.NESTErrors.UnknownNode, match="Node with id 99 does not exist; ids run from 1 to 3"):
+        nest.NodeCollection([99])
+    vm, sr = nest.Create("voltmeter"), nest.Create("spike_recorder")
+    with pytest.raises(nest.NESTErrors.IllegalConnection, match="Creation of connection is not possible: connect: "
+                                                                r"cannot connect node 1 \(iaf_psc_alpha\)"):
+        nest.Connect(nodes[0], vm)
+    with pytest.raises(nest.NESTErrors.IllegalConnection, match="Creation of connection is not possible"):
+        nest.Connect(sr, nodes)
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match="Unaccessed elements in params for model"):
+        nest.SetDefaults("iaf_psc_alpha", "nonexistent_status_key", 0)
+    nest.ResetKernel()
+    nest.resolution = 0.3
+    p = nest.Create("iaf_psc_alpha")
+    with pytest.raises(nest.NESTErrors.BadDelay, match="Delay must be greater than or equal to resolution: .*"
+                                                       r"'delay' = 0.1 ms is not allowed"):
+        nest.Connect(p, p, syn_spec={"delay": 0.1})
+
+
+def test_stale_collections_refuse_slicing_and_adding():
+    a = nest.Create("iaf_psc_alpha", 10)
+    b = nest.Create("iaf_psc_alpha", 2)
+    assert len(a[8:9] + b) == 3
+    nest.ResetKernel()
+    for use in (lambda: a + b, lambda: a[8:9], lambda: a.get("V_m")):
+        with pytest.raises(nest.NESTErrors.UnknownNode, match="InvalidNodeCollection: this NodeCollection belongs "
+                                                              "to a kernel that was reset"):
+            use()
