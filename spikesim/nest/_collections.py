@@ -286,7 +286,9 @@ class NodeCollection(_CoreNodes):
         return isinstance(first[0], dict)
 
     def _nested(self, key: str, sub: Any, output: str) -> Any:
-        values = self.table.get(self.ids, (key,))
+        raw = {key: self.table.get(self.ids, (key,))}
+        nest_handover(get_simulator(), self.ids, raw)
+        values = raw[key]
         picked: list[Any] = []
         for d in values:
             if isinstance(sub, str):

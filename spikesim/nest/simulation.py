@@ -91,6 +91,9 @@ class _Kernel:
 
 _KERNEL = _Kernel()
 
+#: the models a fresh kernel has, by kind (``nodes``, ``synapses``), in name order
+_BUILTIN_MODELS = {kind: tuple(_KERNEL.sim.models(kind)) for kind in ("nodes", "synapses")}
+
 #: every kernel attribute readable as ``nest.<name>``
 KERNEL_ATTRIBUTES = (frozenset(Simulator().kernel_status()) | {"verbosity", "build_info", "kernel_status",
                                                                "memory_size"}
@@ -139,8 +142,8 @@ def model_id(name: str) -> int:
     """
     kind = "synapses" if name in _KERNEL.sim.models("synapses") else "nodes"
     ids = _KERNEL.model_ids[kind]
-    if not ids:
-        ids.update({m: i for i, m in enumerate(_KERNEL.sim.models(kind))})
+    if not ids:  # built-in models only: copies made before the first call still come after them
+        ids.update({m: i for i, m in enumerate(_BUILTIN_MODELS[kind])})
     if name not in ids:
         _KERNEL.sim.get_defaults(name)  # raises for an unknown model
         ids[name] = len(ids)

@@ -177,3 +177,25 @@ def test_stale_collections_refuse_slicing_and_adding():
         with pytest.raises(nest.NESTErrors.UnknownNode, match="InvalidNodeCollection: this NodeCollection belongs "
                                                               "to a kernel that was reset"):
             use()
+
+
+def test_nested_get_of_events_is_held_back_too():
+    n = nest.Create("iaf_psc_alpha", 3, params={"I_e": [100.0, 200.0, 300.0]})
+    mm = nest.Create("multimeter", 3, params={"record_from": ["V_m", "I_syn_ex"]})
+    nest.Connect(mm, n, "one_to_one")
+    nest.Simulate(5.0)
+    # NEST 3.10 (its test_getstatus_39_compatibility): samples at 1 ... 4 ms after Simulate(5)
+    assert mm[0].get("events", "times").tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert [d["times"].tolist() for d in mm.get("events", ["times"])] == [[1.0, 2.0, 3.0, 4.0]] * 3
+    np.testing.assert_allclose(mm[2].get("events", "V_m"),
+                               [-68.85804901643152, -67.82476903693578, -66.88981864818061, -66.04384055242767],
+                               rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("model", ["multimeter", "spike_recorder", "voltmeter", "iaf_psc_alpha", "dc_generator"])
+def test_copied_models_report_their_name_and_a_later_id(model):
+    # NEST's test_copy_model: a copy's nodes have the copy's name and a higher model_id
+    nest.CopyModel(model, f"{model}_copy")
+    org, new = nest.Create(model), nest.Create(f"{model}_copy")
+    assert new.model == f"{model}_copy" and new.get()["model"] == f"{model}_copy"
+    assert new.model_id > org.model_id
