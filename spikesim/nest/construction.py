@@ -145,7 +145,8 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
     if isinstance(params, str):
         params = {params: val}
     sim = get_simulator()
-    unknown = sorted(set(params or {}) - set(sim.get_defaults(model)))
+    known = set(sim.get_defaults(model)) | sim.recording.device_keys((params or {}).get("record_to"))
+    unknown = sorted(set(params or {}) - known)
     if unknown:
         raise UnaccessedDictionaryEntry(f"SetDefaults: Unaccessed elements in params for model '{model}': "
                                         f"{unknown}; it has the parameters {sorted(sim.get_defaults(model))}")

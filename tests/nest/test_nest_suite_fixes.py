@@ -199,3 +199,14 @@ def test_copied_models_report_their_name_and_a_later_id(model):
     org, new = nest.Create(model), nest.Create(f"{model}_copy")
     assert new.model == f"{model}_copy" and new.get()["model"] == f"{model}_copy"
     assert new.model_id > org.model_id
+
+
+def test_set_defaults_takes_the_new_backends_keys_with_record_to():
+    # NEST's test_recording_backends: a backend's keys may come with the record_to naming it
+    nest.SetDefaults("multimeter", {"record_to": "ascii", "file_extension": "multimeter"})
+    st = nest.Create("multimeter").get()
+    assert st["record_to"] == "ascii" and st["file_extension"] == "multimeter"
+    nest.SetDefaults("spike_recorder", {"record_to": "ascii"})
+    assert nest.Create("spike_recorder").get("file_extension") == "dat"
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match=r"\['file_extension'\]"):
+        nest.SetDefaults("voltmeter", {"record_to": "memory", "file_extension": "x"})
