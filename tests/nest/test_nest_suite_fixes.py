@@ -210,3 +210,12 @@ def test_set_defaults_takes_the_new_backends_keys_with_record_to():
     assert nest.Create("spike_recorder").get("file_extension") == "dat"
     with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry, match=r"\['file_extension'\]"):
         nest.SetDefaults("voltmeter", {"record_to": "memory", "file_extension": "x"})
+
+
+def test_multimeter_recording_nothing_runs():
+    # NEST's ticket 349: an empty record_from records no events and does not stop the run
+    mm = nest.Create("multimeter", params={"record_from": []})
+    nrn = nest.Create("iaf_psc_alpha")
+    nest.Connect(mm, nrn)
+    nest.Simulate(10.0)
+    assert len(mm.events["senders"]) == 0 and len(mm.events["times"]) == 0 and mm.n_events == 0
