@@ -354,12 +354,16 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         If ``min_delay``/``max_delay`` were set and a delay lies outside them, or a delay is
         shorter than the resolution.
     IllegalConnection
-        If the nodes cannot be connected ("Creation of connection is not possible", NEST's words).
+        If the nodes cannot be connected ("Creation of connection is not possible", NEST's
+        words), or ``pre`` or ``post`` is empty.
     BadProperty
         If the rule, the synapse model or a parameter is not allowed.
     """
     pre_nc = _nodes(pre) if not isinstance(pre, np.ndarray) else pre
     post_nc = _nodes(post) if not isinstance(post, np.ndarray) else post
+    if not len(pre_nc) or not len(post_nc):
+        raise IllegalConnection("Creation of connection is not possible: Connect: the "
+                                f"{'sources' if not len(pre_nc) else 'targets'} are an empty NodeCollection")
     _check_delay_extrema(syn_spec)
     try:
         get_simulator().connect(pre_nc, post_nc, conn_spec, syn_spec)

@@ -265,7 +265,8 @@ def set_kernel_attribute(name: str, value: Any) -> None:
     Raises
     ------
     ReadOnlyKernelAttribute
-        If the attribute is read-only (a KernelException and a ValueError, as in PyNEST).
+        If the attribute is read-only (a KernelException and a ValueError, as in PyNEST);
+        ``biological_time`` may be "set" to its present value (ms), which changes nothing.
     BadProperty
         If the attribute is unknown or the value is not allowed.
     """
@@ -281,6 +282,8 @@ def set_kernel_attribute(name: str, value: Any) -> None:
         if value != _KERNEL.sim.kernel_status()["tics_per_ms"]:
             raise NotImplementedFeature(f"SetKernelStatus: tics_per_ms = {value!r}: spikesim's time grid has a "
                                         "fixed 1000 tics per ms")
+    elif name in ("biological_time", "time") and value == _KERNEL.sim.time:
+        return  # the present time again changes nothing (NEST's ticket 619 sets 0.0 on a fresh kernel)
     elif name in KERNEL_ATTRIBUTES:
         raise ReadOnlyKernelAttribute(f"kernel attribute '{name}' is read-only")
     else:

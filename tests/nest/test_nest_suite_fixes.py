@@ -219,3 +219,21 @@ def test_multimeter_recording_nothing_runs():
     nest.Connect(mm, nrn)
     nest.Simulate(10.0)
     assert len(mm.events["senders"]) == 0 and len(mm.events["times"]) == 0 and mm.n_events == 0
+
+
+def test_connect_refuses_empty_collections():
+    # NEST's test_connect_node_collection: IllegalConnection for an empty side
+    nc = nest.Create("iaf_psc_alpha", 5)
+    for pre, post in ((nc, nest.NodeCollection()), (nest.NodeCollection([]), nc),
+                      (nest.NodeCollection(), nest.NodeCollection())):
+        with pytest.raises(nest.NESTErrors.IllegalConnection, match="empty NodeCollection"):
+            nest.Connect(pre, post)
+    assert nest.num_connections == 0
+
+
+def test_biological_time_set_to_its_value_is_no_change():
+    nest.SetKernelStatus({"biological_time": 0.0, "rng_seed": 1})  # NEST's ticket 619
+    assert nest.biological_time == 0.0 and nest.rng_seed == 1
+    nest.Simulate(1.0)
+    with pytest.raises(nest.KernelException, match="'biological_time' is read-only"):
+        nest.SetKernelStatus({"biological_time": 0.0})
