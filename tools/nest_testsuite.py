@@ -15,9 +15,14 @@ Tests are matched by id: the universe is the tests NEST collects; a test spikesi
 collect, or a file that fails to import or times out, counts as failed for spikesim.
 
 Two figures are printed, per file, per group and in total: *all* selected tests, and tests
-*in scope*, whose parametrization id names no NEST model that spikesim lacks (NEST's
-``test_create_model[iaf_cond_beta]`` iterates over all of NEST's models; those tests are out
-of scope for both sides).
+*in scope*.  A test is out of scope when it is parametrized over a NEST model that spikesim
+lacks (its id names it: NEST's ``test_create_model[iaf_cond_beta]`` iterates over all of
+NEST's models), or when it needs a model or feature spikesim lacks, as spikesim's failure
+says: an ``UnknownModelName`` naming one of NEST's models, or spikesim's
+``NotImplementedFeature`` (spatial networks, other ``tics_per_ms``, precise spike times).
+Under each file the out-of-scope tests are listed by reason.  pytest's positional auto-ids
+(``recordables5``) differ between the runs where the lists they come from differ; such ids
+are matched when they agree apart from the position and nothing else does.
 
 ``--nest-results FILE`` caches NEST's own outcomes per test and its model list (NEST's run is
 the same every time).  ``--failures OUT`` writes the first line of each spikesim failure.
@@ -29,6 +34,7 @@ import argparse
 import fnmatch
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -198,6 +204,49 @@ def out_of_scope(key: str, nest_models: set[str], ours: set[str]) -> bool:
     return any(t in nest_models and t not in ours for t in tokens)
 
 
+_UNKNOWN_MODEL = re.compile(r"UnknownModelName: .*?unknown (?:node |synapse )?model '([^']+)'")
+_MISSING_FEATURE = re.compile(r"NotImplementedFeature: (.*)")
+
+
+def needs_missing(message: str, nest_models: set[str], ours: set[str]) -> str | None:
+    """Why a test spikesim failed needs what spikesim lacks, from spikesim's own failure message,
+    or None: an unknown model that NEST has and spikesim does not (``model 'ht_synapse'``), or a
+    NEST feature spikesim declares missing by raising ``NotImplementedFeature``
+    (``feature: nest.spatial.free``); the text says which."""
+    m = _UNKNOWN_MODEL.search(message)
+    if m and m.group(1) in nest_models and m.group(1) not in ours:
+        return f"model '{m.group(1)}'"
+    f = _MISSING_FEATURE.search(message)
+    if f:
+        return "feature: " + f.group(1).rsplit(": ", 1)[-1].strip()
+    return None
+
+
+def scope_of(ref: dict[str, str], failures: dict[str, str], nest_models: set[str],
+             ours: set[str]) -> tuple[set[str], dict[str, int]]:
+    """The tests of ``ref`` in scope, and why the others are not (reason -> count).
+
+    Out of scope: a parametrization id names a NEST model spikesim lacks
+    (:func:`out_of_scope`), or spikesim's failure says the test needs such a model or a
+    feature spikesim lacks (:func:`needs_missing`).
+    """
+    scope: set[str] = set()
+    why: dict[str, int] = {}
+    for k in ref:
+        if out_of_scope(k, nest_models, ours):
+            name = k.split("::", 1)[-1]
+            toks = [t for t in name[name.index("[") + 1:-1].split("-") if t in nest_models and t not in ours]
+            reason = f"parametrized over model '{toks[0]}'"
+        else:
+            reason = needs_missing(failures.get(k, ""), nest_models, ours) or ""
+            reason = f"needs {reason}" if reason else ""
+        if reason:
+            why[reason] = why.get(reason, 0) + 1
+        else:
+            scope.add(k)
+    return scope, why
+
+
 def _pytest(python: str, tests: Path, files: list[str], spikesim: bool, timeout: float | None,
             keep: Path | None = None) -> tuple[dict[str, str], dict[str, str]] | None:
     """Outcomes and failure messages of ``files`` run in one pytest process; None on timeout."""
@@ -258,6 +307,42 @@ def spikesim_model_names() -> set[str]:
     return set(face.node_models) | set(face.synapse_models)
 
 
+def _auto_id_free(key: str, models: set[str]) -> str:
+    """``key`` with pytest's positional auto-ids (``recordables5``) reduced to the argument name.
+
+    pytest names a non-literal parameter by argument name and position; the position
+    depends on the list it came from (NEST's model list is longer than spikesim's), so
+    the same case has different ids in the two runs.  Model names are kept as they are.
+    """
+    name = key.split("::", 1)[-1]
+    if "[" not in name or not name.endswith("]"):
+        return key
+    head, _, ids = key.rpartition("[")
+    toks = [t if t in models else re.sub(r"^([A-Za-z_]+?)\d+$", r"\1", t) for t in ids[:-1].split("-")]
+    return f"{head}[{'-'.join(toks)}]"
+
+
+def match_ids(ref: dict[str, str], ours: dict[str, str], models: set[str]) -> dict[str, str]:
+    """spikesim's outcomes keyed by NEST's ids: a test NEST collected under another auto-id
+    (:func:`_auto_id_free`) counts when both ids reduce to the same text and no other test of
+    either run reduces to it."""
+    out = dict(ours)
+    missing = [k for k in ref if k not in ours]
+    if not missing:
+        return out
+    ref_norm: dict[str, list[str]] = {}
+    for k in ref:
+        ref_norm.setdefault(_auto_id_free(k, models), []).append(k)
+    our_norm: dict[str, list[str]] = {}
+    for k in ours:
+        our_norm.setdefault(_auto_id_free(k, models), []).append(k)
+    for k in missing:
+        n = _auto_id_free(k, models)
+        if len(ref_norm.get(n, [])) == 1 and len(our_norm.get(n, [])) == 1 and our_norm[n][0] not in ref:
+            out[k] = ours[our_norm[n][0]]
+    return out
+
+
 def tally(ref: dict[str, str], ours: dict[str, str], scope: set[str] | None) -> tuple[int, int, int]:
     """Tests of NEST's run (``ref``) passed by NEST, passed by spikesim, and their number.
 
@@ -266,6 +351,21 @@ def tally(ref: dict[str, str], ours: dict[str, str], scope: set[str] | None) -> 
     """
     keys = [k for k in ref if scope is None or k in scope]
     return (sum(ref[k] == "passed" for k in keys), sum(ours.get(k) == "passed" for k in keys), len(keys))
+
+
+def print_reasons(why: dict[str, int]) -> None:
+    """Print a file's out-of-scope tests by reason: those of needed models and features one line
+    each, those parametrized over models spikesim lacks as one line naming the models."""
+    param = sorted(r.split("'")[1] for r in why if r.startswith("parametrized"))
+    if param:
+        n = sum(c for r, c in why.items() if r.startswith("parametrized"))
+        print(f"    out of scope: {n} parametrized over {len(param)} NEST models spikesim lacks "
+              f"({', '.join(param[:6])}{', ...' if len(param) > 6 else ''})")
+    for r, c in sorted(why.items()):
+        if r.startswith("needs model"):
+            print(f"    out of scope: {c} need {r.removeprefix('needs ')}, which NEST has and spikesim lacks")
+        elif r.startswith("needs feature"):
+            print(f"    out of scope: {c} need a feature spikesim lacks: {r.removeprefix('needs feature: ')}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -324,14 +424,16 @@ def main(argv: list[str] | None = None) -> int:
     for group, rel in sel:
         # without NEST's outcomes (``--nest-python none``, no cache) spikesim's own tests are counted
         ref = cache[rel]["tests"] if "tests" in cache.get(rel, {}) else {k: "unknown" for k in ours[rel]}
-        scope = {k for k in ref if not out_of_scope(k, nest_models, have)}
-        a_ref, a_ours, a_n = tally(ref, ours[rel], None)
-        s_ref, s_ours, s_n = tally(ref, ours[rel], scope)
+        mine = match_ids(ref, ours[rel], nest_models | have)
+        scope, why = scope_of(ref, match_ids(ref, failures, nest_models | have), nest_models, have)
+        a_ref, a_ours, a_n = tally(ref, mine, None)
+        s_ref, s_ours, s_n = tally(ref, mine, scope)
         rows.append({"group": group, "file": rel, "all": [a_ours, a_ref, a_n], "in_scope": [s_ours, s_ref, s_n],
-                     "timed_out": rel in ours_timed_out})
+                     "timed_out": rel in ours_timed_out, "out_of_scope": why})
         flag = " (timed out)" if rel in ours_timed_out else ""
         print(f"{rel:58s} all {a_ours:4d} / {a_ref:4d}   in scope {s_ours:4d} / {s_ref:4d}{flag}", flush=True)
-    print("\n(columns: passed with spikesim / passed with NEST; in scope = parametrization names no model "
+        print_reasons(why)
+    print("\n(columns: passed with spikesim / passed with NEST; in scope = needs no model or feature "
           "spikesim lacks)")
     for group in {**SELECTION, **SLOW}:
         gr = [r for r in rows if r["group"] == group]

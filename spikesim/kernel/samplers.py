@@ -117,6 +117,8 @@ def sampler_plans(populations: Sequence[Population],
     for pop in populations:
         if isinstance(pop, DevicePopulation) and issubclass(pop.model, MultimeterModel):
             for dev in pop.nodes:
+                if not len(dev.p["record_from"]):  # samples nothing (NEST allows it): no plan, no events
+                    continue
                 for tp, local, _ in split(np.sort(dev.connected)):
                     by_pop.setdefault(populations.index(tp), []).append((dev, local))
     plans: dict[int, SamplerPlan] = {}

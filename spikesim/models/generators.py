@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from spikesim import rng
-from spikesim.errors import bad_property
+from spikesim.errors import NotImplementedFeature, bad_property
 from spikesim.models.base import Model, ms_to_steps
 
 
@@ -64,23 +64,36 @@ def _on_grid(owner: str, key: str, t: float, h: float) -> None:
         raise bad_property(owner, key, t, f"it must be a multiple of the resolution ({h} ms)")
 
 
+TICS_PER_MS = 1000  # NEST's default time base, which spikesim's grid keeps
+
+
+def _tics(t: np.ndarray, h: float) -> tuple[np.ndarray, int]:
+    """Times (ms) as whole tics (0.001 ms, rounded to the nearest) and the tics per step of ``h`` ms."""
+    return np.round(t * TICS_PER_MS).astype(np.int64), int(round(h * TICS_PER_MS))
+
+
 class SpikeGenerator(Generator):
     """NEST's ``spike_generator``: emits spikes at ``spike_times`` (ms), optionally weighted."""
 
     name = "spike_generator"
     output = "spike"
     sends = "spikes"
-    params = {**Generator.params, "spike_times": (), "spike_weights": (), "precise_times": False,
-              "allow_offgrid_times": False, "shift_now_spikes": False}
+    params = {**Generator.params, "spike_times": (), "spike_weights": (), "spike_multiplicities": (),
+              "precise_times": False, "allow_offgrid_times": False, "shift_now_spikes": False}
 
     @classmethod
     def check_node(cls, p: dict[str, Any], h: float) -> None:
         """Check one node's parameters (times in ms, on the grid of ``h`` ms).
 
+        Times within half a tic (0.0005 ms) of a step are on it, as in NEST.
+
         Raises
         ------
         BadProperty
-            When a parameter is out of range or off the time grid.
+            When a parameter is out of range or off the time grid (NEST's texts where NEST's
+            tests match them).
+        NotImplementedFeature
+            For ``precise_times=True``: spikesim has no off-grid spike times.
         """
         super().check_node(p, h)
         t = np.asarray(p["spike_times"], dtype=float)
@@ -89,31 +102,49 @@ class SpikeGenerator(Generator):
         if t.size and np.any(np.diff(t) < 0):
             raise bad_property(cls.name, "spike_times", list(t[:6]), "times must be sorted in ascending order")
         if p["precise_times"]:
-            raise bad_property(cls.name, "precise_times", True, "spikesim supports on-grid spike times only (False)")
+            if p["allow_offgrid_times"] or p["shift_now_spikes"]:  # NEST's text, which its tests match
+                raise bad_property(cls.name, "precise_times", True, "Option precise_times cannot be set to true "
+                                   "when either allow_offgrid_times or shift_now_spikes is set to true.")
+            raise NotImplementedFeature(f"{cls.name}: precise_times = True: precise (off-grid) spike times are "
+                                        "not supported by spikesim")
         w = np.asarray(p["spike_weights"], dtype=float)
         if w.size and w.size != t.size:
             raise bad_property(cls.name, "spike_weights", f"{w.size} values",
                                f"give none or one per spike time ({t.size})")
+        m = np.asarray(p["spike_multiplicities"], dtype=float)
+        if m.size and (m.size != t.size or np.any(m < 0) or np.any(m != np.round(m))):
+            raise bad_property(cls.name, "spike_multiplicities", list(m[:6]),
+                               f"give none or one whole number >= 0 per spike time ({t.size})")
+        tics, per_step = _tics(t, h)
+        if np.any(tics == 0) and not p["shift_now_spikes"]:
+            raise bad_property(cls.name, "spike_times", 0.0, "spike time cannot be set to 0 (the first step "
+                               "emits at t = h; shift_now_spikes moves it there)")
         if not p["allow_offgrid_times"]:
-            off = np.abs(t / h - np.round(t / h)) > 1e-9
+            off = tics % per_step != 0
             if off.any():
                 raise bad_property(cls.name, "spike_times", float(t[off][0]),
-                                   f"times must be multiples of the resolution ({h} ms) unless "
-                                   "allow_offgrid_times is True")
+                                   f"Time point {float(t[off][0])} is not representable in current resolution "
+                                   f"({h} ms); give multiples of it or set allow_offgrid_times")
 
     @classmethod
     def schedule(cls, p: dict[str, Any], h: float) -> tuple[np.ndarray, np.ndarray]:
-        """Stamp steps of the spikes to emit and their multiplicities (weights if set)."""
-        t = np.asarray(p["spike_times"], dtype=float)
-        k = (np.round(t / h).astype(np.int64) if p["allow_offgrid_times"] is False
-             else np.ceil(t / h - 1e-9).astype(np.int64))
+        """Stamp steps of the spikes to emit and their multiplicities (``spike_multiplicities``,
+        times ``spike_weights`` where set); ``shift_now_spikes`` moves a spike at 0 ms to the
+        first step."""
+        tics, per_step = _tics(np.asarray(p["spike_times"], dtype=float), h)
+        # a time within half a tic of a step is that step; an off-grid one goes to the end of its step
+        k = -(-tics // per_step)
+        if p["shift_now_spikes"]:
+            k = np.maximum(k, 1)
         lo, hi = cls.window(p, h)
         w = np.asarray(p["spike_weights"], dtype=float)
+        m = np.asarray(p["spike_multiplicities"], dtype=float)
         keep = (k > lo) & (k <= hi) & (k >= 1)
         k = k[keep]
-        if w.size:
-            return k, w[keep]
-        steps, mult = np.unique(k, return_counts=True)
+        if w.size:  # a weighted spike of multiplicity m acts as m spikes of that weight
+            return k, w[keep] * (m[keep] if m.size else 1.0)
+        steps, first = np.unique(k, return_inverse=True)
+        mult = np.bincount(first, weights=m[keep] if m.size else None, minlength=steps.size)
         return steps, mult.astype(np.float64)
 
 

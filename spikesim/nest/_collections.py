@@ -15,6 +15,7 @@ import numpy as np
 
 from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
+from spikesim.nest.handover import nest_handover, sampler_receptors
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.node_table import NodeTable
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -134,8 +135,9 @@ class NodeCollection(_CoreNodes):
     Parameters keep NEST's units (ms, mV, pA, nS).  Attributes read and write
     parameters: ``nodes.V_m`` is ``nodes.get("V_m")``, ``nodes.V_m = -70.0`` sets it.
     ``NodeCollection()`` is empty and ``NodeCollection([ids])`` selects existing nodes of
-    the present kernel, as in PyNEST.  After ``ResetKernel`` a collection is stale: reading
-    or setting it raises :class:`~spikesim.errors.UnknownNode`, as NEST does.
+    the present kernel, as in PyNEST.  After ``ResetKernel`` a collection is stale: reading,
+    setting, slicing or adding it raises :class:`~spikesim.errors.UnknownNode`
+    ("InvalidNodeCollection"), as NEST does.
 
     Raises
     ------
@@ -162,12 +164,20 @@ class NodeCollection(_CoreNodes):
         if ids.size > 1 and np.any(np.diff(ids) <= 0):
             raise BadProperty("NodeCollection: indices must be sorted in ascending order and unique, "
                               f"got {ids[:8].tolist()}")
+        n = get_simulator().node_table.num_nodes
+        if ids.size and (ids.min() < 1 or ids.max() > n):
+            bad = int(ids[(ids < 1) | (ids > n)][0])
+            raise UnknownNode(f"NodeCollection: Node with id {bad} does not exist; ids run from 1 to {n}")
         super().__init__(get_simulator(), ids.astype(np.int64))
 
     def _live(self) -> None:
         if self.table is not get_simulator().node_table and len(self):
-            raise UnknownNode("this NodeCollection belongs to a kernel that was reset (ResetKernel); "
-                              "create the nodes again")
+            raise UnknownNode("InvalidNodeCollection: this NodeCollection belongs to a kernel that was reset "
+                              "(ResetKernel); create the nodes again")
+
+    def __getitem__(self, key: Any) -> Any:
+        self._live()
+        return super().__getitem__(key)
 
     @property
     def global_id(self) -> Any:  # type: ignore[override]  # PyNEST: an int for one node
@@ -182,6 +192,9 @@ class NodeCollection(_CoreNodes):
     def __add__(self, other: Any) -> NodeCollection:
         if isinstance(other, int) and not isinstance(other, bool) and other == 0:  # PyNEST: nc + 0 is nc
             return self
+        self._live()
+        if isinstance(other, NodeCollection):
+            other._live()
         if not isinstance(other, _CoreNodes):
             raise TypeError(f"NodeCollection: can only add a NodeCollection (or 0), not {type(other).__name__}")
         if not len(other):
@@ -252,6 +265,7 @@ class NodeCollection(_CoreNodes):
         raw = self.table.get(self.ids, tuple(asked))
         if len(asked) == 1:
             raw = {asked[0]: raw}
+        nest_handover(get_simulator(), self.ids, raw)
         if "model_id" in keys or not keys:
             raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
             if "model" not in keys and keys:
@@ -272,7 +286,9 @@ class NodeCollection(_CoreNodes):
         return isinstance(first[0], dict)
 
     def _nested(self, key: str, sub: Any, output: str) -> Any:
-        values = self.table.get(self.ids, (key,))
+        raw = {key: self.table.get(self.ids, (key,))}
+        nest_handover(get_simulator(), self.ids, raw)
+        values = raw[key]
         picked: list[Any] = []
         for d in values:
             if isinstance(sub, str):
@@ -396,7 +412,12 @@ class SynapseCollection(_CoreSynapses):
     def _face_column(self, key: str) -> np.ndarray:
         if key == "synapse_modelid":
             return np.array([model_id(str(m)) for m in _CoreSynapses.get(self, "synapse_model")], dtype=np.int64)
-        return np.asarray(_CoreSynapses.get(self, key))
+        col = np.asarray(_CoreSynapses.get(self, key))
+        if key in ("receptor", "receptor_type") and col.size:
+            sampled = sampler_receptors(get_simulator(), _CoreSynapses.get(self, "source"),
+                                        _CoreSynapses.get(self, "target"))
+            col = np.where(sampled > 0, sampled, col)
+        return col
 
     def sources(self) -> Any:
         """Source node ids, one per connection, as an iterator (PyNEST's)."""

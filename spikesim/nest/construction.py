@@ -16,10 +16,13 @@ import numpy as np
 from spikesim.errors import (
     BadDelay,
     BadProperty,
+    IllegalConnection,
     KernelException,
     NewModelNameExists,
     NotImplementedFeature,
+    SpikesimError,
     UnaccessedDictionaryEntry,
+    UnknownModelName,
     bad_property,
 )
 from spikesim.nest._collections import NodeCollection, SynapseCollection, nest_stop, stop_in, to_json
@@ -29,6 +32,11 @@ from spikesim.network.nodes import NodeCollection as _CoreNodes
 
 __all__ = ["Connect", "CopyModel", "Create", "CreateParameter", "Disconnect", "GetConnections", "GetDefaults",
            "GetNodes", "GetStatus", "Models", "SetDefaults", "SetStatus"]
+
+
+def _in_nest_words(exc: SpikesimError, words: str) -> SpikesimError:
+    """The same error with NEST's words for it in front (PyNEST code and NEST's tests match them)."""
+    return type(exc)(f"{words}: {exc}")
 
 
 def _wrap(nc: _CoreNodes) -> NodeCollection:
@@ -137,9 +145,10 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
     if isinstance(params, str):
         params = {params: val}
     sim = get_simulator()
-    unknown = sorted(set(params or {}) - set(sim.get_defaults(model)))
+    known = set(sim.get_defaults(model)) | sim.recording.device_keys((params or {}).get("record_to"))
+    unknown = sorted(set(params or {}) - known)
     if unknown:
-        raise UnaccessedDictionaryEntry(f"SetDefaults: unaccessed elements in params for model '{model}': "
+        raise UnaccessedDictionaryEntry(f"SetDefaults: Unaccessed elements in params for model '{model}': "
                                         f"{unknown}; it has the parameters {sorted(sim.get_defaults(model))}")
     sim.set_defaults(model, stop_in(dict(params or {})))
 
@@ -195,8 +204,10 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
     Raises
     ------
     BadProperty
-        If ``positions`` is given, params are given twice, or the model, ``n`` or a
-        parameter is not allowed.
+        If ``positions`` is given, params are given twice, or ``n`` or a parameter is not
+        allowed.
+    UnknownModelName
+        If there is no such model ("... is not a known model name", NEST's words).
     """
     if positions is not None:
         raise bad_property("Create", "positions", positions, "spatial networks are not supported")
@@ -207,7 +218,10 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
     sim = get_simulator()
     if isinstance(params, dict) and isinstance(n, (int, np.integer)):
         params = _first_n(params, int(n), sim.get_defaults(model) if isinstance(model, str) else {})
-    return _wrap(sim.create(model, n, stop_in(params)))
+    try:
+        return _wrap(sim.create(model, n, stop_in(params)))
+    except UnknownModelName as exc:
+        raise _in_nest_words(exc, f"Create: '{model}' is not a known model name") from None
 
 
 def _first_n(params: dict[str, Any], n: int, defaults: dict[str, Any]) -> dict[str, Any]:
@@ -337,14 +351,26 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
     Raises
     ------
     BadDelay
-        If ``min_delay``/``max_delay`` were set and a delay lies outside them.
+        If ``min_delay``/``max_delay`` were set and a delay lies outside them, or a delay is
+        shorter than the resolution.
+    IllegalConnection
+        If the nodes cannot be connected ("Creation of connection is not possible", NEST's
+        words), or ``pre`` or ``post`` is empty.
     BadProperty
         If the rule, the synapse model or a parameter is not allowed.
     """
     pre_nc = _nodes(pre) if not isinstance(pre, np.ndarray) else pre
     post_nc = _nodes(post) if not isinstance(post, np.ndarray) else post
+    if not len(pre_nc) or not len(post_nc):
+        raise IllegalConnection("Creation of connection is not possible: Connect: the "
+                                f"{'sources' if not len(pre_nc) else 'targets'} are an empty NodeCollection")
     _check_delay_extrema(syn_spec)
-    get_simulator().connect(pre_nc, post_nc, conn_spec, syn_spec)
+    try:
+        get_simulator().connect(pre_nc, post_nc, conn_spec, syn_spec)
+    except IllegalConnection as exc:
+        raise _in_nest_words(exc, "Creation of connection is not possible") from None
+    except BadDelay as exc:  # the user's delay extrema were checked above: this is the resolution
+        raise _in_nest_words(exc, "Delay must be greater than or equal to resolution") from None
     if return_synapsecollection:
         return GetConnections(pre_nc, post_nc, (syn_spec or {}).get("synapse_model")
                               if isinstance(syn_spec, dict) else syn_spec)

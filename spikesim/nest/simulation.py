@@ -86,9 +86,13 @@ class _Kernel:
         self.flags = dict(KERNEL_FLAGS)
         self.delay_extrema: list[float | None] = [None, None]
         self.model_ids: dict[str, dict[str, int]] = {"nodes": {}, "synapses": {}}
+        self.prepared = False  # between Prepare and Cleanup, where Run is allowed
 
 
 _KERNEL = _Kernel()
+
+#: the models a fresh kernel has, by kind (``nodes``, ``synapses``), in name order
+_BUILTIN_MODELS = {kind: tuple(_KERNEL.sim.models(kind)) for kind in ("nodes", "synapses")}
 
 #: every kernel attribute readable as ``nest.<name>``
 KERNEL_ATTRIBUTES = (frozenset(Simulator().kernel_status()) | {"verbosity", "build_info", "kernel_status",
@@ -138,8 +142,8 @@ def model_id(name: str) -> int:
     """
     kind = "synapses" if name in _KERNEL.sim.models("synapses") else "nodes"
     ids = _KERNEL.model_ids[kind]
-    if not ids:
-        ids.update({m: i for i, m in enumerate(_KERNEL.sim.models(kind))})
+    if not ids:  # built-in models only: copies made before the first call still come after them
+        ids.update({m: i for i, m in enumerate(_BUILTIN_MODELS[kind])})
     if name not in ids:
         _KERNEL.sim.get_defaults(name)  # raises for an unknown model
         ids[name] = len(ids)
@@ -170,6 +174,7 @@ def ResetKernel() -> None:
     _KERNEL.flags = dict(KERNEL_FLAGS)
     _KERNEL.delay_extrema = [None, None]
     _KERNEL.model_ids = {"nodes": {}, "synapses": {}}
+    _KERNEL.prepared = False
 
 
 def SetKernelStatus(params: dict[str, Any]) -> None:
@@ -260,7 +265,8 @@ def set_kernel_attribute(name: str, value: Any) -> None:
     Raises
     ------
     ReadOnlyKernelAttribute
-        If the attribute is read-only (a KernelException and a ValueError, as in PyNEST).
+        If the attribute is read-only (a KernelException and a ValueError, as in PyNEST);
+        ``biological_time`` may be "set" to its present value (ms), which changes nothing.
     BadProperty
         If the attribute is unknown or the value is not allowed.
     """
@@ -276,6 +282,8 @@ def set_kernel_attribute(name: str, value: Any) -> None:
         if value != _KERNEL.sim.kernel_status()["tics_per_ms"]:
             raise NotImplementedFeature(f"SetKernelStatus: tics_per_ms = {value!r}: spikesim's time grid has a "
                                         "fixed 1000 tics per ms")
+    elif name in ("biological_time", "time") and value == _KERNEL.sim.time:
+        return  # the present time again changes nothing (NEST's ticket 619 sets 0.0 on a fresh kernel)
     elif name in KERNEL_ATTRIBUTES:
         raise ReadOnlyKernelAttribute(f"kernel attribute '{name}' is read-only")
     else:
@@ -342,24 +350,47 @@ def Simulate(t: float) -> None:
 
 
 def Run(t: float) -> None:
-    """Advance by ``t`` ms; unlike PyNEST, :func:`Prepare` is optional, as in :func:`Simulate`.
+    """Advance by ``t`` ms between :func:`Prepare` and :func:`Cleanup`, as in PyNEST.
 
     Raises
     ------
     BadProperty
         If ``t`` is negative or not a multiple of the resolution.
+    KernelException
+        If the kernel is not prepared (no :func:`Prepare` since the last :func:`Cleanup`).
     """
+    if not _KERNEL.prepared:
+        raise KernelException("Run: the kernel is not prepared; call Prepare() before Run() "
+                              "(or use Simulate, which does both)")
     _KERNEL.sim.simulate(t)
 
 
 def Prepare() -> None:
-    """Build the engine's state for the present network (done by every run anyway)."""
+    """Build the engine's state for the present network; :func:`Run` may follow until :func:`Cleanup`.
+
+    Raises
+    ------
+    KernelException
+        If the kernel is prepared already (NEST refuses a second Prepare before Cleanup).
+    """
+    if _KERNEL.prepared:
+        raise KernelException("Prepare: the kernel is prepared already; call Cleanup() first")
     _KERNEL.sim.engine.prepare()
+    _KERNEL.prepared = True
 
 
 def Cleanup() -> None:
-    """Flush the recording backends (files are complete afterwards)."""
+    """Flush the recording backends (files are complete afterwards) and end the prepared state.
+
+    Raises
+    ------
+    KernelException
+        If the kernel is not prepared (Cleanup without Prepare, as NEST refuses it).
+    """
+    if not _KERNEL.prepared:
+        raise KernelException("Cleanup: the kernel is not prepared; call Prepare() first")
     _KERNEL.sim.recording.flush()
+    _KERNEL.prepared = False
 
 
 class RunManager:

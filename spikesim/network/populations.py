@@ -296,7 +296,11 @@ class DevicePopulation(Population):
         """Parameters (and, for recorders, status entries) of the node at local index ``i``;
         a recorder's ``events`` only with ``events`` (they may be read from a file)."""
         node = self.nodes[i]
-        return dict(node.status(events)) if self.kind == "recorder" else dict(node)
+        if self.kind != "recorder":
+            return dict(node)
+        st = dict(node.status(events))
+        st["model"] = self.model_name  # a copy (CopyModel) reports its own name, as NEST does
+        return st
 
     def get(self, key: str, local: np.ndarray) -> np.ndarray:
         """Values of ``key`` for the devices at ``local`` (numbers as a numeric array)."""

@@ -221,7 +221,9 @@ def _count(spec: dict[str, Any], key: str, pool: int, multi: bool) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
         raise bad_property("connect", key, v, "it must be a non-negative integer")
     if not multi and v > pool:
-        raise bad_property("connect", key, v, f"at most {pool} without multapses")
+        # NEST's tests match the capitalised rule key ("Indegree")
+        raise bad_property("connect", key, v, f"at most {pool} without multapses ({key.capitalize()} cannot be "
+                           "larger than the population it is drawn from)")
     return int(v)
 
 

@@ -70,3 +70,37 @@ def test_tally_counts_only_nest_collected_tests() -> None:
     assert tool.file_of("other.test_copy_model.TestCopyModel::t[x]", ["other/test_copy_model.py"]) \
         == "other/test_copy_model.py"
     assert tool.file_of("other.test_x::t", ["other/test_copy_model.py"]) is None
+
+
+def test_auto_ids_match_across_runs_only_when_unambiguous() -> None:
+    tool = _tool()
+    models = {"iaf_psc_alpha", "izhikevich", "izhikevich2007", "aeif_cond_alpha_astro"}
+    # NEST numbers the parameter by its place in NEST's longer model list
+    ref = {"r.t::t[iaf_psc_alpha-recordables9-False]": "passed", "r.t::t[izhikevich2007-recordables20-False]": "passed",
+           "r.t::t[keys0-0]": "passed", "r.t::t[keys4-0]": "passed"}
+    ours = {"r.t::t[iaf_psc_alpha-recordables2-False]": "passed", "r.t::t[izhikevich2007-recordables5-False]": "failed",
+            "r.t::t[keys0-0]": "failed", "r.t::t[keys1-0]": "passed"}
+    got = tool.match_ids(ref, ours, models)
+    assert got["r.t::t[iaf_psc_alpha-recordables9-False]"] == "passed"
+    assert got["r.t::t[izhikevich2007-recordables20-False]"] == "failed"  # the model name keeps its digits
+    assert got["r.t::t[keys0-0]"] == "failed"  # exact ids win
+    assert "r.t::t[keys4-0]" not in got  # keys4 and keys0 both reduce to keys-0: no guess
+
+
+def test_scope_by_what_spikesim_says_it_lacks() -> None:
+    tool = _tool()
+    nest_models = {"iaf_psc_alpha", "ht_synapse", "iaf_cond_beta"}
+    ours = {"iaf_psc_alpha", "array_input"}
+    ref = {"a::t1": "passed", "a::t2": "passed", "a::t3": "passed", "a::t4[iaf_cond_beta]": "passed",
+           "a::t5": "passed"}
+    failures = {
+        "a::t1": "spikesim.errors.UnknownModelName: connect: unknown synapse model 'ht_synapse'; the synapse ...",
+        "a::t2": "spikesim.errors.NotImplementedFeature: nest.spatial.free: spatial networks (positions) are "
+                 "not supported by spikesim",
+        "a::t3": "spikesim.errors.UnknownModelName: unknown node model 'my_typo'; the node models are ...",
+    }
+    scope, why = tool.scope_of(ref, failures, nest_models, ours)
+    assert scope == {"a::t3", "a::t5"}  # a model NEST lacks too is a failure, not out of scope
+    assert why == {"needs model 'ht_synapse'": 1,
+                   "needs feature: spatial networks (positions) are not supported by spikesim": 1,
+                   "parametrized over model 'iaf_cond_beta'": 1}
