@@ -14,6 +14,9 @@ from spikesim.recording.schedules import check_schedule
 _NUMBER_KEYS = ("start", "stop", "origin", "interval", "offset", "period", "duty", "bin")
 #: parameters fixed once the device recorded (they change its columns or open accumulators)
 _FROZEN = ("reduce", "average", "bin")
+#: the reductions that count spikes in bins of ``bin`` ms (the others ignore it, so the
+#: default of 1 ms must not stop a recorder at a resolution that does not divide it)
+_BINNED = ("rate", "counts")
 
 
 def check_types(owner: str, new: dict[str, Any]) -> None:
@@ -57,8 +60,8 @@ def check_times(owner: str, p: dict[str, Any], h: float) -> None:
 def check_reductions(owner: str, p: dict[str, Any], old: dict[str, Any], h: float, recorded: bool) -> None:
     """Raise BadProperty unless the schedule (see
     :func:`spikesim.recording.schedules.check_schedule`) and the reduction parameters of
-    ``p`` are allowed: ``reduce`` one of the recorder's reductions, ``bin`` (ms) a
-    positive multiple of ``h`` (ms), and ``reduce``/``average``/``bin`` unchanged
+    ``p`` are allowed: ``reduce`` one of the recorder's reductions, ``bin`` (ms)
+    positive and, for the binned reductions (rate, counts), a multiple of ``h`` (ms), and ``reduce``/``average``/``bin`` unchanged
     from ``old`` once the device ``recorded`` (simulated or holds events).
     """
     check_schedule(owner, p, h)
@@ -66,7 +69,9 @@ def check_reductions(owner: str, p: dict[str, Any], old: dict[str, Any], h: floa
         allowed = SAMPLER_REDUCTIONS if "record_from" in p else SPIKE_REDUCTIONS
         if p["reduce"] not in allowed:
             raise bad_property(owner, "reduce", p["reduce"], f"it must be one of {list(allowed)}")
-    if "bin" in p and (not p["bin"] > 0 or math.isinf(p["bin"]) or abs(p["bin"] / h - round(p["bin"] / h)) > 1e-9):
+    binned = p.get("reduce", old.get("reduce", "")) in _BINNED
+    if "bin" in p and (not p["bin"] > 0 or math.isinf(p["bin"])
+                       or (binned and abs(p["bin"] / h - round(p["bin"] / h)) > 1e-9)):
         raise bad_property(owner, "bin", p["bin"], f"it must be a positive multiple of the resolution ({h} ms)")
     for k in _FROZEN:
         if recorded and k in p and p[k] != old.get(k):

@@ -344,3 +344,16 @@ def test_reset_starts_new_bins_and_intervals():
         k = int(t_end // 2.0)
         np.testing.assert_allclose(avgs[seg]["V_m"].reshape(-1, 3), vm[:k * 20].reshape(k, 20, 3).mean(axis=1),
                                    rtol=1e-12)
+
+
+def test_the_default_bin_does_not_stop_recorders_at_a_resolution_that_does_not_divide_it() -> None:
+    sim = spikesim.Simulator(resolution=0.3)
+    n = sim.create("iaf_psc_alpha", 3, {"I_e": 500.0})
+    sr = sim.create("spike_recorder")  # bin stays 1.0 ms, unused without a binned reduction
+    sim.connect(n, sr)
+    sim.simulate(60.0)
+    assert sr.get("n_events") > 0
+    with pytest.raises(BadProperty, match="'bin' = 1.0.*multiple of the resolution"):
+        sim.create("spike_recorder", params={"reduce": "rate"})
+    with pytest.raises(BadProperty, match="'bin' = 0.5"):
+        sr.set(reduce="counts", bin=0.5)
