@@ -15,6 +15,10 @@ column min/min compares the fastest call of each copy, the least disturbed ones.
 * V_m->hdf5       V_m of 1,000 neurons at every step (interval = resolution) to hdf5
 * V_m->hdf5/sync  the same, written in the simulating thread (write_in_thread False)
 * V_m->memory     the same V_m samples kept in memory
+* .../flush10     (spikes->hdf5/flush10, V_m->hdf5/flush10) the hdf5 variants with
+                  ``flush_interval`` 10 s instead of the default 1 s: what bounding the
+                  loss on a kill to about a second of wall time costs (the difference of
+                  the two rows; every call still ends with a flush)
 * .../lib         (spikes->hdf5/lib, V_m->hdf5/lib) the hdf5 variants with the writer
                   thread storing rows through h5py and HDF5's own filters (``ds[...] =
                   block`` after a resize) instead of the chunks spikesim builds itself
@@ -32,8 +36,8 @@ import sys
 import tempfile
 import time
 
-VARIANTS = ("spikes->memory", "spikes->hdf5", "spikes->hdf5/lib", "V_m->hdf5", "V_m->hdf5/lib", "V_m->hdf5/sync",
-            "V_m->memory")
+VARIANTS = ("spikes->memory", "spikes->hdf5", "spikes->hdf5/flush10", "spikes->hdf5/lib", "V_m->hdf5",
+            "V_m->hdf5/flush10", "V_m->hdf5/lib", "V_m->hdf5/sync", "V_m->memory")
 
 
 def library_filters() -> None:
@@ -59,6 +63,8 @@ def build(variant: str, order: int, folder: str) -> object:
     sim.connect(inh, ex + inh, {"rule": "fixed_indegree", "indegree": CI}, {"weight": -g * J, "delay": 1.5})
     if variant.endswith("/lib"):
         library_filters()
+    if variant.endswith("/flush10"):
+        sim.set_defaults("hdf5", {"flush_interval": 10.0})
     if variant.startswith("spikes"):
         sr = sim.create("spike_recorder", params={"record_to": variant.split(">")[1].split("/")[0]})
         sim.connect(ex + inh, sr)
