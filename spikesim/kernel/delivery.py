@@ -9,6 +9,9 @@ and sender, connections in storage order), so sums do not depend on threads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 import numpy as np
 from numba import njit, prange, uint64
 
@@ -17,8 +20,11 @@ from spikesim.models.base import (
     CH_EX,
     CH_IN,
     INPUT_PARROT,
+    INPUT_RECEPTOR,
     INPUT_SINGLE,
     INPUT_SPLIT,
+    N_CHANNELS,
+    Model,
 )
 from spikesim.rng import GOLDEN, TWO_M53, mix64, poisson_guided, uniform
 
@@ -37,6 +43,8 @@ def add_spike(ring: np.ndarray, mode: np.ndarray, slot: int, t: int, w: float, m
         ring[CH_EX, slot, t] += w * mult
     elif md == INPUT_PARROT and rc == 0:
         ring[CH_EX, slot, t] += mult
+    elif md == INPUT_RECEPTOR and rc > 0:
+        ring[CH_CUR + rc, slot, t] += w * mult
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -73,6 +81,8 @@ def _deliver_range(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k0: int
                     ring[CH_EX, slot, t] += wm
                 elif md == INPUT_PARROT and rcpt[0] == 0:
                     ring[CH_EX, slot, t] += mu
+                elif md == INPUT_RECEPTOR and rcpt[0] > 0:
+                    ring[CH_CUR + rcpt[0], slot, t] += wm
             continue
         for c in range(a, b):
             wc = w[0] if w_hom else w[c]
@@ -193,6 +203,8 @@ def poisson_channels(tgt: np.ndarray, w: np.ndarray, rcpt: np.ndarray, mode: np.
     ch[md == INPUT_SINGLE] = CH_EX
     parrot = (md == INPUT_PARROT) & (r == 0)
     ch[parrot] = CH_EX
+    receptor = (md == INPUT_RECEPTOR) & (r > 0)
+    ch[receptor] = CH_CUR + r[receptor]
     factor = np.where(md == INPUT_PARROT, 1.0, w)
     return ch, factor
 
@@ -309,8 +321,34 @@ def deliver_poisson(active: np.ndarray, tables: np.ndarray, guides: np.ndarray, 
                 ring[ch[c], slot, tgt[c]] += factor[c] * k
 
 
-def resized_ring(old: np.ndarray, old_L: int, L: int, n: int, s: int) -> tuple[np.ndarray, int]:
-    """A ring of ``L`` slots and ``n`` node columns holding the input in transit of ``old``.
+class _Receiver(Protocol):
+    """A neuron population as the ring sees it (see ``network.populations``)."""
+
+    model: type[Model]
+    P: dict[str, np.ndarray]
+
+
+class _Receptors(Protocol):
+    """A projection as the ring sees it: its receptor column."""
+
+    rcpt: np.ndarray
+
+
+def input_channels(populations: Iterable[_Receiver], projections: Iterable[_Receptors]) -> int:
+    """Channels the ring needs: what the neurons read (``Model.input_channels``), and
+    never fewer than the largest receptor of a connection onto a multisynapse neuron
+    addresses (``CH_CUR + receptor``), so a spike never lands outside the ring."""
+    pops = list(populations)
+    n = max([N_CHANNELS, *(p.model.input_channels(p.P) for p in pops)])
+    if any(p.model.input_mode == INPUT_RECEPTOR for p in pops):
+        n = max([n, *(CH_CUR + 1 + int(p.rcpt.max()) for p in projections if p.rcpt.size)])
+    return n
+
+
+def resized_ring(old: np.ndarray, old_L: int, L: int, n: int, s: int,
+                 channels: int | None = None) -> tuple[np.ndarray, int]:
+    """A ring of ``L`` slots, ``n`` node columns and ``channels`` channels (default: as
+    ``old``; never fewer than ``old`` has) holding the input in transit of ``old``.
 
     Parameters
     ----------
@@ -322,16 +360,19 @@ def resized_ring(old: np.ndarray, old_L: int, L: int, n: int, s: int) -> tuple[n
         Nodes (columns) of the new ring.
     s : int
         The current step: the old slots hold steps ``s .. s + old_L - 1``.
+    channels : int or None
+        Input channels the nodes read (see ``Model.input_channels``).
 
     Returns
     -------
     ring, L : ndarray, int
         ``old`` itself when its shape already fits.
     """
-    if old.shape == (old.shape[0], L, n):
+    nch = max(old.shape[0], channels or 0)
+    if old.shape == (nch, L, n):
         return old, L
-    ring = np.zeros((old.shape[0], L, n))
+    ring = np.zeros((nch, L, n))
     if old.shape[2]:
         for a in range(s, s + old_L):
-            ring[:, a % L, :old.shape[2]] = old[:, a % old_L, :]
+            ring[:old.shape[0], a % L, :old.shape[2]] = old[:, a % old_L, :]
     return ring, L

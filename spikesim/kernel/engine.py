@@ -30,6 +30,7 @@ from spikesim.kernel.delivery import (
     collect_spikes,
     deliver_spikes,
     deliver_spikes_by_step,
+    input_channels,
     resized_ring,
 )
 from spikesim.kernel.distributed import (
@@ -200,8 +201,9 @@ class Engine:
         dmax = self.connector.max_delay_steps()
         self.m = m
         self.tps = self.grid.tics_per_step
+        channels = input_channels(self.nodes.neurons(), self.connector.projections.values())
         self.ring, self.L = resized_ring(self.ring, self.L, max(self.L, dmax + m), self.nodes.num_nodes,
-                                         self.grid.step)
+                                         self.grid.step, channels)
         self.mode = self.nodes.input_modes()
         self.neurons = [p for p in self.nodes.populations if isinstance(p, NeuronPopulation)]
         for pop in self.neurons:

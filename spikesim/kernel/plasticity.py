@@ -16,6 +16,8 @@ For every presynaptic spike at ``t`` (its stamp) over a synapse with delay ``d``
 (``stdp_synapse``, rule 0); ``stdp_pl_synapse_hom`` (rule 1) has
 ``facilitate(w, k) = w + lambda w^mu k`` and ``depress(w, k) = max(0, w - alpha lambda w k)``.
 A spike with multiplicity n from a neuron is n separate events (as in NEST).
+``stdp_triplet_synapse`` (:func:`deliver_stdp_triplet`) follows the same order with its
+own facilitation and depression and a second presynaptic trace.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from numba import njit
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
 from spikesim.kernel.stp import deliver_bernoulli, deliver_quantal, deliver_tsodyks, deliver_tsodyks2
-from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS
+from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS
 from spikesim.parallel import Communicator
 
 if TYPE_CHECKING:
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from spikesim.recording.weight_recorder import WeightRecordingDevice
 
 STDP_EPS = 1.0e-6  # ms, NEST's kernel stdp_eps
+#: plastic kinds that read the postsynaptic archive
+STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet")
 
 TAU_PLUS, LAMBDA, ALPHA, MU_PLUS, MU_MINUS, WMAX = range(6)
 
@@ -174,6 +178,89 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
     return wr_n
 
 
+T_TAU_PLUS, T_TAU_PLUS_TRIPLET, T_APLUS, T_AMINUS, T_APLUS_TRIPLET, T_AMINUS_TRIPLET, T_WMAX = range(7)
+
+
+@njit(cache=True, inline="always")
+def _triplet_facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int,
+                        last_idx: np.ndarray, log_t: np.ndarray, log_kt: np.ndarray, prev: np.ndarray,
+                        nxt: np.ndarray, prm: np.ndarray, q: int) -> float:
+    """stdp_triplet_synapse's facilitation by the postsynaptic spikes of neuron j in
+    (t_last - d, t_spike - d] (ms, ``dd`` = d), oldest first; each uses the triplet
+    trace just before it (its log entry minus its own 1)."""
+    wmax = prm[T_WMAX, q]
+    lo = t_last - dd + STDP_EPS
+    hi = t_spike - dd + STDP_EPS
+    e = last_idx[j]
+    first = -1
+    while e >= 0 and log_t[e] >= lo:
+        first = e
+        e = prev[e]
+    e = first
+    while e >= 0 and log_t[e] < hi:
+        minus_dt = t_last - (log_t[e] + dd)
+        ky = log_kt[e] - 1.0
+        kp = kplus * math.exp(minus_dt / prm[T_TAU_PLUS, q])
+        nw = abs(wc) + kp * (prm[T_APLUS, q] + prm[T_APLUS_TRIPLET, q] * ky)
+        wc = math.copysign(nw if nw < abs(wmax) else wmax, wmax)
+        e = nxt[e]
+    return wc
+
+
+@njit(cache=True, nogil=True)
+def deliver_stdp_triplet(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
+                         ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
+                         kplus: np.ndarray, ktrip: np.ndarray, tlast: np.ndarray, prm: np.ndarray, mode: np.ndarray,
+                         ring: np.ndarray, L: int, last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray,
+                         log_kt: np.ndarray, prev: np.ndarray, nxt: np.ndarray, tau_inv: np.ndarray, tps: int,
+                         wr_out: np.ndarray, wr_n: int) -> int:
+    """Deliver the slice's spikes through one ``stdp_triplet_synapse`` projection.
+
+    Per spike at ``t`` over a connection with delay ``d`` (as NEST 3.10): facilitation
+    by the postsynaptic spikes in ``(t_last - d, t - d]``; ``Kplus_triplet`` decays to
+    ``t`` (``tau_plus_triplet``); depression by ``K-`` just before ``t - d``; the spike
+    is transmitted with the new weight; ``Kplus_triplet += 1``, ``Kplus`` decays to
+    ``t`` and adds 1; ``t_last <- t``.  Arguments as :func:`deliver_stdp`, with the
+    triplet traces ``ktrip`` per connection, ``log_kt`` the archive's triplet trace and
+    ``prm`` rows in the order of ``TRIPLET_PARAMS``.
+
+    Returns
+    -------
+    int
+        Weight-recorder rows written in all.
+    """
+    d_hom = d.shape[0] == 1
+    r_hom = rcpt.shape[0] == 1
+    p_hom = prm.shape[1] == 1
+    for a in range(n):
+        src = ids[a]
+        st = steps[a]
+        t_spike = ((st + 1) * tps) * 0.001
+        reps = int(mult[a] + 0.5) if is_neuron[src] else 1
+        psp = 1.0 if is_neuron[src] else mult[a]
+        for c in range(ptr[src], ptr[src + 1]):
+            q = 0 if p_hom else c
+            dc = d[0] if d_hom else d[c]
+            rc = rcpt[0] if r_hom else rcpt[c]
+            dd = (dc * tps) * 0.001
+            j = tgt[c]
+            for _ in range(reps):
+                t_last = tlast[c]
+                wc = _triplet_facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, log_kt, prev,
+                                         nxt, prm, q)
+                ktrip[c] *= math.exp((t_last - t_spike) / prm[T_TAU_PLUS_TRIPLET, q])
+                km = _k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv)
+                nw = abs(wc) - km * (prm[T_AMINUS, q] + prm[T_AMINUS_TRIPLET, q] * ktrip[c])
+                wc = math.copysign(nw if nw > 0.0 else 0.0, prm[T_WMAX, q])
+                ktrip[c] += 1.0
+                kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[T_TAU_PLUS, q]) + 1.0
+                w[c] = wc
+                add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
+                wr_n = _report(wr_out, wr_n, src, j, st, wc, rc, c)
+                tlast[c] = t_spike
+    return wr_n
+
+
 def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, nodes: NodeTable,
                   neurons: Sequence[NeuronPopulation], archive: PostArchive, seed: int
                   ) -> tuple[np.ndarray, list[PlasticPlan]]:
@@ -207,6 +294,8 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
         is_neuron[pop.first - 1:pop.first - 1 + pop.n] = True
         if "tau_minus" in pop.P:
             archive.tau_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus"]
+        if "tau_minus_triplet" in pop.P:
+            archive.tau_triplet_inv[pop.first - 1:pop.first - 1 + pop.n] = 1.0 / pop.P["tau_minus_triplet"]
     plans: list[PlasticPlan] = []
     for p in projections:
         cls, defaults = models.synapse_model(p.synapse_model)
@@ -214,7 +303,7 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
         wr = defaults.get("weight_recorder")
         dev = nodes.node(int(wr)) if wr is not None else None
         plans.append(PlasticPlan(p, kind, _parameters(p, kind, defaults), dev, np.diff(p.ptr), seed))
-        if kind in ("stdp", "stdp_pl"):
+        if kind in STDP_KINDS:
             archive.on[p.tgt] = True
     if nodes.comm.size > 1:  # every rank archives every STDP target, as one process does
         archive.on[:] = np.any([m.astype(bool) for m in nodes.comm.allgather(archive.on.astype(np.uint8))], axis=0)
@@ -223,6 +312,11 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
 
 def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarray:
     """The compiled kernel's parameter table of projection ``p`` (materializes its state)."""
+    if kind == "stdp_triplet":
+        p.materialize("weight", "Kplus", "Kplus_triplet", "t_lastspike")
+        shared = all(p.extra[k].size == 1 for k in TRIPLET_PARAMS)  # one column for all connections
+        cols = [p.extra[k].reshape(1) if shared else p.column(k) for k in TRIPLET_PARAMS]
+        return np.ascontiguousarray(np.stack(cols), dtype=np.float64)
     if kind in ("stdp", "stdp_pl"):
         p.materialize("weight", "Kplus", "t_lastspike")
         if kind == "stdp_pl":
@@ -270,7 +364,7 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         The weight recorder (or None) and its rows of this slice.
     """
     p, dev = plan.proj, plan.dev
-    if plan.kind not in ("stdp", "stdp_pl"):
+    if plan.kind not in STDP_KINDS:
         _deliver_stp(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps)
         return None, _NO_WR
     if dev is not None:
@@ -278,10 +372,16 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         wr_out = np.empty((int((plan.outdeg[ids] * reps).sum()), 6))
     else:
         wr_out = _NO_WR
-    n = deliver_stdp(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
-                     p.extra["Kplus"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
-                     archive.last_idx, archive.t, archive.k, archive.prev, archive.next, archive.tau_inv, tps,
-                     wr_out, 0, 1 if plan.kind == "stdp_pl" else 0)
+    if plan.kind == "stdp_triplet":
+        n = deliver_stdp_triplet(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, p.extra["Kplus"],
+                                 p.extra["Kplus_triplet"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
+                                 archive.last_idx, archive.t, archive.k, archive.kt, archive.prev, archive.next,
+                                 archive.tau_inv, tps, wr_out, 0)
+    else:
+        n = deliver_stdp(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
+                         p.extra["Kplus"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
+                         archive.last_idx, archive.t, archive.k, archive.prev, archive.next, archive.tau_inv, tps,
+                         wr_out, 0, 1 if plan.kind == "stdp_pl" else 0)
     if dev is not None and comm.size > 1:
         return dev, gather_weight_rows(comm, p, wr_out[:n])
     return dev, wr_out[:n]
@@ -328,7 +428,9 @@ def reset_synapse_state(projections: Iterable[Projection], models: ModelRegistry
     """
     for p in projections:
         cls = models.synapse_model(p.synapse_model)[0]
-        init = {"Kplus": 0.0, **cls.state} if cls.kind in ("stdp", "stdp_pl") else dict(cls.state)
+        init = {"Kplus": 0.0, **cls.state} if cls.kind in STDP_KINDS else dict(cls.state)
+        if cls.kind == "stdp_triplet":
+            init["Kplus_triplet"] = 0.0
         for k, v in init.items():
             if k in p.extra:
                 p.extra[k] = np.full(1, v) if p.extra[k].size == 1 else np.full(p.extra[k].shape, v)

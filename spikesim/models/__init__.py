@@ -23,8 +23,10 @@ from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_exp import IafCondExp
 from spikesim.models.iaf_psc_alpha import IafPscAlpha
+from spikesim.models.iaf_psc_alpha_multisynapse import IafPscAlphaMultisynapse
 from spikesim.models.iaf_psc_delta import IafPscDelta
 from spikesim.models.iaf_psc_exp import IafPscExp
+from spikesim.models.iaf_psc_exp_multisynapse import IafPscExpMultisynapse
 from spikesim.models.iaf_tum_2000 import IafTum2000
 from spikesim.models.izhikevich import Izhikevich
 from spikesim.models.izhikevich2007 import Izhikevich2007
@@ -76,6 +78,8 @@ register(NoiseGenerator)
 register(SinusoidalPoissonGenerator)
 register(InhomogeneousPoissonGenerator)
 register(PulsepacketGenerator)
+register(IafPscExpMultisynapse)
+register(IafPscAlphaMultisynapse)
 
 
 def models() -> list[str]:

@@ -27,6 +27,7 @@ INPUT_SPLIT = 0   # weight >= 0 -> channel 0 (excitatory), weight < 0 -> channel
 INPUT_SINGLE = 1  # all weights -> channel 0
 INPUT_PARROT = 2  # multiplicity (not weight) -> channel 0; receptor 1 is dropped
 INPUT_NONE = 3    # devices: nothing is delivered
+INPUT_RECEPTOR = 4  # receptor r >= 1 -> channel CH_CUR + r (multisynapse neurons)
 
 CH_EX, CH_IN, CH_CUR = 0, 1, 2
 N_CHANNELS = 3
@@ -94,6 +95,30 @@ class Model:
             bad = np.asarray(P[a], dtype=float) >= np.asarray(P[b], dtype=float)
             if bad.any():
                 raise bad_property(cls.name, a, float(np.asarray(P[a])[bad][0]), f"it must be lower than {b}")
+
+    @classmethod
+    def state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:
+        """The state variables of neurons with parameters ``P`` (default: ``state``;
+        multisynapse neurons have one current per receptor, so theirs depend on ``P``)."""
+        return cls.state
+
+    @classmethod
+    def recordables_for(cls, P: dict[str, np.ndarray]) -> tuple[str, ...]:
+        """What neurons with parameters ``P`` can record (default: ``recordables``)."""
+        return cls.recordables
+
+    @classmethod
+    def receptors_for(cls, P: dict[str, np.ndarray], currents: bool = False) -> set[int]:
+        """Receptor types a connection onto neurons with parameters ``P`` may name
+        (default: 0 and the values of ``receptor_types``; ``currents``: the connection
+        carries no spikes: currents, sampling)."""
+        return set(cls.receptor_types.values()) | {0}
+
+    @classmethod
+    def input_channels(cls, P: dict[str, np.ndarray]) -> int:
+        """Ring-buffer channels neurons with parameters ``P`` read (default
+        ``N_CHANNELS``; a multisynapse neuron reads ``CH_CUR + 1 + n_receptors``)."""
+        return N_CHANNELS
 
 
 class NeuronModel(Model):

@@ -10,6 +10,7 @@ postsynaptic neuron).  The whole delay counts as dendritic delay.
 of Morrison et al. (2007).  ``tsodyks_synapse`` and ``tsodyks2_synapse`` are NEST's
 short-term plasticity synapses (``quantal_stp_synapse`` with stochastic release),
 ``bernoulli_synapse`` transmits each spike with a probability; their update equations are in :mod:`spikesim.kernel.stp`.
+``stdp_triplet_synapse`` is NEST's triplet STDP rule (Pfister & Gerstner 2006).
 """
 
 from __future__ import annotations
@@ -143,6 +144,56 @@ class StdpPlSynapseHom(SynapseModel):
 #: STDP_PARAMS: tau_plus, lambda, alpha, mu; the last two slots are unused)
 STDP_PL_PARAMS = ("tau_plus", "lambda", "alpha", "mu")
 
+#: stdp_triplet_synapse's parameters, in the order of the compiled kernel's table
+_TRIPLET = {"tau_plus": 16.8, "tau_plus_triplet": 101.0, "Aplus": 5e-10, "Aminus": 7e-3, "Aplus_triplet": 6.2e-3,
+            "Aminus_triplet": 2.3e-4, "Wmax": 100.0}
+TRIPLET_PARAMS = tuple(_TRIPLET)
+
+
+class StdpTripletSynapse(SynapseModel):
+    """NEST's ``stdp_triplet_synapse``: triplet STDP (Pfister & Gerstner 2006), all-to-all
+    interactions.  Presynaptic traces ``Kplus`` (``tau_plus``, ms) and ``Kplus_triplet``
+    (``tau_plus_triplet``, ms) per synapse; postsynaptic traces ``K-`` and ``K-_triplet``
+    (the target's ``tau_minus`` and ``tau_minus_triplet``, ms).  At each delivered
+    spike each postsynaptic spike since the last one facilitates
+    ``|w| <- min(|w| + K+ (Aplus + Aplus_triplet K-_triplet), |Wmax|)`` (traces at that
+    spike, the triplet trace just before it), then
+    ``|w| <- max(|w| - K- (Aminus + Aminus_triplet K+_triplet), 0)`` with the sign of
+    ``Wmax``.  Parameters and traces are per connection; the whole delay is dendritic."""
+    name = "stdp_triplet_synapse"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, **_TRIPLET, "Kplus": 0.0, "Kplus_triplet": 0.0,
+              "weight_recorder": None}
+    plastic = True
+    per_connection = (*TRIPLET_PARAMS, "Kplus", "Kplus_triplet")
+    common = ("weight_recorder",)
+    kind = "stdp_triplet"
+    state = {"t_lastspike": 0.0}
+    limits = {"Kplus": (0.0, None, True, True, "it must be >= 0"),
+              "Kplus_triplet": (0.0, None, True, True, "it must be >= 0")}
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """``weight`` and ``Wmax`` must have the same sign (0 counts as positive), as NEST
+        checks where both are given.
+
+        Raises
+        ------
+        BadProperty
+            If a connection's weight and Wmax differ in sign.
+        """
+        if values.get("weight") is None or values.get("Wmax") is None:
+            return
+        try:  # random weights (drawn later) and per-connection arrays of other shapes are not checked here
+            w = np.asarray(values["weight"], dtype=float)
+            wmax = np.asarray(values["Wmax"], dtype=float)
+            bad = np.broadcast_to((w >= 0) != (wmax >= 0), np.broadcast(w, wmax).shape)
+        except (TypeError, ValueError):
+            return
+        if bad.any():
+            raise bad_property(owner, "Wmax", float(np.broadcast_to(wmax, bad.shape)[bad][0]),
+                               "weight and Wmax must have the same sign")
+
+
 _UNIT = "it must be in [0, 1]"
 
 
@@ -250,4 +301,4 @@ class BernoulliSynapse(SynapseModel):
 
 SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {
     c.name: c for c in (StaticSynapse, StdpSynapse, StdpSynapseHom, StdpPlSynapseHom, TsodyksSynapse,
-                        Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse)}
+                        Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse, StdpTripletSynapse)}

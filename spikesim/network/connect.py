@@ -27,7 +27,6 @@ from spikesim.errors import (
     BadDelay,
     BadProperty,
     IllegalConnection,
-    UnknownReceptorType,
     bad_property,
 )
 from spikesim.network import rules
@@ -193,7 +192,7 @@ class Connector:
         self.check_delay(np.atleast_1d(d_ms))
         d = delay_steps(d_ms, self.grid.resolution)
         r = connection_values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
-        self._check_receptors(tgt, np.broadcast_to(r, tgt.shape))
+        self.nodes.check_receptors(tgt, np.broadcast_to(r, tgt.shape), pre_ids)
         # a rank without local targets still makes the projection (the same on every rank)
         staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n or keep is not None else []
         extra = self._plastic_columns(name, syn, staged, shape, n, gen)
@@ -248,7 +247,7 @@ class Connector:
             raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
                                     "targets (neurons, parrots or spike generators to neurons)")
         extra = {k: connection_values(syn[k], k, shape, n, gen) for k in cls.per_connection}
-        cls.check(name, extra)
+        cls.check(name, {**extra, "weight": syn["weight"]})  # the weight for joint checks (its sign vs Wmax)
         extra.update({k: np.full((), v) for k, v in cls.state.items()})
         return extra
 
@@ -293,7 +292,7 @@ class Connector:
         if self.nodes.comm.size == 1 or spec["rule"] == "fixed_indegree" \
                 or self._uniform_route(name, syn, pre, post) not in DISTRIBUTED:
             return None
-        self._check_receptors(post, np.full(post.size, int(syn.get("receptor_type", 0))))  # on every rank
+        self.nodes.check_receptors(post, np.full(post.size, int(syn.get("receptor_type", 0))), pre)  # on every rank
         return np.asarray(self.nodes.local_mask()[post - 1])
 
     # -- large fixed-indegree calls, built in blocks -------------------------------------------
@@ -324,7 +323,7 @@ class Connector:
         self.check_delay(np.asarray([syn["delay"]], dtype=float))
         d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), self.grid.resolution)[0])
         r = int(syn.get("receptor_type", 0))
-        self._check_receptors(post, np.full(post.size, r))
+        self.nodes.check_receptors(post, np.full(post.size, r), pre)
         per_block = max(1, self.STREAM_BLOCK // k)
         blocks: list[int] = list(range(0, post.size, per_block))
         call = self.n_calls
@@ -361,17 +360,6 @@ class Connector:
         tm = self.nodes.population_of(t).model_name
         return f"connect: cannot connect node {s} ({sm}) to node {t} ({tm}): {why_illegal(cs, ct)}"
 
-    def _check_receptors(self, tgt: np.ndarray, r: np.ndarray) -> None:
-        if not np.any(r != 0):
-            return
-        for pop, local, _pos in self.nodes.split(np.unique(tgt)):
-            allowed = set(pop.model.receptor_types.values()) | {0}
-            rr = r[np.isin(tgt, pop.first + local)]
-            bad = ~np.isin(rr, list(allowed))
-            if bad.any():
-                raise UnknownReceptorType(f"connect: receptor_type {int(rr[bad][0])} is not allowed for "
-                                          f"{pop.model_name}; allowed are {sorted(allowed)}")
-
     def _check_sampling(self, src: np.ndarray, tgt: np.ndarray) -> None:
         for dev_id in np.unique(src):
             dev = self.nodes.node(int(dev_id))
@@ -383,11 +371,11 @@ class Connector:
                 raise IllegalConnection(f"connect: {dev.model.name} {dev_id} is already connected to "
                                         f"node {int(np.sort(dup)[0])}; a sampler records each neuron once")
             for pop, _local, _ in self.nodes.split(np.unique(targets)):
-                missing = [v for v in dev.p["record_from"] if v not in pop.model.recordables]
+                missing = [v for v in dev.p["record_from"] if v not in pop.recordable_names()]
                 if missing:
                     raise BadProperty(f"{dev.model.name}: parameter 'record_from' contains '{missing[0]}', "
                                       f"which {pop.model_name} cannot record; its recordables are "
-                                      f"{list(pop.model.recordables)}")
+                                      f"{list(pop.recordable_names())}")
 
     def _register_devices(self, route: str, src: np.ndarray, tgt: np.ndarray) -> None:
         owners = src if route == "sample" else tgt

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from spikesim import rng
-from spikesim.errors import BadParameter, bad_property
+from spikesim.errors import BadParameter, UnknownReceptorType, bad_property
 from spikesim.models.base import INPUT_NONE, Model
 from spikesim.network.parameters import Parameter
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
@@ -45,9 +45,7 @@ def per_node_array(cls: type[Model], key: str, v: Any, n: int) -> bool:
 
 
 def is_list_param(pop: Population, key: str) -> bool:
-    """Parameters whose value is itself a list (spike_times, record_from...)."""
-    if isinstance(pop, NeuronPopulation):
-        return False
+    """Parameters whose value is itself a list (spike_times, record_from, tau_syn...)."""
     return isinstance(pop.model.params.get(key), (tuple, list))
 
 
@@ -255,11 +253,22 @@ class NodeTable:
 
     def neuron_values(self, common: dict[str, Any], per_node: list[dict[str, Any]] | None, n: int,
                       first: int, defaults: dict[str, Any]) -> dict[str, Any]:
-        """Values to set on new neurons; keys missing from some per-node dicts keep the default."""
+        """Values to set on new neurons; keys missing from some per-node dicts keep the default.
+
+        Raises
+        ------
+        BadProperty
+            If per-node lists (``tau_syn``) differ in length.
+        """
         values: dict[str, Any] = {k: self.draw(v, n, first, k) for k, v in common.items()}
         if per_node:
             for k in set().union(*per_node):
-                values[k] = np.array([p.get(k, defaults[k]) for p in per_node])
+                given = [p.get(k, defaults[k]) for p in per_node]
+                try:
+                    values[k] = np.array(given)
+                except ValueError:  # lists of several lengths (tau_syn of multisynapse neurons)
+                    raise bad_property("create", k, given, "the neurons of one population take lists of "
+                                       "one length") from None
         return values
 
     def device_values(self, cls: type[Model], common: dict[str, Any], i: int, n: int,
@@ -356,6 +365,31 @@ class NodeTable:
             return
         pop.nodes[i].update(as_generator_params(vals))
         self.generator_version += 1
+
+    def check_receptors(self, tgt: np.ndarray, r: np.ndarray, src: np.ndarray) -> None:
+        """Check the receptor types ``r`` of connections from ``src`` onto ``tgt``; mark
+        neurons that now receive spikes (``has_connections``).
+
+        Raises
+        ------
+        UnknownReceptorType
+            If a target does not have the receptor (nothing is marked then).
+        """
+        # multisynapse neurons take spikes on receptors 1.. only: 0 is checked too
+        if not np.any(r != 0) and all(0 in p.receptor_ids() for p in self.neurons()):
+            return
+        currents = not any(pop.model.sends in ("spikes", "poisson") for pop, _, _ in self.split(np.unique(src)))
+        targets = self.split(np.unique(tgt))
+        for pop, local, _pos in targets:
+            allowed = pop.receptor_ids(currents)
+            rr = r[np.isin(tgt, pop.first + local)]
+            bad = ~np.isin(rr, list(allowed))
+            if bad.any():
+                raise UnknownReceptorType(f"connect: receptor_type {int(rr[bad][0])} is not allowed for "
+                                          f"{pop.model_name}; allowed are {sorted(allowed)}")
+        for pop, _, _ in targets:
+            if not currents and isinstance(pop, NeuronPopulation):
+                pop.has_connections = True  # as NEST: its number of receptors is now fixed
 
     # -- state in and out ---------------------------------------------------------------
     def state(self) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:

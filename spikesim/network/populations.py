@@ -43,7 +43,10 @@ READ_ONLY = ("model", "global_id", "element_type", "recordables", "local", "thre
 
 
 def _as_array(model: str, key: str, v: Any, n: int, like: Any) -> np.ndarray:
-    """One value per node, typed like the default ``like``."""
+    """One value per node, typed like the default ``like`` (a tuple default: one list of
+    numbers per node, the same length for all, as a ``(n, k)`` array)."""
+    if isinstance(like, tuple):
+        return _as_lists(model, key, v, n)
     arr = np.asarray(v)
     if arr.ndim == 0:
         arr = np.full(n, arr.item(), dtype=arr.dtype)
@@ -65,6 +68,21 @@ def _as_array(model: str, key: str, v: Any, n: int, like: Any) -> np.ndarray:
     if np.isnan(out).any():
         raise bad_property(model, key, float("nan"), "it must be a number")
     return out
+
+
+def _as_lists(model: str, key: str, v: Any, n: int) -> np.ndarray:
+    """A list-valued parameter (e.g. ``tau_syn``): one list for all nodes or one per node."""
+    try:
+        arr = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise bad_property(model, key, v, "it must be a list of numbers") from None
+    if arr.ndim == 1:
+        arr = np.broadcast_to(arr, (n, arr.size))
+    if arr.ndim != 2 or arr.shape[0] != n:
+        raise bad_property(model, key, v, f"give one list of numbers for all {n} nodes")
+    if np.isnan(arr).any():
+        raise bad_property(model, key, float("nan"), "it must be a number")
+    return arr.copy()
 
 
 def _first(arr: np.ndarray) -> Any:
@@ -117,6 +135,15 @@ class Population(ABC):
     @abstractmethod
     def all_keys(self) -> list[str]:
         """Every key ``get`` answers for nodes of this population."""
+
+    def recordable_names(self) -> tuple[str, ...]:
+        """What a multimeter may record of these nodes."""
+        return self.model.recordables
+
+    def receptor_ids(self, currents: bool = False) -> set[int]:
+        """Receptor types a connection onto these nodes may name (``currents``: a
+        connection that carries no spikes: currents, sampling)."""
+        return set(self.model.receptor_types.values()) | {0}
 
     def status(self, local: np.ndarray) -> dict[str, np.ndarray]:
         """Every key's values for the nodes at ``local``."""
@@ -173,17 +200,38 @@ class NeuronPopulation(Population):
         self.P: dict[str, np.ndarray] = {
             k: _as_array(model.name, k, defaults[k], n, model.params[k]) for k in model.params
         }
-        self.state_names = tuple(model.state)
         self.S = np.zeros((max(len(self.state_names), 1), n))
-        for r, (k, (_, rel)) in enumerate(model.state.items()):
-            v = np.asarray(defaults[k], dtype=float)
+        for r, (k, (d, rel)) in enumerate(self.state_spec.items()):
+            v = np.asarray(defaults.get(k, d), dtype=float)
             self.S[r] = v - (self.P[rel] if rel else 0.0)
         self.D: np.ndarray | None = None
         #: state at the start of the first run (what Simulator.reset returns to)
         self.S0: np.ndarray | None = None
         self.spk = np.zeros((1, n), dtype=np.int32)
+        #: whether spikes are connected onto these neurons (the number of receptors of a
+        #: multisynapse neuron is then fixed, as in NEST)
+        self.has_connections = False
         # defaults changed by set_defaults/copy_model are checked here, not first at simulate
         model.check(self.P, h)
+
+    @property
+    def state_spec(self) -> dict[str, tuple[float, str | None]]:
+        """State variables of these neurons: name -> (default, parameter stored relative to)."""
+        return self.neuron_model.state_for(self.P)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        """Names of the state rows, in order."""
+        return tuple(self.state_spec)
+
+    def recordable_names(self) -> tuple[str, ...]:
+        """What a multimeter may record of these neurons."""
+        return self.neuron_model.recordables_for(self.P)
+
+    def receptor_ids(self, currents: bool = False) -> set[int]:
+        """Receptor types a connection onto these neurons may name (``currents``: a
+        connection that carries no spikes: currents, sampling)."""
+        return self.neuron_model.receptors_for(self.P, currents)
 
     def keys(self) -> list[str]:
         """Names of the parameters and state variables."""
@@ -195,13 +243,13 @@ class NeuronPopulation(Population):
         if key in self.P:
             out: np.ndarray = self.P[key][local].copy()
             return out
-        if key in self.model.state:
+        if key in self.state_spec:
             r = self.state_names.index(key)
-            rel = self.model.state[key][1]
+            rel = self.state_spec[key][1]
             state: np.ndarray = self.S[r, local] + (self.P[rel][local] if rel else 0.0)
             return state
         if key == "recordables":
-            return np.array([list(self.model.recordables)] * local.size + [None], dtype=object)[:-1]
+            return np.array([list(self.recordable_names())] * local.size + [None], dtype=object)[:-1]
         if key == "receptor_types":
             return np.array([dict(self.model.receptor_types)] * local.size + [None], dtype=object)[:-1]
         base = self.base_status(local)
@@ -226,18 +274,17 @@ class NeuronPopulation(Population):
         S = self.S.copy()
         for k, v in values.items():
             if k in self.P:
-                arr = np.array(P[k])
-                arr[local] = _as_array(self.model_name, k, v, local.size, self.model.params[k])
-                P[k] = arr
-            elif k in self.model.state:
+                P[k] = self._updated(P[k], k, v, local)
+            elif k in self.state_spec:
                 continue
             elif k in READ_ONLY:
                 raise bad_property(self.model_name, k, v, "it is read-only")
             else:
                 raise bad_property(self.model_name, k, v,
                                    f"{self.model_name} has the parameters {sorted(self.keys())}")
+        S = self._relaid(S, P)
         # state relative to a parameter keeps its absolute value when that parameter moves
-        for r, (k, (_, rel)) in enumerate(self.model.state.items()):
+        for r, (k, (_, rel)) in enumerate(self.neuron_model.state_for(P).items()):
             if k in values:
                 S[r, local] = _as_array(self.model_name, k, values[k], local.size, 0.0) - P[rel][local] \
                     if rel else _as_array(self.model_name, k, values[k], local.size, 0.0)
@@ -247,6 +294,41 @@ class NeuronPopulation(Population):
         self.P = P
         self.S = S
         self.D = None
+
+    def _updated(self, old: np.ndarray, k: str, v: Any, local: np.ndarray) -> np.ndarray:
+        """Parameter ``k`` with ``v`` set at ``local`` (a copy).
+
+        Raises
+        ------
+        BadProperty
+            If ``v`` is not allowed, or a list parameter would get another length on
+            only some neurons of the population or on neurons with connections.
+        """
+        new = _as_array(self.model_name, k, v, local.size, self.model.params[k])
+        if new.ndim == 2 and new.shape[1] != old.shape[1]:
+            if self.has_connections:
+                raise bad_property(self.model_name, k, v, "the neurons have connections, so the number of "
+                                   f"receptors ({old.shape[1]}) cannot change")
+            if local.size != self.n:
+                raise bad_property(self.model_name, k, v, f"all {self.n} neurons of a population have lists of "
+                                   f"one length ({old.shape[1]}): set a new length on all of them at once")
+            return new
+        arr = np.array(old)
+        arr[local] = new
+        return arr
+
+    def _relaid(self, S: np.ndarray, P: dict[str, np.ndarray]) -> np.ndarray:
+        """``S`` with the rows of the state variables of parameters ``P`` (rows of
+        variables kept, new ones at their defaults)."""
+        names = tuple(self.neuron_model.state_for(P))
+        if names == self.state_names:
+            return S
+        spec = self.neuron_model.state_for(P)
+        out = np.zeros((max(len(names), 1), self.n))
+        for r, k in enumerate(names):
+            d, rel = spec[k]
+            out[r] = S[self.state_names.index(k)] if k in self.state_names else d - (P[rel] if rel else 0.0)
+        return out
 
     def prepare(self, m: int) -> None:
         """Derived constants up to date and spike flags for slices of ``m`` steps."""
@@ -259,7 +341,7 @@ class NeuronPopulation(Population):
     def recordable_rows(self) -> dict[str, tuple[int, float, str | None]]:
         """Recordable name -> (state row, scale, parameter added to the value)."""
         out = {}
-        for name in self.model.recordables:
+        for name in self.recordable_names():
             out[name] = self.neuron_model.recordable_source(name, self.state_names, self.h)
         return out
 
