@@ -61,8 +61,8 @@ def check_reductions(owner: str, p: dict[str, Any], old: dict[str, Any], h: floa
     """Raise BadProperty unless the schedule (see
     :func:`spikesim.recording.schedules.check_schedule`) and the reduction parameters of
     ``p`` are allowed: ``reduce`` one of the recorder's reductions, ``bin`` (ms)
-    positive and, for the binned reductions (rate, counts), a multiple of ``h`` (ms), and ``reduce``/``average``/``bin`` unchanged
-    from ``old`` once the device ``recorded`` (simulated or holds events).
+    positive and, for the binned reductions (rate, counts), a multiple of ``h`` (ms),
+    and ``reduce``/``average``/``bin`` unchanged from ``old`` once the device ``recorded`` (simulated or holds events).
     """
     check_schedule(owner, p, h)
     if "reduce" in p:
