@@ -194,17 +194,20 @@ def check_aeif(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
     def arr(key: str) -> np.ndarray:
         return np.asarray(P[key], dtype=float)
 
-    def fail(key: str, bad: np.ndarray, allowed: str) -> None:
-        if np.asarray(bad).any():
-            raise bad_property(cls.name, key, float(arr(key)[np.asarray(bad)][0]), allowed)
+    def fail(key: str, bad: np.ndarray, allowed: str, others: tuple[str, ...] = ()) -> None:
+        bad = np.asarray(bad)
+        if bad.any():  # the values of the other parameters of a joint check are shown too
+            given = "".join(f"; {o} = {float(arr(o)[bad][0])!r}" for o in others)
+            raise bad_property(cls.name, key, float(arr(key)[bad][0]), allowed + given)
 
-    fail("V_reset", ~(arr("V_reset") < arr("V_peak")), "it must be lower than V_peak")
+    fail("V_reset", ~(arr("V_reset") < arr("V_peak")), "it must be lower than V_peak", ("V_peak",))
     fail("Delta_T", ~(arr("Delta_T") >= 0.0), "it must be >= 0")
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (arr("V_peak") - arr("V_th")) / arr("Delta_T")
     fail("V_peak", (arr("Delta_T") > 0.0) & (ratio >= MAX_EXP_ARG),
-         f"(V_peak - V_th) / Delta_T must be < {MAX_EXP_ARG:.6g} (exp() would overflow at the spike)")
-    fail("V_peak", ~(arr("V_peak") >= arr("V_th")), "it must be >= V_th")
+         f"(V_peak - V_th) / Delta_T must be < {MAX_EXP_ARG:.6g} (exp() would overflow at the spike)",
+         ("V_th", "Delta_T"))
+    fail("V_peak", ~(arr("V_peak") >= arr("V_th")), "it must be >= V_th", ("V_th",))
     for key, allowed in (("C_m", "> 0"), ("t_ref", ">= 0"), ("tau_syn_ex", "> 0"), ("tau_syn_in", "> 0"),
                          ("tau_w", "> 0"), ("gsl_error_tol", "> 0")):
         x = arr(key)

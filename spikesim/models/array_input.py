@@ -49,10 +49,10 @@ def _table(owner: str, p: dict[str, Any]) -> AmplitudeTable:
     try:
         arr = np.asarray(a, dtype=np.float64)
     except (TypeError, ValueError):
-        raise bad_property(owner, "amplitudes", type(a).__name__, "give a 1-d sequence of numbers (pA, one per step)") \
+        raise bad_property(owner, "amplitudes", a, "give a 1-d sequence of numbers (pA, one per step)") \
             from None
     if arr.ndim != 1:
-        raise bad_property(owner, "amplitudes", f"array of shape {arr.shape}",
+        raise bad_property(owner, "amplitudes", a if arr.ndim == 0 else f"array of shape {arr.shape}",
                            "give a 1-d sequence of numbers (pA, one per step); a (steps x N) input is N "
                            "array_input nodes, one column each")
     if not np.isfinite(arr).all():

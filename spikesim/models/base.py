@@ -80,7 +80,14 @@ class Model:
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:
-        """Raise BadProperty when parameters are inconsistent (arrays, one per neuron)."""
+        """Raise BadProperty when parameters are inconsistent (arrays, one per neuron).
+
+        Raises
+        ------
+        BadProperty
+            Naming the first parameter out of range (``positive``, ``nonnegative``,
+            ``below``), or infinite where state variables are stored relative to it.
+        """
         for k in cls.positive:
             bad = ~(np.asarray(P[k], dtype=float) > 0)
             if bad.any():
@@ -94,7 +101,15 @@ class Model:
         for a, b in cls.below:
             bad = np.asarray(P[a], dtype=float) >= np.asarray(P[b], dtype=float)
             if bad.any():
-                raise bad_property(cls.name, a, float(np.asarray(P[a])[bad][0]), f"it must be lower than {b}")
+                other = float(np.broadcast_to(np.asarray(P[b], dtype=float), bad.shape)[bad][0])
+                raise bad_property(cls.name, a, float(np.asarray(P[a])[bad][0]),
+                                   f"it must be lower than {b} ({other!r})")
+        # a state variable kept relative to a parameter (V_m - E_L) turns NaN when that
+        # parameter is infinite: the absolute value could never be recovered
+        for rel in sorted({r for _, r in cls.state.values() if r}):
+            bad = ~np.isfinite(np.asarray(P[rel], dtype=float))
+            if bad.any():
+                raise bad_property(cls.name, rel, float(np.asarray(P[rel])[bad][0]), "it must be finite")
 
     @classmethod
     def state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:

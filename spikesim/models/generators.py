@@ -42,8 +42,10 @@ class Generator(Model):
         Raises
         ------
         BadProperty
-            When a time is off the grid or ``stop < start``.
+            When a number parameter is not a number (or is NaN), a bool parameter not a
+            bool, a time is off the grid or ``stop < start``.
         """
+        _check_scalar_types(cls, p)
         for k in ("origin", "start", "stop"):
             _on_grid(cls.name, k, p[k], h)
         if p["stop"] < p["start"]:
@@ -55,6 +57,37 @@ class Generator(Model):
         """Active window ``(lo, hi]`` in steps, origin included."""
         o = ms_to_steps(p["origin"], h)
         return o + ms_to_steps(p["start"], h), o + ms_to_steps(p["stop"], h)
+
+
+def _check_scalar_types(cls: type[Model], p: dict[str, Any]) -> None:
+    """Refuse values of the wrong type before any arithmetic on them: a string, a list or
+    NaN given for a number would otherwise fail deep in the window or rate code with a
+    message naming neither the parameter nor the value."""
+    for k, default in cls.params.items():
+        v = p.get(k, default)
+        if isinstance(default, (tuple, list)):
+            _check_number_list(cls, k, v)
+        elif isinstance(default, bool):
+            if not isinstance(v, (bool, np.bool_)):
+                raise bad_property(cls.name, k, v, "it must be a bool (True or False)")
+        elif isinstance(default, (int, float)):
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+                raise bad_property(cls.name, k, v, "it must be a number")
+            if math.isnan(v):
+                raise bad_property(cls.name, k, v, "it must be a number, not NaN")
+
+
+def _check_number_list(cls: type[Model], key: str, v: Any) -> None:
+    """A list parameter (times in ms, amplitudes, rates, weights) must be a 1-d list of
+    finite numbers; a string, a dict, None or a single number is refused by name."""
+    if isinstance(v, (str, dict)) or v is None:
+        raise bad_property(cls.name, key, v, "it must be a 1-d list of finite numbers")
+    try:
+        arr = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):
+        raise bad_property(cls.name, key, v, "it must be a 1-d list of finite numbers") from None
+    if arr.ndim != 1 or not np.isfinite(arr).all():
+        raise bad_property(cls.name, key, v, "it must be a 1-d list of finite numbers")
 
 
 def _on_grid(owner: str, key: str, t: float, h: float) -> None:
@@ -109,8 +142,8 @@ class SpikeGenerator(Generator):
                                         "not supported by spikesim")
         w = np.asarray(p["spike_weights"], dtype=float)
         if w.size and w.size != t.size:
-            raise bad_property(cls.name, "spike_weights", f"{w.size} values",
-                               f"give none or one per spike time ({t.size})")
+            raise bad_property(cls.name, "spike_weights", w.tolist(),
+                               f"give none or one per spike time ({t.size} spike_times)")
         m = np.asarray(p["spike_multiplicities"], dtype=float)
         if m.size and (m.size != t.size or np.any(m < 0) or np.any(m != np.round(m))):
             raise bad_property(cls.name, "spike_multiplicities", list(m[:6]),
@@ -259,8 +292,8 @@ class StepCurrentGenerator(CurrentGenerator):
         t = np.asarray(p["amplitude_times"], dtype=float)
         v = np.asarray(p["amplitude_values"], dtype=float)
         if t.shape != v.shape:
-            raise bad_property(cls.name, "amplitude_values", f"{v.size} values",
-                               f"give one value per amplitude time ({t.size})")
+            raise bad_property(cls.name, "amplitude_values", v.tolist(),
+                               f"give one value per amplitude time (amplitude_times = {t.tolist()})")
         if t.size and np.any(np.diff(t) <= 0):
             raise bad_property(cls.name, "amplitude_times", list(t[:6]),
                                "times must be strictly increasing")

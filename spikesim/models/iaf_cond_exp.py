@@ -124,7 +124,8 @@ def check_cond(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
 
     v = first_bad("V_reset", np.asarray(P["V_reset"]) >= np.asarray(P["V_th"]))
     if v is not None:
-        raise bad_property(cls.name, "V_reset", v, "it must be lower than V_th")
+        v_th = np.asarray(P["V_th"], dtype=float)[np.asarray(P["V_reset"]) >= np.asarray(P["V_th"])][0]
+        raise bad_property(cls.name, "V_reset", v, f"it must be lower than V_th ({float(v_th)!r})")
     for key, test, allowed in (
             ("C_m", lambda x: x > 0, "it must be > 0"),
             ("t_ref", lambda x: x >= 0, "it must be >= 0"),

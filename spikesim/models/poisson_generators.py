@@ -132,8 +132,8 @@ class InhomogeneousPoissonGenerator(RatePoissonGenerator):
         t = np.asarray(p["rate_times"], dtype=float).ravel()
         v = np.asarray(p["rate_values"], dtype=float).ravel()
         if t.size != v.size:
-            raise bad_property(cls.name, "rate_values", f"{v.size} values",
-                               f"rate times and values must have the same size ({t.size} times)")
+            raise bad_property(cls.name, "rate_values", v.tolist(),
+                               f"rate_times and rate_values must have the same size (rate_times = {t.tolist()})")
         if t.size and not (t[0] > 0):
             raise bad_property(cls.name, "rate_times", float(t[0]),
                                "time points must lie strictly in the future (> 0 ms)")

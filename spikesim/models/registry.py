@@ -125,7 +125,9 @@ class ModelRegistry:
         params = dict(params or {})
         if self.is_synapse_model(old):
             syn, defaults = self._synapses[old]
-            self._synapses[new] = (syn, {**defaults, **self.check_synapse(old, syn, params)})
+            merged = {**defaults, **self.check_synapse(old, syn, params)}
+            syn.check(old, merged)  # joint checks (weight vs Wmax) see the merged defaults
+            self._synapses[new] = (syn, merged)
             return
         cls, over = self.node_model(old)
         self.check_node(cls, old, params, {**over, **params})
@@ -135,7 +137,9 @@ class ModelRegistry:
         """Change the defaults of node or synapse model ``name`` (checked first)."""
         if self.is_synapse_model(name):
             syn, defaults = self._synapses[name]
-            self._synapses[name] = (syn, {**defaults, **self.check_synapse(name, syn, params)})
+            merged = {**defaults, **self.check_synapse(name, syn, params)}
+            syn.check(name, merged)  # joint checks (weight vs Wmax) see the merged defaults
+            self._synapses[name] = (syn, merged)
             return
         cls, over = self.node_model(name)
         self.check_node(cls, name, params, {**over, **params})

@@ -107,6 +107,25 @@ class StdpSynapse(SynapseModel):
     state = {"t_lastspike": 0.0}
     limits = {"Kplus": (0.0, None, True, True, "it must be >= 0")}
 
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """``weight`` and ``Wmax`` must have the same sign (0 counts as positive), as
+        NEST's ``stdp_synapse`` requires; checked where both are given.
+
+        Raises
+        ------
+        BadProperty
+            Naming the first weight whose sign differs from ``Wmax``'s.
+        """
+        if values.get("weight") is None or values.get("Wmax") is None:
+            return
+        w, wmax = np.broadcast_arrays(np.asarray(values["weight"], dtype=float).ravel(),
+                                      np.asarray(values["Wmax"], dtype=float).ravel())
+        bad = (w >= 0) != (wmax >= 0)
+        if bad.any():
+            raise bad_property(owner, "weight", float(w[bad][0]),
+                               f"weight and Wmax ({float(wmax[bad][0])}) must have the same sign")
+
 
 class StdpSynapseHom(SynapseModel):
     """NEST's ``stdp_synapse_hom``: pair-based STDP, plasticity parameters shared by
@@ -245,9 +264,13 @@ class TsodyksSynapse(SynapseModel):
         """
         if values.get("x") is None or values.get("y") is None:
             return
-        s = np.asarray(values["x"], dtype=float) + np.asarray(values["y"], dtype=float)
-        if np.any(s > 1.0):
-            raise bad_property(owner, "x + y", float(np.max(s)), "x + y must be <= 1")
+        x, y = np.broadcast_arrays(np.asarray(values["x"], dtype=float).ravel(),
+                                   np.asarray(values["y"], dtype=float).ravel())
+        bad = x + y > 1.0
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise bad_property(owner, "x + y", float(x[i] + y[i]),
+                               f"x + y must be <= 1 (x = {float(x[i])!r}, y = {float(y[i])!r})")
 
 
 class QuantalStpSynapse(SynapseModel):
@@ -276,15 +299,16 @@ class QuantalStpSynapse(SynapseModel):
         Raises
         ------
         BadProperty
-            If ``n`` or ``a`` is not a whole number.
+            If ``n`` or ``a`` is not a whole number, or too large for a C int.
         """
         for k in ("n", "a"):
             if values.get(k) is None:
                 continue
             v = np.asarray(values[k], dtype=float).ravel()
-            bad = v != np.round(v)
+            # NEST keeps them in a C int: a larger value cannot be stored
+            bad = (v != np.round(v)) | ~(np.abs(v) < 2.0**31)
             if bad.any():
-                raise bad_property(owner, k, float(v[bad][0]), "it must be a whole number")
+                raise bad_property(owner, k, float(v[bad][0]), "it must be a whole number below 2**31")
 
 
 class BernoulliSynapse(SynapseModel):

@@ -60,6 +60,34 @@ def check_number(owner: str, key: str, v: Any) -> None:
         raise bad_property(owner, key, v, "it must be a finite number")
 
 
+def check_default_scalar(owner: str, key: str, v: Any) -> None:
+    """Refuse a synapse default that is not one value of the right type.
+
+    A model's default is one value for every later connection, so a list (allowed in a
+    ``syn_spec``, one value per connection) is an error here; ``receptor_type`` is a
+    whole number >= 0, every other parameter a finite number; ``weight_recorder`` a node (which
+    node it is, the caller checks) or None.
+
+    Raises
+    ------
+    BadProperty
+        Naming ``owner``, ``key`` and ``v`` when ``v`` is not allowed.
+    """
+    if isinstance(v, Parameter):
+        return
+    if key == "weight_recorder":
+        if v is None or hasattr(v, "ids") or (isinstance(v, (int, np.integer)) and not isinstance(v, bool)):
+            return  # which node it is, the caller checks
+        raise bad_property(owner, key, v, "give one weight_recorder node (or None)")
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise bad_property(owner, key, v, "a model default must be a single number")
+    if key == "receptor_type":
+        if not isinstance(v, (int, np.integer)) or not 0 <= v < 2**31:
+            raise bad_property(owner, key, v, "it must be an integer >= 0")
+        return
+    check_number(owner, key, v)
+
+
 def pick(a: np.ndarray, sel: np.ndarray) -> np.ndarray:
     """The selected entries of a per-connection column; a single value as it is."""
     a = np.asarray(a)

@@ -30,7 +30,7 @@ from spikesim.errors import (
     bad_property,
 )
 from spikesim.network import rules
-from spikesim.network.arguments import check_number, connection_values, node_ids, pick
+from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
 from spikesim.network.parameters import Parameter
 from spikesim.network.projection import Projection, count_sources, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
@@ -112,12 +112,11 @@ class Connector:
         for k, v in params.items():
             if k not in cls.params:
                 raise bad_property(name, k, v, f"{name} has the parameters {sorted(cls.params)}")
+            check_default_scalar(name, k, v)
             if k == "delay":
                 self.check_delay(np.asarray([v], dtype=float))
             if k == "weight_recorder":
                 v = self._weight_recorder_id(name, v)
-            elif k != "receptor_type":
-                check_number(name, k, v)
             out[k] = v
         cls.check(name, out)
         if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):

@@ -408,7 +408,7 @@ class DevicePopulation(Population):
     def all_keys(self) -> list[str]:
         """The keys of the first node and the read-only entries."""
         keys = list(self.node_params(0, events=False)) if self.n else []
-        if self.n and self.kind == "recorder":
+        if self.n and self.kind == "recorder" and getattr(self.nodes[0], "has_events", True):
             keys.append("events")
         return keys + [k for k in self.base_status(np.zeros(0, int)) if k not in keys]
 

@@ -31,6 +31,8 @@ from spikesim.recording.detector_kernels import correlate, correlomatrix, decode
 from spikesim.recording.devices import RecordingDevice
 
 _INF_STEPS = 2 ** 62
+#: the longest histogram (tau_max / delta_tau lags on each side) a detector accepts
+_MAX_LAGS = 10 ** 7
 _NO_IDS = np.zeros(0, dtype=np.int64)
 
 
@@ -162,6 +164,8 @@ class SpinDetector(Detector):
 class HistogramDetector(Detector):
     """A detector whose results are histograms in its status (no backend)."""
 
+    #: no ``events`` entry in its status (NEST's histogram detectors have none)
+    has_events: bool = False
     #: parameters whose change clears the histograms
     RESETTING: tuple[str, ...] = ("delta_tau", "tau_max", "Tstart", "Tstop")
     #: spikes counted per port
@@ -175,7 +179,8 @@ class HistogramDetector(Detector):
         """(delta_tau, tau_max, first, last counted stamp) in steps for parameters ``p``."""
         p = self.p if p is None else p
         h = self.grid.resolution
-        t0 = math.ceil(p["Tstart"] / h - 1e-9)
+        t0 = (math.ceil(p["Tstart"] / h - 1e-9) if math.isfinite(p["Tstart"])
+              else int(math.copysign(_INF_STEPS, p["Tstart"])))
         t1 = _INF_STEPS if math.isinf(p["Tstop"]) else math.floor(p["Tstop"] / h + 1e-9)
         return round(p["delta_tau"] / h), round(p["tau_max"] / h), max(t0, -_INF_STEPS), t1
 
@@ -195,8 +200,8 @@ class HistogramDetector(Detector):
         """
         name = self.model.name
         new = dict(new)
-        nev = new.pop("n_events", None)
-        if nev is not None and (np.ndim(nev) != 1 or len(nev) != self._ports(new) or np.any(np.asarray(nev) != 0)):
+        nev = new.pop("n_events", [0] * self._ports(new))  # None is no list of zeros: refused
+        if (np.ndim(nev) != 1 or len(nev) != self._ports(new) or np.any(np.asarray(nev) != 0)):
             raise bad_property(name, "n_events", nev, f"only {[0] * self._ports(new)} may be set, to clear "
                                "the histograms")
         if new.get("record_to", "memory") != "memory":
@@ -217,13 +222,15 @@ class HistogramDetector(Detector):
         """Raise unless the histogram parameters of ``p`` fit together and the grid."""
         name, h = self.model.name, self.grid.resolution
         dt, tm = p["delta_tau"], p["tau_max"]
-        if not (dt > 0) or math.isinf(dt) or abs(dt / h - round(dt / h)) > 1e-9:
+        if not (dt > 0) or math.isinf(dt) or round(dt / h) < 1 or abs(dt / h - round(dt / h)) > 1e-9:
             raise StepMultipleRequired(f"{name}: parameter 'delta_tau' = {dt!r} is not allowed; it must be a "
                                        f"positive multiple of the resolution ({h} ms)")
         d = round(dt / h)
         if not (tm >= 0) or math.isinf(tm) or abs(tm / h - round(tm / h)) > 1e-9 or round(tm / h) % d:
             raise StepMultipleRequired(f"{name}: parameter 'tau_max' = {tm!r} is not allowed; it must be a "
                                        f"multiple of delta_tau ({dt} ms)")
+        if round(tm / h) // d > _MAX_LAGS:  # the histograms would not fit in memory
+            raise bad_property(name, "tau_max", tm, f"at most {_MAX_LAGS} times delta_tau ({dt} ms)")
         if p["Tstop"] < p["Tstart"]:
             raise bad_property(name, "Tstop", p["Tstop"], f"it must be >= Tstart ({p['Tstart']} ms)")
 
@@ -356,7 +363,11 @@ class CorrelomatrixDetector(HistogramDetector):
         return int(self.p["N_channels"])
 
     def _ports(self, new: dict[str, Any]) -> int:
-        return int(new.get("N_channels", self.p["N_channels"]))
+        n = new.get("N_channels", self.p["N_channels"])
+        # checked here, before n_events is compared with n zeros; bounded so N x N matrices fit
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= 10_000:
+            raise bad_property(self.model.name, "N_channels", n, "it must be an integer in [1, 10000]")
+        return int(n)
 
     def _check(self, p: dict[str, Any]) -> None:
         super()._check(p)

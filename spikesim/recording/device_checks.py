@@ -51,7 +51,7 @@ def check_times(owner: str, p: dict[str, Any], h: float) -> None:
         raise bad_property(owner, "stop", p["stop"], f"it must be >= start ({p['start']})")
     if "interval" in p:
         iv = p["interval"]
-        if not (iv > 0) or abs(iv / h - round(iv / h)) > 1e-9:
+        if not (iv > 0) or math.isinf(iv) or abs(iv / h - round(iv / h)) > 1e-9:
             raise bad_property(owner, "interval", iv, f"it must be a positive multiple of the resolution ({h} ms)")
         if p["offset"] < 0:
             raise bad_property(owner, "offset", p["offset"], "it must be >= 0")

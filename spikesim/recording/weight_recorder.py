@@ -14,15 +14,36 @@ from typing import Any
 
 import numpy as np
 
+from spikesim.errors import bad_property
 from spikesim.recording.backends import Batch
 from spikesim.recording.devices import RecordingDevice
 
 
 def _as_ids(new: dict[str, Any]) -> dict[str, Any]:
     """``new`` with ``senders``/``targets`` (node ids, or anything with ``ids`` such as a
-    NodeCollection) as tuples of ints; recording may not import network to ask."""
-    return {k: (tuple(np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()) if k in ("senders", "targets")
-                else v) for k, v in new.items()}
+    NodeCollection) as tuples of ints; recording may not import network to ask.
+
+    Raises
+    ------
+    BadProperty
+        If ``senders`` or ``targets`` is not a list of node ids (whole numbers >= 1).
+    """
+    out = dict(new)
+    for k in ("senders", "targets"):
+        if k not in new:
+            continue
+        v = getattr(new[k], "ids", new[k])
+        try:  # a float id or a string is refused, not truncated
+            ids = np.asarray(v, dtype=float)
+            ok = isinstance(v, (list, tuple, np.ndarray)) and ids.ndim == 1 and bool(
+                np.all((ids >= 1) & (ids < 2.0**62) & (ids == np.round(ids))))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise bad_property("weight_recorder", k, new[k], "give a list of node ids (whole numbers >= 1) "
+                               "or a NodeCollection")
+        out[k] = tuple(int(x) for x in ids)
+    return out
 
 
 class WeightRecordingDevice(RecordingDevice):
