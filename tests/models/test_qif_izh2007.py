@@ -195,10 +195,11 @@ def test_array_input_drives_a_neuron_through_the_kernel():
 
 
 @pytest.mark.parametrize("value,match", [
-    ([[1.0, 2.0]], r"array_input: parameter 'amplitudes' = 'array of shape \(1, 2\)' is not allowed; give a "
-                   r"1-d sequence"),
-    ([1.0, float("nan")], r"array_input: parameter 'amplitudes' = nan is not allowed; values must be finite"),
-    (["a"], r"array_input: parameter 'amplitudes' = 'tuple' is not allowed; give a 1-d sequence"),
+    ([[1.0, 2.0]], r"array_input: parameter 'amplitudes' = \(\[1.0, 2.0\],\) is not allowed; it must be a 1-d list "
+                   r"of finite numbers"),
+    ([1.0, float("nan")], r"array_input: parameter 'amplitudes' = \(1.0, nan\) is not allowed; it must be a 1-d list "
+                          r"of finite numbers"),
+    (["a"], r"array_input: parameter 'amplitudes' = \('a',\) is not allowed; it must be a 1-d list of finite numbers"),
 ])
 def test_array_input_rejects_bad_amplitudes(value, match):
     sim = spikesim.Simulator(resolution=H)
