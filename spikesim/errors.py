@@ -85,6 +85,11 @@ class UnknownSynapseType(UnknownModelName):
     """A synapse model name that is not registered."""
 
 
+class NumericalInstability(KernelException):
+    """A model's numerical integration left the range where it is valid (NEST's
+    ``NumericalInstability``, e.g. an AdEx neuron's ``V_m`` below -1000 mV)."""
+
+
 class NotImplementedFeature(KernelException):
     """A NEST feature spikesim does not have (the message names it)."""
 
@@ -117,5 +122,5 @@ __all__ = [
     "BadProperty",
     "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
     "NewModelNameExists", "UnaccessedDictionaryEntry", "BadParameterValue", "StepMultipleRequired",
-    "UnknownSynapseType", "NotImplementedFeature",
+    "UnknownSynapseType", "NotImplementedFeature", "NumericalInstability",
 ]

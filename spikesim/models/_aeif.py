@@ -27,11 +27,13 @@ maximum error ratio).  Known difference: NEST can emit two spikes in one step wh
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numba import njit
 
-from spikesim.errors import bad_property
+from spikesim.errors import NumericalInstability, bad_property
 from spikesim.models._common import sample, take
 from spikesim.models._rkf45 import N_WORK, evolve_apply_arr
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN, NeuronModel, refractory_steps
@@ -54,6 +56,11 @@ AEIF_PARAMS = {
 #: ``E_ex`` and ``E_in`` of the conductance-based ones (mV)
 COND_REVERSAL = {"E_ex": 0.0, "E_in": -85.0}
 #: largest argument of exp() NEST allows at V_peak: log(DBL_MAX / 1e20)
+#: NEST's limits of a stable integration: V_m (mV) >= V_MIN, W_MIN <= w (pA) <= W_MAX
+V_MIN, W_MIN, W_MAX = -1e3, -1e6, 1e6
+#: integrator steps within one simulation step beyond which a neuron counts as unstable
+#: (a few dozen at most in normal runs; NEST has no such bound and then runs on forever)
+MAX_SUBSTEPS = 100_000
 MAX_EXP_ARG = math.log(np.finfo(float).max / 1e20)
 
 
@@ -92,10 +99,16 @@ def _one_step(Dj, y, r, i_stim, h_int, w):
     ctl = (tol, tol, 0.0, 1.0)  # gsl_odeiv_control_yp_new(tol, tol)
     spiked = False
     t = 0.0
+    n = 0
     while t < t1:
+        n += 1
+        if n > MAX_SUBSTEPS:  # steps shrunk to nothing: the equations are stiff beyond use
+            return r, -1.0, spiked
         p = (r > 0.0, Dj[COND] > 0.0, Dj[VRESET], Dj[VPEAK], Dj[VTH], Dj[DT], Dj[GL], Dj[EL], Dj[CM], Dj[EEX],
              Dj[EIN], Dj[TEX], Dj[TIN], Dj[A], Dj[TW], Dj[IE], i_stim)
         t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, ctl)
+        if not (y[YV] >= V_MIN and W_MIN <= y[YW] <= W_MAX):  # NEST's bounds (NaN fails too)
+            return r, -1.0, spiked
         if r > 0.0:
             y[YV] = Dj[VRESET]
         elif y[YV] >= Dj[VSPIKE]:
@@ -130,6 +143,9 @@ def run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec
     for i in range(m):
         slot = (s0 + i) % L
         r, h_int, spiked = _one_step(Dj, y, r, i_stim, h_int, w)
+        if h_int < 0.0:  # unstable: the wrapper of the kernel (see checked) raises
+            S[rows[8], j] = -1.0
+            return
         if spiked:
             spk[i, j] = 1
         if r > 0.0:
@@ -212,3 +228,29 @@ def check_aeif(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
                          ("tau_w", "> 0"), ("gsl_error_tol", "> 0")):
         x = arr(key)
         fail(key, ~(x > 0.0) if allowed == "> 0" else ~(x >= 0.0), f"it must be {allowed}")
+
+
+def checked(update: Callable[..., None], name: str, step_row: int) -> Callable[..., None]:
+    """``update`` (a compiled AdEx kernel) followed by NEST's check that no neuron left
+    the range of a stable integration (``V_m`` >= -1000 mV, ``|w|`` <= 10^6 pA) or needed
+    more than :data:`MAX_SUBSTEPS` integrator steps in one simulation step: such a
+    neuron stops where it left it and marks ``-1`` in state row ``step_row`` (its
+    integration step), and the slice ends with an error instead of a run whose steps
+    shrink without end.
+
+    Raises
+    ------
+    NumericalInstability
+        From the returned function, naming the model and the first such neuron's column.
+    """
+    def run(S: np.ndarray, *args: Any) -> None:
+        update(S, *args)
+        bad = np.flatnonzero(S[step_row] < 0.0)
+        if bad.size:
+            raise NumericalInstability(
+                f"{name}: numerical instability in neuron {int(bad[0])} of its population (of {bad.size}): "
+                f"V_m fell below {V_MIN:g} mV or |w| rose above {W_MAX:g} pA (where NEST stops too), or the "
+                f"integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step; "
+                "check the parameters (a, b, tau_w, Delta_T, C_m, g_L)")
+    run.__name__ = f"{name}_update"
+    return run

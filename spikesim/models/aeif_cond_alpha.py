@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from spikesim.models._aeif import AEIF_PARAMS, COND_REVERSAL, check_aeif, derive_aeif, run_neuron
+from spikesim.models._aeif import AEIF_PARAMS, COND_REVERSAL, check_aeif, checked, derive_aeif, run_neuron
 from spikesim.models.base import INPUT_SPLIT, NeuronModel
 
 #: state rows of the integrator vector (V_m, dg_ex, g_ex, dg_in, g_in, w), then r, I_stim, step
@@ -43,7 +43,7 @@ class AeifCondAlpha(NeuronModel):
     recordables = ("V_m", "g_ex", "g_in", "w")
     units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS", "w": "pA"}
     input_mode = INPUT_SPLIT
-    kernel = _update
+    kernel = staticmethod(checked(_update, "aeif_cond_alpha", ROWS[8]))
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

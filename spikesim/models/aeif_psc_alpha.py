@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from spikesim.models._aeif import AEIF_PARAMS, check_aeif, derive_aeif, run_neuron
+from spikesim.models._aeif import AEIF_PARAMS, check_aeif, checked, derive_aeif, run_neuron
 from spikesim.models.base import INPUT_SPLIT, NeuronModel
 
 #: state rows of the integrator vector (V_m, dI_syn_ex, I_syn_ex, dI_syn_in, I_syn_in, w), then r, I_stim, step
@@ -43,7 +43,7 @@ class AeifPscAlpha(NeuronModel):
     recordables = ("V_m", "I_syn_ex", "I_syn_in", "w")
     units = {"V_m": "mV", "I_syn_ex": "pA", "I_syn_in": "pA", "w": "pA"}
     input_mode = INPUT_SPLIT
-    kernel = _update
+    kernel = staticmethod(checked(_update, "aeif_psc_alpha", ROWS[8]))
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

@@ -23,6 +23,23 @@ import numpy as np
 from spikesim.errors import bad_property
 
 
+def _check_weight_sign(owner: str, values: Mapping[str, Any]) -> None:
+    """Raise BadProperty naming the first ``weight`` whose sign differs from ``Wmax``'s
+    (0 counts as positive), where both are given as numbers (random weights, drawn
+    later, and arrays of other shapes are not checked here)."""
+    if values.get("weight") is None or values.get("Wmax") is None:
+        return
+    try:
+        w, wmax = np.broadcast_arrays(np.asarray(values["weight"], dtype=float).ravel(),
+                                      np.asarray(values["Wmax"], dtype=float).ravel())
+    except (TypeError, ValueError):
+        return
+    bad = (w >= 0) != (wmax >= 0)
+    if bad.any():
+        raise bad_property(owner, "weight", float(w[bad][0]),
+                           f"weight and Wmax ({float(wmax[bad][0])}) must have the same sign")
+
+
 class SynapseModel:
     """Common description of synapse models: ``weight`` (model's unit: pA, mV or nS),
     ``delay`` (ms), ``receptor_type``."""
@@ -117,14 +134,7 @@ class StdpSynapse(SynapseModel):
         BadProperty
             Naming the first weight whose sign differs from ``Wmax``'s.
         """
-        if values.get("weight") is None or values.get("Wmax") is None:
-            return
-        w, wmax = np.broadcast_arrays(np.asarray(values["weight"], dtype=float).ravel(),
-                                      np.asarray(values["Wmax"], dtype=float).ravel())
-        bad = (w >= 0) != (wmax >= 0)
-        if bad.any():
-            raise bad_property(owner, "weight", float(w[bad][0]),
-                               f"weight and Wmax ({float(wmax[bad][0])}) must have the same sign")
+        _check_weight_sign(owner, values)
 
 
 class StdpSynapseHom(SynapseModel):
@@ -200,17 +210,7 @@ class StdpTripletSynapse(SynapseModel):
         BadProperty
             If a connection's weight and Wmax differ in sign.
         """
-        if values.get("weight") is None or values.get("Wmax") is None:
-            return
-        try:  # random weights (drawn later) and per-connection arrays of other shapes are not checked here
-            w = np.asarray(values["weight"], dtype=float)
-            wmax = np.asarray(values["Wmax"], dtype=float)
-            bad = np.broadcast_to((w >= 0) != (wmax >= 0), np.broadcast(w, wmax).shape)
-        except (TypeError, ValueError):
-            return
-        if bad.any():
-            raise bad_property(owner, "Wmax", float(np.broadcast_to(wmax, bad.shape)[bad][0]),
-                               "weight and Wmax must have the same sign")
+        _check_weight_sign(owner, values)
 
 
 _UNIT = "it must be in [0, 1]"

@@ -127,7 +127,10 @@ class Connector:
     def _weight_recorder_id(self, name: str, v: Any) -> int | None:
         if v is None:
             return None
-        ids = np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()
+        try:
+            ids = np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()
+        except (TypeError, ValueError, OverflowError):
+            raise bad_property(name, "weight_recorder", v, "give one weight_recorder node") from None
         ok = ids.size == 1 and 1 <= ids[0] <= self.nodes.num_nodes and \
             self.nodes.population_of(int(ids[0])).model.name == "weight_recorder"
         if not ok:

@@ -16,6 +16,7 @@ every parameter plus that many random values (hypothesis) per model.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from typing import Any
@@ -26,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import spikesim
-from spikesim.errors import SpikesimError
+from spikesim.errors import NumericalInstability, SpikesimError
 
 N_EXAMPLES = int(os.environ.get("SPIKESIM_PARAM_EXAMPLES", "0"))
 SETTINGS = settings(max_examples=max(N_EXAMPLES, 1), deadline=None, database=None,
@@ -43,13 +44,13 @@ _SIM = spikesim.Simulator()
 NODE_MODELS = _SIM.models("nodes")
 SYNAPSE_MODELS = _SIM.models("synapses")
 # extreme values that are valid overflow in derived constants (propagators): numpy warns.
-# Opt-in for now: the whole file ran for over 14 minutes without ending on 2026-11-30
-# (some taken extreme value makes a one-step simulate not end; not yet found), so it
-# would stall make test.
+# Opt-in for now: with the extreme values of make test (a quarter per parameter) a run
+# still does not end for some model (seen 2026-11-30 after the AdEx models got NEST's
+# instability check, which ended the hang found in them; the other one is not yet found).
 pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
               pytest.mark.skipif(not os.environ.get("SPIKESIM_PARAM_EXAMPLES"),
                                  reason="opt-in (set SPIKESIM_PARAM_EXAMPLES): a taken extreme value can make "
-                                        "a one-step simulate not end; see the module docstring")]
+                                        "a one-step simulate not end; see the comment above")]
 N = 2  # nodes per population, so per-node lists of the wrong length can be tried
 
 values = st.one_of(
@@ -90,8 +91,8 @@ def _names_value(msg: str, v: Any) -> bool:
     forms = {repr(v), str(v), f"shape {np.shape(v)}" if not isinstance(v, (str, dict)) else repr(v)}
     if isinstance(v, (list, tuple)):
         forms |= {repr(tuple(v)), repr(list(v)), f"{len(v)} values", f"shape {np.shape(v)}", f"{len(v)} value"}
-        if v:
-            forms |= {repr(v[0]), repr(float(v[0])) if isinstance(v[0], float) else repr(v[0])}
+        for x in v[:8]:  # the element refused (a message names the first bad one)
+            forms |= {repr(x), repr(float(x)) if isinstance(x, float) else repr(x)}
     if isinstance(v, (int, float)):  # a bool given for a number is shown as the number
         forms |= {repr(float(v))}
     return any(f in msg for f in forms)
@@ -149,9 +150,13 @@ class NodeProbe:
         want = v if per_node else [v] * N
         assert all(_same(_plain(g), _plain(w)) for g, w in zip(got, want, strict=True)), \
             f"{k}={v!r} was taken but get returns {got!r}"
-        if run:
-            self.sim.simulate(0.1)  # a taken value must not break the next step
-        self.nodes.set([{k: x} for x in before[k]])
+        if run:  # a taken value must not break the next step; the caller starts afresh after it
+            with contextlib.suppress(NumericalInstability):  # NEST's answer to an unstable model too
+                self.sim.simulate(0.1)
+            return True
+        old = before[k]
+        same = all(_same(_plain(x), _plain(old[0])) for x in old)
+        self.nodes.set({k: old[0]} if same else [{k: x} for x in old])  # lists change length on all nodes at once
         return True
 
 
@@ -175,7 +180,9 @@ def test_node_parameters_extremes(model: str) -> None:
         probe.attempt(k, [1.0] * (N + 1))  # one value too many for the nodes
         if taken:  # the most extreme value taken must simulate (one step: a simulate per value is slow)
             probe.attempt(k, taken[-1], run=True)
-    probe.sim.simulate(1.0)
+            with contextlib.suppress(NumericalInstability):
+                probe.sim.simulate(1.0)
+            probe = NodeProbe(model)  # the run froze some keys and may leave NaN states (as NEST would)
 
 
 LONG = pytest.mark.skipif(not N_EXAMPLES, reason="random values only in the long run: set SPIKESIM_PARAM_EXAMPLES")
