@@ -189,7 +189,7 @@ def gather_samples(comm: Communicator, plans: Mapping[int, SamplerPlan],
     """
     for pi, plan in plans.items():
         f = plan.fill
-        if f == 0:
+        if f == 0 or plan.source is not None:  # generators' values: computed on every rank
             continue
         runs = [np.searchsorted(plan.cols, block(pops[pi].n, r, comm.size)) for r in range(comm.size)]
         a, b = runs[comm.rank]

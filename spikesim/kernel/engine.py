@@ -54,8 +54,10 @@ from spikesim.kernel.routes import (
 from spikesim.kernel.samplers import (
     SamplerPlan,
     emit_buffered,
+    generator_plans,
     hand_over,
     keep_samples,
+    sample_generators,
     sampler_plans,
     spike_recorders,
 )
@@ -135,6 +137,8 @@ class Engine:
         self.local: list[tuple[np.ndarray, np.ndarray, int, np.ndarray | None]] = []
         #: per updated population: its kernel's arguments that are fixed during a run
         self.calls: list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, SamplerPlan | None]] = []
+        #: plans of sampled generators (also in ``samplers``), sampled once per slice
+        self.gen_samplers: list[SamplerPlan] = []
 
     @property
     def valid(self) -> bool:
@@ -221,6 +225,10 @@ class Engine:
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
                                                               SAMPLE_BUFFER_BYTES)
+        gen = generator_plans(self.nodes.populations, self.nodes.split, projections, h, self.seed(), self.comm, m,
+                              SAMPLE_BUFFER_BYTES)
+        self.samplers.update(gen)
+        self.gen_samplers = list(gen.values())
         self._prepare_spike_buffers(m)
         self._prepared_for = (self.nodes.version, self.connector.version)
 
@@ -385,6 +393,8 @@ class Engine:
         if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         self._update_neurons(s0, m)
+        if self.gen_samplers:
+            sample_generators(self.gen_samplers, s0, m)
         # step by step, populations in id order: the list comes out ordered by (step, id)
         k = collect_spikes(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids,
                            self.buf_steps, self.buf_mult, k)

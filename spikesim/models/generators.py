@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 import numpy as np
 from numba import njit
 
-from spikesim import rng
 from spikesim.errors import NotImplementedFeature, bad_property
+from spikesim.models._noise import mean_by_node, noise_currents, noise_keys
 from spikesim.models.base import Model, ms_to_steps
 
 
@@ -57,6 +57,19 @@ class Generator(Model):
         """Active window ``(lo, hi]`` in steps, origin included."""
         o = ms_to_steps(p["origin"], h)
         return o + ms_to_steps(p["start"], h), o + ms_to_steps(p["stop"], h)
+
+    @classmethod
+    def prepare_recording(cls, nodes: list[dict[str, Any]], ids: np.ndarray, targets: list[np.ndarray],
+                          h: float, seed: int) -> Any:  # pragma: no cover - models with recordables define it
+        """What :meth:`recorded` needs for these nodes (ids ``ids``; ``targets[i]``: target ids
+        of node ``i``'s connections in the order they were made; ``h`` in ms)."""
+        raise NotImplementedError(f"{cls.name} has no recordables")
+
+    @classmethod
+    def recorded(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:  # pragma: no cover
+        """Recordables in the steps ``s0 .. s0+m-1`` (the value of step ``s`` is stamped
+        ``(s + 1) h``, as a neuron's), shape (m, recordables, nodes)."""
+        raise NotImplementedError(f"{cls.name} has no recordables")
 
 
 def _check_scalar_types(cls: type[Model], p: dict[str, Any]) -> None:
@@ -254,6 +267,18 @@ class CurrentGenerator(Generator):
         k = np.arange(s0 + 2, s0 + m + 2)
         return (k > lo) & (k <= hi)
 
+    @classmethod
+    def prepare_recording(cls, nodes: list[dict[str, Any]], ids: np.ndarray, targets: list[np.ndarray],
+                          h: float, seed: int) -> Any:
+        """What :meth:`recorded` needs: the data of :meth:`prepare_many` (targets do not matter)."""
+        return cls.prepare_many(nodes, h)
+
+    @classmethod
+    def recorded(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
+        """``I`` (pA): the current sent in each step ``s0 .. s0+m-1`` (0 outside the window,
+        as NEST records it), shape (m, 1, nodes)."""
+        return cls.amplitudes_many(prepared, h, s0, m)[:, None, :]
+
 
 class DcGenerator(CurrentGenerator):
     """NEST's ``dc_generator``: a constant current ``amplitude`` (pA); recordable ``I`` (pA)."""
@@ -261,6 +286,7 @@ class DcGenerator(CurrentGenerator):
     name = "dc_generator"
     params = {**Generator.params, "amplitude": 0.0}
     recordables = ("I",)
+    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
@@ -277,6 +303,7 @@ class StepCurrentGenerator(CurrentGenerator):
     params = {**Generator.params, "amplitude_times": (), "amplitude_values": (),
               "allow_offgrid_times": False}
     recordables = ("I",)
+    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
@@ -328,6 +355,7 @@ class AcGenerator(CurrentGenerator):
     name = "ac_generator"
     params = {**Generator.params, "amplitude": 0.0, "offset": 0.0, "phase": 0.0, "frequency": 0.0}
     recordables = ("I",)
+    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
@@ -387,6 +415,7 @@ class NoiseGenerator(CurrentGenerator):
     params = {**Generator.params, "mean": 0.0, "std": 0.0, "std_mod": 0.0, "frequency": 0.0, "phase": 0.0,
               "dt": 1.0}
     recordables = ("I",)
+    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
@@ -430,44 +459,41 @@ class NoiseGenerator(CurrentGenerator):
         start = np.maximum.accumulate(np.where(new, np.arange(order.size), 0))
         occ = np.empty(order.size, dtype=np.uint64)
         occ[order] = (np.arange(order.size) - start).astype(np.uint64)
-        keys = _noise_keys(np.uint64(seed), gen_ids.astype(np.uint64), tgt_ids.astype(np.uint64), occ)
+        keys = noise_keys(np.uint64(seed), gen_ids.astype(np.uint64), tgt_ids.astype(np.uint64), occ)
         return par, dts, win, gen_col.astype(np.int64), keys
 
     @classmethod
     def currents_targets(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
         """Current (pA) of each prepared connection in the steps ``s0 .. s0+m-1``, shape (m, connections)."""
         par, dts, win, col, keys = prepared
-        return _noise_currents(par, dts, win, col, keys, h, s0, m)
+        return noise_currents(par, dts, win, col, keys, h, s0, m)
+
+    @classmethod
+    def prepare_recording(cls, nodes: list[dict[str, Any]], ids: np.ndarray, targets: list[np.ndarray],
+                          h: float, seed: int) -> Any:
+        """The streams of every connection of these nodes (those :meth:`prepare_targets`
+        makes for the delivery), ordered by node, then target id, for a fixed order of sums.
+
+        ``targets[i]``: the target ids of node ``i``'s connections in the order they were
+        made, all of them (every process's, in a distributed run).
+        """
+        col = np.concatenate([np.full(t.size, i, dtype=np.int64) for i, t in enumerate(targets)] or [_NO_IDS])
+        tgt = np.concatenate([np.asarray(t, dtype=np.int64) for t in targets] or [_NO_IDS])
+        gid = np.asarray(ids, dtype=np.int64)[col]
+        prepared = cls.prepare_targets(nodes, col, gid, tgt, h, seed)
+        order = np.lexsort((tgt, col))  # stable: repeats of a pair keep their order
+        par, dts, win, c, keys = prepared
+        counts = np.bincount(col, minlength=len(nodes))
+        return (par, dts, win, c[order], keys[order]), counts
+
+    @classmethod
+    def recorded(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
+        """``I`` (pA): the mean of the currents sent to the node's targets in each step
+        ``s0 .. s0+m-1`` (NEST's ``I_avg``; 0 outside the window and without targets),
+        shape (m, 1, nodes)."""
+        (par, dts, win, col, keys), counts = prepared
+        cur = noise_currents(par, dts, win, col, keys, h, s0, m)
+        return mean_by_node(cur, counts)[:, None, :]
 
 
-@njit(cache=True)
-def _noise_keys(seed: np.uint64, gen: np.ndarray, tgt: np.ndarray, occ: np.ndarray) -> np.ndarray:
-    """Stream key of each noise connection: generator id, target id, repeat number."""
-    out = np.empty(gen.shape[0], dtype=np.uint64)
-    for c in range(gen.shape[0]):
-        out[c] = rng.stream_key(seed, gen[c], rng.PURPOSE_GENERATOR, tgt[c] + (occ[c] << np.uint64(40)))
-    return out
-
-
-@njit(cache=True)
-def _noise_currents(par: np.ndarray, dts: np.ndarray, win: np.ndarray, col: np.ndarray, keys: np.ndarray,
-                    h: float, s0: int, m: int) -> np.ndarray:
-    """Noise currents (pA); rows of ``par`` are (mean, std, std_mod, omega, phi)."""
-    out = np.zeros((m, col.shape[0]))
-    for c in range(col.shape[0]):
-        g = col[c]
-        first = max(win[g, 0] - 1, 0)  # first step with lo < s + 2
-        for i in range(m):
-            s = s0 + i
-            if not (win[g, 0] < s + 2 <= win[g, 1]):
-                continue
-            k = (s - first) // dts[g]
-            sd = par[g, 1] * par[g, 1]
-            if par[g, 2] != 0.0:  # the oscillator advances once per active step
-                y1 = math.sin(par[g, 3] * (k * dts[g] + 1) * h + par[g, 4])
-                sd += y1 * par[g, 2] * par[g, 2]
-            u1 = 1.0 - rng.uniform(keys[c], 2 * k)
-            u2 = rng.uniform(keys[c], 2 * k + 1)
-            xi = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-            out[i, c] = par[g, 0] + math.sqrt(sd) * xi
-    return out
+_NO_IDS = np.zeros(0, dtype=np.int64)

@@ -60,6 +60,7 @@ class SinusoidalPoissonGenerator(RatePoissonGenerator):
     params = {**Generator.params, "rate": 0.0, "amplitude": 0.0, "frequency": 0.0, "phase": 0.0,
               "individual_spike_trains": True}
     recordables = ("rate",)
+    receives = "sample_requests"
     units = {"rate": "spikes/s"}
 
     @classmethod
@@ -94,6 +95,23 @@ class SinusoidalPoissonGenerator(RatePoissonGenerator):
         par, win = prepared
         return _sine_lambdas(par, win, h, s0, m)
 
+    @classmethod
+    def prepare_recording(cls, nodes: list[dict[str, Any]], ids: np.ndarray, targets: list[np.ndarray],
+                          h: float, seed: int) -> Any:
+        """What :meth:`recorded` needs: the data of :meth:`prepare_rates` (targets do not matter)."""
+        return cls.prepare_rates(nodes, h)
+
+    @classmethod
+    def recorded(cls, prepared: Any, h: float, s0: int, m: int) -> np.ndarray:
+        """``rate`` (spikes/s) in each step ``s0 .. s0+m-1``, shape (m, 1, nodes).
+
+        As NEST records it: ``max(0, rate + amplitude sin(2 pi frequency t + phase))`` with
+        ``t`` the end of the step, also outside the window (the oscillator runs on while
+        the generator sends nothing).
+        """
+        par, _ = prepared
+        return _sine_rates(par, h, s0, m)[:, None, :]
+
 
 @njit(cache=True)
 def _sine_lambdas(par: np.ndarray, win: np.ndarray, h: float, s0: int, m: int) -> np.ndarray:
@@ -104,6 +122,17 @@ def _sine_lambdas(par: np.ndarray, win: np.ndarray, h: float, s0: int, m: int) -
             if win[g, 0] < s <= win[g, 1]:
                 r = par[g, 0] + par[g, 1] * math.sin(par[g, 2] * (s + 1) * h + par[g, 3])
                 out[i, g] = max(r, 0.0) * h
+    return out
+
+
+@njit(cache=True)
+def _sine_rates(par: np.ndarray, h: float, s0: int, m: int) -> np.ndarray:
+    """Rates (spikes/s) in the steps ``s0 .. s0+m-1`` whatever the window."""
+    out = np.zeros((m, par.shape[0]))
+    for g in range(par.shape[0]):
+        for i in range(m):
+            r = par[g, 0] + par[g, 1] * math.sin(par[g, 2] * (s0 + i + 1) * h + par[g, 3])
+            out[i, g] = max(r, 0.0) * 1000.0
     return out
 
 

@@ -12,25 +12,26 @@ from typing import Any
 # source categories
 SRC_SPIKE, SRC_POISSON, SRC_CURRENT, SRC_RECORDER, SRC_SAMPLER = range(5)
 # target categories
-TGT_NEURON, TGT_PARROT, TGT_RECORDER, TGT_SAMPLER, TGT_GENERATOR = range(5)
+TGT_NEURON, TGT_PARROT, TGT_RECORDER, TGT_SAMPLER, TGT_GENERATOR, TGT_SAMPLED_GENERATOR = range(6)
 
 ROUTES = {
     (SRC_SPIKE, TGT_NEURON): "spike", (SRC_SPIKE, TGT_PARROT): "spike",
     (SRC_POISSON, TGT_NEURON): "poisson", (SRC_POISSON, TGT_PARROT): "poisson",
     (SRC_CURRENT, TGT_NEURON): "current",
     (SRC_SPIKE, TGT_RECORDER): "record",
-    (SRC_SAMPLER, TGT_NEURON): "sample",
+    (SRC_SAMPLER, TGT_NEURON): "sample", (SRC_SAMPLER, TGT_SAMPLED_GENERATOR): "sample",
 }
 
 WHY = {
     TGT_SAMPLER: "a multimeter samples its targets: connect it as connect(multimeter, neurons)",
     TGT_GENERATOR: "generators take no input",
+    TGT_SAMPLED_GENERATOR: "generators take no input (a multimeter may sample them)",
 }
 
 
 _SOURCE_CATEGORY = {"spikes": SRC_SPIKE, "poisson": SRC_POISSON, "current": SRC_CURRENT, "samples": SRC_SAMPLER}
 _TARGET_CATEGORY = {"spikes": TGT_NEURON, "multiplicity": TGT_PARROT, "record": TGT_RECORDER,
-                    "sampling": TGT_SAMPLER}
+                    "sampling": TGT_SAMPLER, "sample_requests": TGT_SAMPLED_GENERATOR}
 
 
 def source_category(model: Any) -> int:
@@ -49,7 +50,8 @@ def why_illegal(cs: int, ct: int) -> str:
     if cs == SRC_RECORDER:
         return "a spike_recorder collects spikes: connect it as connect(sources, spike_recorder)"
     if cs == SRC_SAMPLER:
-        return "a multimeter can only sample neurons"
+        return ("a multimeter can only sample neurons and generators with recordables (ac, dc, noise, "
+                "step_current and sinusoidal_poisson generators)")
     if ct in WHY:
         return WHY[ct]
     if cs == SRC_CURRENT and ct == TGT_PARROT:
