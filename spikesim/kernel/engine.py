@@ -40,6 +40,7 @@ from spikesim.kernel.distributed import (
     local_arrays,
     store_local,
 )
+from spikesim.kernel.generator_recording import GeneratorRecording, generator_recording
 from spikesim.kernel.plasticity import deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
@@ -54,10 +55,8 @@ from spikesim.kernel.routes import (
 from spikesim.kernel.samplers import (
     SamplerPlan,
     emit_buffered,
-    generator_plans,
     hand_over,
     keep_samples,
-    sample_generators,
     sampler_plans,
     spike_recorders,
 )
@@ -137,8 +136,7 @@ class Engine:
         self.local: list[tuple[np.ndarray, np.ndarray, int, np.ndarray | None]] = []
         #: per updated population: its kernel's arguments that are fixed during a run
         self.calls: list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, SamplerPlan | None]] = []
-        #: plans of sampled generators (also in ``samplers``), sampled once per slice
-        self.gen_samplers: list[SamplerPlan] = []
+        self.gen_recording: GeneratorRecording | None = None  # recorders of generators
 
     @property
     def valid(self) -> bool:
@@ -225,10 +223,8 @@ class Engine:
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
                                                               SAMPLE_BUFFER_BYTES)
-        gen = generator_plans(self.nodes.populations, self.nodes.split, projections, h, self.seed(), self.comm, m,
-                              SAMPLE_BUFFER_BYTES)
-        self.samplers.update(gen)
-        self.gen_samplers = list(gen.values())
+        self.gen_recording = generator_recording(self.nodes, projections, h, self.seed(), m, SAMPLE_BUFFER_BYTES)
+        self.samplers.update(self.gen_recording.plans if self.gen_recording is not None else {})
         self._prepare_spike_buffers(m)
         self._prepared_for = (self.nodes.version, self.connector.version)
 
@@ -393,8 +389,6 @@ class Engine:
         if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         self._update_neurons(s0, m)
-        if self.gen_samplers:
-            sample_generators(self.gen_samplers, s0, m)
         # step by step, populations in id order: the list comes out ordered by (step, id)
         k = collect_spikes(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids,
                            self.buf_steps, self.buf_mult, k)
@@ -419,6 +413,8 @@ class Engine:
             finally:
                 for rec, counts in self.spike_recorders:
                     full = rec.record_spikes(gids, steps, mult, counts) or full
+        if self.gen_recording is not None:
+            full = self.gen_recording.slice(s0, m) or full
         return full
 
     def _generator_spikes(self, s0: int, m: int) -> int:

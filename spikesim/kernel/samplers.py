@@ -6,12 +6,8 @@ write the samples of a slice straight into a per-population buffer
 them as grids (:func:`emit_buffered`), so the per-slice Python work does not grow
 with the number of devices, variables or backends.  A sample taken at the end of
 step ``s -> s+1`` carries stamp ``s + 1`` (time ``(s + 1) h``), as a spike emitted in
-that step does.
-
-Generators with recordables (dc, ac, step_current, noise: ``I``; sinusoidal_poisson:
-``rate``) are sampled by the same plans: their values are functions of the step,
-computed for the whole slice at once by the model (:func:`generator_plans`,
-:func:`sample_generators`), on every process (generators exist on every rank).
+that step does.  Generators' plans (a ``source`` computes their values) are made by
+:mod:`spikesim.kernel.generator_recording`.
 """
 
 from __future__ import annotations
@@ -23,10 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from spikesim.models.generators import Generator
 from spikesim.models.recorders import MultimeterModel, SpikeRecorderModel
 from spikesim.network.populations import DevicePopulation, NeuronPopulation
-from spikesim.parallel import Communicator
 from spikesim.recording.detectors import Detector
 from spikesim.recording.devices import RecordingDevice
 
@@ -122,7 +116,7 @@ def sampler_plans(populations: Sequence[Population],
     buffer_bytes : int
         Bytes of samples a population's buffer holds before they go to the devices.
     """
-    by_pop = _sampled(populations, split)
+    by_pop = sampled_nodes(populations, split)
     plans: dict[int, SamplerPlan] = {}
     for pi, lst in by_pop.items():
         pop = populations[pi]
@@ -131,10 +125,18 @@ def sampler_plans(populations: Sequence[Population],
     return plans
 
 
-def _sampled(populations: Sequence[Population],
+def sampled_nodes(populations: Sequence[Population],
              split: Callable[[np.ndarray], list[tuple[Population, np.ndarray, np.ndarray]]]
              ) -> dict[int, list[tuple[RecordingDevice, np.ndarray]]]:
-    """Population index -> (sampler, local indices of the nodes it samples there)."""
+    """Population index -> (sampler, local indices of the nodes it samples there).
+
+    Parameters
+    ----------
+    populations : sequence of Population
+        All populations.
+    split : callable
+        Sorted node ids -> (population, local indices, positions) per population.
+    """
     by_pop: dict[int, list[tuple[RecordingDevice, np.ndarray]]] = {}
     for pop in populations:
         if isinstance(pop, DevicePopulation) and issubclass(pop.model, MultimeterModel):
@@ -144,112 +146,6 @@ def _sampled(populations: Sequence[Population],
                 for tp, local, _ in split(np.sort(dev.connected)):
                     by_pop.setdefault(populations.index(tp), []).append((dev, local))
     return by_pop
-
-
-def generator_plans(populations: Sequence[Population],
-                    split: Callable[[np.ndarray], list[tuple[Population, np.ndarray, np.ndarray]]],
-                    projections: Mapping[tuple[str, str], Projection], h: float, seed: int,
-                    comm: Communicator, m: int, buffer_bytes: int) -> dict[int, SamplerPlan]:
-    """One plan per sampled generator population, keyed by its index in ``populations``.
-
-    Collective in a distributed run when a generator whose value depends on its targets
-    (noise_generator: the mean of its currents) is sampled: each process holds only the
-    connections onto its own neurons, and the plan needs all of them.
-
-    Parameters
-    ----------
-    populations, split
-        As for :func:`sampler_plans`.
-    projections : mapping
-        All projections, keyed by (synapse model, route); the ``current`` route is read.
-    h : float
-        Resolution (ms).
-    seed : int
-        Seed of the simulator (noise generators' streams).
-    comm : Communicator
-        The processes.
-    m : int
-        Slice length (steps, min_delay); values are computed per aligned slice.
-    buffer_bytes : int
-        Bytes of samples a plan's buffer holds before they go to the devices.
-    """
-    plans: dict[int, SamplerPlan] = {}
-    for pi, lst in _sampled(populations, split).items():
-        pop = populations[pi]
-        if isinstance(pop, DevicePopulation) and issubclass(pop.model, Generator):
-            plans[pi] = _generator_plan(pop, lst, projections, h, seed, comm, m, buffer_bytes)
-    return plans
-
-
-def _generator_plan(pop: DevicePopulation, lst: list[tuple[RecordingDevice, np.ndarray]],
-                    projections: Mapping[tuple[str, str], Projection], h: float, seed: int,
-                    comm: Communicator, m: int, buffer_bytes: int) -> SamplerPlan:
-    """The plan of one generator population sampled by the devices of ``lst``."""
-    model = pop.model
-    assert issubclass(model, Generator)
-    names = list(model.recordables)
-    cols = np.unique(np.concatenate([loc for _, loc in lst]))
-    ids = pop.first + cols
-    targets = _generator_targets(projections, ids, comm) if getattr(model, "per_target", False) \
-        else [_NONE] * ids.size
-    prepared = model.prepare_recording([pop.nodes[int(c)] for c in cols], ids, targets, h, seed)
-    cap = max(m, buffer_bytes // (8 * len(names) * cols.size))
-    plan = SamplerPlan(np.arange(len(names), dtype=np.int64), np.full(pop.n, -1, dtype=np.int64), cols,
-                       np.zeros((cap, len(names), cols.size)), np.zeros(cap, dtype=np.int64),
-                       np.zeros((cap, len(lst)), dtype=bool),
-                       source=partial(_aligned_values, model, prepared, h, m))
-    for dev, loc in lst:
-        var_rows = np.asarray([names.index(v) for v in dev.p["record_from"]], dtype=np.int64)
-        pos = np.searchsorted(cols, loc)
-        plan.devices.append((dev, pos, var_rows, [(1.0, np.zeros(loc.size)) for _ in var_rows],
-                             pop.first + cols[pos]))
-    return plan
-
-
-def _generator_targets(projections: Mapping[tuple[str, str], Projection], ids: np.ndarray,
-                       comm: Communicator) -> list[np.ndarray]:
-    """Target ids of each generator's current connections, in the order the delivery
-    route joins them (projections in order, then their own order), every process's."""
-    parts = [p for (_, r), p in projections.items() if r == "current" and len(p)]
-    src = np.concatenate([p.src for p in parts] or [_NONE]).astype(np.int64) + 1
-    tgt = np.concatenate([p.tgt for p in parts] or [_NONE]).astype(np.int64) + 1
-    out = [tgt[src == g] for g in ids]
-    if comm.size > 1:  # a process holds the connections onto its own neurons only
-        out = [np.concatenate(comm.allgather(t)) for t in out]
-    return out
-
-
-def _aligned_values(model: type[Generator], prepared: object, h: float, slice_steps: int, s0: int,
-                    m: int) -> np.ndarray:
-    """The generators' values in the steps ``s0 .. s0+m-1``, computed over the whole
-    aligned slice that holds them, as the delivery computes them (a run that ends inside
-    a slice, or a checkpoint there, records the same values as one that does not)."""
-    a0 = s0 - s0 % slice_steps
-    if a0 == s0 and m == slice_steps:
-        return model.recorded(prepared, h, s0, m)
-    return model.recorded(prepared, h, a0, slice_steps)[s0 - a0:s0 - a0 + m]
-
-
-def sample_generators(plans: Sequence[SamplerPlan], s0: int, m: int) -> None:
-    """Buffer the samples the devices take of generators in the steps ``s0 .. s0+m-1``.
-
-    Parameters
-    ----------
-    plans : sequence of SamplerPlan
-        The generators' plans (made by :func:`generator_plans`), changed in place; their
-        buffers have room for ``m`` more rows.
-    s0 : int
-        First step; the value of step ``s0 + i`` gets stamp ``s0 + i + 1``.
-    m : int
-        Steps (at most the rest of the aligned slice).
-    """
-    for plan in plans:
-        masks = [d[0].sample_steps(s0, m) for d in plan.devices]
-        rec_mask = masks[0] if len(masks) == 1 else np.logical_or.reduce(masks)
-        if rec_mask.any():
-            assert plan.source is not None
-            plan.out[plan.fill:plan.fill + m] = plan.source(s0, m)
-            keep_samples(plan, masks, rec_mask, s0, m)
 
 
 def _plan(pop: NeuronPopulation, lst: list[tuple[RecordingDevice, np.ndarray]], m: int,

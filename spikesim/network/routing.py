@@ -18,7 +18,7 @@ ROUTES = {
     (SRC_SPIKE, TGT_NEURON): "spike", (SRC_SPIKE, TGT_PARROT): "spike",
     (SRC_POISSON, TGT_NEURON): "poisson", (SRC_POISSON, TGT_PARROT): "poisson",
     (SRC_CURRENT, TGT_NEURON): "current",
-    (SRC_SPIKE, TGT_RECORDER): "record",
+    (SRC_SPIKE, TGT_RECORDER): "record", (SRC_POISSON, TGT_RECORDER): "record",
     (SRC_SAMPLER, TGT_NEURON): "sample", (SRC_SAMPLER, TGT_SAMPLED_GENERATOR): "sample",
 }
 
@@ -56,6 +56,4 @@ def why_illegal(cs: int, ct: int) -> str:
         return WHY[ct]
     if cs == SRC_CURRENT and ct == TGT_PARROT:
         return "parrot neurons take no current input"
-    if cs == SRC_POISSON and ct == TGT_RECORDER:
-        return "a poisson_generator sends a separate train to each target; record it through a parrot_neuron"
     return "these models cannot be connected"

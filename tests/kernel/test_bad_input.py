@@ -124,8 +124,9 @@ CASES = [
      r"cannot connect node 7 \(spike_recorder\) to node 1 \(iaf_psc_delta\): .*connect\(sources, spike_recorder\)"),
     ("second sampler connection", lambda s, d: s.connect(d["mm"], d["n"][1:]), IllegalConnection,
      r"multimeter 8 is already connected to node 2; a sampler records each neuron once"),
-    ("poisson generator to a recorder", lambda s, d: s.connect(d["pg"], d["sr"]), IllegalConnection,
-     r"cannot connect node 6 \(poisson_generator\) to node 7 \(spike_recorder\).*through a parrot_neuron"),
+    ("multimeter on a generator without recordables", lambda s, d: s.connect(d["mm"], d["pg"]), IllegalConnection,
+     r"cannot connect node 8 \(multimeter\) to node 6 \(poisson_generator\): a multimeter can only sample "
+     r"neurons and generators with recordables"),
     ("unknown backend", lambda s, d: d["sr"].set(record_to="tape"), BadProperty,
      r"parameter 'record_to' = 'tape' is not allowed; choose one of the recording backends \[.*'ascii'.*'memory'"),
     ("unknown backend at create", lambda s, d: s.create("spike_recorder", params={"record_to": "tape"}),
