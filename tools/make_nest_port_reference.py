@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "examples" / "nest_ports_nest310.json"
 #: the ports whose printed results are deterministic (the same in NEST and spikesim)
-PORTS = ("adex_brette_gerstner", "tsodyks_depression_facilitation", "hh_fi_curve")
+PORTS = ("adex_brette_gerstner", "tsodyks_depression_facilitation", "hh_fi_curve", "sinusoidal_poisson_generator")
 RESULT = re.compile(r"^[^\s\[].*:\s*-?\d")
 #: lines NEST's Simulate prints to stdout
 NEST_LOG = ("Simulation time (ms):", "Number of OpenMP threads:", "Number of MPI processes:")
