@@ -229,6 +229,7 @@ class CurrentGenerator(Generator):
 
     output = "current"
     sends = "current"
+    receives = "sample_requests"  # a multimeter may sample ``I``, the current sent (see recorded)
     #: whether each target gets its own current (then the model defines
     #: ``prepare_targets`` and ``currents_targets`` instead of ``amplitudes_many``)
     per_target: ClassVar[bool] = False
@@ -286,7 +287,6 @@ class DcGenerator(CurrentGenerator):
     name = "dc_generator"
     params = {**Generator.params, "amplitude": 0.0}
     recordables = ("I",)
-    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
@@ -303,7 +303,6 @@ class StepCurrentGenerator(CurrentGenerator):
     params = {**Generator.params, "amplitude_times": (), "amplitude_values": (),
               "allow_offgrid_times": False}
     recordables = ("I",)
-    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
@@ -355,7 +354,6 @@ class AcGenerator(CurrentGenerator):
     name = "ac_generator"
     params = {**Generator.params, "amplitude": 0.0, "offset": 0.0, "phase": 0.0, "frequency": 0.0}
     recordables = ("I",)
-    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
@@ -415,7 +413,6 @@ class NoiseGenerator(CurrentGenerator):
     params = {**Generator.params, "mean": 0.0, "std": 0.0, "std_mod": 0.0, "frequency": 0.0, "phase": 0.0,
               "dt": 1.0}
     recordables = ("I",)
-    receives = "sample_requests"
     units = {"I": "pA"}
 
     @classmethod
