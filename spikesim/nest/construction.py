@@ -355,7 +355,8 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         shorter than the resolution.
     IllegalConnection
         If the nodes cannot be connected ("Creation of connection is not possible", NEST's
-        words), or ``pre`` or ``post`` is empty.
+        words), ``pre`` or ``post`` is empty, or a multimeter's ``record_from`` names what its
+        target cannot record.
     BadProperty
         If the rule, the synapse model or a parameter is not allowed.
     """
@@ -371,6 +372,11 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         raise _in_nest_words(exc, "Creation of connection is not possible") from None
     except BadDelay as exc:  # the user's delay extrema were checked above: this is the resolution
         raise _in_nest_words(exc, "Delay must be greater than or equal to resolution") from None
+    except BadProperty as exc:
+        if "'record_from'" not in str(exc):
+            raise
+        # NEST refuses a multimeter's record_from naming what the target cannot record as a connection
+        raise IllegalConnection(f"Creation of connection is not possible: {exc}") from None
     if return_synapsecollection:
         return GetConnections(pre_nc, post_nc, (syn_spec or {}).get("synapse_model")
                               if isinstance(syn_spec, dict) else syn_spec)

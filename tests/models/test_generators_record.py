@@ -60,6 +60,19 @@ def test_record_from_must_name_a_recordable_of_the_generator():
         sim.connect(mm, dc)
 
 
+def test_nest_face_refuses_an_unknown_recordable_as_a_connection():
+    import spikesim.nest as nest
+    from spikesim.errors import IllegalConnection
+    nest.ResetKernel()
+    mm = nest.Create("multimeter", params={"record_from": ["rate"]})
+    dc = nest.Create("dc_generator")
+    with pytest.raises(IllegalConnection, match=r"'rate', which dc_generator cannot record"):
+        nest.Connect(mm, dc)  # NEST: IllegalConnection
+    mm.record_from = ["I"]
+    nest.Connect(mm, dc)
+    assert nest.GetConnections(mm).get("target") == dc.tolist()[0]
+
+
 def test_array_input_records_the_value_of_each_step():
     # it sends amplitudes[k] in the step that starts at (start + k) h (module docstring),
     # which a multimeter stamps at the end of that step: (start + k + 1) h
