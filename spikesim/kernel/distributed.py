@@ -17,7 +17,7 @@ every rank.  All functions here are collective.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -91,7 +91,8 @@ def store_local(comm: Communicator, nodes: NodeTable, updates: Sequence[Update],
 
 
 def exchange_slice(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int,
-                   s0: int, n_nodes: int, emit_at: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+                   s0: int, n_nodes: int, emit_at: float, meanwhile: Callable[[], None] | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """The slice's spike list of a one-process run, and whether to hand over now.
 
     Parameters
@@ -110,6 +111,8 @@ def exchange_slice(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult:
     emit_at : float
         Monotonic time (s) from which this rank wants the recorded data handed over;
         the ranks decide together (a hand-over gathers samples, a collective call).
+    meanwhile : callable or None
+        Work done while the spikes travel (no collective call in it).
 
     Returns
     -------
@@ -119,7 +122,7 @@ def exchange_slice(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult:
         Whether some rank wants the recorded data handed over now.
     """
     i, s, mu, emit = exchange_spikes(comm, ids[n_gen:], steps[n_gen:], mult[n_gen:], s0, n_nodes,
-                                     time.monotonic() >= emit_at)
+                                     time.monotonic() >= emit_at, meanwhile)
     if n_gen:
         i, s, mu = np.concatenate([ids[:n_gen], i]), np.concatenate([steps[:n_gen], s]), \
             np.concatenate([mult[:n_gen], mu])
@@ -127,7 +130,8 @@ def exchange_slice(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult:
 
 
 def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, s0: int,
-                    n_nodes: int, flag: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+                    n_nodes: int, flag: bool, meanwhile: Callable[[], None] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Every rank's spikes of the slice from ``s0``, merged in (step, id) order.
 
     Each spike is packed into one int64 key ``(step - s0) * n_nodes + id`` (so sorting
@@ -146,6 +150,8 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
         Nodes in the network.
     flag : bool
         This rank's vote (e.g. "hand the recorded data over now").
+    meanwhile : callable or None
+        Work done after the gather has begun and before it is waited for.
 
     Returns
     -------
@@ -157,7 +163,12 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
     keys = (steps - s0) * n_nodes + ids
     packed = np.concatenate([[int(flag)], keys, mult.astype(np.int64)])
     t0 = time.perf_counter()
-    parts = comm.allgather(packed)
+    finish = comm.allgather_start(packed)
+    if meanwhile is not None:
+        t1 = time.perf_counter()
+        meanwhile()
+        t0 += time.perf_counter() - t1  # the exchange's cost is what the work did not hide
+    parts = finish()
     comm.stats.seconds += time.perf_counter() - t0
     comm.stats.slices += 1
     comm.stats.bytes += packed.nbytes

@@ -26,6 +26,7 @@ import numba
 import numpy as np
 
 from spikesim.kernel.archive import PostArchive
+from spikesim.kernel.collect import collect_spikes_parallel
 from spikesim.kernel.delivery import (
     collect_spikes,
     deliver_spikes,
@@ -130,6 +131,10 @@ class Engine:
         #: the ranks of a distributed run (see :mod:`spikesim.kernel.distributed`)
         self.comm = nodes.comm
         self.emit_due = False
+        #: generators send the next slice's input during the spike exchange (see _generators_ahead),
+        #: when the next slice is part of the current run
+        self.ahead = False
+        self.next_in_run = False
         #: per updated population: (state, derived, ring base, sampled columns) of the
         #: neurons this rank updates (the population's own arrays in a one-process run)
         self.local: list[tuple[np.ndarray, np.ndarray, int, np.ndarray | None]] = []
@@ -222,7 +227,24 @@ class Engine:
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
                                                               SAMPLE_BUFFER_BYTES)
         self._prepare_spike_buffers(m)
+        self.ahead = self._generators_ahead(projections)
         self._prepared_for = (self.nodes.version, self.connector.version)
+
+    def _generators_ahead(self, projections: dict[tuple[str, str], Projection]) -> bool:
+        """Whether generators may send the next slice's input while this slice's spikes
+        are exchanged between ranks.
+
+        Only when no cell of the ring can get both: the spikes of a slice land at most
+        ``dmax`` steps after it, the next slice's generator input at least ``dgen``
+        steps after that slice, so ``dmax <= dgen`` keeps them apart and every cell's
+        additions stay in the one-process order (generator input, then spikes, both
+        sent before the slice that reads them).  A rank decides for its own targets.
+        """
+        if self.comm.size == 1:
+            return False
+        spikes = [int(p.d.max()) for (_, r), p in projections.items() if r == "spike" and len(p)]
+        gens = [int(p.d.min()) for (_, r), p in projections.items() if r in ("current", "poisson") and len(p)]
+        return bool(gens) and max(spikes, default=0) <= min(gens)
 
     def _prepare_spiking(self) -> None:
         """Static projections (with their shared target mode and threading) and plastic ones."""
@@ -341,6 +363,7 @@ class Engine:
                 self._generators(a, slice_end - a)
                 self.gen_until = slice_end
             m = min(slice_end, end) - self.grid.step
+            self.next_in_run = slice_end + self.m <= end
             self.advanced = False
             try:
                 full = self._slice(self.grid.step, m)
@@ -376,6 +399,14 @@ class Engine:
         if self.rate_poisson is not None:
             send_rate_poisson(self.rate_poisson, h, s0, m, ring, L)
 
+    def _next_generators(self) -> None:
+        """The generators' input of the slice after the current one (see :meth:`_generators_ahead`)."""
+        b = (self.grid.step // self.m + 1) * self.m
+        if self.gen_until < b + self.m:
+            a = max(self.gen_until, b)
+            self._generators(a, b + self.m - a)
+            self.gen_until = b + self.m
+
     def _slice(self, s0: int, m: int) -> bool:
         """Update the neurons through steps s0 .. s0+m-1, deliver and record their spikes.
 
@@ -386,12 +417,14 @@ class Engine:
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         self._update_neurons(s0, m)
         # step by step, populations in id order: the list comes out ordered by (step, id)
-        k = collect_spikes(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids,
-                           self.buf_steps, self.buf_mult, k)
+        collect = collect_spikes_parallel if self.worker_threads > 1 else collect_spikes
+        k = collect(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids, self.buf_steps,
+                    self.buf_mult, k)
         ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
         if self.comm.size > 1:  # every rank's neurons' spikes; generators' are known everywhere
+            ahead = self._next_generators if self.ahead and self.next_in_run else None
             ids, steps, mult, self.emit_due = exchange_slice(self.comm, ids, steps, mult, n_gen, s0,
-                                                             self.nodes.num_nodes, self.last_emit + EMIT_EVERY)
+                                                             self.nodes.num_nodes, self.last_emit + EMIT_EVERY, ahead)
             k = int(ids.size)
         if k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
             order = np.lexsort((ids, steps))
