@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numba import njit
 
 from spikesim.parallel import Communicator, block
 
@@ -172,14 +173,41 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
     comm.stats.seconds += time.perf_counter() - t0
     comm.stats.slices += 1
     comm.stats.bytes += packed.nbytes
-    any_flag = any(bool(p[0]) for p in parts)
-    halves = [(p[1:1 + (p.size - 1) // 2], p[1 + (p.size - 1) // 2:]) for p in parts]
-    all_keys = np.concatenate([h[0] for h in halves])
-    all_mult = np.concatenate([h[1] for h in halves])
-    order = np.argsort(all_keys, kind="stable")
-    all_keys = all_keys[order]
-    out_steps, out_ids = np.divmod(all_keys, n_nodes)
-    return out_ids, out_steps + s0, all_mult[order].astype(np.float64), any_flag
+    offs = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([p.size for p in parts], out=offs[1:])
+    out_ids, out_steps, out_mult, any_flag = _merged(np.concatenate(parts), offs, n_nodes, s0)
+    return out_ids, out_steps, out_mult, bool(any_flag)
+
+
+@njit(cache=True, nogil=True)
+def _merged(flat: np.ndarray, offs: np.ndarray, n_nodes: int, s0: int
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The ranks' packed lists (``flat[offs[r]:offs[r + 1]]`` is rank ``r``'s ``[flag,
+    keys..., multiplicities...]``) merged in key order: ids, steps, multiplicities and
+    whether some rank's flag is set."""
+    total = 0
+    flag = False
+    for r in range(offs.size - 1):
+        total += (offs[r + 1] - offs[r] - 1) // 2
+        flag = flag or flat[offs[r]] != 0
+    keys = np.empty(total, dtype=np.int64)
+    mult = np.empty(total, dtype=np.int64)
+    k = 0
+    for r in range(offs.size - 1):
+        n = (offs[r + 1] - offs[r] - 1) // 2
+        keys[k:k + n] = flat[offs[r] + 1:offs[r] + 1 + n]
+        mult[k:k + n] = flat[offs[r] + 1 + n:offs[r + 1]]
+        k += n
+    order = np.argsort(keys, kind="mergesort")  # keys are unique: any sort gives one order
+    ids = np.empty(total, dtype=np.int64)
+    steps = np.empty(total, dtype=np.int64)
+    mu = np.empty(total, dtype=np.float64)
+    for j in range(total):
+        key = keys[order[j]]
+        steps[j] = key // n_nodes + s0
+        ids[j] = key - (key // n_nodes) * n_nodes
+        mu[j] = mult[order[j]]
+    return ids, steps, mu, flag
 
 
 def gather_samples(comm: Communicator, plans: Mapping[int, SamplerPlan],
