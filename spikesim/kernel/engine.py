@@ -219,6 +219,12 @@ class Engine:
         projections = self.connector.projections
         h = self.grid.resolution
         self.currents = device_route(projections, "current", self.nodes.node)
+        fed = np.zeros(self.nodes.num_nodes, dtype=bool)
+        if self.currents is not None:
+            fed[self.currents.tgt] = True
+        for pop in self.neurons:
+            assert pop.D is not None  # prepared above
+            pop.model.bind_inputs(pop.D, bool(fed[pop.first - 1:pop.first - 1 + pop.n].any()))
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
