@@ -223,7 +223,7 @@ class Engine:
         if self.currents is not None:
             fed[self.currents.tgt] = True
         for pop in self.neurons:
-            assert pop.D is not None  # prepared above
+            assert issubclass(pop.model, NeuronModel) and pop.D is not None  # prepared above
             pop.model.bind_inputs(pop.D, bool(fed[pop.first - 1:pop.first - 1 + pop.n].any()))
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
