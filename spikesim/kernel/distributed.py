@@ -306,3 +306,20 @@ def gather_ring(comm: Communicator, nodes: NodeTable, ring: np.ndarray) -> np.nd
         mask = nodes.local_mask(r)
         out[:, :, mask] = part.reshape(ring.shape[0], ring.shape[1], int(mask.sum()))
     return out
+
+
+def generators_ahead(comm: Communicator, projections: Mapping[tuple[str, str], Projection]) -> bool:
+    """Whether generators may send the next slice's input while this slice's spikes
+    are exchanged between ranks (only under MPI: there is nothing to wait for otherwise).
+
+    Only when no cell of the ring can get both: the spikes of a slice land at most
+    ``dmax`` steps after it, the next slice's generator input at least ``dgen`` steps
+    after that slice, so ``dmax <= dgen`` keeps them apart and every cell's additions
+    stay in the one-process order (generator input, then spikes, both sent before the
+    slice that reads them).  A rank decides for its own targets.
+    """
+    if comm.size == 1:
+        return False
+    spikes = [int(p.d.max()) for (_, r), p in projections.items() if r == "spike" and len(p)]
+    gens = [int(p.d.min()) for (_, r), p in projections.items() if r in ("current", "poisson") and len(p)]
+    return bool(gens) and max(spikes, default=0) <= min(gens)

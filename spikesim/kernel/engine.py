@@ -38,14 +38,17 @@ from spikesim.kernel.distributed import (
     exchange_slice,
     gather_ring,
     gather_samples,
+    generators_ahead,
     local_arrays,
     store_local,
 )
 from spikesim.kernel.plasticity import deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
+    bind_current_inputs,
     current_groups,
     device_route,
+    generator_spikes,
     poisson_routes,
     send_currents,
     send_poisson,
@@ -131,7 +134,7 @@ class Engine:
         #: the ranks of a distributed run (see :mod:`spikesim.kernel.distributed`)
         self.comm = nodes.comm
         self.emit_due = False
-        #: generators send the next slice's input during the spike exchange (see _generators_ahead),
+        #: generators send the next slice's input during the spike exchange (see distributed.generators_ahead),
         #: when the next slice is part of the current run
         self.ahead = False
         self.next_in_run = False
@@ -219,12 +222,7 @@ class Engine:
         projections = self.connector.projections
         h = self.grid.resolution
         self.currents = device_route(projections, "current", self.nodes.node)
-        fed = np.zeros(self.nodes.num_nodes, dtype=bool)
-        if self.currents is not None:
-            fed[self.currents.tgt] = True
-        for pop in self.neurons:
-            assert issubclass(pop.model, NeuronModel) and pop.D is not None  # prepared above
-            pop.model.bind_inputs(pop.D, bool(fed[pop.first - 1:pop.first - 1 + pop.n].any()))
+        bind_current_inputs(self.neurons, self.currents, self.nodes.num_nodes)
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
@@ -233,24 +231,8 @@ class Engine:
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
                                                               SAMPLE_BUFFER_BYTES)
         self._prepare_spike_buffers(m)
-        self.ahead = self._generators_ahead(projections)
+        self.ahead = generators_ahead(self.comm, projections)
         self._prepared_for = (self.nodes.version, self.connector.version)
-
-    def _generators_ahead(self, projections: dict[tuple[str, str], Projection]) -> bool:
-        """Whether generators may send the next slice's input while this slice's spikes
-        are exchanged between ranks.
-
-        Only when no cell of the ring can get both: the spikes of a slice land at most
-        ``dmax`` steps after it, the next slice's generator input at least ``dgen``
-        steps after that slice, so ``dmax <= dgen`` keeps them apart and every cell's
-        additions stay in the one-process order (generator input, then spikes, both
-        sent before the slice that reads them).  A rank decides for its own targets.
-        """
-        if self.comm.size == 1:
-            return False
-        spikes = [int(p.d.max()) for (_, r), p in projections.items() if r == "spike" and len(p)]
-        gens = [int(p.d.min()) for (_, r), p in projections.items() if r in ("current", "poisson") and len(p)]
-        return bool(gens) and max(spikes, default=0) <= min(gens)
 
     def _prepare_spiking(self) -> None:
         """Static projections (with their shared target mode and threading) and plastic ones."""
@@ -406,7 +388,8 @@ class Engine:
             send_rate_poisson(self.rate_poisson, h, s0, m, ring, L)
 
     def _next_generators(self) -> None:
-        """The generators' input of the slice after the current one (see :meth:`_generators_ahead`)."""
+        """The generators' input of the slice after the current one (see
+        :func:`~spikesim.kernel.distributed.generators_ahead`)."""
         b = (self.grid.step // self.m + 1) * self.m
         if self.gen_until < b + self.m:
             a = max(self.gen_until, b)
@@ -418,7 +401,8 @@ class Engine:
 
         Returns whether a spike recorder holds enough rows to hand them over now.
         """
-        k = n_gen = self._generator_spikes(s0, m)
+        k = n_gen = generator_spikes(self.sg_stamp, self.sg_ids, self.sg_mult, s0, m, self.buf_ids, self.buf_steps,
+                                     self.buf_mult)
         if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         self._update_neurons(s0, m)
@@ -449,20 +433,6 @@ class Engine:
                 for rec, counts in self.spike_recorders:
                     full = rec.record_spikes(gids, steps, mult, counts) or full
         return full
-
-    def _generator_spikes(self, s0: int, m: int) -> int:
-        """Put the spikes of spike generators stamped in (s0, s0 + m] first in the spike
-        list; returns how many."""
-        a = b = 0
-        if self.sg_stamp.size:
-            a, b = np.searchsorted(self.sg_stamp, [s0 + 1, s0 + m + 1], side="left")
-        if b > a:
-            k = int(b - a)
-            self.buf_ids[:k] = self.sg_ids[a:b]
-            self.buf_steps[:k] = self.sg_stamp[a:b] - 1
-            self.buf_mult[:k] = self.sg_mult[a:b]
-            return k
-        return 0
 
     def _kernel_calls(self) -> list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
                                           SamplerPlan | None]]:
