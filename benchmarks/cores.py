@@ -10,7 +10,10 @@ host's scheduling of its virtual CPUs), and no work is split, so nothing of the
 simulator's own parallel code enters.  On a machine whose two cores are fully
 independent the ceiling is 2.0.  The script then times the same network with two
 threads in one process, so the simulator's parallel efficiency can be read against
-the ceiling instead of against 2.0.
+the ceiling instead of against 2.0, and with idle threads spinning as OpenMP lets them
+by default (spikesim makes them sleep unless told otherwise, see ``spikesim._threads``):
+the price of sleeping on a quiet machine, against the hang-like slowdown of spinning on
+a busy one.
 
 Every run is a fresh process that builds the network, warms numba up on a 20 ms run,
 waits for a "go" line on stdin (so that the two runs of a pair start together) and
@@ -49,10 +52,13 @@ def child(order: int, simtime: float, threads: int) -> None:
     print(f"{time.perf_counter() - t0:.6f}", flush=True)
 
 
-def _start(order: int, simtime: float, threads: int) -> subprocess.Popen[str]:
+def _start(order: int, simtime: float, threads: int, policy: str | None) -> subprocess.Popen[str]:
     cmd = [sys.executable, __file__, "--child", "--order", str(order), "--simtime", str(simtime),
            "--threads", str(threads)]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    env["MPLBACKEND"] = "Agg"
+    if policy is not None:
+        env["GOMP_SPINCOUNT"] = policy
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
     assert p.stdout is not None
     if p.stdout.readline().strip() != "ready":
@@ -60,10 +66,11 @@ def _start(order: int, simtime: float, threads: int) -> subprocess.Popen[str]:
     return p
 
 
-def together(order: int, simtime: float, threads: list[int]) -> list[float]:
-    """Start one run per entry of ``threads`` (its thread count) at the same moment;
-    returns each run's simulate seconds."""
-    procs = [_start(order, simtime, t) for t in threads]
+def together(order: int, simtime: float, threads: list[int], policy: str | None = None) -> list[float]:
+    """Start one run per entry of ``threads`` (its thread count) at the same moment, with
+    ``GOMP_SPINCOUNT`` set to ``policy`` (None: unset, so spikesim makes idle threads
+    sleep, see :mod:`spikesim._threads`); returns each run's simulate seconds."""
+    procs = [_start(order, simtime, t, policy) for t in threads]
     for p in procs:
         assert p.stdin is not None
         p.stdin.write("go\n")
@@ -89,16 +96,19 @@ def main(argv: list[str] | None = None) -> int:
         child(args.order, args.simtime, args.threads)
         return 0
     load = os.getloadavg()[0]
-    alone, pair, two = [], [], []
-    for _ in range(args.repeats):  # interleaved, so a drifting machine hits all three alike
+    alone, pair, two, spin = [], [], [], []
+    for _ in range(args.repeats):  # interleaved, so a drifting machine hits all alike
         alone.append(together(args.order, args.simtime, [1])[0])
         pair.append(max(together(args.order, args.simtime, [1, 1])))
         two.append(together(args.order, args.simtime, [2])[0])
-    a, p, t = (statistics.median(x) for x in (alone, pair, two))
+        spin.append(together(args.order, args.simtime, [2], "300000")[0])
+    a, p, t, sp = (statistics.median(x) for x in (alone, pair, two, spin))
     print(f"Brunel order {args.order}, {args.simtime:g} ms, median of {args.repeats}; load before: {load:.2f}")
     print(f"  one 1-thread run alone        : {a:.3f} s   ({', '.join(f'{x:.3f}' for x in alone)})")
     print(f"  two 1-thread runs at once     : {p:.3f} s each, the slower  ({', '.join(f'{x:.3f}' for x in pair)})")
     print(f"  one 2-thread run              : {t:.3f} s   ({', '.join(f'{x:.3f}' for x in two)})")
+    print(f"  the same, idle threads spinning (libgomp's default, GOMP_SPINCOUNT=300000): {sp:.3f} s   "
+          f"({', '.join(f'{x:.3f}' for x in spin)})")
     print(f"  ceiling of two cores 2*alone/pair : {2 * a / p:.2f}x")
     print(f"  two threads, speed-up         : {a / t:.2f}x  = {a / t / (2 * a / p):.0%} of the ceiling")
     return 0
