@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -56,6 +57,11 @@ class Communicator(Protocol):
 
     def allgather(self, a: np.ndarray) -> list[np.ndarray]:
         """Every rank's 1-d array (sizes may differ), in rank order."""
+
+    def allgather_start(self, a: np.ndarray) -> Callable[[], list[np.ndarray]]:
+        """:meth:`allgather` begun now and finished by calling what it returns, so a rank
+        can work between the two (every rank calls the finisher before its next
+        collective call)."""
 
     def allreduce(self, x: float, op: str) -> float:
         """``op`` ("sum", "min", "max") of a number over the ranks."""
@@ -98,6 +104,10 @@ class SerialComm:
         """``[a]``."""
         return [a]
 
+    def allgather_start(self, a: np.ndarray) -> Callable[[], list[np.ndarray]]:
+        """A finisher returning ``[a]``."""
+        return lambda: [a]
+
     def allreduce(self, x: float, op: str) -> float:
         """``x``."""
         return x
@@ -138,7 +148,7 @@ class MPIComm:
         of fixed-size records ``[size, data..., padding]``, one collective instead of
         two; the record size follows the largest array seen (the same on every rank, as
         it is decided from gathered sizes), and an array that does not fit is sent again
-        by the general path: counts by Allgather, data by Allgatherv.
+        by Allgatherv (the sizes known from the records).
 
         Parameters
         ----------
@@ -148,12 +158,32 @@ class MPIComm:
         a = np.ascontiguousarray(a)
         self.bytes_sent += a.nbytes
         if a.dtype == np.int64:
-            parts = self._allgather_records(a)
-            if parts is not None:
-                return parts
+            return self._allgather_records(a)
         counts = np.zeros(self.size, dtype=np.int64)
         self.comm.Allgather(np.array([a.size], dtype=np.int64), counts)
         return self._allgatherv(a, counts)
+
+    def allgather_start(self, a: np.ndarray) -> Callable[[], list[np.ndarray]]:
+        """:meth:`allgather` begun now (a non-blocking ``Iallgather`` of the fixed-size
+        records; other arrays are gathered when the finisher is called), finished by
+        calling what it returns.
+
+        Parameters
+        ----------
+        a : ndarray
+            1-d, the same dtype on every rank; not changed until the finisher returns.
+        """
+        a = np.ascontiguousarray(a)
+        if a.dtype != np.int64:
+            return lambda: self.allgather(a)
+        self.bytes_sent += a.nbytes
+        send, recv = self._records(a)
+        req = self.comm.Iallgather(send, recv)
+
+        def finish() -> list[np.ndarray]:
+            req.Wait()
+            return self._from_records(a, recv)
+        return finish
 
     def _allgatherv(self, a: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
         """Every rank's array, its size known from ``counts``."""
@@ -163,16 +193,25 @@ class MPIComm:
         self.comm.Allgatherv([a, mpitype], [out, (counts, displ), mpitype])
         return [out[int(displ[r]):int(displ[r] + counts[r])] for r in range(self.size)]
 
-    def _allgather_records(self, a: np.ndarray) -> list[np.ndarray] | None:
-        """Gather int64 arrays as fixed-size records; None when they do not all fit (and
-        then the caller gathers them the general way, the sizes being known)."""
+    def _allgather_records(self, a: np.ndarray) -> list[np.ndarray]:
+        """Gather int64 arrays as fixed-size records (see :meth:`_from_records`)."""
+        send, recv = self._records(a)
+        self.comm.Allgather(send, recv)
+        return self._from_records(a, recv)
+
+    def _records(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """This rank's record ``[size, data..., padding]`` and the buffer for all ranks'."""
         cap = self._record_cap
         send = np.zeros(cap + 1, dtype=np.int64)
         send[0] = a.size
         k = min(a.size, cap)
         send[1:1 + k] = a[:k]
-        recv = np.empty(self.size * (cap + 1), dtype=np.int64)
-        self.comm.Allgather(send, recv)
+        return send, np.empty(self.size * (cap + 1), dtype=np.int64)
+
+    def _from_records(self, a: np.ndarray, recv: np.ndarray) -> list[np.ndarray]:
+        """The ranks' arrays from the gathered records (gathered again the general way
+        when some did not fit, the sizes being known); sets the next record size."""
+        cap = self._record_cap
         rec = recv.reshape(self.size, cap + 1)
         counts = rec[:, 0].copy()
         largest = int(counts.max())

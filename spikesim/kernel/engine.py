@@ -26,6 +26,7 @@ import numba
 import numpy as np
 
 from spikesim.kernel.archive import PostArchive
+from spikesim.kernel.collect import collect_spikes_parallel
 from spikesim.kernel.delivery import (
     collect_spikes,
     deliver_spikes,
@@ -37,6 +38,7 @@ from spikesim.kernel.distributed import (
     exchange_slice,
     gather_ring,
     gather_samples,
+    generators_ahead,
     local_arrays,
     store_local,
 )
@@ -44,8 +46,10 @@ from spikesim.kernel.generator_recording import GeneratorRecording, generator_re
 from spikesim.kernel.plasticity import deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
+    bind_current_inputs,
     current_groups,
     device_route,
+    generator_spikes,
     poisson_routes,
     send_currents,
     send_poisson,
@@ -131,6 +135,10 @@ class Engine:
         #: the ranks of a distributed run (see :mod:`spikesim.kernel.distributed`)
         self.comm = nodes.comm
         self.emit_due = False
+        #: generators send the next slice's input during the spike exchange (see distributed.generators_ahead),
+        #: when the next slice is part of the current run
+        self.ahead = False
+        self.next_in_run = False
         #: per updated population: (state, derived, ring base, sampled columns) of the
         #: neurons this rank updates (the population's own arrays in a one-process run)
         self.local: list[tuple[np.ndarray, np.ndarray, int, np.ndarray | None]] = []
@@ -216,6 +224,7 @@ class Engine:
         projections = self.connector.projections
         h = self.grid.resolution
         self.currents = device_route(projections, "current", self.nodes.node)
+        bind_current_inputs(self.neurons, self.currents, self.nodes.num_nodes)
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
@@ -226,6 +235,7 @@ class Engine:
         self.gen_recording = generator_recording(self.nodes, projections, h, self.seed(), m, SAMPLE_BUFFER_BYTES)
         self.samplers.update(self.gen_recording.plans if self.gen_recording is not None else {})
         self._prepare_spike_buffers(m)
+        self.ahead = generators_ahead(self.comm, projections)
         self._prepared_for = (self.nodes.version, self.connector.version)
 
     def _prepare_spiking(self) -> None:
@@ -345,6 +355,7 @@ class Engine:
                 self._generators(a, slice_end - a)
                 self.gen_until = slice_end
             m = min(slice_end, end) - self.grid.step
+            self.next_in_run = slice_end + self.m <= end
             self.advanced = False
             try:
                 full = self._slice(self.grid.step, m)
@@ -380,22 +391,34 @@ class Engine:
         if self.rate_poisson is not None:
             send_rate_poisson(self.rate_poisson, h, s0, m, ring, L)
 
+    def _next_generators(self) -> None:
+        """The generators' input of the slice after the current one (see
+        :func:`~spikesim.kernel.distributed.generators_ahead`)."""
+        b = (self.grid.step // self.m + 1) * self.m
+        if self.gen_until < b + self.m:
+            a = max(self.gen_until, b)
+            self._generators(a, b + self.m - a)
+            self.gen_until = b + self.m
+
     def _slice(self, s0: int, m: int) -> bool:
         """Update the neurons through steps s0 .. s0+m-1, deliver and record their spikes.
 
         Returns whether a spike recorder holds enough rows to hand them over now.
         """
-        k = n_gen = self._generator_spikes(s0, m)
+        k = n_gen = generator_spikes(self.sg_stamp, self.sg_ids, self.sg_mult, s0, m, self.buf_ids, self.buf_steps,
+                                     self.buf_mult)
         if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         self._update_neurons(s0, m)
         # step by step, populations in id order: the list comes out ordered by (step, id)
-        k = collect_spikes(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids,
-                           self.buf_steps, self.buf_mult, k)
+        collect = collect_spikes_parallel if self.worker_threads > 1 else collect_spikes
+        k = collect(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids, self.buf_steps,
+                    self.buf_mult, k)
         ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
         if self.comm.size > 1:  # every rank's neurons' spikes; generators' are known everywhere
+            ahead = self._next_generators if self.ahead and self.next_in_run else None
             ids, steps, mult, self.emit_due = exchange_slice(self.comm, ids, steps, mult, n_gen, s0,
-                                                             self.nodes.num_nodes, self.last_emit + EMIT_EVERY)
+                                                             self.nodes.num_nodes, self.last_emit + EMIT_EVERY, ahead)
             k = int(ids.size)
         if k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
             order = np.lexsort((ids, steps))
@@ -416,20 +439,6 @@ class Engine:
         if self.gen_recording is not None:
             full = self.gen_recording.slice(s0, m) or full
         return full
-
-    def _generator_spikes(self, s0: int, m: int) -> int:
-        """Put the spikes of spike generators stamped in (s0, s0 + m] first in the spike
-        list; returns how many."""
-        a = b = 0
-        if self.sg_stamp.size:
-            a, b = np.searchsorted(self.sg_stamp, [s0 + 1, s0 + m + 1], side="left")
-        if b > a:
-            k = int(b - a)
-            self.buf_ids[:k] = self.sg_ids[a:b]
-            self.buf_steps[:k] = self.sg_stamp[a:b] - 1
-            self.buf_mult[:k] = self.sg_mult[a:b]
-            return k
-        return 0
 
     def _kernel_calls(self) -> list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
                                           SamplerPlan | None]]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numba import njit
 
 from spikesim import rng
 from spikesim.kernel.delivery import deliver_currents, deliver_poisson, deliver_poisson_uniform, poisson_channels
+from spikesim.models.base import NeuronModel
 from spikesim.models.generators import CurrentGenerator, PoissonGenerator, SpikeGenerator
 from spikesim.models.poisson_generators import RatePoissonGenerator
 from spikesim.models.pulsepacket_generator import PulsepacketGenerator
@@ -453,3 +454,40 @@ def poisson_keys(seed: np.uint64, gen: np.ndarray, tgt: np.ndarray) -> np.ndarra
     for c in range(gen.shape[0]):
         out[c] = rng.stream_key(seed, gen[c], rng.PURPOSE_POISSON, tgt[c])
     return out
+
+
+class _Fed(Protocol):
+    """A neuron population as :func:`bind_current_inputs` sees it."""
+
+    model: type[Model]
+    first: int
+    n: int
+    D: np.ndarray | None
+
+
+def bind_current_inputs(neurons: Iterable[_Fed], currents: DeviceRoute | None, n_nodes: int) -> None:
+    """Tell each population's kernel whether generator currents reach it in the coming
+    run (:meth:`~spikesim.models.base.NeuronModel.bind_inputs`)."""
+    fed = np.zeros(n_nodes, dtype=bool)
+    if currents is not None:
+        fed[currents.tgt] = True
+    for pop in neurons:
+        model = pop.model
+        assert issubclass(model, NeuronModel) and pop.D is not None  # prepared before
+        model.bind_inputs(pop.D, bool(fed[pop.first - 1:pop.first - 1 + pop.n].any()))
+
+
+def generator_spikes(stamp: np.ndarray, ids: np.ndarray, mult: np.ndarray, s0: int, m: int, out_ids: np.ndarray,
+                     out_steps: np.ndarray, out_mult: np.ndarray) -> int:
+    """Put the spikes of spike generators stamped in (s0, s0 + m] (steps; ``stamp`` is
+    sorted, see :func:`spike_generator_schedule`) first in the slice's spike list;
+    returns how many."""
+    if not stamp.size:
+        return 0
+    a, b = np.searchsorted(stamp, [s0 + 1, s0 + m + 1], side="left")
+    k = int(b - a)
+    if k > 0:
+        out_ids[:k] = ids[a:b]
+        out_steps[:k] = stamp[a:b] - 1
+        out_mult[:k] = mult[a:b]
+    return max(k, 0)

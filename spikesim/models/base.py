@@ -166,6 +166,12 @@ class NeuronModel(Model):
         (stochastic neurons key their streams by it); deterministic models need nothing."""
 
     @classmethod
+    def bind_inputs(cls, D: np.ndarray, currents: bool) -> None:
+        """Tell the kernel, through the derived constants ``D``, whether generator
+        currents (the ring's current channel) can reach these neurons in the coming
+        run; a kernel may then skip that channel.  Models that gain nothing ignore it."""
+
+    @classmethod
     def recordable_source(cls, name: str, state_names: tuple[str, ...],
                           h: float) -> tuple[int, float, str | None]:
         """Where a recordable comes from: (state row, scale, parameter added).

@@ -28,7 +28,7 @@ from spikesim.models.base import (
 # state rows
 Y3, Y0, R, REFR = 0, 1, 2, 3
 # derived rows
-P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP, HOM = range(10)
+P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP, HOM, NOCUR = range(11)
 #: the rows :data:`HOM` compares: one value of each throughout a population lets the
 #: kernel hold them in registers
 _SHARED_ROWS = (P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN)
@@ -82,6 +82,29 @@ def _steps_shared(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, o
         r[j] = nref if sp else rj
         y0[j] = cur[g]
         cur[g] = 0.0
+
+
+@njit(cache=True)
+def _steps_no_current(y3, r, p33, p30, theta, ie, vmin, nref, vreset, ex, out, lo, hi, base):
+    """:func:`_steps_shared` for neurons no current reaches (their current state ``y0``
+    is 0 and stays 0): the same values, without reading or clearing the ring's current
+    channel, a quarter of the memory traffic of a step."""
+    ub = uint64(base)
+    i0 = p30 * (0.0 + ie)  # the operands _steps_shared adds, in its order
+    for j in range(uint64(lo), uint64(hi)):
+        g = j + ub
+        J = ex[g]
+        ex[g] = 0.0
+        v = y3[j]
+        rj = r[j]
+        act = rj == 0.0
+        vn = max(i0 + p33 * v + J, vmin)
+        v = vn if act else v
+        rj = rj if act else rj - 1.0
+        sp = v >= theta
+        out[j] = 1 if sp else 0
+        y3[j] = vreset if sp else v
+        r[j] = nref if sp else rj
 
 
 @njit(cache=True, inline="always")
@@ -171,6 +194,8 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
     dexp = D[DEXP]
     # shared parameters: one test tells whether any neuron takes refractory input
     shared = hi > lo and D[HOM, lo] != 0.0 and with_refr[lo] == 0.0
+    # no current reaches the block and its current state is 0: it stays 0 (see bind_inputs)
+    quiet = shared and D[NOCUR, lo] != 0.0 and not y0[lo:hi].any()
     vector = True
     if not shared:
         for j in range(lo, hi):
@@ -182,7 +207,10 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
         ex = ring[CH_EX, slot]
         cur = ring[CH_CUR, slot]
         out = spk[i]
-        if shared:
+        if quiet:
+            _steps_no_current(y3, r, p33[lo], p30[lo], theta[lo], ie[lo], vmin[lo], nref[lo], vreset[lo], ex, out,
+                              lo, hi, base)
+        elif shared:
             _steps_shared(y3, r, y0, p33[lo], p30[lo], theta[lo], ie[lo], vmin[lo], nref[lo], vreset[lo], ex, cur,
                           out, lo, hi, base)
         elif vector:
@@ -232,7 +260,7 @@ class IafPscDelta(NeuronModel):
     def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
         """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
-        D = np.empty((10, n))
+        D = np.empty((11, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]
         D[P33] = np.exp(-h / tau)
         D[P30] = -tau / C * np.expm1(-h / tau)
@@ -246,5 +274,13 @@ class IafPscDelta(NeuronModel):
         # bit for bit: 0.0 and -0.0 are equal but may give zeros of other signs
         rows = np.ascontiguousarray(D[list(_SHARED_ROWS)]).view(np.int64)
         D[HOM] = float(n > 0 and bool(np.all(rows == rows[:, :1])))
+        D[NOCUR] = 0.0  # currents may come until the engine says otherwise (bind_inputs)
         return D
+
+    @classmethod
+    def bind_inputs(cls, D: np.ndarray, currents: bool) -> None:
+        """Mark in ``D`` whether generator currents can reach the neurons this run (see
+        :meth:`NeuronModel.bind_inputs`): without, a block whose current state is 0
+        skips the ring's current channel."""
+        D[NOCUR] = 0.0 if currents else 1.0
 
