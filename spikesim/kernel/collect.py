@@ -1,6 +1,7 @@
 """The slice's spike list gathered on several threads, in the serial order.
 
-:func:`~spikesim.kernel.delivery.collect_spikes` scans every population's spike flags
+:func:`spike_buffers` makes the flag arrays the neuron kernels write and the slice's
+spike list.  :func:`~spikesim.kernel.delivery.collect_spikes` scans every population's spike flags
 step by step on one thread.  With more threads, :func:`collect_spikes_parallel` makes
 the same list in two passes over the steps of the slice, each step on its own thread:
 the first counts the spikes of each step and marks the groups of 64 flags that hold
@@ -11,8 +12,14 @@ serial one entry for entry: ordered by (step, id), whatever the number of thread
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
 import numpy as np
 from numba import njit, prange, uint64
+
+from spikesim.kernel.delivery import collect_spikes
 
 #: flags tested at once (one OR over a group; spikes are rare)
 GROUP = 64
@@ -83,3 +90,54 @@ def collect_spikes_parallel(flat: np.ndarray, offs: np.ndarray, sizes: np.ndarra
         if counts[i]:
             _write_step(flat, offs, sizes, bases, i, s0 + i, marks[i], out_ids, out_steps, out_mult, start[i])
     return acc
+
+
+class _Flagging(Protocol):
+    """A neuron population as the spike buffers see it: its first node id and the
+    ``(m, n)`` spike-flag array its kernel writes (``spk``)."""
+
+    first: int
+    spk: Any
+
+
+@dataclass
+class SpikeBuffers:
+    """The spike flags of all populations of a rank and the slice's spike list.
+
+    ``flat`` holds the populations' flags in node-id order, each a C-contiguous
+    ``(m, n_q)`` block from ``off[q]`` (``n[q]`` neurons with 0-based ids from
+    ``base[q]``); ``ids``, ``steps`` (emission steps) and ``mult`` (multiplicities)
+    hold the slice's list, room for every neuron spiking in every step.
+    """
+
+    flat: np.ndarray
+    off: np.ndarray
+    n: np.ndarray
+    base: np.ndarray
+    ids: np.ndarray
+    steps: np.ndarray
+    mult: np.ndarray
+
+    def collect(self, s0: int, m: int, k: int, threads: int) -> int:
+        """Move the flags of steps ``s0 .. s0+m-1`` into the list after its first ``k``
+        entries, in (step, id) order, on ``threads`` threads; returns the list's length."""
+        fn = collect_spikes_parallel if threads > 1 else collect_spikes
+        return int(fn(self.flat, self.off, self.n, self.base, s0, m, self.ids, self.steps, self.mult, k))
+
+
+def spike_buffers(neurons: Sequence[_Flagging], local_range: Callable[[Any], tuple[int, int]],
+                  m: int) -> SpikeBuffers:
+    """One buffer for the spike flags of all ``neurons`` populations (each gets its
+    ``spk`` view) and the slice's spike list, for slices of ``m`` steps; a population's
+    flags cover the neurons ``local_range(pop)`` (this rank's) of it."""
+    by_id = sorted(neurons, key=lambda p: p.first)
+    ranges = [local_range(p) for p in by_id]
+    sizes = np.array([hi - lo for lo, hi in ranges], dtype=np.int64)
+    off = np.concatenate([[0], np.cumsum(sizes * m)]).astype(np.int64)
+    flat = np.zeros(int(off[-1]), dtype=np.int32)
+    for q, pop in enumerate(by_id):
+        pop.spk = flat[off[q]:off[q + 1]].reshape(m, int(sizes[q]))
+    base = np.array([p.first - 1 + lo for p, (lo, _) in zip(by_id, ranges, strict=True)], dtype=np.int64)
+    cap = int(sizes.sum()) * m + 16
+    return SpikeBuffers(flat, off, sizes, base, np.zeros(cap, dtype=np.int64), np.zeros(cap, dtype=np.int64),
+                        np.zeros(cap, dtype=np.float64))

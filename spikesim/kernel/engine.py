@@ -26,9 +26,8 @@ import numba
 import numpy as np
 
 from spikesim.kernel.archive import PostArchive
-from spikesim.kernel.collect import collect_spikes_parallel
+from spikesim.kernel.collect import spike_buffers
 from spikesim.kernel.delivery import (
-    collect_spikes,
     deliver_spikes,
     deliver_spikes_by_step,
     input_channels,
@@ -254,31 +253,14 @@ class Engine:
         self.archive_on = bool(self.archive.on.any())  # some neuron keeps a post-synaptic spike log
 
     def _prepare_spike_buffers(self, m: int) -> None:
-        """The neuron kernels, and one buffer for the spike flags of all populations.
-
-        Population after population, each a C-contiguous ``(m, n)`` block, so one call
-        collects them all; plus the slice's spike list, large enough for every neuron
-        spiking in every step.
-        """
+        """The neuron kernels, and the spike flags and list of all populations (see
+        :func:`~spikesim.kernel.collect.spike_buffers`)."""
         self.updates: list[tuple[NeuronPopulation, int, Any]] = []
         for pop in self.neurons:
             model = pop.model
             assert issubclass(model, NeuronModel)
             self.updates.append((pop, self.nodes.populations.index(pop), model.kernel))
-        by_id = sorted(self.neurons, key=lambda p: p.first)
-        ranges = [self.nodes.local_range(p) for p in by_id]
-        sizes = np.array([hi - lo for lo, hi in ranges], dtype=np.int64)
-        self.spk_off = np.concatenate([[0], np.cumsum(sizes * m)]).astype(np.int64)
-        self.spk_flat = np.zeros(int(self.spk_off[-1]), dtype=np.int32)
-        for q, pop in enumerate(by_id):
-            pop.spk = self.spk_flat[self.spk_off[q]:self.spk_off[q + 1]].reshape(m, int(sizes[q]))
-        self.spk_n = sizes
-        self.spk_base = np.array([p.first - 1 + lo for p, (lo, _) in zip(by_id, ranges, strict=True)],
-                                 dtype=np.int64)
-        cap = int(sizes.sum()) * m + 16
-        self.buf_ids = np.zeros(cap, dtype=np.int64)
-        self.buf_steps = np.zeros(cap, dtype=np.int64)
-        self.buf_mult = np.zeros(cap, dtype=np.float64)
+        self.spikes = spike_buffers(self.neurons, self.nodes.local_range, m)
 
     # -- running ------------------------------------------------------------------------------
     def _generator_signature(self) -> tuple[Any, ...]:
@@ -405,16 +387,14 @@ class Engine:
 
         Returns whether a spike recorder holds enough rows to hand them over now.
         """
-        k = n_gen = generator_spikes(self.sg_stamp, self.sg_ids, self.sg_mult, s0, m, self.buf_ids, self.buf_steps,
-                                     self.buf_mult)
+        sp = self.spikes
+        k = n_gen = generator_spikes(self.sg_stamp, self.sg_ids, self.sg_mult, s0, m, sp.ids, sp.steps, sp.mult)
         if self.samplers and any(p.fill + m > p.out.shape[0] for p in self.samplers.values()):
             self._emit_buffered()  # all plans at once: a device sampling several populations gets whole rows
         self._update_neurons(s0, m)
         # step by step, populations in id order: the list comes out ordered by (step, id)
-        collect = collect_spikes_parallel if self.worker_threads > 1 else collect_spikes
-        k = collect(self.spk_flat, self.spk_off, self.spk_n, self.spk_base, s0, m, self.buf_ids, self.buf_steps,
-                    self.buf_mult, k)
-        ids, steps, mult = self.buf_ids[:k], self.buf_steps[:k], self.buf_mult[:k]
+        k = sp.collect(s0, m, k, self.worker_threads)
+        ids, steps, mult = sp.ids[:k], sp.steps[:k], sp.mult[:k]
         if self.comm.size > 1:  # every rank's neurons' spikes; generators' are known everywhere
             ahead = self._next_generators if self.ahead and self.next_in_run else None
             ids, steps, mult, self.emit_due = exchange_slice(self.comm, ids, steps, mult, n_gen, s0,
