@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from numba import njit
 
-from spikesim.errors import NumericalInstability, bad_property
+from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import N_WORK, evolve_apply_arr
+from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, evolve_apply_arr, stop_unstable
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN, NeuronModel, refractory_steps
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -55,12 +54,9 @@ AEIF_PARAMS = {
 }
 #: ``E_ex`` and ``E_in`` of the conductance-based ones (mV)
 COND_REVERSAL = {"E_ex": 0.0, "E_in": -85.0}
-#: largest argument of exp() NEST allows at V_peak: log(DBL_MAX / 1e20)
 #: NEST's limits of a stable integration: V_m (mV) >= V_MIN, W_MIN <= w (pA) <= W_MAX
 V_MIN, W_MIN, W_MAX = -1e3, -1e6, 1e6
-#: integrator steps within one simulation step beyond which a neuron counts as unstable
-#: (a few dozen at most in normal runs; NEST has no such bound and then runs on forever)
-MAX_SUBSTEPS = 100_000
+#: largest argument of exp() NEST allows at V_peak: log(DBL_MAX / 1e20)
 MAX_EXP_ARG = math.log(np.finfo(float).max / 1e20)
 
 
@@ -243,14 +239,7 @@ def checked(update: Callable[..., None], name: str, step_row: int) -> Callable[.
     NumericalInstability
         From the returned function, naming the model and the first such neuron's column.
     """
-    def run(S: np.ndarray, *args: Any) -> None:
-        update(S, *args)
-        bad = np.flatnonzero(S[step_row] < 0.0)
-        if bad.size:
-            raise NumericalInstability(
-                f"{name}: numerical instability in neuron {int(bad[0])} of its population (of {bad.size}): "
-                f"V_m fell below {V_MIN:g} mV or |w| rose above {W_MAX:g} pA (where NEST stops too), or the "
-                f"integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step; "
-                "check the parameters (a, b, tau_w, Delta_T, C_m, g_L)")
-    run.__name__ = f"{name}_update"
-    return run
+    return stop_unstable(update, name, step_row,
+                         f"V_m fell below {V_MIN:g} mV or |w| rose above {W_MAX:g} pA (where NEST stops too), or "
+                         f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step; "
+                         "check the parameters (a, b, tau_w, Delta_T, C_m, g_L)")

@@ -33,8 +33,13 @@ right-hand sides used here do not depend on ``t``; the stage times are not passe
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 from numba import njit
+
+from spikesim.errors import NumericalInstability
 
 # Runge-Kutta-Fehlberg coefficients, computed as the same quotients as in GSL.
 B3_0, B3_1 = 3.0 / 32.0, 9.0 / 32.0
@@ -63,6 +68,10 @@ DEC_EXP = 1.0 / ORDER            # C: 1.0/ord with ord an unsigned int
 INC_EXP = 1.0 / (ORDER + 1.0)
 SAFETY = 0.9
 DBL_MIN = 2.2250738585072014e-308
+#: integrator steps within one simulation step beyond which a neuron counts as unstable
+#: (a few dozen at most in normal runs).  NEST has no such bound: where the steps
+#: shrink to nothing (a huge conductance or rate) its loop, like GSL's, does not end.
+MAX_SUBSTEPS = 100_000
 
 
 # -- one component of each stage --------------------------------------------------------------
@@ -203,9 +212,15 @@ def integrate(step, rhs, p, y, t1, h):
     function arguments, and call that from the ``prange`` loop: numba's parfor
     analysis does not cope with this code inlined into a parallel loop, and a
     function passed as an argument to a non-inlined call defeats caching.
+    After :data:`MAX_SUBSTEPS` integrator steps the step is abandoned and ``h`` is
+    returned as -1 (the caller stops the neuron; see :func:`stop_unstable`).
     """
     t = 0.0
+    n = 0
     while t < t1:
+        n += 1
+        if n > MAX_SUBSTEPS:
+            return y, -1.0
         y, t, h = evolve_apply(step, rhs, p, y, t, t1, h)
     return y, h
 
@@ -301,3 +316,41 @@ def evolve_apply_arr(rhs, p, y, t, t1, h, w, ctl):
                 r = 1.0
             h0 = r * h_old
         return t_new, h0
+
+
+def stop_unstable(update: Callable[..., None], name: str, step_row: int, why: str) -> Callable[..., None]:
+    """``update`` (a compiled RKF45 neuron kernel) followed by a check for neurons it
+    stopped: such a neuron marks -1 in state row ``step_row`` (its integration step,
+    ms, otherwise > 0) and the slice ends with an error instead of a run whose
+    integrator steps shrink without end.
+
+    Parameters
+    ----------
+    update : callable
+        The compiled kernel (the signature of :class:`~spikesim.models.base.NeuronModel`).
+    name : str
+        The model's name, for the message.
+    step_row : int
+        The state row of the integration step.
+    why : str
+        What stops a neuron and which parameters to check, for the message.
+
+    Returns
+    -------
+    callable
+        The kernel with the check.
+
+    Raises
+    ------
+    NumericalInstability
+        From the returned function, naming the model and the first stopped neuron's
+        column in its population.
+    """
+    def run(S: np.ndarray, *args: Any) -> None:
+        update(S, *args)
+        bad = np.flatnonzero(S[step_row] < 0.0)
+        if bad.size:
+            raise NumericalInstability(
+                f"{name}: numerical instability in neuron {int(bad[0])} of its population (of {bad.size}): {why}")
+    run.__name__ = f"{name}_update"
+    return run

@@ -24,7 +24,7 @@ from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import N_WORK, evolve_apply_arr
+from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, evolve_apply_arr, stop_unstable
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -98,7 +98,12 @@ def _run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, re
         p = (D[GNA, j], D[GK, j], D[GL, j], D[ENA, j], D[EK, j], D[EL, j], D[CM, j], D[TEX, j], D[TIN, j],
              D[IE, j], i_stim)
         t = 0.0
+        n = 0
         while t < t1:
+            n += 1
+            if n > MAX_SUBSTEPS:  # steps shrunk to nothing (NEST's loop would not return)
+                S[HINT, j] = -1.0  # the wrapper (stop_unstable) raises
+                return
             t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, CONTROL)
         y[DIEX] += take(ring, CH_EX, slot, g) * D[PSE, j]
         y[DIIN] += take(ring, CH_IN, slot, g) * D[PSI, j]  # negative weights: a negative current
@@ -146,7 +151,11 @@ class HhPscAlpha(NeuronModel):
     recordables = ("V_m", "I_syn_ex", "I_syn_in", "Act_m", "Inact_h", "Act_n")
     units = {"V_m": "mV", "I_syn_ex": "pA", "I_syn_in": "pA"}
     input_mode = INPUT_SPLIT
-    kernel = _update
+    kernel = staticmethod(stop_unstable(
+        _update, "hh_psc_alpha", HINT,
+        f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink without "
+        "end, where NEST's loop does not return); check the parameters and the state (I_syn_ex, I_syn_in, "
+        "g_Na, g_K, g_L, C_m, I_e)"))
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

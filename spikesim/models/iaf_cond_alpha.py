@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import integrate, rkf45_step5
+from spikesim.models._rkf45 import integrate, rkf45_step5, stop_unstable
 from spikesim.models.base import (
     CH_CUR,
     CH_EX,
@@ -32,7 +32,7 @@ from spikesim.models.base import (
     NeuronModel,
     refractory_steps,
 )
-from spikesim.models.iaf_cond_exp import COND_PARAMS, check_cond, integration_step
+from spikesim.models.iaf_cond_exp import COND_PARAMS, COND_UNSTABLE, check_cond, integration_step
 
 # state rows
 VM, DGEX, GEX, DGIN, GIN, R, ISTIM, HINT = range(8)
@@ -91,6 +91,8 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
             slot = (s0 + i) % L
             p = (r > 0.0, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e)
             y, h_int = _integrate(p, y, step, h_int)
+            if h_int < 0.0:  # the integrator gave up: stored as -1, the wrapper (stop_unstable) raises
+                break
             v_m, dg_ex, g_ex, dg_in, g_in = y
             if r > 0.0:
                 r -= 1.0
@@ -137,7 +139,7 @@ class IafCondAlpha(NeuronModel):
     recordables = ("V_m", "g_ex", "g_in", "t_ref_remaining")
     units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS", "t_ref_remaining": "ms"}
     input_mode = INPUT_SPLIT
-    kernel = _update
+    kernel = staticmethod(stop_unstable(_update, "iaf_cond_alpha", HINT, COND_UNSTABLE))
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

@@ -22,7 +22,7 @@ from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import integrate, rkf45_step3
+from spikesim.models._rkf45 import MAX_SUBSTEPS, integrate, rkf45_step3, stop_unstable
 from spikesim.models.base import (
     CH_CUR,
     CH_EX,
@@ -88,6 +88,8 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
             slot = (s0 + i) % L
             p = (r > 0.0, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e)
             y, h_int = _integrate(p, y, step, h_int)
+            if h_int < 0.0:  # the integrator gave up: stored as -1, the wrapper (stop_unstable) raises
+                break
             v_m, g_ex, g_in = y
             g_ex += take(ring, CH_EX, slot, g)
             g_in -= take(ring, CH_IN, slot, g)  # inhibitory weights arrive negative
@@ -143,6 +145,11 @@ def integration_step(h: float) -> float:
     return round(h * TICS_PER_MS) * (1.0 / TICS_PER_MS)
 
 
+#: why a conductance-based neuron stops (the message of its NumericalInstability)
+COND_UNSTABLE = (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink "
+                 "without end, where NEST's loop does not return); check the parameters and the state (g_ex, "
+                 "g_in, g_L, C_m, tau_syn_ex, tau_syn_in, I_e)")
+
 COND_PARAMS = {
     "V_th": -55.0, "V_reset": -60.0, "t_ref": 2.0, "g_L": 16.6667, "C_m": 250.0, "E_ex": 0.0,
     "E_in": -85.0, "E_L": -70.0, "tau_syn_ex": 0.2, "tau_syn_in": 2.0, "I_e": 0.0,
@@ -167,7 +174,7 @@ class IafCondExp(NeuronModel):
     recordables = ("V_m", "g_ex", "g_in")
     units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS"}
     input_mode = INPUT_SPLIT
-    kernel = _update
+    kernel = staticmethod(stop_unstable(_update, "iaf_cond_exp", HINT, COND_UNSTABLE))
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

@@ -17,7 +17,7 @@ All checks run before anything is stored, so an error leaves the network as it w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -123,6 +123,16 @@ class Connector:
             raise BadProperty(f"{name}: common properties {sorted(k for k in out if k in cls.common)} can only "
                               "be changed before connections of the model exist")
         return out
+
+    def check_synapse_values(self, name: str, values: Mapping[str, np.ndarray]) -> None:
+        """Synapse model ``name``'s checks (``connect``'s) on values of its connections.
+
+        Raises
+        ------
+        BadProperty
+            Naming the model, the first value refused, and what is allowed.
+        """
+        self.models.synapse_model(name)[0].check(name, values)
 
     def _weight_recorder_id(self, name: str, v: Any) -> int | None:
         if v is None:

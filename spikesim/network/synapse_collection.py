@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import numpy as np
@@ -24,6 +24,9 @@ class ConnectionStore(Protocol):
 
     def changed(self, delays: bool = False) -> None:
         """Note a change of connections."""
+
+    def check_synapse_values(self, name: str, values: Mapping[str, np.ndarray]) -> None:
+        """Raise unless ``values`` (one per connection) pass synapse model ``name``'s checks."""
 
 #: keys every connection reports
 KEYS = ("source", "target", "weight", "delay", "synapse_model", "receptor", "port", "target_thread",
@@ -146,7 +149,22 @@ class SynapseCollection:
         return out[keys[0]] if len(keys) == 1 else out
 
     def set(self, params: dict[str, Any] | None = None, **kw: Any) -> None:
-        """Set ``weight`` or ``delay`` (scalar or one value per connection)."""
+        """Set ``weight``, ``delay`` (ms) or a plastic column of every connection's model
+        (scalar or one value per connection).  The models' checks apply as in ``connect``
+        (NEST's ``set_status``: e.g. ``Kplus >= 0``, ``weight`` and ``Wmax`` of the same
+        sign); nothing changes when a value is refused.
+
+        Raises
+        ------
+        BadProperty
+            If a key is not settable, a value is no number, their count is neither one
+            nor one per connection, or a model refuses a value (the message names model,
+            parameter, value and what is allowed).
+        BadDelay
+            If a delay is shorter than the resolution.
+        KernelException
+            If connections were added since the collection was made.
+        """
         self._check()
         values = {**(params or {}), **kw}
         n = len(self)
@@ -166,6 +184,7 @@ class SynapseCollection:
             if k == "delay":
                 self._store.check_delay(arr)
             staged.append((k, arr))
+        self._check_models(dict(staged))
         for k, arr in staged:
             a = 0
             for p, pos, _ in self._parts:
@@ -179,3 +198,18 @@ class SynapseCollection:
                     p.materialize(k)
                     p.extra[k][pos] = vals
         self._store.changed(delays=any(k == "delay" for k, _ in staged))
+
+    def _check_models(self, staged: dict[str, np.ndarray]) -> None:
+        """Each part's model checks the values its connections would have after the set:
+        the new ones with the unchanged ones, since joint checks (``weight`` against
+        ``Wmax``, ``x + y``) see both."""
+        keys = [k for k in staged if k != "delay"]
+        if not keys:
+            return
+        a = 0
+        for p, pos, _ in self._parts:
+            values = {k: p.column(k)[pos] for k in p.extra}
+            values["weight"] = p.weights()[pos]
+            values.update({k: staged[k][a:a + pos.size] for k in keys})
+            a += pos.size
+            self._store.check_synapse_values(p.synapse_model, values)

@@ -44,13 +44,10 @@ _SIM = spikesim.Simulator()
 NODE_MODELS = _SIM.models("nodes")
 SYNAPSE_MODELS = _SIM.models("synapses")
 # extreme values that are valid overflow in derived constants (propagators): numpy warns.
-# Opt-in for now: with the extreme values of make test (a quarter per parameter) a run
-# still does not end for some model (seen 2026-11-30 after the AdEx models got NEST's
-# instability check, which ended the hang found in them; the other one is not yet found).
-pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
-              pytest.mark.skipif(not os.environ.get("SPIKESIM_PARAM_EXAMPLES"),
-                                 reason="opt-in (set SPIKESIM_PARAM_EXAMPLES): a taken extreme value can make "
-                                        "a one-step simulate not end; see the comment above")]
+# A taken extreme value must not make a run hang: two did (AdEx with a = -1e300, and
+# iaf_cond_exp with g_in = -1e300, whose integrator steps shrank without end); both now end
+# with NumericalInstability (tests/models/test_aeif_instability.py, test_parameter_checks_cond.py).
+pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning")]
 N = 2  # nodes per population, so per-node lists of the wrong length can be tried
 
 values = st.one_of(
@@ -171,6 +168,9 @@ def _plain(v: Any) -> Any:
     return v
 
 
+# compiled code ignores signals: should a run hang again, the thread method ends the
+# whole pytest process with a stack dump rather than leave make test waiting
+@pytest.mark.timeout(600, method="thread")
 @pytest.mark.parametrize("model", NODE_MODELS)
 def test_node_parameters_extremes(model: str) -> None:
     probe = NodeProbe(model)
