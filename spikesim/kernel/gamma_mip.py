@@ -89,8 +89,9 @@ class GammaMipRoutes:
     def __init__(self) -> None:
         self.gamma: GammaRoute | None = None
         self.mip: MipRoute | None = None
-        #: stream key -> phase occupations, between a restore (or a run) and the next prepare
-        self.store: dict[int, np.ndarray] = {}
+        #: phases between a restore (or a run) and the next prepare: stream keys, phases
+        #: per key, occupations (one row per key, zero beyond its phases)
+        self.store = _empty_store()
         #: prepared: the routes hold this rank's state and the store is empty
         self.prepared = False
 
@@ -117,7 +118,7 @@ class GammaMipRoutes:
         self.gamma = self.mip = None
         self.prepared = True
         if dr is None:
-            self.store = {}
+            self.store = _empty_store()
             return
         models = [model_of(g) for g in dr.gen_ids]
         gam = np.array([issubclass(mdl, GammaSupGenerator) for mdl in models], dtype=bool)
@@ -139,26 +140,32 @@ class GammaMipRoutes:
             p_copy = np.where(rate_on, [float(g["p_copy"]) for g in c.gens], -1.0)  # -1: sends nothing
             self.mip = MipRoute(c, table, mkeys, p_copy, int(slice_steps))
         # a rank keeps only its own connections' phases: the others' are live on their ranks
-        self.store = {}
+        self.store = _empty_store()
 
     def _occupations(self, c: _Conns, shape: np.ndarray) -> np.ndarray:
         """Phase occupations of the connections: kept ones where they fit, NEST's start elsewhere."""
-        occ = np.zeros((c.tgt.size, int(shape.max())), dtype=np.int64)
-        start = [GammaSupGenerator.initial_occupation(g) for g in c.gens]
-        for i, (k, g) in enumerate(zip(c.keys.tolist(), c.col.tolist(), strict=True)):
-            old = self.store.get(k)
-            if old is not None and old.size == shape[g] and int(old.sum()) == int(c.gens[g]["n_proc"]):
-                occ[i, :shape[g]] = old
-            else:
-                occ[i, :shape[g]] = start[g]
+        width = int(shape.max())
+        start = np.zeros((len(c.gens), width), dtype=np.int64)
+        for g, p in enumerate(c.gens):
+            start[g, :shape[g]] = GammaSupGenerator.initial_occupation(p)
+        occ: np.ndarray = start[c.col]
+        keys, sizes, old = self.store
+        if keys.size:
+            order = np.argsort(keys)
+            at = np.minimum(np.searchsorted(keys[order], c.keys), keys.size - 1)
+            j = order[at]
+            n_proc = np.array([int(p["n_proc"]) for p in c.gens], dtype=np.int64)[c.col]
+            fits = (keys[j] == c.keys) & (sizes[j] == shape[c.col]) & (old[j].sum(axis=1) == n_proc)
+            if old.shape[1] < width:
+                old = np.pad(old, ((0, 0), (0, width - old.shape[1])))
+            occ[fits] = old[j[fits], :width]
         return occ
 
     def _keep_live(self) -> None:
         """Move the phases of the prepared gamma route into the store."""
         if self.gamma is not None:
             rg = self.gamma
-            for k, g, row in zip(rg.conns.keys.tolist(), rg.conns.col.tolist(), rg.occ, strict=True):
-                self.store[k] = row[:rg.shape[g]].copy()
+            self.store = (rg.conns.keys.copy(), rg.shape[rg.conns.col], rg.occ.copy())
 
     def send(self, s0: int, m: int, ring: np.ndarray, L: int) -> None:
         """Add the counts drawn in steps s0 .. s0+m-1 (a whole slice) to the ring.
@@ -192,13 +199,10 @@ class GammaMipRoutes:
         """
         if self.prepared:  # the ranks' live routes; nothing else is current
             rg = self.gamma
-            items = [] if rg is None else [(k, row[:rg.shape[g]].copy()) for k, g, row in
-                                           zip(rg.conns.keys.tolist(), rg.conns.col.tolist(), rg.occ, strict=True)]
+            keys, sizes, padded = _empty_store() if rg is None else (rg.conns.keys, rg.shape[rg.conns.col], rg.occ)
         else:  # restored and not prepared since: the whole state, the same on every rank
-            items = list(self.store.items())
-        keys = np.array([k for k, _ in items], dtype=np.uint64)
-        sizes = np.array([v.size for _, v in items], dtype=np.int64)
-        occ = np.concatenate([v for _, v in items]).astype(np.int64) if items else np.zeros(0, np.int64)
+            keys, sizes, padded = self.store
+        occ = padded[np.arange(padded.shape[1]) < sizes[:, None]]  # row by row: each key's phases
         if comm.size > 1 and self.prepared:
             keys, sizes, occ = (np.concatenate(comm.allgather(a)) for a in (keys, sizes, occ))
         return {"gamma_sup/keys": keys, "gamma_sup/sizes": sizes, "gamma_sup/occ": occ}
@@ -210,14 +214,20 @@ class GammaMipRoutes:
         keys = arrays.get("gamma_sup/keys", np.zeros(0, np.uint64))
         sizes = arrays.get("gamma_sup/sizes", np.zeros(0, np.int64))
         occ = arrays.get("gamma_sup/occ", np.zeros(0, np.int64))
-        cuts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.store = {int(k): occ[cuts[i]:cuts[i + 1]].astype(np.int64) for i, k in enumerate(keys.tolist())}
+        padded = np.zeros((keys.size, int(sizes.max()) if sizes.size else 0), dtype=np.int64)
+        padded[np.arange(padded.shape[1]) < sizes[:, None]] = occ
+        self.store = (keys.astype(np.uint64), sizes.astype(np.int64), padded)
 
     def reset(self) -> None:
         """Back to t = 0: every gamma connection starts from NEST's initial phases."""
         self.gamma = self.mip = None
         self.prepared = False
-        self.store = {}
+        self.store = _empty_store()
+
+
+def _empty_store() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """No kept phases: (keys, phases per key, occupations)."""
+    return np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros((0, 0), np.int64)
 
 
 def _select(dr: DeviceRoute, keep_gen: np.ndarray) -> DeviceRoute:
