@@ -41,6 +41,7 @@ from spikesim.kernel.distributed import (
     local_arrays,
     store_local,
 )
+from spikesim.kernel.gamma_mip import GammaMipRoutes
 from spikesim.kernel.generator_recording import GeneratorRecording, generator_recording
 from spikesim.kernel.plasticity import deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
@@ -126,6 +127,8 @@ class Engine:
         #: generators have sent their input for all steps before this one
         self.gen_until = 0
         self.gen_signature: tuple[Any, ...] = ()
+        #: gamma_sup and mip generators, with the gamma phases carried from run to run
+        self.gamma_mip = GammaMipRoutes()
         #: slice length (steps, min_delay) and tics per step, set by prepare()
         self.m = 1
         self.tps = 1
@@ -173,6 +176,7 @@ class Engine:
         """
         arrays = {"engine/ring": self.ring if self.comm.size == 1 else gather_ring(self.comm, self.nodes, self.ring)}
         arrays.update({f"archive/{k}": v for k, v in self.archive.state().items()})
+        arrays.update(self.gamma_mip.state(self.comm))
         return {"L": self.L, "gen_until": self.gen_until}, arrays
 
     def load_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
@@ -188,6 +192,7 @@ class Engine:
         self.ring = arrays["engine/ring"].copy()
         self.L = int(meta["L"])
         self.gen_until = int(meta["gen_until"])
+        self.gamma_mip.load_state(arrays)
         self.invalidate()
 
     def reset_state(self) -> None:
@@ -196,6 +201,7 @@ class Engine:
         self.gen_until = 0
         self.archive = PostArchive(self.nodes.num_nodes)
         reset_synapse_state(self.connector.projections.values(), self.models)
+        self.gamma_mip.reset()
         self._prepared_for = None
 
     # -- preparation ---------------------------------------------------------------------
@@ -227,6 +233,7 @@ class Engine:
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
+        self.gamma_mip.prepare(poisson, self.nodes.model_of, h, self.mode, self.seed(), m)
         self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h, self.seed())
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
@@ -372,6 +379,7 @@ class Engine:
             send_poisson(poi, s0, m, ring, L)
         if self.rate_poisson is not None:
             send_rate_poisson(self.rate_poisson, h, s0, m, ring, L)
+        self.gamma_mip.send(s0, m, ring, L)
 
     def _next_generators(self) -> None:
         """The generators' input of the slice after the current one (see

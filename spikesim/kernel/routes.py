@@ -309,7 +309,9 @@ def poisson_routes(dr: DeviceRoute | None, model_of: Callable[[int], type[Model]
     if dr is None:
         return None, None
     rate = np.array([issubclass(model_of(g), RatePoissonGenerator) for g in dr.gen_ids], dtype=bool)
-    plain = None if rate.all() else prepare_poisson(_sub_route(dr, ~rate), h, mode, seed)
+    # other models of the route (gamma_sup, mip) are prepared by spikesim.kernel.gamma_mip
+    constant = np.array([issubclass(model_of(g), PoissonGenerator) for g in dr.gen_ids], dtype=bool)
+    plain = prepare_poisson(_sub_route(dr, constant), h, mode, seed) if constant.any() else None
     return plain, (_prepare_rate(_sub_route(dr, rate), model_of, h, mode, seed) if rate.any() else None)
 
 

@@ -10,6 +10,7 @@ from spikesim.models.aeif_cond_exp import AeifCondExp
 from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
+from spikesim.models.gamma_mip_generators import GammaSupGenerator, MipGenerator
 from spikesim.models.generators import (
     AcGenerator,
     DcGenerator,
@@ -80,6 +81,8 @@ register(InhomogeneousPoissonGenerator)
 register(PulsepacketGenerator)
 register(IafPscExpMultisynapse)
 register(IafPscAlphaMultisynapse)
+register(GammaSupGenerator)
+register(MipGenerator)
 
 
 def models() -> list[str]:

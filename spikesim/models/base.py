@@ -63,6 +63,9 @@ class Model:
     #: generators), ``"poisson"``, ``"current"``, ``"samples"`` (multimeters: the
     #: connection makes the target sampled) or ``""`` (nothing)
     sends: ClassVar[str] = ""
+    #: for ``sends == "poisson"``: whether a spike_recorder connected to a node of this
+    #: model can get the train the node would send it (False: the connection is refused)
+    recordable_trains: ClassVar[bool] = True
     #: what a node of this model takes in: ``"spikes"`` (weighted input),
     #: ``"multiplicity"`` (parrots repeat each spike), ``"record"`` (spike recorders),
     #: ``"sampling"`` (multimeters, which are connected the other way) or ``""``

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 # source categories
-SRC_SPIKE, SRC_POISSON, SRC_CURRENT, SRC_RECORDER, SRC_SAMPLER = range(5)
+SRC_SPIKE, SRC_POISSON, SRC_CURRENT, SRC_RECORDER, SRC_SAMPLER, SRC_POISSON_UNRECORDED = range(6)
 # target categories
 TGT_NEURON, TGT_PARROT, TGT_RECORDER, TGT_SAMPLER, TGT_GENERATOR, TGT_SAMPLED_GENERATOR = range(6)
 
 ROUTES = {
     (SRC_SPIKE, TGT_NEURON): "spike", (SRC_SPIKE, TGT_PARROT): "spike",
     (SRC_POISSON, TGT_NEURON): "poisson", (SRC_POISSON, TGT_PARROT): "poisson",
+    (SRC_POISSON_UNRECORDED, TGT_NEURON): "poisson", (SRC_POISSON_UNRECORDED, TGT_PARROT): "poisson",
     (SRC_CURRENT, TGT_NEURON): "current",
     (SRC_SPIKE, TGT_RECORDER): "record", (SRC_POISSON, TGT_RECORDER): "record",
     (SRC_SAMPLER, TGT_NEURON): "sample", (SRC_SAMPLER, TGT_SAMPLED_GENERATOR): "sample",
@@ -36,6 +37,8 @@ _TARGET_CATEGORY = {"spikes": TGT_NEURON, "multiplicity": TGT_PARROT, "record": 
 
 def source_category(model: Any) -> int:
     """How connections from nodes of ``model`` are routed (by the signal it sends)."""
+    if model.sends == "poisson" and not model.recordable_trains:
+        return SRC_POISSON_UNRECORDED
     return _SOURCE_CATEGORY.get(model.sends, SRC_RECORDER)
 
 
@@ -54,6 +57,9 @@ def why_illegal(cs: int, ct: int) -> str:
                 "step_current and sinusoidal_poisson generators)")
     if ct in WHY:
         return WHY[ct]
+    if cs == SRC_POISSON_UNRECORDED and ct == TGT_RECORDER:
+        return ("spikesim does not yet record this generator's trains directly: connect it to a "
+                "parrot_neuron and record the parrot")
     if cs == SRC_CURRENT and ct == TGT_PARROT:
         return "parrot neurons take no current input"
     return "these models cannot be connected"
