@@ -17,11 +17,12 @@ error.  ``--variant`` changes one piece of the network to narrow a difference do
   example's input as Poisson trains onto random receptors (the external drive, and
   ``CE`` excitatory and ``CI`` inhibitory inputs at ``--input-rate`` spikes/s each).
   Half have ``V_th`` 1e9 mV: the mean and variance of their free membrane potential
-  (mV, mV^2; samples every 1 ms after 100 ms) are reported as ``V_mean``/``V_var``, and
-  as ``V_resid`` the mean over these neurons of their time-averaged ``V_m`` minus what
-  their own receptors predict (``sum rate w tau_syn tau_m / C_m``), which removes the
-  spread from the receptor draw; ``rcpt_*`` describe the drawn receptors.  The other
-  half has the example's threshold: their rate is ``ex`` (``in`` is 0).
+  (mV, mV^2; samples every 1 ms after 200 ms) are reported as ``V_mean``/``V_var``, and
+  as ``V_resid`` the mean over these neurons of their time-averaged ``V_m`` minus the
+  stationary mean their own receptors predict (the derivation in
+  tests/models/test_multisynapse_poisson.py), which removes the spread from the draw;
+  ``rcpt_*`` describe the drawn receptors.  The other half has the example's threshold:
+  their rate is ``ex`` (``in`` is 0).
 
 Run it from the spikesim checkout, e.g.::
 
@@ -111,7 +112,7 @@ free = nest.Create("iaf_psc_exp_multisynapse", N, params=dict(params, V_th=1e9))
 spiking = nest.Create("iaf_psc_exp_multisynapse", N, params=params)
 drive = nest.Create("poisson_generator", 3, params=[{{"rate": p_rate}}, {{"rate": CE * nu}}, {{"rate": CI * nu}}])
 rec = nest.Create("spike_recorder")
-mm = nest.Create("multimeter", params={{"record_from": ["V_m"], "interval": 1.0, "start": 100.0}})
+mm = nest.Create("multimeter", params={{"record_from": ["V_m"], "interval": 1.0, "start": 200.0}})
 for gen, w in ((drive[0], J), (drive[1], J), (drive[2], -g * J)):
     syn = {{"weight": w, "delay": delay, "receptor_type": nest.random.uniform_int(max=nr_ports - 1) + 1}}
     nest.Connect(gen, free + spiking, syn_spec=syn)
@@ -121,7 +122,8 @@ nest.Simulate(simtime)
 ev = mm.get("events")
 v, who = np.asarray(ev["V_m"], dtype=float), np.asarray(ev["senders"])
 rate = rec.get("n_events") / N / simtime * 1000.0
-# the mean each free neuron's input predicts (continuous time: rate w tau_syn tau_m / C_m)
+# the mean each free neuron's input predicts: per train w lam P21 / ((1 - P11) (1 - P22)), lam = rate h
+# (see tests/models/test_multisynapse_poisson.py)
 conns = nest.GetConnections(drive, free)
 src, tgt = np.asarray(conns.get("source")), np.asarray(conns.get("target"))
 rcpt = np.asarray(conns.get("receptor"))
@@ -129,7 +131,10 @@ rates_ms = np.array([p_rate, CE * nu, CI * nu]) / 1000.0
 weights = np.array([J, J, -g * J])
 k = src - drive[0].get("global_id")
 mu = np.zeros(N)
-np.add.at(mu, tgt - free[0].get("global_id"), rates_ms[k] * weights[k] * (0.1 + 0.01 * (rcpt - 1)) * tauMem)
+ts, h = 0.1 + 0.01 * (rcpt - 1), 0.1
+p21 = ts * tauMem / (tauMem - ts) * (np.exp(-h / tauMem) - np.exp(-h / ts))
+mean_c = weights[k] * rates_ms[k] * h * p21 / ((1 - np.exp(-h / ts)) * (1 - np.exp(-h / tauMem)))
+np.add.at(mu, tgt - free[0].get("global_id"), mean_c)
 per = np.bincount(who - free[0].get("global_id"), weights=v, minlength=N) / np.bincount(
     who - free[0].get("global_id"), minlength=N)
 print("RESULT " + json.dumps({{"ex": rate, "in": 0.0, "V_mean": float(v.mean()), "V_var": float(v.var()),
