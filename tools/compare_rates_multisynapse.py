@@ -31,6 +31,19 @@ Run it from the spikesim checkout, e.g.::
 
 ``--only nest`` / ``--only spikesim`` runs one side; ``--json FILE`` keeps the per-seed
 figures.  Both simulators run on one thread.
+
+Figures of 2026-12-01 (NEST 3.10; mean +- standard error over seeds, spikes/s), which
+found no difference beyond noise:
+
+* the example at full size (order 2500, 300 ms, all 12,500 neurons), seeds 1-6:
+  excitatory NEST 18.14 +- 0.34, spikesim 17.79 +- 0.39 (-0.68 SE); inhibitory 17.92 +-
+  0.15 against 17.75 +- 0.18 (-0.71 SE).  One seed's excitatory rate ranges from 17.2 to
+  19.5 in NEST alone, so two seeds 3% apart (the report of issue #16) are noise;
+* order 500, 500 ms, seeds 1-10: excitatory 23.57 +- 0.24 against 23.89 +- 0.15
+  (+1.13 SE); inhibitory 23.79 +- 0.23 against 23.54 +- 0.22 (-0.77 SE);
+* ``single``, order 150, 2200 ms, seeds 1-6: rate 25.50 +- 0.30 against 25.77 +- 0.26
+  (+0.67 SE); ``V_resid`` 0.0007 +- 0.0018 mV against -0.0005 +- 0.0024 mV (the free mean,
+  about 23 mV, matches the derivation in both); receptors 1 .. 99 in both.
 """
 
 from __future__ import annotations
@@ -208,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         line = "  ".join(f"{s} {m:.4f} +- {se:.4f}" for s, (m, se) in stats.items())
         if len(stats) == 2:
             (m1, s1), (m2, s2) = stats["nest"], stats["spikesim"]
-            line += f"  diff {m2 - m1:+.4f} = {(m2 - m1) / math.hypot(s1, s2):+.2f} SE"
+            se = math.hypot(s1, s2)
+            line += f"  diff {m2 - m1:+.4f}" + (f" = {(m2 - m1) / se:+.2f} SE" if se > 0 else "")
         print(f"{pop}: {line}")
     if args.json:
         args.json.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "rates": rates},
