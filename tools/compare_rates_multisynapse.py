@@ -39,8 +39,8 @@ found no difference beyond noise:
   excitatory NEST 18.14 +- 0.34, spikesim 17.79 +- 0.39 (-0.68 SE); inhibitory 17.92 +-
   0.15 against 17.75 +- 0.18 (-0.71 SE).  One seed's excitatory rate ranges from 17.2 to
   19.5 in NEST alone, so two seeds 3% apart (the report of issue #16) are noise;
-* order 500, 500 ms, seeds 1-10: excitatory 23.57 +- 0.24 against 23.89 +- 0.15
-  (+1.13 SE); inhibitory 23.79 +- 0.23 against 23.54 +- 0.22 (-0.77 SE);
+* order 500, 500 ms, seeds 1-20: excitatory 23.57 +- 0.20 against 23.77 +- 0.13
+  (+0.83 SE); inhibitory 23.70 +- 0.14 against 23.68 +- 0.15 (-0.10 SE);
 * ``single``, order 150, 2200 ms, seeds 1-6: rate 25.50 +- 0.30 against 25.77 +- 0.26
   (+0.67 SE); ``V_resid`` 0.0007 +- 0.0018 mV against -0.0005 +- 0.0024 mV (the free mean,
   about 23 mV, matches the derivation in both); receptors 1 .. 99 in both.
