@@ -35,9 +35,9 @@ figures.  Both simulators run on one thread.
 Figures of 2026-12-01 (NEST 3.10; mean +- standard error over seeds, spikes/s), which
 found no difference beyond noise:
 
-* the example at full size (order 2500, 300 ms, all 12,500 neurons), seeds 1-6:
-  excitatory NEST 18.14 +- 0.34, spikesim 17.79 +- 0.39 (-0.68 SE); inhibitory 17.92 +-
-  0.15 against 17.75 +- 0.18 (-0.71 SE).  One seed's excitatory rate ranges from 17.2 to
+* the example at full size (order 2500, 300 ms, all 12,500 neurons), seeds 1-12:
+  excitatory NEST 17.82 +- 0.28, spikesim 17.89 +- 0.21 (+0.19 SE); inhibitory 17.79 +-
+  0.12 against 17.78 +- 0.10 (-0.08 SE).  One seed's excitatory rate ranges from 16.3 to
   19.5 in NEST alone, so two seeds 3% apart (the report of issue #16) are noise;
 * order 500, 500 ms, seeds 1-20: excitatory 23.57 +- 0.20 against 23.77 +- 0.13
   (+0.83 SE); inhibitory 23.70 +- 0.14 against 23.68 +- 0.15 (-0.10 SE);
