@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from spikesim.kernel import collect as collect_module
 from spikesim.kernel import engine as engine_module
 
 from ._net import brunel, events
@@ -31,7 +32,8 @@ def reference() -> dict[str, np.ndarray]:
 
 def _interrupt_on(monkeypatch: pytest.MonkeyPatch, name: str, nth: int) -> None:
     """Raise SIGINT right after the ``nth`` call of the engine's compiled ``name`` returns."""
-    real = getattr(engine_module, name)
+    module = collect_module if name == "collect_spikes" else engine_module  # where the engine calls it from
+    real = getattr(module, name)
     calls = [0]
 
     def interrupted(*args: Any) -> Any:
@@ -41,7 +43,7 @@ def _interrupt_on(monkeypatch: pytest.MonkeyPatch, name: str, nth: int) -> None:
             signal.raise_signal(signal.SIGINT)
         return out
 
-    monkeypatch.setattr(engine_module, name, interrupted)
+    monkeypatch.setattr(module, name, interrupted)
 
 
 @pytest.mark.timeout(60)
