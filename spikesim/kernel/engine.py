@@ -247,6 +247,8 @@ class Engine:
     def _prepare_spiking(self) -> None:
         """Static projections (with their shared target mode and threading) and plastic ones."""
         spiking = [p for (_, r), p in self.connector.projections.items() if r == "spike" and len(p)]
+        for p in spiking:  # nodes created after a projection's last connect send spikes too
+            p.resize_nodes(self.nodes.num_nodes)
         self.spike_proj: list[tuple[Projection, int, int | None]] = []
         for p in spiking:
             if not self.models.synapse_model(p.synapse_model)[0].plastic:
