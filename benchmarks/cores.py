@@ -10,10 +10,16 @@ host's scheduling of its virtual CPUs), and no work is split, so nothing of the
 simulator's own parallel code enters.  On a machine whose two cores are fully
 independent the ceiling is 2.0.  The script then times the same network with two
 threads in one process, so the simulator's parallel efficiency can be read against
-the ceiling instead of against 2.0, and with idle threads spinning as OpenMP lets them
-by default (spikesim makes them sleep unless told otherwise, see ``spikesim._threads``):
-the price of sleeping on a quiet machine, against the hang-like slowdown of spinning on
-a busy one.
+the ceiling instead of against 2.0, and once more with ``OMP_WAIT_POLICY=passive``
+(idle OpenMP threads sleep instead of spinning for a while, libgomp's default).
+
+Measured 1 December 2026 on the 2-core machine (``--repeats 3``, load 0.8): alone
+1.097 s, pair 1.175 s (ceiling 1.87x), 2 threads 0.645 s with OpenMP's default and
+0.796 s with passive waiting.  On the same machine busy with other work (load about 6),
+300 ms of the same network took 1.11 s on one thread, 3.67 s on two threads with the
+default and 0.89 s with passive waiting (``/tmp``-script runs, one each).  So spikesim
+keeps OpenMP's default; on a machine whose cores are busy with other jobs, set
+``OMP_WAIT_POLICY=passive`` (docs: the object API guide, Threads).
 
 Every run is a fresh process that builds the network, warms numba up on a 20 ms run,
 waits for a "go" line on stdin (so that the two runs of a pair start together) and
@@ -58,7 +64,7 @@ def _start(order: int, simtime: float, threads: int, policy: str | None) -> subp
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
     env["MPLBACKEND"] = "Agg"
     if policy is not None:
-        env["GOMP_SPINCOUNT"] = policy
+        env["OMP_WAIT_POLICY"] = policy
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
     assert p.stdout is not None
     if p.stdout.readline().strip() != "ready":
@@ -68,8 +74,8 @@ def _start(order: int, simtime: float, threads: int, policy: str | None) -> subp
 
 def together(order: int, simtime: float, threads: list[int], policy: str | None = None) -> list[float]:
     """Start one run per entry of ``threads`` (its thread count) at the same moment, with
-    ``GOMP_SPINCOUNT`` set to ``policy`` (None: unset, so spikesim makes idle threads
-    sleep, see :mod:`spikesim._threads`); returns each run's simulate seconds."""
+    ``OMP_WAIT_POLICY`` set to ``policy`` (None: unset, OpenMP's default); returns each
+    run's simulate seconds."""
     procs = [_start(order, simtime, t, policy) for t in threads]
     for p in procs:
         assert p.stdin is not None
@@ -101,13 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         alone.append(together(args.order, args.simtime, [1])[0])
         pair.append(max(together(args.order, args.simtime, [1, 1])))
         two.append(together(args.order, args.simtime, [2])[0])
-        spin.append(together(args.order, args.simtime, [2], "300000")[0])
+        spin.append(together(args.order, args.simtime, [2], "passive")[0])
     a, p, t, sp = (statistics.median(x) for x in (alone, pair, two, spin))
     print(f"Brunel order {args.order}, {args.simtime:g} ms, median of {args.repeats}; load before: {load:.2f}")
     print(f"  one 1-thread run alone        : {a:.3f} s   ({', '.join(f'{x:.3f}' for x in alone)})")
     print(f"  two 1-thread runs at once     : {p:.3f} s each, the slower  ({', '.join(f'{x:.3f}' for x in pair)})")
     print(f"  one 2-thread run              : {t:.3f} s   ({', '.join(f'{x:.3f}' for x in two)})")
-    print(f"  the same, idle threads spinning (libgomp's default, GOMP_SPINCOUNT=300000): {sp:.3f} s   "
+    print(f"  the same, idle threads sleeping (OMP_WAIT_POLICY=passive): {sp:.3f} s   "
           f"({', '.join(f'{x:.3f}' for x in spin)})")
     print(f"  ceiling of two cores 2*alone/pair : {2 * a / p:.2f}x")
     print(f"  two threads, speed-up         : {a / t:.2f}x  = {a / t / (2 * a / p):.0%} of the ceiling")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spikesim._threads import sleep_when_idle
 from spikesim._version import __version__
 
 
@@ -68,7 +67,6 @@ def _drop_stale_caches(base: Path, keep: Path) -> None:
 CACHE_DAYS = 14
 
 _numba_cache_dir()
-sleep_when_idle()
 
 from spikesim import analysis, errors, io, models  # noqa: E402 - after the cache is set up
 from spikesim.core import Simulator

@@ -51,7 +51,7 @@ class Layer:
 
 
 _BASE = Layer("base", ("spikesim.errors", "spikesim.timegrid", "spikesim.rng", "spikesim._version",
-                       "spikesim.parallel", "spikesim._optional", "spikesim._threads"))
+                       "spikesim.parallel", "spikesim._optional"))
 _BELOW_CORE = ("kernel", "recording", "network", "io", "data", "models", "base")
 
 LAYERS: tuple[Layer, ...] = (
