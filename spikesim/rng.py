@@ -119,3 +119,18 @@ def poisson_from_table(cdf: np.ndarray, u: float) -> int:
         else:
             lo = mid
     return hi
+
+
+@njit(cache=True, inline="always")
+def poisson_inversion(mu: float, u: float) -> int:
+    """Poisson count of mean ``mu`` for the uniform draw ``u`` by sequential inversion
+    (the smallest k whose cumulative probability exceeds ``u``): cheap for the small
+    means of one step, and needing no table when the mean changes every step."""
+    p = np.exp(-mu)
+    cum = p
+    k = 0
+    while u >= cum and p > 0.0:
+        k += 1
+        p *= mu / k
+        cum += p
+    return k

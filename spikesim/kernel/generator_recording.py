@@ -308,13 +308,5 @@ def _draw_counts(lam: np.ndarray, col: np.ndarray, keys: np.ndarray, s0: int) ->
             mu = lam[i, col[c]]
             if mu <= 0.0:
                 continue
-            u = rng.uniform(keys[c], s0 + i)
-            p = np.exp(-mu)
-            cum = p
-            k = 0
-            while u >= cum and p > 0.0:
-                k += 1
-                p *= mu / k
-                cum += p
-            out[i, c] = k
+            out[i, c] = rng.poisson_inversion(mu, rng.uniform(keys[c], s0 + i))  # the delivery's draw
     return out

@@ -388,14 +388,7 @@ def _deliver_rate_poisson(lam: np.ndarray, col: np.ndarray, keys: np.ndarray, tg
             mu = lam[i, g]
             if mu <= 0.0:
                 continue
-            u = rng.uniform(keys[c], s0 + i)
-            p = np.exp(-mu)
-            cum = p
-            k = 0
-            while u >= cum and p > 0.0:  # inversion: cheap for the small means of one step
-                k += 1
-                p *= mu / k
-                cum += p
+            k = rng.poisson_inversion(mu, rng.uniform(keys[c], s0 + i))
             if k > 0:
                 ring[ch[c], (s0 + i + d[c]) % L, tgt[c]] += factor[c] * k
 

@@ -34,6 +34,19 @@ P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP, HOM, NOCUR = range(11)
 _SHARED_ROWS = (P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN)
 
 
+@njit(cache=True, inline="always")
+def _step(v, rj, drive, J, p33, vmin, theta, nref, vreset):
+    """One neuron's step, branch-free: ``drive`` (the current term ``P30 (y0 + I_e)``)
+    plus the decayed potential plus the input ``J``, unless refractory; returns the new
+    potential and refractory count, and whether it spiked."""
+    act = rj == 0.0
+    vn = max(drive + p33 * v + J, vmin)
+    v = vn if act else v
+    rj = rj if act else rj - 1.0
+    sp = v >= theta
+    return (vreset if sp else v), (nref if sp else rj), sp
+
+
 @njit(cache=True)
 def _steps_vector(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, out, lo, hi, base):
     """One step of neurons lo..hi-1 without refractory input, branch-free.
@@ -47,16 +60,9 @@ def _steps_vector(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, o
         g = j + ub
         J = ex[g]
         ex[g] = 0.0
-        v = y3[j]
-        rj = r[j]
-        act = rj == 0.0
-        vn = max(p30[j] * (y0[j] + ie[j]) + p33[j] * v + J, vmin[j])
-        v = vn if act else v
-        rj = rj if act else rj - 1.0
-        sp = v >= theta[j]
+        y3[j], r[j], sp = _step(y3[j], r[j], p30[j] * (y0[j] + ie[j]), J, p33[j], vmin[j], theta[j], nref[j],
+                                vreset[j])
         out[j] = 1 if sp else 0
-        y3[j] = vreset[j] if sp else v
-        r[j] = nref[j] if sp else rj
         y0[j] = cur[g]
         cur[g] = 0.0
 
@@ -70,16 +76,8 @@ def _steps_shared(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, o
         g = j + ub
         J = ex[g]
         ex[g] = 0.0
-        v = y3[j]
-        rj = r[j]
-        act = rj == 0.0
-        vn = max(p30 * (y0[j] + ie) + p33 * v + J, vmin)
-        v = vn if act else v
-        rj = rj if act else rj - 1.0
-        sp = v >= theta
+        y3[j], r[j], sp = _step(y3[j], r[j], p30 * (y0[j] + ie), J, p33, vmin, theta, nref, vreset)
         out[j] = 1 if sp else 0
-        y3[j] = vreset if sp else v
-        r[j] = nref if sp else rj
         y0[j] = cur[g]
         cur[g] = 0.0
 
@@ -95,16 +93,8 @@ def _steps_no_current(y3, r, p33, p30, theta, ie, vmin, nref, vreset, ex, out, l
         g = j + ub
         J = ex[g]
         ex[g] = 0.0
-        v = y3[j]
-        rj = r[j]
-        act = rj == 0.0
-        vn = max(i0 + p33 * v + J, vmin)
-        v = vn if act else v
-        rj = rj if act else rj - 1.0
-        sp = v >= theta
+        y3[j], r[j], sp = _step(y3[j], r[j], i0, J, p33, vmin, theta, nref, vreset)
         out[j] = 1 if sp else 0
-        y3[j] = vreset if sp else v
-        r[j] = nref if sp else rj
 
 
 @njit(cache=True, inline="always")
