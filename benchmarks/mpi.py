@@ -20,6 +20,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -68,8 +69,9 @@ def _emit(comm: Any, row: dict[str, Any]) -> None:
             print(json.dumps(r), flush=True)
 
 
-def worker(order: int, simtime: float, threads: int, seed: int) -> None:
-    """One rank's part: build, simulate, print a JSON line with its figures."""
+def worker(order: int, simtime: float, threads: int, seed: int, overlap: bool = True) -> None:
+    """One rank's part: build, simulate, print a JSON line with its figures (``overlap``
+    False: no slice's exchange overlaps the next slice's update, for comparison)."""
     sys.path.insert(0, str(ROOT / "examples"))
     import brunel  # noqa: PLC0415 - the example defines the network once
 
@@ -84,6 +86,7 @@ def worker(order: int, simtime: float, threads: int, seed: int) -> None:
     comm.barrier()
     t0 = time.perf_counter()
     sim, parts = brunel.build(order, seed, threads)
+    sim.engine.exchange.overlap = overlap
     sim.engine.prepare()
     comm.barrier()
     t1 = time.perf_counter()
@@ -102,7 +105,8 @@ def worker(order: int, simtime: float, threads: int, seed: int) -> None:
                       "simulate_s": t2 - t1, "bytes_sent": sent,
                       "slices": slices, "exchange_s": xs, "exchange_bytes": xb, "alpha_s": alpha,
                       "beta_s_per_byte": beta, "table_bytes": table, "peak_rss_mb": _rss_mb(),
-                      "base_rss_mb": base_rss, "n_spikes": int(ev["senders"].size)})
+                      "base_rss_mb": base_rss, "n_spikes": int(ev["senders"].size),
+                      "slice_steps": sim.engine.ms})
 
 
 def bernoulli_worker(n: int, p: float, seed: int) -> None:
@@ -167,7 +171,7 @@ def _print_rows(procs: int, threads: int, rows: list[dict[str, Any]]) -> None:
         print(f"{procs:5d} {threads:7d} {r['rank']:4d} {r['build_s']:8.2f} {r['simulate_s']:11.2f} "
               f"{per_slice:12.3f} {r['exchange_bytes'] / max(r['slices'], 1):11.0f} "
               f"{r['bytes_sent'] / 1e6:13.2f} {r['table_bytes'] / 1e6:9.1f} {r['peak_rss_mb']:12.0f} "
-              f"{r['base_rss_mb']:12.0f} {r['n_spikes']:7d}")
+              f"{r['base_rss_mb']:12.0f} {r['n_spikes']:7d} {r['slice_steps']:6d}")
 
 
 def _bernoulli(args: argparse.Namespace) -> None:
@@ -189,38 +193,57 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--procs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--bernoulli", type=int, default=0)
     ap.add_argument("--p", type=float, default=0.1)
+    ap.add_argument("--no-overlap", action="store_true",
+                    help="no slice's spike exchange overlaps the next slice's update (min_delay slices)")
+    ap.add_argument("--repeats", type=int, default=1, help="run every configuration this often, taking turns")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
         if args.bernoulli:
             bernoulli_worker(args.bernoulli, args.p, args.seed)
         else:
-            worker(args.order, args.simtime, args.threads[0], args.seed)
+            worker(args.order, args.simtime, args.threads[0], args.seed, not args.no_overlap)
         return 0
     if args.bernoulli:
         _bernoulli(args)
         return 0
-    print(f"Brunel order {args.order}, {args.simtime:g} ms")
-    print("procs threads rank  build_s  simulate_s  exch_ms/sl  exch_B/sl  all_sent_MB  table_MB  "
-          "peak_RSS_MB  base_RSS_MB  spikes")
-    results = {}
-    for procs in args.procs:
-        for threads in args.threads:
-            rows = run(procs, ["--worker", "--order", str(args.order), "--simtime", str(args.simtime),
-                               "--threads", str(threads), "--seed", str(args.seed)])
-            results[procs, threads] = rows
-            _print_rows(procs, threads, rows)
-    for (procs, threads), rows in results.items():
-        one = results.get((1, threads))
-        if procs > 1 and one is not None:
-            sim_s = max(r["simulate_s"] for r in rows)
-            table = max(r["table_bytes"] for r in rows)
-            print(f"{procs}x{threads} vs 1x{threads}: simulate {one[0]['simulate_s'] / sim_s:.2f}x faster, "
-                  f"connection storage per rank {table / one[0]['table_bytes']:.2f}x")
+    print(f"Brunel order {args.order}, {args.simtime:g} ms" + (", no overlap" if args.no_overlap else ""))
+    results: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    ratios: dict[tuple[int, int], list[float]] = {}
+    for rep in range(args.repeats):
+        results = _one_round(args, rep)
+        for (procs, threads), rows in results.items():
+            one = results.get((1, threads))
+            if procs > 1 and one is not None:
+                sim_s = max(r["simulate_s"] for r in rows)
+                table = max(r["table_bytes"] for r in rows)
+                ratios.setdefault((procs, threads), []).append(one[0]["simulate_s"] / sim_s)
+                print(f"{procs}x{threads} vs 1x{threads}: simulate {one[0]['simulate_s'] / sim_s:.2f}x faster, "
+                      f"connection storage per rank {table / one[0]['table_bytes']:.2f}x")
+    if args.repeats > 1:
+        for (procs, threads), rs in ratios.items():
+            print(f"{procs}x{threads} vs 1x{threads} over {len(rs)} rounds: median {statistics.median(rs):.2f}x "
+                  f"({', '.join(f'{r:.2f}' for r in rs)}); load average now {os.getloadavg()[0]:.2f}")
     multi = [rows for (p, _), rows in results.items() if p > 1]
     if multi:
         print("\n".join(projection(multi[0])))
     return 0
+
+
+def _one_round(args: argparse.Namespace, rep: int) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """Every configuration once (in reverse order in odd rounds), printing its rows."""
+    if rep == 0:
+        print("procs threads rank  build_s  simulate_s  exch_ms/sl  exch_B/sl  all_sent_MB  table_MB  "
+              "peak_RSS_MB  base_RSS_MB  spikes  slice")
+    configs = [(p, t) for p in args.procs for t in args.threads]
+    results = {}
+    for procs, threads in (configs if rep % 2 == 0 else configs[::-1]):
+        rows = run(procs, ["--worker", "--order", str(args.order), "--simtime", str(args.simtime),
+                           "--threads", str(threads), "--seed", str(args.seed)]
+                   + (["--no-overlap"] if args.no_overlap else []))
+        results[procs, threads] = rows
+        _print_rows(procs, threads, rows)
+    return dict(sorted(results.items()))
 
 
 if __name__ == "__main__":

@@ -179,10 +179,11 @@ class MPIComm:
         self.bytes_sent += a.nbytes
         send, recv = self._records(a)
         req = self.comm.Iallgather(send, recv)
+        cap = self._record_cap  # another gather may finish first and change the size
 
         def finish() -> list[np.ndarray]:
             req.Wait()
-            return self._from_records(a, recv)
+            return self._from_records(a, recv, cap)
         return finish
 
     def _allgatherv(self, a: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
@@ -197,7 +198,7 @@ class MPIComm:
         """Gather int64 arrays as fixed-size records (see :meth:`_from_records`)."""
         send, recv = self._records(a)
         self.comm.Allgather(send, recv)
-        return self._from_records(a, recv)
+        return self._from_records(a, recv, self._record_cap)
 
     def _records(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """This rank's record ``[size, data..., padding]`` and the buffer for all ranks'."""
@@ -208,15 +209,16 @@ class MPIComm:
         send[1:1 + k] = a[:k]
         return send, np.empty(self.size * (cap + 1), dtype=np.int64)
 
-    def _from_records(self, a: np.ndarray, recv: np.ndarray) -> list[np.ndarray]:
-        """The ranks' arrays from the gathered records (gathered again the general way
-        when some did not fit, the sizes being known); sets the next record size."""
-        cap = self._record_cap
+    def _from_records(self, a: np.ndarray, recv: np.ndarray, cap: int) -> list[np.ndarray]:
+        """The ranks' arrays from the gathered records of ``cap`` elements (gathered again
+        the general way when some did not fit, the sizes being known); sets the next
+        record size (the same on every rank: gathers finish in the same order)."""
         rec = recv.reshape(self.size, cap + 1)
         counts = rec[:, 0].copy()
         largest = int(counts.max())
         # every rank computes the same new size from the same gathered sizes
-        self._record_cap = min(max(cap, 2 * largest), RECORD_CAP_MAX) if largest > cap // 2 else cap
+        now = self._record_cap
+        self._record_cap = min(max(now, 2 * largest), RECORD_CAP_MAX) if largest > now // 2 else now
         if largest > cap:
             return self._allgatherv(a, counts)
         return [rec[r, 1:1 + int(counts[r])] for r in range(self.size)]

@@ -1,12 +1,10 @@
-"""The engine's part of a distributed run: local blocks, the spike exchange, gathers.
+"""The engine's part of a distributed run: local blocks and gathers.
 
 Each rank updates a contiguous block of every neuron population (see
 :func:`spikesim.parallel.block`) on contiguous copies of its state, and stores only the
-connections onto its nodes.  Once per ``min_delay`` slice the ranks exchange the
-spikes their neurons emitted (:func:`exchange_spikes`); merged in (step, id) order, the
-list is the one a one-process run makes, so every rank delivers, archives and records
-exactly what one process would, in the same order, and the sums in the ring buffers
-are bit-identical for any number of processes and threads.  Samples of multimeters
+connections onto its nodes.  Once per slice the ranks exchange the spikes their
+neurons emitted (:mod:`spikesim.kernel.exchange`), so every rank delivers, archives
+and records exactly what one process would, in the same order.  Samples of multimeters
 (:func:`gather_samples`) and weight-recorder rows (:func:`gather_weight_rows`) are
 gathered into a one-process run's order before the devices get them, so every rank's
 devices hold all events; at the end of each run the neuron state blocks are gathered
@@ -16,12 +14,10 @@ every rank.  All functions here are collective.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numba import njit
 
 from spikesim.parallel import Communicator, block
 
@@ -89,125 +85,6 @@ def store_local(comm: Communicator, nodes: NodeTable, updates: Sequence[Update],
         pop.S[:, lo:hi] = S_loc
     if gather:
         gather_state(comm, [u[0] for u in updates], [loc[0] for loc in local])
-
-
-def exchange_slice(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int,
-                   s0: int, n_nodes: int, emit_at: float, meanwhile: Callable[[], None] | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """The slice's spike list of a one-process run, and whether to hand over now.
-
-    Parameters
-    ----------
-    comm : Communicator
-        The ranks.
-    ids, steps, mult : ndarray
-        This rank's list: the ``n_gen`` spikes of spike generators (known on every
-        rank, so not exchanged), then this rank's neurons' spikes in (step, id) order.
-    n_gen : int
-        Spike generators' spikes at the start of the list.
-    s0 : int
-        First step of the slice.
-    n_nodes : int
-        Nodes in the network.
-    emit_at : float
-        Monotonic time (s) from which this rank wants the recorded data handed over;
-        the ranks decide together (a hand-over gathers samples, a collective call).
-    meanwhile : callable or None
-        Work done while the spikes travel (no collective call in it).
-
-    Returns
-    -------
-    ids, steps, mult : ndarray
-        The generators' spikes, then all ranks' neurons' spikes in (step, id) order.
-    emit : bool
-        Whether some rank wants the recorded data handed over now.
-    """
-    i, s, mu, emit = exchange_spikes(comm, ids[n_gen:], steps[n_gen:], mult[n_gen:], s0, n_nodes,
-                                     time.monotonic() >= emit_at, meanwhile)
-    if n_gen:
-        i, s, mu = np.concatenate([ids[:n_gen], i]), np.concatenate([steps[:n_gen], s]), \
-            np.concatenate([mult[:n_gen], mu])
-    return i, s, mu, emit
-
-
-def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, s0: int,
-                    n_nodes: int, flag: bool, meanwhile: Callable[[], None] | None = None
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """Every rank's spikes of the slice from ``s0``, merged in (step, id) order.
-
-    Each spike is packed into one int64 key ``(step - s0) * n_nodes + id`` (so sorting
-    the keys gives the serial order) and its multiplicity; one variable-size allgather
-    carries them with a flag per rank.
-
-    Parameters
-    ----------
-    comm : Communicator
-        The ranks.
-    ids, steps, mult : ndarray
-        This rank's neurons' spikes: 0-based ids, emission steps, multiplicities.
-    s0 : int
-        First step of the slice.
-    n_nodes : int
-        Nodes in the network.
-    flag : bool
-        This rank's vote (e.g. "hand the recorded data over now").
-    meanwhile : callable or None
-        Work done after the gather has begun and before it is waited for.
-
-    Returns
-    -------
-    ids, steps, mult : ndarray
-        All ranks' spikes in (step, id) order.
-    any_flag : bool
-        Whether some rank voted yes (the same on every rank).
-    """
-    keys = (steps - s0) * n_nodes + ids
-    packed = np.concatenate([[int(flag)], keys, mult.astype(np.int64)])
-    t0 = time.perf_counter()
-    finish = comm.allgather_start(packed)
-    if meanwhile is not None:
-        t1 = time.perf_counter()
-        meanwhile()
-        t0 += time.perf_counter() - t1  # the exchange's cost is what the work did not hide
-    parts = finish()
-    comm.stats.seconds += time.perf_counter() - t0
-    comm.stats.slices += 1
-    comm.stats.bytes += packed.nbytes
-    offs = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([p.size for p in parts], out=offs[1:])
-    out_ids, out_steps, out_mult, any_flag = _merged(np.concatenate(parts), offs, n_nodes, s0)
-    return out_ids, out_steps, out_mult, bool(any_flag)
-
-
-@njit(cache=True, nogil=True)
-def _merged(flat: np.ndarray, offs: np.ndarray, n_nodes: int, s0: int
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """The ranks' packed lists (``flat[offs[r]:offs[r + 1]]`` is rank ``r``'s ``[flag,
-    keys..., multiplicities...]``) merged in key order: ids, steps, multiplicities and
-    whether some rank's flag is set."""
-    total = 0
-    flag = False
-    for r in range(offs.size - 1):
-        total += (offs[r + 1] - offs[r] - 1) // 2
-        flag = flag or flat[offs[r]] != 0
-    keys = np.empty(total, dtype=np.int64)
-    mult = np.empty(total, dtype=np.int64)
-    k = 0
-    for r in range(offs.size - 1):
-        n = (offs[r + 1] - offs[r] - 1) // 2
-        keys[k:k + n] = flat[offs[r] + 1:offs[r] + 1 + n]
-        mult[k:k + n] = flat[offs[r] + 1 + n:offs[r + 1]]
-        k += n
-    order = np.argsort(keys, kind="mergesort")  # keys are unique: any sort gives one order
-    ids = np.empty(total, dtype=np.int64)
-    steps = np.empty(total, dtype=np.int64)
-    mu = np.empty(total, dtype=np.float64)
-    for j in range(total):
-        key = keys[order[j]]
-        steps[j] = key // n_nodes + s0
-        ids[j] = key - (key // n_nodes) * n_nodes
-        mu[j] = mult[order[j]]
-    return ids, steps, mu, flag
 
 
 def gather_samples(comm: Communicator, plans: Mapping[int, SamplerPlan],
@@ -306,20 +183,3 @@ def gather_ring(comm: Communicator, nodes: NodeTable, ring: np.ndarray) -> np.nd
         mask = nodes.local_mask(r)
         out[:, :, mask] = part.reshape(ring.shape[0], ring.shape[1], int(mask.sum()))
     return out
-
-
-def generators_ahead(comm: Communicator, projections: Mapping[tuple[str, str], Projection]) -> bool:
-    """Whether generators may send the next slice's input while this slice's spikes
-    are exchanged between ranks (only under MPI: there is nothing to wait for otherwise).
-
-    Only when no cell of the ring can get both: the spikes of a slice land at most
-    ``dmax`` steps after it, the next slice's generator input at least ``dgen`` steps
-    after that slice, so ``dmax <= dgen`` keeps them apart and every cell's additions
-    stay in the one-process order (generator input, then spikes, both sent before the
-    slice that reads them).  A rank decides for its own targets.
-    """
-    if comm.size == 1:
-        return False
-    spikes = [int(p.d.max()) for (_, r), p in projections.items() if r == "spike" and len(p)]
-    gens = [int(p.d.min()) for (_, r), p in projections.items() if r in ("current", "poisson") and len(p)]
-    return bool(gens) and max(spikes, default=0) <= min(gens)

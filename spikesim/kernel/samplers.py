@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -98,6 +98,42 @@ def spike_recorders(populations: Sequence[Population], projections: Mapping[tupl
                 if counts.any():
                     out.append((dev, np.concatenate([[0], counts])))
     return out
+
+
+#: a delivered spike list ``(ids, steps, mult)`` and its weight recorders' rows ``(device or None, rows)``
+Delivered = tuple[tuple[np.ndarray, np.ndarray, np.ndarray], Sequence[tuple[Any, np.ndarray]]]
+
+
+def record_lists(recorders: Sequence[tuple[RecordingDevice, np.ndarray]], delivered: Sequence[Delivered]) -> bool:
+    """Hand delivered spike lists (oldest first) to the weight and spike recorders.
+
+    Parameters
+    ----------
+    recorders : sequence of (device, counts)
+        The spike recorders (see :func:`spike_recorders`).
+    delivered : sequence
+        Per list: ``(ids, steps, mult)`` (0-based ids, emission steps, multiplicities,
+        in (step, id) order) and the weight recorders' rows its delivery made, as
+        ``(device or None, rows)`` pairs.
+
+    Returns
+    -------
+    bool
+        Whether a spike recorder holds enough rows to hand them over now.
+    """
+    full = False
+    for (ids, steps, mult), transmitted in delivered:
+        if not ids.size:
+            continue
+        gids = ids + 1
+        try:  # a weight recorder's backend may fail; spike recorders still get the slice
+            for wr, rows in transmitted:
+                if wr is not None and rows.shape[0]:
+                    wr.record_rows(rows)
+        finally:
+            for rec, counts in recorders:
+                full = rec.record_spikes(gids, steps, mult, counts) or full
+    return full
 
 
 def sampler_plans(populations: Sequence[Population],

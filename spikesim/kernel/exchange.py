@@ -1,0 +1,285 @@
+"""The spike exchange between ranks, once per slice, and when it may overlap work.
+
+Each rank packs the spikes its neurons emitted in a slice into int64 keys whose order
+is the one-process (step, id) order (:func:`exchange_spikes`); merged, the list is the
+one a one-process run makes, so every rank delivers, archives and records exactly what
+one process would, in the same order, and every sum in the ring buffers is
+bit-identical for any number of processes and threads.
+
+Two kinds of work can go on while the spikes travel, each only where it provably
+leaves every ring cell's additions in the one-process order:
+
+* the generators' input of the next slice (:func:`generators_ahead`);
+* the update of the next slice (:class:`SliceExchange` with ``lag``): with slices of
+  half of ``min_delay`` (:func:`lag_slice_steps`), a spike reaches its targets two
+  slices after the one it was emitted in at the earliest, so a slice's spikes can be
+  delivered after the next slice's update.  The exchange then hides a rank waiting for
+  a slower one (load imbalance, noise of the machine) behind a half slice of work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from spikesim.parallel import Communicator
+
+if TYPE_CHECKING:
+    from spikesim.network.projection import Projection
+
+#: a slice's spike list: 0-based ids, emission steps, multiplicities, in (step, id) order
+SpikeList = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, s0: int,
+                    n_nodes: int, flag: bool, meanwhile: Callable[[], None] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Every rank's spikes of the slice from ``s0``, merged in (step, id) order.
+
+    Each spike is packed into one int64 key ``(step - s0) * n_nodes + id`` (so sorting
+    the keys gives the serial order) and its multiplicity; one variable-size allgather
+    carries them with a flag per rank.
+
+    Parameters
+    ----------
+    comm : Communicator
+        The ranks.
+    ids, steps, mult : ndarray
+        This rank's neurons' spikes: 0-based ids, emission steps, multiplicities.
+    s0 : int
+        First step of the slice.
+    n_nodes : int
+        Nodes in the network.
+    flag : bool
+        This rank's vote (e.g. "hand the recorded data over now").
+    meanwhile : callable or None
+        Work done after the gather has begun and before it is waited for.
+
+    Returns
+    -------
+    ids, steps, mult : ndarray
+        All ranks' spikes in (step, id) order.
+    any_flag : bool
+        Whether some rank voted yes (the same on every rank).
+    """
+    flight = InFlight.start(comm, ids, steps, mult, 0, s0, n_nodes, flag)
+    if meanwhile is not None:
+        meanwhile()
+    (ids, steps, mult), any_flag = flight.finish(comm)
+    return ids, steps, mult, any_flag
+
+
+@dataclass
+class InFlight:
+    """One slice's spikes on their way between ranks (:meth:`start`, then :meth:`finish`).
+
+    ``finisher`` completes the gather; ``gen`` holds the spike generators' spikes of
+    the slice (known on every rank, so not exchanged); ``s0`` is the slice's first step.
+    """
+
+    finisher: Callable[[], list[np.ndarray]]
+    gen: SpikeList
+    s0: int
+    n_nodes: int
+    nbytes: int
+
+    @classmethod
+    def start(cls, comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int,
+              n_nodes: int, flag: bool) -> InFlight:
+        """Begin the exchange of a slice's list: the ``n_gen`` spike generators' spikes
+        first, then this rank's neurons' spikes in (step, id) order (the arrays may be
+        reused once this returns)."""
+        keys = (steps[n_gen:] - s0) * n_nodes + ids[n_gen:]
+        packed = np.concatenate([[int(flag)], keys, mult[n_gen:].astype(np.int64)])
+        gen = (ids[:n_gen].copy(), steps[:n_gen].copy(), mult[:n_gen].copy())
+        return cls(comm.allgather_start(packed), gen, s0, n_nodes, packed.nbytes)
+
+    def finish(self, comm: Communicator) -> tuple[SpikeList, bool]:
+        """Wait for the other ranks; the slice's whole list in (step, id) order (spike
+        generators' spikes merged in) and whether some rank's flag was set.  The wait
+        counts as the exchange's time in ``comm.stats``."""
+        t0 = time.perf_counter()
+        parts = self.finisher()
+        comm.stats.seconds += time.perf_counter() - t0
+        comm.stats.slices += 1
+        comm.stats.bytes += self.nbytes
+        offs = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([p.size for p in parts], out=offs[1:])
+        ids, steps, mult, flag = _merged(np.concatenate(parts), offs, self.n_nodes, self.s0)
+        gi, gs, gm = self.gen
+        if gi.size:  # generators' spikes come first: restore (step, id) order
+            ids, steps, mult = np.concatenate([gi, ids]), np.concatenate([gs, steps]), np.concatenate([gm, mult])
+            if ids.size > 1:
+                order = np.lexsort((ids, steps))
+                ids, steps, mult = ids[order], steps[order], mult[order]
+        return (ids, steps, mult), bool(flag)
+
+
+class SliceExchange:
+    """The spike lists of a rank's slices between update and delivery.
+
+    Without ``lag`` each slice's list is exchanged and returned at once.  With it, a
+    slice's list stays in flight during the next slice's update (slices of
+    :func:`lag_slice_steps`) and is returned after it; the last slice of a run is
+    returned together with its predecessor, so nothing is in flight between runs.
+
+    Parameters
+    ----------
+    comm : Communicator
+        The ranks.
+    lag : bool
+        Whether lists may stay in flight for a slice (see :func:`lag_allowed`).
+    """
+
+    def __init__(self, comm: Communicator, lag: bool) -> None:
+        self.comm = comm
+        self.lag = lag
+        #: whether lag may be used where allowed (set False on every rank to compare)
+        self.overlap = True
+        self.pending: InFlight | None = None
+        #: whether some rank asked for a hand-over of recorded data (the same on all ranks)
+        self.emit = False
+
+    def lists(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int, n_nodes: int,
+              flag: bool, last: bool, meanwhile: Callable[[], None] | None) -> list[SpikeList]:
+        """Start the exchange of the slice from ``s0`` and return the lists whose
+        delivery is due now, oldest first.
+
+        Parameters
+        ----------
+        ids, steps, mult : ndarray
+            The slice's list: ``n_gen`` spike generators' spikes, then this rank's
+            neurons' spikes in (step, id) order.
+        n_gen : int
+            Spike generators' spikes at the start of the list.
+        s0 : int
+            First step of the slice.
+        n_nodes : int
+            Nodes in the network.
+        flag : bool
+            This rank's vote for a hand-over of recorded data.
+        last : bool
+            Whether this is the run's last slice (nothing stays in flight).
+        meanwhile : callable or None
+            Work done while the spikes travel (no collective call in it).
+        """
+        flight = InFlight.start(self.comm, ids, steps, mult, n_gen, s0, n_nodes, flag)
+        if meanwhile is not None:
+            meanwhile()
+        if self.lag and not last:
+            flight, self.pending = self.pending, flight  # type: ignore[assignment]
+            flights = [] if flight is None else [flight]
+        else:
+            flights = [f for f in (self.pending, flight) if f is not None]
+            self.pending = None
+        out = []
+        for f in flights:
+            spikes, self.emit = f.finish(self.comm)
+            out.append(spikes)
+        return out
+
+    def drain(self) -> list[SpikeList]:
+        """The list still in flight, if any (before acting on a signal between slices)."""
+        if self.pending is None:
+            return []
+        spikes, self.emit = self.pending.finish(self.comm)
+        self.pending = None
+        return [spikes]
+
+
+@njit(cache=True, nogil=True)
+def _merged(flat: np.ndarray, offs: np.ndarray, n_nodes: int, s0: int
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The ranks' packed lists (``flat[offs[r]:offs[r + 1]]`` is rank ``r``'s ``[flag,
+    keys..., multiplicities...]``) merged in key order: ids, steps, multiplicities and
+    whether some rank's flag is set."""
+    total = 0
+    flag = False
+    for r in range(offs.size - 1):
+        total += (offs[r + 1] - offs[r] - 1) // 2
+        flag = flag or flat[offs[r]] != 0
+    keys = np.empty(total, dtype=np.int64)
+    mult = np.empty(total, dtype=np.int64)
+    k = 0
+    for r in range(offs.size - 1):
+        n = (offs[r + 1] - offs[r] - 1) // 2
+        keys[k:k + n] = flat[offs[r] + 1:offs[r] + 1 + n]
+        mult[k:k + n] = flat[offs[r] + 1 + n:offs[r + 1]]
+        k += n
+    order = np.argsort(keys, kind="mergesort")  # keys are unique: any sort gives one order
+    ids = np.empty(total, dtype=np.int64)
+    steps = np.empty(total, dtype=np.int64)
+    mu = np.empty(total, dtype=np.float64)
+    for j in range(total):
+        key = keys[order[j]]
+        steps[j] = key // n_nodes + s0
+        ids[j] = key - (key // n_nodes) * n_nodes
+        mu[j] = mult[order[j]]
+    return ids, steps, mu, flag
+
+
+def _delays(projections: Mapping[tuple[str, str], Projection], route: str, largest: bool) -> list[int]:
+    """Largest (or smallest) delay (steps) of each non-empty projection of a route."""
+    return [int(p.d.max() if largest else p.d.min()) for (_, r), p in projections.items() if r == route and len(p)]
+
+
+def generators_ahead(comm: Communicator, projections: Mapping[tuple[str, str], Projection]) -> bool:
+    """Whether generators may send the next slice's input while this slice's spikes
+    are exchanged between ranks (only under MPI: there is nothing to wait for otherwise).
+
+    Only when no cell of the ring can get both: the spikes of a slice land at most
+    ``dmax`` steps after it, the next slice's generator input at least ``dgen`` steps
+    after that slice, so ``dmax <= dgen`` keeps them apart and every cell's additions
+    stay in the one-process order (generator input, then spikes, both sent before the
+    slice that reads them).  A rank decides for its own targets.
+    """
+    if comm.size == 1:
+        return False
+    gens = _delays(projections, "current", False) + _delays(projections, "poisson", False)
+    return bool(gens) and max(_delays(projections, "spike", True), default=0) <= min(gens)
+
+
+def lag_allowed(comm: Communicator, m: int, projections: Mapping[tuple[str, str], Projection],
+                only_poisson: bool, plastic: bool) -> bool:
+    """Whether a slice's spikes may be delivered after the next slice's update (see the
+    module's docstring), decided the same on every rank.
+
+    Parameters
+    ----------
+    comm : Communicator
+        The ranks (one process: never; there is no exchange to hide).
+    m : int
+        ``min_delay`` in steps (at least 2: slices of ``m // 2`` steps).
+    projections : mapping
+        The connections, by (synapse model, route).
+    only_poisson : bool
+        Whether every generator's input is a ``poisson_generator``'s (or there is none):
+        their draws and sums do not depend on where slices begin; the other
+        generators' do or may, and slices of another length would change them.
+    plastic : bool
+        Whether some synapse is plastic or some neuron keeps a spike archive (their
+        delivery reads post-synaptic history: kept on the one-process schedule).
+
+    Returns
+    -------
+    bool
+        True when, in addition, no cell can get both a slice's spikes and generator
+        input sent after them (largest spike delay <= smallest generator delay).
+    """
+    if comm.size == 1:
+        return False
+    gens = _delays(projections, "poisson", False)
+    ok = m >= 2 and not plastic and only_poisson \
+        and (not gens or max(_delays(projections, "spike", True), default=0) <= min(gens))
+    # a rank sees only the connections onto its nodes, and every rank must slice alike
+    return comm.allreduce(0.0 if ok else 1.0, "max") == 0.0
+
+
+def lag_slice_steps(m: int, lag: bool) -> int:
+    """Slice length (steps): ``min_delay`` ``m``, or its half (rounded down) with lag."""
+    return max(1, m // 2) if lag else m
