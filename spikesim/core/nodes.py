@@ -147,6 +147,6 @@ def make_device(recording: RecordingManager, grid: TimeGrid, cls: type[Model], n
         dev.set({k: v for k, v in p.items() if k != "n_events" or v != 0})
         return dev
     assert issubclass(cls, Generator)
-    p = as_generator_params(p)
+    p = cls.settled({}, as_generator_params(p), grid.resolution)
     cls.check_node(p, grid.resolution)
     return p

@@ -52,6 +52,21 @@ class Generator(Model):
             raise bad_property(cls.name, "stop", p["stop"],
                                f"it must be >= start ({p['start']})")
 
+    @classmethod
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+        """The values a node holding ``old`` stores when ``vals`` are set (at creation
+        ``old`` is empty and ``vals`` complete); :meth:`check_node` then checks the
+        result.  Models whose rules involve which keys are set together, or which store
+        values other than those given (times moved onto the grid of ``h`` ms),
+        override it; by default the values are stored as given.
+
+        Raises
+        ------
+        BadProperty
+            Where a model's rule for keys set together is broken.
+        """
+        return vals
+
     @staticmethod
     def window(p: dict[str, Any], h: float) -> tuple[int, int]:
         """Active window ``(lo, hi]`` in steps, origin included."""

@@ -18,6 +18,7 @@ from numba import njit
 
 from spikesim.errors import bad_property
 from spikesim.models.generators import Generator
+from spikesim.timegrid import TICS_PER_MS
 
 
 class RatePoissonGenerator(Generator):
@@ -148,8 +149,38 @@ class InhomogeneousPoissonGenerator(RatePoissonGenerator):
     params = {**Generator.params, "rate_times": (), "rate_values": (), "allow_offgrid_times": False}
 
     @classmethod
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+        """As NEST: ``rate_times`` and ``rate_values`` are set together; with
+        ``allow_offgrid_times`` a time off the grid of ``h`` ms is stored rounded up to
+        the end of its step; ``allow_offgrid_times`` changes only with rate times or
+        while none are set.
+
+        Raises
+        ------
+        BadProperty
+            When only one of ``rate_times`` and ``rate_values`` is set, or
+            ``allow_offgrid_times`` alone while rate times are set.
+        """
+        if ("rate_times" in vals) != ("rate_values" in vals):
+            key = "rate_times" if "rate_times" in vals else "rate_values"
+            raise bad_property(cls.name, key, vals[key], "Rate times and values must be reset together "
+                               "(set rate_times and rate_values in one call)")
+        if "rate_times" not in vals:
+            if "allow_offgrid_times" in vals and len(old.get("rate_times", ())) > 0:
+                raise bad_property(cls.name, "allow_offgrid_times", vals["allow_offgrid_times"],
+                                   "Option can only be set together with rate times or if no rate times have "
+                                   "been set")
+            return vals
+        if not vals.get("allow_offgrid_times", old.get("allow_offgrid_times", False)):
+            return vals
+        t = np.asarray(vals["rate_times"], dtype=float).ravel()
+        tics = round(h * TICS_PER_MS)  # a step's length in tics: times stored as NEST's grid times
+        return {**vals, "rate_times": tuple(float(k) * tics / TICS_PER_MS for k in _steps(t, h))}
+
+    @classmethod
     def check_node(cls, p: dict[str, Any], h: float) -> None:
-        """Check one node's parameters (times in ms, rates in spikes/s).
+        """Check one node's parameters (times in ms, rates in spikes/s); the messages
+        carry NEST's texts.
 
         Raises
         ------
@@ -161,19 +192,19 @@ class InhomogeneousPoissonGenerator(RatePoissonGenerator):
         t = np.asarray(p["rate_times"], dtype=float).ravel()
         v = np.asarray(p["rate_values"], dtype=float).ravel()
         if t.size != v.size:
-            raise bad_property(cls.name, "rate_values", v.tolist(),
-                               f"rate_times and rate_values must have the same size (rate_times = {t.tolist()})")
+            raise bad_property(cls.name, "rate_values", v.tolist(), f"Rate times and values have to be the same "
+                               f"size (rate_times = {t.tolist()})")
         if t.size and not (t[0] > 0):
-            raise bad_property(cls.name, "rate_times", float(t[0]),
-                               "time points must lie strictly in the future (> 0 ms)")
+            raise bad_property(cls.name, "rate_times", float(t[0]), "Time points must lie strictly in the future.")
         if not p["allow_offgrid_times"]:
             off = np.abs(t / h - np.round(t / h)) > 1e-9
             if off.any():
                 raise bad_property(cls.name, "rate_times", float(t[off][0]),
-                                   f"it is not a multiple of the resolution ({h} ms) and allow_offgrid_times is False")
+                                   f"Time point {float(t[off][0]):g} is not representable in current resolution "
+                                   f"({h} ms); give multiples of it or set allow_offgrid_times")
         k = _steps(t, h)
         if k.size > 1 and np.any(np.diff(k) <= 0):
-            raise bad_property(cls.name, "rate_times", list(t[:6]), "rate times must be strictly increasing")
+            raise bad_property(cls.name, "rate_times", list(t[:6]), "Rate times must be strictly increasing")
 
     @classmethod
     def prepare_rates(cls, nodes: list[dict[str, Any]], h: float) -> Any:

@@ -356,14 +356,15 @@ class NodeTable:
         for k, v in vals.items():
             if k not in p:
                 raise bad_property(pop.model_name, k, v, f"{pop.model_name} has the parameters {sorted(p)}")
-        p.update(as_generator_params(vals))
+        p.update(pop.model.settled(dict(node), as_generator_params(vals), self.grid.resolution))  # type: ignore[attr-defined]
         pop.model.check_node(p, self.grid.resolution)  # type: ignore[attr-defined]
 
     def _apply_device(self, pop: DevicePopulation, i: int, vals: dict[str, Any]) -> None:
         if pop.kind == "recorder":
             pop.nodes[i].set(vals)
             return
-        pop.nodes[i].update(as_generator_params(vals))
+        node = pop.nodes[i]
+        node.update(pop.model.settled(dict(node), as_generator_params(vals), self.grid.resolution))  # type: ignore[attr-defined]
         self.generator_version += 1
 
     def check_receptors(self, tgt: np.ndarray, r: np.ndarray, src: np.ndarray) -> None:

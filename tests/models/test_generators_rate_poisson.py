@@ -46,11 +46,30 @@ def test_inhomogeneous_checks_name_the_parameter_and_leave_the_node_unchanged(pa
     assert g.get() == before
 
 
-def test_offgrid_rate_times_are_taken_when_allowed():
-    sim = spikesim.Simulator(resolution=H)
+def test_offgrid_rate_times_are_stored_rounded_up_when_allowed():
+    # NEST 3.10 (its testsuite's test_allow_offgrid_time_point): 1.23 ms is stored as 1.3 ms
+    sim = spikesim.Simulator(resolution=0.1)
     g = sim.create("inhomogeneous_poisson_generator",
                    params={"allow_offgrid_times": True, "rate_times": [1.05], "rate_values": [3.0]})
-    assert np.ravel(g.get("rate_times")).tolist() == [1.05]
+    assert np.ravel(g.get("rate_times")).tolist() == [1.1]
+    g.set({"rate_times": [1.23, 2.0], "rate_values": [10.0, 5.0]})
+    assert np.ravel(g.get("rate_times")).tolist() == [1.3, 2.0]
+
+
+@pytest.mark.parametrize(("params", "text"), [
+    ({"rate_values": [10.0]}, "Rate times and values must be reset together"),
+    ({"rate_times": [3.0]}, "Rate times and values must be reset together"),
+    ({"allow_offgrid_times": True}, "Option can only be set together with rate times"),
+])
+def test_keys_set_together_as_nest(params, text):
+    sim = spikesim.Simulator(resolution=0.1)
+    g = sim.create("inhomogeneous_poisson_generator", params={"rate_times": [1.2], "rate_values": [10.0]})
+    before = g.get()
+    with pytest.raises(BadProperty, match=text):
+        g.set(params)
+    assert g.get() == before
+    g.set({"allow_offgrid_times": True, "rate_times": [1.25], "rate_values": [1.0]})  # together: allowed
+    assert np.ravel(g.get("rate_times")).tolist() == [1.3]
 
 
 def _build(threads: int) -> spikesim.Simulator:
