@@ -14,7 +14,6 @@ from spikesim.models.gamma_mip_generators import GammaSupGenerator, MipGenerator
 from spikesim.models.generators import (
     AcGenerator,
     DcGenerator,
-    NoiseGenerator,
     PoissonGenerator,
     SpikeGenerator,
     StepCurrentGenerator,
@@ -32,6 +31,7 @@ from spikesim.models.iaf_tum_2000 import IafTum2000
 from spikesim.models.izhikevich import Izhikevich
 from spikesim.models.izhikevich2007 import Izhikevich2007
 from spikesim.models.mat2_psc_exp import Mat2PscExp
+from spikesim.models.noise_generator import NoiseGenerator
 from spikesim.models.parrot_neuron import ParrotNeuron
 from spikesim.models.poisson_generators import InhomogeneousPoissonGenerator, SinusoidalPoissonGenerator
 from spikesim.models.pp_psc_delta import PpPscDelta

@@ -1,4 +1,4 @@
-"""The compiled loops of ``noise_generator`` (:mod:`spikesim.models.generators`): the
+"""The compiled loops of ``noise_generator`` (:mod:`spikesim.models.noise_generator`): the
 random stream of each connection, the currents drawn from them and their mean per
 generator (what a multimeter records of it).
 """

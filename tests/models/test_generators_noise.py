@@ -11,7 +11,7 @@ import pytest
 
 import spikesim
 from spikesim.errors import BadProperty
-from spikesim.models.generators import NoiseGenerator
+from spikesim.models.noise_generator import NoiseGenerator
 
 from .gen_helpers import checkpoint_identical, threads_identical
 
