@@ -415,8 +415,7 @@ class Engine:
         if self.comm.size > 1:  # every rank's neurons' spikes; generators' are known everywhere
             ahead = self._next_generators if self.ahead and self.next_in_run else None
             due = _time.monotonic() >= self.last_emit + EMIT_EVERY
-            lists = self.exchange.lists(ids, steps, mult, n_gen, s0, self.nodes.num_nodes, due,
-                                        not self.next_in_run, ahead)
+            lists = self.exchange.lists(ids, steps, mult, n_gen, s0, due, not self.next_in_run, ahead)
             self.emit_due = self.exchange.emit
         else:
             if k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order

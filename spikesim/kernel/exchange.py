@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,11 +38,11 @@ SpikeList = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, s0: int,
-                    n_nodes: int, flag: bool, meanwhile: Callable[[], None] | None = None
+                    flag: bool, meanwhile: Callable[[], None] | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Every rank's spikes of the slice from ``s0``, merged in (step, id) order.
 
-    Each spike is packed into one int64 key ``(step - s0) * n_nodes + id`` (so sorting
+    Each spike is packed into one int64 key ``(step - s0) << 32 | id`` (so sorting
     the keys gives the serial order) and its multiplicity; one variable-size allgather
     carries them with a flag per rank.
 
@@ -53,8 +54,6 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
         This rank's neurons' spikes: 0-based ids, emission steps, multiplicities.
     s0 : int
         First step of the slice.
-    n_nodes : int
-        Nodes in the network.
     flag : bool
         This rank's vote (e.g. "hand the recorded data over now").
     meanwhile : callable or None
@@ -67,7 +66,7 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
     any_flag : bool
         Whether some rank voted yes (the same on every rank).
     """
-    flight = InFlight.start(comm, ids, steps, mult, 0, s0, n_nodes, flag)
+    flight = InFlight.start(comm, ids, steps, mult, 0, s0, flag)
     if meanwhile is not None:
         meanwhile()
     (ids, steps, mult), any_flag = flight.finish(comm)
@@ -85,19 +84,17 @@ class InFlight:
     finisher: Callable[[], list[np.ndarray]]
     gen: SpikeList
     s0: int
-    n_nodes: int
     nbytes: int
 
     @classmethod
     def start(cls, comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int,
-              n_nodes: int, flag: bool) -> InFlight:
+              flag: bool) -> InFlight:
         """Begin the exchange of a slice's list: the ``n_gen`` spike generators' spikes
         first, then this rank's neurons' spikes in (step, id) order (the arrays may be
         reused once this returns)."""
-        keys = (steps[n_gen:] - s0) * n_nodes + ids[n_gen:]
-        packed = np.concatenate([[int(flag)], keys, mult[n_gen:].astype(np.int64)])
+        packed = _pack(ids, steps, mult, n_gen, s0, flag)
         gen = (ids[:n_gen].copy(), steps[:n_gen].copy(), mult[:n_gen].copy())
-        return cls(comm.allgather_start(packed), gen, s0, n_nodes, packed.nbytes)
+        return cls(comm.allgather_start(packed), gen, s0, packed.nbytes)
 
     def finish(self, comm: Communicator) -> tuple[SpikeList, bool]:
         """Wait for the other ranks; the slice's whole list in (step, id) order (spike
@@ -108,9 +105,8 @@ class InFlight:
         comm.stats.seconds += time.perf_counter() - t0
         comm.stats.slices += 1
         comm.stats.bytes += self.nbytes
-        offs = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([p.size for p in parts], out=offs[1:])
-        ids, steps, mult, flag = _merged(np.concatenate(parts), offs, self.n_nodes, self.s0)
+        offs = np.array([0, *accumulate(p.size for p in parts)], dtype=np.int64)
+        ids, steps, mult, flag = _merged(np.concatenate(parts), offs, self.s0)
         gi, gs, gm = self.gen
         if gi.size:  # generators' spikes come first: restore (step, id) order
             ids, steps, mult = np.concatenate([gi, ids]), np.concatenate([gs, steps]), np.concatenate([gm, mult])
@@ -145,7 +141,7 @@ class SliceExchange:
         #: whether some rank asked for a hand-over of recorded data (the same on all ranks)
         self.emit = False
 
-    def lists(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int, n_nodes: int,
+    def lists(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int,
               flag: bool, last: bool, meanwhile: Callable[[], None] | None) -> list[SpikeList]:
         """Start the exchange of the slice from ``s0`` and return the lists whose
         delivery is due now, oldest first.
@@ -159,8 +155,6 @@ class SliceExchange:
             Spike generators' spikes at the start of the list.
         s0 : int
             First step of the slice.
-        n_nodes : int
-            Nodes in the network.
         flag : bool
             This rank's vote for a hand-over of recorded data.
         last : bool
@@ -168,7 +162,7 @@ class SliceExchange:
         meanwhile : callable or None
             Work done while the spikes travel (no collective call in it).
         """
-        flight = InFlight.start(self.comm, ids, steps, mult, n_gen, s0, n_nodes, flag)
+        flight = InFlight.start(self.comm, ids, steps, mult, n_gen, s0, flag)
         if meanwhile is not None:
             meanwhile()
         if self.lag and not last:
@@ -193,33 +187,71 @@ class SliceExchange:
 
 
 @njit(cache=True, nogil=True)
-def _merged(flat: np.ndarray, offs: np.ndarray, n_nodes: int, s0: int
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+def _pack(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int, flag: bool) -> np.ndarray:
+    """``[flag, keys..., multiplicities...]`` of the list's neurons' spikes (after the
+    ``n_gen`` generators' ones), key ``(step - s0) << ID_BITS | id``."""
+    n = ids.shape[0] - n_gen
+    out = np.empty(1 + 2 * n, dtype=np.int64)
+    out[0] = 1 if flag else 0
+    for j in range(n):
+        out[1 + j] = ((steps[n_gen + j] - s0) << ID_BITS) | ids[n_gen + j]
+        out[1 + n + j] = np.int64(mult[n_gen + j])
+    return out
+
+
+#: bits of a key that hold the node id (below them: the step in the slice)
+ID_BITS = 32
+ID_MASK = (1 << ID_BITS) - 1
+
+#: ranks up to which lists are merged run by run (each rank's keys ascend); beyond, sorted
+MERGE_RANKS = 16
+
+
+@njit(cache=True, nogil=True)
+def _merged(flat: np.ndarray, offs: np.ndarray, s0: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """The ranks' packed lists (``flat[offs[r]:offs[r + 1]]`` is rank ``r``'s ``[flag,
-    keys..., multiplicities...]``) merged in key order: ids, steps, multiplicities and
-    whether some rank's flag is set."""
+    keys..., multiplicities...]``, keys ascending) merged in key order: ids, steps,
+    multiplicities and whether some rank's flag is set."""
+    ranks = offs.size - 1
+    head = np.empty(ranks, dtype=np.int64)
+    end = np.empty(ranks, dtype=np.int64)
     total = 0
     flag = False
-    for r in range(offs.size - 1):
-        total += (offs[r + 1] - offs[r] - 1) // 2
-        flag = flag or flat[offs[r]] != 0
-    keys = np.empty(total, dtype=np.int64)
-    mult = np.empty(total, dtype=np.int64)
-    k = 0
-    for r in range(offs.size - 1):
+    for r in range(ranks):
         n = (offs[r + 1] - offs[r] - 1) // 2
-        keys[k:k + n] = flat[offs[r] + 1:offs[r] + 1 + n]
-        mult[k:k + n] = flat[offs[r] + 1 + n:offs[r + 1]]
-        k += n
-    order = np.argsort(keys, kind="mergesort")  # keys are unique: any sort gives one order
+        head[r] = offs[r] + 1
+        end[r] = offs[r] + 1 + n
+        total += n
+        flag = flag or flat[offs[r]] != 0
     ids = np.empty(total, dtype=np.int64)
     steps = np.empty(total, dtype=np.int64)
     mu = np.empty(total, dtype=np.float64)
+    if ranks > MERGE_RANKS:  # keys are unique: any sort gives one order
+        pos = np.empty(total, dtype=np.int64)
+        k = 0
+        for r in range(ranks):
+            for q in range(head[r], end[r]):
+                pos[k] = q
+                k += 1
+        keys = np.empty(total, dtype=np.int64)
+        for j in range(total):
+            keys[j] = flat[pos[j]]
+        order = pos[np.argsort(keys)]
     for j in range(total):
-        key = keys[order[j]]
-        steps[j] = key // n_nodes + s0
-        ids[j] = key - (key // n_nodes) * n_nodes
-        mu[j] = mult[order[j]]
+        if ranks > MERGE_RANKS:
+            q = order[j]
+            r = np.searchsorted(offs, q, side="right") - 1
+        else:
+            r = -1
+            for x in range(ranks):  # the rank whose next key is smallest
+                if head[x] < end[x] and (r < 0 or flat[head[x]] < flat[head[r]]):
+                    r = x
+            q = head[r]
+            head[r] += 1
+        key = flat[q]
+        steps[j] = (key >> ID_BITS) + s0
+        ids[j] = key & ID_MASK
+        mu[j] = flat[q + (end[r] - offs[r] - 1)]  # the multiplicity, n entries after the key
     return ids, steps, mu, flag
 
 

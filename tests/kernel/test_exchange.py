@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 
 from spikesim.kernel.exchange import SliceExchange, exchange_spikes, lag_allowed, lag_slice_steps
 from spikesim.parallel import ExchangeStats
 
 
 class _ThreeRanks:
-    """Rank 0 of three; the other ranks' packed lists are given (their flags too)."""
+    """Rank 0 of three (or ``size``); the other ranks' packed lists are given (their flags too)."""
 
     rank, size = 0, 3
 
@@ -23,23 +24,25 @@ class _ThreeRanks:
         return lambda: [a, *self.others]
 
 
-def _packed(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, s0: int, n: int, flag: bool) -> np.ndarray:
-    return np.concatenate([[int(flag)], (steps - s0) * n + ids, mult.astype(np.int64)])
+def _packed(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, s0: int, flag: bool) -> np.ndarray:
+    return np.concatenate([[int(flag)], ((steps - s0) << 32) | ids, mult.astype(np.int64)])
 
 
-def test_merged_in_step_then_id_order_with_multiplicities() -> None:
+@pytest.mark.parametrize("ranks", [3, 20])  # 20: more ranks than merged run by run (MERGE_RANKS)
+def test_merged_in_step_then_id_order_with_multiplicities(ranks: int) -> None:
     rng = np.random.default_rng(5)
-    n_nodes, s0 = 1000, 300
+    s0 = 300
     lists = []
-    for r in range(3):  # each rank's neurons: a block of ids, spikes in (step, id) order
+    for r in range(ranks):  # each rank's neurons: a block of ids, spikes in (step, id) order
         ids = rng.choice(np.arange(r * 300, r * 300 + 300), 40, replace=False)
         steps = rng.integers(s0, s0 + 15, 40)
         o = np.lexsort((ids, steps))
         lists.append((ids[o], steps[o], rng.integers(1, 4, 40).astype(float)))
-    others = [_packed(i, s, m, s0, n_nodes, flag=(r == 2)) for r, (i, s, m) in enumerate(lists) if r > 0]
+    others = [_packed(i, s, m, s0, flag=(r == 2)) for r, (i, s, m) in enumerate(lists) if r > 0]
     done = []
-    ids, steps, mult, flag = exchange_spikes(_ThreeRanks(others), *lists[0], s0, n_nodes, False,
-                                             lambda: done.append(True))
+    comm = _ThreeRanks(others)
+    comm.size = ranks
+    ids, steps, mult, flag = exchange_spikes(comm, *lists[0], s0, False, lambda: done.append(True))
     all_ids = np.concatenate([x[0] for x in lists])
     all_steps = np.concatenate([x[1] for x in lists])
     all_mult = np.concatenate([x[2] for x in lists])
@@ -53,7 +56,7 @@ def test_merged_in_step_then_id_order_with_multiplicities() -> None:
 def test_no_spikes_anywhere() -> None:
     empty = np.zeros(0, np.int64)
     ids, steps, mult, flag = exchange_spikes(_ThreeRanks([np.zeros(1, np.int64)] * 2), empty, empty,
-                                             np.zeros(0), 0, 10, False)
+                                             np.zeros(0), 0, False)
     assert ids.size == steps.size == mult.size == 0 and flag is False
 
 
@@ -107,6 +110,6 @@ def test_lagged_lists_come_one_slice_late_and_all_by_the_run_end() -> None:
     lists = []
     for s0, last in ((0, False), (5, False), (10, True)):
         ids, steps = np.array([s0 + 1, s0 + 2]), np.array([s0, s0 + 1])
-        lists.append([x[1].tolist() for x in ex.lists(ids, steps, np.ones(2), 0, s0, 100, False, last, None)])
+        lists.append([x[1].tolist() for x in ex.lists(ids, steps, np.ones(2), 0, s0, False, last, None)])
     assert lists == [[], [[0, 1]], [[5, 6], [10, 11]]]  # emission steps of the lists delivered
     assert ex.pending is None and comm.stats.slices == 3
