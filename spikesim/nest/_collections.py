@@ -225,9 +225,11 @@ class NodeCollection(_CoreNodes):
         Parameters
         ----------
         *params : str or list of str
-            Names; a list always gives a dict.  No names: every parameter.  Two names where
-            the first is a dict-valued parameter address into it, as in PyNEST:
-            ``get("events", "senders")``; otherwise several names give a dict.
+            Names; a list always gives a dict.  No names: every parameter.  Two or more
+            names where the first is a dict-valued parameter address into it with the
+            last, as in PyNEST: ``get("events", "senders")`` (one value per node),
+            ``get("events", ["times", "V_m"])`` (a dict of them); otherwise several names
+            give a dict.
         output : {"", "pandas", "json"}, default ""
             ``"pandas"``: a DataFrame indexed by node id; ``"json"``: a JSON string.
 
@@ -239,8 +241,8 @@ class NodeCollection(_CoreNodes):
             If the kernel was reset since the nodes were made.
         """
         self._live()
-        if len(params) == 2 and isinstance(params[0], str) and self._is_dict_param(params[0]):
-            return self._nested(params[0], params[1], output)
+        if len(params) >= 2 and isinstance(params[0], str) and self._is_dict_param(params[0]):
+            return self._nested(params[0], params[-1], output)  # PyNEST reads the first and the last
         keys: list[str] = []
         for p in params:
             keys.extend([p] if isinstance(p, str) else list(p))
@@ -297,7 +299,12 @@ class NodeCollection(_CoreNodes):
                 picked.append(d[sub])
             else:
                 picked.append({k: d[k] for k in sub})
-        out = picked[0] if len(self) == 1 else tuple(picked)
+        if len(self) == 1:
+            out = picked[0]
+        elif isinstance(sub, str):
+            out = tuple(picked)
+        else:  # several nodes, several keys: one list per key, as PyNEST
+            out = {k: [p[k] for p in picked] for k in sub}
         if output == "pandas":
             frame = {sub: [out] if len(self) == 1 else list(out)} if isinstance(sub, str) else (
                 {k: [p[k] for p in picked] for k in sub})

@@ -186,7 +186,8 @@ def test_nested_get_of_events_is_held_back_too():
     nest.Simulate(5.0)
     # NEST 3.10 (its test_getstatus_39_compatibility): samples at 1 ... 4 ms after Simulate(5)
     assert mm[0].get("events", "times").tolist() == [1.0, 2.0, 3.0, 4.0]
-    assert [d["times"].tolist() for d in mm.get("events", ["times"])] == [[1.0, 2.0, 3.0, 4.0]] * 3
+    # several nodes, a list of keys: one list per key (PyNEST 3.10, as NEST's test_getstatus_39_compatibility)
+    assert [t.tolist() for t in mm.get("events", ["times"])["times"]] == [[1.0, 2.0, 3.0, 4.0]] * 3
     np.testing.assert_allclose(mm[2].get("events", "V_m"),
                                [-68.85804901643152, -67.82476903693578, -66.88981864818061, -66.04384055242767],
                                rtol=0, atol=1e-9)

@@ -96,6 +96,20 @@ def test_hierarchical_get_and_model_ids() -> None:
     assert isinstance(nest.GetDefaults("static_synapse", "synapse_modelid"), int)
 
 
+def test_hierarchical_get_of_several_recorders_as_pynest() -> None:
+    # PyNEST 3.10 (hl_api_helper.get_parameters_hierarchical_addressing): the first name
+    # is the path, the last the key(s); several nodes and several keys give one list per key
+    sgs = nest.Create("spike_generator", 2, params={"spike_times": [1.0, 2.0]})
+    srs = nest.Create("spike_recorder", 2)
+    nest.Connect(sgs, srs, "one_to_one")
+    nest.Simulate(5.0)
+    both = srs.get("events", ["times", "senders"])
+    assert [t.tolist() for t in both["times"]] == [[1.0, 2.0], [1.0, 2.0]]
+    assert [s.tolist() for s in both["senders"]] == [[1, 1], [2, 2]]
+    assert [s.tolist() for s in srs.get("events", "times", "senders")] == [[1, 1], [2, 2]]
+    assert srs[1].get("events", "times", "senders").tolist() == [2, 2]
+
+
 def test_json_output() -> None:
     n = nest.Create("iaf_psc_delta", 3, {"V_m": [-60.0, -61.0, -62.0]})
     # NEST 3.10 (checked): the bare list for one key, a one-element list from GetStatus of one node
