@@ -183,7 +183,10 @@ class Simulator(KernelSettings):
 
     # -- connections --------------------------------------------------------------------------
     def connect(self, pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None) -> None:
-        """Connect ``pre`` to ``post`` by a rule (see :mod:`spikesim.network.rules`).
+        """Connect ``pre`` to ``post`` by a rule (see :mod:`spikesim.network.rules`)
+        with synapses ``syn_spec``: a model name or a dict (weight in pA, nS or mV as
+        the target model says, delay in ms, model parameters), or a list of them, which
+        gives every drawn pair one synapse of each (PyNEST's ``CollocatedSynapses``).
 
         Raises
         ------

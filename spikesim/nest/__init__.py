@@ -20,6 +20,7 @@ from spikesim.nest import logic, math, random, spatial  # nest.random.normal(...
 from spikesim.nest import simulation as _simulation
 from spikesim.nest._collections import NodeCollection, SynapseCollection, to_json
 from spikesim.nest.construction import (
+    CollocatedSynapses,
     Connect,
     CopyModel,
     Create,
@@ -135,7 +136,8 @@ def set(**params: Any) -> None:  # noqa: A001 - PyNEST's name
 
 sys.modules[__name__].__class__ = _NestModule
 
-__all__ = ["Checkpoint", "Cleanup", "Connect", "CopyModel", "Create", "Disconnect", "GetConnections",
+__all__ = ["Checkpoint", "Cleanup", "CollocatedSynapses", "Connect", "CopyModel", "Create", "Disconnect",
+           "GetConnections",
            "GetDefaults", "GetKernelStatus", "GetLocalNodeCollection", "GetNodes", "GetStatus", "Models", "NESTError",
            "NodeCollection",
            "NumProcesses", "Prepare", "Rank", "ResetKernel", "Restore", "Run", "RunManager", "SetDefaults",

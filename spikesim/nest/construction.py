@@ -329,6 +329,24 @@ def SetStatus(nodes: Any, params: Any, val: Any = None) -> None:
 
 
 # -- connections ---------------------------------------------------------------------------
+class CollocatedSynapses:
+    """Several synapse specifications for the same connections (PyNEST's
+    ``CollocatedSynapses``): ``Connect`` draws the pairs once and gives each pair one
+    synapse of every specification, in the order given.
+
+    Parameters
+    ----------
+    *syn_specs : dict or str
+        Synapse specifications as ``Connect`` takes them (weights in pA or nS, delays in ms).
+    """
+
+    def __init__(self, *syn_specs: dict[str, Any] | str) -> None:
+        self.syn_specs = syn_specs
+
+    def __len__(self) -> int:
+        return len(self.syn_specs)
+
+
 def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
             return_synapsecollection: bool = False) -> SynapseCollection | None:
     """Connect ``pre`` to ``post`` (PyNEST's ``Connect``; weights in pA or nS, delays in ms).
@@ -339,8 +357,9 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         Sources and targets.
     conn_spec : str or dict, optional
         Connection rule (default ``"all_to_all"``) and its parameters.
-    syn_spec : str or dict, optional
-        Synapse model and parameters (``weight``, ``delay`` in ms ...).
+    syn_spec : str, dict or CollocatedSynapses, optional
+        Synapse model and parameters (``weight``, ``delay`` in ms ...), or several
+        (:class:`CollocatedSynapses`: one synapse of each per pair).
     return_synapsecollection : bool, default False
         Return the connections of ``pre`` to ``post`` of the synapse model.
 
@@ -365,9 +384,11 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
     if not len(pre_nc) or not len(post_nc):
         raise IllegalConnection("Creation of connection is not possible: Connect: the "
                                 f"{'sources' if not len(pre_nc) else 'targets'} are an empty NodeCollection")
-    _check_delay_extrema(syn_spec)
+    specs = list(syn_spec.syn_specs) if isinstance(syn_spec, CollocatedSynapses) else [syn_spec]
+    for spec in specs:
+        _check_delay_extrema(spec)
     try:
-        get_simulator().connect(pre_nc, post_nc, conn_spec, syn_spec)
+        get_simulator().connect(pre_nc, post_nc, conn_spec, specs if len(specs) > 1 else specs[0])
     except IllegalConnection as exc:
         raise _in_nest_words(exc, "Creation of connection is not possible") from None
     except BadDelay as exc:  # the user's delay extrema were checked above: this is the resolution
@@ -378,8 +399,8 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         # NEST refuses a multimeter's record_from naming what the target cannot record as a connection
         raise IllegalConnection(f"Creation of connection is not possible: {exc}") from None
     if return_synapsecollection:
-        return GetConnections(pre_nc, post_nc, (syn_spec or {}).get("synapse_model")
-                              if isinstance(syn_spec, dict) else syn_spec)
+        models = {(s or {}).get("synapse_model") if isinstance(s, dict) or s is None else s for s in specs}
+        return GetConnections(pre_nc, post_nc, models.pop() if len(models) == 1 else None)
     return None
 
 

@@ -31,6 +31,7 @@ from spikesim.errors import (
 )
 from spikesim.network import rules
 from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
+from spikesim.network.device_links import check_sampling, register_devices
 from spikesim.network.parameters import Parameter
 from spikesim.network.projection import Projection, count_sources, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
@@ -176,7 +177,8 @@ class Connector:
 
     # -- connect ---------------------------------------------------------------------------
     def connect(self, pre: Any, post: Any, conn_spec: Any, syn_spec: Any) -> None:
-        """Connect ``pre`` to ``post`` by the rule ``conn_spec`` with synapses ``syn_spec``.
+        """Connect ``pre`` to ``post`` by the rule ``conn_spec`` with synapses ``syn_spec``
+        (a list of them: one synapse of each per drawn pair, PyNEST's collocated synapses).
 
         Everything is checked before anything is stored, so an error leaves the
         connections as they were.
@@ -189,8 +191,10 @@ class Connector:
         pre_ids = node_ids(self.nodes, pre, "pre")
         post_ids = node_ids(self.nodes, post, "post")
         spec = rules.normalise(conn_spec)
-        name, syn = self._synapse(syn_spec)
-        if self._streamable(spec, name, syn, pre_ids, post_ids):
+        specs = syn_spec if isinstance(syn_spec, list) and syn_spec else [syn_spec]
+        named = [self._synapse(s) for s in specs]
+        name, syn = named[0]
+        if len(named) == 1 and self._streamable(spec, name, syn, pre_ids, post_ids):
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
         gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
@@ -198,6 +202,19 @@ class Connector:
         src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
         # arrays cannot match a random number of connections
         shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
+        # every specification checked before any is stored; each gets its own pair arrays (_commit
+        # may reuse them in place)
+        done = [(nm, *self._staged(nm, sy, pre_ids, post_ids, src.copy() if i else src, tgt.copy() if i else tgt,
+                                   shape, gen, keep is not None, _sets_more(specs[i])))
+                for i, (nm, sy) in enumerate(named)]
+        for nm, staged, extra in done:
+            self._commit(nm, staged, extra)
+
+    def _staged(self, name: str, syn: Spec, pre_ids: np.ndarray, post_ids: np.ndarray, src: np.ndarray,
+                tgt: np.ndarray, shape: tuple[int, ...] | None, gen: np.random.Generator, kept: bool,
+                more: bool) -> tuple[list[tuple[Any, ...]], dict[str, np.ndarray] | None]:
+        """One synapse specification's values for the pairs, checked and grouped by route
+        (``more``: it sets parameters besides weight and delay, see :func:`_sets_more`)."""
         n = src.size
         w = connection_values(syn["weight"], "weight", shape, n, gen)
         d_ms = connection_values(syn["delay"], "delay", shape, n, gen)
@@ -206,9 +223,8 @@ class Connector:
         r = connection_values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
         self.nodes.check_receptors(tgt, np.broadcast_to(r, tgt.shape), pre_ids)
         # a rank without local targets still makes the projection (the same on every rank)
-        staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n or keep is not None else []
-        extra = self._plastic_columns(name, syn, staged, shape, n, gen)
-        self._commit(name, staged, extra)
+        staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n or kept else []
+        return staged, self._plastic_columns(name, syn, staged, shape, n, gen, more)
 
     def _routed(self, pre_ids: np.ndarray, post_ids: np.ndarray, src: np.ndarray, tgt: np.ndarray,
                 w: np.ndarray, d: np.ndarray, r: np.ndarray) -> list[tuple[Any, ...]]:
@@ -227,7 +243,7 @@ class Connector:
             if key not in ROUTES:
                 raise IllegalConnection(self._illegal(int(pre_ids[0]), int(post_ids[0]), *key))
             if ROUTES[key] == "sample":
-                self._check_sampling(src, tgt)
+                check_sampling(self.nodes, src, tgt)
             return [(ROUTES[key], src, tgt, w, d, r)]
         cs = self._categories(src, "src")
         ct = self._categories(tgt, "tgt")
@@ -244,14 +260,15 @@ class Connector:
             if not sel.any():
                 continue
             if route == "sample":
-                self._check_sampling(src[sel], tgt[sel])
+                check_sampling(self.nodes, src[sel], tgt[sel])
             staged.append((route, src[sel], tgt[sel], pick(w, sel), pick(d, sel), pick(r, sel)))
         return staged
 
     def _plastic_columns(self, name: str, syn: dict[str, Any], staged: list[tuple[Any, ...]],
-                         shape: tuple[int, ...] | None, n: int, gen: np.random.Generator
+                         shape: tuple[int, ...] | None, n: int, gen: np.random.Generator, more: bool
                          ) -> dict[str, np.ndarray] | None:
-        """Per-connection columns of a plastic synapse model (None for static ones)."""
+        """Per-connection columns of a plastic synapse model (None for static ones),
+        checked as NEST checks them: only when the call sets more than weight and delay."""
         cls = self.models.synapse_model(name)[0]
         if not cls.plastic:
             return None
@@ -259,7 +276,8 @@ class Connector:
             raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
                                     "targets (neurons, parrots or spike generators to neurons)")
         extra = {k: connection_values(syn[k], k, shape, n, gen) for k in cls.per_connection}
-        cls.check(name, {**extra, "weight": syn["weight"]})  # the weight for joint checks (its sign vs Wmax)
+        if more:  # the weight for joint checks (its sign vs Wmax)
+            cls.check(name, {**extra, "weight": syn["weight"]})
         extra.update({k: np.full((), v) for k, v in cls.state.items()})
         return extra
 
@@ -273,7 +291,7 @@ class Connector:
                 self.projections[key] = Projection(name, route, n_nodes)
             # 0-based indices, in place when the rule made fresh arrays (large calls)
             if route in ("sample", "record"):
-                self._register_devices(route, s, t)
+                register_devices(self.nodes, route, s, t)
             s0 = np.subtract(s, 1, out=s) if s.base is None and s.dtype == np.int32 else s - 1
             t0 = np.subtract(t, 1, out=t) if t.base is None and t.dtype == np.int32 else t - 1
             if self.nodes.comm.size > 1 and route in DISTRIBUTED:
@@ -371,34 +389,6 @@ class Connector:
         sm = self.nodes.population_of(s).model_name
         tm = self.nodes.population_of(t).model_name
         return f"connect: cannot connect node {s} ({sm}) to node {t} ({tm}): {why_illegal(cs, ct)}"
-
-    def _check_sampling(self, src: np.ndarray, tgt: np.ndarray) -> None:
-        for dev_id in np.unique(src):
-            dev = self.nodes.node(int(dev_id))
-            targets = tgt[src == dev_id]
-            both = np.concatenate([dev.connected, targets])
-            if np.unique(both).size != both.size:
-                dup = targets[np.isin(targets, dev.connected)] if np.isin(targets, dev.connected).any() \
-                    else targets[np.flatnonzero(np.diff(np.sort(targets)) == 0)]
-                raise IllegalConnection(f"connect: {dev.model.name} {dev_id} is already connected to "
-                                        f"node {int(np.sort(dup)[0])}; a sampler records each neuron once")
-            for pop, _local, _ in self.nodes.split(np.unique(targets)):
-                missing = [v for v in dev.p["record_from"] if v not in pop.recordable_names()]
-                if missing:
-                    raise BadProperty(f"{dev.model.name}: parameter 'record_from' contains '{missing[0]}', "
-                                      f"which {pop.model_name} cannot record; its recordables are "
-                                      f"{list(pop.recordable_names())}")
-
-    def _register_devices(self, route: str, src: np.ndarray, tgt: np.ndarray) -> None:
-        owners = src if route == "sample" else tgt
-        others = tgt if route == "sample" else src
-        for dev_id in np.unique(owners):
-            dev = self.nodes.node(int(dev_id))
-            dev.connected = np.concatenate([dev.connected, others[owners == dev_id]])
-            if route == "sample":  # the units of what it samples come from these models
-                for pop, _, _ in self.nodes.split(np.unique(dev.connected)):
-                    if pop.model not in dev.recorded_models:
-                        dev.recorded_models.append(pop.model)
 
     # -- state in and out -------------------------------------------------------------------
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -498,3 +488,10 @@ class Connector:
             if pos.size:
                 parts.append((p, pos))
         return SynapseCollection(self, parts)
+
+
+def _sets_more(syn_spec: Any) -> bool:
+    """Whether a synapse specification sets parameters besides weight, delay and
+    receptor: NEST then applies the model's checks to the new connections (a plastic
+    synapse's weight against its ``Wmax``, for one), and only then."""
+    return isinstance(syn_spec, dict) and bool(set(syn_spec) - {"synapse_model", "weight", "delay", "receptor_type"})

@@ -111,15 +111,18 @@ def test_nest_state_checks(key, bad):
 
 
 def test_weight_and_wmax_must_have_the_same_sign():
-    # NEST: "Weight and Wmax must have same sign." (a weight of 0 counts as positive)
+    # NEST 3.10: "Weight and Wmax must have same sign." (a weight of 0 counts as positive),
+    # checked when a connect call sets more than weight and delay (a weight alone is taken)
     sim = spikesim.Simulator(resolution=0.1, seed=1)
     a, b = sim.create("parrot_neuron", 2)
     with pytest.raises(BadProperty, match="same sign"):
-        sim.connect(a, b, syn_spec={"synapse_model": "stdp_triplet_synapse", "weight": -1.0})
+        sim.connect(a, b, syn_spec={"synapse_model": "stdp_triplet_synapse", "weight": -1.0, "Wmax": 5.0})
     with pytest.raises(BadProperty, match="same sign"):
         sim.connect(a, b, syn_spec={"synapse_model": "stdp_triplet_synapse", "weight": 0.0, "Wmax": -5.0})
     assert len(sim.get_connections().get("source")) == 0
     sim.connect(a, b, syn_spec={"synapse_model": "stdp_triplet_synapse", "weight": -1.0, "Wmax": -5.0})
+    sim.connect(a, b, syn_spec={"synapse_model": "stdp_triplet_synapse", "weight": -1.0})  # as NEST takes it
+    assert list(sim.get_connections().get("weight")) == [-1.0, -1.0]
 
 
 def test_tau_minus_triplet_must_be_positive():
