@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 import numpy as np
-from numba import njit, prange, uint64
+from numba import int64, njit, prange, uint64
 
 from spikesim.models.base import (
     CH_CUR,
@@ -26,7 +26,7 @@ from spikesim.models.base import (
     N_CHANNELS,
     Model,
 )
-from spikesim.rng import GOLDEN, TWO_M53, mix64, poisson_guided, uniform
+from spikesim.rng import GOLDEN, Word, mix64, poisson_guided, uniform
 
 
 @njit(cache=True, inline="always")
@@ -212,30 +212,67 @@ def poisson_channels(tgt: np.ndarray, w: np.ndarray, rcpt: np.ndarray, mode: np.
 #: draws per block of :func:`_poisson_uniform_rows` (buffers stay in L1)
 POISSON_BLOCK = 256
 
-
-@njit(cache=True, inline="always")
-def _ge4(u: float, cdf: np.ndarray, e: int) -> float:
-    """How many of the entries ``e .. e+3`` of the CDF are ``<= u`` (0 to 4)."""
-    return (1.0 if u >= cdf[e] else 0.0) + (1.0 if u >= cdf[e + 1] else 0.0) \
-        + (1.0 if u >= cdf[e + 2] else 0.0) + (1.0 if u >= cdf[e + 3] else 0.0)
+#: 2**53: a uniform draw ``u`` is ``z / 2**53`` for the integer ``z = mix64(...) >> 11``
+TWO_P53 = 9007199254740992.0
 
 
 @njit(cache=True)
-def _poisson_uniform_rows(active: np.ndarray, cdf: np.ndarray, keys: np.ndarray, tgt: np.ndarray, rows: np.ndarray,
+def poisson_thresholds(cdf: np.ndarray) -> np.ndarray:
+    """The CDF as integer thresholds for the 53-bit draws, padded for :func:`_poisson_uniform_rows`.
+
+    ``T[k] = ceil(cdf[k] * 2**53)``: a draw ``u = z * 2**-53`` (``z`` an integer below
+    2**53, so ``u`` is exact) has ``u >= cdf[k]`` exactly when ``z >= T[k]``, since
+    scaling by a power of two is exact and ``z`` is an integer.  Four entries of
+    ``2**54`` follow the table (above any draw, like the 2.0 that ends it), so a
+    group of four entries never reads past the end.
+    """
+    n = cdf.shape[0]
+    T = np.full(n + 4, np.int64(2) ** 54)
+    for k in range(n):
+        T[k] = np.int64(np.ceil(cdf[k] * TWO_P53))
+    return T
+
+
+@njit(cache=True, inline="always")
+def _ge4(z: Word, T: np.ndarray, e: int) -> int:
+    """How many of the thresholds ``e .. e+3`` are ``<= z`` (0 to 4)."""
+    n: int = (int64(z >= T[e]) + int64(z >= T[e + 1])) + (int64(z >= T[e + 2]) + int64(z >= T[e + 3]))
+    return n
+
+
+@njit(cache=True, inline="always")
+def _poisson_block(kk: np.ndarray, s: np.uint64, T: np.ndarray, Z: np.ndarray, K: np.ndarray, nn: int) -> None:
+    """Counts of the draws of step ``s`` from the streams ``kk[:nn]`` into ``K[:nn]``."""
+    zmax = int64(0)
+    for j in range(uint64(nn)):
+        z = int64(mix64(kk[j] + s * GOLDEN) >> uint64(11))
+        Z[j] = z
+        K[j] = _ge4(z, T, 0)
+        zmax = max(zmax, z)
+    e = 4
+    while T[e] <= zmax:
+        for j in range(uint64(nn)):
+            K[j] += _ge4(Z[j], T, e)
+        e += 4
+
+
+@njit(cache=True)
+def _poisson_uniform_rows(active: np.ndarray, T: np.ndarray, keys: np.ndarray, tgt: np.ndarray, rows: np.ndarray,
                           slots: np.ndarray, f0: float, s0: int, a: int, b: int) -> None:
     """Connections a..b-1 of a uniform Poisson drive over the slice.
 
-    The count of a draw ``u`` is the number of CDF entries ``<= u``, which is the
+    The count of a draw is the number of CDF entries ``<= u``, which is the
     inverse-CDF draw (the smallest ``k`` with ``u < cdf[k]``, as
-    :func:`~spikesim.rng.poisson_guided` finds it).  Counting runs over four entries
-    at a time for a block of draws (the first four while drawing), up to the first
-    entry above the block's largest draw; ``cdf`` ends with four entries above any
-    draw (2.0), so a group never reads past it and entries above a draw add nothing.
-    Every loop is branch-free over an unsigned index, so LLVM makes SIMD code of it,
-    where the per-draw search branches on every draw.  Counts are small integers,
-    summed exactly in any grouping."""
-    U = np.empty(POISSON_BLOCK)
-    K = np.empty(POISSON_BLOCK)
+    :func:`~spikesim.rng.poisson_guided` finds it); it is counted on the 53-bit
+    integer of the draw against the thresholds of :func:`poisson_thresholds`
+    (the same comparisons, exactly, without a conversion to float).  Counting runs
+    over four entries at a time for a block of draws (the first four while drawing),
+    up to the first entry above the block's largest draw; entries above a draw add
+    nothing.  Every loop is branch-free over an unsigned index, so LLVM makes SIMD
+    code of it, where the per-draw search branches on every draw.  Counts are small
+    integers, summed exactly in any grouping."""
+    Z = np.empty(POISSON_BLOCK, dtype=np.int64)
+    K = np.empty(POISSON_BLOCK, dtype=np.int64)
     for i in range(active.shape[0]):
         if not active[i, 0]:
             continue
@@ -243,20 +280,7 @@ def _poisson_uniform_rows(active: np.ndarray, cdf: np.ndarray, keys: np.ndarray,
         row = rows[slots[i]]
         for c0 in range(a, b, POISSON_BLOCK):
             nn = min(c0 + POISSON_BLOCK, b) - c0
-            kk = keys[c0:c0 + nn]
-            zmax = uint64(0)
-            for j in range(uint64(nn)):
-                z = mix64(kk[j] + s * GOLDEN) >> uint64(11)
-                u = float(z) * TWO_M53
-                U[j] = u
-                K[j] = _ge4(u, cdf, 0)
-                zmax = max(zmax, z)
-            umax = float(zmax) * TWO_M53
-            e = 4
-            while cdf[e] <= umax:
-                for j in range(uint64(nn)):
-                    K[j] += _ge4(U[j], cdf, e)
-                e += 4
+            _poisson_block(keys[c0:c0 + nn], s, T, Z, K, nn)
             tt = tgt[c0:c0 + nn]
             t0 = tt[0]
             if tt[nn - 1] - t0 == nn - 1:  # consecutive targets (sorted): a plain vector add
@@ -273,17 +297,17 @@ def deliver_poisson_uniform(active: np.ndarray, cdf: np.ndarray, keys: np.ndarra
                             ch: int, d0: int, f0: float, chunks: np.ndarray, s0: int, L: int) -> None:
     """:func:`deliver_poisson` for one generator whose connections share delay, channel
     and weight (a Poisson drive of whole populations): the same draws and sums, in
-    SIMD code (see :func:`_poisson_uniform_rows`)."""
+    SIMD code (see :func:`_poisson_uniform_rows`).
+    """
     m = active.shape[0]
     slots = np.empty(m, dtype=np.int64)
     for i in range(m):
         slot = (s0 + i) % L + d0
         slots[i] = slot - L if slot >= L else slot
     rows = ring[ch]
-    padded = np.full(cdf.shape[0] + 4, 2.0)  # see _poisson_uniform_rows: no draw reaches 2.0
-    padded[:cdf.shape[0]] = cdf
+    T = poisson_thresholds(cdf)
     for q in prange(chunks.shape[0] - 1):
-        _poisson_uniform_rows(active, padded, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
+        _poisson_uniform_rows(active, T, keys, tgt, rows, slots, f0, s0, chunks[q], chunks[q + 1])
 
 
 @njit(cache=True, parallel=True, nogil=True)
