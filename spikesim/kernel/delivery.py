@@ -9,11 +9,12 @@ and sender, connections in storage order), so sums do not depend on threads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, cast
 
 import numpy as np
 from numba import int64, njit, prange, uint64
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from spikesim.models.base import (
     CH_CUR,
@@ -27,6 +28,9 @@ from spikesim.models.base import (
     Model,
 )
 from spikesim.rng import GOLDEN, Word, mix64, poisson_guided, uniform
+
+#: LLVM's count of trailing zeros (one instruction), as a plain function for the type checker
+_trailing_zeros = cast(Callable[[Any], int], trailing_zeros)
 
 
 @njit(cache=True, inline="always")
@@ -140,6 +144,33 @@ def deliver_spikes_by_step(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray,
 
 
 @njit(cache=True, nogil=True)
+def take_flags(row: np.ndarray, g0: int, g1: int, base: int, step: int, out_ids: np.ndarray, out_steps: np.ndarray,
+               out_mult: np.ndarray, k: int) -> int:
+    """Move the set flags ``row[g0:g1]`` (at most 64 of them: a group) into the spike
+    list from entry ``k``, in index order, as spikes of node ids ``base + j`` emitted
+    in ``step``; clears them and returns the list's new length.
+
+    The group's set flags become the bits of one word in a branch-free pass (SIMD),
+    then each spike costs one count of trailing zeros instead of a test per flag.
+    (Given the row, not a slice of it, and not inlined by numba: either made the
+    callers' scan of empty groups twice as slow, measured.)
+    """
+    seg = row[g0:g1]
+    mask = uint64(0)
+    for j in range(uint64(g1 - g0)):
+        mask |= uint64(seg[j] != 0) << j
+    while mask != uint64(0):
+        j = _trailing_zeros(mask)
+        out_ids[k] = base + g0 + j
+        out_steps[k] = step
+        out_mult[k] = seg[j]
+        seg[j] = 0
+        k += 1
+        mask &= mask - uint64(1)  # the lowest set bit off
+    return k
+
+
+@njit(cache=True, nogil=True)
 def collect_spikes(flat: np.ndarray, offs: np.ndarray, sizes: np.ndarray, bases: np.ndarray, s0: int, m: int,
                    out_ids: np.ndarray, out_steps: np.ndarray, out_mult: np.ndarray, k: int) -> int:
     """Move the spike flags of the populations into the slice's spike list, after its
@@ -151,7 +182,6 @@ def collect_spikes(flat: np.ndarray, offs: np.ndarray, sizes: np.ndarray, bases:
         for q in range(sizes.shape[0]):
             n = sizes[q]
             row = flat[offs[q] + i * n:offs[q] + (i + 1) * n]
-            base = bases[q]
             for g0 in range(0, n, 64):
                 # groups of 64 flags tested at once (branch-free OR, SIMD): spikes are rare
                 g1 = min(g0 + 64, n)
@@ -159,16 +189,8 @@ def collect_spikes(flat: np.ndarray, offs: np.ndarray, sizes: np.ndarray, bases:
                 acc = 0
                 for j in range(uint64(g1 - g0)):
                     acc |= seg[j]
-                if acc == 0:
-                    continue
-                for j in range(g0, g1):
-                    v = row[j]
-                    if v != 0:
-                        out_ids[k] = base + j
-                        out_steps[k] = s0 + i
-                        out_mult[k] = v
-                        row[j] = 0
-                        k += 1
+                if acc != 0:
+                    k = take_flags(row, g0, g1, bases[q], s0 + i, out_ids, out_steps, out_mult, k)
     return k
 
 
