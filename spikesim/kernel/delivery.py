@@ -244,12 +244,12 @@ def poisson_thresholds(cdf: np.ndarray) -> np.ndarray:
 
     ``T[k] = ceil(cdf[k] * 2**53)``: a draw ``u = z * 2**-53`` (``z`` an integer below
     2**53, so ``u`` is exact) has ``u >= cdf[k]`` exactly when ``z >= T[k]``, since
-    scaling by a power of two is exact and ``z`` is an integer.  Four entries of
+    scaling by a power of two is exact and ``z`` is an integer.  Eight entries of
     ``2**54`` follow the table (above any draw, like the 2.0 that ends it), so a
-    group of four entries never reads past the end.
+    group of four entries and the next never read past the end.
     """
     n = cdf.shape[0]
-    T = np.full(n + 4, np.int64(2) ** 54)
+    T = np.full(n + 8, np.int64(2) ** 54)
     for k in range(n):
         T[k] = np.int64(np.ceil(cdf[k] * TWO_P53))
     return T
@@ -263,8 +263,11 @@ def _ge4(z: Word, T: np.ndarray, e: int) -> int:
 
 
 @njit(cache=True, inline="always")
-def _poisson_block(kk: np.ndarray, s: np.uint64, T: np.ndarray, Z: np.ndarray, K: np.ndarray, nn: int) -> None:
-    """Counts of the draws of step ``s`` from the streams ``kk[:nn]`` into ``K[:nn]``."""
+def _poisson_block(kk: np.ndarray, s: np.uint64, T: np.ndarray, Z: np.ndarray, K: np.ndarray, nn: int) -> int:
+    """Draws of step ``s`` from the streams ``kk[:nn]`` into ``Z`` and their counts
+    into ``K``, but for the last group of four entries any draw reaches (or the group
+    after the first, if none does): returns where that group starts, for the caller
+    to count it in its final pass."""
     zmax = int64(0)
     for j in range(uint64(nn)):
         z = int64(mix64(kk[j] + s * GOLDEN) >> uint64(11))
@@ -272,10 +275,11 @@ def _poisson_block(kk: np.ndarray, s: np.uint64, T: np.ndarray, Z: np.ndarray, K
         K[j] = _ge4(z, T, 0)
         zmax = max(zmax, z)
     e = 4
-    while T[e] <= zmax:
+    while T[e + 4] <= zmax:
         for j in range(uint64(nn)):
             K[j] += _ge4(Z[j], T, e)
         e += 4
+    return e
 
 
 @njit(cache=True)
@@ -302,16 +306,16 @@ def _poisson_uniform_rows(active: np.ndarray, T: np.ndarray, keys: np.ndarray, t
         row = rows[slots[i]]
         for c0 in range(a, b, POISSON_BLOCK):
             nn = min(c0 + POISSON_BLOCK, b) - c0
-            _poisson_block(keys[c0:c0 + nn], s, T, Z, K, nn)
+            e = _poisson_block(keys[c0:c0 + nn], s, T, Z, K, nn)
             tt = tgt[c0:c0 + nn]
             t0 = tt[0]
             if tt[nn - 1] - t0 == nn - 1:  # consecutive targets (sorted): a plain vector add
                 seg = row[t0:t0 + nn]
                 for j in range(uint64(nn)):
-                    seg[j] += f0 * K[j]
+                    seg[j] += f0 * (K[j] + _ge4(Z[j], T, e))
             else:
                 for j in range(nn):
-                    row[tt[j]] += f0 * K[j]
+                    row[tt[j]] += f0 * (K[j] + _ge4(Z[j], T, e))
 
 
 @njit(cache=True, parallel=True, nogil=True)
