@@ -1,6 +1,6 @@
 """Two kernels of the Brunel hot path timed alone: the Poisson drive and spike collection.
 
-    python benchmarks/kernels.py [--repeats 7] [--against main]
+    python benchmarks/kernels.py [--repeats 7] [--against main] [--quick]
 
 * Poisson drive: :func:`~spikesim.kernel.delivery.deliver_poisson_uniform` on one
   thread for 12,500 connections onto consecutive targets (one per neuron, as in
@@ -17,7 +17,8 @@ git revision ``REV`` (into a temporary folder, as separate modules) and times bo
 versions in turns in this process, after checking that they give the same ring sums
 and the same spike lists.  Each figure is the median over ``--repeats`` (minimum in
 brackets), wall time and CPU time (``time.process_time``); the load average is printed
-first, since the machine may be shared.
+first, since the machine may be shared.  ``--quick`` (a check that the script runs)
+takes 10 slices and one repeat.
 """
 
 from __future__ import annotations
@@ -91,12 +92,11 @@ def _timed(fn: Callable[[], None]) -> tuple[float, float]:
     return time.perf_counter() - w, time.process_time() - c
 
 
-def _runners(mod: ModuleType) -> dict[str, Callable[[], None]]:
-    """The three timed workloads of one version of the kernels."""
+def _runners(mod: ModuleType, n_slices: int) -> dict[str, Callable[[], None]]:
+    """The timed workloads of one version of the kernels, ``n_slices`` slices each."""
     pargs, ring = _poisson_case()
     flags, cargs = _collect_case(7)
     flat = flags.copy()
-    n_slices = 400
 
     def poisson() -> None:
         for q in range(n_slices):
@@ -136,7 +136,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--against", default=None, help="git revision to compare with")
+    ap.add_argument("--quick", action="store_true", help="10 slices, one repeat")
     args = ap.parse_args()
+    n_slices, repeats = (10, 1) if args.quick else (400, args.repeats)
     numba.set_num_threads(1)
     print(f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,17 +147,17 @@ def main() -> None:
             versions[args.against] = _load_rev(args.against, Path(tmp))
             _same(delivery, versions[args.against])
             print("same ring sums and spike lists: yes")
-        runners = {name: _runners(mod) for name, mod in versions.items()}
+        runners = {name: _runners(mod, n_slices) for name, mod in versions.items()}
         for r in runners.values():
             for fn in r.values():
                 fn()  # compile and touch memory
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        for rep in range(args.repeats):
+        for rep in range(repeats):
             order = list(runners) if rep % 2 == 0 else list(runners)[::-1]
             for name in order:
                 for what, fn in runners[name].items():
                     times.setdefault((name, what), []).append(_timed(fn))
-    n_draws = 400 * M * (N_EX + N_IN)
+    n_draws = n_slices * M * (N_EX + N_IN)
     for (name, what), ts in times.items():
         wall = [t[0] for t in ts]
         cpu = [t[1] for t in ts]
