@@ -53,7 +53,10 @@ it, one after the other on the shared machine at load average 3.4 to 4.0 (too lo
 for the ratio: the two runs' ``bare`` medians were 1.14 s and 1.34 s): spikesim /
 bare 1.01 (spikesim 1.15 s) and 1.23 before (spikesim 1.66 s); the profiled parts
 moved as the kernels did: Poisson drive 0.33 s (0.41 s before), spike collection
-0.047 s (0.075 s before); neuron update 0.22 s both.
+0.047 s (0.075 s before); neuron update 0.22 s both.  A second pair at load 5.4 to
+5.8 was noisier still (ratios 1.36 after, 1.29 before, ``bare`` 1.62 s and 1.97 s);
+its parts: Poisson drive 0.29 s (0.74 s), spike collection 0.038 s (0.175 s).  The
+ratio of issue 13 is to be taken on a quiet machine.
 """
 
 from __future__ import annotations
