@@ -44,6 +44,19 @@ against 1.47 for the code before it in one run of ``--repeats 3`` at load 2.1 / 
 0.44 s (bare 0.20 s), Poisson drive 0.61 s (bare 0.23 s: its 32-bit draws are not
 spikesim's counter-based 64-bit ones), spike collection 0.11 s, engine Python 0.16 s,
 recording 0.08 s; delivery 1.51 s (bare 1.52 s).
+
+After the pc branch (Poisson counts on the 53-bit integer of each draw against
+integer thresholds, two passes per block of draws; the set flags of a group of 64
+found by a bit mask and a count of trailing zeros; benchmarks/kernels.py times both
+kernels alone), one run of ``--repeats 3`` each of this tree and of the tree before
+it, one after the other on the shared machine at load average 3.4 to 4.0 (too loaded
+for the ratio: the two runs' ``bare`` medians were 1.14 s and 1.34 s): spikesim /
+bare 1.01 (spikesim 1.15 s) and 1.23 before (spikesim 1.66 s); the profiled parts
+moved as the kernels did: Poisson drive 0.33 s (0.41 s before), spike collection
+0.047 s (0.075 s before); neuron update 0.22 s both.  A second pair at load 5.4 to
+5.8 was noisier still (ratios 1.36 after, 1.29 before, ``bare`` 1.62 s and 1.97 s);
+its parts: Poisson drive 0.29 s (0.74 s), spike collection 0.038 s (0.175 s).  The
+ratio of issue 13 is to be taken on a quiet machine.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 from numba import njit, prange, uint64
 
-from spikesim.kernel.delivery import collect_spikes
+from spikesim.kernel.delivery import collect_spikes, take_flags
 
 #: flags tested at once (one OR over a group; spikes are rare)
 GROUP = 64
@@ -57,14 +57,7 @@ def _write_step(flat: np.ndarray, offs: np.ndarray, sizes: np.ndarray, bases: np
         row = flat[offs[q] + i * n:offs[q] + (i + 1) * n]
         for g0 in range(0, n, GROUP):
             if marks[g]:
-                for j in range(g0, min(g0 + GROUP, n)):
-                    v = row[j]
-                    if v != 0:
-                        out_ids[k] = bases[q] + j
-                        out_steps[k] = step
-                        out_mult[k] = v
-                        row[j] = 0
-                        k += 1
+                k = take_flags(row, g0, min(g0 + GROUP, n), bases[q], step, out_ids, out_steps, out_mult, k)
             g += 1
 
 
