@@ -95,7 +95,7 @@ def _stage_into(src: np.ndarray, tgt: np.ndarray, fill: np.ndarray, out: np.ndar
                 rows: np.ndarray, vals: np.ndarray, used: np.ndarray) -> None:
     """:func:`_scatter_into` through buckets of ``1 << shift`` sources: each pair waits
     in its bucket until the bucket is full, then the bucket's pairs are written (writes
-    into a few thousand rows at a time find their cache lines and pages at hand)."""
+    into the rows of one bucket at a time find their cache lines and pages at hand)."""
     cap = rows.shape[0] // used.shape[0]
     for c in range(src.shape[0]):
         s = src[c] - 1
@@ -134,19 +134,30 @@ class StagedScatter:
     out : np.ndarray
         The targets of the table, written in place.
     shift : int
-        log2 of the sources per bucket (4,096 by default: their next free positions
-        and the cache lines they write fit in a core's L2 cache).
+        log2 of the sources per bucket, at most 16.  32,768 by default: few buckets
+        (31 at 10^6 nodes) keep the staging writes' open cache lines in L1, and one
+        bucket's next free positions (256 kB) in L2; measured at 10^6 nodes, 1.25e9
+        pairs: 13.8 ns per pair against 18.8 with 4,096 sources per bucket and 21.6
+        written directly.
     per_source : int
         Staged pairs per source: the buffers hold ``per_source * n_nodes`` pairs
         (6 bytes each; 24 MB at 10^6 nodes).
+
+    Raises
+    ------
+    ValueError
+        If ``shift`` is not in 0 .. 16 or ``per_source`` is below 1.
     """
 
-    def __init__(self, n_nodes: int, fill: np.ndarray, out: np.ndarray, shift: int = 12,
+    def __init__(self, n_nodes: int, fill: np.ndarray, out: np.ndarray, shift: int = 15,
                  per_source: int = 4) -> None:
+        if not 0 <= shift <= 16 or per_source < 1:
+            raise ValueError(f"StagedScatter: shift = {shift}, per_source = {per_source}; shift must be in "
+                             "0 .. 16 (a source's place in its bucket is a uint16) and per_source at least 1")
         n_buckets = max(1, -(-n_nodes // (1 << shift)))
         cap = per_source << shift
         self.shift, self.fill, self.out = shift, fill, out
-        self.rows = np.empty(n_buckets * cap, dtype=np.uint16 if shift <= 16 else np.int32)
+        self.rows = np.empty(n_buckets * cap, dtype=np.uint16)  # a source's place in its bucket
         self.vals = np.empty(n_buckets * cap, dtype=out.dtype)
         self.used = np.zeros(n_buckets, dtype=np.int64)
 

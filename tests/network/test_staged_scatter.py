@@ -21,7 +21,8 @@ def _random_pairs(rng: np.random.Generator, n_nodes: int, n_pairs: int) -> tuple
 
 
 @pytest.mark.parametrize(("n_nodes", "shift", "per_source", "n_blocks"),
-                         [(1, 0, 1, 1), (37, 0, 1, 3), (100, 2, 1, 4), (1000, 3, 2, 5), (1000, 12, 4, 2)])
+                         [(1, 0, 1, 1), (37, 0, 1, 3), (100, 2, 1, 4), (1000, 3, 2, 5), (1000, 15, 4, 2),
+                          (70000, 16, 1, 2)])
 def test_staged_writes_equal_direct_writes(n_nodes, shift, per_source, n_blocks):
     rng = np.random.default_rng(n_nodes + shift)
     blocks = [_random_pairs(rng, n_nodes, int(rng.integers(0, 3 * n_nodes + 2))) for _ in range(n_blocks)]
@@ -41,8 +42,10 @@ def test_staged_writes_equal_direct_writes(n_nodes, shift, per_source, n_blocks)
     # the plain definition: each source's targets in the order given, after its old ones
     s_all = np.concatenate([s for s, _ in blocks] + [np.zeros(0, np.int32)]) - 1
     t_all = np.concatenate([t for _, t in blocks] + [np.zeros(0, np.int32)]) - 1
-    for row in range(n_nodes):
-        np.testing.assert_array_equal(direct[ptr[row] + old[row]:ptr[row + 1]], t_all[s_all == row])
+    new = np.ones(direct.size, dtype=bool)
+    new[np.concatenate([np.arange(ptr[r], ptr[r] + old[r]) for r in range(n_nodes)])] = False
+    np.testing.assert_array_equal(direct[new], t_all[np.argsort(s_all, kind="stable")])
+    assert not np.any(direct[new] < 0)
 
 
 def _streamed_table(monkeypatch, direct_sources, threads=1):
@@ -105,3 +108,9 @@ def test_indegree_blocks_draw_again_alike_and_keep_local_targets():
         ps, pt = part.pairs(b)
         np.testing.assert_array_equal(ps, s[keep])
         np.testing.assert_array_equal(pt, t[keep])
+
+
+@pytest.mark.parametrize(("shift", "per_source"), [(17, 4), (-1, 4), (12, 0)])
+def test_staged_scatter_refuses_bad_sizes(shift, per_source):
+    with pytest.raises(ValueError, match="shift must be in 0 .. 16"):
+        StagedScatter(10, np.zeros(10, dtype=np.int64), np.zeros(0, dtype=np.int32), shift, per_source)
