@@ -162,7 +162,8 @@ def scaling(args: argparse.Namespace) -> int:
     print(f"spikesim scaling, fixed indegree CE=1000 CI=250, {simtime:g} ms, threads {args.threads[0]}"
           + (f"; NEST peak RSS measured up to a projected {args.nest_max_mb:g} MB, projected (~) above" if nest
              else ""))
-    head = (f"{'neurons':>9s} {'synapses':>13s} {'build s':>8s} {'ns/syn':>7s} {'s/sim s':>8s} "
+    head = (f"{'neurons':>9s} {'synapses':>13s} {'build s':>8s} {'ns/syn':>7s} {'cpu s':>7s} {'cpu ns/syn':>10s} "
+            f"{'s/sim s':>8s} "
             f"{'1st/2nd':>7s} {'ns/event':>9s} {'cpu ns/ev':>9s} {'B/syn':>6s} {'RSS MB':>7s} {'rate Hz':>8s} "
             f"{'load':>5s}"
             + (f" {'NEST MB':>9s} {'NEST B/syn':>10s}" if nest else ""))
@@ -174,7 +175,9 @@ def scaling(args: argparse.Namespace) -> int:
         syn = r["n_synapses"]
         halves = r["cpu_first_half_s"] / max(r["cpu_second_half_s"], 1e-9)
         events = max(r["n_events_delivered"], 1)
-        row = (f"{n:9,d} {syn:13,d} {r['build_s']:8.2f} {1e9 * r['build_s'] / syn:7.1f} "
+        cpu = r.get("build_cpu_s", float("nan"))  # absent from peers before it was measured
+        row = (f"{n:9,d} {syn:13,d} {r['build_s']:8.2f} {1e9 * r['build_s'] / syn:7.1f} {cpu:7.2f} "
+               f"{1e9 * cpu / syn:10.1f} "
                f"{r['simulate_s'] / (simtime / 1000.0):8.2f} {halves:7.2f} {1e9 * r['simulate_s'] / events:9.2f} "
                f"{1e9 * (r['cpu_first_half_s'] + r['cpu_second_half_s']) / events:9.2f} "
                f"{r['table_bytes'] / syn:6.2f} {r['peak_rss_mb']:7.0f} {r['rate_hz']:8.2f} {os.getloadavg()[0]:5.1f}")
