@@ -27,6 +27,32 @@ stretches wall times, less so CPU times).  With NEST available
 (and among ``--peers``) it adds NEST's peak RSS for the same network where its
 projection (from the smaller sizes measured) stays under ``--nest-max-mb``, and the
 projection, marked ``~``, where it does not.
+
+Build time in the scaling mode (connect + the engine's preparation, 1 thread; CPU is
+process time; 1 December 2026 on the shared 2-core machine, so wall times are
+stretched: 1-minute load 2.4-3.5 before, 3.5-4.7 after; ns per synapse wall / CPU):
+
+=========  =============  ===========================  ===========================
+neurons    synapses       before: build s, CPU s, ns   after: build s, CPU s, ns
+=========  =============  ===========================  ===========================
+12,500     15,650,000      0.48   0.47   30.6 / 30.0    0.85   0.40   54.1 / 25.7
+100,000    125,200,000     4.69   4.62   37.5 / 36.9    3.72   3.24   29.7 / 25.9
+300,000    375,600,000    16.48  16.16   43.9 / 43.0   10.17   9.57   27.1 / 25.5
+1,000,000  1,252,000,000  80.66  61.19   64.4 / 48.9   52.27  35.28   41.7 / 28.2
+=========  =============  ===========================  ===========================
+
+CPU per synapse at 10^6 neurons was 1.33x that at 100,000 and is 1.09x now (same
+tables: identical ``ptr``/``tgt`` at 12,500 and 100,000 neurons, 1 and 2 threads;
+peak RSS 5,795 MB before, 5,791 MB after).  What grew faster than the synapses
+(cProfile of the build at 300,000 and 10^6 neurons): the writes of each connection
+into its source's row, a cache line (and in a table of gigabytes a TLB miss) per
+synapse, 16 ns/syn at 300,000 and 23 at 10^6, now staged per bucket of 32,768
+sources (network/projection.py StagedScatter); a pass over the whole source pool
+per block of 10^6 draws (its max and contiguity, now found once per call: quadratic
+in the size); in the preparation a Python call per recorded neuron (6.3 s at 10^6)
+and a numpy pass per block for the targets' shared input mode (now compiled); and
+``ex + inh`` sorting 10^6 ids already in order.  What is left grows with the size
+through cache misses only (counting sources: 1.6 ns/syn at 100,000, 2.2 at 10^6).
 """
 
 from __future__ import annotations
