@@ -27,6 +27,32 @@ stretches wall times, less so CPU times).  With NEST available
 (and among ``--peers``) it adds NEST's peak RSS for the same network where its
 projection (from the smaller sizes measured) stays under ``--nest-max-mb``, and the
 projection, marked ``~``, where it does not.
+
+Build time in the scaling mode (connect + the engine's preparation, 1 thread; CPU is
+process time; 1 December 2026 on the shared 2-core machine, so wall times are
+stretched: 1-minute load 2.4-3.5 before, 3.5-4.7 after; ns per synapse wall / CPU):
+
+=========  =============  ===========================  ===========================
+neurons    synapses       before: build s, CPU s, ns   after: build s, CPU s, ns
+=========  =============  ===========================  ===========================
+12,500     15,650,000      0.48   0.47   30.6 / 30.0    0.85   0.40   54.1 / 25.7
+100,000    125,200,000     4.69   4.62   37.5 / 36.9    3.72   3.24   29.7 / 25.9
+300,000    375,600,000    16.48  16.16   43.9 / 43.0   10.17   9.57   27.1 / 25.5
+1,000,000  1,252,000,000  80.66  61.19   64.4 / 48.9   52.27  35.28   41.7 / 28.2
+=========  =============  ===========================  ===========================
+
+CPU per synapse at 10^6 neurons was 1.33x that at 100,000 and is 1.09x now (same
+tables: identical ``ptr``/``tgt`` at 12,500 and 100,000 neurons, 1 and 2 threads;
+peak RSS 5,795 MB before, 5,791 MB after).  What grew faster than the synapses
+(cProfile of the build at 300,000 and 10^6 neurons): the writes of each connection
+into its source's row, a cache line (and in a table of gigabytes a TLB miss) per
+synapse, 16 ns/syn at 300,000 and 23 at 10^6, now staged per bucket of 32,768
+sources (network/projection.py StagedScatter); a pass over the whole source pool
+per block of 10^6 draws (its max and contiguity, now found once per call: quadratic
+in the size); in the preparation a Python call per recorded neuron (6.3 s at 10^6)
+and a numpy pass per block for the targets' shared input mode (now compiled); and
+``ex + inh`` sorting 10^6 ids already in order.  What is left grows with the size
+through cache misses only (counting sources: 1.6 ns/syn at 100,000, 2.2 at 10^6).
 """
 
 from __future__ import annotations
@@ -162,7 +188,8 @@ def scaling(args: argparse.Namespace) -> int:
     print(f"spikesim scaling, fixed indegree CE=1000 CI=250, {simtime:g} ms, threads {args.threads[0]}"
           + (f"; NEST peak RSS measured up to a projected {args.nest_max_mb:g} MB, projected (~) above" if nest
              else ""))
-    head = (f"{'neurons':>9s} {'synapses':>13s} {'build s':>8s} {'ns/syn':>7s} {'s/sim s':>8s} "
+    head = (f"{'neurons':>9s} {'synapses':>13s} {'build s':>8s} {'ns/syn':>7s} {'cpu s':>7s} {'cpu ns/syn':>10s} "
+            f"{'s/sim s':>8s} "
             f"{'1st/2nd':>7s} {'ns/event':>9s} {'cpu ns/ev':>9s} {'B/syn':>6s} {'RSS MB':>7s} {'rate Hz':>8s} "
             f"{'load':>5s}"
             + (f" {'NEST MB':>9s} {'NEST B/syn':>10s}" if nest else ""))
@@ -174,7 +201,9 @@ def scaling(args: argparse.Namespace) -> int:
         syn = r["n_synapses"]
         halves = r["cpu_first_half_s"] / max(r["cpu_second_half_s"], 1e-9)
         events = max(r["n_events_delivered"], 1)
-        row = (f"{n:9,d} {syn:13,d} {r['build_s']:8.2f} {1e9 * r['build_s'] / syn:7.1f} "
+        cpu = r.get("build_cpu_s", float("nan"))  # absent from peers before it was measured
+        row = (f"{n:9,d} {syn:13,d} {r['build_s']:8.2f} {1e9 * r['build_s'] / syn:7.1f} {cpu:7.2f} "
+               f"{1e9 * cpu / syn:10.1f} "
                f"{r['simulate_s'] / (simtime / 1000.0):8.2f} {halves:7.2f} {1e9 * r['simulate_s'] / events:9.2f} "
                f"{1e9 * (r['cpu_first_half_s'] + r['cpu_second_half_s']) / events:9.2f} "
                f"{r['table_bytes'] / syn:6.2f} {r['peak_rss_mb']:7.0f} {r['rate_hz']:8.2f} {os.getloadavg()[0]:5.1f}")

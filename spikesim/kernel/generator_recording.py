@@ -247,7 +247,11 @@ def recorder_feeds(nodes: NodeTable, projections: Mapping[tuple[str, str], Proje
     parts = [p for (_, r), p in projections.items() if r == "record" and len(p)]
     src = np.concatenate([p.src for p in parts] or [_NONE]).astype(np.int64) + 1
     tgt = np.concatenate([p.tgt for p in parts] or [_NONE]).astype(np.int64) + 1
-    poisson = np.array([nodes.model_of(int(i)).sends == "poisson" for i in src], dtype=bool)
+    # by population, not node by node: every neuron of a large network is recorded
+    sends_poisson = np.zeros(nodes.num_nodes + 1, dtype=bool)
+    for pop in nodes.populations:
+        sends_poisson[pop.first:pop.first + pop.n] = pop.model.sends == "poisson"
+    poisson = sends_poisson[src]
     feeds = []
     for rec_id in np.unique(tgt[poisson]):
         gid = np.sort(src[poisson & (tgt == rec_id)])

@@ -354,34 +354,19 @@ class Connector:
         d = int(delay_steps(np.asarray([syn["delay"]], dtype=float), self.grid.resolution)[0])
         r = int(syn.get("receptor_type", 0))
         self.nodes.check_receptors(post, np.full(post.size, r), pre)
-        per_block = max(1, self.STREAM_BLOCK // k)
-        blocks: list[int] = list(range(0, post.size, per_block))
         call = self.n_calls
-
-        def draws(b: int) -> tuple[np.ndarray, np.ndarray]:
-            owners = post[b:b + per_block]
-            gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, (call << 32) + b // per_block + 1)
-            src = rules.draw_fixed(gen, pre, owners, k, auto, True, "indegree").ravel()
-            return src, np.repeat(rules.compact(owners), k)
-
-        if self.nodes.comm.size > 1:  # draw only the blocks of targets on this rank, keep those
-            local = self.nodes.local_mask()[post - 1]
-            blocks = [b for b in blocks if local[b:b + per_block].any()]
-            whole = draws
-
-            def draws(b: int) -> tuple[np.ndarray, np.ndarray]:
-                src, tgt = whole(b)
-                keep = local[np.repeat(np.arange(b, min(b + per_block, post.size)), k)]
-                return src[keep], tgt[keep]
-
+        local = self.nodes.local_mask()[post - 1] if self.nodes.comm.size > 1 else None
+        blocks = rules.IndegreeBlocks(lambda i: rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT,
+                                                              (call << 32) + i + 1),
+                                      pre, post, k, auto, max(1, self.STREAM_BLOCK // k), local)
         counts = np.zeros(self.nodes.num_nodes, dtype=np.int64)
-        for b in blocks:
-            count_sources(draws(b)[0], counts)
+        for b in blocks.starts:
+            count_sources(blocks.sources(b), counts)
         key = (name, "spike")
         if key not in self.projections:
             self.projections[key] = Projection(name, "spike", self.nodes.num_nodes)
         self.n_calls += 1
-        self.projections[key].add_counted(counts, (draws(b) for b in blocks), float(syn["weight"]), d, r,
+        self.projections[key].add_counted(counts, (blocks.pairs(b) for b in blocks.starts), float(syn["weight"]), d, r,
                                           self.nodes.num_nodes)
         self.changed(delays=True)
 

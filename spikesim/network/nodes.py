@@ -93,6 +93,8 @@ class NodeCollection:
         if not isinstance(other, NodeCollection) or other._table is not self._table:
             raise BadParameter("NodeCollection: can only add collections of the same simulator")
         both = np.concatenate([self._ids, other._ids])
+        if not self._ids.size or not other._ids.size or self._ids[-1] < other._ids[0]:
+            return type(self)(self._table, both)  # ascending already: no sort of 10^6 ids
         merged = np.unique(both)
         if merged.size != both.size:
             raise BadParameter("NodeCollection: the collections to add overlap")

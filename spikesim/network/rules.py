@@ -17,7 +17,7 @@ pairwise_bernoulli   target-major                not allowed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -227,16 +227,42 @@ def _count(spec: dict[str, Any], key: str, pool: int, multi: bool) -> int:
     return int(v)
 
 
+def pool_layout(pool: np.ndarray) -> tuple[bool, bool]:
+    """What :func:`draw_fixed` needs to know of ``pool``, found in one pass over it.
+
+    Parameters
+    ----------
+    pool : np.ndarray
+        Node ids partners are drawn from.
+
+    Returns
+    -------
+    small : bool
+        Whether every id fits in int32 (the draws are then int32).
+    contiguous : bool
+        Whether the ids are a contiguous ascending range (a draw plus the first id is
+        then the partner's id, no lookup).
+    """
+    small = bool(pool.max(initial=0) < 2**31)
+    contiguous = bool(pool.size) and int(pool[-1]) - int(pool[0]) == pool.size - 1 and bool(np.all(np.diff(pool) == 1))
+    return small, contiguous
+
+
 def draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k: int,
-                auto: bool, multi: bool, key: str) -> np.ndarray:
-    """For every owner, k partners drawn from ``pool`` (rows of the result)."""
+                auto: bool, multi: bool, key: str, layout: tuple[bool, bool] | None = None) -> np.ndarray:
+    """For every owner, k partners drawn from ``pool`` (rows of the result).
+
+    ``layout``: :func:`pool_layout` of ``pool``, when the caller draws for many
+    blocks of owners from one pool (found once, not once per block: a pass over a
+    pool of 10^6 ids per block would make a large call quadratic in its size).
+    """
     if pool.size == 0 and k > 0:
         raise bad_property("connect", key, k, "there are no nodes to draw partners from")
     if multi:
+        small, contiguous = pool_layout(pool) if layout is None else layout
         # int32 draws and ids: a 15-million-synapse network needs 60 MB here, not 240 MB
-        small = pool.max(initial=0) < 2**31
         out = rng.integers(0, pool.size, (owners.size, k), dtype=np.int32 if small else np.int64)
-        if pool.size and np.all(np.diff(pool) == 1):  # a contiguous, ascending range of ids
+        if contiguous:
             out += np.asarray(pool[0], dtype=out.dtype)
         else:
             out = pool.astype(out.dtype)[out]
@@ -252,6 +278,50 @@ def draw_fixed(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k
     for i, row in enumerate(_distinct_rows(rng, pool, owners, k, auto, key)):
         out[i] = row
     return out
+
+
+class IndegreeBlocks:
+    """A large ``fixed_indegree`` call (with multapses) drawn a block of targets at a
+    time, each block from a generator of its own: any block can be drawn again alike.
+
+    Parameters
+    ----------
+    generator : callable
+        ``generator(i)``: the generator of the i-th block (0-based).
+    pre, post : np.ndarray
+        Source and target node ids.
+    k : int
+        Sources per target.
+    auto : bool
+        allow_autapses.
+    per_block : int
+        Targets per block.
+    local : np.ndarray of bool, optional
+        Under MPI, which of ``post`` are this rank's: only blocks holding some are
+        drawn, and only the pairs onto them kept.
+    """
+
+    def __init__(self, generator: Callable[[int], np.random.Generator], pre: np.ndarray, post: np.ndarray, k: int,
+                 auto: bool, per_block: int, local: np.ndarray | None = None) -> None:
+        self.generator, self.pre, self.post, self.k, self.auto = generator, pre, post, k, auto
+        self.per_block, self.local = per_block, local
+        self.layout = pool_layout(pre)
+        #: first position in ``post`` of every block drawn
+        self.starts = [b for b in range(0, post.size, per_block) if local is None or local[b:b + per_block].any()]
+
+    def sources(self, b: int) -> np.ndarray:
+        """Source ids of the block starting at ``post[b]``, target after target."""
+        owners = self.post[b:b + self.per_block]
+        src = draw_fixed(self.generator(b // self.per_block), self.pre, owners, self.k, self.auto, True, "indegree",
+                         self.layout).ravel()
+        return src if self.local is None else src[np.repeat(self.local[b:b + self.per_block], self.k)]
+
+    def pairs(self, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Source and target ids of the block starting at ``post[b]``."""
+        tgt = np.repeat(compact(self.post[b:b + self.per_block]), self.k)
+        if self.local is not None:
+            tgt = tgt[np.repeat(self.local[b:b + self.per_block], self.k)]
+        return self.sources(b), tgt
 
 
 def _distinct_rows(rng: np.random.Generator, pool: np.ndarray, owners: np.ndarray, k: int, auto: bool,
