@@ -69,9 +69,9 @@ def _emit(comm: Any, row: dict[str, Any]) -> None:
             print(json.dumps(r), flush=True)
 
 
-def worker(order: int, simtime: float, threads: int, seed: int, overlap: bool = True) -> None:
-    """One rank's part: build, simulate, print a JSON line with its figures (``overlap``
-    False: no slice's exchange overlaps the next slice's update, for comparison)."""
+def worker(order: int, simtime: float, threads: int, seed: int, overlap: bool = False) -> None:
+    """One rank's part: build, simulate, print a JSON line with its figures (``overlap``:
+    a slice's exchange may overlap the next slice's update, see kernel/exchange.py)."""
     sys.path.insert(0, str(ROOT / "examples"))
     import brunel  # noqa: PLC0415 - the example defines the network once
 
@@ -193,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--procs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--bernoulli", type=int, default=0)
     ap.add_argument("--p", type=float, default=0.1)
-    ap.add_argument("--no-overlap", action="store_true",
-                    help="no slice's spike exchange overlaps the next slice's update (min_delay slices)")
+    ap.add_argument("--overlap", action="store_true",
+                    help="a slice's spike exchange may overlap the next slice's update (half-min_delay slices)")
     ap.add_argument("--repeats", type=int, default=1, help="run every configuration this often, taking turns")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -202,12 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.bernoulli:
             bernoulli_worker(args.bernoulli, args.p, args.seed)
         else:
-            worker(args.order, args.simtime, args.threads[0], args.seed, not args.no_overlap)
+            worker(args.order, args.simtime, args.threads[0], args.seed, args.overlap)
         return 0
     if args.bernoulli:
         _bernoulli(args)
         return 0
-    print(f"Brunel order {args.order}, {args.simtime:g} ms" + (", no overlap" if args.no_overlap else ""))
+    print(f"Brunel order {args.order}, {args.simtime:g} ms" + (", overlap" if args.overlap else ""))
     results: dict[tuple[int, int], list[dict[str, Any]]] = {}
     ratios: dict[tuple[int, int], list[float]] = {}
     for rep in range(args.repeats):
@@ -240,7 +240,7 @@ def _one_round(args: argparse.Namespace, rep: int) -> dict[tuple[int, int], list
     for procs, threads in (configs if rep % 2 == 0 else configs[::-1]):
         rows = run(procs, ["--worker", "--order", str(args.order), "--simtime", str(args.simtime),
                            "--threads", str(threads), "--seed", str(args.seed)]
-                   + (["--no-overlap"] if args.no_overlap else []))
+                   + (["--overlap"] if args.overlap else []))
         results[procs, threads] = rows
         _print_rows(procs, threads, rows)
     return dict(sorted(results.items()))

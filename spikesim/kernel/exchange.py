@@ -10,11 +10,17 @@ Two kinds of work can go on while the spikes travel, each only where it provably
 leaves every ring cell's additions in the one-process order:
 
 * the generators' input of the next slice (:func:`generators_ahead`);
-* the update of the next slice (:class:`SliceExchange` with ``lag``): with slices of
-  half of ``min_delay`` (:func:`lag_slice_steps`), a spike reaches its targets two
-  slices after the one it was emitted in at the earliest, so a slice's spikes can be
-  delivered after the next slice's update.  The exchange then hides a rank waiting for
-  a slower one (load imbalance, noise of the machine) behind a half slice of work.
+* the update of the next slice (:class:`SliceExchange` with ``lag``, off unless
+  ``overlap`` is set): with slices of half of ``min_delay`` (:func:`lag_slice_steps`),
+  a spike reaches its targets two slices after the one it was emitted in at the
+  earliest, so a slice's spikes can be delivered after the next slice's update, to
+  hide a rank waiting for a slower one behind a half slice of work.  Measured on this
+  project's 2-core machine (``benchmarks/mpi.py --overlap``, Brunel order 2500, 2
+  processes, six alternating pairs) it does not pay: 0.71-0.86 s against 0.57-0.75 s
+  without, because MPICH advances a non-blocking collective only inside MPI calls (the
+  gather completes at the wait; its asynchronous progress thread took 2.7-4.2 s here,
+  the two cores being busy) while the slices double.  It stays for machines whose MPI
+  progresses collectives on its own; results are the same either way.
 """
 
 from __future__ import annotations
@@ -135,8 +141,9 @@ class SliceExchange:
     def __init__(self, comm: Communicator, lag: bool) -> None:
         self.comm = comm
         self.lag = lag
-        #: whether lag may be used where allowed (set False on every rank to compare)
-        self.overlap = True
+        #: whether lag may be used where allowed (the same on every rank; off by default,
+        #: see the module's docstring)
+        self.overlap = False
         self.pending: InFlight | None = None
         #: whether some rank asked for a hand-over of recorded data (the same on all ranks)
         self.emit = False

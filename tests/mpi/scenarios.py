@@ -231,6 +231,7 @@ def lagged(threads: int) -> dict[str, np.ndarray]:
     next update.  A spike recorder, a voltmeter, three calls ending off the slice grid;
     seed 5."""
     sim = spikesim.Simulator(resolution=0.1, seed=5, threads=threads)
+    sim.engine.exchange.overlap = True  # off by default (see spikesim/kernel/exchange.py)
     n = sim.create("iaf_psc_exp", 60, {"I_e": 300.0})
     drive = sim.create("poisson_generator", params={"rate": 6000.0})
     sg = sim.create("spike_generator", params={"spike_times": [5.0, 5.0, 17.3, 40.1, 41.0, 77.7]})

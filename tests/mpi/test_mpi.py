@@ -64,9 +64,7 @@ def test_brunel_spikes_do_not_depend_on_processes_or_threads(serial, tmp_path, p
     assert ref["senders"].size > 10_000  # the network is active (about 15 spikes/s)
     for rank, res in enumerate(run("brunel", procs, threads, tmp_path)):
         assert same(ref, res, skip=("slice_steps",)) == [], f"rank {rank} of {procs} x {threads} threads"
-        # min_delay 1.5 ms: 15 steps per slice in one process; under MPI the exchange of a
-        # slice overlaps the next slice's update, in slices of 7 steps (kernel/exchange.py)
-        assert int(res["slice_steps"][0]) == (15 if procs == 1 else 7)
+        assert int(res["slice_steps"][0]) == 15  # min_delay 1.5 ms: no overlap by default
 
 
 @pytest.mark.parametrize(("procs", "threads"), [(2, 1), (3, 2)])
