@@ -48,15 +48,15 @@ recording 0.08 s; delivery 1.51 s (bare 1.52 s).
 After the pc branch (Poisson counts on the 53-bit integer of each draw against
 integer thresholds, two passes per block of draws; the set flags of a group of 64
 found by a bit mask and a count of trailing zeros; benchmarks/kernels.py times both
-kernels alone), one run of ``--repeats 3`` each of this tree and of the tree before
-it, one after the other on the shared machine at load average 3.4 to 4.0 (too loaded
-for the ratio: the two runs' ``bare`` medians were 1.14 s and 1.34 s): spikesim /
-bare 1.01 (spikesim 1.15 s) and 1.23 before (spikesim 1.66 s); the profiled parts
-moved as the kernels did: Poisson drive 0.33 s (0.41 s before), spike collection
-0.047 s (0.075 s before); neuron update 0.22 s both.  A second pair at load 5.4 to
-5.8 was noisier still (ratios 1.36 after, 1.29 before, ``bare`` 1.62 s and 1.97 s);
-its parts: Poisson drive 0.29 s (0.74 s), spike collection 0.038 s (0.175 s).  The
-ratio of issue 13 is to be taken on a quiet machine.
+kernels alone), on 1 December 2026 with nothing else running (load 1.5 and 0.8 at the
+starts; this machine's own noise still moves a 1-thread Brunel run between 1.13 and
+1.53 s within minutes): spikesim / bare 1.209 with ``--repeats 3`` (spikesim 1.064 s,
+bare 0.880 s) and 1.274 with ``--repeats 5`` (1.198 s, 0.940 s), rates 32.09-32.14
+spikes/s in both; the target of 1.25 is met in one run of two.  The parts of the
+second run: neuron update 0.163 s (bare 0.081 s), Poisson drive 0.236 s (bare 0.087
+s: the remaining gap is the 64-bit counter-based draw itself, keyed by connection so
+that results do not depend on threads or processes), spike collection 0.040 s,
+recording 0.031 s, engine Python 0.071 s; delivery 0.755 s (bare 0.762 s).
 """
 
 from __future__ import annotations
