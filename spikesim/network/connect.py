@@ -198,33 +198,43 @@ class Connector:
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
         gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
-        keep = self._local_targets(spec, name, syn, pre_ids, post_ids)
+        sym = bool(spec["make_symmetric"])  # the pairs, then each reversed with the same values (NEST)
+        keep = None if sym else self._local_targets(spec, name, syn, pre_ids, post_ids)
         src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
+        if sym:
+            src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
         # arrays cannot match a random number of connections
         shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
         # every specification checked before any is stored; each gets its own pair arrays (_commit
         # may reuse them in place)
         done = [(nm, *self._staged(nm, sy, pre_ids, post_ids, src.copy() if i else src, tgt.copy() if i else tgt,
-                                   shape, gen, keep is not None, _sets_more(specs[i])))
+                                   shape, gen, keep is not None, _sets_more(specs[i]), sym))
                 for i, (nm, sy) in enumerate(named)]
         for nm, staged, extra in done:
             self._commit(nm, staged, extra)
 
     def _staged(self, name: str, syn: Spec, pre_ids: np.ndarray, post_ids: np.ndarray, src: np.ndarray,
                 tgt: np.ndarray, shape: tuple[int, ...] | None, gen: np.random.Generator, kept: bool,
-                more: bool) -> tuple[list[tuple[Any, ...]], dict[str, np.ndarray] | None]:
+                more: bool, sym: bool = False) -> tuple[list[tuple[Any, ...]], dict[str, np.ndarray] | None]:
         """One synapse specification's values for the pairs, checked and grouped by route
-        (``more``: it sets parameters besides weight and delay, see :func:`_sets_more`)."""
+        (``more``: it sets parameters besides weight and delay, see :func:`_sets_more`;
+        ``sym``: the second half of the pairs reverses the first and takes its values)."""
         n = src.size
-        w = connection_values(syn["weight"], "weight", shape, n, gen)
-        d_ms = connection_values(syn["delay"], "delay", shape, n, gen)
+        half = n // 2 if sym else n
+
+        def values(v: Any, key: str) -> Any:
+            x = connection_values(v, key, shape, half, gen)
+            return np.concatenate([x, x]) if sym and np.ndim(x) else x
+
+        w = values(syn["weight"], "weight")
+        d_ms = values(syn["delay"], "delay")
         self.check_delay(np.atleast_1d(d_ms))
         d = delay_steps(d_ms, self.grid.resolution)
-        r = connection_values(syn.get("receptor_type", 0), "receptor_type", shape, n, gen)
+        r = values(syn.get("receptor_type", 0), "receptor_type")
         self.nodes.check_receptors(tgt, np.broadcast_to(r, tgt.shape), pre_ids)
         # a rank without local targets still makes the projection (the same on every rank)
         staged = self._routed(pre_ids, post_ids, src, tgt, w, d, np.asarray(r)) if n or kept else []
-        return staged, self._plastic_columns(name, syn, staged, shape, n, gen, more)
+        return staged, self._plastic_columns(name, syn, staged, more, lambda k: values(syn[k], k))
 
     def _routed(self, pre_ids: np.ndarray, post_ids: np.ndarray, src: np.ndarray, tgt: np.ndarray,
                 w: np.ndarray, d: np.ndarray, r: np.ndarray) -> list[tuple[Any, ...]]:
@@ -264,9 +274,8 @@ class Connector:
             staged.append((route, src[sel], tgt[sel], pick(w, sel), pick(d, sel), pick(r, sel)))
         return staged
 
-    def _plastic_columns(self, name: str, syn: dict[str, Any], staged: list[tuple[Any, ...]],
-                         shape: tuple[int, ...] | None, n: int, gen: np.random.Generator, more: bool
-                         ) -> dict[str, np.ndarray] | None:
+    def _plastic_columns(self, name: str, syn: dict[str, Any], staged: list[tuple[Any, ...]], more: bool,
+                         values: Callable[[str], np.ndarray]) -> dict[str, np.ndarray] | None:
         """Per-connection columns of a plastic synapse model (None for static ones),
         checked as NEST checks them: only when the call sets more than weight and delay."""
         cls = self.models.synapse_model(name)[0]
@@ -275,7 +284,7 @@ class Connector:
         if any(route != "spike" for route, *_ in staged):
             raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
                                     "targets (neurons, parrots or spike generators to neurons)")
-        extra = {k: connection_values(syn[k], k, shape, n, gen) for k in cls.per_connection}
+        extra = {k: values(k) for k in cls.per_connection}
         if more:  # the weight for joint checks (its sign vs Wmax)
             cls.check(name, {**extra, "weight": syn["weight"]})
         extra.update({k: np.full((), v) for k, v in cls.state.items()})

@@ -13,6 +13,9 @@ fixed_outdegree      source-major                (len(pre), outdegree)
 fixed_total_number   as drawn                    (N,)
 pairwise_bernoulli   target-major                not allowed
 ===================  ==========================  ==================================
+
+All take ``allow_autapses``, ``allow_multapses`` (default True); ``one_to_one`` also
+``make_symmetric`` (False): each pair also reversed, with the same values (as NEST).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, bad_property
+from spikesim.errors import BadProperty, NotImplementedFeature, bad_property
 
 RULES = ("all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree", "fixed_total_number",
          "pairwise_bernoulli")
@@ -39,10 +42,8 @@ _RULE_KEYS = {
 
 def normalise(conn_spec: Any) -> dict[str, Any]:
     """Turn a rule name or dict into a full, checked specification."""
-    if conn_spec is None:
-        conn_spec = {"rule": "all_to_all"}
-    if isinstance(conn_spec, str):
-        conn_spec = {"rule": conn_spec}
+    if conn_spec is None or isinstance(conn_spec, str):
+        conn_spec = {"rule": "all_to_all" if conn_spec is None else conn_spec}
     if not isinstance(conn_spec, dict):
         raise bad_property("connect", "conn_spec", conn_spec, "give a rule name or a dict with 'rule'")
     spec = dict(conn_spec)
@@ -50,15 +51,21 @@ def normalise(conn_spec: Any) -> dict[str, Any]:
     if rule not in RULES:
         raise bad_property("connect", "rule", rule, f"choose one of {list(RULES)}")
     spec["rule"] = rule
-    allowed = _RULE_KEYS[rule] | {"rule", "allow_autapses", "allow_multapses"}
+    if spec.get("make_symmetric") is True and rule != "one_to_one":  # as NEST 3.10, whose text this is
+        raise NotImplementedFeature(f"connect: rule '{rule}' with make_symmetric: This connection rule does not "
+                                    "support symmetric connections (only one_to_one does).")
+    if rule != "one_to_one" and spec.get("make_symmetric") is False:  # NEST takes it for every rule
+        del spec["make_symmetric"]
+    allowed = _RULE_KEYS[rule] | {"rule", "allow_autapses", "allow_multapses"} \
+        | ({"make_symmetric"} if rule == "one_to_one" else set())
     for k in spec:
         if k not in allowed:
             raise bad_property("connect", k, spec[k], f"rule '{rule}' takes the keys {sorted(allowed)}")
     for k in _RULE_KEYS[rule]:
         if k not in spec:
             raise BadProperty(f"connect: rule '{rule}' needs the key '{k}'")
-    for k in ("allow_autapses", "allow_multapses"):
-        v = spec.setdefault(k, True)
+    for k, default in (("allow_autapses", True), ("allow_multapses", True), ("make_symmetric", False)):
+        v = spec.setdefault(k, default)
         if not isinstance(v, (bool, np.bool_)):
             raise bad_property("connect", k, v, "it must be True or False")
     return spec

@@ -8,7 +8,8 @@ import pytest
 
 import spikesim
 import spikesim.nest as nest
-from spikesim.errors import BadProperty
+from spikesim.errors import BadProperty, NotImplementedFeature
+from spikesim.network.parameters import uniform
 
 
 def _pairs(conns: object, model: str) -> list[tuple[int, int]]:
@@ -65,3 +66,33 @@ def test_nest_face_collocated_synapses_as_nest() -> None:
     want = [(s, s + 7, w, m) for s in range(1, 8)
             for w, m in ((-5.0, "stdp_synapse"), (-1.5, "static_synapse"), (3.0, "stdp_synapse"))]
     assert got == sorted(want)
+
+
+def test_make_symmetric_one_to_one_reverses_each_pair_with_its_values() -> None:
+    # NEST 3.10 (conn_builder.cpp): after the pairs, the parameters are reset and the same
+    # rule connects targets back to sources, so each reverse connection gets its pair's values
+    sim = spikesim.Simulator(seed=3)
+    a = sim.create("iaf_psc_alpha", 4)
+    b = sim.create("iaf_psc_alpha", 4)
+    w = uniform(1.0, 2.0)  # drawn per pair: the reverse connection must get the same draw
+    sim.connect(a, b, {"rule": "one_to_one", "make_symmetric": True},
+                [{"weight": w, "delay": [1.0, 2.0, 3.0, 4.0]}, {"synapse_model": "stdp_synapse", "weight": 2.0}])
+    c = sim.get_connections(synapse_model="static_synapse")
+    rows = {(s, t): (wt, d) for s, t, wt, d in zip(c.get("source"), c.get("target"), c.get("weight"),
+                                                       c.get("delay"), strict=True)}
+    assert len(rows) == 8
+    for i in range(1, 5):
+        assert rows[(i, i + 4)] == rows[(i + 4, i)] and rows[(i, i + 4)][1] == float(i)
+    assert len({v[0] for v in rows.values()}) == 4  # four different weights, each twice
+    assert sorted(zip(*(list(sim.get_connections(synapse_model="stdp_synapse").get(k))
+                        for k in ("source", "target")), strict=True)) == sorted(rows)
+
+
+def test_make_symmetric_needs_one_to_one() -> None:
+    sim = spikesim.Simulator()
+    a = sim.create("iaf_psc_alpha", 3)
+    with pytest.raises(NotImplementedFeature, match="does not support symmetric connections"):
+        sim.connect(a, a, {"rule": "all_to_all", "make_symmetric": True})
+    with pytest.raises(BadProperty, match="make_symmetric"):
+        sim.connect(a, a, {"rule": "one_to_one", "make_symmetric": 1})
+    assert sim.kernel_status()["num_connections"] == 0
