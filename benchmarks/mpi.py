@@ -69,9 +69,8 @@ def _emit(comm: Any, row: dict[str, Any]) -> None:
             print(json.dumps(r), flush=True)
 
 
-def worker(order: int, simtime: float, threads: int, seed: int, overlap: bool = False) -> None:
-    """One rank's part: build, simulate, print a JSON line with its figures (``overlap``:
-    a slice's exchange may overlap the next slice's update, see kernel/exchange.py)."""
+def worker(order: int, simtime: float, threads: int, seed: int) -> None:
+    """One rank's part: build, simulate, print a JSON line with its figures."""
     sys.path.insert(0, str(ROOT / "examples"))
     import brunel  # noqa: PLC0415 - the example defines the network once
 
@@ -86,7 +85,6 @@ def worker(order: int, simtime: float, threads: int, seed: int, overlap: bool = 
     comm.barrier()
     t0 = time.perf_counter()
     sim, parts = brunel.build(order, seed, threads)
-    sim.engine.exchange.overlap = overlap
     sim.engine.prepare()
     comm.barrier()
     t1 = time.perf_counter()
@@ -105,8 +103,7 @@ def worker(order: int, simtime: float, threads: int, seed: int, overlap: bool = 
                       "simulate_s": t2 - t1, "bytes_sent": sent,
                       "slices": slices, "exchange_s": xs, "exchange_bytes": xb, "alpha_s": alpha,
                       "beta_s_per_byte": beta, "table_bytes": table, "peak_rss_mb": _rss_mb(),
-                      "base_rss_mb": base_rss, "n_spikes": int(ev["senders"].size),
-                      "slice_steps": sim.engine.ms})
+                      "base_rss_mb": base_rss, "n_spikes": int(ev["senders"].size)})
 
 
 def bernoulli_worker(n: int, p: float, seed: int) -> None:
@@ -171,7 +168,7 @@ def _print_rows(procs: int, threads: int, rows: list[dict[str, Any]]) -> None:
         print(f"{procs:5d} {threads:7d} {r['rank']:4d} {r['build_s']:8.2f} {r['simulate_s']:11.2f} "
               f"{per_slice:12.3f} {r['exchange_bytes'] / max(r['slices'], 1):11.0f} "
               f"{r['bytes_sent'] / 1e6:13.2f} {r['table_bytes'] / 1e6:9.1f} {r['peak_rss_mb']:12.0f} "
-              f"{r['base_rss_mb']:12.0f} {r['n_spikes']:7d} {r['slice_steps']:6d}")
+              f"{r['base_rss_mb']:12.0f} {r['n_spikes']:7d}")
 
 
 def _bernoulli(args: argparse.Namespace) -> None:
@@ -193,8 +190,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--procs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--bernoulli", type=int, default=0)
     ap.add_argument("--p", type=float, default=0.1)
-    ap.add_argument("--overlap", action="store_true",
-                    help="a slice's spike exchange may overlap the next slice's update (half-min_delay slices)")
     ap.add_argument("--repeats", type=int, default=1, help="run every configuration this often, taking turns")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -202,12 +197,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.bernoulli:
             bernoulli_worker(args.bernoulli, args.p, args.seed)
         else:
-            worker(args.order, args.simtime, args.threads[0], args.seed, args.overlap)
+            worker(args.order, args.simtime, args.threads[0], args.seed)
         return 0
     if args.bernoulli:
         _bernoulli(args)
         return 0
-    print(f"Brunel order {args.order}, {args.simtime:g} ms" + (", overlap" if args.overlap else ""))
+    print(f"Brunel order {args.order}, {args.simtime:g} ms")
     results: dict[tuple[int, int], list[dict[str, Any]]] = {}
     ratios: dict[tuple[int, int], list[float]] = {}
     for rep in range(args.repeats):
@@ -234,13 +229,12 @@ def _one_round(args: argparse.Namespace, rep: int) -> dict[tuple[int, int], list
     """Every configuration once (in reverse order in odd rounds), printing its rows."""
     if rep == 0:
         print("procs threads rank  build_s  simulate_s  exch_ms/sl  exch_B/sl  all_sent_MB  table_MB  "
-              "peak_RSS_MB  base_RSS_MB  spikes  slice")
+              "peak_RSS_MB  base_RSS_MB  spikes")
     configs = [(p, t) for p in args.procs for t in args.threads]
     results = {}
     for procs, threads in (configs if rep % 2 == 0 else configs[::-1]):
         rows = run(procs, ["--worker", "--order", str(args.order), "--simtime", str(args.simtime),
-                           "--threads", str(threads), "--seed", str(args.seed)]
-                   + (["--overlap"] if args.overlap else []))
+                           "--threads", str(threads), "--seed", str(args.seed)])
         results[procs, threads] = rows
         _print_rows(procs, threads, rows)
     return dict(sorted(results.items()))

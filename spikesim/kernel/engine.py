@@ -1,9 +1,8 @@
 """The update loop: prepare the compiled data, then advance slice by slice.
 
 Slices are ``min_delay`` steps long and aligned to multiples of it from t = 0
-(NEST's scheme; under MPI they may be half as long, see
-:mod:`spikesim.kernel.exchange`).  Within a slice nodes are independent, because no
-connection is shorter than a slice: generators write their currents and Poisson input for the
+(NEST's scheme).  Within a slice nodes are independent, because no connection is
+shorter than a slice: generators write their currents and Poisson input for the
 whole aligned slice, neurons integrate and flag spikes, then the slice's spikes,
 sorted by (step, sender), are delivered into ring buffers and handed to the
 recorders.  A spike emitted while updating step ``s -> s+1`` carries stamp ``s + 1``
@@ -35,7 +34,7 @@ from spikesim.kernel.delivery import (
     resized_ring,
 )
 from spikesim.kernel.distributed import gather_ring, gather_samples, local_arrays, store_local
-from spikesim.kernel.exchange import SliceExchange, SpikeList, generators_ahead, lag_allowed, lag_slice_steps
+from spikesim.kernel.exchange import exchange_spikes, generators_ahead
 from spikesim.kernel.gamma_mip import GammaMipRoutes
 from spikesim.kernel.generator_recording import GeneratorRecording, generator_recording
 from spikesim.kernel.plasticity import deliver_plastic, plastic_plans, reset_synapse_state
@@ -52,12 +51,11 @@ from spikesim.kernel.routes import (
     spike_generator_schedule,
 )
 from spikesim.kernel.samplers import (
-    Delivered,
     SamplerPlan,
     emit_buffered,
     hand_over,
     keep_samples,
-    record_lists,
+    record_slice,
     sampler_plans,
     spike_recorders,
 )
@@ -126,17 +124,14 @@ class Engine:
         self.gen_signature: tuple[Any, ...] = ()
         #: gamma_sup and mip generators, with the gamma phases carried from run to run
         self.gamma_mip = GammaMipRoutes()
-        #: min_delay (steps), slice length (steps: min_delay, or its half, see
-        #: exchange.lag_slice_steps) and tics per step, set by prepare()
+        #: slice length (steps, min_delay) and tics per step, set by prepare()
         self.m = 1
-        self.ms = 1
         self.tps = 1
         self.last_emit = 0.0
         self.advanced = False
         #: the ranks of a distributed run (see :mod:`spikesim.kernel.distributed`)
         self.comm = nodes.comm
         self.emit_due = False
-        self.exchange = SliceExchange(self.comm, False)
         #: generators send the next slice's input during the spike exchange (see distributed.generators_ahead),
         #: when the next slice is part of the current run
         self.ahead = False
@@ -242,11 +237,6 @@ class Engine:
         self.samplers.update(self.gen_recording.plans if self.gen_recording is not None else {})
         self._prepare_spike_buffers(m)
         self.ahead = generators_ahead(self.comm, projections)
-        only_poisson = self.currents is None and self.rate_poisson is None and self.gamma_mip.gamma is None \
-            and self.gamma_mip.mip is None
-        self.exchange.lag = self.exchange.overlap and lag_allowed(self.comm, m, projections, only_poisson,
-                                                                  bool(self.plastic) or self.archive_on)
-        self.ms = lag_slice_steps(m, self.exchange.lag)
         self._prepared_for = (self.nodes.version, self.connector.version)
 
     def _prepare_spiking(self) -> None:
@@ -335,7 +325,6 @@ class Engine:
             finally:
                 if progress is not None:
                     progress.close()
-                self.exchange.pending = None  # a failed run's spikes in flight go with it
                 # collective steps only when no rank can be missing (see spikesim.parallel)
                 store_local(self.comm, self.nodes, self.updates, self.local, gather=failure is None)
                 emit = self._emit_buffered if failure is None or self.comm.size == 1 else self._emit_local
@@ -346,13 +335,13 @@ class Engine:
     def _advance(self, end: int, nsteps: int, progress: Progress | None, signals: DeferredSignals) -> None:
         """The slices up to step ``end``; held signals are acted on between slices."""
         while self.grid.step < end:
-            slice_end = (self.grid.step // self.ms + 1) * self.ms
+            slice_end = (self.grid.step // self.m + 1) * self.m
             if self.gen_until < slice_end:
                 a = max(self.gen_until, self.grid.step)
                 self._generators(a, slice_end - a)
                 self.gen_until = slice_end
             m = min(slice_end, end) - self.grid.step
-            self.next_in_run = slice_end + self.ms <= end
+            self.next_in_run = slice_end + self.m <= end
             self.advanced = False
             try:
                 full = self._slice(self.grid.step, m)
@@ -365,8 +354,7 @@ class Engine:
             self.grid.step += m
             if progress is not None:
                 progress.update(self.grid.step - (end - nsteps))
-            if signals.pending:  # stop with nothing in flight
-                record_lists(self.spike_recorders, self._delivered(self.exchange.drain()))
+            if signals.pending:
                 signals.check()
             due = self.emit_due if self.comm.size > 1 else _time.monotonic() - self.last_emit >= EMIT_EVERY
             if full or due:
@@ -393,11 +381,11 @@ class Engine:
     def _next_generators(self) -> None:
         """The generators' input of the slice after the current one (see
         :func:`~spikesim.kernel.distributed.generators_ahead`)."""
-        b = (self.grid.step // self.ms + 1) * self.ms
-        if self.gen_until < b + self.ms:
+        b = (self.grid.step // self.m + 1) * self.m
+        if self.gen_until < b + self.m:
             a = max(self.gen_until, b)
-            self._generators(a, b + self.ms - a)
-            self.gen_until = b + self.ms
+            self._generators(a, b + self.m - a)
+            self.gen_until = b + self.m
 
     def _slice(self, s0: int, m: int) -> bool:
         """Update the neurons through steps s0 .. s0+m-1, deliver and record their spikes.
@@ -415,24 +403,16 @@ class Engine:
         if self.comm.size > 1:  # every rank's neurons' spikes; generators' are known everywhere
             ahead = self._next_generators if self.ahead and self.next_in_run else None
             due = _time.monotonic() >= self.last_emit + EMIT_EVERY
-            lists = self.exchange.lists(ids, steps, mult, n_gen, s0, due, not self.next_in_run, ahead)
-            self.emit_due = self.exchange.emit
-        else:
-            if k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
-                order = np.lexsort((ids, steps))
-                ids, steps, mult = ids[order], steps[order], mult[order]
-            lists = [(ids, steps, mult)]
-        delivered = self._delivered(lists)
+            ids, steps, mult, self.emit_due = exchange_spikes(self.comm, ids, steps, mult, n_gen, s0, due, ahead)
+        elif k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
+            order = np.lexsort((ids, steps))
+            ids, steps, mult = ids[order], steps[order], mult[order]
+        transmitted = self._deliver(ids, steps, mult, ids.size) if ids.size else []
         self.advanced = True  # dynamics and delivery of the slice are done; recording follows
-        full = record_lists(self.spike_recorders, delivered)
+        full = record_slice(self.spike_recorders, ids, steps, mult, transmitted)
         if self.gen_recording is not None:
             full = self.gen_recording.slice(s0, m) or full
         return full
-
-    def _delivered(self, lists: list[SpikeList]) -> list[Delivered]:
-        """Deliver spike lists (oldest first); each with its weight-recorder rows."""
-        return [((ids, steps, mult), self._deliver(ids, steps, mult, ids.size) if ids.size else [])
-                for ids, steps, mult in lists]
 
     def _kernel_calls(self) -> list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
                                           SamplerPlan | None]]:

@@ -1,4 +1,4 @@
-"""The spike exchange between ranks, once per slice, and when it may overlap work.
+"""The spike exchange between ranks, once per slice, and the work that may go on meanwhile.
 
 Each rank packs the spikes its neurons emitted in a slice into int64 keys whose order
 is the one-process (step, id) order (:func:`exchange_spikes`); merged, the list is the
@@ -6,21 +6,14 @@ one a one-process run makes, so every rank delivers, archives and records exactl
 one process would, in the same order, and every sum in the ring buffers is
 bit-identical for any number of processes and threads.
 
-Two kinds of work can go on while the spikes travel, each only where it provably
-leaves every ring cell's additions in the one-process order:
-
-* the generators' input of the next slice (:func:`generators_ahead`);
-* the update of the next slice (:class:`SliceExchange` with ``lag``, off unless
-  ``overlap`` is set): with slices of half of ``min_delay`` (:func:`lag_slice_steps`),
-  a spike reaches its targets two slices after the one it was emitted in at the
-  earliest, so a slice's spikes can be delivered after the next slice's update, to
-  hide a rank waiting for a slower one behind a half slice of work.  Measured on this
-  project's 2-core machine (``benchmarks/mpi.py --overlap``, Brunel order 2500, 2
-  processes, six alternating pairs) it does not pay: 0.71-0.86 s against 0.57-0.75 s
-  without, because MPICH advances a non-blocking collective only inside MPI calls (the
-  gather completes at the wait; its asynchronous progress thread took 2.7-4.2 s here,
-  the two cores being busy) while the slices double.  It stays for machines whose MPI
-  progresses collectives on its own; results are the same either way.
+While the spikes travel, a rank lets the generators send the next slice's input, where
+that provably leaves every ring cell's additions in the one-process order
+(:func:`generators_ahead`).  Overlapping the exchange with the next slice's update
+(slices of half of ``min_delay``, each slice's spikes delivered one slice later) was
+built and measured on this project's 2-core machine: it did not pay (Brunel order
+2500, 2 processes, six alternating pairs: 0.71-0.86 s with it, 0.57-0.75 s without),
+because MPICH advances a non-blocking collective only inside MPI calls, so it was
+removed.
 """
 
 from __future__ import annotations
@@ -43,7 +36,7 @@ if TYPE_CHECKING:
 SpikeList = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, s0: int,
+def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int,
                     flag: bool, meanwhile: Callable[[], None] | None = None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Every rank's spikes of the slice from ``s0``, merged in (step, id) order.
@@ -57,7 +50,11 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
     comm : Communicator
         The ranks.
     ids, steps, mult : ndarray
-        This rank's neurons' spikes: 0-based ids, emission steps, multiplicities.
+        This rank's list: the ``n_gen`` spike generators' spikes (known on every rank,
+        so not sent), then its neurons' spikes (0-based ids, emission steps,
+        multiplicities) in (step, id) order.
+    n_gen : int
+        Spike generators' spikes at the start of the list.
     s0 : int
         First step of the slice.
     flag : bool
@@ -68,11 +65,11 @@ def exchange_spikes(comm: Communicator, ids: np.ndarray, steps: np.ndarray, mult
     Returns
     -------
     ids, steps, mult : ndarray
-        All ranks' spikes in (step, id) order.
+        All ranks' spikes, the generators' merged in, in (step, id) order.
     any_flag : bool
         Whether some rank voted yes (the same on every rank).
     """
-    flight = InFlight.start(comm, ids, steps, mult, 0, s0, flag)
+    flight = InFlight.start(comm, ids, steps, mult, n_gen, s0, flag)
     if meanwhile is not None:
         meanwhile()
     (ids, steps, mult), any_flag = flight.finish(comm)
@@ -120,77 +117,6 @@ class InFlight:
                 order = np.lexsort((ids, steps))
                 ids, steps, mult = ids[order], steps[order], mult[order]
         return (ids, steps, mult), bool(flag)
-
-
-class SliceExchange:
-    """The spike lists of a rank's slices between update and delivery.
-
-    Without ``lag`` each slice's list is exchanged and returned at once.  With it, a
-    slice's list stays in flight during the next slice's update (slices of
-    :func:`lag_slice_steps`) and is returned after it; the last slice of a run is
-    returned together with its predecessor, so nothing is in flight between runs.
-
-    Parameters
-    ----------
-    comm : Communicator
-        The ranks.
-    lag : bool
-        Whether lists may stay in flight for a slice (see :func:`lag_allowed`).
-    """
-
-    def __init__(self, comm: Communicator, lag: bool) -> None:
-        self.comm = comm
-        self.lag = lag
-        #: whether lag may be used where allowed (the same on every rank; off by default,
-        #: see the module's docstring)
-        self.overlap = False
-        self.pending: InFlight | None = None
-        #: whether some rank asked for a hand-over of recorded data (the same on all ranks)
-        self.emit = False
-
-    def lists(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n_gen: int, s0: int,
-              flag: bool, last: bool, meanwhile: Callable[[], None] | None) -> list[SpikeList]:
-        """Start the exchange of the slice from ``s0`` and return the lists whose
-        delivery is due now, oldest first.
-
-        Parameters
-        ----------
-        ids, steps, mult : ndarray
-            The slice's list: ``n_gen`` spike generators' spikes, then this rank's
-            neurons' spikes in (step, id) order.
-        n_gen : int
-            Spike generators' spikes at the start of the list.
-        s0 : int
-            First step of the slice.
-        flag : bool
-            This rank's vote for a hand-over of recorded data.
-        last : bool
-            Whether this is the run's last slice (nothing stays in flight).
-        meanwhile : callable or None
-            Work done while the spikes travel (no collective call in it).
-        """
-        flight = InFlight.start(self.comm, ids, steps, mult, n_gen, s0, flag)
-        if meanwhile is not None:
-            meanwhile()
-        if self.lag and not last:
-            flight, self.pending = self.pending, flight  # type: ignore[assignment]
-            flights = [] if flight is None else [flight]
-        else:
-            flights = [f for f in (self.pending, flight) if f is not None]
-            self.pending = None
-        out = []
-        for f in flights:
-            spikes, self.emit = f.finish(self.comm)
-            out.append(spikes)
-        return out
-
-    def drain(self) -> list[SpikeList]:
-        """The list still in flight, if any (before acting on a signal between slices)."""
-        if self.pending is None:
-            return []
-        spikes, self.emit = self.pending.finish(self.comm)
-        self.pending = None
-        return [spikes]
 
 
 @njit(cache=True, nogil=True)
@@ -281,44 +207,3 @@ def generators_ahead(comm: Communicator, projections: Mapping[tuple[str, str], P
         return False
     gens = _delays(projections, "current", False) + _delays(projections, "poisson", False)
     return bool(gens) and max(_delays(projections, "spike", True), default=0) <= min(gens)
-
-
-def lag_allowed(comm: Communicator, m: int, projections: Mapping[tuple[str, str], Projection],
-                only_poisson: bool, plastic: bool) -> bool:
-    """Whether a slice's spikes may be delivered after the next slice's update (see the
-    module's docstring), decided the same on every rank.
-
-    Parameters
-    ----------
-    comm : Communicator
-        The ranks (one process: never; there is no exchange to hide).
-    m : int
-        ``min_delay`` in steps (at least 2: slices of ``m // 2`` steps).
-    projections : mapping
-        The connections, by (synapse model, route).
-    only_poisson : bool
-        Whether every generator's input is a ``poisson_generator``'s (or there is none):
-        their draws and sums do not depend on where slices begin; the other
-        generators' do or may, and slices of another length would change them.
-    plastic : bool
-        Whether some synapse is plastic or some neuron keeps a spike archive (their
-        delivery reads post-synaptic history: kept on the one-process schedule).
-
-    Returns
-    -------
-    bool
-        True when, in addition, no cell can get both a slice's spikes and generator
-        input sent after them (largest spike delay <= smallest generator delay).
-    """
-    if comm.size == 1:
-        return False
-    gens = _delays(projections, "poisson", False)
-    ok = m >= 2 and not plastic and only_poisson \
-        and (not gens or max(_delays(projections, "spike", True), default=0) <= min(gens))
-    # a rank sees only the connections onto its nodes, and every rank must slice alike
-    return comm.allreduce(0.0 if ok else 1.0, "max") == 0.0
-
-
-def lag_slice_steps(m: int, lag: bool) -> int:
-    """Slice length (steps): ``min_delay`` ``m``, or its half (rounded down) with lag."""
-    return max(1, m // 2) if lag else m

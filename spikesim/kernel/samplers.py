@@ -100,21 +100,18 @@ def spike_recorders(populations: Sequence[Population], projections: Mapping[tupl
     return out
 
 
-#: a delivered spike list ``(ids, steps, mult)`` and its weight recorders' rows ``(device or None, rows)``
-Delivered = tuple[tuple[np.ndarray, np.ndarray, np.ndarray], Sequence[tuple[Any, np.ndarray]]]
-
-
-def record_lists(recorders: Sequence[tuple[RecordingDevice, np.ndarray]], delivered: Sequence[Delivered]) -> bool:
-    """Hand delivered spike lists (oldest first) to the weight and spike recorders.
+def record_slice(recorders: Sequence[tuple[RecordingDevice, np.ndarray]], ids: np.ndarray, steps: np.ndarray,
+                 mult: np.ndarray, transmitted: Sequence[tuple[Any, np.ndarray]]) -> bool:
+    """Hand a delivered slice's spikes to the weight and spike recorders.
 
     Parameters
     ----------
     recorders : sequence of (device, counts)
         The spike recorders (see :func:`spike_recorders`).
-    delivered : sequence
-        Per list: ``(ids, steps, mult)`` (0-based ids, emission steps, multiplicities,
-        in (step, id) order) and the weight recorders' rows its delivery made, as
-        ``(device or None, rows)`` pairs.
+    ids, steps, mult : ndarray
+        0-based ids, emission steps and multiplicities, in (step, id) order.
+    transmitted : sequence of (device or None, rows)
+        The weight recorders' rows the delivery made.
 
     Returns
     -------
@@ -122,17 +119,16 @@ def record_lists(recorders: Sequence[tuple[RecordingDevice, np.ndarray]], delive
         Whether a spike recorder holds enough rows to hand them over now.
     """
     full = False
-    for (ids, steps, mult), transmitted in delivered:
-        if not ids.size:
-            continue
-        gids = ids + 1
-        try:  # a weight recorder's backend may fail; spike recorders still get the slice
-            for wr, rows in transmitted:
-                if wr is not None and rows.shape[0]:
-                    wr.record_rows(rows)
-        finally:
-            for rec, counts in recorders:
-                full = rec.record_spikes(gids, steps, mult, counts) or full
+    if not ids.size:
+        return full
+    gids = ids + 1
+    try:  # a weight recorder's backend may fail; spike recorders still get the slice
+        for wr, rows in transmitted:
+            if wr is not None and rows.shape[0]:
+                wr.record_rows(rows)
+    finally:
+        for rec, counts in recorders:
+            full = rec.record_spikes(gids, steps, mult, counts) or full
     return full
 
 

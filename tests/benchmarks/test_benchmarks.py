@@ -72,14 +72,9 @@ def test_limit_quick():
 @pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None
                     or not (Path(sys.executable).parent / "mpiexec").exists(),
                     reason="needs mpi4py and the mpiexec of its MPICH wheel next to this Python")
-def test_mpi_quick_both_exchange_schedules():
-    rows = {}
-    for flags in ((), ("--overlap",)):
-        out = _run(str(BENCH / "mpi.py"), "--order", "100", "--simtime", "50", "--procs", "1", "2", "--threads", "1",
-                   "--repeats", "2", *flags)
-        assert "2x1 vs 1x1 over 2 rounds: median" in out
-        rows[flags] = [r.split() for r in out.splitlines() if r.split()[:1] in (["1"], ["2"]) and len(r.split()) == 13]
-    for flags, rs in rows.items():
-        assert len(rs) == 6 and len({r[11] for r in rs}) == 1  # one spike count for 1 and 2 processes
-        # min_delay 1.5 ms = 15 steps; with overlap, 2 processes slice by 7 steps
-        assert {(r[0], r[12]) for r in rs} == {("1", "15"), ("2", "7" if flags else "15")}
+def test_mpi_quick_rounds():
+    out = _run(str(BENCH / "mpi.py"), "--order", "100", "--simtime", "50", "--procs", "1", "2", "--threads", "1",
+               "--repeats", "2")
+    assert "2x1 vs 1x1 over 2 rounds: median" in out
+    rows = [r.split() for r in out.splitlines() if r.split()[:1] in (["1"], ["2"]) and len(r.split()) == 12]
+    assert len(rows) == 6 and len({r[11] for r in rows}) == 1  # one spike count for 1 and 2 processes

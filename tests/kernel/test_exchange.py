@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from spikesim.kernel.exchange import SliceExchange, exchange_spikes, lag_allowed, lag_slice_steps
+from spikesim.kernel.exchange import exchange_spikes
 from spikesim.parallel import ExchangeStats
 
 
@@ -42,7 +42,7 @@ def test_merged_in_step_then_id_order_with_multiplicities(ranks: int) -> None:
     done = []
     comm = _ThreeRanks(others)
     comm.size = ranks
-    ids, steps, mult, flag = exchange_spikes(comm, *lists[0], s0, False, lambda: done.append(True))
+    ids, steps, mult, flag = exchange_spikes(comm, *lists[0], 0, s0, False, lambda: done.append(True))
     all_ids = np.concatenate([x[0] for x in lists])
     all_steps = np.concatenate([x[1] for x in lists])
     all_mult = np.concatenate([x[2] for x in lists])
@@ -56,60 +56,23 @@ def test_merged_in_step_then_id_order_with_multiplicities(ranks: int) -> None:
 def test_no_spikes_anywhere() -> None:
     empty = np.zeros(0, np.int64)
     ids, steps, mult, flag = exchange_spikes(_ThreeRanks([np.zeros(1, np.int64)] * 2), empty, empty,
-                                             np.zeros(0), 0, False)
+                                             np.zeros(0), 0, 0, False)
     assert ids.size == steps.size == mult.size == 0 and flag is False
 
 
-class _Proj:
-    """A projection as the lag rule sees it: delays (steps) and a length."""
+def test_spike_generators_spikes_are_merged_in_not_sent() -> None:
+    # rank 0's list: one spike generator's spike (id 50, known on every rank), then its neurons'
+    other = _packed(np.array([7]), np.array([11]), np.ones(1), 10, flag=False)
+    sent = []
 
-    def __init__(self, d: list[int]) -> None:
-        self.d = np.array(d)
+    class _Two(_ThreeRanks):
+        def allgather_start(self, a: np.ndarray) -> Callable[[], list[np.ndarray]]:
+            sent.append(a)
+            return lambda: [a, other]
 
-    def __len__(self) -> int:
-        return int(self.d.size)
-
-
-class _Vote:
-    """Two ranks; the other rank's vote in the all-reduce is given (1.0: cannot lag)."""
-
-    rank, size = 0, 2
-
-    def __init__(self, other: float = 0.0) -> None:
-        self.other = other
-
-    def allreduce(self, x: float, op: str) -> float:
-        assert op == "max"
-        return max(x, self.other)
-
-
-def test_lag_only_where_no_cell_gets_spikes_and_later_generator_input() -> None:
-    spikes, poisson = ("static_synapse", "spike"), ("static_synapse", "poisson")
-    ok = {spikes: _Proj([10, 25]), poisson: _Proj([30])}
-    assert lag_allowed(_Vote(), 10, ok, True, False)
-    assert not lag_allowed(_Vote(), 10, {spikes: _Proj([10, 31]), poisson: _Proj([30])}, True, False)
-    assert lag_allowed(_Vote(), 10, {spikes: _Proj([10])}, True, False)  # no generator at all
-    assert not lag_allowed(_Vote(), 1, {spikes: _Proj([1])}, True, False)  # a slice of 1 step cannot halve
-    assert not lag_allowed(_Vote(), 10, ok, False, False)  # currents, rate or gamma/mip generators
-    assert not lag_allowed(_Vote(), 10, ok, True, True)  # plastic synapses
-    assert not lag_allowed(_Vote(1.0), 10, ok, True, False)  # another rank cannot: nobody does
-    assert lag_slice_steps(15, True) == 7 and lag_slice_steps(15, False) == 15 and lag_slice_steps(2, True) == 1
-
-
-class _Serial:
-    rank, size = 0, 1
-
-
-def test_one_process_never_lags() -> None:
-    assert not lag_allowed(_Serial(), 10, {("s", "spike"): _Proj([10])}, True, False)
-
-
-def test_lagged_lists_come_one_slice_late_and_all_by_the_run_end() -> None:
-    comm = _ThreeRanks([np.zeros(1, np.int64)] * 2)  # the other ranks have no spikes
-    ex = SliceExchange(comm, lag=True)  # type: ignore[arg-type]
-    lists = []
-    for s0, last in ((0, False), (5, False), (10, True)):
-        ids, steps = np.array([s0 + 1, s0 + 2]), np.array([s0, s0 + 1])
-        lists.append([x[1].tolist() for x in ex.lists(ids, steps, np.ones(2), 0, s0, False, last, None)])
-    assert lists == [[], [[0, 1]], [[5, 6], [10, 11]]]  # emission steps of the lists delivered
-    assert ex.pending is None and comm.stats.slices == 3
+    comm = _Two([other])
+    comm.size = 2
+    ids, steps, mult, _ = exchange_spikes(comm, np.array([50, 3]), np.array([12, 10]), np.array([2.0, 1.0]), 1,
+                                          10, False)
+    assert ids.tolist() == [3, 7, 50] and steps.tolist() == [10, 11, 12] and mult.tolist() == [1.0, 1.0, 2.0]
+    assert sent[0].tolist() == [0, 3, 1]  # the flag, one key (step 10 - s0, id 3), one multiplicity

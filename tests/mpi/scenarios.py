@@ -28,8 +28,7 @@ def brunel(threads: int) -> dict[str, np.ndarray]:
     sim.simulate(100.0)  # two calls: the state gathered between them must carry on
     ev = parts["sr"].get("events")[0]
     v_m = (parts["ex"][:50] + parts["in"][-50:]).get("V_m")
-    return {"senders": ev["senders"], "times": ev["times"], "V_m": np.asarray(v_m),
-            "slice_steps": np.array([sim.engine.ms])}
+    return {"senders": ev["senders"], "times": ev["times"], "V_m": np.asarray(v_m)}
 
 
 def _stdp_network(threads: int) -> spikesim.Simulator:
@@ -61,7 +60,7 @@ def _stdp_results(sim: spikesim.Simulator) -> dict[str, np.ndarray]:
             "wr_senders": w["senders"], "wr_targets": w["targets"], "wr_times": w["times"],
             "wr_weights": w["weights"], "wr_ports": w["ports"],
             "mm_senders": m["senders"], "mm_times": m["times"], "mm_V_m": m["V_m"], "mm_I": m["I_syn_ex"],
-            "n_local_conns": np.array([len(conns)]), "slice_steps": np.array([sim.engine.ms])}
+            "n_local_conns": np.array([len(conns)])}
 
 
 def stdp(threads: int) -> dict[str, np.ndarray]:
@@ -224,14 +223,12 @@ def sparse(threads: int) -> dict[str, np.ndarray]:
             "peak_bytes": np.array([peak])}
 
 
-def lagged(threads: int) -> dict[str, np.ndarray]:
+def delays(threads: int) -> dict[str, np.ndarray]:
     """Delays of 1, 2 and 2.5 ms between 60 iaf_psc_exp neurons, a spike generator
-    (delay 2 ms) and Poisson drive (delay 3 ms, so no spike can meet generator input
-    sent after it): under MPI slices of half of min_delay whose exchange overlaps the
-    next update.  A spike recorder, a voltmeter, three calls ending off the slice grid;
-    seed 5."""
+    (delay 2 ms; its spikes are merged into the exchanged lists) and Poisson drive
+    (delay 3 ms: generators send ahead).  A spike recorder, a voltmeter, three calls
+    ending off the slice grid; seed 5."""
     sim = spikesim.Simulator(resolution=0.1, seed=5, threads=threads)
-    sim.engine.exchange.overlap = True  # off by default (see spikesim/kernel/exchange.py)
     n = sim.create("iaf_psc_exp", 60, {"I_e": 300.0})
     drive = sim.create("poisson_generator", params={"rate": 6000.0})
     sg = sim.create("spike_generator", params={"spike_times": [5.0, 5.0, 17.3, 40.1, 41.0, 77.7]})
@@ -247,11 +244,11 @@ def lagged(threads: int) -> dict[str, np.ndarray]:
         sim.simulate(t)
     ev, v = sr.get("events")[0], vm.get("events")[0]
     return {"senders": ev["senders"], "times": ev["times"], "vm_senders": v["senders"], "vm_times": v["times"],
-            "V_m": v["V_m"], "slice_steps": np.array([sim.engine.ms])}
+            "V_m": v["V_m"]}
 
 
 SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "placement": placement, "rules": rules,
-             "sparse": sparse, "lagged": lagged,
+             "sparse": sparse, "delays": delays,
              "stdp_write": stdp_write, "stdp_read": stdp_read}
 
 
