@@ -78,3 +78,11 @@ def test_mpi_quick_rounds():
     assert "2x1 vs 1x1 over 2 rounds: median" in out
     rows = [r.split() for r in out.splitlines() if r.split()[:1] in (["1"], ["2"]) and len(r.split()) == 12]
     assert len(rows) == 6 and len({r[11] for r in rows}) == 1  # one spike count for 1 and 2 processes
+
+
+@pytest.mark.timeout(600)
+def test_ring_scatter_quick():
+    out = _run(str(BENCH / "ring_scatter.py"), "--quick")
+    rows = [line.split() for line in out.splitlines() if line.split()[:1] in (["12500"], ["200000"])]
+    assert len(rows) == 2, out   # the script exits non-zero if a variant's ring differs from plain's
+    assert rows[0][-1] == "1.00x"
