@@ -111,7 +111,8 @@ def cases() -> list[dict[str, Any]]:
     for model, rec, w_ex, w_in in (
             ("aeif_cond_alpha", ["V_m", "w", "g_ex", "g_in"], (6.0, 25.0), (-8.0, -40.0)),
             ("aeif_cond_exp", ["V_m", "w", "g_ex", "g_in"], (6.0, 25.0), (-8.0, -40.0)),
-            ("aeif_psc_alpha", ["V_m", "w", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0))):
+            ("aeif_psc_alpha", ["V_m", "w", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0)),
+            ("aeif_psc_exp", ["V_m", "w", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0))):
         out.append(_drive(model, adex_neurons, rec, w_ex, w_in, 30.0, 200.0, 700.0,
                           f"Four {model} neurons (defaults; tonic with t_ref; Delta_T = 0; adapting with "
                           "gsl_error_tol 1e-4) under dc and step currents and excitatory/inhibitory spikes "
@@ -178,7 +179,7 @@ def nest_defaults() -> dict[str, dict[str, float]]:
 
     nest.ResetKernel()
     out = {}
-    for model in ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "hh_psc_alpha"):
+    for model in ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp", "hh_psc_alpha"):
         d = nest.GetDefaults(model)
         out[model] = {k: float(v) for k, v in sorted(d.items())
                       if isinstance(v, (int, float)) and not isinstance(v, bool)

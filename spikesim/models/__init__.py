@@ -8,6 +8,7 @@ import types
 from spikesim.models.aeif_cond_alpha import AeifCondAlpha
 from spikesim.models.aeif_cond_exp import AeifCondExp
 from spikesim.models.aeif_psc_alpha import AeifPscAlpha
+from spikesim.models.aeif_psc_exp import AeifPscExp
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.gamma_mip_generators import GammaSupGenerator, MipGenerator
@@ -73,6 +74,7 @@ register(GifPscExp)
 register(AeifCondAlpha)
 register(AeifCondExp)
 register(AeifPscAlpha)
+register(AeifPscExp)
 register(HhPscAlpha)
 register(AcGenerator)
 register(NoiseGenerator)

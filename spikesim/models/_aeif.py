@@ -1,6 +1,7 @@
-"""What NEST's three AdEx neurons share: parameters, checks, right-hand side and update.
+"""What NEST's four AdEx neurons share: parameters, checks, right-hand side and update.
 
-``aeif_cond_alpha``, ``aeif_cond_exp`` and ``aeif_psc_alpha`` (NEST 3.10) integrate
+``aeif_cond_alpha``, ``aeif_cond_exp``, ``aeif_psc_alpha`` and ``aeif_psc_exp`` (NEST 3.10)
+integrate
 
     C_m dV/dt = -g_L (V - E_L) + g_L Delta_T exp((V - V_th) / Delta_T) - I_syn - w + I_e + I_stim
     tau_w dw/dt = a (V - E_L) - w
@@ -17,8 +18,8 @@ the step are added (``|weight|`` times ``e / tau_syn`` to the derivative of an a
 synapse, ``|weight|`` itself to an exponential one) and the current read in this step
 acts during the next.
 
-All three use one integrator vector ``(V_m, dx_ex, x_ex, dx_in, x_in, w)``; for
-``aeif_cond_exp`` the two derivative slots stay exactly zero, which changes neither its
+All four use one integrator vector ``(V_m, dx_ex, x_ex, dx_in, x_in, w)``; for
+``aeif_cond_exp`` and ``aeif_psc_exp`` the two derivative slots stay exactly zero, which changes neither their
 equations nor GSL's error control (a component without error does not raise the
 maximum error ratio).  Known difference: NEST can emit two spikes in one step when
 ``t_ref = 0`` and the membrane crosses ``V_peak`` twice within it; spikesim records one.

@@ -1,4 +1,4 @@
-"""AdEx (aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha) and hh_psc_alpha.
+"""AdEx (aeif_cond_alpha, aeif_cond_exp, aeif_psc_alpha, aeif_psc_exp) and hh_psc_alpha.
 
 The dynamics are checked against NEST 3.10 by the reference cases
 (tests/data/nest/cases/{aeif_*,hh_psc_alpha}_*.json, made by
@@ -23,7 +23,7 @@ import spikesim
 from spikesim.errors import BadProperty
 from tests.reference import cases
 
-AEIF = ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha")
+AEIF = ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp")
 MODELS = (*AEIF, "hh_psc_alpha")
 DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "nest" / "adex_hh_defaults.json").read_text())
 CASES = [n for n in cases.names() if n.startswith(MODELS)]
