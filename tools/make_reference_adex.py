@@ -99,6 +99,36 @@ def _brette(model: str, name: str, params: dict[str, Any], dc: dict[str, Any], f
     }
 
 
+def _refractory_input() -> dict[str, Any]:
+    """aeif_psc_delta under dense input while refractory, which it drops.
+
+    ``refractory_input=True`` is left out: NEST 3.10 negates its unsigned refractory
+    counter in the decay factor ``exp(-r h / tau_m)``, so any input held back makes
+    ``V_m`` infinite and then NaN; spikesim decays it as documented (tested apart).
+    """
+    neurons = [{"t_ref": 5.0, "I_e": 900.0}, {"t_ref": 2.5, "I_e": 700.0, "a": 1.0, "b": 20.0}]
+    return {
+        "name": "aeif_psc_delta_refractory",
+        "description": "Two tonic aeif_psc_delta neurons with t_ref 5 or 2.5 ms and 0.4 mV spikes every 0.7 ms: "
+                       "input arriving while refractory is dropped.",
+        "kernel": {"resolution": 0.1, "rng_seed": 12345},
+        "nodes": [
+            {"label": "n", "model": "aeif_psc_delta", "n": 2, "params": neurons},
+            {"label": "sg", "model": "spike_generator", "n": 1,
+             "params": {"spike_times": [round(1.0 + 0.7 * k, 1) for k in range(140)]}},
+            {"label": "sr", "model": "spike_recorder", "n": 1, "params": {}},
+            {"label": "mm", "model": "multimeter", "n": 1, "params": {"interval": 0.1, "record_from": ["V_m", "w"]}},
+        ],
+        "connections": [
+            {"pre": "sg", "post": "n", "conn_spec": "all_to_all", "syn_spec": {"weight": 0.4, "delay": 1.0}},
+            {"pre": "n", "post": "sr"},
+            {"pre": "mm", "post": "n"},
+        ],
+        "simulate": [60.0, 50.0],
+        "compare": COMPARE,
+    }
+
+
 def cases() -> list[dict[str, Any]]:
     """All cases: per AdEx model a drive case, the two Brette-Gerstner figures, HH."""
     adex_neurons = [
@@ -112,11 +142,13 @@ def cases() -> list[dict[str, Any]]:
             ("aeif_cond_alpha", ["V_m", "w", "g_ex", "g_in"], (6.0, 25.0), (-8.0, -40.0)),
             ("aeif_cond_exp", ["V_m", "w", "g_ex", "g_in"], (6.0, 25.0), (-8.0, -40.0)),
             ("aeif_psc_alpha", ["V_m", "w", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0)),
-            ("aeif_psc_exp", ["V_m", "w", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0))):
+            ("aeif_psc_exp", ["V_m", "w", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0)),
+            ("aeif_psc_delta", ["V_m", "w"], (4.0, 12.0), (-5.0, -15.0))):
         out.append(_drive(model, adex_neurons, rec, w_ex, w_in, 30.0, 200.0, 700.0,
                           f"Four {model} neurons (defaults; tonic with t_ref; Delta_T = 0; adapting with "
                           "gsl_error_tol 1e-4) under dc and step currents and excitatory/inhibitory spikes "
                           "at two weights each; V_m and w recorded at each step up to 30 ms, all states every 2 ms."))
+    out.append(_refractory_input())
     out.append(_brette("aeif_cond_alpha", "aeif_cond_alpha_brette_gerstner_2c", {"a": 4.0, "b": 80.5},
                        {"amplitude": [500.0, 800.0], "start": [0.0, 500.0], "stop": [200.0, 1000.0]}, 60.0,
                        "NEST's brette_gerstner_fig_2c example (aeif_cond_alpha, a=4, b=80.5, dc steps)."))
@@ -174,15 +206,16 @@ def run_nest(case: dict[str, Any]) -> dict[str, Any]:
 
 
 def nest_defaults() -> dict[str, dict[str, float]]:
-    """NEST's defaults (parameters and state) of the four models, numbers only."""
+    """NEST's defaults (parameters and state) of the models, numbers (and refractory_input) only."""
     import nest
 
     nest.ResetKernel()
     out = {}
-    for model in ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp", "hh_psc_alpha"):
+    for model in ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp", "aeif_psc_delta",
+                  "hh_psc_alpha"):
         d = nest.GetDefaults(model)
-        out[model] = {k: float(v) for k, v in sorted(d.items())
-                      if isinstance(v, (int, float)) and not isinstance(v, bool)
+        out[model] = {k: (v if isinstance(v, bool) else float(v)) for k, v in sorted(d.items())
+                      if isinstance(v, (int, float)) and (not isinstance(v, bool) or k == "refractory_input")
                       and k not in ("global_id", "local_id", "model_id", "thread", "vp", "thread_local_id",
                                     "node_uses_wfr", "post_trace", "t_spike", "tau_minus", "tau_minus_triplet",
                                     "elementsize", "supports_precise_spikes", "synaptic_elements")}

@@ -8,6 +8,7 @@ import types
 from spikesim.models.aeif_cond_alpha import AeifCondAlpha
 from spikesim.models.aeif_cond_exp import AeifCondExp
 from spikesim.models.aeif_psc_alpha import AeifPscAlpha
+from spikesim.models.aeif_psc_delta import AeifPscDelta
 from spikesim.models.aeif_psc_exp import AeifPscExp
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
@@ -75,6 +76,7 @@ register(AeifCondAlpha)
 register(AeifCondExp)
 register(AeifPscAlpha)
 register(AeifPscExp)
+register(AeifPscDelta)
 register(HhPscAlpha)
 register(AcGenerator)
 register(NoiseGenerator)

@@ -44,8 +44,8 @@ YV, YDEX, YEX, YDIN, YIN, YW = range(6)
 NY = 6
 # derived rows
 (VPEAK, VSPIKE, VRESET, VTH, DT, GL, EL, CM, EEX, EIN, TEX, TIN, A, B, TW, IE, NREF, STEP, TOL,
- PSE, PSI, COND) = range(22)
-N_DERIVED = 22
+ PSE, PSI, COND, REFIN) = range(23)
+N_DERIVED = 23
 
 #: parameters every AdEx model has, NEST's defaults (mV, ms, nS, pF, pA)
 AEIF_PARAMS = {
@@ -158,6 +158,82 @@ def run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec
     S[rows[8], j] = h_int
 
 
+@njit(cache=True)
+def _one_step_delta(Dj, y, r, i_stim, h_int, w, jump, buf, with_refr):
+    """One step of ``aeif_psc_delta``: as :func:`_one_step`, but the step's input
+    ``jump`` (mV) is added to ``V_m`` after the first integrator step if the neuron is
+    not refractory (then with what it held back while refractory, ``buf``), or held
+    back decayed by ``exp(-r h / tau_m)`` (``with_refr``) or dropped; NEST reads the
+    input once per step (its buffer clears the value read), and the spike test follows.
+
+    Returns ``(r, h_int, spiked, buf)``.
+    """
+    t1 = Dj[STEP]
+    tol = Dj[TOL]
+    ctl = (tol, tol, 0.0, 1.0)
+    spiked = False
+    t = 0.0
+    n = 0
+    while t < t1:
+        n += 1
+        if n > MAX_SUBSTEPS:
+            return r, -1.0, spiked, buf
+        p = (r > 0.0, False, Dj[VRESET], Dj[VPEAK], Dj[VTH], Dj[DT], Dj[GL], Dj[EL], Dj[CM], 0.0, 0.0, 1.0, 1.0,
+             Dj[A], Dj[TW], Dj[IE], i_stim)
+        t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, ctl)
+        if not (y[YV] >= V_MIN and W_MIN <= y[YW] <= W_MAX):
+            return r, -1.0, spiked, buf
+        if r == 0.0:
+            y[YV] = y[YV] + jump
+            if with_refr and buf != 0.0:
+                y[YV] += buf
+                buf = 0.0
+        else:
+            y[YV] = Dj[VRESET]
+            if with_refr:
+                buf += jump * math.exp(-r * t1 / (Dj[CM] / Dj[GL]))
+        jump = 0.0
+        if r == 0.0 and y[YV] >= Dj[VSPIKE]:
+            y[YV] = Dj[VRESET]
+            r = Dj[NREF] + 1.0 if Dj[NREF] > 0.0 else 0.0
+            y[YW] += Dj[B]
+            spiked = True
+    return r, h_int, spiked, buf
+
+
+@njit(cache=True)
+def run_neuron_delta(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j):
+    """Advance ``aeif_psc_delta`` neuron ``j`` over ``m`` steps.  State rows: ``V_m``,
+    ``w``, refractory count, ``I_stim``, integration step, held-back input (mV)."""
+    g = base + j
+    Dj = D[:, j].copy()
+    y = np.zeros(NY)
+    w = np.empty((N_WORK, NY))
+    y[YV] = S[0, j]
+    y[YW] = S[1, j]
+    r, i_stim, h_int, buf = S[2, j], S[3, j], S[4, j], S[5, j]
+    if not h_int > 0.0:
+        h_int = Dj[STEP]
+    with_refr = Dj[REFIN] != 0.0
+    c = rec_col[j]
+    for i in range(m):
+        slot = (s0 + i) % L
+        r, h_int, spiked, buf = _one_step_delta(Dj, y, r, i_stim, h_int, w, take(ring, CH_EX, slot, g), buf,
+                                                with_refr)
+        if h_int < 0.0:
+            S[4, j] = -1.0
+            return
+        if spiked:
+            spk[i, j] = 1
+        if r > 0.0:
+            r -= 1.0
+        i_stim = take(ring, CH_CUR, slot, g)
+        S[0, j], S[1, j], S[2, j] = y[YV], y[YW], r
+        if rec_mask[i] and c >= 0:
+            sample(S, j, i, c, rec_rows, rec_out)
+    S[3, j], S[4, j], S[5, j] = i_stim, h_int, buf
+
+
 @njit(cache=True, inline="always")
 def _store(S, j, y, r, rows):
     for k in range(NY):
@@ -177,11 +253,13 @@ def derive_aeif(P: dict[str, np.ndarray], h: float, cond: bool, alpha: bool) -> 
     for row, key in ((VPEAK, "V_peak"), (VRESET, "V_reset"), (VTH, "V_th"), (DT, "Delta_T"), (GL, "g_L"),
                      (EL, "E_L"), (CM, "C_m"), (TEX, "tau_syn_ex"), (TIN, "tau_syn_in"), (A, "a"), (B, "b"),
                      (TW, "tau_w"), (IE, "I_e"), (TOL, "gsl_error_tol")):
-        D[row] = P[key]
+        D[row] = P.get(key, 1.0)  # aeif_psc_delta has no tau_syn
     if cond:
         D[EEX] = P["E_ex"]
         D[EIN] = P["E_in"]
     D[COND] = 1.0 if cond else 0.0
+    if "refractory_input" in P:
+        D[REFIN] = np.asarray(P["refractory_input"], dtype=float)
     delta_t = np.asarray(P["Delta_T"], dtype=float)
     # NEST: the spike test uses V_th instead of V_peak when Delta_T = 0 (the RHS keeps V_peak)
     D[VSPIKE] = np.where(delta_t > 0.0, P["V_peak"], P["V_th"])
@@ -223,6 +301,8 @@ def check_aeif(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
     fail("V_peak", ~(arr("V_peak") >= arr("V_th")), "it must be >= V_th", ("V_th",))
     for key, allowed in (("C_m", "> 0"), ("t_ref", ">= 0"), ("tau_syn_ex", "> 0"), ("tau_syn_in", "> 0"),
                          ("tau_w", "> 0"), ("gsl_error_tol", "> 0")):
+        if key not in P:  # aeif_psc_delta has no tau_syn
+            continue
         x = arr(key)
         fail(key, ~(x > 0.0) if allowed == "> 0" else ~(x >= 0.0), f"it must be {allowed}")
 

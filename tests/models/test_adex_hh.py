@@ -23,7 +23,7 @@ import spikesim
 from spikesim.errors import BadProperty
 from tests.reference import cases
 
-AEIF = ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp")
+AEIF = ("aeif_cond_alpha", "aeif_cond_exp", "aeif_psc_alpha", "aeif_psc_exp", "aeif_psc_delta")
 MODELS = (*AEIF, "hh_psc_alpha")
 DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "nest" / "adex_hh_defaults.json").read_text())
 CASES = [n for n in cases.names() if n.startswith(MODELS)]
@@ -58,7 +58,9 @@ HH_CHECKS = [("C_m", 0.0, None), ("t_ref", -0.1, 0.0), ("tau_syn_ex", 0.0, None)
 
 
 @pytest.mark.parametrize("model,key,bad,good",
-                         [(m, *c) for m in AEIF for c in AEIF_CHECKS] + [("hh_psc_alpha", *c) for c in HH_CHECKS])
+                         [(m, *c) for m in AEIF for c in AEIF_CHECKS
+                          if not (m == "aeif_psc_delta" and c[0].startswith("tau_syn"))]   # it has no synapses
+                         + [("hh_psc_alpha", *c) for c in HH_CHECKS])
 def test_nest_parameter_checks(model, key, bad, good):
     sim = spikesim.Simulator(resolution=0.1, seed=1)
     n = sim.create(model)
