@@ -23,6 +23,7 @@ from spikesim.models.generators import (
 from spikesim.models.gif_psc_exp import GifPscExp
 from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
+from spikesim.models.iaf_cond_beta import IafCondBeta
 from spikesim.models.iaf_cond_exp import IafCondExp
 from spikesim.models.iaf_psc_alpha import IafPscAlpha
 from spikesim.models.iaf_psc_alpha_multisynapse import IafPscAlphaMultisynapse
@@ -77,6 +78,7 @@ register(AeifCondExp)
 register(AeifPscAlpha)
 register(AeifPscExp)
 register(AeifPscDelta)
+register(IafCondBeta)
 register(HhPscAlpha)
 register(AcGenerator)
 register(NoiseGenerator)

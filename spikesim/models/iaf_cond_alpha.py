@@ -36,13 +36,13 @@ from spikesim.models.iaf_cond_exp import COND_PARAMS, COND_UNSTABLE, check_cond,
 
 # state rows
 VM, DGEX, GEX, DGIN, GIN, R, ISTIM, HINT = range(8)
-# derived rows
-VTH, VRESET, GL, CM, EEX, EIN, EL, TEX, TIN, IE, NREF, STEP, PSE, PSI = range(14)
+# derived rows (TEX, TIN: decay time constants; TREX, TRIN: rise time constants, the same for alpha)
+VTH, VRESET, GL, CM, EEX, EIN, EL, TEX, TIN, IE, NREF, STEP, PSE, PSI, TREX, TRIN = range(16)
 
 
 @njit(cache=True, inline="always")
 def _rhs(p, y):
-    refractory, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e = p
+    refractory, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e, rise_ex, rise_in = p
     v_m, dg_ex, g_ex, dg_in, g_in = y
     if refractory:  # noqa: SIM108 - NEST's structure, kept for comparison with its source
         V = v_reset
@@ -52,7 +52,7 @@ def _rhs(p, y):
     i_syn_inh = g_in * (V - e_in)
     i_leak = g_l * (V - e_l)
     dv = 0.0 if refractory else (-i_leak - i_syn_exc - i_syn_inh + i_stim + i_e) / c_m
-    return (dv, -dg_ex / tau_ex, dg_ex - g_ex / tau_ex, -dg_in / tau_in, dg_in - g_in / tau_in)
+    return (dv, -dg_ex / tau_ex, dg_ex - g_ex / rise_ex, -dg_in / tau_in, dg_in - g_in / rise_in)
 
 
 @njit(cache=True)
@@ -62,34 +62,24 @@ def _integrate(p, y, t1, h):
 
 
 @njit(parallel=True, cache=True, nogil=True)
-def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
+def update_alpha_beta(S: np.ndarray, D: np.ndarray, ring: np.ndarray, base: int, L: int, s0: int, m: int,
+                      spk: np.ndarray, rec_mask: np.ndarray, rec_col: np.ndarray, rec_rows: np.ndarray,
+                      rec_out: np.ndarray) -> None:
+    """The compiled update of ``iaf_cond_alpha`` and ``iaf_cond_beta`` (see the module docstring)."""
     n = S.shape[1]
     for j in prange(n):
         g = base + j
         y = (S[VM, j], S[DGEX, j], S[GEX, j], S[DGIN, j], S[GIN, j])
-        r = S[R, j]
-        i_stim = S[ISTIM, j]
-        step = D[STEP, j]
-        h_int = S[HINT, j]
+        r, i_stim, step, h_int = S[R, j], S[ISTIM, j], D[STEP, j], S[HINT, j]
         if not h_int > 0.0:  # not yet initialised (NEST: IntegrationStep = resolution)
             h_int = step
-        v_th = D[VTH, j]
-        v_reset = D[VRESET, j]
-        g_l = D[GL, j]
-        e_l = D[EL, j]
-        e_ex = D[EEX, j]
-        e_in = D[EIN, j]
-        c_m = D[CM, j]
-        tau_ex = D[TEX, j]
-        tau_in = D[TIN, j]
-        i_e = D[IE, j]
-        n_ref = D[NREF, j]
-        ps_e = D[PSE, j]
-        ps_i = D[PSI, j]
+        v_th, v_reset, g_l, e_l, c_m, i_e = D[VTH, j], D[VRESET, j], D[GL, j], D[EL, j], D[CM, j], D[IE, j]
+        e_ex, e_in, tau_ex, tau_in, n_ref = D[EEX, j], D[EIN, j], D[TEX, j], D[TIN, j], D[NREF, j]
+        rise_ex, rise_in, ps_e, ps_i = D[TREX, j], D[TRIN, j], D[PSE, j], D[PSI, j]
         c = rec_col[j]
         for i in range(m):
             slot = (s0 + i) % L
-            p = (r > 0.0, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e)
+            p = (r > 0.0, v_reset, v_th, g_l, e_l, e_ex, e_in, c_m, tau_ex, tau_in, i_stim, i_e, rise_ex, rise_in)
             y, h_int = _integrate(p, y, step, h_int)
             if h_int < 0.0:  # the integrator gave up: stored as -1, the wrapper (stop_unstable) raises
                 break
@@ -139,7 +129,7 @@ class IafCondAlpha(NeuronModel):
     recordables = ("V_m", "g_ex", "g_in", "t_ref_remaining")
     units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS", "t_ref_remaining": "ms"}
     input_mode = INPUT_SPLIT
-    kernel = staticmethod(stop_unstable(_update, "iaf_cond_alpha", HINT, COND_UNSTABLE))
+    kernel = staticmethod(stop_unstable(update_alpha_beta, "iaf_cond_alpha", HINT, COND_UNSTABLE))
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:
@@ -165,7 +155,7 @@ class IafCondAlpha(NeuronModel):
     def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
         """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
-        D = np.empty((14, n))
+        D = np.empty((16, n))
         D[VTH] = P["V_th"]
         D[VRESET] = P["V_reset"]
         D[GL] = P["g_L"]
@@ -180,4 +170,6 @@ class IafCondAlpha(NeuronModel):
         D[STEP] = integration_step(h)
         D[PSE] = 1.0 * np.e / np.asarray(P["tau_syn_ex"], dtype=float)
         D[PSI] = 1.0 * np.e / np.asarray(P["tau_syn_in"], dtype=float)
+        D[TREX] = P["tau_syn_ex"]
+        D[TRIN] = P["tau_syn_in"]
         return D

@@ -127,14 +127,20 @@ def check_cond(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
     v = first_bad("V_reset", np.asarray(P["V_reset"]) >= np.asarray(P["V_th"]))
     if v is not None:
         v_th = np.asarray(P["V_th"], dtype=float)[np.asarray(P["V_reset"]) >= np.asarray(P["V_th"])][0]
-        raise bad_property(cls.name, "V_reset", v, f"it must be lower than V_th ({float(v_th)!r})")
+        raise bad_property(cls.name, "V_reset", float(v), f"it must be lower than V_th ({float(v_th)!r})")
     for key, test, allowed in (
             ("C_m", lambda x: x > 0, "it must be > 0"),
             ("t_ref", lambda x: x >= 0, "it must be >= 0"),
             ("tau_syn_ex", lambda x: x > 0, "it must be > 0"),
             ("tau_syn_in", lambda x: x > 0, "it must be > 0"),
+            ("tau_rise_ex", lambda x: x > 0, "it must be > 0"),
+            ("tau_decay_ex", lambda x: x > 0, "it must be > 0"),
+            ("tau_rise_in", lambda x: x > 0, "it must be > 0"),
+            ("tau_decay_in", lambda x: x > 0, "it must be > 0"),
             ("tau_minus", lambda x: x > 0, "it must be > 0"),
             ("tau_minus_triplet", lambda x: x > 0, "it must be > 0")):
+        if key not in P:  # the time constants of the synapses differ by model
+            continue
         v = first_bad(key, ~test(np.asarray(P[key], dtype=float)))
         if v is not None:
             raise bad_property(cls.name, key, float(v), allowed)
