@@ -21,6 +21,7 @@ from spikesim.models.generators import (
     StepCurrentGenerator,
 )
 from spikesim.models.gif_psc_exp import GifPscExp
+from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_beta import IafCondBeta
@@ -79,6 +80,7 @@ register(AeifPscAlpha)
 register(AeifPscExp)
 register(AeifPscDelta)
 register(IafCondBeta)
+register(HhCondExpTraub)
 register(HhPscAlpha)
 register(AcGenerator)
 register(NoiseGenerator)

@@ -1,7 +1,7 @@
 """iaf_cond_beta beyond its NEST reference case.
 
 The dynamics are checked against NEST 3.10 by ``tests/data/nest/cases/iaf_cond_beta_drive.json``
-(made by ``tools/make_reference_cond_beta.py``, replayed by
+(made by ``tools/make_reference_models3.py``, replayed by
 ``tests/reference/test_nest_deterministic.py``).  Here: NEST's defaults and recordables
 (``tests/data/nest/iaf_cond_beta_defaults.json``, same script), NEST's parameter
 checks (its ``set_status``: V_reset < V_th, C_m > 0, t_ref >= 0, every time constant
