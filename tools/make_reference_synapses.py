@@ -1,5 +1,6 @@
 """Make the NEST 3.10 reference cases of tsodyks2_synapse, tsodyks_synapse,
-stdp_pl_synapse_hom, bernoulli_synapse and quantal_stp_synapse.
+stdp_pl_synapse_hom, the nearest-neighbour STDP synapses, bernoulli_synapse and
+quantal_stp_synapse.
 
 Run with NEST's own Python (never at test time)::
 
@@ -12,7 +13,8 @@ iaf_psc_exp, the membrane potential and synaptic current sampled every step; bes
 the README's ``expected`` they hold ``expected_synapse_state``: every connection's
 ``source``, ``target`` and state variables read with GetConnections after the last
 Simulate call.  ``stdp_pl_synapse_hom`` follows the stdp_synapse_hom case (fixed pre
-and post trains through parrots, weight_recorder).  ``bernoulli_synapse``
+and post trains through parrots, weight_recorder), the three ``stdp_nn_*_synapse``
+the stdp_synapse case.  ``bernoulli_synapse``
 and ``quantal_stp_synapse`` are
 statistical cases over 20 seeds.  Each case is run twice and must give identical results.
 """
@@ -91,7 +93,27 @@ def deterministic_cases() -> dict[str, dict[str, Any]]:
     pl["description"] = ("stdp_pl_synapse_hom (power-law STDP, shared parameters) between parrot neurons "
                          "driven by fixed pre/post trains, two delays; weight_recorder events, final weights "
                          "and Kplus.")
-    return {"tsodyks2_synapse_drive": t2, "tsodyks_synapse_drive": t1, "stdp_pl_synapse_hom_weight_recorder": pl}
+    return {"tsodyks2_synapse_drive": t2, "tsodyks_synapse_drive": t1, "stdp_pl_synapse_hom_weight_recorder": pl,
+            **{f"{m}_weight_recorder": _nearest_case(m) for m in NEAREST}}
+
+
+#: NEST's nearest-neighbour STDP synapses
+NEAREST = ("stdp_nn_symm_synapse", "stdp_nn_pre_centered_synapse", "stdp_nn_restr_synapse")
+
+
+def _nearest_case(model: str) -> dict[str, Any]:
+    """The stdp_synapse case (two copies, multiplicative and additive) with ``model`` instead."""
+    ref = json.loads((OUT / "stdp_synapse_weight_recorder.json").read_text())
+    case = {k: copy.deepcopy(ref[k]) for k in ("kernel", "copy_models", "nodes", "connections", "simulate",
+                                                "get_connections", "compare")}
+    for cm in case["copy_models"]:
+        cm["old"] = model
+    case["synapse_state"] = {"synapse_model": "stdp_mult",
+                             "keys": ["weight", "Kplus"] if "pre_centered" in model else ["weight"]}
+    case["description"] = (f"{model}: the stdp_synapse case (multiplicative and additive copies between parrot "
+                           "neurons driven by fixed pre/post trains, delays 1 and 2.5 ms); weight_recorder "
+                           "events, final weights from GetConnections.")
+    return case
 
 
 def statistical_cases() -> dict[str, dict[str, Any]]:

@@ -15,8 +15,9 @@ For every presynaptic spike at ``t`` (its stamp) over a synapse with delay ``d``
 ``depress(w, k) = max(0, w/Wmax - alpha lambda (w/Wmax)^mu_minus k) Wmax``
 (``stdp_synapse``, rule 0); ``stdp_pl_synapse_hom`` (rule 1) has
 ``facilitate(w, k) = w + lambda w^mu k`` and ``depress(w, k) = max(0, w - alpha lambda w k)``.
-A spike with multiplicity n from a neuron is n separate events (as in NEST).
-``stdp_triplet_synapse`` (:func:`deliver_stdp_triplet`) follows the same order with its
+The nearest-neighbour rules (``stdp_nn_*_synapse``) change steps 1, 2 and 4 as
+:mod:`spikesim.kernel.stdp_rules` says.  A spike with multiplicity n from a neuron is n
+separate events (as in NEST).  ``stdp_triplet_synapse`` (:func:`deliver_stdp_triplet`) follows the same order with its
 own facilitation and depression and a second presynaptic trace.
 """
 
@@ -31,6 +32,7 @@ from numba import njit
 
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
+from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, k_minus, pair_update
 from spikesim.kernel.stp import deliver_bernoulli, deliver_quantal, deliver_tsodyks, deliver_tsodyks2
 from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS
 from spikesim.parallel import Communicator
@@ -43,64 +45,10 @@ if TYPE_CHECKING:
     from spikesim.network.projection import Projection
     from spikesim.recording.weight_recorder import WeightRecordingDevice
 
-STDP_EPS = 1.0e-6  # ms, NEST's kernel stdp_eps
 #: plastic kinds that read the postsynaptic archive
-STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet")
-
-TAU_PLUS, LAMBDA, ALPHA, MU_PLUS, MU_MINUS, WMAX = range(6)
-
-
-@njit(cache=True, inline="always")
-def _k_minus(t: float, j: int, last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray, prev: np.ndarray,
-             tau_inv: np.ndarray) -> float:
-    """Postsynaptic trace of neuron j just before t (ms; spikes at t itself excluded)."""
-    e = last_idx[j]
-    while e >= 0:
-        if t - log_t[e] > STDP_EPS:
-            return float(log_k[e] * math.exp((log_t[e] - t) * tau_inv[j]))
-        e = prev[e]
-    return 0.0
-
-
-@njit(cache=True, inline="always")
-def _facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int, last_idx: np.ndarray,
-                log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int, rule: int) -> float:
-    """Step 1: the weight after facilitation by the postsynaptic spikes of neuron j in
-    (t_last - d, t_spike - d] (ms, ``dd`` = d), oldest first."""
-    tau_plus = prm[TAU_PLUS, q]
-    lam = prm[LAMBDA, q]
-    mu_p = prm[MU_PLUS, q]
-    wmax = prm[WMAX, q]
-    lo = t_last - dd + STDP_EPS
-    hi = t_spike - dd + STDP_EPS
-    e = last_idx[j]
-    first = -1
-    while e >= 0 and log_t[e] >= lo:
-        first = e
-        e = prev[e]
-    e = first
-    while e >= 0 and log_t[e] < hi:
-        minus_dt = t_last - (log_t[e] + dd)
-        kp = kplus * math.exp(minus_dt / tau_plus)
-        if rule == 1:
-            wc = wc + (lam * math.pow(wc, mu_p) * kp)
-        else:
-            nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
-            wc = nw * wmax if nw < 1.0 else wmax
-        e = nxt[e]
-    return wc
-
-
-@njit(cache=True, inline="always")
-def _depress(wc: float, km: float, prm: np.ndarray, q: int, rule: int) -> float:
-    """Step 2: the weight after depression by the postsynaptic trace ``km``."""
-    if rule == 1:
-        nw = wc - (prm[LAMBDA, q] * prm[ALPHA, q] * wc * km)
-        return nw if nw > 0.0 else 0.0
-    wmax = prm[WMAX, q]
-    nw = (wc / wmax) - ((prm[ALPHA, q] * prm[LAMBDA, q]) * math.pow(wc / wmax, prm[MU_MINUS, q])) * km
-    return nw * wmax if nw > 0.0 else 0.0
-
+STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_centered", "stdp_nn_restr")
+#: the rule argument of :func:`deliver_stdp` by kind
+STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4}
 
 @njit(cache=True, inline="always")
 def _report(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: float, rc: int, c: int) -> int:
@@ -140,7 +88,7 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
         Weight-recorder rows (sender, target, stamp, weight, receptor, port) and how
         many are written already; ``wr_out`` is empty when none is kept.
     rule
-        Weight dependence: 0 ``stdp_synapse``, 1 ``stdp_pl_synapse_hom``.
+        The pairing and weight dependence (:data:`STDP_RULES`, :mod:`spikesim.kernel.stdp_rules`).
 
     Returns
     -------
@@ -164,16 +112,15 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
             j = tgt[c]
             for _ in range(reps):
                 t_last = tlast[c]
-                wc = _facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
-                # 2. depression by the trace just before t_spike - d
-                km = _k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv)
-                wc = _depress(wc, km, prm, q, rule)
+                wc = pair_update(rule, w[c], kplus, c, t_last, t_spike, dd, j, last_idx, log_t, log_k, prev, nxt,
+                                 tau_inv, prm, q)
                 w[c] = wc
                 # 3. transmit and report
                 add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
                 wr_n = _report(wr_out, wr_n, src, j, st, wc, rc, c)
-                # 4. presynaptic trace
-                kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[TAU_PLUS, q]) + 1.0
+                # 4. presynaptic trace (the symmetric and restricted rules keep none)
+                if rule <= 1 or rule == 3:
+                    kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[TAU_PLUS, q]) + 1.0
                 tlast[c] = t_spike
     return wr_n
 
@@ -249,7 +196,7 @@ def deliver_stdp_triplet(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n
                 wc = _triplet_facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, log_kt, prev,
                                          nxt, prm, q)
                 ktrip[c] *= math.exp((t_last - t_spike) / prm[T_TAU_PLUS_TRIPLET, q])
-                km = _k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv)
+                km = k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv)
                 nw = abs(wc) - km * (prm[T_AMINUS, q] + prm[T_AMINUS_TRIPLET, q] * ktrip[c])
                 wc = math.copysign(nw if nw > 0.0 else 0.0, prm[T_WMAX, q])
                 ktrip[c] += 1.0
@@ -317,8 +264,8 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
         shared = all(p.extra[k].size == 1 for k in TRIPLET_PARAMS)  # one column for all connections
         cols = [p.extra[k].reshape(1) if shared else p.column(k) for k in TRIPLET_PARAMS]
         return np.ascontiguousarray(np.stack(cols), dtype=np.float64)
-    if kind in ("stdp", "stdp_pl"):
-        p.materialize("weight", "Kplus", "t_lastspike")
+    if kind in STDP_RULES:
+        p.materialize("weight", *(k for k in ("Kplus",) if k in p.extra), "t_lastspike")
         if kind == "stdp_pl":
             prm = np.array([[float(defaults[k])] for k in STDP_PL_PARAMS] + [[1.0], [1.0]])
         elif "tau_plus" in p.extra:
@@ -379,9 +326,9 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
                                  archive.tau_inv, tps, wr_out, 0)
     else:
         n = deliver_stdp(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt,
-                         p.extra["Kplus"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
+                         p.extra.get("Kplus", _NO_KPLUS), p.extra["t_lastspike"], plan.prm, mode, ring, L,
                          archive.last_idx, archive.t, archive.k, archive.prev, archive.next, archive.tau_inv, tps,
-                         wr_out, 0, 1 if plan.kind == "stdp_pl" else 0)
+                         wr_out, 0, STDP_RULES[plan.kind])
     if dev is not None and comm.size > 1:
         return dev, gather_weight_rows(comm, p, wr_out[:n])
     return dev, wr_out[:n]
@@ -457,3 +404,5 @@ class PlasticPlan:
 
 
 _NO_WR = np.zeros((0, 6))
+#: the presynaptic trace of the rules that keep none (never read: see deliver_stdp)
+_NO_KPLUS = np.zeros(1)

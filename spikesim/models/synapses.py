@@ -10,7 +10,9 @@ postsynaptic neuron).  The whole delay counts as dendritic delay.
 of Morrison et al. (2007).  ``tsodyks_synapse`` and ``tsodyks2_synapse`` are NEST's
 short-term plasticity synapses (``quantal_stp_synapse`` with stochastic release),
 ``bernoulli_synapse`` transmits each spike with a probability; their update equations are in :mod:`spikesim.kernel.stp`.
-``stdp_triplet_synapse`` is NEST's triplet STDP rule (Pfister & Gerstner 2006).
+``stdp_triplet_synapse`` is NEST's triplet STDP rule (Pfister & Gerstner 2006);
+``stdp_nn_symm_synapse``, ``stdp_nn_pre_centered_synapse`` and ``stdp_nn_restr_synapse``
+its nearest-neighbour pairings of ``stdp_synapse`` (Morrison et al. 2008).
 """
 
 from __future__ import annotations
@@ -169,6 +171,62 @@ class StdpPlSynapseHom(SynapseModel):
               "Kplus": (0.0, None, True, True, "it must be >= 0")}
 
 
+class _StdpNearest(SynapseModel):
+    """What NEST's three nearest-neighbour STDP synapses share: the parameters of
+    ``stdp_synapse`` per connection (``tau_plus`` in ms), its weight dependence, and
+    depression by the trace of the target's last spike alone (``exp(-dt / tau_minus)``)."""
+
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, **_STDP, "weight_recorder": None}
+    plastic = True
+    per_connection = STDP_PARAMS
+    common = ("weight_recorder",)
+    state = {"t_lastspike": 0.0}
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """``weight`` and ``Wmax`` must have the same sign (0 counts as positive), where both are given.
+
+        Raises
+        ------
+        BadProperty
+            Naming the first weight whose sign differs from ``Wmax``'s.
+        """
+        _check_weight_sign(owner, values)
+
+
+class StdpNnSymmSynapse(_StdpNearest):
+    """NEST's ``stdp_nn_symm_synapse``: symmetric nearest-neighbour STDP (Morrison et al.
+    2008): each presynaptic spike is paired with the target's last spike before it
+    (depression), and each postsynaptic spike with the last presynaptic spike before it
+    (facilitation, with a presynaptic trace of 1 at that spike)."""
+
+    name = "stdp_nn_symm_synapse"
+    kind = "stdp_nn_symm"
+
+
+class StdpNnPreCenteredSynapse(_StdpNearest):
+    """NEST's ``stdp_nn_pre_centered_synapse``: presynaptic-centred nearest-neighbour STDP:
+    depression as ``stdp_nn_symm_synapse``; facilitation only by the first postsynaptic
+    spike after the last presynaptic one, with the presynaptic trace ``Kplus``, which it
+    resets to 0 (``Kplus`` then grows by 1 per presynaptic spike and decays with ``tau_plus``)."""
+
+    name = "stdp_nn_pre_centered_synapse"
+    params = {**_StdpNearest.params, "Kplus": 0.0}
+    per_connection = (*STDP_PARAMS, "Kplus")
+    kind = "stdp_nn_pre_centered"
+    limits = {"Kplus": (0.0, None, True, True, "it must be >= 0")}
+
+
+class StdpNnRestrSynapse(_StdpNearest):
+    """NEST's ``stdp_nn_restr_synapse``: restricted symmetric nearest-neighbour STDP: a
+    pair counts only for the first postsynaptic spike between two presynaptic ones, which
+    facilitates (trace 1 at the last presynaptic spike) and lets the next presynaptic
+    spike depress; without one, neither happens."""
+
+    name = "stdp_nn_restr_synapse"
+    kind = "stdp_nn_restr"
+
+
 #: order of stdp_pl_synapse_hom's parameters in the compiled kernel (the slots of
 #: STDP_PARAMS: tau_plus, lambda, alpha, mu; the last two slots are unused)
 STDP_PL_PARAMS = ("tau_plus", "lambda", "alpha", "mu")
@@ -325,4 +383,5 @@ class BernoulliSynapse(SynapseModel):
 
 SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {
     c.name: c for c in (StaticSynapse, StdpSynapse, StdpSynapseHom, StdpPlSynapseHom, TsodyksSynapse,
-                        Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse, StdpTripletSynapse)}
+                        Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse, StdpTripletSynapse,
+                        StdpNnSymmSynapse, StdpNnPreCenteredSynapse, StdpNnRestrSynapse)}

@@ -1,4 +1,5 @@
-"""tsodyks2_synapse, tsodyks_synapse, stdp_pl_synapse_hom, bernoulli_synapse, quantal_stp_synapse against
+"""tsodyks2_synapse, tsodyks_synapse, stdp_pl_synapse_hom, the nearest-neighbour STDP synapses,
+bernoulli_synapse, quantal_stp_synapse against
 NEST 3.10 (cases made by tools/make_reference_synapses.py), plus threads, checkpoints
 and NEST's parameter checks.
 
@@ -19,7 +20,9 @@ import spikesim
 from spikesim.errors import BadProperty
 from tests.reference import cases
 
-DETERMINISTIC = ["tsodyks2_synapse_drive", "tsodyks_synapse_drive", "stdp_pl_synapse_hom_weight_recorder"]
+NEAREST = ["stdp_nn_symm_synapse_weight_recorder", "stdp_nn_pre_centered_synapse_weight_recorder",
+           "stdp_nn_restr_synapse_weight_recorder"]
+DETERMINISTIC = ["tsodyks2_synapse_drive", "tsodyks_synapse_drive", "stdp_pl_synapse_hom_weight_recorder", *NEAREST]
 
 
 def _state(sim: spikesim.Simulator, model: str, keys: list[str]) -> dict[str, np.ndarray]:
@@ -48,6 +51,10 @@ def test_cases_exercise_the_dynamics():
         assert len(case["expected"]["sr"]["events"]["times"]) >= 10
     t2 = cases.load("tsodyks2_synapse_drive")["expected_synapse_state"]
     assert all(r["x"] < 0.6 for r in t2) and any(r["u"] > 0.5 for r in t2)
+    # the three nearest-neighbour pairings and the all-to-all one end with other weights on this case
+    finals = [tuple(r["weight"] for r in cases.load(n)["expected"]["connections"])
+              for n in ("stdp_synapse_weight_recorder", *NEAREST)]
+    assert len(set(finals)) == 4
 
 
 def test_bernoulli_within_three_standard_errors_of_nest():

@@ -1,0 +1,139 @@
+"""The weight updates of NEST's pair-based STDP rules, for :mod:`spikesim.kernel.plasticity`.
+
+``stdp_synapse`` (rule 0: Guetig et al. 2003 weight dependence) and
+``stdp_pl_synapse_hom`` (rule 1: power law) pair every presynaptic spike with every
+postsynaptic one through the traces ``Kplus`` and ``K-``; the nearest-neighbour rules
+of ``stdp_nn_symm_synapse`` (2), ``stdp_nn_pre_centered_synapse`` (3) and
+``stdp_nn_restr_synapse`` (4) pair a spike only with its nearest partners (Morrison et
+al. 2008), with rule 0's weight dependence.  Times in ms, the whole delay dendritic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+#: ms, NEST's kernel stdp_eps: a postsynaptic spike counts as before t when more than this earlier
+STDP_EPS = 1.0e-6
+#: rows of the parameter table (tau_plus in ms)
+TAU_PLUS, LAMBDA, ALPHA, MU_PLUS, MU_MINUS, WMAX = range(6)
+
+
+@njit(cache=True, inline="always")
+def k_minus(t: float, j: int, last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray, prev: np.ndarray,
+            tau_inv: np.ndarray) -> float:
+    """Postsynaptic trace of neuron j just before t (ms; spikes at t itself excluded)."""
+    e = last_idx[j]
+    while e >= 0:
+        if t - log_t[e] > STDP_EPS:
+            return float(log_k[e] * math.exp((log_t[e] - t) * tau_inv[j]))
+        e = prev[e]
+    return 0.0
+
+
+@njit(cache=True, inline="always")
+def facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int, last_idx: np.ndarray,
+               log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int, rule: int) -> float:
+    """Step 1: the weight after facilitation by the postsynaptic spikes of neuron j in
+    (t_last - d, t_spike - d] (ms, ``dd`` = d), oldest first."""
+    tau_plus = prm[TAU_PLUS, q]
+    lam = prm[LAMBDA, q]
+    mu_p = prm[MU_PLUS, q]
+    wmax = prm[WMAX, q]
+    lo = t_last - dd + STDP_EPS
+    hi = t_spike - dd + STDP_EPS
+    e = last_idx[j]
+    first = -1
+    while e >= 0 and log_t[e] >= lo:
+        first = e
+        e = prev[e]
+    e = first
+    while e >= 0 and log_t[e] < hi:
+        minus_dt = t_last - (log_t[e] + dd)
+        kp = kplus * math.exp(minus_dt / tau_plus)
+        if rule == 1:
+            wc = wc + (lam * math.pow(wc, mu_p) * kp)
+        else:
+            nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
+            wc = nw * wmax if nw < 1.0 else wmax
+        e = nxt[e]
+    return wc
+
+
+@njit(cache=True, inline="always")
+def depress(wc: float, km: float, prm: np.ndarray, q: int, rule: int) -> float:
+    """Step 2: the weight after depression by the postsynaptic trace ``km``."""
+    if rule == 1:
+        nw = wc - (prm[LAMBDA, q] * prm[ALPHA, q] * wc * km)
+        return nw if nw > 0.0 else 0.0
+    wmax = prm[WMAX, q]
+    nw = (wc / wmax) - ((prm[ALPHA, q] * prm[LAMBDA, q]) * math.pow(wc / wmax, prm[MU_MINUS, q])) * km
+    return nw * wmax if nw > 0.0 else 0.0
+
+
+@njit(cache=True, inline="always")
+def k_nearest(t: float, j: int, last_idx: np.ndarray, log_t: np.ndarray, prev: np.ndarray, tau_inv: np.ndarray
+              ) -> float:
+    """The nearest-neighbour postsynaptic trace of neuron j just before t (ms):
+    ``exp(-(t - t_post) / tau_minus)`` of its last spike before t, 0 if none."""
+    e = last_idx[j]
+    while e >= 0:
+        if t - log_t[e] > STDP_EPS:
+            return math.exp((log_t[e] - t) * tau_inv[j])
+        e = prev[e]
+    return 0.0
+
+
+@njit(cache=True, inline="always")
+def facilitate_nearest(wc: float, kplus: np.ndarray, c: int, t_last: float, t_spike: float, dd: float, j: int,
+                       last_idx: np.ndarray, log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray,
+                       q: int, rule: int) -> tuple[float, bool]:
+    """Step 1 of the nearest-neighbour rules, over the postsynaptic spikes of neuron j
+    in (t_last - d, t_spike - d]: each of them with the presynaptic trace taken as 1
+    (rule 2, symmetric), or only the first, with the trace ``Kplus`` (rule 3,
+    presynaptic-centred; the trace is then reset to 0) or 1 (rule 4, restricted).
+    Returns the weight and whether there was such a spike."""
+    tau_plus = prm[TAU_PLUS, q]
+    lam = prm[LAMBDA, q]
+    mu_p = prm[MU_PLUS, q]
+    wmax = prm[WMAX, q]
+    lo = t_last - dd + STDP_EPS
+    hi = t_spike - dd + STDP_EPS
+    e = last_idx[j]
+    first = -1
+    while e >= 0 and log_t[e] >= lo:
+        first = e
+        e = prev[e]
+    e = first
+    found = False
+    while e >= 0 and log_t[e] < hi:
+        minus_dt = t_last - (log_t[e] + dd)
+        kp = kplus[c] * math.exp(minus_dt / tau_plus) if rule == 3 else math.exp(minus_dt / tau_plus)
+        nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
+        wc = nw * wmax if nw < 1.0 else wmax
+        found = True
+        if rule != 2:
+            break
+        e = nxt[e]
+    if rule == 3 and found:
+        kplus[c] = 0.0
+    return wc, found
+
+
+@njit(cache=True, inline="always")
+def pair_update(rule: int, wc: float, kplus: np.ndarray, c: int, t_last: float, t_spike: float, dd: float, j: int,
+                last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray, prev: np.ndarray, nxt: np.ndarray,
+                tau_inv: np.ndarray, prm: np.ndarray, q: int) -> float:
+    """Steps 1 and 2 for connection ``c`` (weight ``wc``) at a presynaptic spike at
+    ``t_spike`` (ms), the last one at ``t_last``, dendritic delay ``dd`` (ms), target j:
+    the weight after facilitation and depression under ``rule`` (see
+    :func:`~spikesim.kernel.plasticity.deliver_stdp`)."""
+    if rule <= 1:
+        wc = facilitate(wc, kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
+        return depress(wc, k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv), prm, q, rule)
+    wc, found = facilitate_nearest(wc, kplus, c, t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
+    if rule != 4 or found:  # the restricted rule depresses only after a facilitation
+        wc = depress(wc, k_nearest(t_spike - dd, j, last_idx, log_t, prev, tau_inv), prm, q, 0)
+    return wc
