@@ -94,7 +94,23 @@ def deterministic_cases() -> dict[str, dict[str, Any]]:
                          "driven by fixed pre/post trains, two delays; weight_recorder events, final weights "
                          "and Kplus.")
     return {"tsodyks2_synapse_drive": t2, "tsodyks_synapse_drive": t1, "stdp_pl_synapse_hom_weight_recorder": pl,
-            **{f"{m}_weight_recorder": _nearest_case(m) for m in NEAREST}}
+            **{f"{m}_weight_recorder": _nearest_case(m) for m in NEAREST},
+            "vogels_sprekeler_synapse_weight_recorder": _vogels_case()}
+
+
+def _vogels_case() -> dict[str, Any]:
+    """The stdp_synapse case with two copies of vogels_sprekeler_synapse (one with a negative Wmax)."""
+    case = _nearest_case("vogels_sprekeler_synapse")
+    case["copy_models"][0]["params"] = {"tau": 16.8, "eta": 0.4, "alpha": 0.3, "Wmax": 40.0, "weight_recorder": "wr"}
+    case["copy_models"][1]["params"] = {"tau": 25.0, "eta": 1.5, "alpha": 0.12, "Wmax": -12.0, "weight": -1.0,
+                                        "weight_recorder": "wr"}
+    for c in case["connections"]:
+        if c.get("syn_spec", {}).get("synapse_model") == "stdp_add":
+            c["syn_spec"]["weight"] = -8.0
+    case["synapse_state"] = {"synapse_model": "stdp_mult", "keys": ["weight", "Kplus"]}
+    case["description"] = ("vogels_sprekeler_synapse: the stdp_synapse case with two copies (Wmax 40, and -12 with "
+                           "a negative weight); weight_recorder events, final weights and Kplus.")
+    return case
 
 
 #: NEST's nearest-neighbour STDP synapses

@@ -34,7 +34,7 @@ from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
 from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, k_minus, pair_update
 from spikesim.kernel.stp import deliver_bernoulli, deliver_quantal, deliver_tsodyks, deliver_tsodyks2
-from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS
+from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS, VOGELS_PARAMS
 from spikesim.parallel import Communicator
 
 if TYPE_CHECKING:
@@ -46,9 +46,11 @@ if TYPE_CHECKING:
     from spikesim.recording.weight_recorder import WeightRecordingDevice
 
 #: plastic kinds that read the postsynaptic archive
-STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_centered", "stdp_nn_restr")
+STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_centered", "stdp_nn_restr",
+              "vogels_sprekeler")
 #: the rule argument of :func:`deliver_stdp` by kind
-STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4}
+STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4,
+              "vogels_sprekeler": 5}
 
 @njit(cache=True, inline="always")
 def _report(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: float, rc: int, c: int) -> int:
@@ -119,7 +121,7 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
                 add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
                 wr_n = _report(wr_out, wr_n, src, j, st, wc, rc, c)
                 # 4. presynaptic trace (the symmetric and restricted rules keep none)
-                if rule <= 1 or rule == 3:
+                if rule != 2 and rule != 4:
                     kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[TAU_PLUS, q]) + 1.0
                 tlast[c] = t_spike
     return wr_n
@@ -268,6 +270,9 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
         p.materialize("weight", *(k for k in ("Kplus",) if k in p.extra), "t_lastspike")
         if kind == "stdp_pl":
             prm = np.array([[float(defaults[k])] for k in STDP_PL_PARAMS] + [[1.0], [1.0]])
+        elif kind == "vogels_sprekeler":
+            one = np.ones(1)
+            prm = np.stack(np.broadcast_arrays(*(p.column(k) if k else one for k in VOGELS_PARAMS)))
         elif "tau_plus" in p.extra:
             prm = np.stack([p.column(k) for k in STDP_PARAMS])
         else:

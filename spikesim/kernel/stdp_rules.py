@@ -5,7 +5,12 @@
 postsynaptic one through the traces ``Kplus`` and ``K-``; the nearest-neighbour rules
 of ``stdp_nn_symm_synapse`` (2), ``stdp_nn_pre_centered_synapse`` (3) and
 ``stdp_nn_restr_synapse`` (4) pair a spike only with its nearest partners (Morrison et
-al. 2008), with rule 0's weight dependence.  Times in ms, the whole delay dendritic.
+al. 2008), with rule 0's weight dependence.  ``vogels_sprekeler_synapse`` (5, Vogels et
+al. 2011) pairs all spikes symmetrically: each postsynaptic spike and each presynaptic
+one adds ``eta`` times the other side's trace to ``|w|`` (at most ``|Wmax|``), and each
+presynaptic spike takes ``alpha eta`` away (at least 0); its table holds ``tau``,
+``eta``, ``alpha`` and ``Wmax`` in the rows of ``tau_plus``, ``lambda``, ``alpha`` and
+``Wmax``.  Times in ms, the whole delay dendritic.
 """
 
 from __future__ import annotations
@@ -34,6 +39,24 @@ def k_minus(t: float, j: int, last_idx: np.ndarray, log_t: np.ndarray, log_k: np
 
 
 @njit(cache=True, inline="always")
+def first_after(lo: float, j: int, last_idx: np.ndarray, log_t: np.ndarray, prev: np.ndarray) -> int:
+    """The archive entry of neuron j's first spike at or after ``lo`` (ms), -1 if none."""
+    e = last_idx[j]
+    first = -1
+    while e >= 0 and log_t[e] >= lo:
+        first = e
+        e = prev[e]
+    return first
+
+
+@njit(cache=True, inline="always")
+def vs_facilitate(wc: float, k: float, eta: float, wmax: float) -> float:
+    """``vogels_sprekeler_synapse``'s facilitation: ``|w| + eta k``, at most ``|Wmax|``, with Wmax's sign."""
+    nw = abs(wc) + (eta * k)
+    return math.copysign(nw if nw < abs(wmax) else wmax, wmax)
+
+
+@njit(cache=True, inline="always")
 def facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int, last_idx: np.ndarray,
                log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int, rule: int) -> float:
     """Step 1: the weight after facilitation by the postsynaptic spikes of neuron j in
@@ -42,19 +65,15 @@ def facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float
     lam = prm[LAMBDA, q]
     mu_p = prm[MU_PLUS, q]
     wmax = prm[WMAX, q]
-    lo = t_last - dd + STDP_EPS
     hi = t_spike - dd + STDP_EPS
-    e = last_idx[j]
-    first = -1
-    while e >= 0 and log_t[e] >= lo:
-        first = e
-        e = prev[e]
-    e = first
+    e = first_after(t_last - dd + STDP_EPS, j, last_idx, log_t, prev)
     while e >= 0 and log_t[e] < hi:
         minus_dt = t_last - (log_t[e] + dd)
         kp = kplus * math.exp(minus_dt / tau_plus)
         if rule == 1:
             wc = wc + (lam * math.pow(wc, mu_p) * kp)
+        elif rule == 5:
+            wc = vs_facilitate(wc, kp, lam, wmax)
         else:
             nw = (wc / wmax) + (lam * math.pow(1.0 - (wc / wmax), mu_p)) * kp
             wc = nw * wmax if nw < 1.0 else wmax
@@ -99,14 +118,8 @@ def facilitate_nearest(wc: float, kplus: np.ndarray, c: int, t_last: float, t_sp
     lam = prm[LAMBDA, q]
     mu_p = prm[MU_PLUS, q]
     wmax = prm[WMAX, q]
-    lo = t_last - dd + STDP_EPS
     hi = t_spike - dd + STDP_EPS
-    e = last_idx[j]
-    first = -1
-    while e >= 0 and log_t[e] >= lo:
-        first = e
-        e = prev[e]
-    e = first
+    e = first_after(t_last - dd + STDP_EPS, j, last_idx, log_t, prev)
     found = False
     while e >= 0 and log_t[e] < hi:
         minus_dt = t_last - (log_t[e] + dd)
@@ -130,9 +143,15 @@ def pair_update(rule: int, wc: float, kplus: np.ndarray, c: int, t_last: float, 
     ``t_spike`` (ms), the last one at ``t_last``, dendritic delay ``dd`` (ms), target j:
     the weight after facilitation and depression under ``rule`` (see
     :func:`~spikesim.kernel.plasticity.deliver_stdp`)."""
-    if rule <= 1:
+    if rule <= 1 or rule == 5:
         wc = facilitate(wc, kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
-        return depress(wc, k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv), prm, q, rule)
+        km = k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv)
+        if rule != 5:
+            return depress(wc, km, prm, q, rule)
+        # vogels_sprekeler_synapse: facilitation by K- too, then a constant depression alpha eta
+        wc = vs_facilitate(wc, km, prm[LAMBDA, q], prm[WMAX, q])
+        nw = abs(wc) - (prm[ALPHA, q] * prm[LAMBDA, q])
+        return math.copysign(nw if nw > 0.0 else 0.0, prm[WMAX, q])
     wc, found = facilitate_nearest(wc, kplus, c, t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
     if rule != 4 or found:  # the restricted rule depresses only after a facilitation
         wc = depress(wc, k_nearest(t_spike - dd, j, last_idx, log_t, prev, tau_inv), prm, q, 0)

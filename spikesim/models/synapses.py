@@ -12,7 +12,8 @@ short-term plasticity synapses (``quantal_stp_synapse`` with stochastic release)
 ``bernoulli_synapse`` transmits each spike with a probability; their update equations are in :mod:`spikesim.kernel.stp`.
 ``stdp_triplet_synapse`` is NEST's triplet STDP rule (Pfister & Gerstner 2006);
 ``stdp_nn_symm_synapse``, ``stdp_nn_pre_centered_synapse`` and ``stdp_nn_restr_synapse``
-its nearest-neighbour pairings of ``stdp_synapse`` (Morrison et al. 2008).
+its nearest-neighbour pairings of ``stdp_synapse`` (Morrison et al. 2008);
+``vogels_sprekeler_synapse`` the inhibitory STDP of Vogels et al. (2011).
 """
 
 from __future__ import annotations
@@ -227,6 +228,49 @@ class StdpNnRestrSynapse(_StdpNearest):
     kind = "stdp_nn_restr"
 
 
+class VogelsSprekelerSynapse(SynapseModel):
+    """NEST's ``vogels_sprekeler_synapse``: symmetric inhibitory STDP (Vogels et al.
+    2011).  Each postsynaptic spike adds ``eta Kplus`` to ``|w|`` and each presynaptic
+    spike ``eta K-`` (the target's trace, ``tau_minus``), then takes ``alpha eta`` away;
+    ``|w|`` stays in ``[0, |Wmax|]`` with ``Wmax``'s sign.  ``Kplus`` decays with ``tau``
+    (ms).  Parameters and ``Kplus`` are per connection."""
+
+    name = "vogels_sprekeler_synapse"
+    params = {"weight": 0.5, "delay": 1.0, "receptor_type": 0, "tau": 20.0, "alpha": 0.12, "eta": 0.001,
+              "Wmax": 1.0, "Kplus": 0.0, "weight_recorder": None}
+    plastic = True
+    per_connection = ("tau", "alpha", "eta", "Wmax", "Kplus")
+    common = ("weight_recorder",)
+    kind = "vogels_sprekeler"
+    state = {"t_lastspike": 0.0}
+    limits = {"Kplus": (0.0, None, True, True, "it must be >= 0")}
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """A nonzero ``weight`` must have the sign of ``Wmax`` (NEST compares sign bits), where both are given.
+
+        Raises
+        ------
+        BadProperty
+            Naming the first weight whose sign differs from ``Wmax``'s.
+        """
+        if values.get("weight") is None or values.get("Wmax") is None:
+            return
+        try:
+            w, wmax = np.broadcast_arrays(np.asarray(values["weight"], dtype=float).ravel(),
+                                          np.asarray(values["Wmax"], dtype=float).ravel())
+        except (TypeError, ValueError):
+            return
+        bad = (w != 0) & (np.signbit(w) != np.signbit(wmax))
+        if bad.any():
+            raise bad_property(owner, "weight", float(w[bad][0]),
+                               f"a nonzero weight must have the sign of Wmax ({float(wmax[bad][0])})")
+
+
+#: vogels_sprekeler_synapse's parameters in the rows of STDP_PARAMS (None: a row it does not use)
+VOGELS_PARAMS = ("tau", "eta", "alpha", None, None, "Wmax")
+
+
 #: order of stdp_pl_synapse_hom's parameters in the compiled kernel (the slots of
 #: STDP_PARAMS: tau_plus, lambda, alpha, mu; the last two slots are unused)
 STDP_PL_PARAMS = ("tau_plus", "lambda", "alpha", "mu")
@@ -384,4 +428,4 @@ class BernoulliSynapse(SynapseModel):
 SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {
     c.name: c for c in (StaticSynapse, StdpSynapse, StdpSynapseHom, StdpPlSynapseHom, TsodyksSynapse,
                         Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse, StdpTripletSynapse,
-                        StdpNnSymmSynapse, StdpNnPreCenteredSynapse, StdpNnRestrSynapse)}
+                        StdpNnSymmSynapse, StdpNnPreCenteredSynapse, StdpNnRestrSynapse, VogelsSprekelerSynapse)}

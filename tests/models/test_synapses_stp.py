@@ -21,7 +21,7 @@ from spikesim.errors import BadProperty
 from tests.reference import cases
 
 NEAREST = ["stdp_nn_symm_synapse_weight_recorder", "stdp_nn_pre_centered_synapse_weight_recorder",
-           "stdp_nn_restr_synapse_weight_recorder"]
+           "stdp_nn_restr_synapse_weight_recorder", "vogels_sprekeler_synapse_weight_recorder"]
 DETERMINISTIC = ["tsodyks2_synapse_drive", "tsodyks_synapse_drive", "stdp_pl_synapse_hom_weight_recorder", *NEAREST]
 
 
@@ -51,10 +51,10 @@ def test_cases_exercise_the_dynamics():
         assert len(case["expected"]["sr"]["events"]["times"]) >= 10
     t2 = cases.load("tsodyks2_synapse_drive")["expected_synapse_state"]
     assert all(r["x"] < 0.6 for r in t2) and any(r["u"] > 0.5 for r in t2)
-    # the three nearest-neighbour pairings and the all-to-all one end with other weights on this case
+    # the nearest-neighbour pairings, the all-to-all one and Vogels-Sprekeler's end with other weights here
     finals = [tuple(r["weight"] for r in cases.load(n)["expected"]["connections"])
               for n in ("stdp_synapse_weight_recorder", *NEAREST)]
-    assert len(set(finals)) == 4
+    assert len(set(finals)) == len(finals)
 
 
 def test_bernoulli_within_three_standard_errors_of_nest():
@@ -190,3 +190,18 @@ def test_defaults_are_nests():
     assert sim.get_defaults("bernoulli_synapse")["p_transmit"] == 1.0
     q = sim.get_defaults("quantal_stp_synapse")
     assert (q["U"], q["u"], q["tau_rec"], q["tau_fac"], q["n"], q["a"]) == (0.5, 0.5, 800.0, 0.0, 1, 1)
+
+
+@pytest.mark.parametrize("w, wmax, ok", [(0.5, -1.0, False), (0.0, -1.0, True), (-0.5, -1.0, True), (-0.0, 1.0, True)])
+def test_vogels_sprekeler_weight_sign_as_nest(w, wmax, ok):
+    # NEST 3.10 (run on these four pairs): a nonzero weight must share Wmax's sign bit
+    sim = spikesim.Simulator(resolution=0.1, seed=1)
+    n = sim.create("iaf_psc_alpha", 2)
+    spec = {"synapse_model": "vogels_sprekeler_synapse", "weight": w, "Wmax": wmax}
+    if ok:
+        sim.connect(n[0], n[1], syn_spec=spec)
+        assert sim.kernel_status()["num_connections"] == 1
+    else:
+        with pytest.raises(BadProperty, match="'weight' = 0.5"):
+            sim.connect(n[0], n[1], syn_spec=spec)
+        assert sim.kernel_status()["num_connections"] == 0
