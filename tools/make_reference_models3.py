@@ -1,4 +1,4 @@
-"""Make the NEST 3.10 reference cases and defaults of ``iaf_cond_beta`` and ``hh_cond_exp_traub``.
+"""Make the NEST 3.10 reference cases and defaults of ``iaf_cond_beta``, ``hh_cond_exp_traub``, ``iaf_psc_exp_htum``.
 
 Run with NEST's own interpreter (never at test time)::
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -32,6 +33,11 @@ TRAUB = [
     {"I_e": 300.0},                                                  # tonic
     {"V_T": -58.0, "t_ref": 4.0, "tau_syn_ex": 2.0, "I_e": 150.0},   # higher threshold, long refractoriness
 ]
+HTUM = [
+    {"I_e": 400.0},                                                  # tonic, the two periods equal
+    {"I_e": 600.0, "t_ref_abs": 1.0, "t_ref_tot": 4.0},              # integrates while it cannot spike
+    {"t_ref_abs": 0.5, "t_ref_tot": 3.0, "tau_syn_ex": 0.8, "V_reset": -65.0},
+]
 #: per model: neurons, recordables, excitatory and inhibitory weights (nS), dc amplitude (pA), description
 CASES = {
     "iaf_cond_beta": (BETA, ["V_m", "g_ex", "g_in", "t_ref_remaining"], (6.0, 25.0), (-8.0, -40.0), 400.0,
@@ -39,7 +45,22 @@ CASES = {
                       "than the decay; equal time constants to machine precision)"),
     "hh_cond_exp_traub": (TRAUB, ["V_m", "Act_m", "Inact_h", "Act_n", "g_ex", "g_in"], (3.0, 12.0), (-6.0, -30.0),
                           60.0, "Three hh_cond_exp_traub neurons (defaults; tonic; higher V_T with t_ref 4 ms)"),
+    "iaf_psc_exp_htum": (HTUM, ["V_m", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0), 200.0,
+                         "Three iaf_psc_exp_htum neurons (equal periods; a total period longer than the absolute "
+                         "one; a faster synapse and a higher reset)"),
 }
+
+
+def _absolute_v_m(case: dict[str, Any], neurons: list[dict[str, Any]]) -> None:
+    """NEST 3.10's iaf_psc_exp_htum records ``V_m - E_L`` (its recorder reads the relative
+    state; GetStatus adds E_L back): store ``V_m`` itself, what the model documents and
+    spikesim records, by adding each neuron's E_L (mV) to NEST's samples."""
+    e_l = [float(p.get("E_L", -70.0)) for p in neurons]
+    for label in ("mm", "mm_coarse"):
+        ev = case["expected"][label]["events"]
+        ev["V_m"] = [v + e_l[s - 1] for v, s in zip(ev["V_m"], ev["senders"], strict=True)]
+    case["note"] = ("NEST 3.10's multimeter records V_m - E_L for iaf_psc_exp_htum; the V_m samples here are "
+                    "NEST's plus each neuron's E_L (made by tools/make_reference_models3.py).")
 
 
 def main() -> int:
@@ -51,6 +72,8 @@ def main() -> int:
                       f"{what} under dc and step currents and excitatory/inhibitory spikes at two weights each; "
                       f"{rec[0]} and {rec[1]} at each step up to 30 ms, all recordables every 2 ms.")
         case["expected"] = run_nest(case)
+        if model == "iaf_psc_exp_htum":
+            _absolute_v_m(case, neurons)
         case["nest_version"] = nest.__version__
         path = OUT / f"{case['name']}.json"
         path.write_text(json.dumps(case, separators=(",", ":")) + "\n")

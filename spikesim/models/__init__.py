@@ -30,6 +30,7 @@ from spikesim.models.iaf_psc_alpha import IafPscAlpha
 from spikesim.models.iaf_psc_alpha_multisynapse import IafPscAlphaMultisynapse
 from spikesim.models.iaf_psc_delta import IafPscDelta
 from spikesim.models.iaf_psc_exp import IafPscExp
+from spikesim.models.iaf_psc_exp_htum import IafPscExpHtum
 from spikesim.models.iaf_psc_exp_multisynapse import IafPscExpMultisynapse
 from spikesim.models.iaf_tum_2000 import IafTum2000
 from spikesim.models.izhikevich import Izhikevich
@@ -81,6 +82,7 @@ register(AeifPscExp)
 register(AeifPscDelta)
 register(IafCondBeta)
 register(HhCondExpTraub)
+register(IafPscExpHtum)
 register(HhPscAlpha)
 register(AcGenerator)
 register(NoiseGenerator)
