@@ -1,4 +1,4 @@
-"""Make the NEST 3.10 reference cases and defaults of ``iaf_cond_beta``, ``hh_cond_exp_traub``, ``iaf_psc_exp_htum``.
+"""NEST 3.10 reference cases and defaults of iaf_cond_beta, hh_cond_exp_traub, iaf_psc_exp_htum, iaf_cond_exp_sfa_rr.
 
 Run with NEST's own interpreter (never at test time)::
 
@@ -38,6 +38,11 @@ HTUM = [
     {"I_e": 600.0, "t_ref_abs": 1.0, "t_ref_tot": 4.0},              # integrates while it cannot spike
     {"t_ref_abs": 0.5, "t_ref_tot": 3.0, "tau_syn_ex": 0.8, "V_reset": -65.0},
 ]
+SFA_RR = [
+    {"I_e": 500.0},                                                  # adapting under the dc drive
+    {"I_e": 300.0, "q_sfa": 40.0, "tau_sfa": 50.0, "t_ref": 2.0},
+    {"q_rr": 500.0, "tau_rr": 5.0, "E_sfa": -80.0},
+]
 #: per model: neurons, recordables, excitatory and inhibitory weights (nS), dc amplitude (pA), description
 CASES = {
     "iaf_cond_beta": (BETA, ["V_m", "g_ex", "g_in", "t_ref_remaining"], (6.0, 25.0), (-8.0, -40.0), 400.0,
@@ -48,6 +53,9 @@ CASES = {
     "iaf_psc_exp_htum": (HTUM, ["V_m", "I_syn_ex", "I_syn_in"], (300.0, 1200.0), (-400.0, -1500.0), 200.0,
                          "Three iaf_psc_exp_htum neurons (equal periods; a total period longer than the absolute "
                          "one; a faster synapse and a higher reset)"),
+    "iaf_cond_exp_sfa_rr": (SFA_RR, ["V_m", "g_sfa", "g_rr", "g_ex", "g_in"], (6.0, 25.0), (-8.0, -40.0), 400.0,
+                            "Three iaf_cond_exp_sfa_rr neurons (defaults with I_e; stronger, faster adaptation; "
+                            "weaker, slower relative refractoriness)"),
 }
 
 

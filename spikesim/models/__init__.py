@@ -26,6 +26,7 @@ from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_beta import IafCondBeta
 from spikesim.models.iaf_cond_exp import IafCondExp
+from spikesim.models.iaf_cond_exp_sfa_rr import IafCondExpSfaRr
 from spikesim.models.iaf_psc_alpha import IafPscAlpha
 from spikesim.models.iaf_psc_alpha_multisynapse import IafPscAlphaMultisynapse
 from spikesim.models.iaf_psc_delta import IafPscDelta
@@ -83,6 +84,7 @@ register(AeifPscDelta)
 register(IafCondBeta)
 register(HhCondExpTraub)
 register(IafPscExpHtum)
+register(IafCondExpSfaRr)
 register(HhPscAlpha)
 register(AcGenerator)
 register(NoiseGenerator)

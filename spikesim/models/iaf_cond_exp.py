@@ -133,6 +133,8 @@ def check_cond(cls: type[NeuronModel], P: dict[str, np.ndarray]) -> None:
             ("t_ref", lambda x: x >= 0, "it must be >= 0"),
             ("tau_syn_ex", lambda x: x > 0, "it must be > 0"),
             ("tau_syn_in", lambda x: x > 0, "it must be > 0"),
+            ("tau_sfa", lambda x: x > 0, "it must be > 0"),
+            ("tau_rr", lambda x: x > 0, "it must be > 0"),
             ("tau_rise_ex", lambda x: x > 0, "it must be > 0"),
             ("tau_decay_ex", lambda x: x > 0, "it must be > 0"),
             ("tau_rise_in", lambda x: x > 0, "it must be > 0"),
