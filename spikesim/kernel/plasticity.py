@@ -32,7 +32,7 @@ from numba import njit
 
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
-from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, k_minus, pair_update
+from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, depress, facilitate, k_minus, pair_update
 from spikesim.kernel.stp import deliver_bernoulli, deliver_quantal, deliver_tsodyks, deliver_tsodyks2
 from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS, VOGELS_PARAMS
 from spikesim.parallel import Communicator
@@ -97,12 +97,9 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
     int
         Weight-recorder rows written in all.
     """
-    d_hom = d.shape[0] == 1
-    r_hom = rcpt.shape[0] == 1
-    p_hom = prm.shape[1] == 1
+    d_hom, r_hom, p_hom = d.shape[0] == 1, rcpt.shape[0] == 1, prm.shape[1] == 1
     for a in range(n):
-        src = ids[a]
-        st = steps[a]
+        src, st = ids[a], steps[a]
         t_spike = ((st + 1) * tps) * 0.001
         reps = int(mult[a] + 0.5) if is_neuron[src] else 1
         psp = 1.0 if is_neuron[src] else mult[a]
@@ -114,8 +111,12 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
             j = tgt[c]
             for _ in range(reps):
                 t_last = tlast[c]
-                wc = pair_update(rule, w[c], kplus, c, t_last, t_spike, dd, j, last_idx, log_t, log_k, prev, nxt,
-                                 tau_inv, prm, q)
+                if rule <= 1:  # 1. facilitation, 2. depression by the trace just before t_spike - d
+                    wc = facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
+                    wc = depress(wc, k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv), prm, q, rule)
+                else:
+                    wc = pair_update(rule, w[c], kplus, c, t_last, t_spike, dd, j, last_idx, log_t, log_k, prev,
+                                     nxt, tau_inv, prm, q)
                 w[c] = wc
                 # 3. transmit and report
                 add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
@@ -178,12 +179,9 @@ def deliver_stdp_triplet(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n
     int
         Weight-recorder rows written in all.
     """
-    d_hom = d.shape[0] == 1
-    r_hom = rcpt.shape[0] == 1
-    p_hom = prm.shape[1] == 1
+    d_hom, r_hom, p_hom = d.shape[0] == 1, rcpt.shape[0] == 1, prm.shape[1] == 1
     for a in range(n):
-        src = ids[a]
-        st = steps[a]
+        src, st = ids[a], steps[a]
         t_spike = ((st + 1) * tps) * 0.001
         reps = int(mult[a] + 0.5) if is_neuron[src] else 1
         psp = 1.0 if is_neuron[src] else mult[a]
