@@ -15,6 +15,7 @@ import numpy as np
 
 from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
+from spikesim.nest._indexing import positions
 from spikesim.nest.handover import nest_handover, sampler_receptors
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.node_table import NodeTable
@@ -93,12 +94,11 @@ def to_json(v: Any, **kwargs: Any) -> str:
     return json.dumps(v, default=conv, **kwargs)
 
 
-def _pandas(data: dict[str, Any], index: np.ndarray, name: str) -> Any:
+def _pandas(data: dict[str, Any], index: np.ndarray) -> Any:
     require("pandas", feature="pandas output")
     import pandas as pd
     frame = pd.DataFrame({k: list(v) if isinstance(v, np.ndarray) and v.dtype == object else v
                           for k, v in data.items()}, index=index)
-    frame.index.name = name
     return frame
 
 
@@ -127,6 +127,11 @@ def _nc_repr(nc: _CoreNodes) -> str:
     if len(blocks) == 1:
         return f"NodeCollection(metadata=None, {blocks[0]})"
     return "NodeCollection(metadata=None,\n               " + ";\n               ".join(blocks) + ")"
+
+
+def _models(nc: _CoreNodes) -> list[tuple[str, int]]:
+    """The model of each run of nodes of one population: (model name, run length)."""
+    return [(pop.model_name, int(local.size)) for pop, local, _ in nc.table.split(nc.ids)]
 
 
 class NodeCollection(_CoreNodes):
@@ -175,9 +180,10 @@ class NodeCollection(_CoreNodes):
             raise UnknownNode("InvalidNodeCollection: this NodeCollection belongs to a kernel that was reset "
                               "(ResetKernel); create the nodes again")
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Any) -> NodeCollection:
         self._live()
-        return super().__getitem__(key)
+        pos = positions(key, len(self))
+        return NodeCollection(self.table, self.ids[[pos] if isinstance(pos, int) else pos])
 
     @property
     def global_id(self) -> Any:  # type: ignore[override]  # PyNEST: an int for one node
@@ -214,7 +220,11 @@ class NodeCollection(_CoreNodes):
         return NodeCollection(self.table, self.ids[~np.isin(self.ids, other_ids)])
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other)
+        """Same node ids of the same models, as in PyNEST: collections of different kernels
+        (before and after ``ResetKernel``) compare by content."""
+        if not isinstance(other, _CoreNodes) or other.table is self.table:
+            return super().__eq__(other)
+        return bool(np.array_equal(self.ids, other.ids)) and _models(self) == _models(other)
 
     def __hash__(self) -> int:
         return super().__hash__()
@@ -250,7 +260,7 @@ class NodeCollection(_CoreNodes):
         if len(keys) == 1:
             raw = {keys[0]: raw}
         if output == "pandas":
-            return _pandas(raw, self.ids, "node_ids")
+            return _pandas(raw, self.ids)
         single = len(self) == 1
         shaped = {k: _shape(v, single) for k, v in raw.items()}
         if len(keys) == 1 and not (len(params) == 1 and not isinstance(params[0], str)):
@@ -260,13 +270,24 @@ class NodeCollection(_CoreNodes):
         return to_json(out) if output == "json" else out
 
     def _raw(self, keys: list[str]) -> Any:
-        """The table's values, with NEST's ``model_id`` computed from the model names."""
+        """The table's values, with NEST's ``model_id`` computed from the model names.  A key
+        some of the nodes lack (of a collection of several models) gives ``None`` for those,
+        as in PyNEST; no keys: every key any of the nodes has."""
         asked = [k for k in keys if k != "model_id"]
         if "model_id" in keys and "model" not in asked:
             asked.append("model")
-        raw = self.table.get(self.ids, tuple(asked))
-        if len(asked) == 1:
-            raw = {asked[0]: raw}
+        groups = self.table.split(self.ids)
+        has = [set(pop.all_keys()) for pop, _, _ in groups]
+        if not keys and len(groups) > 1:
+            asked = list(dict.fromkeys(k for pop, _, _ in groups for k in pop.all_keys()))
+        partial = [k for k in asked if any(k in h for h in has) and not all(k in h for h in has)]
+        common = tuple(k for k in asked if k not in partial)
+        raw = self.table.get(self.ids, common) if common or not asked else {}
+        if len(common) == 1:
+            raw = {common[0]: raw}
+        for k in partial:
+            raw[k] = self._partial(k, groups)
+        raw = {k: raw[k] for k in [*asked, *[k for k in raw if k not in asked]]}
         nest_handover(get_simulator(), self.ids, raw)
         if "model_id" in keys or not keys:
             raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
@@ -277,6 +298,15 @@ class NodeCollection(_CoreNodes):
         if len(keys) == 1:
             return raw[keys[0]]
         return raw
+
+    def _partial(self, key: str, groups: list[tuple[Any, np.ndarray, np.ndarray]]) -> np.ndarray:
+        """``key`` of the nodes that have it, ``None`` for the others."""
+        out = np.full(len(self), None, dtype=object)
+        for pop, local, pos in groups:
+            if key in pop.all_keys():
+                for p, v in zip(pos, pop.get(key, local), strict=True):
+                    out[p] = v.item() if isinstance(v, np.generic) else v
+        return out
 
     def _is_dict_param(self, key: str) -> bool:
         if not len(self):
@@ -308,7 +338,7 @@ class NodeCollection(_CoreNodes):
         if output == "pandas":
             frame = {sub: [out] if len(self) == 1 else list(out)} if isinstance(sub, str) else (
                 {k: [p[k] for p in picked] for k in sub})
-            return _pandas(frame, self.ids, "node_ids")
+            return _pandas(frame, self.ids)
         return to_json(out) if output == "json" else out
 
     def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes

@@ -1,0 +1,87 @@
+"""The NEST face's NodeCollection and SynapseCollection as NEST 3.10 behaves.
+
+Every expected value and exception class here was obtained by running the same
+statements with NEST 3.10 (``~/.venvs/nest/bin/python``, ``import nest``) unless
+said otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import spikesim.nest as nest
+
+
+@pytest.fixture(autouse=True)
+def fresh_kernel():
+    nest.ResetKernel()
+    yield
+    nest.ResetKernel()
+
+
+@pytest.mark.parametrize(("key", "error"), [
+    (slice(3, 3), nest.NESTErrors.BadParameter),  # NEST: "start < stop required."
+    (slice(5, 2), nest.NESTErrors.BadParameter),
+    (slice(-15, None), IndexError),  # NEST: "slice start value outside of the NodeCollection"
+    (slice(None, 15), IndexError),
+    (slice(None, -10), IndexError),
+    (slice(10, None), IndexError),
+    (slice(None, None, -3), IndexError),
+    ([6, 5, 4], nest.NESTErrors.BadProperty),  # NEST: "Indices must be sorted in ascending order"
+    ([5, 10, 15], IndexError),  # NEST: "pos 10 points outside of the NodeCollection"
+    ([2, 5.5], TypeError),
+    ([[2, 4], [6, 8]], TypeError),
+    ([2, 2], ValueError),
+    ([True] * 9, IndexError),
+    ([1, False, 1], TypeError),
+    (np.array([[True, False], [True, False]]), TypeError),
+    (np.array([2.0, 5.5]), TypeError),
+    (np.array([3, 3]), ValueError),
+    ("a", IndexError),
+])
+def test_bad_keys_raise_as_nest(key, error):
+    nc = nest.Create("iaf_psc_alpha", 10)
+    with pytest.raises(error):
+        nc[key]
+
+
+def test_slices_and_arrays_select_as_nest():
+    nc = nest.Create("iaf_psc_alpha", 10)
+    assert nc[0:10].tolist() == list(range(1, 11))
+    assert nc[-10:].tolist() == list(range(1, 11))
+    assert nc[1:6:3].tolist() == [2, 5] and nc[-7:-4].tolist() == [4, 5, 6]
+    assert nc[np.array([9])].tolist() == [10]
+    assert nc[[True, False] * 5].tolist() == [1, 3, 5, 7, 9]
+    assert nc[[]].tolist() == [] and nc[-1].tolist() == [10]
+
+
+def test_numpy_conversion_gives_the_ids():
+    nc = nest.Create("iaf_psc_alpha", 4)
+    assert np.array(nc).tolist() == [1, 2, 3, 4]
+    arr = np.zeros(6, dtype=int)
+    arr[1:5] = nc
+    assert arr.tolist() == [0, 1, 2, 3, 4, 0]
+
+
+def test_equality_compares_ids_and_models_across_kernels():
+    before = nest.Create("iaf_psc_exp", 3)
+    nest.ResetKernel()
+    after = nest.Create("iaf_psc_exp", 3)
+    assert before == after
+    nest.ResetKernel()
+    alpha = nest.Create("iaf_psc_alpha", 3)
+    assert alpha == nest.NodeCollection([1, 2, 3])
+    assert alpha != before
+
+
+def test_composite_get_gives_none_where_a_model_lacks_the_key():
+    nc = nest.Create("iaf_psc_alpha", 2) + nest.Create("iaf_psc_delta", 2)
+    # NEST 3.10: (None, None, False, False) and C_m 250.0 for all four
+    assert nc.get("refractory_input") == (None, None, False, False)
+    both = nc.get(["refractory_input", "C_m"])
+    assert both == {"refractory_input": (None, None, False, False), "C_m": (250.0,) * 4}
+    everything = nc.get()
+    assert everything["tau_syn_ex"] == (2.0, 2.0, None, None)
+    frame = nc.get("refractory_input", output="pandas")
+    assert frame.index.tolist() == [1, 2, 3, 4] and frame.index.name is None
