@@ -8,7 +8,6 @@ node, a tuple for several, a dict for several keys, a DataFrame with
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -16,117 +15,22 @@ import numpy as np
 from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
 from spikesim.nest._indexing import positions
+from spikesim.nest._shapes import (
+    UnknownAttribute,
+    nc_repr,
+    nest_stop,
+    pandas_frame,
+    py_value,
+    shaped,
+    stop_in,
+    syn_table,
+    to_json,
+)
 from spikesim.nest.handover import nest_handover, sampler_receptors
 from spikesim.nest.simulation import get_simulator, model_id
-from spikesim.network.node_table import NodeTable
 from spikesim.network.nodes import NodeCollection as _CoreNodes
+from spikesim.network.populations import READ_ONLY
 from spikesim.network.synapse_collection import SynapseCollection as _CoreSynapses
-
-
-def _py(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, tuple):
-        return list(v)
-    return v
-
-
-#: NEST's value for "never stops": the largest double (spikesim stores ``inf``, ms)
-NEVER = sys.float_info.max
-
-
-def nest_stop(values: Any) -> Any:
-    """``stop`` values (ms) as NEST reports them: ``inf`` becomes the largest double."""
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        return np.where(np.isinf(values) & (values > 0), NEVER, values)
-    if isinstance(values, np.ndarray):
-        return np.array([nest_stop(v) for v in values], dtype=values.dtype)
-    return NEVER if isinstance(values, float) and values == np.inf else values
-
-
-def stop_in(params: Any) -> Any:
-    """Parameters given in NEST's terms with a ``stop`` of the largest double (NEST's "never")
-    turned into spikesim's ``inf`` (ms); anything else unchanged."""
-    if isinstance(params, (list, tuple)):
-        return [stop_in(p) for p in params]
-    if isinstance(params, dict) and "stop" in params:
-        v = params["stop"]
-        if isinstance(v, (list, tuple, np.ndarray)):
-            v = [np.inf if isinstance(x, (float, np.floating)) and x >= NEVER else x for x in v]
-        elif isinstance(v, (float, np.floating)) and v >= NEVER:
-            v = np.inf
-        return {**params, "stop": v}
-    return params
-
-
-class UnknownAttribute(AttributeError, KeyError):
-    """A node parameter that does not exist, read as an attribute: a KeyError as in PyNEST, and an
-    AttributeError so that ``hasattr`` and ``getattr(nodes, name, default)`` work."""
-
-    __str__ = Exception.__str__  # KeyError would quote the message
-
-
-def _shape(values: np.ndarray, single: bool) -> Any:
-    if single:
-        return _py(values[0])
-    return tuple(_py(v) for v in values)
-
-
-def to_json(v: Any, **kwargs: Any) -> str:
-    """A JSON string of ``v`` (PyNEST's ``to_json``, ``output="json"``): numpy arrays and
-    scalars as lists and numbers, anything else as its text.
-
-    Parameters
-    ----------
-    v : object
-        Data returned by ``get``/``GetStatus``.
-    **kwargs
-        Passed to :func:`json.dumps` (``indent`` ...).
-    """
-    import json
-
-    def conv(x: Any) -> Any:
-        if isinstance(x, np.ndarray):
-            return x.tolist()
-        if isinstance(x, np.generic):
-            return x.item()
-        return str(x)
-    return json.dumps(v, default=conv, **kwargs)
-
-
-def _pandas(data: dict[str, Any], index: np.ndarray) -> Any:
-    require("pandas", feature="pandas output")
-    import pandas as pd
-    frame = pd.DataFrame({k: list(v) if isinstance(v, np.ndarray) and v.dtype == object else v
-                          for k, v in data.items()}, index=index)
-    return frame
-
-
-def _nc_repr(nc: _CoreNodes) -> str:
-    """NEST's text: one block per run of equal model and constant step (first, last, step)."""
-    ids = nc.ids
-    if not ids.size:
-        return "NodeCollection(<empty>)"
-    table: NodeTable = nc.table
-    models = [table.population_of(int(i)).model_name for i in ids]
-    blocks: list[str] = []
-    start = 0
-    for k in range(1, ids.size + 1):
-        step_ok = k < ids.size and models[k] == models[start] and (
-            k - start < 2 or ids[k] - ids[k - 1] == ids[start + 1] - ids[start])
-        if step_ok:
-            continue
-        part = ids[start:k]
-        text = f"model={models[start]}, size={part.size}, first={part[0]}"
-        if part.size > 1:
-            text += f", last={part[-1]}"
-            if part[1] - part[0] != 1:
-                text += f", step={part[1] - part[0]}"
-        blocks.append(text)
-        start = k
-    if len(blocks) == 1:
-        return f"NodeCollection(metadata=None, {blocks[0]})"
-    return "NodeCollection(metadata=None,\n               " + ";\n               ".join(blocks) + ")"
 
 
 def _models(nc: _CoreNodes) -> list[tuple[str, int]]:
@@ -188,10 +92,10 @@ class NodeCollection(_CoreNodes):
     @property
     def global_id(self) -> Any:  # type: ignore[override]  # PyNEST: an int for one node
         """Node id: an int for one node, a tuple of ints for several (PyNEST's shapes)."""
-        return _shape(self.ids, len(self) == 1)
+        return shaped(self.ids, len(self) == 1)
 
     def __repr__(self) -> str:
-        return _nc_repr(self)
+        return nc_repr(self)
 
     __str__ = __repr__
 
@@ -260,13 +164,13 @@ class NodeCollection(_CoreNodes):
         if len(keys) == 1:
             raw = {keys[0]: raw}
         if output == "pandas":
-            return _pandas(raw, self.ids)
+            return pandas_frame(raw, self.ids)
         single = len(self) == 1
-        shaped = {k: _shape(v, single) for k, v in raw.items()}
+        by_key = {k: shaped(v, single) for k, v in raw.items()}
         if len(keys) == 1 and not (len(params) == 1 and not isinstance(params[0], str)):
-            out = shaped[keys[0]]
+            out = by_key[keys[0]]
         else:
-            out = shaped
+            out = by_key
         return to_json(out) if output == "json" else out
 
     def _raw(self, keys: list[str]) -> Any:
@@ -338,7 +242,7 @@ class NodeCollection(_CoreNodes):
         if output == "pandas":
             frame = {sub: [out] if len(self) == 1 else list(out)} if isinstance(sub, str) else (
                 {k: [p[k] for p in picked] for k in sub})
-            return _pandas(frame, self.ids)
+            return pandas_frame(frame, self.ids)
         return to_json(out) if output == "json" else out
 
     def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
@@ -348,28 +252,51 @@ class NodeCollection(_CoreNodes):
 
         Raises
         ------
+        IndexError
+            If a list for a scalar parameter has fewer values than there are nodes.
+        UnaccessedDictionaryEntry
+            If a name is no parameter of the nodes or is read-only (``vp``, ``model`` ...).
         BadProperty
-            If a name is not a settable parameter or a value is not allowed.
+            If a value is not allowed.
         """
         self._live()
-        if isinstance(params, dict):
-            params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+        if isinstance(params, dict) or (params is None and kwargs):
+            params, kwargs = self._per_node({**(params or {}), **kwargs}), {}
         try:
             super().set(stop_in(params), **stop_in(kwargs))
         except BadProperty as exc:
             self._unaccessed(params, kwargs, exc)
             raise
 
+    def _per_node(self, params: dict[str, Any]) -> dict[str, Any]:
+        """PyNEST reads a list (or tuple, or array) given for a scalar parameter value by value,
+        node by node: fewer values than nodes is an IndexError, extra ones are ignored."""
+        if not len(self):
+            return params
+        first = self.table.get(self.ids[:1], ())
+        out = {}
+        for k, v in params.items():
+            v = list(v) if isinstance(v, tuple) else v
+            scalar = k in first and not isinstance(first[k][0], (list, tuple, dict, np.ndarray))
+            if scalar and isinstance(v, (list, np.ndarray)) and np.ndim(v) == 1 and len(self) > 1:
+                if len(v) < len(self):
+                    raise IndexError(f"NodeCollection.set: '{k}' has {len(v)} values for {len(self)} nodes; "
+                                     "give a scalar or one value per node")
+                v = v[:len(self)]
+            out[k] = v
+        return out
+
     def _unaccessed(self, params: Any, kwargs: dict[str, Any], exc: BadProperty) -> None:
-        """Raise NEST's UnaccessedDictionaryEntry if a refused name is no parameter of the nodes."""
+        """Raise NEST's UnaccessedDictionaryEntry if a refused name is no parameter of the nodes
+        or one they only report (``vp``, ``model`` ...): NEST's set leaves both unread."""
         names = set(kwargs)
         for d in params if isinstance(params, list) else [params]:
             names |= set(d) if isinstance(d, dict) else set()
         known = set(self.table.get(self.ids[:1], ())) if len(self) else set()
-        unknown = sorted(names - known)
-        if unknown:
-            raise UnaccessedDictionaryEntry(f"unaccessed elements in params: {unknown} are not parameters of "
-                                            f"these nodes ({exc})") from exc
+        unread = sorted((names - known) | (names & set(READ_ONLY)))
+        if unread:
+            raise UnaccessedDictionaryEntry(f"unaccessed elements in params: {unread} are not settable "
+                                            f"parameters of these nodes ({exc})") from exc
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -386,28 +313,6 @@ class NodeCollection(_CoreNodes):
             object.__setattr__(self, name, value)
         else:
             self.set({name: value})
-
-
-_ELLIPSIS = "\u22ee "
-
-
-def _syn_table(conns: _CoreSynapses) -> str:
-    """NEST's table of connections: source, target, model, weight, delay (ms); first and last 15
-    rows when there are 35 or more."""
-    if not len(conns):
-        return "The synapse collection does not contain any connections."
-    src, tgt, model, w, d = (_CoreSynapses.get(conns, k) for k in ("source", "target", "synapse_model", "weight",
-                                                                    "delay"))
-    heads = ("source", "target", "synapse model", "weight", "delay")
-    widths = [len(h) + 2 for h in heads]
-    widths[2] = max(widths[2], *(len(str(m)) for m in model))
-    rows = [f"{s:>{widths[0] - 1}d} {t:>{widths[1]}d} {m:>{widths[2]}s} {x:>#{widths[3]}.4g} {y:>#{widths[4]}.4g}"
-            for s, t, m, x, y in zip(src.tolist(), tgt.tolist(), model, w.tolist(), d.tolist(), strict=True)]
-    if len(rows) >= 35:
-        rows = [*rows[:15], _ELLIPSIS.rjust(widths[0] - 1), *rows[-15:]]
-    head = " ".join(f"{h:^{n}}" for h, n in zip(heads, widths, strict=True))
-    rule = " ".join("-" * n for n in widths)
-    return "\n".join([head, rule, *rows])
 
 
 class SynapseCollection(_CoreSynapses):
@@ -442,7 +347,7 @@ class SynapseCollection(_CoreSynapses):
         single = len(self) == 1
 
         def shape(v: np.ndarray) -> Any:
-            return _py(v[0]) if single else [_py(x) for x in v]
+            return py_value(v[0]) if single else [py_value(x) for x in v]
         out = shape(raw[keys]) if single_key else {k: shape(v) for k, v in raw.items()}
         return to_json(out) if output == "json" else out
 
@@ -465,10 +370,10 @@ class SynapseCollection(_CoreSynapses):
         return iter(int(x) for x in _CoreSynapses.get(self, "target"))
 
     def __str__(self) -> str:
-        return _syn_table(self)
+        return syn_table(self)
 
     def __repr__(self) -> str:
-        return _syn_table(self)
+        return syn_table(self)
 
     def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
         """Set ``weight`` or ``delay`` (ms): a dict, one dict per connection, or keywords.

@@ -25,7 +25,8 @@ from spikesim.errors import (
     UnknownModelName,
     bad_property,
 )
-from spikesim.nest._collections import NodeCollection, SynapseCollection, nest_stop, stop_in, to_json
+from spikesim.nest._collections import NodeCollection, SynapseCollection
+from spikesim.nest._shapes import nest_stop, stop_in, to_json
 from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes

@@ -85,3 +85,23 @@ def test_composite_get_gives_none_where_a_model_lacks_the_key():
     assert everything["tau_syn_ex"] == (2.0, 2.0, None, None)
     frame = nc.get("refractory_input", output="pandas")
     assert frame.index.tolist() == [1, 2, 3, 4] and frame.index.name is None
+
+
+def test_set_list_shorter_than_the_nodes_is_an_index_error_and_extra_values_are_ignored():
+    n = nest.Create("iaf_psc_alpha", 3)
+    with pytest.raises(IndexError):  # NEST 3.10: "list index out of range"
+        n.set(V_reset=[-80.0, -81.0])
+    with pytest.raises(IndexError):
+        n.V_reset = (-80.0, -81.0)
+    with pytest.raises(IndexError):
+        nest.SetStatus(n, {"V_reset": np.array([-80.0, -81.0])})
+    assert n.V_reset == (-70.0,) * 3  # unchanged
+    n.set(V_reset=[-80.0, -81.0, -82.0, -83.0])  # NEST reads the first three
+    assert n.V_reset == (-80.0, -81.0, -82.0)
+
+
+@pytest.mark.parametrize("key", ["vp", "global_id", "model", "recordables", "thread", "local", "element_type"])
+def test_setting_a_read_only_entry_is_an_unaccessed_entry(key):
+    n = nest.Create("iaf_psc_alpha", 3)
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry):  # NEST 3.10 for each of these keys
+        n.set({key: n.get(key)[0]})
