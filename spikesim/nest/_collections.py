@@ -26,6 +26,7 @@ from spikesim.nest._shapes import (
     syn_table,
     to_json,
 )
+from spikesim.nest._status import FACE_KEYS, HIDDEN_KEYS, checked_face_set, face_values
 from spikesim.nest.handover import nest_handover, sampler_receptors
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -174,34 +175,46 @@ class NodeCollection(_CoreNodes):
         return to_json(out) if output == "json" else out
 
     def _raw(self, keys: list[str]) -> Any:
-        """The table's values, with NEST's ``model_id`` computed from the model names.  A key
-        some of the nodes lack (of a collection of several models) gives ``None`` for those,
-        as in PyNEST; no keys: every key any of the nodes has."""
-        asked = [k for k in keys if k != "model_id"]
+        """The table's values, with NEST's ``model_id`` computed from the model names and the
+        face's own entries (``frozen`` ...).  A key some of the nodes lack (of a collection
+        of several models) gives ``None`` for those, as in PyNEST; no keys: every key any of
+        the nodes has, without spikesim's recording extensions."""
+        asked = [k for k in keys if k != "model_id" and k not in FACE_KEYS]
         if "model_id" in keys and "model" not in asked:
             asked.append("model")
-        groups = self.table.split(self.ids)
-        has = [set(pop.all_keys()) for pop, _, _ in groups]
-        if not keys and len(groups) > 1:
-            asked = list(dict.fromkeys(k for pop, _, _ in groups for k in pop.all_keys()))
-        partial = [k for k in asked if any(k in h for h in has) and not all(k in h for h in has)]
-        common = tuple(k for k in asked if k not in partial)
-        raw = self.table.get(self.ids, common) if common or not asked else {}
-        if len(common) == 1:
-            raw = {common[0]: raw}
-        for k in partial:
-            raw[k] = self._partial(k, groups)
-        raw = {k: raw[k] for k in [*asked, *[k for k in raw if k not in asked]]}
+        raw = self._table_values(asked, everything=not keys)
         nest_handover(get_simulator(), self.ids, raw)
         if "model_id" in keys or not keys:
             raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
             if "model" not in keys and keys:
                 del raw["model"]
+        sim = get_simulator()
+        for k in FACE_KEYS:
+            if k in keys or not keys:
+                raw[k] = face_values(self.table, self.ids, k, sim.time > 0)
+        if not keys:
+            raw = {k: v for k, v in raw.items() if k not in HIDDEN_KEYS}
         if "stop" in raw:
             raw["stop"] = nest_stop(raw["stop"])
         if len(keys) == 1:
             return raw[keys[0]]
         return raw
+
+    def _table_values(self, asked: list[str], everything: bool) -> dict[str, Any]:
+        """``asked`` keys from the table (``everything``: all keys any node has), ``None``
+        where a node's model lacks a key the others have."""
+        groups = self.table.split(self.ids)
+        has = [set(pop.all_keys()) for pop, _, _ in groups]
+        if everything and len(groups) > 1:
+            asked = list(dict.fromkeys(k for pop, _, _ in groups for k in pop.all_keys()))
+        partial = [k for k in asked if any(k in h for h in has) and not all(k in h for h in has)]
+        common = tuple(k for k in asked if k not in partial)
+        raw = self.table.get(self.ids, common) if common or (everything and not asked) else {}
+        if len(common) == 1:
+            raw = {common[0]: raw}
+        for k in partial:
+            raw[k] = self._partial(k, groups)
+        return {k: raw[k] for k in [*asked, *[k for k in raw if k not in asked]]}
 
     def _partial(self, key: str, groups: list[tuple[Any, np.ndarray, np.ndarray]]) -> np.ndarray:
         """``key`` of the nodes that have it, ``None`` for the others."""
@@ -256,12 +269,16 @@ class NodeCollection(_CoreNodes):
             If a list for a scalar parameter has fewer values than there are nodes.
         UnaccessedDictionaryEntry
             If a name is no parameter of the nodes or is read-only (``vp``, ``model`` ...).
+        NotImplementedFeature
+            If ``frozen`` is set True (spikesim updates every node).
         BadProperty
             If a value is not allowed.
         """
         self._live()
         if isinstance(params, dict) or (params is None and kwargs):
-            params, kwargs = self._per_node({**(params or {}), **kwargs}), {}
+            params, kwargs = self._per_node(checked_face_set({**(params or {}), **kwargs})), {}
+        elif isinstance(params, (list, tuple)):
+            params = [checked_face_set(d) if isinstance(d, dict) else d for d in params]
         try:
             super().set(stop_in(params), **stop_in(kwargs))
         except BadProperty as exc:

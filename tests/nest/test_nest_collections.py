@@ -105,3 +105,41 @@ def test_setting_a_read_only_entry_is_an_unaccessed_entry(key):
     n = nest.Create("iaf_psc_alpha", 3)
     with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry):  # NEST 3.10 for each of these keys
         n.set({key: n.get(key)[0]})
+
+
+def test_face_status_entries_and_hidden_recording_extensions():
+    n = nest.Create("iaf_psc_alpha", 3)
+    mm = nest.Create("multimeter", 3, params={"record_from": ["V_m"]})
+    # NEST 3.10: -1 before the first Simulate; frozen and node_uses_wfr False
+    assert mm.get("thread_local_id") == (-1, -1, -1)
+    assert n.get(["frozen", "node_uses_wfr"]) == {"frozen": (False,) * 3, "node_uses_wfr": (False,) * 3}
+    nest.Connect(mm, n, "one_to_one")
+    nest.Simulate(5.0)
+    assert n.get("thread_local_id") == (0, 1, 2) and mm.get("thread_local_id") == (3, 4, 5)
+    # NEST 3.10's multimeter status keys (model_id's value aside)
+    assert sorted(mm[0].get()) == [
+        "element_type", "events", "frozen", "global_id", "interval", "label", "local", "model", "model_id",
+        "n_events", "node_uses_wfr", "offset", "origin", "record_from", "record_to", "start", "stop", "thread",
+        "thread_local_id", "time_in_steps", "vp"]
+    assert mm[0].get("duty") == 1.0  # spikesim's extension stays readable by name (spikesim's default)
+
+
+def test_thread_local_id_with_two_threads_counts_devices_on_every_thread():
+    nest.local_num_threads = 2
+    n = nest.Create("iaf_psc_alpha", 4)
+    mm = nest.Create("multimeter", 2)
+    nest.Simulate(1.0)
+    # stated derivation: spikesim places neurons 1, 2 on thread 0 and 3, 4 on thread 1 (contiguous
+    # blocks); a node's index counts the nodes before it on its thread plus the devices, which (as
+    # NEST's) exist on every thread and report thread 0
+    assert n.get("thread") == (0, 0, 1, 1)
+    assert n.get("thread_local_id") == (0, 1, 0, 1) and mm.get("thread_local_id") == (2, 3)
+
+
+def test_frozen_false_is_accepted_and_true_is_refused():
+    n = nest.Create("iaf_psc_alpha", 2)
+    n.set(frozen=False)
+    nest.SetStatus(n, {"frozen": False, "V_m": -60.0})
+    assert n.V_m == (-60.0, -60.0)
+    with pytest.raises(nest.NESTErrors.NotImplemented):
+        n.set(frozen=True)
