@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
 from spikesim.nest._indexing import positions
 from spikesim.nest._shapes import (
@@ -20,18 +19,16 @@ from spikesim.nest._shapes import (
     nc_repr,
     nest_stop,
     pandas_frame,
-    py_value,
     shaped,
     stop_in,
-    syn_table,
     to_json,
 )
 from spikesim.nest._status import FACE_KEYS, HIDDEN_KEYS, checked_face_set, face_values
-from spikesim.nest.handover import nest_handover, sampler_receptors
+from spikesim.nest._synapses import SynapseCollection as SynapseCollection  # PyNEST has both here
+from spikesim.nest.handover import nest_handover
 from spikesim.nest.simulation import get_simulator, model_id
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 from spikesim.network.populations import READ_ONLY
-from spikesim.network.synapse_collection import SynapseCollection as _CoreSynapses
 
 
 def _models(nc: _CoreNodes) -> list[tuple[str, int]]:
@@ -196,6 +193,10 @@ class NodeCollection(_CoreNodes):
             raw = {k: v for k, v in raw.items() if k not in HIDDEN_KEYS}
         if "stop" in raw:
             raw["stop"] = nest_stop(raw["stop"])
+        for k in ("senders", "targets"):  # a weight recorder's node filters: NodeCollections in PyNEST
+            if k in raw:
+                raw[k] = [NodeCollection(self.table, v) if isinstance(v, (list, tuple, np.ndarray)) else v
+                          for v in raw[k]]
         if len(keys) == 1:
             return raw[keys[0]]
         return raw
@@ -324,94 +325,6 @@ class NodeCollection(_CoreNodes):
             return self.get(name)
         except BadProperty:
             raise UnknownAttribute(f"'{name}' is not a parameter of these nodes") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):
-            object.__setattr__(self, name, value)
-        else:
-            self.set({name: value})
-
-
-class SynapseCollection(_CoreSynapses):
-    """PyNEST's SynapseCollection: connections with PyNEST's ``get``/``set``, iteration and indexing.
-
-    Weights are in pA or nS (as the target model takes them), delays in ms.  Attributes
-    read and write connection properties: ``conns.weight``.
-    """
-
-    def get(self, keys: Any = None, output: str = "") -> Any:  # type: ignore[override]  # PyNEST's shapes
-        """Connection properties: a value (or list) for one key, a dict for several.
-
-        Parameters
-        ----------
-        keys : str or list of str, optional
-            Property names; ``None``: every property.
-        output : {"", "pandas"}, default ""
-            ``"pandas"``: a DataFrame with a row per connection.
-
-        Raises
-        ------
-        BadProperty
-            If a key is not a connection property.
-        """
-        single_key = isinstance(keys, str)
-        kl = [keys] if single_key else (list(keys) if keys is not None else [*self.keys(), "synapse_modelid"])
-        raw = {k: self._face_column(k) for k in kl}
-        if output == "pandas":
-            require("pandas", feature="output='pandas'")
-            import pandas as pd
-            return pd.DataFrame({k: list(v) if v.dtype == object else v for k, v in raw.items()})
-        single = len(self) == 1
-
-        def shape(v: np.ndarray) -> Any:
-            return py_value(v[0]) if single else [py_value(x) for x in v]
-        out = shape(raw[keys]) if single_key else {k: shape(v) for k, v in raw.items()}
-        return to_json(out) if output == "json" else out
-
-    def _face_column(self, key: str) -> np.ndarray:
-        if key == "synapse_modelid":
-            return np.array([model_id(str(m)) for m in _CoreSynapses.get(self, "synapse_model")], dtype=np.int64)
-        col = np.asarray(_CoreSynapses.get(self, key))
-        if key in ("receptor", "receptor_type") and col.size:
-            sampled = sampler_receptors(get_simulator(), _CoreSynapses.get(self, "source"),
-                                        _CoreSynapses.get(self, "target"))
-            col = np.where(sampled > 0, sampled, col)
-        return col
-
-    def sources(self) -> Any:
-        """Source node ids, one per connection, as an iterator (PyNEST's)."""
-        return iter(int(x) for x in _CoreSynapses.get(self, "source"))
-
-    def targets(self) -> Any:
-        """Target node ids, one per connection, as an iterator (PyNEST's)."""
-        return iter(int(x) for x in _CoreSynapses.get(self, "target"))
-
-    def __str__(self) -> str:
-        return syn_table(self)
-
-    def __repr__(self) -> str:
-        return syn_table(self)
-
-    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
-        """Set ``weight`` or ``delay`` (ms): a dict, one dict per connection, or keywords.
-
-        Raises
-        ------
-        BadProperty
-            If a key is not settable or a value is not allowed.
-        """
-        if isinstance(params, list):
-            keys = set().union(*params)
-            params = {k: [p[k] for p in params] for k in keys}
-        _CoreSynapses.set(self, params, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self.get(name)
-        except BadProperty:
-            raise AttributeError(f"'{name}' is not a connection property") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):

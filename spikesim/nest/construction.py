@@ -25,8 +25,9 @@ from spikesim.errors import (
     UnknownModelName,
     bad_property,
 )
-from spikesim.nest._collections import NodeCollection, SynapseCollection
+from spikesim.nest._collections import NodeCollection
 from spikesim.nest._shapes import nest_stop, stop_in, to_json
+from spikesim.nest._synapses import SynapseCollection
 from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -429,13 +430,13 @@ def GetConnections(source: Any = None, target: Any = None, synapse_model: str | 
     Raises
     ------
     TypeError
-        If ``source`` or ``target`` is neither None, a NodeCollection nor a sequence of node ids.
+        If ``source`` or ``target`` is neither None nor a NodeCollection (as in PyNEST).
     BadProperty
         If ``synapse_label`` is given: spikesim has no synapse labels (unlike PyNEST).
     """
     for name, nodes in (("source", source), ("target", target)):
-        if nodes is not None and (isinstance(nodes, (str, bytes, dict)) or not isinstance(nodes, Iterable)):
-            raise TypeError(f"GetConnections: {name} must be a NodeCollection, not {nodes!r}")
+        if nodes is not None and not isinstance(nodes, _CoreNodes):
+            raise TypeError(f"GetConnections: {name} must be a NodeCollection (or None), not {nodes!r}")
     if synapse_label is not None:
         raise bad_property("GetConnections", "synapse_label", synapse_label, "synapse labels are not supported")
     return SynapseCollection.of(get_simulator().get_connections(source, target, synapse_model))

@@ -143,3 +143,61 @@ def test_frozen_false_is_accepted_and_true_is_refused():
     assert n.V_m == (-60.0, -60.0)
     with pytest.raises(nest.NESTErrors.NotImplemented):
         n.set(frozen=True)
+
+
+def _static_and_stdp():
+    n = nest.Create("iaf_psc_alpha", 2)
+    nest.Connect(n, n, "one_to_one")
+    nest.Connect(n, n, "one_to_one", {"synapse_model": "stdp_synapse", "alpha": 2.0})
+    return n, nest.GetConnections()
+
+
+def test_synapse_collection_get_as_nest():
+    n, c = _static_and_stdp()
+    # NEST 3.10: [None, None, 2.0, 2.0]; synapse_id is the synapse model's id
+    assert c.get("alpha") == [None, None, 2.0, 2.0]
+    static_id, stdp_id = (nest.GetDefaults(m, "synapse_modelid") for m in ("static_synapse", "stdp_synapse"))
+    assert c.get("synapse_id") == [static_id, static_id, stdp_id, stdp_id]
+    assert "synapse_modelid" not in c.get()
+    frame = c.get(["source", "weight"], output="pandas")
+    assert frame.index.tolist() == [1, 2, 1, 2]  # NEST 3.10: indexed by source
+    assert nest.GetConnections(n[0]) == nest.GetConnections(n[0], synapse_model=None) and c == nest.GetConnections()
+    assert c[0] != c[1]
+
+
+def test_synapse_collection_set_one_dict_per_connection():
+    _, c = _static_and_stdp()
+    c.set(({"weight": 5.0}, {"weight": 6.0}, {"alpha": 3.0}, {"weight": 7.0}))
+    # NEST 3.10: weights [5.0, 6.0, 1.0, 7.0], alpha [None, None, 3.0, 2.0]
+    assert c.get("weight") == [5.0, 6.0, 1.0, 7.0] and c.get("alpha") == [None, None, 3.0, 2.0]
+
+
+@pytest.mark.parametrize("params", [{"source": 2}, {"foo": 1.0}, [{"foo": 1.0}] * 4, [{"alpha": 1.0}] * 4])
+def test_synapse_collection_set_of_no_property_is_unaccessed(params):
+    _, c = _static_and_stdp()
+    with pytest.raises(nest.NESTErrors.UnaccessedDictionaryEntry):  # NEST 3.10 for the first three
+        c.set(params)
+    assert c.get("weight") == [1.0] * 4
+
+
+def test_synapse_collection_after_reset_and_empty():
+    _, c = _static_and_stdp()
+    nest.ResetKernel()
+    c.set(weight=3.0)  # NEST 3.10: no error, nothing there
+    assert c.get() == {} and c.get("weight") == ()
+    e = nest.GetConnections()
+    assert e.get() == {} and e.get("weight") == ()
+
+
+def test_get_connections_takes_node_collections_only():
+    nest.Create("iaf_psc_alpha", 2)
+    with pytest.raises(TypeError):  # NEST 3.10: "source must be NodeCollection."
+        nest.GetConnections([1, 2])
+
+
+def test_weight_recorder_filters_read_as_node_collections():
+    pre = nest.Create("parrot_neuron", 5)
+    wr = nest.Create("weight_recorder")
+    assert wr.senders.tolist() == []  # NEST 3.10: NodeCollection(<empty>)
+    wr.senders = pre[2:4]
+    assert isinstance(wr.senders, nest.NodeCollection) and wr.senders.tolist() == [3, 4]
