@@ -73,16 +73,33 @@ def face_values(table: NodeTable, ids: np.ndarray, key: str, ran: bool) -> np.nd
     return out
 
 
+#: the range of NEST's integers (C++ long): Python ints outside overflow, as in PyNEST
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
+
+
+def _check_long(key: str, v: Any) -> None:
+    items = v if isinstance(v, (list, tuple)) else [v]
+    for x in items:
+        if isinstance(x, int) and not isinstance(x, bool) and not LONG_MIN <= x <= LONG_MAX:
+            raise OverflowError(f"set: parameter '{key}' = {x} does not fit NEST's integers "
+                                f"({LONG_MIN} to {LONG_MAX})")
+
+
 def checked_face_set(values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` without ``frozen`` = False (every node is updated already).
+    """``values`` checked as NEST converts them, without ``frozen`` = False (every node is
+    updated already).
 
     Raises
     ------
+    OverflowError
+        If a Python int lies outside NEST's integers (-2**63 to 2**63 - 1).
     NotImplementedFeature
         If ``frozen`` is True: spikesim cannot hold nodes still.
     BadProperty
         If ``frozen`` is not a bool.
     """
+    for k, v in values.items():
+        _check_long(k, v)
     if "frozen" not in values:
         return values
     v = values["frozen"]

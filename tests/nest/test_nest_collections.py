@@ -201,3 +201,64 @@ def test_weight_recorder_filters_read_as_node_collections():
     assert wr.senders.tolist() == []  # NEST 3.10: NodeCollection(<empty>)
     wr.senders = pre[2:4]
     assert isinstance(wr.senders, nest.NodeCollection) and wr.senders.tolist() == [3, 4]
+
+
+@pytest.mark.parametrize(("params", "error"), [
+    ((), TypeError),  # NEST 3.10: "list of params must have one dictionary per node"
+    ([{}, {}], TypeError),
+    ("x", TypeError),  # NEST 3.10: "params must be either a dict of parameters or a list or tuple of dicts"
+    ({"V_m": [-50.0]}, IndexError),  # NEST 3.10: "list index out of range"
+    ({"V_mm": [-50.0] * 3}, nest.NESTErrors.UnaccessedDictionaryEntry),
+    ({"V_mm": -50.0}, nest.NESTErrors.UnaccessedDictionaryEntry),
+    ({"V_m": 2**63}, OverflowError),
+])
+def test_create_refuses_params_as_nest(params, error):
+    with pytest.raises(error):
+        nest.Create("iaf_psc_alpha", 3, params)
+    assert nest.GetKernelStatus("network_size") == 0
+
+
+def test_create_reads_lists_node_by_node():
+    n = nest.Create("iaf_psc_alpha", 3, {"V_m": [-50.0, -51.0, -52.0, -53.0]})
+    assert n.V_m == (-50.0, -51.0, -52.0)  # NEST 3.10: the extra value is ignored
+    m = nest.Create("iaf_psc_alpha", 3, ({}, {"V_m": -60.0}, {}))
+    assert m.V_m == (-70.0, -60.0, -70.0)
+
+
+@pytest.mark.parametrize("value", [-(2**63) - 1, 2**63])
+def test_ints_outside_nest_longs_overflow(value):
+    n = nest.Create("iaf_psc_alpha")
+    with pytest.raises(OverflowError):  # NEST 3.10's test_long_overflow
+        n.V_m = value
+    n.V_m = 2**63 - 1  # inside: NEST accepts it (as a double)
+
+
+def test_set_defaults_refuses_random_parameters():
+    with pytest.raises(ValueError):  # NEST 3.10's test_set_defaults: arrays and Parameter objects
+        nest.SetDefaults("iaf_psc_alpha", {"tau_syn_ex": nest.random.uniform(0.0, 1.0)})
+    assert nest.GetDefaults("iaf_psc_alpha", "tau_syn_ex") == 2.0
+
+
+@pytest.mark.parametrize("rule", [
+    {"rule": "fixed_indegree", "indegree": 1}, {"rule": "fixed_outdegree", "outdegree": 1},
+    {"rule": "fixed_total_number", "N": 1}, {"rule": "pairwise_bernoulli", "p": 1.0}])
+@pytest.mark.parametrize("recorder", ["spike_recorder", "weight_recorder"])
+def test_random_rules_refuse_recorders_without_proxies(rule, recorder):
+    n = nest.Create("iaf_psc_alpha")
+    rec = nest.Create(recorder, 2)
+    with pytest.raises(nest.NESTErrors.IllegalConnection):  # NEST 3.10 for each of these
+        nest.Connect(n, rec, rule)
+    assert len(nest.GetConnections()) == 0
+    cd = nest.Create("correlation_detector", 2)
+    nest.Connect(n, cd, rule)  # NEST 3.10: correlation detectors have proxies
+    nest.Connect(n, rec, "all_to_all")
+
+
+def test_all_to_all_array_without_autapses_skips_the_diagonal():
+    n = nest.Create("iaf_psc_alpha", 3)
+    w = np.arange(9.0).reshape(3, 3)  # rows: targets, columns: sources
+    nest.Connect(n, n, {"rule": "all_to_all", "allow_autapses": False}, {"weight": w})
+    c = nest.GetConnections()
+    # NEST 3.10: [(1, 2, 3.0), (1, 3, 6.0), (2, 1, 1.0), (2, 3, 7.0), (3, 1, 2.0), (3, 2, 5.0)]
+    assert list(zip(c.source, c.target, c.weight, strict=True)) == [
+        (1, 2, 3.0), (1, 3, 6.0), (2, 1, 1.0), (2, 3, 7.0), (3, 1, 2.0), (3, 2, 5.0)]
