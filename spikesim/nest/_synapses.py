@@ -45,6 +45,10 @@ class SynapseCollection(_CoreSynapses):
         """
         single_key = isinstance(keys, str)
         if self._stale() or not len(self):
+            if output == "pandas":
+                require("pandas", feature="output='pandas'")
+                import pandas as pd
+                return pd.DataFrame()
             out: Any = () if single_key else {}
             return to_json(out) if output == "json" else out
         kl = [keys] if single_key else (list(keys) if keys is not None else self.keys())
@@ -67,7 +71,9 @@ class SynapseCollection(_CoreSynapses):
 
     def _face_column(self, key: str) -> np.ndarray:
         if key in ("synapse_modelid", "synapse_id"):  # NEST's synapse_id is the synapse model's id
-            return np.array([model_id(str(m)) for m in _CoreSynapses.get(self, "synapse_model")], dtype=np.int64)
+            names, which = np.unique(_CoreSynapses.get(self, "synapse_model").astype(str), return_inverse=True)
+            ids: np.ndarray = np.array([model_id(str(m)) for m in names], dtype=np.int64)[which]
+            return ids
         col = np.asarray(self.column_or_none(key))
         if key in ("receptor", "receptor_type") and col.size:
             sampled = sampler_receptors(get_simulator(), _CoreSynapses.get(self, "source"),

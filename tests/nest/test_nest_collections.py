@@ -187,6 +187,7 @@ def test_synapse_collection_after_reset_and_empty():
     assert c.get() == {} and c.get("weight") == ()
     e = nest.GetConnections()
     assert e.get() == {} and e.get("weight") == ()
+    assert e.get(output="pandas").empty  # NEST 3.10: an empty DataFrame
 
 
 def test_get_connections_takes_node_collections_only():
