@@ -8,125 +8,32 @@ node, a tuple for several, a dict for several keys, a DataFrame with
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
 
-from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
-from spikesim.nest.handover import nest_handover, sampler_receptors
+from spikesim.nest._indexing import positions
+from spikesim.nest._shapes import (
+    UnknownAttribute,
+    nc_repr,
+    nest_stop,
+    pandas_frame,
+    shaped,
+    stop_in,
+    to_json,
+)
+from spikesim.nest._status import FACE_KEYS, HIDDEN_KEYS, checked_face_set, face_values
+from spikesim.nest._synapses import SynapseCollection as SynapseCollection  # PyNEST has both here
+from spikesim.nest.handover import nest_handover
 from spikesim.nest.simulation import get_simulator, model_id
-from spikesim.network.node_table import NodeTable
 from spikesim.network.nodes import NodeCollection as _CoreNodes
-from spikesim.network.synapse_collection import SynapseCollection as _CoreSynapses
+from spikesim.network.populations import READ_ONLY
 
 
-def _py(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, tuple):
-        return list(v)
-    return v
-
-
-#: NEST's value for "never stops": the largest double (spikesim stores ``inf``, ms)
-NEVER = sys.float_info.max
-
-
-def nest_stop(values: Any) -> Any:
-    """``stop`` values (ms) as NEST reports them: ``inf`` becomes the largest double."""
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        return np.where(np.isinf(values) & (values > 0), NEVER, values)
-    if isinstance(values, np.ndarray):
-        return np.array([nest_stop(v) for v in values], dtype=values.dtype)
-    return NEVER if isinstance(values, float) and values == np.inf else values
-
-
-def stop_in(params: Any) -> Any:
-    """Parameters given in NEST's terms with a ``stop`` of the largest double (NEST's "never")
-    turned into spikesim's ``inf`` (ms); anything else unchanged."""
-    if isinstance(params, (list, tuple)):
-        return [stop_in(p) for p in params]
-    if isinstance(params, dict) and "stop" in params:
-        v = params["stop"]
-        if isinstance(v, (list, tuple, np.ndarray)):
-            v = [np.inf if isinstance(x, (float, np.floating)) and x >= NEVER else x for x in v]
-        elif isinstance(v, (float, np.floating)) and v >= NEVER:
-            v = np.inf
-        return {**params, "stop": v}
-    return params
-
-
-class UnknownAttribute(AttributeError, KeyError):
-    """A node parameter that does not exist, read as an attribute: a KeyError as in PyNEST, and an
-    AttributeError so that ``hasattr`` and ``getattr(nodes, name, default)`` work."""
-
-    __str__ = Exception.__str__  # KeyError would quote the message
-
-
-def _shape(values: np.ndarray, single: bool) -> Any:
-    if single:
-        return _py(values[0])
-    return tuple(_py(v) for v in values)
-
-
-def to_json(v: Any, **kwargs: Any) -> str:
-    """A JSON string of ``v`` (PyNEST's ``to_json``, ``output="json"``): numpy arrays and
-    scalars as lists and numbers, anything else as its text.
-
-    Parameters
-    ----------
-    v : object
-        Data returned by ``get``/``GetStatus``.
-    **kwargs
-        Passed to :func:`json.dumps` (``indent`` ...).
-    """
-    import json
-
-    def conv(x: Any) -> Any:
-        if isinstance(x, np.ndarray):
-            return x.tolist()
-        if isinstance(x, np.generic):
-            return x.item()
-        return str(x)
-    return json.dumps(v, default=conv, **kwargs)
-
-
-def _pandas(data: dict[str, Any], index: np.ndarray, name: str) -> Any:
-    require("pandas", feature="pandas output")
-    import pandas as pd
-    frame = pd.DataFrame({k: list(v) if isinstance(v, np.ndarray) and v.dtype == object else v
-                          for k, v in data.items()}, index=index)
-    frame.index.name = name
-    return frame
-
-
-def _nc_repr(nc: _CoreNodes) -> str:
-    """NEST's text: one block per run of equal model and constant step (first, last, step)."""
-    ids = nc.ids
-    if not ids.size:
-        return "NodeCollection(<empty>)"
-    table: NodeTable = nc.table
-    models = [table.population_of(int(i)).model_name for i in ids]
-    blocks: list[str] = []
-    start = 0
-    for k in range(1, ids.size + 1):
-        step_ok = k < ids.size and models[k] == models[start] and (
-            k - start < 2 or ids[k] - ids[k - 1] == ids[start + 1] - ids[start])
-        if step_ok:
-            continue
-        part = ids[start:k]
-        text = f"model={models[start]}, size={part.size}, first={part[0]}"
-        if part.size > 1:
-            text += f", last={part[-1]}"
-            if part[1] - part[0] != 1:
-                text += f", step={part[1] - part[0]}"
-        blocks.append(text)
-        start = k
-    if len(blocks) == 1:
-        return f"NodeCollection(metadata=None, {blocks[0]})"
-    return "NodeCollection(metadata=None,\n               " + ";\n               ".join(blocks) + ")"
+def _models(nc: _CoreNodes) -> list[tuple[str, int]]:
+    """The model of each run of nodes of one population: (model name, run length)."""
+    return [(pop.model_name, int(local.size)) for pop, local, _ in nc.table.split(nc.ids)]
 
 
 class NodeCollection(_CoreNodes):
@@ -175,17 +82,18 @@ class NodeCollection(_CoreNodes):
             raise UnknownNode("InvalidNodeCollection: this NodeCollection belongs to a kernel that was reset "
                               "(ResetKernel); create the nodes again")
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Any) -> NodeCollection:
         self._live()
-        return super().__getitem__(key)
+        pos = positions(key, len(self))
+        return NodeCollection(self.table, self.ids[[pos] if isinstance(pos, int) else pos])
 
     @property
     def global_id(self) -> Any:  # type: ignore[override]  # PyNEST: an int for one node
         """Node id: an int for one node, a tuple of ints for several (PyNEST's shapes)."""
-        return _shape(self.ids, len(self) == 1)
+        return shaped(self.ids, len(self) == 1)
 
     def __repr__(self) -> str:
-        return _nc_repr(self)
+        return nc_repr(self)
 
     __str__ = __repr__
 
@@ -214,7 +122,11 @@ class NodeCollection(_CoreNodes):
         return NodeCollection(self.table, self.ids[~np.isin(self.ids, other_ids)])
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other)
+        """Same node ids of the same models, as in PyNEST: collections of different kernels
+        (before and after ``ResetKernel``) compare by content."""
+        if not isinstance(other, _CoreNodes) or other.table is self.table:
+            return super().__eq__(other)
+        return bool(np.array_equal(self.ids, other.ids)) and _models(self) == _models(other)
 
     def __hash__(self) -> int:
         return super().__hash__()
@@ -250,33 +162,69 @@ class NodeCollection(_CoreNodes):
         if len(keys) == 1:
             raw = {keys[0]: raw}
         if output == "pandas":
-            return _pandas(raw, self.ids, "node_ids")
+            return pandas_frame(raw, self.ids)
         single = len(self) == 1
-        shaped = {k: _shape(v, single) for k, v in raw.items()}
+        by_key = {k: shaped(v, single) for k, v in raw.items()}
         if len(keys) == 1 and not (len(params) == 1 and not isinstance(params[0], str)):
-            out = shaped[keys[0]]
+            out = by_key[keys[0]]
         else:
-            out = shaped
+            out = by_key
         return to_json(out) if output == "json" else out
 
     def _raw(self, keys: list[str]) -> Any:
-        """The table's values, with NEST's ``model_id`` computed from the model names."""
-        asked = [k for k in keys if k != "model_id"]
+        """The table's values, with NEST's ``model_id`` computed from the model names and the
+        face's own entries (``frozen`` ...).  A key some of the nodes lack (of a collection
+        of several models) gives ``None`` for those, as in PyNEST; no keys: every key any of
+        the nodes has, without spikesim's recording extensions."""
+        asked = [k for k in keys if k != "model_id" and k not in FACE_KEYS]
         if "model_id" in keys and "model" not in asked:
             asked.append("model")
-        raw = self.table.get(self.ids, tuple(asked))
-        if len(asked) == 1:
-            raw = {asked[0]: raw}
+        raw = self._table_values(asked, everything=not keys)
         nest_handover(get_simulator(), self.ids, raw)
         if "model_id" in keys or not keys:
             raw["model_id"] = np.array([model_id(str(m)) for m in raw["model"]], dtype=np.int64)
             if "model" not in keys and keys:
                 del raw["model"]
+        sim = get_simulator()
+        for k in FACE_KEYS:
+            if k in keys or not keys:
+                raw[k] = face_values(self.table, self.ids, k, sim.time > 0)
+        if not keys:
+            raw = {k: v for k, v in raw.items() if k not in HIDDEN_KEYS}
         if "stop" in raw:
             raw["stop"] = nest_stop(raw["stop"])
+        for k in ("senders", "targets"):  # a weight recorder's node filters: NodeCollections in PyNEST
+            if k in raw:
+                raw[k] = [NodeCollection(self.table, v) if isinstance(v, (list, tuple, np.ndarray)) else v
+                          for v in raw[k]]
         if len(keys) == 1:
             return raw[keys[0]]
         return raw
+
+    def _table_values(self, asked: list[str], everything: bool) -> dict[str, Any]:
+        """``asked`` keys from the table (``everything``: all keys any node has), ``None``
+        where a node's model lacks a key the others have."""
+        groups = self.table.split(self.ids)
+        has = [set(pop.all_keys()) for pop, _, _ in groups]
+        if everything and len(groups) > 1:
+            asked = list(dict.fromkeys(k for pop, _, _ in groups for k in pop.all_keys()))
+        partial = [k for k in asked if any(k in h for h in has) and not all(k in h for h in has)]
+        common = tuple(k for k in asked if k not in partial)
+        raw = self.table.get(self.ids, common) if common or (everything and not asked) else {}
+        if len(common) == 1:
+            raw = {common[0]: raw}
+        for k in partial:
+            raw[k] = self._partial(k, groups)
+        return {k: raw[k] for k in [*asked, *[k for k in raw if k not in asked]]}
+
+    def _partial(self, key: str, groups: list[tuple[Any, np.ndarray, np.ndarray]]) -> np.ndarray:
+        """``key`` of the nodes that have it, ``None`` for the others."""
+        out = np.full(len(self), None, dtype=object)
+        for pop, local, pos in groups:
+            if key in pop.all_keys():
+                for p, v in zip(pos, pop.get(key, local), strict=True):
+                    out[p] = v.item() if isinstance(v, np.generic) else v
+        return out
 
     def _is_dict_param(self, key: str) -> bool:
         if not len(self):
@@ -308,7 +256,7 @@ class NodeCollection(_CoreNodes):
         if output == "pandas":
             frame = {sub: [out] if len(self) == 1 else list(out)} if isinstance(sub, str) else (
                 {k: [p[k] for p in picked] for k in sub})
-            return _pandas(frame, self.ids, "node_ids")
+            return pandas_frame(frame, self.ids)
         return to_json(out) if output == "json" else out
 
     def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
@@ -318,28 +266,55 @@ class NodeCollection(_CoreNodes):
 
         Raises
         ------
+        IndexError
+            If a list for a scalar parameter has fewer values than there are nodes.
+        UnaccessedDictionaryEntry
+            If a name is no parameter of the nodes or is read-only (``vp``, ``model`` ...).
+        NotImplementedFeature
+            If ``frozen`` is set True (spikesim updates every node).
         BadProperty
-            If a name is not a settable parameter or a value is not allowed.
+            If a value is not allowed.
         """
         self._live()
-        if isinstance(params, dict):
-            params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+        if isinstance(params, dict) or (params is None and kwargs):
+            params, kwargs = self._per_node(checked_face_set({**(params or {}), **kwargs})), {}
+        elif isinstance(params, (list, tuple)):
+            params = [checked_face_set(d) if isinstance(d, dict) else d for d in params]
         try:
             super().set(stop_in(params), **stop_in(kwargs))
         except BadProperty as exc:
             self._unaccessed(params, kwargs, exc)
             raise
 
+    def _per_node(self, params: dict[str, Any]) -> dict[str, Any]:
+        """PyNEST reads a list (or tuple, or array) given for a scalar parameter value by value,
+        node by node: fewer values than nodes is an IndexError, extra ones are ignored."""
+        if not len(self):
+            return params
+        first = self.table.get(self.ids[:1], ())
+        out = {}
+        for k, v in params.items():
+            v = list(v) if isinstance(v, tuple) else v
+            scalar = k in first and not isinstance(first[k][0], (list, tuple, dict, np.ndarray))
+            if scalar and isinstance(v, (list, np.ndarray)) and np.ndim(v) == 1 and len(self) > 1:
+                if len(v) < len(self):
+                    raise IndexError(f"NodeCollection.set: '{k}' has {len(v)} values for {len(self)} nodes; "
+                                     "give a scalar or one value per node")
+                v = v[:len(self)]
+            out[k] = v
+        return out
+
     def _unaccessed(self, params: Any, kwargs: dict[str, Any], exc: BadProperty) -> None:
-        """Raise NEST's UnaccessedDictionaryEntry if a refused name is no parameter of the nodes."""
+        """Raise NEST's UnaccessedDictionaryEntry if a refused name is no parameter of the nodes
+        or one they only report (``vp``, ``model`` ...): NEST's set leaves both unread."""
         names = set(kwargs)
         for d in params if isinstance(params, list) else [params]:
             names |= set(d) if isinstance(d, dict) else set()
         known = set(self.table.get(self.ids[:1], ())) if len(self) else set()
-        unknown = sorted(names - known)
-        if unknown:
-            raise UnaccessedDictionaryEntry(f"unaccessed elements in params: {unknown} are not parameters of "
-                                            f"these nodes ({exc})") from exc
+        unread = sorted((names - known) | (names & set(READ_ONLY)))
+        if unread:
+            raise UnaccessedDictionaryEntry(f"unaccessed elements in params: {unread} are not settable "
+                                            f"parameters of these nodes ({exc})") from exc
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -350,116 +325,6 @@ class NodeCollection(_CoreNodes):
             return self.get(name)
         except BadProperty:
             raise UnknownAttribute(f"'{name}' is not a parameter of these nodes") from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):
-            object.__setattr__(self, name, value)
-        else:
-            self.set({name: value})
-
-
-_ELLIPSIS = "\u22ee "
-
-
-def _syn_table(conns: _CoreSynapses) -> str:
-    """NEST's table of connections: source, target, model, weight, delay (ms); first and last 15
-    rows when there are 35 or more."""
-    if not len(conns):
-        return "The synapse collection does not contain any connections."
-    src, tgt, model, w, d = (_CoreSynapses.get(conns, k) for k in ("source", "target", "synapse_model", "weight",
-                                                                    "delay"))
-    heads = ("source", "target", "synapse model", "weight", "delay")
-    widths = [len(h) + 2 for h in heads]
-    widths[2] = max(widths[2], *(len(str(m)) for m in model))
-    rows = [f"{s:>{widths[0] - 1}d} {t:>{widths[1]}d} {m:>{widths[2]}s} {x:>#{widths[3]}.4g} {y:>#{widths[4]}.4g}"
-            for s, t, m, x, y in zip(src.tolist(), tgt.tolist(), model, w.tolist(), d.tolist(), strict=True)]
-    if len(rows) >= 35:
-        rows = [*rows[:15], _ELLIPSIS.rjust(widths[0] - 1), *rows[-15:]]
-    head = " ".join(f"{h:^{n}}" for h, n in zip(heads, widths, strict=True))
-    rule = " ".join("-" * n for n in widths)
-    return "\n".join([head, rule, *rows])
-
-
-class SynapseCollection(_CoreSynapses):
-    """PyNEST's SynapseCollection: connections with PyNEST's ``get``/``set``, iteration and indexing.
-
-    Weights are in pA or nS (as the target model takes them), delays in ms.  Attributes
-    read and write connection properties: ``conns.weight``.
-    """
-
-    def get(self, keys: Any = None, output: str = "") -> Any:  # type: ignore[override]  # PyNEST's shapes
-        """Connection properties: a value (or list) for one key, a dict for several.
-
-        Parameters
-        ----------
-        keys : str or list of str, optional
-            Property names; ``None``: every property.
-        output : {"", "pandas"}, default ""
-            ``"pandas"``: a DataFrame with a row per connection.
-
-        Raises
-        ------
-        BadProperty
-            If a key is not a connection property.
-        """
-        single_key = isinstance(keys, str)
-        kl = [keys] if single_key else (list(keys) if keys is not None else [*self.keys(), "synapse_modelid"])
-        raw = {k: self._face_column(k) for k in kl}
-        if output == "pandas":
-            require("pandas", feature="output='pandas'")
-            import pandas as pd
-            return pd.DataFrame({k: list(v) if v.dtype == object else v for k, v in raw.items()})
-        single = len(self) == 1
-
-        def shape(v: np.ndarray) -> Any:
-            return _py(v[0]) if single else [_py(x) for x in v]
-        out = shape(raw[keys]) if single_key else {k: shape(v) for k, v in raw.items()}
-        return to_json(out) if output == "json" else out
-
-    def _face_column(self, key: str) -> np.ndarray:
-        if key == "synapse_modelid":
-            return np.array([model_id(str(m)) for m in _CoreSynapses.get(self, "synapse_model")], dtype=np.int64)
-        col = np.asarray(_CoreSynapses.get(self, key))
-        if key in ("receptor", "receptor_type") and col.size:
-            sampled = sampler_receptors(get_simulator(), _CoreSynapses.get(self, "source"),
-                                        _CoreSynapses.get(self, "target"))
-            col = np.where(sampled > 0, sampled, col)
-        return col
-
-    def sources(self) -> Any:
-        """Source node ids, one per connection, as an iterator (PyNEST's)."""
-        return iter(int(x) for x in _CoreSynapses.get(self, "source"))
-
-    def targets(self) -> Any:
-        """Target node ids, one per connection, as an iterator (PyNEST's)."""
-        return iter(int(x) for x in _CoreSynapses.get(self, "target"))
-
-    def __str__(self) -> str:
-        return _syn_table(self)
-
-    def __repr__(self) -> str:
-        return _syn_table(self)
-
-    def set(self, params: Any = None, **kwargs: Any) -> None:  # type: ignore[override]  # PyNEST's shapes
-        """Set ``weight`` or ``delay`` (ms): a dict, one dict per connection, or keywords.
-
-        Raises
-        ------
-        BadProperty
-            If a key is not settable or a value is not allowed.
-        """
-        if isinstance(params, list):
-            keys = set().union(*params)
-            params = {k: [p[k] for p in params] for k in keys}
-        _CoreSynapses.set(self, params, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self.get(name)
-        except BadProperty:
-            raise AttributeError(f"'{name}' is not a connection property") from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name.startswith("_"):

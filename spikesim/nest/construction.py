@@ -25,7 +25,11 @@ from spikesim.errors import (
     UnknownModelName,
     bad_property,
 )
-from spikesim.nest._collections import NodeCollection, SynapseCollection, nest_stop, stop_in, to_json
+from spikesim.nest._collections import NodeCollection
+from spikesim.nest._create_params import check_params_shape, first_n, unaccessed_in_create
+from spikesim.nest._shapes import nest_stop, stop_in, to_json
+from spikesim.nest._status import checked_face_set
+from spikesim.nest._synapses import SynapseCollection
 from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -140,7 +144,8 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
     UnaccessedDictionaryEntry
         If the model has no parameter of a given name (NEST's "Unaccessed elements").
     BadProperty
-        If the model is unknown or a value is not allowed.
+        If the model is unknown, a value is not allowed, or a value is a random parameter
+        (a ValueError, as in NEST).
     """
     if isinstance(params, str):
         params = {params: val}
@@ -150,7 +155,11 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
     if unknown:
         raise UnaccessedDictionaryEntry(f"SetDefaults: Unaccessed elements in params for model '{model}': "
                                         f"{unknown}; it has the parameters {sorted(sim.get_defaults(model))}")
-    sim.set_defaults(model, stop_in(dict(params or {})))
+    for k, v in (params or {}).items():
+        if isinstance(v, _params.Parameter):  # NEST keeps definite values as defaults
+            raise bad_property("SetDefaults", k, v, "give a definite value: a default cannot be a random "
+                               "or spatial parameter (give it to Create or set instead)")
+    sim.set_defaults(model, stop_in(checked_face_set(dict(params or {}))))
 
 
 def CreateParameter(parametertype: str, specs: dict[str, Any]) -> _params.Parameter:
@@ -203,9 +212,17 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
 
     Raises
     ------
+    TypeError
+        If ``params`` is neither a dict nor one dict per node (as in PyNEST).
+    IndexError
+        If a list for a scalar parameter has fewer than ``n`` values.
+    OverflowError
+        If an int parameter lies outside NEST's integers.
+    UnaccessedDictionaryEntry
+        If a parameter name is unknown or read-only (NEST's "Unaccessed elements").
     BadProperty
-        If ``positions`` is given, params are given twice, or ``n`` or a parameter is not
-        allowed.
+        If ``positions`` is given, params are given twice, or ``n`` or a parameter value is
+        not allowed.
     UnknownModelName
         If there is no such model ("... is not a known model name", NEST's words).
     """
@@ -216,24 +233,16 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
             raise bad_property("Create", "n", n, "give params either as the second argument or as params=")
         n, params = 1, n
     sim = get_simulator()
+    check_params_shape(params, n)
     if isinstance(params, dict) and isinstance(n, (int, np.integer)):
-        params = _first_n(params, int(n), sim.get_defaults(model) if isinstance(model, str) else {})
+        params = first_n(checked_face_set(params), int(n), sim.get_defaults(model) if isinstance(model, str) else {})
     try:
         return _wrap(sim.create(model, n, stop_in(params)))
     except UnknownModelName as exc:
         raise _in_nest_words(exc, f"Create: '{model}' is not a known model name") from None
-
-
-def _first_n(params: dict[str, Any], n: int, defaults: dict[str, Any]) -> dict[str, Any]:
-    """PyNEST indexes per-node arrays by node, so extra trailing values are ignored;
-    list-valued parameters (record_from, spike_times ...) are left whole."""
-    out = {}
-    for k, v in params.items():
-        scalar_param = k in defaults and not isinstance(defaults[k], (list, tuple, np.ndarray, dict))
-        if scalar_param and isinstance(v, (list, np.ndarray)) and np.ndim(v) == 1 and len(v) > n:
-            v = v[:n]
-        out[k] = v
-    return out
+    except BadProperty as exc:
+        unaccessed_in_create(model, params, exc)
+        raise
 
 
 def GetNodes(properties: dict[str, Any] | None = None, local_only: bool = False) -> NodeCollection:
@@ -374,8 +383,9 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         shorter than the resolution.
     IllegalConnection
         If the nodes cannot be connected ("Creation of connection is not possible", NEST's
-        words), ``pre`` or ``post`` is empty, or a multimeter's ``record_from`` names what its
-        target cannot record.
+        words), ``pre`` or ``post`` is empty, a rule other than ``all_to_all`` and
+        ``one_to_one`` targets a recorder without proxies (``spike_recorder`` ...), or a
+        multimeter's ``record_from`` names what its target cannot record.
     BadProperty
         If the rule, the synapse model or a parameter is not allowed.
     """
@@ -387,6 +397,7 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
     specs = list(syn_spec.syn_specs) if isinstance(syn_spec, CollocatedSynapses) else [syn_spec]
     for spec in specs:
         _check_delay_extrema(spec)
+    _check_proxies(post_nc, conn_spec)
     try:
         get_simulator().connect(pre_nc, post_nc, conn_spec, specs if len(specs) > 1 else specs[0])
     except IllegalConnection as exc:
@@ -402,6 +413,25 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         models = {(s or {}).get("synapse_model") if isinstance(s, dict) or s is None else s for s in specs}
         return GetConnections(pre_nc, post_nc, models.pop() if len(models) == 1 else None)
     return None
+
+
+#: recorders NEST gives proxies (they may be targets of any rule)
+_RECORDERS_WITH_PROXIES = ("correlation_detector", "correlomatrix_detector", "correlospinmatrix_detector")
+
+
+def _check_proxies(post: Any, conn_spec: Any) -> None:
+    """NEST connects to recorders without proxies (spike_recorder, weight_recorder ...) only by
+    ``all_to_all`` and ``one_to_one``: a rule that picks targets at random refuses them."""
+    rule = conn_spec if isinstance(conn_spec, str) else (conn_spec or {}).get("rule", "all_to_all") \
+        if isinstance(conn_spec, dict) or conn_spec is None else None
+    if rule in (None, "all_to_all", "one_to_one") or not isinstance(post, _CoreNodes):
+        return
+    for pop, _, _ in post.table.split(post.ids):
+        base = getattr(pop.model, "name", "") or pop.model_name
+        if pop.element_type == "recorder" and base not in _RECORDERS_WITH_PROXIES:
+            raise IllegalConnection(f"Creation of connection is not possible because: Cannot use the rule "
+                                    f"'{rule}' to connect to nodes without proxies (here '{pop.model_name}'); "
+                                    "connect recorders with 'all_to_all' or 'one_to_one'")
 
 
 def _check_delay_extrema(syn_spec: Any) -> None:
@@ -428,13 +458,13 @@ def GetConnections(source: Any = None, target: Any = None, synapse_model: str | 
     Raises
     ------
     TypeError
-        If ``source`` or ``target`` is neither None, a NodeCollection nor a sequence of node ids.
+        If ``source`` or ``target`` is neither None nor a NodeCollection (as in PyNEST).
     BadProperty
         If ``synapse_label`` is given: spikesim has no synapse labels (unlike PyNEST).
     """
     for name, nodes in (("source", source), ("target", target)):
-        if nodes is not None and (isinstance(nodes, (str, bytes, dict)) or not isinstance(nodes, Iterable)):
-            raise TypeError(f"GetConnections: {name} must be a NodeCollection, not {nodes!r}")
+        if nodes is not None and not isinstance(nodes, _CoreNodes):
+            raise TypeError(f"GetConnections: {name} must be a NodeCollection (or None), not {nodes!r}")
     if synapse_label is not None:
         raise bad_property("GetConnections", "synapse_label", synapse_label, "synapse labels are not supported")
     return SynapseCollection.of(get_simulator().get_connections(source, target, synapse_model))

@@ -28,13 +28,19 @@ def node_ids(table: NodeTable, nodes: Any, what: str) -> np.ndarray:
     return arr
 
 
-def connection_values(v: Any, key: str, shape: tuple[int, ...] | None, n: int, gen: np.random.Generator) -> np.ndarray:
-    """A connection property as a scalar array or one value per connection."""
+def connection_values(v: Any, key: str, shape: tuple[int, ...] | None, n: int, gen: np.random.Generator,
+                      grid: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """A connection property as a scalar array or one value per connection.  ``grid``: the
+    (sources, targets) of ``all_to_all`` without autapses, whose (targets, sources) array of
+    values gives the entries off the autapses, in order (NEST's reading)."""
     if isinstance(v, Parameter):
         return v.draw(gen, n)
     arr = np.asarray(v, dtype=float if key != "receptor_type" else np.int64)
     if arr.ndim == 0:
         return arr
+    if grid is not None and arr.shape == (grid[1].size, grid[0].size):
+        off_diagonal: np.ndarray = arr[grid[1][:, None] != grid[0][None, :]]
+        return off_diagonal
     if shape is None:
         raise bad_property("connect", key, f"array of shape {arr.shape}",
                            "rule pairwise_bernoulli makes a random number of connections: give a scalar "

@@ -207,15 +207,18 @@ class Connector:
         shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
         # every specification checked before any is stored; each gets its own pair arrays (_commit
         # may reuse them in place)
+        # NEST reads a (targets, sources) array of all_to_all without autapses skipping the diagonal
+        grid = (pre_ids, post_ids) if spec["rule"] == "all_to_all" and not spec["allow_autapses"] else None
         done = [(nm, *self._staged(nm, sy, pre_ids, post_ids, src.copy() if i else src, tgt.copy() if i else tgt,
-                                   shape, gen, keep is not None, _sets_more(specs[i]), sym))
+                                   shape, gen, keep is not None, _sets_more(specs[i]), sym, grid))
                 for i, (nm, sy) in enumerate(named)]
         for nm, staged, extra in done:
             self._commit(nm, staged, extra)
 
     def _staged(self, name: str, syn: Spec, pre_ids: np.ndarray, post_ids: np.ndarray, src: np.ndarray,
                 tgt: np.ndarray, shape: tuple[int, ...] | None, gen: np.random.Generator, kept: bool,
-                more: bool, sym: bool = False) -> tuple[list[tuple[Any, ...]], dict[str, np.ndarray] | None]:
+                more: bool, sym: bool = False, grid: tuple[np.ndarray, np.ndarray] | None = None
+                ) -> tuple[list[tuple[Any, ...]], dict[str, np.ndarray] | None]:
         """One synapse specification's values for the pairs, checked and grouped by route
         (``more``: it sets parameters besides weight and delay, see :func:`_sets_more`;
         ``sym``: the second half of the pairs reverses the first and takes its values)."""
@@ -223,7 +226,7 @@ class Connector:
         half = n // 2 if sym else n
 
         def values(v: Any, key: str) -> Any:
-            x = connection_values(v, key, shape, half, gen)
+            x = connection_values(v, key, shape, half, gen, grid if not kept else None)
             return np.concatenate([x, x]) if sym and np.ndim(x) else x
 
         w = values(syn["weight"], "weight")

@@ -70,6 +70,10 @@ class NodeCollection:
     def __len__(self) -> int:
         return int(self._ids.size)
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The node ids as a numpy array (``np.array(nodes)``, ``arr[a:b] = nodes``)."""
+        return np.array(self._ids, dtype=dtype if dtype is not None else np.int64)
+
     def __iter__(self) -> Iterator[NodeCollection]:
         for i in self._ids:
             yield type(self)(self._table, [i])

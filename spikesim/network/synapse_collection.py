@@ -126,6 +126,35 @@ class SynapseCollection:
             return np.zeros(0)
         return np.concatenate(cols)
 
+    @property
+    def store(self) -> ConnectionStore:
+        """The store the connections live in (a simulator's connector)."""
+        return self._store
+
+    def column_or_none(self, key: str) -> np.ndarray:
+        """One value per connection of ``key``, ``None`` for connections whose synapse model
+        lacks it (a plastic column of some of the models): an object array then.
+
+        Raises
+        ------
+        BadProperty
+            If no connection's model has the key.
+        KernelException
+            If connections were added since the collection was made.
+        """
+        if key in KEYS or key == "receptor_type" or all(key in p.extra for p, _, _ in self._parts):
+            return self._column(key)
+        if not any(key in p.extra for p, _, _ in self._parts):
+            return self._column(key)  # raises, naming the keys there are
+        self._check()
+        out = np.full(len(self), None, dtype=object)
+        a = 0
+        for p, pos, _ in self._parts:
+            if key in p.extra:
+                out[a:a + pos.size] = p.column(key)[pos].astype(float)
+            a += pos.size
+        return out
+
     def keys(self) -> list[str]:
         """The keys ``get`` answers: NEST's connection keys and the plastic columns."""
         extra: list[str] = []
