@@ -86,3 +86,10 @@ def test_ring_scatter_quick():
     rows = [line.split() for line in out.splitlines() if line.split()[:1] in (["12500"], ["200000"])]
     assert len(rows) == 2, out   # the script exits non-zero if a variant's ring differs from plain's
     assert rows[0][-1] == "1.00x"
+
+
+@pytest.mark.timeout(600)
+def test_stdp_quick_with_spikesim_only():
+    out = _run(str(BENCH / "stdp.py"), "--quick", "--peers", "spikesim")
+    row = next(line.split() for line in out.splitlines() if line.split()[:1] == ["spikesim"])
+    assert int(row[2]) > 100 and float(row[3]) > 0   # the network is active and the figure is computed
