@@ -31,3 +31,12 @@ def test_parrot_flush_event_send_interval():
     nest.Connect(p, sr)
     nest.Simulate(30.0)
     assert sr.events["times"].tolist() == [11.0]  # NEST 3.10: one spike, no flush events
+
+
+def test_random_node_default_refused_and_nothing_changed():
+    # NEST 3.10: a ValueError ("accepts only explicit, single parameter values")
+    with pytest.raises(ValueError, match="'tau_syn_ex' = .* a model default must be a definite value"):
+        nest.SetDefaults("iaf_psc_alpha", {"C_m": 100.0, "tau_syn_ex": nest.random.uniform(0.5, 1.0)})
+    assert nest.GetDefaults("iaf_psc_alpha")["C_m"] == 250.0  # NEST's default, untouched
+    n = nest.Create("iaf_psc_alpha", 2, params={"tau_syn_ex": nest.random.uniform(0.5, 1.0)})
+    assert all(0.5 <= t <= 1.0 for t in n.tau_syn_ex)
