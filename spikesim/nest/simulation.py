@@ -22,12 +22,13 @@ from spikesim.errors import (
     bad_property,
 )
 from spikesim.nest.delays import DelayBounds
+from spikesim.nest.kernel_facts import BUILD_INFO, FIXED_FACTS, KERNEL_FLAGS, NEST_DEFAULT_SEED, RNG_TYPES
 
 __all__ = ["KERNEL_ATTRIBUTES", "Checkpoint", "Cleanup", "GetKernelStatus", "Prepare",
            "ResetKernel", "Restore", "Run", "RunManager", "SetKernelStatus", "Simulate", "VerbosityLevel",
            "get_simulator", "get_verbosity", "recording_backends", "kernel_status", "delay_extrema", "model_id",
            "BUILD_INFO", "KERNEL_FLAGS", "set_kernel_attribute", "set_verbosity", "UnknownKey",
-           "ReadOnlyKernelAttribute", "NEST_DEFAULT_SEED", "RNG_TYPES"]
+           "ReadOnlyKernelAttribute", "NEST_DEFAULT_SEED", "RNG_TYPES", "KernelAttribute"]
 
 
 class UnknownKey(BadProperty, KeyError):
@@ -52,46 +53,6 @@ class VerbosityLevel(enum.IntEnum):
     ERROR = 30
     FATAL = 40
     QUIET = 100
-
-
-#: NEST kernel flags spikesim accepts and reports but that change nothing in it: they tune
-#: NEST's MPI buffers, its connection storage and waveform relaxation, which spikesim lacks
-KERNEL_FLAGS: dict[str, Any] = {
-    "use_compressed_spikes": True, "keep_source_table": True, "adaptive_target_buffers": True,
-    "dict_miss_is_error": True, "use_wfr": True, "wfr_comm_interval": 1.0, "wfr_tol": 1e-4,
-    "wfr_max_iterations": 15, "wfr_interpolation_order": 3, "buffer_size_spike_data": 2,
-    "buffer_size_target_data": 2, "growth_factor_buffer_spike_data": 1.5,
-    "growth_factor_buffer_target_data": 1.5, "max_buffer_size_target_data": 16777216,
-    "spike_buffer_grow_extra": 0.5, "spike_buffer_shrink_limit": 0.2, "spike_buffer_shrink_spare": 0.1,
-    "update_time_limit": float("inf"), "off_grid_spiking": False,
-}
-
-#: the seed a fresh kernel has, as in NEST 3.10 (``nest.rng_seed`` after ResetKernel)
-NEST_DEFAULT_SEED = 143202461
-
-#: the names NEST 3.10 accepts for ``rng_type``.  The face accepts and reports them so that
-#: scripts setting one run, but spikesim's random streams come from its own counter-based
-#: generator whatever the name: the same seed gives the same numbers under every name, and
-#: none of them is NEST's sequence.
-RNG_TYPES = ("Philox_32", "Philox_64", "Threefry_32", "Threefry_64", "mt19937", "mt19937_64")
-
-#: NEST's read-only kernel facts, as they hold in spikesim (one process, times in ms)
-_FIXED: dict[str, Any] = {
-    "T_max": 1152921504606846.8, "T_min": -1152921504606846.8, "mpi_rank": 0, "modules": [],
-    "rng_types": list(RNG_TYPES), "stimulation_backends": [],
-    "connection_rules": ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
-                         "fixed_total_number", "pairwise_bernoulli"],
-    "max_num_syn_models": 511, "local_spike_counter": 0, "to_do": 0,
-    "spike_buffer_resize_log": {"global_max_spikes_sent": [], "new_buffer_size": [], "times": []},
-}
-
-#: ``nest.build_info``: what this face offers, by NEST's keys.  ``have_gsl`` is True because
-#: the models NEST builds only with GSL (iaf_cond_*) exist here; there is no MPI and no MUSIC.
-BUILD_INFO: dict[str, Any] = {
-    "version": "3.10.0", "have_threads": True, "have_mpi": False, "have_gsl": True, "have_hdf5": False,
-    "have_boost": True, "have_music": False, "have_libneurosim": False, "have_sionlib": False,
-    "threads_model": "numba", "ndebug": True, "exitcode": 0, "host": "spikesim", "built": "",
-}
 
 
 def _nest_simulator(sim: Simulator | None = None) -> Simulator:
@@ -125,10 +86,32 @@ _KERNEL = _Kernel()
 #: the models a fresh kernel has, by kind (``nodes``, ``synapses``), in name order
 _BUILTIN_MODELS = {kind: tuple(_KERNEL.sim.models(kind)) for kind in ("nodes", "synapses")}
 
+#: every kernel attribute's value in a fresh kernel (PyNEST's ``_default``)
+_FRESH_STATUS: dict[str, Any] = {**Simulator(seed=NEST_DEFAULT_SEED).kernel_status(), **KERNEL_FLAGS, **FIXED_FACTS,
+                                 "rng_type": "mt19937_64", "verbosity": VerbosityLevel.WARNING,
+                                 "build_info": dict(BUILD_INFO)}
+
 #: every kernel attribute readable as ``nest.<name>``
-KERNEL_ATTRIBUTES = (frozenset(Simulator().kernel_status()) | {"verbosity", "build_info", "kernel_status",
-                                                               "memory_size", "rng_type"}
-                     | frozenset(KERNEL_FLAGS) | frozenset(_FIXED))
+KERNEL_ATTRIBUTES = frozenset(_FRESH_STATUS) | {"kernel_status", "memory_size"}
+
+
+class KernelAttribute:
+    """``type(nest).<name>``: a kernel attribute as PyNEST declares it, with ``_default``
+    (its value in a fresh kernel).  Reading ``nest.<name>`` goes through the module's own
+    lookup (the present value); this object only describes the attribute."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def _default(self) -> Any:
+        """The attribute's value in a fresh kernel (None where it has none, e.g. ``memory_size``)."""
+        return _FRESH_STATUS.get(self.name)
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return type(obj).__getattr__(obj, self.name)
 
 
 def _memory_kb() -> int:
@@ -151,7 +134,7 @@ def kernel_status() -> dict[str, Any]:
     st = dict(_KERNEL.sim.kernel_status())
     st["min_delay"], st["max_delay"] = _KERNEL.delays.report(_KERNEL.sim)
     st.update(_KERNEL.flags)
-    st.update(_FIXED)
+    st.update(FIXED_FACTS)
     st["rng_type"] = _KERNEL.rng_type
     st["build_info"] = dict(BUILD_INFO)
     st["memory_size"] = _memory_kb()

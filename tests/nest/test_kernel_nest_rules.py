@@ -89,3 +89,11 @@ def test_ascii_header_and_handed_over_count(tmp_path):
     assert mm.n_events == 48
     mm.n_events = 0
     assert mm.n_events == 0
+
+
+def test_kernel_attribute_declarations_carry_defaults():
+    # PyNEST 3.10: type(nest).<name>._default is the fresh kernel's value
+    assert nest.get("keep_source_table") == nest.keep_source_table == type(nest).keep_source_table._default
+    nest.resolution = 0.2
+    assert (nest.resolution, type(nest).resolution._default) == (0.2, 0.1)
+    assert type(nest).rng_seed._default == 143202461
