@@ -94,7 +94,7 @@ class RecordingDevice(ScheduledDevice):
         #: hand-overs the backend has not accepted yet, oldest first (see :meth:`_hand_over`)
         self._unsent: list[HandOver] = []
         #: the stamps of the last accepted hand-overs (how many records lie after a step)
-        self.recent = RecentRows()
+        self.recent = RecentRows(keep=bool(model.sampler))
         self._init_reductions()
 
     @classmethod

@@ -25,18 +25,27 @@ class RecentRows:
     Each hand-over is kept as its distinct times (ms, or steps for ``time_in_steps``)
     and the rows per time (a grid of samples: the number of senders; a batch: one row
     per time).
+
+    Parameters
+    ----------
+    keep : bool
+        Whether to keep anything: only samplers need it, and a spike recorder's large
+        batches are not held on to.
     """
 
     #: hand-overs kept; the engine hands over at the end of every run and rarely more
     #: often, so a few cover the last slices
     KEEP = 8
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep
         self._items: deque[tuple[np.ndarray, int, bool]] = deque(maxlen=self.KEEP)
         self._complete = True  # nothing dropped from the front yet
 
     def add(self, item: HandOver, in_steps: bool) -> None:
         """Note an accepted hand-over (``in_steps``: its times are integer steps)."""
+        if not self.keep:
+            return
         if len(self._items) == self.KEEP:
             self._complete = False
         if item.grid is not None:
@@ -52,7 +61,9 @@ class RecentRows:
 
     def rows_after(self, step: int, h: float) -> int | None:
         """Counted rows stamped after ``step`` (steps of ``h`` ms); None when hand-overs
-        that could hold some are no longer kept."""
+        that could hold some are no longer kept, or nothing is kept."""
+        if not self.keep:
+            return None
         total, covered = 0, self._complete
         for times, per, in_steps in self._items:
             limit = step if in_steps else (step + 0.5) * h  # ms stamps: halfway avoids rounding

@@ -30,3 +30,9 @@ def test_unknown_once_older_hand_overs_are_dropped():
     # the hand-over at step 1 is gone: rows after step 0 cannot be told, after step 5 they can
     assert r.rows_after(0, 1.0) is None
     assert r.rows_after(5, 1.0) == RecentRows.KEEP + 1 - 5
+
+
+def test_nothing_kept_when_told_not_to():
+    r = RecentRows(keep=False)  # a spike recorder's device: its batches are not held on to
+    r.add(_grid([1.0], 3), in_steps=False)
+    assert r.rows_after(0, 0.1) is None
