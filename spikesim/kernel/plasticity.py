@@ -314,15 +314,14 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         The weight recorder (or None) and its rows of this slice.
     """
     p, dev = plan.proj, plan.dev
-    if plan.kind not in STDP_KINDS:
-        _deliver_stp(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps)
-        return None, _NO_WR
     if dev is not None:
         reps = np.where(is_neuron[ids], np.rint(mult), 1.0)
         wr_out = np.empty((int((plan.outdeg[ids] * reps).sum()), 6))
     else:
         wr_out = _NO_WR
-    if plan.kind == "stdp_triplet":
+    if plan.kind not in STDP_KINDS:
+        n = _deliver_stp(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, wr_out)
+    elif plan.kind == "stdp_triplet":
         n = deliver_stdp_triplet(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, p.extra["Kplus"],
                                  p.extra["Kplus_triplet"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
                                  archive.last_idx, archive.t, archive.k, archive.kt, archive.prev, archive.next,
@@ -338,24 +337,24 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
 
 
 def _deliver_stp(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
-                 is_neuron: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int) -> None:
-    """Short-term plasticity and Bernoulli synapses (see :mod:`spikesim.kernel.stp`)."""
+                 is_neuron: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int,
+                 wr_out: np.ndarray) -> int:
+    """Short-term plasticity and Bernoulli synapses (see :mod:`spikesim.kernel.stp`); the
+    weight-recorder rows written."""
     p, prm, ex = plan.proj, plan.prm, plan.proj.extra
     if plan.kind == "tsodyks2":
-        deliver_tsodyks2(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm[0], ex["u"], ex["x"],
-                         prm[1], prm[2], ex["t_lastspike"], mode, ring, L, tps)
-    elif plan.kind == "tsodyks":
-        deliver_tsodyks(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"], ex["x"],
-                        ex["y"], ex["t_lastspike"], mode, ring, L, tps)
-    else:
-        if plan.pos is None or plan.pos.size != len(p):
-            plan.pos = _positions(p)
-        if plan.kind == "quantal_stp":
-            deliver_quantal(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"], ex["a"],
-                            ex["t_lastspike"], plan.pos, plan.seed, mode, ring, L, tps)
-            return
-        deliver_bernoulli(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, plan.pos,
-                          plan.seed, mode, ring, L)
+        return deliver_tsodyks2(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm[0], ex["u"],
+                                ex["x"], prm[1], prm[2], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
+    if plan.kind == "tsodyks":
+        return deliver_tsodyks(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"],
+                               ex["x"], ex["y"], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
+    if plan.pos is None or plan.pos.size != len(p):
+        plan.pos = _positions(p)
+    if plan.kind == "quantal_stp":
+        return deliver_quantal(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"],
+                               ex["a"], ex["t_lastspike"], plan.pos, plan.seed, mode, ring, L, tps, wr_out, 0)
+    return deliver_bernoulli(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, plan.pos,
+                             plan.seed, mode, ring, L, wr_out, 0)
 
 
 def _positions(p: Projection) -> np.ndarray:

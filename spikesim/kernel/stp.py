@@ -23,7 +23,9 @@ Each spike at ``t`` (its stamp, ms) through one connection, in the slice's
   spike's step and event number, so results do not depend on threads or ranks.
 
 A spike of multiplicity n from a neuron is n events (as for STDP); a generator's
-multiplicity scales the transmitted value instead.
+multiplicity scales the transmitted value instead.  With a weight recorder, each event
+that transmits adds a row with the weight it carries (a generator's multiplicity not
+included, as in NEST); a Bernoulli or quantal event that releases nothing adds none.
 """
 
 from __future__ import annotations
@@ -43,6 +45,21 @@ PURPOSE_QUANTAL = 0x5351
 
 
 @njit(cache=True, inline="always")
+def _record(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: float, rc: int, c: int) -> int:
+    """Add a weight-recorder row (sender, target, stamp step, weight sent, receptor, port)
+    when rows are kept (``wr_out`` not empty); returns the rows written."""
+    if wr_out.shape[0] > 0:
+        wr_out[wr_n, 0] = src + 1
+        wr_out[wr_n, 1] = j + 1
+        wr_out[wr_n, 2] = st + 1
+        wr_out[wr_n, 3] = wc
+        wr_out[wr_n, 4] = rc
+        wr_out[wr_n, 5] = c
+        wr_n += 1
+    return wr_n
+
+
+@njit(cache=True, inline="always")
 def _reps(src: int, m: float, is_neuron: np.ndarray) -> tuple[int, float]:
     """Events of one spike (neurons: multiplicity) and the value scale (generators)."""
     if is_neuron[src]:
@@ -54,8 +71,10 @@ def _reps(src: int, m: float, is_neuron: np.ndarray) -> tuple[int, float]:
 def deliver_tsodyks2(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
                      ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
                      big_u: np.ndarray, u: np.ndarray, x: np.ndarray, tau_rec: np.ndarray, tau_fac: np.ndarray,
-                     tlast: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int) -> None:
-    """Deliver the slice's ``n`` spikes through a ``tsodyks2_synapse`` projection.
+                     tlast: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int,
+                     wr_out: np.ndarray, wr_n: int) -> int:
+    """Deliver the slice's ``n`` spikes through a ``tsodyks2_synapse`` projection; returns
+    the weight-recorder rows written.
 
     Parameters
     ----------
@@ -70,6 +89,8 @@ def deliver_tsodyks2(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: in
         are updated in place.
     mode, ring, L, tps
         Input modes, the ring buffer with its ``L`` slots, tics (µs) per step.
+    wr_out, wr_n
+        Weight-recorder rows (empty when none is kept) and how many are written already.
     """
     d_hom = d.shape[0] == 1
     r_hom = rcpt.shape[0] == 1
@@ -91,19 +112,22 @@ def deliver_tsodyks2(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: in
                     x[c] = 1.0 + (x[c] - x[c] * u[c] - 1.0) * x_decay
                     u[c] = big_u[c] + u[c] * (1.0 - big_u[c]) * u_decay
                 add_spike(ring, mode, (st + dc) % L, tgt[c], x[c] * u[c] * wc, psp, rc)
+                wr_n = _record(wr_out, wr_n, src, tgt[c], st, x[c] * u[c] * wc, rc, c)
                 tlast[c] = t_spike
+    return wr_n
 
 
 @njit(cache=True, nogil=True)
 def deliver_tsodyks(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
                     ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
                     prm: np.ndarray, u: np.ndarray, x: np.ndarray, y: np.ndarray, tlast: np.ndarray,
-                    mode: np.ndarray, ring: np.ndarray, L: int, tps: int) -> None:
-    """Deliver the slice's ``n`` spikes through a ``tsodyks_synapse`` projection.
+                    mode: np.ndarray, ring: np.ndarray, L: int, tps: int, wr_out: np.ndarray, wr_n: int) -> int:
+    """Deliver the slice's ``n`` spikes through a ``tsodyks_synapse`` projection; returns
+    the weight-recorder rows written.
 
     Parameters
     ----------
-    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, tps
+    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, tps, wr_out, wr_n
         As for :func:`deliver_tsodyks2`.
     prm
         ``(4, n_connections)``: ``U``, ``tau_psc``, ``tau_fac``, ``tau_rec`` (ms).
@@ -138,19 +162,22 @@ def deliver_tsodyks(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
                 x[c] -= dy
                 y[c] += dy
                 add_spike(ring, mode, (st + dc) % L, tgt[c], dy * wc, psp, rc)
+                wr_n = _record(wr_out, wr_n, src, tgt[c], st, dy * wc, rc, c)
                 tlast[c] = t_spike
+    return wr_n
 
 
 @njit(cache=True, nogil=True)
 def deliver_bernoulli(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
                       ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
                       p_transmit: np.ndarray, pos: np.ndarray, seed: int, mode: np.ndarray, ring: np.ndarray,
-                      L: int) -> None:
-    """Deliver the slice's ``n`` spikes through a ``bernoulli_synapse`` projection.
+                      L: int, wr_out: np.ndarray, wr_n: int) -> int:
+    """Deliver the slice's ``n`` spikes through a ``bernoulli_synapse`` projection; returns
+    the weight-recorder rows written.
 
     Parameters
     ----------
-    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L
+    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, wr_out, wr_n
         As for :func:`deliver_tsodyks2`.
     p_transmit
         Transmission probability per connection (one value when shared).
@@ -174,8 +201,11 @@ def deliver_bernoulli(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: i
             for r in range(reps):
                 if uniform(key, (uint64(st) << uint64(20)) + uint64(r)) < pc:
                     dc = d[0] if d_hom else d[c]
-                    add_spike(ring, mode, (st + dc) % L, tgt[c], w[0] if w_hom else w[c],
-                              psp, rcpt[0] if r_hom else rcpt[c])
+                    wc = w[0] if w_hom else w[c]
+                    rc = rcpt[0] if r_hom else rcpt[c]
+                    add_spike(ring, mode, (st + dc) % L, tgt[c], wc, psp, rc)
+                    wr_n = _record(wr_out, wr_n, src, tgt[c], st, wc, rc, c)
+    return wr_n
 
 
 @njit(cache=True, inline="always")
@@ -204,12 +234,13 @@ def _quantal_spike(c: int, h: float, first: bool, key: np.uint64, prm: np.ndarra
 def deliver_quantal(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
                     ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
                     prm: np.ndarray, u: np.ndarray, a: np.ndarray, tlast: np.ndarray, pos: np.ndarray, seed: int,
-                    mode: np.ndarray, ring: np.ndarray, L: int, tps: int) -> None:
-    """Deliver the slice's ``n`` spikes through a ``quantal_stp_synapse`` projection.
+                    mode: np.ndarray, ring: np.ndarray, L: int, tps: int, wr_out: np.ndarray, wr_n: int) -> int:
+    """Deliver the slice's ``n`` spikes through a ``quantal_stp_synapse`` projection;
+    returns the weight-recorder rows written.
 
     Parameters
     ----------
-    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, tps
+    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, tps, wr_out, wr_n
         As for :func:`deliver_tsodyks2`.
     prm
         ``(4, n_connections)``: ``U``, ``tau_rec`` (ms), ``tau_fac`` (ms), ``n``.
@@ -233,6 +264,8 @@ def deliver_quantal(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
                 key = stream_key(base, uint64(st), uint64(r), uint64(0))
                 k = _quantal_spike(c, t_spike - tlast[c], tlast[c] < 0.0, key, prm, u, a)
                 if k > 0:
-                    add_spike(ring, mode, (st + (d[0] if d_hom else d[c])) % L, tgt[c],
-                              k * (w[0] if w_hom else w[c]), psp, rcpt[0] if r_hom else rcpt[c])
+                    wc, rc = k * (w[0] if w_hom else w[c]), rcpt[0] if r_hom else rcpt[c]
+                    add_spike(ring, mode, (st + (d[0] if d_hom else d[c])) % L, tgt[c], wc, psp, rc)
+                    wr_n = _record(wr_out, wr_n, src, tgt[c], st, wc, rc, c)
                 tlast[c] = t_spike
+    return wr_n

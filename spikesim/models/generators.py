@@ -150,6 +150,30 @@ class SpikeGenerator(Generator):
               "precise_times": False, "allow_offgrid_times": False, "shift_now_spikes": False}
 
     @classmethod
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+        """``spike_times`` (ms) stored as the grid times they are emitted at, as NEST stores
+        them: a time within half a tic of a step is that step, an off-grid one (with
+        ``allow_offgrid_times``) the end of its step, and with ``shift_now_spikes`` a time
+        of 0 ms is the first step (``h``).  Times :meth:`check_node` refuses stay as given
+        so that its message names them."""
+        if "spike_times" not in vals:
+            return vals
+        p = {**old, **vals}
+        try:
+            t = np.asarray(vals["spike_times"], dtype=float)
+        except (TypeError, ValueError):
+            return vals
+        if p.get("precise_times") or t.ndim != 1 or not np.isfinite(t).all():
+            return vals
+        tics, per_step = _tics(t, h)
+        if not p.get("allow_offgrid_times") and np.any(tics % per_step):
+            return vals
+        k = -(-tics // per_step)
+        if p.get("shift_now_spikes"):
+            k = np.where(k == 0, 1, k)
+        return {**vals, "spike_times": (k * per_step / TICS_PER_MS).tolist()}
+
+    @classmethod
     def check_node(cls, p: dict[str, Any], h: float) -> None:
         """Check one node's parameters (times in ms, on the grid of ``h`` ms).
 

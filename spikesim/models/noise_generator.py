@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import bad_property
+from spikesim.errors import StepMultipleRequired, bad_property
 from spikesim.models._noise import mean_by_node, noise_currents, noise_keys
-from spikesim.models.generators import CurrentGenerator, Generator, on_grid
+from spikesim.models.generators import CurrentGenerator, Generator
 
 _NO_IDS = np.zeros(0, dtype=np.int64)
 
@@ -43,8 +43,9 @@ class NoiseGenerator(CurrentGenerator):
         Raises
         ------
         BadProperty
-            When ``std`` or ``std_mod`` is negative, ``std_mod > std``, or ``dt`` is negative
-            or not a multiple of the resolution.
+            When ``std`` or ``std_mod`` is negative, ``std_mod > std``, or ``dt`` is negative.
+        StepMultipleRequired
+            When ``dt`` is not a multiple of the resolution (a BadProperty; NEST's class).
         """
         super().check_node(p, h)
         for k in ("std", "std_mod"):
@@ -55,7 +56,9 @@ class NoiseGenerator(CurrentGenerator):
                                f"the modulation amplitude must be <= std ({p['std']} pA)")
         if not (p["dt"] >= 0) or math.isinf(p["dt"]):
             raise bad_property(cls.name, "dt", p["dt"], "it must be a finite multiple of the resolution >= 0 (ms)")
-        on_grid(cls.name, "dt", p["dt"], h)
+        if not math.isclose(p["dt"] / h, round(p["dt"] / h), rel_tol=0.0, abs_tol=1e-9):
+            raise StepMultipleRequired(f"{cls.name}: parameter 'dt' = {p['dt']!r} is not allowed; it must be a "
+                                       f"multiple of the resolution ({h} ms)")
 
     @classmethod
     def prepare_targets(cls, nodes: list[dict[str, Any]], gen_col: np.ndarray, gen_ids: np.ndarray,

@@ -28,16 +28,19 @@ class ParrotNeuron(NeuronModel):
     """NEST's ``parrot_neuron``: repeats every incoming spike (multiplicity, not weight).
 
     Parameters: ``tau_minus``, ``tau_minus_triplet`` (ms, for STDP synapses it is the
-    target of).  No state, no recordables.
+    target of) and ``flush_event_send_interval`` (ms, > 0; infinite by default).  In NEST
+    a parrot silent for that long sends a flush event that only e-prop synapses take and
+    every other synapse drops; spikesim has no e-prop synapses, so the parameter is kept
+    and checked but nothing is sent.  No state, no recordables.
     """
     name = "parrot_neuron"
-    params = {"tau_minus": 20.0, "tau_minus_triplet": 110.0}
+    params = {"tau_minus": 20.0, "tau_minus_triplet": 110.0, "flush_event_send_interval": float("inf")}
     state = {}
     recordables = ()
     receptor_types = {"receptor_0": 0, "receptor_1": 1}
     input_mode = INPUT_PARROT
     receives = "multiplicity"
-    positive = ("tau_minus", "tau_minus_triplet")
+    positive = ("tau_minus", "tau_minus_triplet", "flush_event_send_interval")
     kernel = _update
 
     @staticmethod

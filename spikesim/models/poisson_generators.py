@@ -79,6 +79,22 @@ class SinusoidalPoissonGenerator(RatePoissonGenerator):
                                "it must be True or False")
 
     @classmethod
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+        """As NEST: ``individual_spike_trains`` is a model default only (SetDefaults,
+        CopyModel), never set on a node that exists.
+
+        Raises
+        ------
+        BadProperty
+            When a node's ``individual_spike_trains`` is set.
+        """
+        if old and "individual_spike_trains" in vals:
+            raise bad_property(cls.name, "individual_spike_trains", vals["individual_spike_trains"],
+                               "The individual_spike_trains property can only be set as a model default "
+                               "using SetDefaults or upon CopyModel")
+        return vals
+
+    @classmethod
     def individual(cls, p: dict[str, Any]) -> bool:
         """Whether each target gets its own train (``individual_spike_trains``)."""
         return bool(p["individual_spike_trains"])

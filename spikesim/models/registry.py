@@ -14,9 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from spikesim.errors import UnknownModelName, bad_property
 from spikesim.models.base import Model
 from spikesim.models.synapses import SynapseModel
+
+#: what a node model default may be (a random parameter may not: NEST refuses it too)
+_DEFINITE = (bool, int, float, str, list, tuple, dict, np.ndarray, np.generic, type(None))
 
 #: (model class, model name, the parameters given, the defaults they would give)
 NodeCheck = Callable[[type[Model], str, dict[str, Any], dict[str, Any]], None]
@@ -134,7 +139,16 @@ class ModelRegistry:
         self._nodes[new] = (cls, {**over, **params})
 
     def set_defaults(self, name: str, params: dict[str, Any]) -> None:
-        """Change the defaults of node or synapse model ``name`` (checked first)."""
+        """Change the defaults of node or synapse model ``name`` (checked first).
+
+        Raises
+        ------
+        BadProperty
+            If a value is not allowed, e.g. a node model default that is not a definite
+            value (a random parameter: every node of the model would need its own draw).
+        UnknownModelName
+            If ``name`` is no model.
+        """
         if self.is_synapse_model(name):
             syn, defaults = self._synapses[name]
             merged = {**defaults, **self.check_synapse(name, syn, params)}
@@ -142,6 +156,10 @@ class ModelRegistry:
             self._synapses[name] = (syn, merged)
             return
         cls, over = self.node_model(name)
+        for k, v in params.items():
+            if not isinstance(v, _DEFINITE):
+                raise bad_property(name, k, v, "a model default must be a definite value (a number, bool, "
+                                   "string or list), not a random parameter; give random values to Create")
         self.check_node(cls, name, params, {**over, **params})
         self._nodes[name] = (cls, {**over, **params})
 

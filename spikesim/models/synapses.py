@@ -326,9 +326,10 @@ class Tsodyks2Synapse(SynapseModel):
 
     name = "tsodyks2_synapse"
     params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "U": 0.5, "u": 0.5, "x": 1.0, "tau_rec": 800.0,
-              "tau_fac": 0.0}
+              "tau_fac": 0.0, "weight_recorder": None}
     plastic = True
     per_connection = ("U", "u", "x", "tau_rec", "tau_fac")
+    common = ("weight_recorder",)
     kind = "tsodyks2"
     state = {"t_lastspike": -1.0}
     limits = {"U": (0.0, 1.0, True, True, _UNIT), "u": (0.0, 1.0, True, True, _UNIT),
@@ -345,9 +346,10 @@ class TsodyksSynapse(SynapseModel):
 
     name = "tsodyks_synapse"
     params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "U": 0.5, "tau_psc": 3.0, "tau_fac": 0.0,
-              "tau_rec": 800.0, "x": 1.0, "y": 0.0, "u": 0.0}
+              "tau_rec": 800.0, "x": 1.0, "y": 0.0, "u": 0.0, "weight_recorder": None}
     plastic = True
     per_connection = ("U", "tau_psc", "tau_fac", "tau_rec", "x", "y", "u")
+    common = ("weight_recorder",)
     kind = "tsodyks"
     state = {"t_lastspike": 0.0}
     limits = {"U": (0.0, 1.0, True, True, _UNIT), "u": (0.0, 1.0, True, True, _UNIT),
@@ -385,9 +387,10 @@ class QuantalStpSynapse(SynapseModel):
 
     name = "quantal_stp_synapse"
     params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "U": 0.5, "u": 0.5, "tau_rec": 800.0,
-              "tau_fac": 0.0, "n": 1, "a": 1}
+              "tau_fac": 0.0, "n": 1, "a": 1, "weight_recorder": None}
     plastic = True
     per_connection = ("U", "u", "tau_rec", "tau_fac", "n", "a")
+    common = ("weight_recorder",)
     kind = "quantal_stp"
     state = {"t_lastspike": -1.0}
     limits = {"U": (0.0, 1.0, True, True, _UNIT), "u": (0.0, 1.0, True, True, _UNIT),
@@ -418,9 +421,10 @@ class BernoulliSynapse(SynapseModel):
     with probability ``p_transmit``, drawn independently per connection and spike."""
 
     name = "bernoulli_synapse"
-    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "p_transmit": 1.0}
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "p_transmit": 1.0, "weight_recorder": None}
     plastic = True
     per_connection = ("p_transmit",)
+    common = ("weight_recorder",)
     kind = "bernoulli"
     limits = {"p_transmit": (0.0, 1.0, True, True, _UNIT)}
 

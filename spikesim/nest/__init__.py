@@ -134,6 +134,8 @@ def set(**params: Any) -> None:  # noqa: A001 - PyNEST's name
     SetKernelStatus(params)
 
 
+for _name in _simulation.KERNEL_ATTRIBUTES:  # type(nest).<name>._default, as PyNEST declares them
+    setattr(_NestModule, _name, _simulation.KernelAttribute(_name))
 sys.modules[__name__].__class__ = _NestModule
 
 __all__ = ["Checkpoint", "Cleanup", "CollocatedSynapses", "Connect", "CopyModel", "Create", "Disconnect",

@@ -73,8 +73,11 @@ def nest_handover(sim: Simulator, ids: np.ndarray, raw: dict[str, Any]) -> None:
         return
     until, h = handed_over_until(sim), sim.resolution
     full = raw["events"] if "events" in raw else sim.node_table.get(ids, ("events",))
+    devices = {d.node_id: d for d in sim.recording_devices()}
     for i in rows:
         cut, n = _cut(dict(full[i]), until, h)
+        if not np.size(full[i].get("times", ())):  # a backend keeping no events (a file): its tally
+            n = devices[int(ids[i])].recent.rows_after(until, h) or 0
         if "events" in raw:
             raw["events"][i] = cut
         if "n_events" in raw and n:

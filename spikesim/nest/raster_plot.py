@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 
+from spikesim._optional import require
 from spikesim.errors import BadProperty
 from spikesim.plotting.raster import raster
 
-__all__ = ["from_data", "from_device", "from_file", "from_file_data"]
+__all__ = ["extract_events", "from_data", "from_device", "from_file", "from_file_data", "from_file_numpy",
+           "from_file_pandas"]
 
 
 def _events(detec: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -77,14 +79,85 @@ def from_device(detec: Any, **kwargs: Any) -> Any:
 
 
 def from_file(fname: str | Iterable[str], **kwargs: Any) -> Any:
-    """Raster plot of the events in spike_recorder ascii file(s); returns the plotted lines."""
+    """Raster plot of the events in spike_recorder ascii file(s) (concatenated in file
+    order, times in ms); returns the plotted lines.
+
+    Raises
+    ------
+    OSError
+        If a file cannot be read.
+    """
     senders, times = from_file_data(fname)
     kwargs.setdefault("hist", True)
     return _lines(raster(senders, times, **kwargs))
 
 
-def from_data(data: np.ndarray, **kwargs: Any) -> Any:
-    """Raster plot of an array with columns (sender, time in ms); returns the plotted lines."""
+def from_file_numpy(fname: Iterable[str], **kwargs: Any) -> Any:
+    """:func:`from_file` for a list of files, read with numpy (PyNEST's name)."""
+    return from_file(list(fname) if not isinstance(fname, str) else fname, **kwargs)
+
+
+def from_file_pandas(fname: Iterable[str], **kwargs: Any) -> Any:
+    """:func:`from_file` for a list of files, read with pandas (PyNEST's name): columns
+    sender and time (ms) after the three header lines.
+
+    Raises
+    ------
+    ImportError
+        If pandas is not installed.
+    """
+    pandas = require("pandas", feature="reading ascii files with pandas")
+    names = [fname] if isinstance(fname, str) else list(fname)
+    parts = [pandas.read_table(f, header=2, skipinitialspace=True).to_numpy()[:, :2] for f in names]
+    data = np.concatenate(parts) if parts else np.zeros((0, 2))
+    return from_data(data, **kwargs)
+
+
+def extract_events(data: np.ndarray, time: list[float] | None = None, sel: Iterable[int] | None = None) -> np.ndarray:
+    """The rows (sender, time in ms, ...) of ``data`` inside a time window and from chosen senders.
+
+    Parameters
+    ----------
+    data : array of shape (n, >= 2)
+        Sender ids in column 0, times (ms) in column 1.
+    time : list of float, optional
+        ``[t_max]``: rows with ``t < t_max``; ``[t_min, t_max]``: ``t_min <= t < t_max``
+        (ms); none or empty: every time >= 0.
+    sel : iterable of int, optional
+        Keep only these senders (none or empty: all).
+
+    Returns
+    -------
+    numpy.ndarray
+        The selected rows, in their order.
+    """
     data = np.asarray(data)
+    if data.size == 0:
+        return np.zeros((0, *data.shape[1:]))
+    t_min, t_max = 0.0, float("inf")
+    if time:
+        t_max = time[-1]
+        t_min = time[0] if len(time) > 1 else 0.0
+    keep = (data[:, 1] >= t_min) & (data[:, 1] < t_max)
+    chosen = list(sel) if sel is not None else []
+    if chosen:
+        keep &= np.isin(data[:, 0], chosen)
+    return data[keep]
+
+
+def from_data(data: np.ndarray, sel: Iterable[int] | None = None, **kwargs: Any) -> Any:
+    """Raster plot of an array with columns (sender, time in ms), optionally only the senders
+    ``sel``; returns the plotted lines.
+
+    Raises
+    ------
+    BadProperty
+        If no event is left to plot.
+    """
+    data = np.asarray(data)
+    if sel is not None:
+        data = extract_events(data, sel=sel)
+    if data.size == 0:
+        raise BadProperty("raster_plot: no events to plot")
     kwargs.setdefault("hist", True)
     return _lines(raster(data[:, 0], data[:, 1], **kwargs))

@@ -13,13 +13,22 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from spikesim.core.simulator import Simulator
-from spikesim.errors import BadProperty, KernelException, NotImplementedFeature, bad_property
+from spikesim.errors import (
+    BadParameter,
+    BadProperty,
+    KernelException,
+    NotImplementedFeature,
+    NumericalInstability,
+    bad_property,
+)
+from spikesim.nest.delays import DelayBounds
+from spikesim.nest.kernel_facts import BUILD_INFO, FIXED_FACTS, KERNEL_FLAGS, NEST_DEFAULT_SEED, RNG_TYPES
 
 __all__ = ["KERNEL_ATTRIBUTES", "Checkpoint", "Cleanup", "GetKernelStatus", "Prepare",
            "ResetKernel", "Restore", "Run", "RunManager", "SetKernelStatus", "Simulate", "VerbosityLevel",
            "get_simulator", "get_verbosity", "recording_backends", "kernel_status", "delay_extrema", "model_id",
            "BUILD_INFO", "KERNEL_FLAGS", "set_kernel_attribute", "set_verbosity", "UnknownKey",
-           "ReadOnlyKernelAttribute"]
+           "ReadOnlyKernelAttribute", "NEST_DEFAULT_SEED", "RNG_TYPES", "KernelAttribute"]
 
 
 class UnknownKey(BadProperty, KeyError):
@@ -46,47 +55,30 @@ class VerbosityLevel(enum.IntEnum):
     QUIET = 100
 
 
-#: NEST kernel flags spikesim accepts and reports but that change nothing in it: they tune
-#: NEST's MPI buffers, its connection storage and waveform relaxation, which spikesim lacks
-KERNEL_FLAGS: dict[str, Any] = {
-    "use_compressed_spikes": True, "keep_source_table": True, "adaptive_target_buffers": True,
-    "dict_miss_is_error": True, "use_wfr": True, "wfr_comm_interval": 1.0, "wfr_tol": 1e-4,
-    "wfr_max_iterations": 15, "wfr_interpolation_order": 3, "buffer_size_spike_data": 2,
-    "buffer_size_target_data": 2, "growth_factor_buffer_spike_data": 1.5,
-    "growth_factor_buffer_target_data": 1.5, "max_buffer_size_target_data": 16777216,
-    "spike_buffer_grow_extra": 0.5, "spike_buffer_shrink_limit": 0.2, "spike_buffer_shrink_spare": 0.1,
-    "update_time_limit": float("inf"), "off_grid_spiking": False,
-}
-
-#: NEST's read-only kernel facts, as they hold in spikesim (one process, times in ms)
-_FIXED: dict[str, Any] = {
-    "T_max": 1152921504606846.8, "T_min": -1152921504606846.8, "mpi_rank": 0, "modules": [],
-    "rng_type": "philox", "rng_types": ["philox"], "stimulation_backends": [],
-    "connection_rules": ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
-                         "fixed_total_number", "pairwise_bernoulli"],
-    "max_num_syn_models": 511, "local_spike_counter": 0, "to_do": 0,
-    "spike_buffer_resize_log": {"global_max_spikes_sent": [], "new_buffer_size": [], "times": []},
-}
-
-#: ``nest.build_info``: what this face offers, by NEST's keys.  ``have_gsl`` is True because
-#: the models NEST builds only with GSL (iaf_cond_*) exist here; there is no MPI and no MUSIC.
-BUILD_INFO: dict[str, Any] = {
-    "version": "3.10.0", "have_threads": True, "have_mpi": False, "have_gsl": True, "have_hdf5": False,
-    "have_boost": True, "have_music": False, "have_libneurosim": False, "have_sionlib": False,
-    "threads_model": "numba", "ndebug": True, "exitcode": 0, "host": "spikesim", "built": "",
-}
+def _nest_simulator(sim: Simulator | None = None) -> Simulator:
+    """A simulator as the face's kernel has it: NEST's default seed (for a new one) and
+    NEST's version as the producer in ascii file headers (readers of NEST's files check it)."""
+    sim = Simulator(seed=NEST_DEFAULT_SEED) if sim is None else sim
+    sim.recording.file_producer = f"NEST version: {BUILD_INFO['version']}"
+    return sim
 
 
 class _Kernel:
-    """The simulator behind the face, the verbosity, the accepted flags and user-set delay extrema (ms)."""
+    """The simulator behind the face, the verbosity, the accepted flags and NEST's delay extrema."""
 
     def __init__(self) -> None:
-        self.sim = Simulator()
+        self.sim = _nest_simulator()
         self.verbosity = int(VerbosityLevel.WARNING)
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to a fresh kernel's settings (the simulator is replaced by the caller)."""
         self.flags = dict(KERNEL_FLAGS)
-        self.delay_extrema: list[float | None] = [None, None]
+        self.rng_type = "mt19937_64"
+        self.delays = DelayBounds()
         self.model_ids: dict[str, dict[str, int]] = {"nodes": {}, "synapses": {}}
         self.prepared = False  # between Prepare and Cleanup, where Run is allowed
+        self.inconsistent = False  # an error during an update: only ResetKernel helps (NEST's #311)
 
 
 _KERNEL = _Kernel()
@@ -94,10 +86,32 @@ _KERNEL = _Kernel()
 #: the models a fresh kernel has, by kind (``nodes``, ``synapses``), in name order
 _BUILTIN_MODELS = {kind: tuple(_KERNEL.sim.models(kind)) for kind in ("nodes", "synapses")}
 
+#: every kernel attribute's value in a fresh kernel (PyNEST's ``_default``)
+_FRESH_STATUS: dict[str, Any] = {**Simulator(seed=NEST_DEFAULT_SEED).kernel_status(), **KERNEL_FLAGS, **FIXED_FACTS,
+                                 "rng_type": "mt19937_64", "verbosity": VerbosityLevel.WARNING,
+                                 "build_info": dict(BUILD_INFO)}
+
 #: every kernel attribute readable as ``nest.<name>``
-KERNEL_ATTRIBUTES = (frozenset(Simulator().kernel_status()) | {"verbosity", "build_info", "kernel_status",
-                                                               "memory_size"}
-                     | frozenset(KERNEL_FLAGS) | frozenset(_FIXED))
+KERNEL_ATTRIBUTES = frozenset(_FRESH_STATUS) | {"kernel_status", "memory_size"}
+
+
+class KernelAttribute:
+    """``type(nest).<name>``: a kernel attribute as PyNEST declares it, with ``_default``
+    (its value in a fresh kernel).  Reading ``nest.<name>`` goes through the module's own
+    lookup (the present value); this object only describes the attribute."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def _default(self) -> Any:
+        """The attribute's value in a fresh kernel (None where it has none, e.g. ``memory_size``)."""
+        return _FRESH_STATUS.get(self.name)
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return type(obj).__getattr__(obj, self.name)
 
 
 def _memory_kb() -> int:
@@ -118,13 +132,10 @@ def kernel_status() -> dict[str, Any]:
     dict
     """
     st = dict(_KERNEL.sim.kernel_status())
-    lo, hi = _KERNEL.delay_extrema
-    if lo is not None:
-        st["min_delay"] = lo
-    if hi is not None:
-        st["max_delay"] = hi
+    st["min_delay"], st["max_delay"] = _KERNEL.delays.report(_KERNEL.sim)
     st.update(_KERNEL.flags)
-    st.update(_FIXED)
+    st.update(FIXED_FACTS)
+    st["rng_type"] = _KERNEL.rng_type
     st["build_info"] = dict(BUILD_INFO)
     st["memory_size"] = _memory_kb()
     st["verbosity"] = get_verbosity()
@@ -151,8 +162,9 @@ def model_id(name: str) -> int:
 
 
 def delay_extrema() -> tuple[float | None, float | None]:
-    """The ``min_delay`` and ``max_delay`` set by the user (ms), ``None`` where not set."""
-    return _KERNEL.delay_extrema[0], _KERNEL.delay_extrema[1]
+    """The ``min_delay`` and ``max_delay`` set by the user (ms, rounded down and up to the
+    present resolution as NEST does), ``None`` where not set."""
+    return _KERNEL.delays.user_bounds(_KERNEL.sim)
 
 
 def get_simulator() -> Simulator:
@@ -170,11 +182,8 @@ def get_simulator() -> Simulator:
 def ResetKernel() -> None:
     """Forget the network, the clock (back to 0 ms) and every setting: a fresh simulator."""
     _KERNEL.sim.close()
-    _KERNEL.sim = Simulator()
-    _KERNEL.flags = dict(KERNEL_FLAGS)
-    _KERNEL.delay_extrema = [None, None]
-    _KERNEL.model_ids = {"nodes": {}, "synapses": {}}
-    _KERNEL.prepared = False
+    _KERNEL.sim = _nest_simulator()
+    _KERNEL.reset()
 
 
 def SetKernelStatus(params: dict[str, Any]) -> None:
@@ -255,7 +264,7 @@ def _set_delay(which: int, name: str) -> Callable[[Any], None]:
             raise bad_property("SetKernelStatus", name, v, "it must be a positive number of ms")
         if _KERNEL.sim.connector.num_connections(None):
             raise KernelException(f"SetKernelStatus: '{name}' can only be set before connections are made")
-        _KERNEL.delay_extrema[which] = float(v)
+        _KERNEL.delays.user[which] = float(v)
     return setter
 
 
@@ -278,6 +287,10 @@ def set_kernel_attribute(name: str, value: Any) -> None:
         _KERNEL.flags[name] = value
     elif name == "verbosity":
         set_verbosity(value)
+    elif name == "rng_type":
+        if value not in RNG_TYPES:
+            raise bad_property("SetKernelStatus", "rng_type", value, f"the RNG types are {list(RNG_TYPES)}")
+        _KERNEL.rng_type = value
     elif name == "tics_per_ms":
         if value != _KERNEL.sim.kernel_status()["tics_per_ms"]:
             raise NotImplementedFeature(f"SetKernelStatus: tics_per_ms = {value!r}: spikesim's time grid has a "
@@ -287,7 +300,8 @@ def set_kernel_attribute(name: str, value: Any) -> None:
     elif name in KERNEL_ATTRIBUTES:
         raise ReadOnlyKernelAttribute(f"kernel attribute '{name}' is read-only")
     else:
-        raise bad_property("SetKernelStatus", name, value, f"the settable kernel attributes are {sorted(_SETTERS)}")
+        raise bad_property("SetKernelStatus", name, value, f"the settable kernel attributes are "
+                           f"{sorted([*_SETTERS, 'min_delay', 'max_delay', 'rng_type'])}")
 
 
 def logging_level(level: int) -> int:
@@ -339,14 +353,36 @@ def recording_backends() -> tuple[str, ...]:
 
 # -- running -------------------------------------------------------------------------------
 def Simulate(t: float) -> None:
-    """Advance the network by ``t`` ms.
+    """Advance the network by ``t`` ms: :func:`Prepare`, :func:`Run` and :func:`Cleanup`.
+
+    As in NEST, a Simulate that fails leaves the kernel prepared (call :func:`Cleanup`
+    before simulating again), and an error during the update (a numerical instability)
+    leaves it unusable until :func:`ResetKernel`.
 
     Raises
     ------
+    KernelException
+        If the kernel is prepared already, or an earlier update failed.
+    BadParameter
+        If ``t`` is not a multiple of the resolution.
     BadProperty
-        If ``t`` is negative or not a multiple of the resolution.
+        If ``t`` is negative or infinite.
     """
-    _KERNEL.sim.simulate(t)
+    if _KERNEL.prepared:
+        raise KernelException("Simulate: the kernel is prepared already (Prepare called twice); call "
+                              "Cleanup() first")
+    _check_consistent()
+    _KERNEL.prepared = True  # stays so if the run fails, as in NEST
+    Run(t)
+    _KERNEL.prepared = False  # the run flushed the backends: what Cleanup would do
+
+
+def _check_time(t: Any) -> None:
+    """NEST's check of a run's length: a multiple of the resolution (ms), else BadParameter."""
+    grid = _KERNEL.sim.grid
+    if isinstance(t, (int, float)) and not isinstance(t, bool) and t >= 0 and not grid.on_grid(t):
+        raise BadParameter(f"Simulate: parameter 't' = {t!r} is not allowed; the simulation time must be a "
+                           f"multiple of the resolution ({grid.resolution} ms)")
 
 
 def Run(t: float) -> None:
@@ -354,29 +390,49 @@ def Run(t: float) -> None:
 
     Raises
     ------
+    BadParameter
+        If ``t`` is not a multiple of the resolution.
     BadProperty
-        If ``t`` is negative or not a multiple of the resolution.
+        If ``t`` is negative or infinite.
     KernelException
-        If the kernel is not prepared (no :func:`Prepare` since the last :func:`Cleanup`).
+        If the kernel is not prepared (no :func:`Prepare` since the last :func:`Cleanup`),
+        or an earlier update failed.
     """
     if not _KERNEL.prepared:
         raise KernelException("Run: the kernel is not prepared; call Prepare() before Run() "
                               "(or use Simulate, which does both)")
-    _KERNEL.sim.simulate(t)
+    _check_consistent()
+    _check_time(t)
+    try:
+        _KERNEL.sim.simulate(t)
+    except NumericalInstability:
+        _KERNEL.inconsistent = True
+        raise
+
+
+def _check_consistent() -> None:
+    if _KERNEL.inconsistent:
+        raise KernelException("the kernel is in an inconsistent state after an error during an earlier "
+                              "update; call ResetKernel() first")
 
 
 def Prepare() -> None:
     """Build the engine's state for the present network; :func:`Run` may follow until :func:`Cleanup`.
 
+    The kernel counts as prepared from the start, also when preparing fails (NEST's order).
+
     Raises
     ------
     KernelException
-        If the kernel is prepared already (NEST refuses a second Prepare before Cleanup).
+        If the kernel is prepared already (NEST refuses a second Prepare before Cleanup),
+        or an earlier update failed.
     """
     if _KERNEL.prepared:
         raise KernelException("Prepare: the kernel is prepared already; call Cleanup() first")
-    _KERNEL.sim.engine.prepare()
+    _check_consistent()
     _KERNEL.prepared = True
+    _KERNEL.sim.engine.prepare()
+    _KERNEL.sim.recording.prepare()
 
 
 def Cleanup() -> None:
@@ -389,8 +445,8 @@ def Cleanup() -> None:
     """
     if not _KERNEL.prepared:
         raise KernelException("Cleanup: the kernel is not prepared; call Prepare() first")
-    _KERNEL.sim.recording.flush()
     _KERNEL.prepared = False
+    _KERNEL.sim.recording.flush()
 
 
 class RunManager:
@@ -412,4 +468,4 @@ def Checkpoint(path: str) -> None:
 
 def Restore(path: str) -> None:
     """Replace the kernel by the simulator stored in a checkpoint; not in PyNEST."""
-    _KERNEL.sim = Simulator.restore(path)
+    _KERNEL.sim = _nest_simulator(Simulator.restore(path))

@@ -33,6 +33,7 @@ from spikesim.recording.device_checks import check_reductions, check_times, chec
 from spikesim.recording.reducing import ScheduledDevice
 from spikesim.recording.schedules import normalised_schedule
 from spikesim.recording.spike_rows import HandOver, PendingRows, spike_rows_into
+from spikesim.recording.tally import RecentRows
 
 if TYPE_CHECKING:
     from spikesim.recording.manager import RecordingManager
@@ -69,10 +70,7 @@ class RecordingDevice(ScheduledDevice):
 
     def __init__(self, recording: RecordingManager, model: type[RecorderModel], node_id: int,
                  params: dict[str, Any], enroll: bool = True) -> None:
-        self.recording = recording
-        self.grid = recording.grid
-        self.model = model
-        self.node_id = node_id
+        self.recording, self.grid, self.model, self.node_id = recording, recording.grid, model, node_id
         self.p: dict[str, Any] = dict(params)
         self.n_events = 0
         self.backend = recording.backend(self.p["record_to"])
@@ -95,6 +93,8 @@ class RecordingDevice(ScheduledDevice):
         self._views: weakref.WeakSet[Any] = weakref.WeakSet()
         #: hand-overs the backend has not accepted yet, oldest first (see :meth:`_hand_over`)
         self._unsent: list[HandOver] = []
+        #: the stamps of the last accepted hand-overs (how many records lie after a step)
+        self.recent = RecentRows(keep=bool(model.sampler))
         self._init_reductions()
 
     @classmethod
@@ -291,6 +291,7 @@ class RecordingDevice(ScheduledDevice):
         self.n_events = 0
         self._base = 0
         self._unsent = []
+        self.recent.clear()
         self._bins.totals = np.zeros(0, dtype=np.int64)
         self.backend.clear(self)
 
@@ -444,6 +445,7 @@ class RecordingDevice(ScheduledDevice):
                 raise
             self._unsent.pop(0)
             self.n_events += it.rows
+            self.recent.add(it, bool(self.p["time_in_steps"]))
 
     # -- spike recorder ------------------------------------------------------------
     #: rows a spike recorder holds before they go to its backend (the engine also hands

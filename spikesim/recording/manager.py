@@ -4,7 +4,7 @@ A backend is created the first time a device chooses it and lives until the
 simulator is closed.  The manager is also what backends see of the simulator (the
 :class:`~spikesim.recording.backends.base.BackendContext`): the time grid and
 clock, the seed, the recording segment, and NEST's file settings ``data_path``,
-``data_prefix`` and ``overwrite_files``.  It drives the lifecycle NEST's
+``data_prefix`` and ``overwrite_files``, and the producer line of file headers.  It drives the lifecycle NEST's
 ``recording_backend.h`` describes: ``prepare`` before a run, ``flush`` after it,
 ``close`` at the end.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from spikesim._version import __version__
 from spikesim.recording.backends import backend_class, recording_backends
 from spikesim.recording.backends.base import RecordingBackend
 from spikesim.timegrid import TimeGrid
@@ -61,6 +62,9 @@ class RecordingManager:
         self.segment = 0
         #: this process's rank in a distributed run (files are written by rank 0)
         self.rank = 0
+        #: the first line of an ascii file (after "# "): the library and its version; the
+        #: NEST face names the NEST version it follows, as readers of NEST's files expect
+        self.file_producer = f"spikesim version: {__version__}"
 
     # -- what backends see -----------------------------------------------------------------
     @property

@@ -45,7 +45,7 @@ def test_kernel_attributes_read_and_write():
     nest.SetKernelStatus({"rng_seed": 7, "print_time": False})
     assert nest.GetKernelStatus()["rng_seed"] == 7
     nest.ResetKernel()
-    assert (nest.resolution, nest.rng_seed, nest.local_num_threads) == (0.1, 1, 1)
+    assert (nest.resolution, nest.rng_seed, nest.local_num_threads) == (0.1, 143202461, 1)  # NEST 3.10's seed
 
 
 def test_kernel_attribute_errors():

@@ -1,10 +1,11 @@
 """The ascii backend: one text file per device, in NEST's layout.
 
 File name: ``data_path/data_prefix + (label or model) + "-" + node id + "-0." +
-file_extension``.  Three header lines (library version, backend version, column
-names) are followed by tab-separated rows; ``numpy.loadtxt(f, skiprows=3)`` reads
-it.  Unlike NEST, every device writes one time-ordered file whatever the number of
-threads.  Rows are written as the run goes and synced to disk at the end of every
+file_extension``.  Three header lines (library version, e.g. "# spikesim version:
+0.1.0", or NEST's version under the NEST face; backend version; column names) are
+followed by tab-separated rows; ``numpy.loadtxt(f, skiprows=3)`` reads it.  Unlike
+NEST, every device writes one time-ordered file whatever the number of threads.
+Rows are written as the run goes and synced to disk at the end of every
 ``simulate`` call.
 
 Faults keep what was written: a batch is written whole or not at all (a failed
@@ -142,7 +143,7 @@ class AsciiBackend(RecordingBackend):
             raise _recording_error(f"ascii backend: cannot reopen '{path}' to continue it: {exc.strerror}. "
                                    "Make the file writable.", exc) from exc
         self._adopt(device.node_id, path, f)
-        self._written[path] = _Written(_ident(f), size, _header(device))
+        self._written[path] = _Written(_ident(f), size, _header(device, self.context.file_producer))
 
     def prepare(self) -> None:
         """Open the files of devices that have none yet and write their three header
@@ -189,7 +190,7 @@ class AsciiBackend(RecordingBackend):
                         f"ascii backend: '{path}' was changed by something else since this simulator wrote "
                         f"it ({mark.size} bytes, now {st.st_size}); it is not appended to. Move it away "
                         "or give the device another label.")
-                if mark.header != _header(device):
+                if mark.header != _header(device, self.context.file_producer):
                     raise RecordingError(
                         f"ascii backend: '{path}' was written with other columns than the device records "
                         "now; it is not appended to. Give the device another label or data_prefix.")
@@ -228,7 +229,7 @@ class AsciiBackend(RecordingBackend):
             self._adopt(d.node_id, p, f)
             if new:
                 os.ftruncate(f.fileno(), 0)  # overwrite_files allowed it (checked in _vet)
-                self._written[p] = _Written(_ident(f), 0, _header(d))
+                self._written[p] = _Written(_ident(f), 0, _header(d, self.context.file_producer))
 
     def _adopt(self, node_id: int, path: Path, f: io.FileIO) -> None:
         self._files[node_id] = f
@@ -359,13 +360,12 @@ def _ident(f: io.FileIO) -> tuple[int, int]:
     return (st.st_dev, st.st_ino)
 
 
-def _header(device: RecordedDevice) -> bytes:
-    """The three header lines of the device's file."""
-    from spikesim._version import __version__
+def _header(device: RecordedDevice, producer: str) -> bytes:
+    """The three header lines of the device's file (``producer``: the library and its version)."""
     cols = ["sender"]
     cols += ["time_step", "time_offset"] if device.p["time_in_steps"] else ["time_ms"]
     cols += _value_columns(device.empty_batch())
-    return (f"# spikesim version: {__version__}\n# RecordingBackendASCII version: {FORMAT_VERSION}\n"
+    return (f"# {producer}\n# RecordingBackendASCII version: {FORMAT_VERSION}\n"
             + "\t".join(cols) + "\n").encode()
 
 

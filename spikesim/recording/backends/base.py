@@ -47,6 +47,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from spikesim._version import __version__
 from spikesim.errors import bad_property
 from spikesim.models.recorders import RecorderModel
 
@@ -65,6 +66,8 @@ class BackendContext(Protocol):
     overwrite_files: bool
     #: the recording segment (chunk) new records belong to
     segment: int
+    #: what a file header names as its producer, e.g. "spikesim version: 0.1.0"
+    file_producer: str
 
     @property
     def resolution(self) -> float:
@@ -112,6 +115,7 @@ class _NoContext:
     data_prefix = ""
     overwrite_files = False
     segment = 0
+    file_producer = f"spikesim version: {__version__}"
     resolution = 0.1
     seed = 0
     time = 0.0
