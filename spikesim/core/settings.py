@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from spikesim.core.parts import Parts
+from spikesim.core.timers import Timers
 from spikesim.errors import KernelException, bad_property
 from spikesim.kernel.engine import Engine
 from spikesim.models.registry import ModelRegistry
@@ -59,6 +60,7 @@ class KernelSettings:
     connector: Connector
     recording: RecordingManager
     engine: Engine
+    timers: Timers
 
     @property
     def resolution(self) -> float:
@@ -175,7 +177,8 @@ class KernelSettings:
 
     def kernel_status(self) -> dict[str, Any]:
         """NEST's kernel status: resolution (ms), seed, threads, time (ms), sizes, delays
-        (ms) and settings, by NEST's names."""
+        (ms), settings and the seconds spent creating, connecting and simulating
+        (:mod:`spikesim.core.timers`), by NEST's names."""
         return {
             "resolution": self.resolution, "rng_seed": self.seed, "local_num_threads": self.threads,
             "total_num_virtual_procs": self.threads * self.parts.comm.size,
@@ -189,4 +192,5 @@ class KernelSettings:
             "node_models": self.models_registry.names("nodes"),
             "synapse_models": self.models_registry.names("synapses"),
             "recording_backends": list(self.recording.names()),
+            **self.timers.status(),
         }

@@ -28,6 +28,7 @@ from spikesim.core.callbacks import Callbacks, Scheduled
 from spikesim.core.parts import Parts
 from spikesim.core.settings import KernelSettings, check_seed, check_threads
 from spikesim.core.snapshots import SynapseSnapshots, record_synapses
+from spikesim.core.timers import Timers
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.io import checkpoint as checkpoint_file
@@ -87,6 +88,8 @@ class Simulator(KernelSettings):
         # held while an operation changes the network or runs; re-entrant, so the
         # thread holding it may nest calls, and any other thread is refused
         self._busy = threading.RLock()
+        #: seconds spent creating, connecting and in the last simulate (wall and CPU)
+        self.timers = Timers()
 
     @contextmanager
     def _exclusive(self, what: str) -> Iterator[None]:
@@ -154,7 +157,7 @@ class Simulator(KernelSettings):
         UnknownModelName
             If ``model`` is no node model.
         """
-        with self._exclusive("create"):
+        with self._exclusive("create"), self.timers.timed("construction_create"):
             pop = node_factory.make_population(self.models_registry, self.node_table, self.recording, model, n,
                                                params, label)
             self.node_table.add(pop, label)
@@ -193,7 +196,7 @@ class Simulator(KernelSettings):
         KernelException
             If another thread is using the simulator.
         """
-        with self._exclusive("connect"):
+        with self._exclusive("connect"), self.timers.timed("construction_connect"):
             self.connector.connect(pre, post, conn_spec, syn_spec)
 
     def get_connections(self, source: Any = None, target: Any = None,
@@ -234,7 +237,7 @@ class Simulator(KernelSettings):
         if abs(steps - round(steps)) > GRID_TOL * max(1.0, steps):
             raise bad_property("simulate", "t", t, f"it must be a multiple of the resolution ({self.resolution} ms)")
         self.callbacks.check_outside("simulate")
-        with self._exclusive("simulate"):
+        with self._exclusive("simulate"), self.timers.timed("simulate"):
             n, start, devices = int(round(steps)), self.step, self.recording_devices()
             try:
                 res = RunResult.record(self.node_table, self.grid, devices, self.segment,

@@ -433,3 +433,14 @@ SYNAPSE_MODELS: dict[str, type[SynapseModel]] = {
     c.name: c for c in (StaticSynapse, StdpSynapse, StdpSynapseHom, StdpPlSynapseHom, TsodyksSynapse,
                         Tsodyks2Synapse, QuantalStpSynapse, BernoulliSynapse, StdpTripletSynapse,
                         StdpNnSymmSynapse, StdpNnPreCenteredSynapse, StdpNnRestrSynapse, VogelsSprekelerSynapse)}
+
+
+def _hpc(cls: type[SynapseModel]) -> type[SynapseModel]:
+    """NEST's ``<model>_hpc``: the same synapse, stored by NEST with compressed target
+    ids for large networks; spikesim's tables are compact for every model, so it is
+    the model itself under the other name."""
+    doc = f"NEST's ``{cls.name}_hpc``: ``{cls.name}`` under NEST's name of its variant for large networks."
+    return type(f"{cls.__name__}Hpc", (cls,), {"name": f"{cls.name}_hpc", "__doc__": doc})
+
+
+SYNAPSE_MODELS.update({f"{c.name}_hpc": _hpc(c) for c in list(SYNAPSE_MODELS.values())})

@@ -34,6 +34,7 @@ from spikesim.nest.construction import (
     SetDefaults,
     SetStatus,
 )
+from spikesim.nest.messages import message
 from spikesim.nest.parallel import GetLocalNodeCollection, NumProcesses, Rank
 from spikesim.nest.simulation import (
     Checkpoint,
@@ -144,5 +145,5 @@ __all__ = ["Checkpoint", "Cleanup", "CollocatedSynapses", "Connect", "CopyModel"
            "NodeCollection",
            "NumProcesses", "Prepare", "Rank", "ResetKernel", "Restore", "Run", "RunManager", "SetDefaults",
            "SetKernelStatus", "SetStatus", "Simulate", "SynapseCollection", "VerbosityLevel", "get_simulator",
-           "get_verbosity", "random", "set_verbosity",
+           "message", "get_verbosity", "random", "set_verbosity",
            "CreateParameter", "NESTErrors", "get", "logic", "math", "set", "spatial", "to_json"]
