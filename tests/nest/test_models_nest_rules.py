@@ -35,7 +35,7 @@ def test_parrot_flush_event_send_interval():
 
 def test_random_node_default_refused_and_nothing_changed():
     # NEST 3.10: a ValueError ("accepts only explicit, single parameter values")
-    with pytest.raises(ValueError, match="'tau_syn_ex' = .* a model default must be a definite value"):
+    with pytest.raises(ValueError, match="'tau_syn_ex' = .* definite value"):
         nest.SetDefaults("iaf_psc_alpha", {"C_m": 100.0, "tau_syn_ex": nest.random.uniform(0.5, 1.0)})
     assert nest.GetDefaults("iaf_psc_alpha")["C_m"] == 250.0  # NEST's default, untouched
     n = nest.Create("iaf_psc_alpha", 2, params={"tau_syn_ex": nest.random.uniform(0.5, 1.0)})
