@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from spikesim._version import __version__ as spikesim_version
 from spikesim.core.simulator import Simulator
 from spikesim.errors import (
     BadParameter,
@@ -57,9 +58,11 @@ class VerbosityLevel(enum.IntEnum):
 
 def _nest_simulator(sim: Simulator | None = None) -> Simulator:
     """A simulator as the face's kernel has it: NEST's default seed (for a new one) and
-    NEST's version as the producer in ascii file headers (readers of NEST's files check it)."""
+    NEST's version line in ascii file headers (readers of NEST's files look for it),
+    followed by what wrote the file: a header must not say NEST did."""
     sim = Simulator(seed=NEST_DEFAULT_SEED) if sim is None else sim
-    sim.recording.file_producer = f"NEST version: {BUILD_INFO['version']}"
+    sim.recording.file_producer = (f"NEST version: {BUILD_INFO['version']} "
+                                   f"(written by spikesim {spikesim_version} through its NEST face)")
     return sim
 
 
