@@ -33,7 +33,13 @@ from numba import njit
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
 from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, depress, facilitate, k_minus, pair_update
-from spikesim.kernel.stp import deliver_bernoulli, deliver_quantal, deliver_tsodyks, deliver_tsodyks2
+from spikesim.kernel.stp import (
+    deliver_bernoulli,
+    deliver_quantal,
+    deliver_tsodyks,
+    deliver_tsodyks2,
+    record_weight,
+)
 from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS, VOGELS_PARAMS
 from spikesim.parallel import Communicator
 
@@ -51,20 +57,6 @@ STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_ce
 #: the rule argument of :func:`deliver_stdp` by kind
 STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4,
               "vogels_sprekeler": 5}
-
-@njit(cache=True, inline="always")
-def _report(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: float, rc: int, c: int) -> int:
-    """Step 3: a weight-recorder row (if one is kept); returns the rows written so far."""
-    if wr_out.shape[0] > 0:
-        wr_out[wr_n, 0] = src + 1
-        wr_out[wr_n, 1] = j + 1
-        wr_out[wr_n, 2] = st + 1
-        wr_out[wr_n, 3] = wc
-        wr_out[wr_n, 4] = rc
-        wr_out[wr_n, 5] = c
-        wr_n += 1
-    return wr_n
-
 
 @njit(cache=True, nogil=True)
 def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
@@ -120,7 +112,7 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
                 w[c] = wc
                 # 3. transmit and report
                 add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
-                wr_n = _report(wr_out, wr_n, src, j, st, wc, rc, c)
+                wr_n = record_weight(wr_out, wr_n, src, j, st, wc, rc, c)
                 # 4. presynaptic trace (the symmetric and restricted rules keep none)
                 if rule != 2 and rule != 4:
                     kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[TAU_PLUS, q]) + 1.0
@@ -203,7 +195,7 @@ def deliver_stdp_triplet(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n
                 kplus[c] = kplus[c] * math.exp((t_last - t_spike) / prm[T_TAU_PLUS, q]) + 1.0
                 w[c] = wc
                 add_spike(ring, mode, (st + dc) % L, j, wc, psp, rc)
-                wr_n = _report(wr_out, wr_n, src, j, st, wc, rc, c)
+                wr_n = record_weight(wr_out, wr_n, src, j, st, wc, rc, c)
                 tlast[c] = t_spike
     return wr_n
 

@@ -45,7 +45,7 @@ PURPOSE_QUANTAL = 0x5351
 
 
 @njit(cache=True, inline="always")
-def _record(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: float, rc: int, c: int) -> int:
+def record_weight(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: float, rc: int, c: int) -> int:
     """Add a weight-recorder row (sender, target, stamp step, weight sent, receptor, port)
     when rows are kept (``wr_out`` not empty); returns the rows written."""
     if wr_out.shape[0] > 0:
@@ -112,7 +112,7 @@ def deliver_tsodyks2(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: in
                     x[c] = 1.0 + (x[c] - x[c] * u[c] - 1.0) * x_decay
                     u[c] = big_u[c] + u[c] * (1.0 - big_u[c]) * u_decay
                 add_spike(ring, mode, (st + dc) % L, tgt[c], x[c] * u[c] * wc, psp, rc)
-                wr_n = _record(wr_out, wr_n, src, tgt[c], st, x[c] * u[c] * wc, rc, c)
+                wr_n = record_weight(wr_out, wr_n, src, tgt[c], st, x[c] * u[c] * wc, rc, c)
                 tlast[c] = t_spike
     return wr_n
 
@@ -162,7 +162,7 @@ def deliver_tsodyks(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
                 x[c] -= dy
                 y[c] += dy
                 add_spike(ring, mode, (st + dc) % L, tgt[c], dy * wc, psp, rc)
-                wr_n = _record(wr_out, wr_n, src, tgt[c], st, dy * wc, rc, c)
+                wr_n = record_weight(wr_out, wr_n, src, tgt[c], st, dy * wc, rc, c)
                 tlast[c] = t_spike
     return wr_n
 
@@ -204,7 +204,7 @@ def deliver_bernoulli(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: i
                     wc = w[0] if w_hom else w[c]
                     rc = rcpt[0] if r_hom else rcpt[c]
                     add_spike(ring, mode, (st + dc) % L, tgt[c], wc, psp, rc)
-                    wr_n = _record(wr_out, wr_n, src, tgt[c], st, wc, rc, c)
+                    wr_n = record_weight(wr_out, wr_n, src, tgt[c], st, wc, rc, c)
     return wr_n
 
 
@@ -266,6 +266,6 @@ def deliver_quantal(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
                 if k > 0:
                     wc, rc = k * (w[0] if w_hom else w[c]), rcpt[0] if r_hom else rcpt[c]
                     add_spike(ring, mode, (st + (d[0] if d_hom else d[c])) % L, tgt[c], wc, psp, rc)
-                    wr_n = _record(wr_out, wr_n, src, tgt[c], st, wc, rc, c)
+                    wr_n = record_weight(wr_out, wr_n, src, tgt[c], st, wc, rc, c)
                 tlast[c] = t_spike
     return wr_n

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import ClassVar
 
 import numpy as np
 from numba import njit
@@ -324,3 +325,29 @@ def checked(update: Callable[..., None], name: str, step_row: int) -> Callable[.
                          f"V_m fell below {V_MIN:g} mV or |w| rose above {W_MAX:g} pA (where NEST stops too), or "
                          f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step; "
                          "check the parameters (a, b, tau_w, Delta_T, C_m, g_L)")
+
+
+class AdExModel(NeuronModel):
+    """What NEST's AdEx neurons share as models: NEST's parameter checks
+    (:func:`check_aeif`) and the derived constants of :func:`derive_aeif` for their
+    synapses (``cond``: conductances, else currents; ``alpha``: alpha-shaped, else
+    exponential or none)."""
+
+    cond: ClassVar[bool] = False
+    alpha: ClassVar[bool] = False
+
+    @classmethod
+    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
+        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
+
+        Raises
+        ------
+        BadProperty
+            When a parameter is out of range or inconsistent with another.
+        """
+        check_aeif(cls, P)
+
+    @classmethod
+    def derive(cls, P: dict[str, np.ndarray], h: float) -> np.ndarray:
+        """Derived constants per neuron, rows x neurons, for a step of ``h`` ms."""
+        return derive_aeif(P, h, cond=cls.cond, alpha=cls.alpha)

@@ -10,11 +10,10 @@ later.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit, prange
 
-from spikesim.models._aeif import AEIF_PARAMS, COND_REVERSAL, check_aeif, checked, derive_aeif, run_neuron
-from spikesim.models.base import INPUT_SPLIT, NeuronModel
+from spikesim.models._aeif import AEIF_PARAMS, COND_REVERSAL, AdExModel, checked, run_neuron
+from spikesim.models.base import INPUT_SPLIT
 
 #: state rows of the integrator vector (V_m, dg_ex, g_ex, dg_in, g_in, w), then r, I_stim, step
 ROWS = (0, 1, 2, 3, 4, 5, 6, 7, 8)
@@ -26,7 +25,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
         run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j, ROWS)
 
 
-class AeifCondAlpha(NeuronModel):
+class AeifCondAlpha(AdExModel):
     """NEST's ``aeif_cond_alpha``: AdEx neuron with alpha-shaped conductances (RKF45).
 
     Parameters: potentials in mV, ``g_L`` and ``a`` in nS, ``C_m`` in pF, time constants and
@@ -44,19 +43,5 @@ class AeifCondAlpha(NeuronModel):
     units = {"V_m": "mV", "g_ex": "nS", "g_in": "nS", "w": "pA"}
     input_mode = INPUT_SPLIT
     kernel = staticmethod(checked(_update, "aeif_cond_alpha", ROWS[8]))
-
-    @classmethod
-    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
-        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
-
-        Raises
-        ------
-        BadProperty
-            When a parameter is out of range or inconsistent with another.
-        """
-        check_aeif(cls, P)
-
-    @staticmethod
-    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
-        """Derived constants per neuron, rows x neurons, for a step of ``h`` ms."""
-        return derive_aeif(P, h, cond=True, alpha=True)
+    cond = True
+    alpha = True

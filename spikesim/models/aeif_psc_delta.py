@@ -14,11 +14,10 @@ refractory counter is negated in the decay factor); spikesim decays it as docume
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit, prange
 
-from spikesim.models._aeif import AEIF_PARAMS, check_aeif, checked, derive_aeif, run_neuron_delta
-from spikesim.models.base import INPUT_SINGLE, NeuronModel
+from spikesim.models._aeif import AEIF_PARAMS, AdExModel, checked, run_neuron_delta
+from spikesim.models.base import INPUT_SINGLE
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -27,7 +26,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
         run_neuron_delta(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j)
 
 
-class AeifPscDelta(NeuronModel):
+class AeifPscDelta(AdExModel):
     """NEST's ``aeif_psc_delta``: AdEx neuron whose input moves ``V_m`` directly (RKF45).
 
     Parameters: potentials in mV, ``g_L`` and ``a`` in nS, ``C_m`` in pF, ``tau_w`` and
@@ -43,19 +42,3 @@ class AeifPscDelta(NeuronModel):
     units = {"V_m": "mV", "w": "pA"}
     input_mode = INPUT_SINGLE
     kernel = staticmethod(checked(_update, "aeif_psc_delta", 4))
-
-    @classmethod
-    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
-        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
-
-        Raises
-        ------
-        BadProperty
-            When a parameter is out of range or inconsistent with another.
-        """
-        check_aeif(cls, P)
-
-    @staticmethod
-    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
-        """Derived constants per neuron, rows x neurons, for a step of ``h`` ms."""
-        return derive_aeif(P, h, cond=False, alpha=False)

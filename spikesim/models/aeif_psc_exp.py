@@ -9,11 +9,10 @@ with ``tau_syn``; the inhibitory current enters the membrane equation negated.
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit, prange
 
-from spikesim.models._aeif import AEIF_PARAMS, check_aeif, checked, derive_aeif, run_neuron
-from spikesim.models.base import INPUT_SPLIT, NeuronModel
+from spikesim.models._aeif import AEIF_PARAMS, AdExModel, checked, run_neuron
+from spikesim.models.base import INPUT_SPLIT
 
 #: state rows of the integrator vector (V_m, -, I_syn_ex, -, I_syn_in, w), then r, I_stim, step
 ROWS = (0, -1, 1, -1, 2, 3, 4, 5, 6)
@@ -25,7 +24,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
         run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j, ROWS)
 
 
-class AeifPscExp(NeuronModel):
+class AeifPscExp(AdExModel):
     """NEST's ``aeif_psc_exp``: AdEx neuron with exponentially decaying currents (RKF45).
 
     Parameters: potentials in mV, ``g_L`` and ``a`` in nS, ``C_m`` in pF, time constants and
@@ -41,19 +40,3 @@ class AeifPscExp(NeuronModel):
     units = {"V_m": "mV", "I_syn_ex": "pA", "I_syn_in": "pA", "w": "pA"}
     input_mode = INPUT_SPLIT
     kernel = staticmethod(checked(_update, "aeif_psc_exp", ROWS[8]))
-
-    @classmethod
-    def check(cls, P: dict[str, np.ndarray], h: float) -> None:
-        """Check the parameters (arrays, one value per neuron) for a step of ``h`` ms.
-
-        Raises
-        ------
-        BadProperty
-            When a parameter is out of range or inconsistent with another.
-        """
-        check_aeif(cls, P)
-
-    @staticmethod
-    def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
-        """Derived constants per neuron, rows x neurons, for a step of ``h`` ms."""
-        return derive_aeif(P, h, cond=False, alpha=False)
