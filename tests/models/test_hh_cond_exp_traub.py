@@ -10,38 +10,22 @@ NEST's parameter checks (C_m > 0, tau_syn > 0, t_ref >= 0), threads and checkpoi
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import spikesim
-from spikesim.errors import BadProperty
+from tests.models.nest_defaults import assert_nest_defaults, assert_refused_and_unchanged
 
 MODEL = "hh_cond_exp_traub"
-DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "nest" / f"{MODEL}_defaults.json").read_text())
 
 
-def test_defaults_starting_state_and_recordables_are_nests():
-    sim = spikesim.Simulator(resolution=0.1, seed=1)
-    got = sim.create(MODEL).get()
-    cls = spikesim.models.NODE_MODELS[MODEL]
-    assert sorted(cls.recordables) == DEFAULTS["recordables"]
-    for key in (*cls.params, *[k for k in cls.state if k in DEFAULTS]):
-        assert float(np.asarray(got[key]).ravel()[0]) == DEFAULTS[key], key
+def test_defaults_and_recordables_are_nests():
+    assert_nest_defaults(MODEL)
 
 
 @pytest.mark.parametrize("key, bad", [("C_m", 0.0), ("tau_syn_ex", 0.0), ("tau_syn_in", -1.0), ("t_ref", -0.5)])
 def test_nest_parameter_checks_leave_the_neuron_unchanged(key, bad):
-    sim = spikesim.Simulator(resolution=0.1, seed=1)
-    n = sim.create(MODEL)
-    before = n.get()
-    with pytest.raises(BadProperty, match=f"'{key}' = {bad!r}"):
-        n.set({key: bad})
-    after = n.get()
-    for k, v in before.items():
-        np.testing.assert_array_equal(np.asarray(after[k]), np.asarray(v), err_msg=k)
+    assert_refused_and_unchanged(MODEL, key, bad)
 
 
 def _network(threads: int = 1) -> tuple[spikesim.Simulator, spikesim.NodeCollection, spikesim.NodeCollection]:

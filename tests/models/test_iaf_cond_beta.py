@@ -10,39 +10,23 @@ checks (its ``set_status``: V_reset < V_th, C_m > 0, t_ref >= 0, every time cons
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import spikesim
-from spikesim.errors import BadProperty
+from tests.models.nest_defaults import assert_nest_defaults, assert_refused_and_unchanged
 
-DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "nest" / "iaf_cond_beta_defaults.json")
-                      .read_text())
+MODEL = "iaf_cond_beta"
 
 
 def test_defaults_and_recordables_are_nests():
-    sim = spikesim.Simulator(resolution=0.1, seed=1)
-    got = sim.create("iaf_cond_beta").get()
-    cls = spikesim.models.NODE_MODELS["iaf_cond_beta"]
-    assert sorted(cls.recordables) == DEFAULTS["recordables"]
-    for key in (*cls.params, *[k for k in cls.state if k in DEFAULTS]):
-        assert float(np.asarray(got[key]).ravel()[0]) == DEFAULTS[key], key
+    assert_nest_defaults(MODEL)
 
 
 @pytest.mark.parametrize("key, bad", [("C_m", 0.0), ("t_ref", -0.1), ("tau_rise_ex", 0.0), ("tau_decay_ex", -1.0),
                                       ("tau_rise_in", -0.5), ("tau_decay_in", 0.0), ("V_reset", -55.0)])
 def test_nest_parameter_checks_leave_the_neuron_unchanged(key, bad):
-    sim = spikesim.Simulator(resolution=0.1, seed=1)
-    n = sim.create("iaf_cond_beta")
-    before = n.get()
-    with pytest.raises(BadProperty, match=f"'{key}' = {bad!r}"):
-        n.set({key: bad})
-    after = n.get()
-    for k, v in before.items():
-        np.testing.assert_array_equal(np.asarray(after[k]), np.asarray(v), err_msg=k)
+    assert_refused_and_unchanged(MODEL, key, bad)
 
 
 @pytest.mark.parametrize("rise, decay", [(0.5, 3.0), (3.0, 0.5), (1.0, 1.0)])

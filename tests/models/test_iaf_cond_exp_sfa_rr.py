@@ -10,39 +10,23 @@ from its ``set_status``), the adaptation a spike leaves, threads and checkpoints
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import spikesim
-from spikesim.errors import BadProperty
+from tests.models.nest_defaults import assert_nest_defaults, assert_refused_and_unchanged
 
 MODEL = "iaf_cond_exp_sfa_rr"
-DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "nest" / f"{MODEL}_defaults.json").read_text())
 
 
 def test_defaults_and_recordables_are_nests():
-    sim = spikesim.Simulator(resolution=0.1, seed=1)
-    got = sim.create(MODEL).get()
-    cls = spikesim.models.NODE_MODELS[MODEL]
-    assert sorted(cls.recordables) == DEFAULTS["recordables"]
-    for key in (*cls.params, *[k for k in cls.state if k in DEFAULTS]):
-        assert float(np.asarray(got[key]).ravel()[0]) == DEFAULTS[key], key
+    assert_nest_defaults(MODEL)
 
 
 @pytest.mark.parametrize("key, bad", [("V_reset", -57.0), ("C_m", 0.0), ("t_ref", -1.0), ("tau_sfa", 0.0),
                                       ("tau_rr", -1.0), ("tau_syn_ex", 0.0)])
 def test_nest_parameter_checks_leave_the_neuron_unchanged(key, bad):
-    sim = spikesim.Simulator(resolution=0.1, seed=1)
-    n = sim.create(MODEL)
-    before = n.get()
-    with pytest.raises(BadProperty, match=f"'{key}' = {bad!r}"):
-        n.set({key: bad})
-    after = n.get()
-    for k, v in before.items():
-        np.testing.assert_array_equal(np.asarray(after[k]), np.asarray(v), err_msg=k)
+    assert_refused_and_unchanged(MODEL, key, bad)
 
 
 def _run(threads: int, t: float = 200.0) -> tuple[spikesim.Simulator, spikesim.NodeCollection, np.ndarray]:

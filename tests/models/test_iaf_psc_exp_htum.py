@@ -11,26 +11,18 @@ checks (as NEST 3.10 gave them when run), the two refractory periods, threads.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import spikesim
 from spikesim.errors import BadProperty
+from tests.models.nest_defaults import assert_nest_defaults
 
 MODEL = "iaf_psc_exp_htum"
-DEFAULTS = json.loads((Path(__file__).resolve().parents[1] / "data" / "nest" / f"{MODEL}_defaults.json").read_text())
 
 
 def test_defaults_and_recordables_are_nests():
-    sim = spikesim.Simulator(resolution=0.1, seed=1)
-    got = sim.create(MODEL).get()
-    cls = spikesim.models.NODE_MODELS[MODEL]
-    assert sorted(cls.recordables) == DEFAULTS["recordables"]
-    for key in (*cls.params, *[k for k in cls.state if k in DEFAULTS]):
-        assert float(np.asarray(got[key]).ravel()[0]) == DEFAULTS[key], key
+    assert_nest_defaults(MODEL)
 
 
 @pytest.mark.parametrize("params, key", [({"t_ref_abs": 3.0}, "t_ref_abs"), ({"tau_m": 0.0}, "tau_m"),
