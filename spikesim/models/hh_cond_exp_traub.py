@@ -39,14 +39,21 @@ GNA, GK, GL, ENA, EK, EL, VT, EEX, EIN, CM, TEX, TIN, IE, NREF, STEP = range(15)
 CONTROL = (1e-3, 0.0, 1.0, 0.0)
 
 
-def _start(u: float) -> tuple[float, float, float]:
-    """``(m, h, n)`` at the steady state of the rate functions taken at ``u`` (mV)."""
+@njit(cache=True, inline="always")
+def _rates(u: float) -> tuple[float, float, float, float, float, float]:
+    """Opening and closing rates (1/ms) ``alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n`` at ``u`` (mV)."""
     alpha_n = 0.032 * (15.0 - u) / (math.exp((15.0 - u) / 5.0) - 1.0)
     beta_n = 0.5 * math.exp((10.0 - u) / 40.0)
     alpha_m = 0.32 * (13.0 - u) / (math.exp((13.0 - u) / 4.0) - 1.0)
     beta_m = 0.28 * (u - 40.0) / (math.exp((u - 40.0) / 5.0) - 1.0)
     alpha_h = 0.128 * math.exp((17.0 - u) / 18.0)
     beta_h = 4.0 / (1.0 + math.exp((40.0 - u) / 5.0))
+    return alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n
+
+
+def _start(u: float) -> tuple[float, float, float]:
+    """``(m, h, n)`` at the steady state of the rate functions taken at ``u`` (mV)."""
+    alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n = _rates.py_func(u)
     return alpha_m / (alpha_m + beta_m), alpha_h / (alpha_h + beta_h), alpha_n / (alpha_n + beta_n)
 
 
@@ -67,13 +74,7 @@ def _rhs(p, y, f):
     i_syn_exc = y[GEX] * (v - e_ex)
     i_syn_inh = y[GIN] * (v - e_in)
     f[VM] = (-i_na - i_k - i_l - i_syn_exc - i_syn_inh + i_stim + i_e) / c_m
-    u = v - v_t
-    alpha_n = 0.032 * (15.0 - u) / (math.exp((15.0 - u) / 5.0) - 1.0)
-    beta_n = 0.5 * math.exp((10.0 - u) / 40.0)
-    alpha_m = 0.32 * (13.0 - u) / (math.exp((13.0 - u) / 4.0) - 1.0)
-    beta_m = 0.28 * (u - 40.0) / (math.exp((u - 40.0) / 5.0) - 1.0)
-    alpha_h = 0.128 * math.exp((17.0 - u) / 18.0)
-    beta_h = 4.0 / (1.0 + math.exp((40.0 - u) / 5.0))
+    alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n = _rates(v - v_t)
     f[HM] = alpha_m - (alpha_m + beta_m) * m
     f[HH] = alpha_h - (alpha_h + beta_h) * h
     f[HN] = alpha_n - (alpha_n + beta_n) * n
