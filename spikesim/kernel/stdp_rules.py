@@ -68,6 +68,13 @@ def vs_facilitate(wc: float, k: float, eta: float, wmax: float) -> float:
 
 
 @njit(cache=True, inline="always")
+def guetig_facilitate(wc: float, kp: float, lam: float, mu_p: float, wmax: float) -> float:
+    """``stdp_synapse``'s facilitation by trace ``kp``: ``min(1, w/Wmax + lambda (1 - w/Wmax)^mu_plus kp) Wmax``."""
+    nw = (wc / wmax) + (lam * power(1.0 - (wc / wmax), mu_p)) * kp
+    return nw * wmax if nw < 1.0 else wmax
+
+
+@njit(cache=True, inline="always")
 def facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int, last_idx: np.ndarray,
                log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int, rule: int) -> float:
     """Step 1: the weight after facilitation by the postsynaptic spikes of neuron j in
@@ -86,8 +93,7 @@ def facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float
         elif rule == 5:
             wc = vs_facilitate(wc, kp, lam, wmax)
         else:
-            nw = (wc / wmax) + (lam * power(1.0 - (wc / wmax), mu_p)) * kp
-            wc = nw * wmax if nw < 1.0 else wmax
+            wc = guetig_facilitate(wc, kp, lam, mu_p, wmax)
         e = nxt[e]
     return wc
 
@@ -135,8 +141,7 @@ def facilitate_nearest(wc: float, kplus: np.ndarray, c: int, t_last: float, t_sp
     while e >= 0 and log_t[e] < hi:
         minus_dt = t_last - (log_t[e] + dd)
         kp = kplus[c] * math.exp(minus_dt / tau_plus) if rule == 3 else math.exp(minus_dt / tau_plus)
-        nw = (wc / wmax) + (lam * power(1.0 - (wc / wmax), mu_p)) * kp
-        wc = nw * wmax if nw < 1.0 else wmax
+        wc = guetig_facilitate(wc, kp, lam, mu_p, wmax)
         found = True
         if rule != 2:
             break
