@@ -24,12 +24,13 @@ from numba import njit, prange
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
-from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp
+from spikesim.models.iaf_psc_exp import IE, P11EX, P11IN, P20, P21EX, P21IN, P22, THETA, VRESET, IafPscExp
+from spikesim.models.iaf_psc_exp import NREF as NABS
 
 # state rows
 V, IEX, IIN, I0, RABS, RTOT = range(6)
-# derived rows
-P22, P21EX, P21IN, P20, P11EX, P11IN, THETA, VRESET, IE, NABS, NTOT = range(11)
+# derived rows: iaf_psc_exp's (its refractory count is the absolute one here), then the total count
+NTOT = NABS + 1
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -114,19 +115,10 @@ class IafPscExpHtum(NeuronModel):
 
     @staticmethod
     def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
-        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
-        n = len(P["E_L"])
-        D = np.empty((11, n))
-        tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]
-        D[P11EX] = libm_exp(-h / P["tau_syn_ex"])
-        D[P11IN] = libm_exp(-h / P["tau_syn_in"])
-        D[P22] = libm_exp(-h / tau)
-        D[P21EX] = iaf_propagators(P["tau_syn_ex"], tau, C, h)[1]
-        D[P21IN] = iaf_propagators(P["tau_syn_in"], tau, C, h)[1]
-        D[P20] = tau / C * (1.0 - D[P22])
-        D[THETA] = P["V_th"] - EL
-        D[VRESET] = P["V_reset"] - EL
-        D[IE] = P["I_e"]
-        D[NABS] = refractory_steps(P["t_ref_abs"], h)
+        """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms:
+        ``iaf_psc_exp``'s, with ``t_ref_abs`` as its refractory period, and the total one."""
+        D = np.empty((11, len(P["E_L"])))
+        D[:NTOT] = IafPscExp.derive({**P, "t_ref": P["t_ref_abs"]}, h)
         D[NTOT] = refractory_steps(P["t_ref_tot"], h)
         return D
+
