@@ -26,10 +26,11 @@ import numpy as np
 from spikesim.errors import bad_property
 
 
-def _check_weight_sign(owner: str, values: Mapping[str, Any]) -> None:
+def _check_weight_sign(owner: str, values: Mapping[str, Any], signbits: bool = False) -> None:
     """Raise BadProperty naming the first ``weight`` whose sign differs from ``Wmax``'s
-    (0 counts as positive), where both are given as numbers (random weights, drawn
-    later, and arrays of other shapes are not checked here)."""
+    (0 counts as positive; with ``signbits``, NEST's test of vogels_sprekeler_synapse,
+    a weight of 0 passes and the sign bits are compared), where both are given as
+    numbers (random weights, drawn later, and arrays of other shapes are not checked here)."""
     if values.get("weight") is None or values.get("Wmax") is None:
         return
     try:
@@ -37,10 +38,11 @@ def _check_weight_sign(owner: str, values: Mapping[str, Any]) -> None:
                                       np.asarray(values["Wmax"], dtype=float).ravel())
     except (TypeError, ValueError):
         return
-    bad = (w >= 0) != (wmax >= 0)
+    bad = (w != 0) & (np.signbit(w) != np.signbit(wmax)) if signbits else (w >= 0) != (wmax >= 0)
     if bad.any():
-        raise bad_property(owner, "weight", float(w[bad][0]),
-                           f"weight and Wmax ({float(wmax[bad][0])}) must have the same sign")
+        m = float(wmax[bad][0])
+        raise bad_property(owner, "weight", float(w[bad][0]), f"a nonzero weight must have the sign of Wmax ({m})"
+                           if signbits else f"weight and Wmax ({m}) must have the same sign")
 
 
 class SynapseModel:
@@ -254,17 +256,7 @@ class VogelsSprekelerSynapse(SynapseModel):
         BadProperty
             Naming the first weight whose sign differs from ``Wmax``'s.
         """
-        if values.get("weight") is None or values.get("Wmax") is None:
-            return
-        try:
-            w, wmax = np.broadcast_arrays(np.asarray(values["weight"], dtype=float).ravel(),
-                                          np.asarray(values["Wmax"], dtype=float).ravel())
-        except (TypeError, ValueError):
-            return
-        bad = (w != 0) & (np.signbit(w) != np.signbit(wmax))
-        if bad.any():
-            raise bad_property(owner, "weight", float(w[bad][0]),
-                               f"a nonzero weight must have the sign of Wmax ({float(wmax[bad][0])})")
+        _check_weight_sign(owner, values, signbits=True)
 
 
 #: vogels_sprekeler_synapse's parameters in the rows of STDP_PARAMS (None: a row it does not use)
