@@ -6,12 +6,30 @@ value of their traces ``K-`` and ``K-_triplet`` just after it (NEST's ArchivingN
 (the second trace of ``stdp_triplet_synapse``).  The history is an append-only log
 shared by all neurons, linked per neuron in both directions so a synapse can find
 the spikes of its target inside a time window by walking from the newest one.
+
+The log is compacted before it would grow (:meth:`PostArchive.record` with a
+``cutoffs`` function): a plastic connection with last spike ``t_last`` and dendritic
+delay ``d`` reads its target's spikes after ``t_last - d`` and, for the trace, the
+newest one before, so for each neuron the spikes before the smallest ``t_last - d`` of
+its plastic inputs, except the newest of them, can never be read again and are
+dropped.  Every existing connection reads what it read before, so results do not
+change; memory stays bounded in long runs (NEST's archiving node forgets, for the same
+reason, spikes every synapse has read).  A plastic connection made later onto a neuron
+starts from the spikes that are left (as in NEST, whose new synapses see what its
+history still holds); a neuron whose plastic input never fires keeps all its spikes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numba import njit
+
+#: log entries below which it is never compacted (only grown)
+COMPACT_FROM = 1 << 16
+#: room for log entries of a new archive
+FIRST_CAPACITY = 1024
 
 
 class PostArchive:
@@ -34,12 +52,14 @@ class PostArchive:
         self.tau_inv = np.full(n_nodes, 1.0 / 20.0)
         self.ktriplet = np.zeros(n_nodes)
         self.tau_triplet_inv = np.full(n_nodes, 1.0 / 110.0)
-        self.t = np.zeros(1024)
-        self.k = np.zeros(1024)
-        self.kt = np.zeros(1024)
-        self.prev = np.zeros(1024, dtype=np.int64)
-        self.next = np.zeros(1024, dtype=np.int64)
+        self.t = np.zeros(FIRST_CAPACITY)
+        self.k = np.zeros(FIRST_CAPACITY)
+        self.kt = np.zeros(FIRST_CAPACITY)
+        self.prev = np.zeros(FIRST_CAPACITY, dtype=np.int64)
+        self.next = np.zeros(FIRST_CAPACITY, dtype=np.int64)
         self.length = 0
+        #: entries dropped by :meth:`compact` since this archive was made (a diagnostic)
+        self.dropped = 0
 
     def resize(self, n_nodes: int) -> None:
         """Make room for ``n_nodes`` nodes (new ones keep no history, tau_minus 20 ms,
@@ -65,7 +85,32 @@ class PostArchive:
                 new[:self.length] = old[:self.length]
                 setattr(self, name, new)
 
-    def record(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int, tics_per_step: int) -> None:
+    def compact(self, cut: np.ndarray, slack: float) -> int:
+        """Drop the spikes no plastic connection can read again (module docstring).
+
+        Parameters
+        ----------
+        cut : ndarray
+            Per node (0-based): the smallest ``t_last - d`` (ms) of its plastic inputs;
+            its spikes before ``cut - slack`` go, but the newest of them stays.
+        slack : float
+            Margin (ms) below ``cut``: one step, far more than the STDP comparisons'
+            tolerance.
+
+        Returns
+        -------
+        int
+            Log entries dropped.
+        """
+        n = self.length
+        keep = _kept(cut - slack, self.last_idx, self.t, self.prev, n)
+        new_len = _compact_log(keep, self.last_idx, self.t, self.k, self.kt, self.prev, self.next, n)
+        self.length = new_len
+        self.dropped += n - new_len
+        return n - new_len
+
+    def record(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int, tics_per_step: int,
+               cutoffs: Callable[[], np.ndarray] | None = None) -> None:
         """Archive the spikes of one slice.
 
         Parameters
@@ -77,10 +122,17 @@ class PostArchive:
             Spikes in the slice.
         tics_per_step : int
             Tics (µs) per step.
+        cutoffs : callable or None
+            When the log is full and holds at least :data:`COMPACT_FROM` entries: the
+            per-node cut of :meth:`compact` (the same on every process, so every
+            process compacts alike); the log is compacted before it grows.
         """
         if not self.on.any() or k == 0:
             return
-        self.reserve(int(mult[:k].sum()) + 1)
+        extra = int(mult[:k].sum()) + 1
+        if cutoffs is not None and self.length + extra > self.t.size and self.length >= COMPACT_FROM:
+            self.compact(cutoffs(), tics_per_step * 0.001)
+        self.reserve(extra)
         self.length = _archive(ids, steps, mult, k, self.on, self.kminus, self.last_spike, self.last_idx,
                                self.tau_inv, self.t, self.k, self.prev, self.next, self.length,
                                tics_per_step, self.ktriplet, self.tau_triplet_inv, self.kt)
@@ -136,3 +188,43 @@ def _archive(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, on: n
             last_idx[j] = e
             length += 1
     return length
+
+
+@njit(cache=True)
+def _kept(lo: np.ndarray, last_idx: np.ndarray, log_t: np.ndarray, prev: np.ndarray, n: int) -> np.ndarray:
+    """Per log entry: whether it stays (each neuron's spikes at or after ``lo`` of it, ms,
+    and the newest one before)."""
+    keep = np.zeros(n, dtype=np.bool_)
+    for j in range(last_idx.size):
+        e = last_idx[j]
+        while e >= 0:
+            keep[e] = True
+            if log_t[e] < lo[j]:
+                break
+            e = prev[e]
+    return keep
+
+
+@njit(cache=True)
+def _compact_log(keep: np.ndarray, last_idx: np.ndarray, log_t: np.ndarray, log_k: np.ndarray,
+                 log_kt: np.ndarray, prev: np.ndarray, nxt: np.ndarray, n: int) -> int:
+    """Move the kept entries to the front in their order, relinking them; the new length."""
+    where = np.full(n, -1, dtype=np.int64)
+    m = 0
+    for e in range(n):
+        if keep[e]:
+            where[e] = m
+            m += 1
+    for e in range(n):
+        q = where[e]
+        if q < 0:
+            continue
+        log_t[q], log_k[q], log_kt[q] = log_t[e], log_k[e], log_kt[e]
+        p = prev[e]
+        prev[q] = where[p] if p >= 0 else -1  # a dropped predecessor ends the chain
+        nx = nxt[e]
+        nxt[q] = where[nx] if nx >= 0 else -1
+    for j in range(last_idx.size):
+        if last_idx[j] >= 0:
+            last_idx[j] = where[last_idx[j]]
+    return m

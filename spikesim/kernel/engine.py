@@ -37,7 +37,7 @@ from spikesim.kernel.distributed import gather_ring, gather_samples, local_array
 from spikesim.kernel.exchange import exchange_spikes, generators_ahead
 from spikesim.kernel.gamma_mip import GammaMipRoutes
 from spikesim.kernel.generator_recording import GeneratorRecording, generator_recording
-from spikesim.kernel.plasticity import deliver_plastic, plastic_plans, reset_synapse_state
+from spikesim.kernel.plasticity import archive_cutoffs, deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
     bind_current_inputs,
@@ -444,7 +444,7 @@ class Engine:
         """Archive and deliver the slice's ``k`` spikes; returns the weight-recorder rows."""
         ring, L = self.ring, self.L
         if self.archive_on:
-            self.archive.record(ids, steps, mult, k, self.tps)
+            self.archive.record(ids, steps, mult, k, self.tps, self._archive_cutoffs)
         for p, umode, par in self.spike_proj:
             if par is not None:
                 deliver_spikes_by_step(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode,
@@ -453,6 +453,10 @@ class Engine:
                 deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
         return [deliver_plastic(plan, ids, steps, mult, k, self.is_neuron, self.mode, ring, L, self.tps,
                                 self.archive, self.comm) for plan in self.plastic]
+
+    def _archive_cutoffs(self) -> np.ndarray:
+        """Where each neuron's spike history may begin (called when the archive is full)."""
+        return archive_cutoffs(self.plastic, self.nodes.num_nodes, self.tps, self.comm)
 
     def _emit_buffered(self) -> None:
         """Hand the devices the samples and spikes the engine holds (all ranks' samples)."""

@@ -249,6 +249,42 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
     return is_neuron, plans
 
 
+def archive_cutoffs(plans: Sequence[PlasticPlan], n_nodes: int, tps: int, comm: Communicator) -> np.ndarray:
+    """Per node (0-based): the smallest ``t_last - d`` (ms) of its STDP inputs on all
+    processes (+inf where it has none): the archive keeps its spikes from there on
+    (:meth:`~spikesim.kernel.archive.PostArchive.compact`).
+
+    Parameters
+    ----------
+    plans : sequence of PlasticPlan
+        The plastic projections (only the STDP kinds read the archive).
+    n_nodes : int
+        Number of nodes.
+    tps : int
+        Tics (µs) per step.
+    comm : Communicator
+        The processes (each holds the connections onto its own targets).
+    """
+    cut = np.full(n_nodes, np.inf)
+    for plan in plans:
+        if plan.kind in STDP_KINDS:
+            p = plan.proj
+            _lowest_read(p.tgt, p.extra["t_lastspike"], p.d, tps, cut)
+    if comm.size > 1:
+        cut = np.min(np.stack(comm.allgather(cut)), axis=0)
+    return cut
+
+
+@njit(cache=True)
+def _lowest_read(tgt: np.ndarray, tlast: np.ndarray, d: np.ndarray, tps: int, cut: np.ndarray) -> None:
+    """Lower ``cut[j]`` to ``t_last - d`` (ms) of each connection onto j."""
+    d_hom = d.shape[0] == 1
+    for c in range(tgt.shape[0]):
+        v = tlast[c] - ((d[0] if d_hom else d[c]) * tps) * 0.001
+        if v < cut[tgt[c]]:
+            cut[tgt[c]] = v
+
+
 def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarray:
     """The compiled kernel's parameter table of projection ``p`` (materializes its state)."""
     if kind == "stdp_triplet":

@@ -60,11 +60,20 @@ def _stdp_results(sim: spikesim.Simulator) -> dict[str, np.ndarray]:
             "wr_senders": w["senders"], "wr_targets": w["targets"], "wr_times": w["times"],
             "wr_weights": w["weights"], "wr_ports": w["ports"],
             "mm_senders": m["senders"], "mm_times": m["times"], "mm_V_m": m["V_m"], "mm_I": m["I_syn_ex"],
-            "n_local_conns": np.array([len(conns)])}
+            "n_local_conns": np.array([len(conns)]), "archive_dropped": np.array([sim.engine.archive.dropped])}
+
+
+def _small_archive() -> None:
+    """The postsynaptic archive compacted from 16 entries on (its default is far larger),
+    so that every STDP scenario compacts it, each process alike."""
+    from spikesim.kernel import archive  # noqa: PLC0415
+
+    archive.COMPACT_FROM = archive.FIRST_CAPACITY = 16
 
 
 def stdp(threads: int) -> dict[str, np.ndarray]:
     """The STDP network over 300 ms (two simulate calls)."""
+    _small_archive()
     sim = _stdp_network(threads)
     sim.simulate(150.0)
     sim.simulate(150.0)
@@ -75,6 +84,7 @@ def stdp_write(threads: int) -> dict[str, np.ndarray]:
     """The STDP network over 150 ms, then a checkpoint ``$SPIKESIM_TEST_CHECKPOINT``."""
     import os  # noqa: PLC0415
 
+    _small_archive()
     sim = _stdp_network(threads)
     sim.simulate(150.0)
     sim.checkpoint(os.environ["SPIKESIM_TEST_CHECKPOINT"])
@@ -85,6 +95,7 @@ def stdp_read(threads: int) -> dict[str, np.ndarray]:
     """Restore ``$SPIKESIM_TEST_CHECKPOINT`` and continue for 150 ms."""
     import os  # noqa: PLC0415
 
+    _small_archive()
     sim = spikesim.Simulator.restore(os.environ["SPIKESIM_TEST_CHECKPOINT"])
     sim.set_threads(threads)
     sim.simulate(150.0)

@@ -79,6 +79,7 @@ def test_stdp_spikes_samples_and_weights_do_not_depend_on_processes(serial, tmp_
     ref = serial["stdp"]
     assert ref["wr_weights"].size > 1000 and ref["mm_V_m"].size > 1000 and ref["senders"].size > 100
     assert np.ptp(ref["wr_weights"]) > 1.0  # the weights moved
+    assert ref["archive_dropped"][0] > 100  # the postsynaptic archive was compacted, on every rank alike
     results = run("stdp", procs, threads, tmp_path)
     for rank, res in enumerate(results):
         assert same(ref, res, skip=("n_local_conns",)) == [], f"rank {rank} of {procs} x {threads} threads"
@@ -185,4 +186,6 @@ def test_checkpoint_moves_between_process_counts(serial, tmp_path, writers, read
     run("stdp_write", writers, 1, tmp_path / "write")
     assert (tmp_path / "ckpt.h5").exists()
     for rank, res in enumerate(run("stdp_read", readers, 1, tmp_path / "read")):
-        assert same(serial["stdp"], res, skip=("n_local_conns", "wr_ports")) == [], f"rank {rank} of {readers}"
+        # (a restored archive starts with other room, so it is compacted at other times)
+        skip = ("n_local_conns", "wr_ports", "archive_dropped")
+        assert same(serial["stdp"], res, skip=skip) == [], f"rank {rank} of {readers}"
