@@ -97,6 +97,14 @@ class NotImplementedFeature(KernelException):
 NESTError = SpikesimError
 
 
+class InexistentConnection(SpikesimError, LookupError):
+    """A connection to remove does not exist (PyNEST's ``InexistentConnection``)."""
+
+
+class DimensionMismatch(BadProperty):
+    """Two node lists must have the same length (PyNEST's ``DimensionMismatch``)."""
+
+
 class SpikesimWarning(UserWarning):
     """Base class of spikesim's warnings: ``warnings.filterwarnings("ignore", category=SpikesimWarning)``
     silences them all, a subclass only its kind."""
@@ -122,5 +130,6 @@ __all__ = [
     "BadProperty",
     "BadParameter", "BadDelay", "IllegalConnection", "UnknownNode", "UnknownReceptorType", "bad_property",
     "NewModelNameExists", "UnaccessedDictionaryEntry", "BadParameterValue", "StepMultipleRequired",
-    "UnknownSynapseType", "NotImplementedFeature", "NumericalInstability",
+    "UnknownSynapseType", "NotImplementedFeature", "NumericalInstability", "InexistentConnection",
+    "DimensionMismatch",
 ]

@@ -32,6 +32,7 @@ from spikesim.core.timers import Timers
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.io import checkpoint as checkpoint_file
+from spikesim.network.disconnect import disconnect
 from spikesim.network.nodes import NodeCollection
 from spikesim.network.synapse_collection import SynapseCollection
 from spikesim.recording.devices import RecordingDevice
@@ -198,6 +199,30 @@ class Simulator(KernelSettings):
         """
         with self._exclusive("connect"), self.timers.timed("construction_connect"):
             self.connector.connect(pre, post, conn_spec, syn_spec)
+
+    def disconnect(self, pre: Any, post: Any = None, conn_spec: Any = "one_to_one",
+                   synapse_model: str = "static_synapse") -> int:
+        """Remove connections: those of a SynapseCollection ``pre`` (``post`` None), or
+        the first connection of ``synapse_model`` from ``pre[i]`` to ``post[i]``
+        (``conn_spec`` ``"one_to_one"``) or from each of ``pre`` to each of ``post``
+        (``"all_to_all"``; a dict ``{"rule": ...}`` too).  All pairs are checked
+        before any connection goes; the others keep their order, so results stay
+        independent of threads and processes.  Returns how many this process removed.
+
+        Raises
+        ------
+        InexistentConnection
+            If a pair has no such connection (nothing is removed).
+        DimensionMismatch
+            If ``one_to_one`` sides differ in length.
+        NotImplementedFeature
+            If the rule is another one.
+        KernelException
+            If another thread is using the simulator, or the collection is out of date.
+        """
+        rule = conn_spec.get("rule", "one_to_one") if isinstance(conn_spec, Mapping) else conn_spec
+        with self._exclusive("disconnect"), self.timers.timed("construction_connect"):
+            return disconnect(self.connector, pre, post, str(rule), synapse_model)
 
     def get_connections(self, source: Any = None, target: Any = None,
                         synapse_model: str | None = None) -> SynapseCollection:

@@ -145,6 +145,16 @@ class SynapseCollection(_CoreSynapses):
             part = self if len(groups) == 1 else self[np.array(members)]
             _CoreSynapses.set(part, {k: [dicts[i][k] for i in members] for k in keys})
 
+    def disconnect(self) -> None:
+        """Remove these connections (PyNEST's ``SynapseCollection.disconnect``).
+
+        Raises
+        ------
+        KernelException
+            If connections were added or removed since the collection was made.
+        """
+        get_simulator().disconnect(self)
+
     def _check_settable(self, values: dict[str, Any], where: np.ndarray) -> None:
         """Raise NEST's UnaccessedDictionaryEntry for a key that is no settable property of
         the connections at positions ``where``."""

@@ -17,7 +17,6 @@ from spikesim.errors import (
     BadDelay,
     BadProperty,
     IllegalConnection,
-    KernelException,
     NewModelNameExists,
     NotImplementedFeature,
     SpikesimError,
@@ -470,12 +469,30 @@ def GetConnections(source: Any = None, target: Any = None, synapse_model: str | 
     return SynapseCollection.of(get_simulator().get_connections(source, target, synapse_model))
 
 
-def Disconnect(*args: Any, **kwargs: Any) -> None:
-    """Not supported: spikesim keeps connections until ``ResetKernel`` (unlike PyNEST).
+def Disconnect(*args: Any, conn_spec: Any = None, syn_spec: Any = None) -> None:
+    """PyNEST's ``Disconnect(conns)`` or ``Disconnect(pre, post, conn_spec="one_to_one",
+    syn_spec="static_synapse")``: the rule (or ``all_to_all``) names node pairs, and the
+    first connection of the synapse model of each pair goes (only the model counts).
 
     Raises
     ------
-    KernelException
-        Always.
+    TypeError
+        If the arguments are neither a SynapseCollection nor two NodeCollections.
+    ValueError
+        If ``conn_spec`` or ``syn_spec`` come with a SynapseCollection.
+    InexistentConnection
+        If a pair has no such connection (nothing is removed).
     """
-    raise KernelException("Disconnect is not supported: spikesim keeps connections until ResetKernel")
+    sim = get_simulator()
+    if len(args) == 1:
+        if not isinstance(args[0], SynapseCollection):
+            raise TypeError("Disconnect: arguments must be either a SynapseCollection or two NodeCollections")
+        if conn_spec is not None or syn_spec is not None:
+            raise ValueError("Disconnect: with a SynapseCollection, conn_spec and syn_spec cannot be given")
+        sim.disconnect(args[0])
+        return
+    if len(args) != 2 or not all(isinstance(a, _CoreNodes) for a in args):
+        raise TypeError("Disconnect: arguments must be either a SynapseCollection or two NodeCollections")
+    spec = {"rule": conn_spec or "one_to_one"} if not isinstance(conn_spec, dict) else conn_spec
+    syn = {"synapse_model": syn_spec or "static_synapse"} if not isinstance(syn_spec, dict) else syn_spec
+    sim.disconnect(args[0], args[1], spec, str(syn.get("synapse_model", "static_synapse")))

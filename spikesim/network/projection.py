@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from spikesim.network.removals import RemovalLog
 from spikesim.parallel import Communicator
 
 
@@ -243,6 +244,8 @@ class Projection:
         #: ranks (so weight-recorder rows come out as one process orders them)
         self.gcount: np.ndarray | None = None
         self.gpos: np.ndarray | None = None
+        #: what removals took out (so collections made before them stay valid)
+        self.removals = RemovalLog()
 
     def __len__(self) -> int:
         return int(self.tgt.size)
@@ -409,6 +412,26 @@ class Projection:
                     self.w = full
                 else:
                     self.extra[k] = full
+
+    def remove(self, pos: np.ndarray) -> None:
+        """Remove the connections at positions ``pos``; the others keep their order."""
+        keep = np.ones(len(self), dtype=np.bool_)
+        keep[pos] = False
+        self.ptr = np.concatenate([[0], np.cumsum(keep)]).astype(np.int64)[self.ptr]
+
+        def take(col: np.ndarray) -> np.ndarray:
+            return col if col.size == 1 else col[keep]  # one value: shared by all (or the only one)
+        self.w, self.d, self.rcpt = take(self.w), take(self.d), take(self.rcpt)
+        self.extra = {k: take(v) for k, v in self.extra.items()}
+        self.gpos = None if self.gpos is None else self.gpos[keep]
+        self.tgt = self.tgt[keep]
+        self.version += 1
+        self.removals.log(self.version, pos)
+
+    def moved(self, pos: np.ndarray, since: int) -> np.ndarray:
+        """Today's positions of connections at ``pos`` in version ``since`` (-1: removed);
+        see :class:`~spikesim.network.removals.RemovalLog` (raises if some were added)."""
+        return self.removals.moved(pos, since, self.version, len(self))
 
     def set_weights(self, pos: np.ndarray, values: np.ndarray) -> None:
         """Set the weights of the connections at ``pos``."""

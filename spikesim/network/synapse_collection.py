@@ -56,10 +56,12 @@ class SynapseCollection:
     @classmethod
     def of(cls, other: SynapseCollection) -> Self:
         """The connections of ``other`` as an instance of this class (faces subclass it)."""
+        other._check(removed_ok=True)
         return cls(other._store, [(p, pos) for p, pos, _ in other._parts])
 
     def __iter__(self) -> Iterator[Self]:
         """One collection per connection, in order."""
+        self._check(removed_ok=True)
         for p, pos, _ in self._parts:
             for i in pos:
                 yield type(self)(self._store, [(p, np.array([i]))])
@@ -72,9 +74,9 @@ class SynapseCollection:
         IndexError
             If an index is out of range.
         KernelException
-            If connections were added since the collection was made.
+            If connections were added or removed since the collection was made.
         """
-        self._check()
+        self._check(removed_ok=True)
         n = len(self)
         if isinstance(key, (int, np.integer)) and not -n <= key < n:
             raise IndexError(f"index {key} out of range for a SynapseCollection of {n} connections")
@@ -90,11 +92,30 @@ class SynapseCollection:
     def __len__(self) -> int:
         return sum(pos.size for _, pos, _ in self._parts)
 
-    def _check(self) -> None:
-        for p, _, v in self._parts:
-            if p.version != v:
-                raise KernelException("this SynapseCollection is out of date: connections were added "
-                                      "since it was made; call get_connections again")
+    def positions(self) -> list[tuple[Projection, np.ndarray]]:
+        """The connections as (projection, positions in it) parts (-1: removed since).
+
+        Raises
+        ------
+        KernelException
+            If connections were added or removed since the collection was made.
+        """
+        self._check(removed_ok=True)
+        return [(p, pos) for p, pos, _ in self._parts]
+
+    def _check(self, removed_ok: bool = False) -> None:
+        """Bring the positions up to date with removals since the collection was made.
+
+        Raises
+        ------
+        KernelException
+            If connections were added since, or (unless ``removed_ok``) some of these
+            were removed.
+        """
+        self._parts = [(p, p.moved(pos, v), p.version) for p, pos, v in self._parts]
+        if not removed_ok and any(bool((pos < 0).any()) for _, pos, _ in self._parts):
+            raise KernelException("this SynapseCollection holds connections that were removed; "
+                                  "call get_connections again")
 
     def _column(self, key: str) -> np.ndarray:
         self._check()
@@ -140,7 +161,7 @@ class SynapseCollection:
         BadProperty
             If no connection's model has the key.
         KernelException
-            If connections were added since the collection was made.
+            If connections were added or removed since the collection was made.
         """
         if key in KEYS or key == "receptor_type" or all(key in p.extra for p, _, _ in self._parts):
             return self._column(key)
@@ -170,7 +191,7 @@ class SynapseCollection:
         BadProperty
             If a key is unknown.
         KernelException
-            If connections were added since the collection was made.
+            If connections were added or removed since the collection was made.
         """
         if not keys:
             keys = tuple(self.keys())
@@ -192,7 +213,7 @@ class SynapseCollection:
         BadDelay
             If a delay is shorter than the resolution.
         KernelException
-            If connections were added since the collection was made.
+            If connections were added or removed since the collection was made.
         """
         self._check()
         values = {**(params or {}), **kw}

@@ -80,6 +80,26 @@ def stdp(threads: int) -> dict[str, np.ndarray]:
     return _stdp_results(sim)
 
 
+def disconnect(threads: int) -> dict[str, np.ndarray]:
+    """The STDP network over 100 ms; then half of the plastic pairs from ``pre[:10]``
+    removed by pairs (one_to_one: the same list on every rank), and the plastic
+    connections from ``pre[20:30]`` to ``post[10:20]`` and the static ones from
+    ``post[:15]`` removed as SynapseCollections (each rank its own part); 100 ms more."""
+    sim = _stdp_network(threads)
+    sim.simulate(100.0)
+    pre, post = sim.nodes("pre"), sim.nodes("post")
+    comm = world()
+    local = sim.get_connections(pre[:10], post, synapse_model="stdp_rec")
+    src = np.concatenate(comm.allgather(np.asarray(local.get("source"), dtype=np.int64)))
+    tgt = np.concatenate(comm.allgather(np.asarray(local.get("target"), dtype=np.int64)))
+    pairs = np.unique(np.stack([src, tgt]), axis=1)[:, ::2]
+    sim.disconnect(pairs[0], pairs[1], "one_to_one", "stdp_rec")
+    sim.disconnect(sim.get_connections(pre[20:30], post[10:20], synapse_model="stdp_rec"))
+    sim.disconnect(sim.get_connections(post[:15], post, synapse_model="static_synapse"))
+    sim.simulate(100.0)
+    return _stdp_results(sim)
+
+
 def stdp_write(threads: int) -> dict[str, np.ndarray]:
     """The STDP network over 150 ms, then a checkpoint ``$SPIKESIM_TEST_CHECKPOINT``."""
     import os  # noqa: PLC0415
@@ -258,8 +278,8 @@ def delays(threads: int) -> dict[str, np.ndarray]:
             "V_m": v["V_m"]}
 
 
-SCENARIOS = {"brunel": brunel, "stdp": stdp, "files": files, "hdf5": hdf5, "placement": placement, "rules": rules,
-             "sparse": sparse, "delays": delays,
+SCENARIOS = {"brunel": brunel, "stdp": stdp, "disconnect": disconnect, "files": files, "hdf5": hdf5,
+             "placement": placement, "rules": rules, "sparse": sparse, "delays": delays,
              "stdp_write": stdp_write, "stdp_read": stdp_read}
 
 

@@ -88,6 +88,18 @@ def test_stdp_spikes_samples_and_weights_do_not_depend_on_processes(serial, tmp_
     assert max(int(r["n_local_conns"][0]) for r in results) < int(ref["n_local_conns"][0])
 
 
+@pytest.mark.parametrize(("procs", "threads"), [(2, 1), (3, 2)])
+def test_disconnect_keeps_one_processs_results(tmp_path, procs, threads):
+    """Connections removed by pairs and by collections between two runs: the spikes,
+    samples and weights of one process (each rank removes the part it stores)."""
+    ref = run("disconnect", 1, 1, tmp_path / "serial")[0]
+    full = run("stdp", 1, 1, tmp_path / "full")[0]
+    assert ref["n_local_conns"][0] < full["n_local_conns"][0] - 50  # connections went
+    assert ref["wr_weights"].size > 500 and ref["senders"].size > 100
+    for rank, res in enumerate(run("disconnect", procs, threads, tmp_path / "mpi")):
+        assert same(ref, res, skip=("n_local_conns",)) == [], f"rank {rank} of {procs} x {threads} threads"
+
+
 def test_ascii_files_of_two_processes_equal_one_processs(tmp_path):
     run("files", 1, 1, tmp_path / "one")
     run("files", 2, 1, tmp_path / "two")

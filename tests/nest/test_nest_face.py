@@ -212,8 +212,8 @@ def test_connect_and_get_connections():
     with pytest.raises(nest.NESTErrors.BadProperty, match=r"GetConnections: parameter 'synapse_label' = 1 is not "
                                                           r"allowed; synapse labels are not supported"):
         nest.GetConnections(synapse_label=1)
-    with pytest.raises(nest.KernelException, match="Disconnect is not supported"):
-        nest.Disconnect(n, n)
+    with pytest.raises(nest.NESTErrors.InexistentConnection, match="no stdp_synapse connection to remove"):
+        nest.Disconnect(n[0], n[0], syn_spec="stdp_synapse")  # NEST 3.10: InexistentConnection (none of that model)
     with pytest.raises(nest.NESTErrors.BadProperty, match=r"Create: parameter 'positions' = 3 is not allowed; "
                                                           r"spatial networks are not supported"):
         nest.Create("iaf_psc_delta", positions=3)
