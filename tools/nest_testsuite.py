@@ -137,6 +137,11 @@ SELECTION: dict[str, list[str]] = {
         "regressions/test_ticket_798.py", "regressions/test_ticket_85.py", "regressions/test_ticket_921.py",
         "regressions/test_ticket_941.py", "regressions/test_ticket_959.py",
     ],
+    "disconnect": [
+        "other/test_spike_transmission_after_disconnect.py", "regressions/test_issue_3532.py",
+        "regressions/test_issue_832.py", "regressions/test_regression_issue-2125.py",
+        "structural_plasticity/test_disconnect.py", "structural_plasticity/test_disconnect_multiple.py",
+    ],
 }
 
 #: statistical connection-rule tests: several minutes each, in NEST too; run with ``--slow``
@@ -156,8 +161,7 @@ EXCLUDED: dict[str, str] = {
     "mpi_indirect/*": "NEST's mpi_test_wrapper writes a script and launches `mpirun -np N --oversubscribe python` "
     "on it (an Open MPI flag; the machine has MPICH), and that script's `import nest` is outside the "
     "plugin's reach: no honest way to route it to spikesim.nest from here",
-    "structural_plasticity/*, Disconnect tests (other/test_spike_transmission_after_disconnect, "
-    "regressions 3532, 832, 2125)": "no structural plasticity and no Disconnect",
+    "structural_plasticity/* but its two Disconnect files": "no structural plasticity",
     "connect/test_connect_pairwise_poisson, test_connect_symmetric_pairwise_bernoulli, test_connect_conngen, "
     "test_sonata, test_tripartite_connect, test_gap_junction, test_rate_connections":
         "connection rules, formats and gap/rate connections spikesim lacks",
