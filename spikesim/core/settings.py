@@ -177,8 +177,9 @@ class KernelSettings:
 
     def kernel_status(self) -> dict[str, Any]:
         """NEST's kernel status: resolution (ms), seed, threads, time (ms), sizes, delays
-        (ms), settings and the seconds spent creating, connecting and simulating
-        (:mod:`spikesim.core.timers`), by NEST's names."""
+        (ms), settings, the spikes this process's neurons emitted in the last
+        ``simulate`` (multiplicities counted) and the seconds spent creating, connecting
+        and simulating (:mod:`spikesim.core.timers`), by NEST's names."""
         return {
             "resolution": self.resolution, "rng_seed": self.seed, "local_num_threads": self.threads,
             "total_num_virtual_procs": self.threads * self.parts.comm.size,
@@ -192,5 +193,6 @@ class KernelSettings:
             "node_models": self.models_registry.names("nodes"),
             "synapse_models": self.models_registry.names("synapses"),
             "recording_backends": list(self.recording.names()),
+            "local_spike_counter": self.engine.local_spikes,
             **self.timers.status(),
         }

@@ -115,6 +115,8 @@ class Engine:
         self.print_time = False
         #: postsynaptic spike history of STDP targets
         self.archive = PostArchive(0)
+        #: spikes (multiplicities counted) this process's neurons emitted in the last run
+        self.local_spikes = 0
         self._prepared_for: tuple[int, int] | None = None
         #: input in transit: ``ring[channel, s % L, node]`` is read when updating step s
         self.ring = np.zeros((N_CHANNELS, 1, 0))
@@ -310,6 +312,7 @@ class Engine:
             if p.S0 is None:  # the state reset() returns to
                 p.S0 = p.S.copy()
         self.recording.prepare()
+        self.local_spikes = 0  # NEST's local_spike_counter: this run's, this process's neurons'
         end = self.grid.step + nsteps
         progress = Progress(nsteps, self.grid.resolution, self.print_time, show)
         self.last_emit = _time.monotonic()
@@ -400,6 +403,8 @@ class Engine:
         # step by step, populations in id order: the list comes out ordered by (step, id)
         k = sp.collect(s0, m, k, self.worker_threads)
         ids, steps, mult = sp.ids[:k], sp.steps[:k], sp.mult[:k]
+        if k > n_gen:
+            self.local_spikes += int(mult[n_gen:].sum())
         if self.comm.size > 1:  # every rank's neurons' spikes; generators' are known everywhere
             ahead = self._next_generators if self.ahead and self.next_in_run else None
             due = _time.monotonic() >= self.last_emit + EMIT_EVERY

@@ -38,7 +38,7 @@ FIXED_FACTS: dict[str, Any] = {
     "rng_types": list(RNG_TYPES), "stimulation_backends": [],
     "connection_rules": ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
                          "fixed_total_number", "pairwise_bernoulli"],
-    "max_num_syn_models": 511, "local_spike_counter": 0, "to_do": 0,
+    "max_num_syn_models": 511, "to_do": 0,
     "spike_buffer_resize_log": {"global_max_spikes_sent": [], "new_buffer_size": [], "times": []},
 }
 

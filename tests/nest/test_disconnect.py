@@ -92,3 +92,4 @@ def test_spikes_still_travel_after_a_disconnect():
     # at 2 ms each parrot repeats the input; at 3 ms each gets its 6 or 7 remaining inputs
     times = sr.get("events")["times"]
     assert list(times).count(2.0) == 10 and len(times) == 10 + 66
+
