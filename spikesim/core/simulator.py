@@ -224,10 +224,11 @@ class Simulator(KernelSettings):
         with self._exclusive("disconnect"), self.timers.timed("construction_connect"):
             return disconnect(self.connector, pre, post, str(rule), synapse_model)
 
-    def get_connections(self, source: Any = None, target: Any = None,
-                        synapse_model: str | None = None) -> SynapseCollection:
-        """The connections from ``source`` to ``target`` (None: any) of ``synapse_model``."""
-        return self.connector.get_connections(source, target, synapse_model)
+    def get_connections(self, source: Any = None, target: Any = None, synapse_model: str | None = None,
+                        synapse_label: int | None = None) -> SynapseCollection:
+        """The connections from ``source`` to ``target`` (None: any) of ``synapse_model``;
+        with ``synapse_label``, only connections of ``*_lbl`` models with that label."""
+        return self.connector.get_connections(source, target, synapse_model, synapse_label)
 
     # -- running ------------------------------------------------------------------------------
     def simulate(self, t: float, progress: bool | None = None) -> RunResult:

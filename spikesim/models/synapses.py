@@ -435,4 +435,40 @@ def _hpc(cls: type[SynapseModel]) -> type[SynapseModel]:
     return type(f"{cls.__name__}Hpc", (cls,), {"name": f"{cls.name}_hpc", "__doc__": doc})
 
 
-SYNAPSE_MODELS.update({f"{c.name}_hpc": _hpc(c) for c in list(SYNAPSE_MODELS.values())})
+class LabelledSynapse(SynapseModel):
+    """What NEST's ``<model>_lbl`` adds to a synapse model: ``synapse_label``, an
+    integer per connection (-1: unlabelled, the default; set ones >= 0) that
+    ``GetConnections`` can select by."""
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """The model's own joint checks, and a label must be a whole number.
+
+        Raises
+        ------
+        BadProperty
+            If ``synapse_label`` is not a whole number, or the model's checks fail.
+        """
+        super().check_joint(owner, values)
+        if values.get("synapse_label") is None:
+            return
+        v = np.asarray(values["synapse_label"], dtype=float).ravel()
+        bad = v != np.round(v)
+        if bad.any():
+            raise bad_property(owner, "synapse_label", float(v[bad][0]), "a connection label is a whole number")
+
+
+def _lbl(cls: type[SynapseModel]) -> type[SynapseModel]:
+    """NEST's ``<model>_lbl``: the model with a ``synapse_label`` per connection."""
+    doc = f"NEST's ``{cls.name}_lbl``: ``{cls.name}`` with an integer ``synapse_label`` per connection."
+    # -1 (unlabelled, the default) is taken back too, where NEST refuses it once a label is set
+    limits = {**cls.limits, "synapse_label": (-1.0, None, True, True,
+                                              "a connection label must not be negative (-1: unlabelled)")}
+    return type(f"{cls.__name__}Lbl", (LabelledSynapse, cls),
+                {"name": f"{cls.name}_lbl", "__doc__": doc, "params": {**cls.params, "synapse_label": -1},
+                 "per_connection": (*cls.per_connection, "synapse_label"), "limits": limits})
+
+
+_BASE = list(SYNAPSE_MODELS.values())
+SYNAPSE_MODELS.update({f"{c.name}_hpc": _hpc(c) for c in _BASE})
+SYNAPSE_MODELS.update({f"{c.name}_lbl": _lbl(c) for c in _BASE})

@@ -452,21 +452,19 @@ def _check_delay_extrema(syn_spec: Any) -> None:
 
 def GetConnections(source: Any = None, target: Any = None, synapse_model: str | None = None,
                    synapse_label: Any = None) -> SynapseCollection:
-    """The connections from ``source`` to ``target`` of a synapse model (``None``: any).
+    """The connections from ``source`` to ``target`` of a synapse model (``None``: any), and
+    with ``synapse_label`` only those of labelled (``*_lbl``) models carrying that label.
 
     Raises
     ------
     TypeError
         If ``source`` or ``target`` is neither None nor a NodeCollection (as in PyNEST).
-    BadProperty
-        If ``synapse_label`` is given: spikesim has no synapse labels (unlike PyNEST).
     """
     for name, nodes in (("source", source), ("target", target)):
         if nodes is not None and not isinstance(nodes, _CoreNodes):
             raise TypeError(f"GetConnections: {name} must be a NodeCollection (or None), not {nodes!r}")
-    if synapse_label is not None:
-        raise bad_property("GetConnections", "synapse_label", synapse_label, "synapse labels are not supported")
-    return SynapseCollection.of(get_simulator().get_connections(source, target, synapse_model))
+    label = None if synapse_label is None else int(synapse_label)
+    return SynapseCollection.of(get_simulator().get_connections(source, target, synapse_model, label))
 
 
 def Disconnect(*args: Any, conn_spec: Any = None, syn_spec: Any = None) -> None:

@@ -23,12 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spikesim import rng
-from spikesim.errors import (
-    BadDelay,
-    BadProperty,
-    IllegalConnection,
-    bad_property,
-)
+from spikesim.errors import BadDelay, BadProperty, IllegalConnection, UnaccessedDictionaryEntry, bad_property
 from spikesim.network import rules
 from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
 from spikesim.network.device_links import check_sampling, register_devices
@@ -163,8 +158,8 @@ class Connector:
             if k in cls.common:
                 raise bad_property(name, k, spec[k], "it is a common property of the model; set it with "
                                    "set_defaults or copy_model")
-            if k not in allowed:
-                raise bad_property(name, k, spec[k], f"connect takes {sorted(allowed)}")
+            if k not in allowed:  # NEST's class for a key nothing read
+                raise UnaccessedDictionaryEntry(str(bad_property(name, k, spec[k], f"connect takes {sorted(allowed)}")))
         return name, {**defaults, **spec}
 
     def check_delay(self, d: np.ndarray) -> None:
@@ -279,12 +274,13 @@ class Connector:
 
     def _plastic_columns(self, name: str, syn: dict[str, Any], staged: list[tuple[Any, ...]], more: bool,
                          values: Callable[[str], np.ndarray]) -> dict[str, np.ndarray] | None:
-        """Per-connection columns of a plastic synapse model (None for static ones),
-        checked as NEST checks them: only when the call sets more than weight and delay."""
+        """Per-connection columns of a synapse model (None for static ones without any,
+        a label is one), checked as NEST checks them: only when the call sets more than
+        weight and delay."""
         cls = self.models.synapse_model(name)[0]
-        if not cls.plastic:
+        if not cls.per_connection:
             return None
-        if any(route != "spike" for route, *_ in staged):
+        if cls.plastic and any(route != "spike" for route, *_ in staged):
             raise IllegalConnection(f"connect: {name} is plastic and needs spiking sources and neuron "
                                     "targets (neurons, parrots or spike generators to neurons)")
         extra = {k: values(k) for k in cls.per_connection}
@@ -460,8 +456,10 @@ class Connector:
         """The longest delay (steps) of connections that carry signals; 1 without any."""
         return self._delays()[1]
 
-    def get_connections(self, source: Any, target: Any, synapse_model: str | None) -> SynapseCollection:
-        """The connections from ``source`` to ``target`` (None: any) of ``synapse_model``.
+    def get_connections(self, source: Any, target: Any, synapse_model: str | None,
+                        synapse_label: int | None = None) -> SynapseCollection:
+        """The connections from ``source`` to ``target`` (None: any) of ``synapse_model``
+        (and with ``synapse_label``: only labelled models' connections with that label).
 
         Raises
         ------
@@ -481,6 +479,8 @@ class Connector:
                 sel &= np.isin(p.src, src_ids - 1)
             if tgt_ids is not None:
                 sel &= np.isin(p.tgt, tgt_ids - 1)
+            if synapse_label is not None:
+                sel &= p.column("synapse_label") == synapse_label if "synapse_label" in p.extra else False
             pos = np.flatnonzero(sel)
             if pos.size:
                 parts.append((p, pos))

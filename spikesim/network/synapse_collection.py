@@ -138,8 +138,8 @@ class SynapseCollection:
                 cols.append(pos.astype(np.int64))
             elif key in ("synapse_id", "target_thread"):
                 cols.append(np.zeros(pos.size, dtype=np.int64))
-            elif key in p.extra:
-                cols.append(np.array(p.column(key)[pos], dtype=float))
+            elif key in p.extra:  # a label is an integer
+                cols.append(np.array(p.column(key)[pos], dtype=np.int64 if key == "synapse_label" else float))
             else:
                 allowed = sorted(set(KEYS) | set(p.extra))
                 raise BadProperty(f"SynapseCollection: there is no key '{key}' to get; the keys are {allowed}")
