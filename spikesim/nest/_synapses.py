@@ -12,7 +12,7 @@ from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, bad_property
 from spikesim.nest._shapes import py_value, syn_table, to_json
 from spikesim.nest.handover import sampler_receptors
-from spikesim.nest.simulation import get_simulator, model_id
+from spikesim.nest.simulation import get_simulator, model_id, note_delays
 from spikesim.network.synapse_collection import KEYS
 from spikesim.network.synapse_collection import SynapseCollection as _CoreSynapses
 
@@ -127,6 +127,7 @@ class SynapseCollection(_CoreSynapses):
         """
         if self._stale():
             return  # NEST: the connections of a reset kernel are gone; setting them does nothing
+        note_delays()
         if not isinstance(params, (list, tuple)):
             values = {**(params or {}), **kwargs}
             self._check_settable(values, np.arange(len(self)))

@@ -29,7 +29,8 @@ from spikesim.nest._create_params import check_params_shape, first_n, unaccessed
 from spikesim.nest._shapes import nest_stop, stop_in, to_json
 from spikesim.nest._status import checked_face_set
 from spikesim.nest._synapses import SynapseCollection
-from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id
+from spikesim.nest.delays import grid_delay
+from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id, note_delays
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 
@@ -106,7 +107,7 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
     keys : str or iterable of str, optional
         Parameter name(s); ``None`` for all.  Values are in NEST's units (ms, mV, pA, nS).
     output : str, default ""
-        ``"json"`` for a JSON string.
+        ``"json"`` for a JSON string (a synapse's ``delay`` on the grid, as NEST keeps it).
 
     Raises
     ------
@@ -115,9 +116,11 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
     UnknownKey
         If the model has no such key (a KeyError, as in PyNEST).
     """
-    sim = get_simulator()
+    sim, syn = get_simulator(), model in get_simulator().models("synapses")
     d = dict(sim.get_defaults(model))
-    d["synapse_modelid" if model in sim.models("synapses") else "model_id"] = model_id(model)
+    d["synapse_modelid" if syn else "model_id"] = model_id(model)
+    if syn and "delay" in d:
+        d["delay"] = grid_delay(sim, d["delay"])
     if "stop" in d:
         d["stop"] = nest_stop(d["stop"])
     out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
@@ -482,6 +485,7 @@ def Disconnect(*args: Any, conn_spec: Any = None, syn_spec: Any = None) -> None:
         If a pair has no such connection (nothing is removed).
     """
     sim = get_simulator()
+    note_delays()
     if len(args) == 1:
         if not isinstance(args[0], SynapseCollection):
             raise TypeError("Disconnect: arguments must be either a SynapseCollection or two NodeCollections")

@@ -9,10 +9,12 @@ user's settings, else one step.  Times are in ms.
 
 from __future__ import annotations
 
+import math
+
 from spikesim.core.simulator import Simulator
 from spikesim.timegrid import TICS_PER_MS
 
-__all__ = ["DelayBounds"]
+__all__ = ["DelayBounds", "grid_delay"]
 
 
 def _on_grid(t: float, tics_per_step: int, up: bool) -> float:
@@ -26,6 +28,14 @@ def _carries_signals(sim: Simulator) -> bool:
     """Whether a connection other than a recorder's or sampler's exists (those do not
     bound spikesim's delays)."""
     return any(len(p) for (_, route), p in sim.connector.projections.items() if route not in ("record", "sample"))
+
+
+def grid_delay(sim: Simulator, d: float) -> float:
+    """A delay (ms) as NEST keeps and reports it: a whole number of steps of the present
+    resolution (``floor(d / h + 0.5)``), in ms as steps times NEST's ms per step (so 1.15
+    at h = 0.1 is 1.2000000000000002, as NEST says)."""
+    steps = int(math.floor(d * (1.0 / sim.grid.resolution) + 0.5))
+    return float(steps * (sim.grid.tics_per_step / TICS_PER_MS))
 
 
 class DelayBounds:

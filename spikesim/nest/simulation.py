@@ -164,6 +164,13 @@ def model_id(name: str) -> int:
     return ids[name]
 
 
+def note_delays() -> None:
+    """Let the reported ``min_delay``/``max_delay`` keep the present delays' extremes
+    before connections change (NEST's never narrow: a delay set back, a connection
+    removed, keep them)."""
+    _KERNEL.delays.report(_KERNEL.sim)
+
+
 def delay_extrema() -> tuple[float | None, float | None]:
     """The ``min_delay`` and ``max_delay`` set by the user (ms, rounded down and up to the
     present resolution as NEST does), ``None`` where not set."""
