@@ -93,10 +93,10 @@ class ReceptorPortsModel(NeuronModel):
         if len(set(lengths.values())) > 1:
             first = cls.receptor_lists[0]
             other = next(k for k, n in lengths.items() if n != lengths[first])
+            given = ", ".join(f"{k} {n}" for k, n in lengths.items())
             raise bad_property(cls.name, other, np.asarray(P[other])[0].tolist(),
-                               f"the lists {', '.join(cls.receptor_lists)} need one entry per receptor "
-                               f"({first} has {lengths[first]}): give them together to change the number "
-                               "of receptors")
+                               f"the lists {', '.join(cls.receptor_lists)} need one entry per receptor each "
+                               f"(entries now: {given}); give them together to change the number of receptors")
         if lengths[cls.receptor_lists[0]] > MAX_RECEPTORS:
             raise bad_property(cls.name, cls.receptor_lists[0], f"a list of {lengths[cls.receptor_lists[0]]} values",
                                f"spikesim allows at most {MAX_RECEPTORS} receptors (receptor types are 8-bit)")
