@@ -91,12 +91,13 @@ class ReceptorPortsModel(NeuronModel):
         """
         lengths = {key: n_receptors(P, key) for key in cls.receptor_lists}
         if len(set(lengths.values())) > 1:
-            first = cls.receptor_lists[0]
-            other = next(k for k, n in lengths.items() if n != lengths[first])
-            given = ", ".join(f"{k} {n}" for k, n in lengths.items())
-            raise bad_property(cls.name, other, np.asarray(P[other])[0].tolist(),
+            # the odd one out is most likely the list just given (a tie: the first)
+            counts = [list(lengths.values()).count(n) for n in lengths.values()]
+            odd = list(lengths)[counts.index(min(counts))]
+            given = "; ".join(f"{k} = {np.asarray(P[k]).reshape(len(P['E_L']), -1)[0].tolist()!r}" for k in lengths)
+            raise bad_property(cls.name, odd, np.asarray(P[odd]).reshape(len(P["E_L"]), -1)[0].tolist(),
                                f"the lists {', '.join(cls.receptor_lists)} need one entry per receptor each "
-                               f"(entries now: {given}); give them together to change the number of receptors")
+                               f"(now: {given}); give them together to change the number of receptors")
         if lengths[cls.receptor_lists[0]] > MAX_RECEPTORS:
             raise bad_property(cls.name, cls.receptor_lists[0], f"a list of {lengths[cls.receptor_lists[0]]} values",
                                f"spikesim allows at most {MAX_RECEPTORS} receptors (receptor types are 8-bit)")
