@@ -97,6 +97,7 @@ SELECTION: dict[str, list[str]] = {
         "neurons/test_pp_psc_delta_stdp.py", "neurons/test_gif_exp.py", "neurons/test_iaf_tum_2000.py",
         "neurons/test_cond_exp_models.py", "neurons/test_neurons_handle_multiplicity.py",
         "neurons/test_model_node_init.py", "neurons/test_set_vm.py",
+        "neurons/test_aeif_cond_alpha_multisynapse.py", "neurons/test_aeif_cond_beta_multisynapse.py",
     ],
     "synapses": [
         "synapses/test_stdp_synapse.py", "synapses/test_stdp_synapse_basic.py", "synapses/test_set_delay_extrema.py",
@@ -166,7 +167,7 @@ EXCLUDED: dict[str, str] = {
     "test_sonata, test_tripartite_connect, test_gap_junction, test_rate_connections":
         "connection rules, formats and gap/rate connections spikesim lacks",
     "neurons/ glif, ht, astrocyte, binary, rate, siegert, compartmental, mc, *_ps, amat2, erfc, ginzburg, gif_pop, "
-    "iaf_bw_2001, ignore_and_fire, aeif_*_multisynapse, aeif lsodar, calcium, add_freeze_thaw, psp_amplitude_"
+    "iaf_bw_2001, ignore_and_fire, aeif lsodar, calcium, add_freeze_thaw, psp_amplitude_"
     "consistency": "neuron models spikesim lacks (or frozen nodes, precise spike times)",
     "synapses/ clopath, cont_delay, eprop, facetshw, inh_stdp, jonke, sic, urbanczik, "
     "gap-junction hh models, synapse_collection_set_get_multithreading": "synapse models spikesim lacks, gap junctions",

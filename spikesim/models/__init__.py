@@ -6,6 +6,8 @@ import sys
 import types
 
 from spikesim.models.aeif_cond_alpha import AeifCondAlpha
+from spikesim.models.aeif_cond_alpha_multisynapse import AeifCondAlphaMultisynapse
+from spikesim.models.aeif_cond_beta_multisynapse import AeifCondBetaMultisynapse
 from spikesim.models.aeif_cond_exp import AeifCondExp
 from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.aeif_psc_delta import AeifPscDelta
@@ -95,6 +97,8 @@ register(IafPscExpMultisynapse)
 register(IafPscAlphaMultisynapse)
 register(GammaSupGenerator)
 register(MipGenerator)
+register(AeifCondAlphaMultisynapse)
+register(AeifCondBetaMultisynapse)
 
 
 def models() -> list[str]:

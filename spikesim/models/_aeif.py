@@ -1,4 +1,4 @@
-"""What NEST's four AdEx neurons share: parameters, checks, right-hand side and update.
+"""What NEST's AdEx neurons share: parameters, checks, right-hand sides and update.
 
 ``aeif_cond_alpha``, ``aeif_cond_exp``, ``aeif_psc_alpha`` and ``aeif_psc_exp`` (NEST 3.10)
 integrate
@@ -21,18 +21,21 @@ acts during the next.
 All four use one integrator vector ``(V_m, dx_ex, x_ex, dx_in, x_in, w)``; for
 ``aeif_cond_exp`` and ``aeif_psc_exp`` the two derivative slots stay exactly zero, which changes neither their
 equations nor GSL's error control (a component without error does not raise the
-maximum error ratio).  Known difference: NEST can emit two spikes in one step when
-``t_ref = 0`` and the membrane crosses ``V_peak`` twice within it; spikesim records one.
+maximum error ratio).  ``aeif_cond_alpha_multisynapse`` and ``aeif_cond_beta_multisynapse`` integrate
+``(V_m, w, g_1 .. g_n, dg_1 .. dg_n)`` with ``I_syn = -sum_k g_k (E_rev_k - V)`` (NEST's
+order of operations) and the same update (:func:`run_neuron_multi`).
+Known difference: NEST can emit two spikes in one step when ``t_ref = 0`` and the
+membrane crosses ``V_peak`` twice within it; spikesim records one.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
@@ -86,11 +89,21 @@ def _rhs(p, y, f):
     f[YW] = (a * (V - e_l) - w) / tau_w
 
 
-@njit(cache=True)
-def _one_step(Dj, y, r, i_stim, h_int, w):
+@njit(cache=True, inline="always")
+def _params(Dj, refractory, i_stim, extra):
+    """The frozen inputs of :func:`_rhs` for one integrator step."""
+    return (refractory, Dj[COND] > 0.0, Dj[VRESET], Dj[VPEAK], Dj[VTH], Dj[DT], Dj[GL], Dj[EL], Dj[CM], Dj[EEX],
+            Dj[EIN], Dj[TEX], Dj[TIN], Dj[A], Dj[TW], Dj[IE], i_stim)
+
+
+@njit(cache=True, inline="always")
+def _advance(rhs, params, Dj, y, r, i_stim, h_int, w, extra, kw):
     """Integrate one simulation step with the spike test after each integrator step.
 
-    ``Dj`` is the derived column of the neuron; returns ``(r, h_int, spiked)``.
+    ``rhs`` is the right-hand side, ``params(Dj, refractory, i_stim, extra)`` its frozen
+    inputs, ``Dj`` the derived column of the neuron, ``y[0]`` its ``V_m`` and ``y[kw]``
+    its ``w``; returns ``(r, h_int, spiked)``, ``h_int = -1`` where the neuron left
+    NEST's bounds of a stable integration.
     """
     t1 = Dj[STEP]
     tol = Dj[TOL]
@@ -102,20 +115,24 @@ def _one_step(Dj, y, r, i_stim, h_int, w):
         n += 1
         if n > MAX_SUBSTEPS:  # steps shrunk to nothing: the equations are stiff beyond use
             return r, -1.0, spiked
-        p = (r > 0.0, Dj[COND] > 0.0, Dj[VRESET], Dj[VPEAK], Dj[VTH], Dj[DT], Dj[GL], Dj[EL], Dj[CM], Dj[EEX],
-             Dj[EIN], Dj[TEX], Dj[TIN], Dj[A], Dj[TW], Dj[IE], i_stim)
-        t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, ctl)
-        if not (y[YV] >= V_MIN and W_MIN <= y[YW] <= W_MAX):  # NEST's bounds (NaN fails too)
+        t, h_int = evolve_apply_arr(rhs, params(Dj, r > 0.0, i_stim, extra), y, t, t1, h_int, w, ctl)
+        if not (y[YV] >= V_MIN and W_MIN <= y[kw] <= W_MAX):  # NEST's bounds (NaN fails too)
             return r, -1.0, spiked
         if r > 0.0:
             y[YV] = Dj[VRESET]
         elif y[YV] >= Dj[VSPIKE]:
             y[YV] = Dj[VRESET]
-            y[YW] += Dj[B]
+            y[kw] += Dj[B]
             # one more than t_ref: the count-down after the step takes it back
             r = Dj[NREF] + 1.0 if Dj[NREF] > 0.0 else 0.0
             spiked = True
     return r, h_int, spiked
+
+
+@njit(cache=True)
+def _one_step(Dj, y, r, i_stim, h_int, w):
+    """:func:`_advance` with the two-synapse right-hand side; returns ``(r, h_int, spiked)``."""
+    return _advance(_rhs, _params, Dj, y, r, i_stim, h_int, w, 0.0, YW)
 
 
 @njit(cache=True)
@@ -241,6 +258,133 @@ def _store(S, j, y, r, rows):
         if rows[k] >= 0:
             S[rows[k], j] = y[k]
     S[rows[6], j] = r
+
+
+# -- one conductance per receptor (aeif_cond_alpha/beta_multisynapse) -------------------------------
+# State rows: V_m, w, refractory count, I_stim, integration step, then g_1 .. g_n, dg_1 .. dg_n;
+# integrator vector (V_m, w, g_1 .. g_n, dg_1 .. dg_n); derived rows after the N_DERIVED ones:
+# per receptor E_rev, the time constant of dg, that of g, what a weight of 1 adds to dg.
+MS_R, MS_ISTIM, MS_STEP = 2, 3, 4
+MS_FIXED = 5
+#: mark left in the integration step row of a neuron that received a negative weight
+NEGATIVE_INPUT = -2.0
+
+
+@njit(cache=True, inline="always")
+def _rhs_multi(p, y, f):
+    refractory, Dj, i_stim, k = p
+    if refractory:  # noqa: SIM108 - NEST's structure, kept for comparison with its source
+        V = Dj[VRESET]
+    else:
+        V = Dj[VPEAK] if Dj[VPEAK] < y[YV] else y[YV]  # std::min(V_m, V_peak)
+    w = y[1]
+    i_syn = 0.0
+    for q in range(k):
+        i_syn += y[2 + q] * (Dj[N_DERIVED + q] - V)
+    delta_t = Dj[DT]
+    i_spike = 0.0 if delta_t == 0.0 else delta_t * Dj[GL] * math.exp((V - Dj[VTH]) / delta_t)
+    f[YV] = 0.0 if refractory else (-Dj[GL] * (V - Dj[EL]) + i_spike + i_syn - w + Dj[IE] + i_stim) / Dj[CM]
+    f[1] = (Dj[A] * (V - Dj[EL]) - w) / Dj[TW]
+    for q in range(k):
+        f[2 + k + q] = -y[2 + k + q] / Dj[N_DERIVED + k + q]
+        f[2 + q] = y[2 + k + q] - y[2 + q] / Dj[N_DERIVED + 2 * k + q]
+
+
+@njit(cache=True, inline="always")
+def _params_multi(Dj, refractory, i_stim, k):
+    return (refractory, Dj, i_stim, k)
+
+
+@njit(cache=True)
+def _one_step_multi(Dj, y, r, i_stim, h_int, w, k):
+    """:func:`_advance` with one conductance per receptor; returns ``(r, h_int, spiked)``."""
+    return _advance(_rhs_multi, _params_multi, Dj, y, r, i_stim, h_int, w, k, 1)
+
+
+@njit(cache=True, inline="always")
+def _row(i):
+    """State row of component ``i`` of the multisynapse integrator vector."""
+    return i if i < 2 else i + MS_FIXED - 2
+
+
+@njit(cache=True)
+def run_neuron_multi(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j):
+    """Advance multisynapse neuron ``j`` over ``m`` steps (receptor ``q`` reads channel
+    ``CH_CUR + q``).  A negative input stops the neuron with :data:`NEGATIVE_INPUT` in its
+    integration step row and the input in its ``I_stim`` row (NEST refuses it)."""
+    g = base + j
+    k = (S.shape[0] - MS_FIXED) // 2
+    ny = 2 + 2 * k
+    Dj = D[:, j].copy()
+    y = np.empty(ny)
+    w = np.empty((N_WORK, ny))
+    for i in range(ny):
+        y[i] = S[_row(i), j]
+    r, i_stim, h_int = S[MS_R, j], S[MS_ISTIM, j], S[MS_STEP, j]
+    if not h_int > 0.0:
+        h_int = Dj[STEP]
+    c = rec_col[j]
+    for i in range(m):
+        slot = (s0 + i) % L
+        r, h_int, spiked = _one_step_multi(Dj, y, r, i_stim, h_int, w, k)
+        if h_int < 0.0:
+            S[MS_STEP, j] = -1.0
+            return
+        if spiked:
+            spk[i, j] = 1
+        if r > 0.0:
+            r -= 1.0
+        for q in range(k):
+            x = take(ring, CH_CUR + 1 + q, slot, g)
+            if x < 0.0:
+                S[MS_STEP, j], S[MS_ISTIM, j] = NEGATIVE_INPUT, x
+                return
+            y[2 + k + q] += x * Dj[N_DERIVED + 3 * k + q]
+        i_stim = take(ring, CH_CUR, slot, g)
+        for a in range(ny):
+            S[_row(a), j] = y[a]
+        S[MS_R, j] = r
+        if rec_mask[i] and c >= 0:
+            sample(S, j, i, c, rec_rows, rec_out)
+    S[MS_ISTIM, j], S[MS_STEP, j] = i_stim, h_int
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def update_multi(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out):
+    """The kernel of both multisynapse AdEx models (the signature of
+    :class:`~spikesim.models.base.NeuronModel`): one neuron per column of ``S``."""
+    for j in prange(S.shape[1]):
+        run_neuron_multi(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out, j)
+
+
+def derive_aeif_multi(P: dict[str, np.ndarray], h: float, tau_dg: str, tau_g: str,
+                      g0: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """Derived constants of a multisynapse AdEx model, rows x neurons, for a step of ``h`` ms:
+    those of :func:`derive_aeif`, then per receptor ``E_rev`` (mV), the time constants (ms)
+    of ``dg`` (list ``tau_dg``) and of ``g`` (list ``tau_g``) and ``g0(tau_dg, tau_g)``,
+    what a weight of 1 nS adds to ``dg`` (1/ms)."""
+    n = len(P["E_L"])
+    lists = [np.asarray(P[key], dtype=float).reshape(n, -1).T for key in ("E_rev", tau_dg, tau_g)]
+    return np.vstack([derive_aeif(P, h, cond=False, alpha=False), *lists, g0(lists[1], lists[2])])
+
+
+def checked_multi(update: Callable[..., None], name: str) -> Callable[..., None]:
+    """:func:`checked` for the multisynapse kernels, which also refuse negative weights.
+
+    Raises
+    ------
+    BadProperty
+        From the returned function, where a neuron received a negative weight (nS).
+    NumericalInstability
+        As :func:`checked`.
+    """
+    def weights_first(S: np.ndarray, *args: Any) -> None:
+        update(S, *args)
+        bad = np.flatnonzero(S[MS_STEP] == NEGATIVE_INPUT)
+        if bad.size:
+            raise bad_property(name, "weight", float(S[MS_ISTIM, bad[0]]),
+                               "conductance-based multisynapse models take only weights >= 0 (nS), as NEST")
+    return checked(weights_first, name, MS_STEP)
 
 
 def derive_aeif(P: dict[str, np.ndarray], h: float, cond: bool, alpha: bool) -> np.ndarray:
