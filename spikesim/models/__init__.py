@@ -20,6 +20,7 @@ from spikesim.models.generators import (
     SpikeGenerator,
     StepCurrentGenerator,
 )
+from spikesim.models.gif_cond_exp import GifCondExp
 from spikesim.models.gif_psc_exp import GifPscExp
 from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
@@ -76,6 +77,7 @@ register(SpinDetectorModel)
 register(IafTum2000)
 register(PpPscDelta)
 register(GifPscExp)
+register(GifCondExp)
 register(AeifCondAlpha)
 register(AeifCondExp)
 register(AeifPscAlpha)

@@ -22,8 +22,10 @@ on threads or on how neurons are split into blocks.  With a tiny ``Delta_V`` fir
 is certain (probability exactly 1) above threshold and impossible (``lambda``
 underflows to 0, no draw) below it, which makes the model deterministic.
 
-spikesim keeps the lists as one ``(n, k)`` array per parameter: all neurons of one
-population have lists of one length (NEST allows a length per neuron).
+Like NEST, neurons of one population may have lists of different lengths: spikesim
+keeps each list parameter as one ``(n, k)`` array, shorter lists padded with NaN
+(``ragged_lists``).  A padded component has decay factor and jump 0: it stays 0 and
+adds exactly 0 to the sums, so the kernel runs the longest list for every neuron.
 
 Layout: state rows ``V_m, E_sfa, I_stc, refractory_count, I`` first, then the
 model's rows, then the threshold components ``sfa_elem_1 ..`` (mV) and the current
@@ -110,6 +112,11 @@ def _lists(P: dict[str, np.ndarray], key: str) -> np.ndarray:
     return np.asarray(P[key], dtype=float).reshape(len(P["E_L"]), -1)
 
 
+def _lengths(P: dict[str, np.ndarray], key: str) -> np.ndarray:
+    """The length of each neuron's list ``key`` (NaN pads shorter lists)."""
+    return np.count_nonzero(~np.isnan(_lists(P, key)), axis=1)
+
+
 class GifModel(NeuronModel):
     """A ``gif_*`` neuron: NEST's parameters and checks, adaptation components and
     escape noise (see the module's description).
@@ -124,6 +131,7 @@ class GifModel(NeuronModel):
     """
 
     params: ClassVar[dict[str, Any]] = dict(GIF_PARAMS)
+    ragged_lists = True
     model_state: ClassVar[dict[str, tuple[float, str | None]]] = {}
     n_model_derived: ClassVar[int] = 0
     input_mode = INPUT_SPLIT
@@ -153,16 +161,18 @@ class GifModel(NeuronModel):
             or ``tau_syn_in`` is not > 0, or ``t_ref`` or ``lambda_0`` is negative.
         """
         for tau, q in (("tau_sfa", "q_sfa"), ("tau_stc", "q_stc")):
-            a, b = _lists(P, tau).shape[1], _lists(P, q).shape[1]
-            if a != b:
-                raise bad_property(cls.name, q, _lists(P, q)[0].tolist(),
-                                   f"'{tau}' and '{q}' need the same length ({tau} has {a}, {q} {b})")
+            a, b = _lengths(P, tau), _lengths(P, q)
+            if (a != b).any():
+                i = int(np.flatnonzero(a != b)[0])
+                given = _lists(P, q)[i][: b[i]].tolist()
+                raise bad_property(cls.name, q, given,
+                                   f"'{tau}' and '{q}' need the same length ({tau} has {a[i]}, {q} {b[i]})")
         checks = (("g_L", ">"), ("Delta_V", ">"), ("C_m", ">"), ("t_ref", ">="), ("lambda_0", ">="),
                   ("tau_sfa", ">"), ("tau_stc", ">"), ("tau_syn_ex", ">"), ("tau_syn_in", ">"),
                   *cls.extra_checks())
         for key, op in checks:
             x = np.asarray(P[key], dtype=float)
-            bad = ~(x > 0.0) if op == ">" else ~(x >= 0.0)
+            bad = (~(x > 0.0) if op == ">" else ~(x >= 0.0)) & ~(np.isnan(x) & (x.ndim == 2))
             if bad.any():
                 allowed = "every time constant must be > 0 (ms)" if x.ndim == 2 else f"it must be {op} 0"
                 raise bad_property(cls.name, key, float(x[bad][0]), allowed)
@@ -193,11 +203,10 @@ class GifModel(NeuronModel):
         D[HMS] = h
         D[NREF] = refractory_steps(P["t_ref"], h)
         D[NSFA], D[NSTC] = tau_sfa.shape[1], tau_stc.shape[1]
-        for q in range(tau_sfa.shape[1]):
-            D[d_first + 2 * q] = libm_exp(-h / tau_sfa[:, q])
-            D[d_first + 2 * q + 1] = q_sfa[:, q]
         first_stc = d_first + 2 * tau_sfa.shape[1]
-        for q in range(tau_stc.shape[1]):
-            D[first_stc + 2 * q] = libm_exp(-h / tau_stc[:, q])
-            D[first_stc + 2 * q + 1] = q_stc[:, q]
+        for first, tau, jump in ((d_first, tau_sfa, q_sfa), (first_stc, tau_stc, q_stc)):
+            pad = np.isnan(tau)
+            for q in range(tau.shape[1]):
+                D[first + 2 * q] = np.where(pad[:, q], 0.0, libm_exp(-h / np.where(pad[:, q], 1.0, tau[:, q])))
+                D[first + 2 * q + 1] = np.where(pad[:, q], 0.0, jump[:, q])
         return D

@@ -72,6 +72,9 @@ class Model:
     receives: ClassVar[str] = ""
     #: units of the recordables (NEST's units; a recordable not listed is dimensionless)
     units: ClassVar[dict[str, str]] = {}
+    #: whether the list parameters (tuple defaults) of different nodes may differ in
+    #: length; the population then keeps them as rows padded with NaN
+    ragged_lists: ClassVar[bool] = False
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
