@@ -24,7 +24,7 @@ underflows to 0, no draw) below it, which makes the model deterministic.
 
 Like NEST, neurons of one population may have lists of different lengths: spikesim
 keeps each list parameter as one ``(n, k)`` array, shorter lists padded with NaN
-(``ragged_lists``).  A padded component has decay factor and jump 0: it stays 0 and
+(:attr:`~spikesim.models.base.Model.ragged_lists`).  A padded component has decay factor and jump 0: it stays 0 and
 adds exactly 0 to the sums, so the kernel runs the longest list for every neuron.
 
 Layout: state rows ``V_m, E_sfa, I_stc, refractory_count, I`` first, then the
@@ -131,7 +131,7 @@ class GifModel(NeuronModel):
     """
 
     params: ClassVar[dict[str, Any]] = dict(GIF_PARAMS)
-    ragged_lists = True
+    ragged_lists = ("tau_sfa", "q_sfa", "tau_stc", "q_stc")
     model_state: ClassVar[dict[str, tuple[float, str | None]]] = {}
     n_model_derived: ClassVar[int] = 0
     input_mode = INPUT_SPLIT

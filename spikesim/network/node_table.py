@@ -252,14 +252,14 @@ class NodeTable:
         return v
 
     def neuron_values(self, common: dict[str, Any], per_node: list[dict[str, Any]] | None, n: int,
-                      first: int, defaults: dict[str, Any], ragged: bool = False) -> dict[str, Any]:
+                      first: int, defaults: dict[str, Any], ragged: tuple[str, ...] = ()) -> dict[str, Any]:
         """Values to set on new neurons; keys missing from some per-node dicts keep the default
-        (``ragged``: the model's list parameters may differ in length between nodes).
+        (``ragged``: list parameters whose lengths may differ between nodes).
 
         Raises
         ------
         BadProperty
-            If per-node lists (``tau_syn``) differ in length and ``ragged`` is False.
+            If per-node lists (``tau_syn``) differ in length and are not in ``ragged``.
         """
         values: dict[str, Any] = {k: self.draw(v, n, first, k) for k, v in common.items()}
         if per_node:
@@ -268,7 +268,7 @@ class NodeTable:
                 try:
                     values[k] = np.array(given)
                 except ValueError:  # lists of several lengths (tau_syn of multisynapse neurons)
-                    if not ragged:
+                    if k not in ragged:
                         raise bad_property("create", k, given, "the neurons of one population take lists of "
                                            "one length") from None
                     values[k] = given  # the population pads them (gif models' adaptation lists)

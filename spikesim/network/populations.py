@@ -285,7 +285,7 @@ class NeuronPopulation(Population):
         read-only entry for the neurons at ``local``."""
         if key in self.P:
             out: np.ndarray = self.P[key][local].copy()
-            if out.ndim == 2 and self.model.ragged_lists and np.isnan(out).any():
+            if out.ndim == 2 and key in self.model.ragged_lists and np.isnan(out).any():
                 return _unpadded(out)
             return out
         if key in self.state_spec:
@@ -349,8 +349,9 @@ class NeuronPopulation(Population):
             If ``v`` is not allowed, or a list parameter would get another length on
             only some neurons of the population or on neurons with connections.
         """
-        new = _as_array(self.model_name, k, v, local.size, self.model.params[k], self.model.ragged_lists)
-        if new.ndim == 2 and self.model.ragged_lists:
+        ragged = k in self.model.ragged_lists
+        new = _as_array(self.model_name, k, v, local.size, self.model.params[k], ragged)
+        if new.ndim == 2 and ragged:
             return _ragged_update(old, new, local)
         if new.ndim == 2 and new.shape[1] != old.shape[1]:
             if self.has_connections:
