@@ -1,4 +1,4 @@
-"""Make the NEST 3.10 reference cases of gif_psc_exp and gif_cond_exp.
+"""Make the NEST 3.10 reference cases of gif_psc_exp, gif_cond_exp and gif_cond_exp_multisynapse.
 
 Run with NEST's own interpreter (never at test time)::
 
@@ -15,10 +15,12 @@ It writes into ``tests/data/nest/cases`` (the case format of ``tests/data/nest/R
   ``E_sfa - 1e-3`` mV; a neuron with ``lambda_0 = 0`` never fires.  Each case is run
   with two seeds and must give identical results, which shows that no draw decided a
   spike.  Both cases have two-component stc and sfa lists.
-* ``gif_psc_exp_two_stat`` and ``gif_cond_exp_stat``: statistical cases (20 seeds;
+* ``gif_cond_exp_multisynapse_drive``: the same for three receptors (spikes on each).
+* ``gif_psc_exp_two_stat``, ``gif_cond_exp_stat`` and ``gif_cond_exp_multisynapse_stat``:
+  statistical cases (20 seeds;
   rate, Fano factor and CV of a driven population with two-component adaptation),
   checked in ``tests/models/test_gif_stat.py``.
-* ``tests/data/nest/gif_defaults.json``: NEST's defaults of both models.
+* ``tests/data/nest/gif_defaults.json``: NEST's defaults of the three models.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_reference_adex import _drive  # noqa: E402
+from make_reference_adex import COMPARE, _drive  # noqa: E402
 from make_reference_models2 import OUT, _stat, expected_deterministic, expected_statistical  # noqa: E402
 
 TWO = {"q_stc": [56.7, -6.9], "tau_stc": [57.8, 218.2], "q_sfa": [11.7, 1.8], "tau_sfa": [53.8, 640.0]}
@@ -63,6 +65,48 @@ def drive_case(model: str) -> dict[str, Any]:
     return case
 
 
+def multisynapse_case() -> dict[str, Any]:
+    """Three deterministic gif_cond_exp_multisynapse neurons with three receptors each."""
+    rec = {"tau_syn": [2.0, 8.0, 0.5], "E_rev": [0.0, -85.0, 20.0]}
+    neurons = [{**rec, **TWO, **SURE, "V_T_star": -50.0},
+               {**rec, **SURE, "V_T_star": -45.0, "t_ref": 2.0, "gsl_error_tol": 1e-5},
+               {**rec, **TWO, "lambda_0": 0.0, "V_T_star": -60.0}]
+    spikes = [[5.0, 12.0, 30.0, 31.5, 60.0], [20.0, 45.0, 46.0, 75.0], [8.0, 50.0, 50.5, 90.0]]
+    weights = [(6.0, 1.0), (8.0, 3.0), (30.0, 2.3)]    # per receptor: weight (nS), delay (ms)
+    return {
+        "name": "gif_cond_exp_multisynapse_drive",
+        "description": "Three deterministic gif_cond_exp_multisynapse neurons (Delta_V 1e-6 mV; two stc/sfa "
+                       "components; none; lambda_0 0) with receptors tau_syn [2, 8, 0.5] ms, E_rev [0, -85, 20] "
+                       "mV under dc and step currents and spikes on each receptor; V_m, E_sfa, I_stc at each "
+                       "step.  Two NEST seeds agree.",
+        "kernel": {"resolution": 0.1, "rng_seed": 12345},
+        "nodes": [
+            {"label": "n", "model": "gif_cond_exp_multisynapse", "n": 3, "params": neurons},
+            {"label": "dc", "model": "dc_generator", "n": 1, "params": {"amplitude": 250.0, "start": 2.0,
+                                                                       "stop": 170.0}},
+            {"label": "step", "model": "step_current_generator", "n": 1,
+             "params": {"amplitude_times": [15.0, 25.0, 130.0], "amplitude_values": [300.0, -150.0, 700.0]}},
+            *[{"label": f"sg{q}", "model": "spike_generator", "n": 1, "params": {"spike_times": spikes[q]}}
+              for q in range(3)],
+            {"label": "sr", "model": "spike_recorder", "n": 1, "params": {}},
+            {"label": "mm", "model": "multimeter", "n": 1,
+             "params": {"interval": 0.1, "record_from": ["V_m", "E_sfa", "I_stc"]}},
+        ],
+        "connections": [
+            {"pre": "dc", "post": "n", "conn_spec": "all_to_all", "syn_spec": {"delay": 1.0}},
+            {"pre": "step", "post": {"label": "n", "slice": [1, 3]}, "conn_spec": "all_to_all",
+             "syn_spec": {"delay": 2.0}},
+            *[{"pre": f"sg{q}", "post": "n", "conn_spec": "all_to_all",
+               "syn_spec": {"weight": weights[q][0], "delay": weights[q][1], "receptor_type": q + 1}}
+              for q in range(3)],
+            {"pre": "n", "post": "sr"},
+            {"pre": "mm", "post": "n"},
+        ],
+        "simulate": [100.0, 100.0],
+        "compare": COMPARE,
+    }
+
+
 def stat_cases() -> dict[str, dict[str, Any]]:
     """A driven population with two-component adaptation, of each model, over 20 seeds."""
     seeds = list(range(1, 21))
@@ -74,19 +118,31 @@ def stat_cases() -> dict[str, dict[str, Any]]:
         c["description"] = (f"50 {model} (two stc and two sfa components, Delta_V 1.4 mV, lambda_0 10/s) with "
                             f"I_e={i_e} pA and Poisson drive 2000/s of weight {w}, 20 seeds.")
         out[f"{model}_two_stat" if model == "gif_psc_exp" else f"{model}_stat"] = c
+    params = {**TWO, "I_e": 120.0, "Delta_V": 1.4, "V_T_star": -50.0, "lambda_0": 10.0, "t_ref": 4.0,
+              "tau_syn": [2.0, 5.0], "E_rev": [0.0, -85.0]}
+    # one generator per receptor: spikesim's poisson_generator gives two connections onto
+    # one target the same train (NEST independent ones)
+    pg2 = [*pg, {"label": "pg2", "model": "poisson_generator", "n": 1, "params": {"rate": 2000.0}}]
+    conn = [{"pre": "pg", "post": "n", "syn_spec": {"weight": 1.5, "receptor_type": 1}},
+            {"pre": "pg2", "post": "n", "syn_spec": {"weight": 0.5, "receptor_type": 2}}]
+    c = _stat("gif_cond_exp_multisynapse", 50, params, pg2, conn, 2000.0, seeds, 5)
+    c["description"] = ("50 gif_cond_exp_multisynapse (two stc and two sfa components, receptors tau_syn [2, 5] "
+                        "ms, E_rev [0, -85] mV) with I_e=120 pA and Poisson drive of 2000/s onto each receptor "
+                        "(two generators; 1.5 and 0.5 nS), 20 seeds.")
+    out["gif_cond_exp_multisynapse_stat"] = c
     return out
 
 
 def defaults() -> dict[str, Any]:
-    """NEST's defaults of both models: numbers, lists and recordables."""
+    """NEST's defaults of the gif models: numbers, lists and recordables."""
     import nest
 
     nest.ResetKernel()
     out: dict[str, Any] = {}
-    for model in ("gif_psc_exp", "gif_cond_exp"):
+    for model in ("gif_psc_exp", "gif_cond_exp", "gif_cond_exp_multisynapse"):
         d = nest.GetDefaults(model)
         keep = {k: (list(map(float, v)) if hasattr(v, "__len__") else float(v)) for k, v in sorted(d.items())
-                if k in ("tau_sfa", "q_sfa", "tau_stc", "q_stc")
+                if k in ("tau_sfa", "q_sfa", "tau_stc", "q_stc", "tau_syn", "E_rev")
                 or (isinstance(v, (int, float)) and not isinstance(v, bool)
                     and k not in ("global_id", "model_id", "thread", "vp", "thread_local_id", "post_trace",
                                   "t_spike", "elementsize", "archiver_length", "Ca", "beta_Ca", "tau_Ca",
@@ -101,8 +157,8 @@ def main() -> int:
     """Run every case in NEST and write it; print spike counts."""
     import nest
 
-    for model in ("gif_psc_exp", "gif_cond_exp"):
-        case = drive_case(model)
+    for model in ("gif_psc_exp", "gif_cond_exp", "gif_cond_exp_multisynapse"):
+        case = multisynapse_case() if model == "gif_cond_exp_multisynapse" else drive_case(model)
         exp = expected_deterministic(case)
         other = copy.deepcopy(case)
         other["kernel"]["rng_seed"] = 987

@@ -21,6 +21,7 @@ from spikesim.models.generators import (
     StepCurrentGenerator,
 )
 from spikesim.models.gif_cond_exp import GifCondExp
+from spikesim.models.gif_cond_exp_multisynapse import GifCondExpMultisynapse
 from spikesim.models.gif_psc_exp import GifPscExp
 from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
@@ -78,6 +79,7 @@ register(IafTum2000)
 register(PpPscDelta)
 register(GifPscExp)
 register(GifCondExp)
+register(GifCondExpMultisynapse)
 register(AeifCondAlpha)
 register(AeifCondExp)
 register(AeifPscAlpha)

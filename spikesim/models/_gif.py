@@ -137,14 +137,14 @@ class GifModel(NeuronModel):
     input_mode = INPUT_SPLIT
 
     @classmethod
-    def n_state(cls) -> int:
-        """Number of state rows before the components."""
-        return len(GIF_STATE) + len(cls.model_state)
+    def model_state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:
+        """The model's state rows after the common ones (default ``model_state``)."""
+        return cls.model_state
 
     @classmethod
     def state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:
         """The common and the model's state rows, then one row per adaptation component."""
-        out = {**GIF_STATE, **cls.model_state}
+        out = {**GIF_STATE, **cls.model_state_for(P)}
         out.update({f"sfa_elem_{k}": (0.0, None) for k in range(1, _lists(P, "tau_sfa").shape[1] + 1)})
         out.update({f"stc_elem_{k}": (0.0, None) for k in range(1, _lists(P, "tau_stc").shape[1] + 1)})
         return out
@@ -171,6 +171,8 @@ class GifModel(NeuronModel):
                   ("tau_sfa", ">"), ("tau_stc", ">"), ("tau_syn_ex", ">"), ("tau_syn_in", ">"),
                   *cls.extra_checks())
         for key, op in checks:
+            if key not in P:  # the multisynapse model has lists of synaptic time constants instead
+                continue
             x = np.asarray(P[key], dtype=float)
             bad = (~(x > 0.0) if op == ">" else ~(x >= 0.0)) & ~(np.isnan(x) & (x.ndim == 2))
             if bad.any():
@@ -189,13 +191,14 @@ class GifModel(NeuronModel):
         bind_seed(D, SEEDHI, SEEDLO, seed)
 
     @classmethod
-    def derive_common(cls, P: dict[str, np.ndarray], h: float) -> np.ndarray:
+    def derive_common(cls, P: dict[str, np.ndarray], h: float, n_model: int | None = None) -> np.ndarray:
         """Derived constants, rows x neurons, for a step of ``h`` ms: the common rows and the
-        components' rows filled, the model's rows (``N_COMMON ..``) left at 0 for the model."""
+        components' rows filled, the model's ``n_model`` rows (``N_COMMON ..``; default
+        ``n_model_derived``) left at 0 for the model."""
         n = len(P["E_L"])
         tau_sfa, q_sfa = _lists(P, "tau_sfa"), _lists(P, "q_sfa")
         tau_stc, q_stc = _lists(P, "tau_stc"), _lists(P, "q_stc")
-        d_first = N_COMMON + cls.n_model_derived
+        d_first = N_COMMON + (cls.n_model_derived if n_model is None else n_model)
         D = np.zeros((d_first + 2 * (tau_sfa.shape[1] + tau_stc.shape[1]), n))
         D[VTS], D[VRESET], D[IE], D[EL] = P["V_T_star"], P["V_reset"], P["I_e"], P["E_L"]
         D[GL], D[CM], D[DV] = P["g_L"], P["C_m"], P["Delta_V"]
