@@ -1,4 +1,4 @@
-"""Make the NEST 3.10 reference cases of gif_psc_exp, gif_cond_exp and gif_cond_exp_multisynapse.
+"""Make the NEST 3.10 reference cases of gif_psc_exp, gif_cond_exp and their multisynapse versions.
 
 Run with NEST's own interpreter (never at test time)::
 
@@ -15,12 +15,14 @@ It writes into ``tests/data/nest/cases`` (the case format of ``tests/data/nest/R
   ``E_sfa - 1e-3`` mV; a neuron with ``lambda_0 = 0`` never fires.  Each case is run
   with two seeds and must give identical results, which shows that no draw decided a
   spike.  Both cases have two-component stc and sfa lists.
-* ``gif_cond_exp_multisynapse_drive``: the same for three receptors (spikes on each).
-* ``gif_psc_exp_two_stat``, ``gif_cond_exp_stat`` and ``gif_cond_exp_multisynapse_stat``:
+* ``gif_cond_exp_multisynapse_drive``, ``gif_psc_exp_multisynapse_drive``: the same for
+  three receptors (spikes on each).
+* ``gif_psc_exp_two_stat``, ``gif_cond_exp_stat``, ``gif_cond_exp_multisynapse_stat`` and
+  ``gif_psc_exp_multisynapse_stat``:
   statistical cases (20 seeds;
   rate, Fano factor and CV of a driven population with two-component adaptation),
   checked in ``tests/models/test_gif_stat.py``.
-* ``tests/data/nest/gif_defaults.json``: NEST's defaults of the three models.
+* ``tests/data/nest/gif_defaults.json``: NEST's defaults of the four models.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_reference_adex import COMPARE, _drive  # noqa: E402
 from make_reference_models2 import OUT, _stat, expected_deterministic, expected_statistical  # noqa: E402
 
+MODELS = ("gif_psc_exp", "gif_cond_exp", "gif_cond_exp_multisynapse", "gif_psc_exp_multisynapse")
 TWO = {"q_stc": [56.7, -6.9], "tau_stc": [57.8, 218.2], "q_sfa": [11.7, 1.8], "tau_sfa": [53.8, 640.0]}
 SURE = {"Delta_V": 1e-6, "lambda_0": 1000.0}
 NEURONS = [
@@ -65,23 +68,26 @@ def drive_case(model: str) -> dict[str, Any]:
     return case
 
 
-def multisynapse_case() -> dict[str, Any]:
-    """Three deterministic gif_cond_exp_multisynapse neurons with three receptors each."""
-    rec = {"tau_syn": [2.0, 8.0, 0.5], "E_rev": [0.0, -85.0, 20.0]}
+def multisynapse_case(model: str) -> dict[str, Any]:
+    """Three deterministic neurons of a multisynapse ``model`` with three receptors each."""
+    cond = model == "gif_cond_exp_multisynapse"
+    rec: dict[str, Any] = {"tau_syn": [2.0, 8.0, 0.5], **({"E_rev": [0.0, -85.0, 20.0]} if cond else {})}
     neurons = [{**rec, **TWO, **SURE, "V_T_star": -50.0},
-               {**rec, **SURE, "V_T_star": -45.0, "t_ref": 2.0, "gsl_error_tol": 1e-5},
+               {**rec, **SURE, "V_T_star": -45.0, "t_ref": 2.0, **({"gsl_error_tol": 1e-5} if cond else {})},
                {**rec, **TWO, "lambda_0": 0.0, "V_T_star": -60.0}]
     spikes = [[5.0, 12.0, 30.0, 31.5, 60.0], [20.0, 45.0, 46.0, 75.0], [8.0, 50.0, 50.5, 90.0]]
-    weights = [(6.0, 1.0), (8.0, 3.0), (30.0, 2.3)]    # per receptor: weight (nS), delay (ms)
+    # per receptor: weight (nS or pA), delay (ms)
+    weights = [(6.0, 1.0), (8.0, 3.0), (30.0, 2.3)] if cond else [(300.0, 1.0), (-400.0, 3.0), (900.0, 2.3)]
     return {
-        "name": "gif_cond_exp_multisynapse_drive",
-        "description": "Three deterministic gif_cond_exp_multisynapse neurons (Delta_V 1e-6 mV; two stc/sfa "
-                       "components; none; lambda_0 0) with receptors tau_syn [2, 8, 0.5] ms, E_rev [0, -85, 20] "
-                       "mV under dc and step currents and spikes on each receptor; V_m, E_sfa, I_stc at each "
+        "name": f"{model}_drive",
+        "description": f"Three deterministic {model} neurons (Delta_V 1e-6 mV; two stc/sfa components; none; "
+                       "lambda_0 0) with receptors tau_syn [2, 8, 0.5] ms" + (", E_rev [0, -85, 20] mV" if cond
+                                                                                 else "") +
+                       " under dc and step currents and spikes on each receptor; V_m, E_sfa, I_stc at each "
                        "step.  Two NEST seeds agree.",
         "kernel": {"resolution": 0.1, "rng_seed": 12345},
         "nodes": [
-            {"label": "n", "model": "gif_cond_exp_multisynapse", "n": 3, "params": neurons},
+            {"label": "n", "model": model, "n": 3, "params": neurons},
             {"label": "dc", "model": "dc_generator", "n": 1, "params": {"amplitude": 250.0, "start": 2.0,
                                                                        "stop": 170.0}},
             {"label": "step", "model": "step_current_generator", "n": 1,
@@ -130,6 +136,14 @@ def stat_cases() -> dict[str, dict[str, Any]]:
                         "ms, E_rev [0, -85] mV) with I_e=120 pA and Poisson drive of 2000/s onto each receptor "
                         "(two generators; 1.5 and 0.5 nS), 20 seeds.")
     out["gif_cond_exp_multisynapse_stat"] = c
+    params = {k: v for k, v in params.items() if k != "E_rev"}
+    conn = [{"pre": "pg", "post": "n", "syn_spec": {"weight": 20.0, "receptor_type": 1}},
+            {"pre": "pg2", "post": "n", "syn_spec": {"weight": -10.0, "receptor_type": 2}}]
+    c = _stat("gif_psc_exp_multisynapse", 50, params, pg2, conn, 2000.0, seeds, 5)
+    c["description"] = ("50 gif_psc_exp_multisynapse (two stc and two sfa components, receptors tau_syn [2, 5] "
+                        "ms) with I_e=120 pA and Poisson drive of 2000/s onto each receptor (two generators; 20 "
+                        "and -10 pA), 20 seeds.")
+    out["gif_psc_exp_multisynapse_stat"] = c
     return out
 
 
@@ -139,7 +153,7 @@ def defaults() -> dict[str, Any]:
 
     nest.ResetKernel()
     out: dict[str, Any] = {}
-    for model in ("gif_psc_exp", "gif_cond_exp", "gif_cond_exp_multisynapse"):
+    for model in MODELS:
         d = nest.GetDefaults(model)
         keep = {k: (list(map(float, v)) if hasattr(v, "__len__") else float(v)) for k, v in sorted(d.items())
                 if k in ("tau_sfa", "q_sfa", "tau_stc", "q_stc", "tau_syn", "E_rev")
@@ -157,8 +171,8 @@ def main() -> int:
     """Run every case in NEST and write it; print spike counts."""
     import nest
 
-    for model in ("gif_psc_exp", "gif_cond_exp", "gif_cond_exp_multisynapse"):
-        case = multisynapse_case() if model == "gif_cond_exp_multisynapse" else drive_case(model)
+    for model in MODELS:
+        case = multisynapse_case(model) if "multisynapse" in model else drive_case(model)
         exp = expected_deterministic(case)
         other = copy.deepcopy(case)
         other["kernel"]["rng_seed"] = 987

@@ -43,8 +43,9 @@ import numpy as np
 from numba import njit
 
 from spikesim.errors import bad_property
+from spikesim.models._multisynapse import n_receptors
 from spikesim.models._neuron_streams import bind_seed, draw
-from spikesim.models.base import INPUT_SPLIT, NeuronModel, refractory_steps
+from spikesim.models.base import INPUT_RECEPTOR, INPUT_SPLIT, N_CHANNELS, NeuronModel, refractory_steps
 from spikesim.models.iaf_psc_exp import libm_exp
 
 # common state rows
@@ -213,3 +214,52 @@ class GifModel(NeuronModel):
                 D[first + 2 * q] = np.where(pad[:, q], 0.0, libm_exp(-h / np.where(pad[:, q], 1.0, tau[:, q])))
                 D[first + 2 * q + 1] = np.where(pad[:, q], 0.0, jump[:, q])
         return D
+
+
+class GifReceptorModel(GifModel):
+    """A ``gif_*_multisynapse`` neuron: one synapse per receptor ``1 .. len(tau_syn)``.
+
+    The list ``tau_syn`` (ms, one per receptor) replaces ``tau_syn_ex`` and ``tau_syn_in``;
+    its length is one in a population (it sets the ring-buffer channels, as in
+    :mod:`spikesim.models._multisynapse`): receptor ``q`` reads channel ``CH_CUR + q``,
+    current generators connect to receptor 0.  Subclasses set ``fixed_state`` (their
+    state rows after the common ones) and ``receptor_row`` (the name of receptor
+    ``q``'s state row, e.g. ``"g_{q}"``).
+    """
+
+    params: ClassVar[dict[str, Any]] = {
+        **{k: v for k, v in GIF_PARAMS.items() if k not in ("tau_syn_ex", "tau_syn_in")}, "tau_syn": (2.0,)}
+    fixed_state: ClassVar[dict[str, tuple[float, str | None]]] = {}
+    receptor_row: ClassVar[str] = ""
+    input_mode = INPUT_RECEPTOR
+
+    @classmethod
+    def check_receptors(cls, P: dict[str, np.ndarray]) -> None:
+        """Every ``tau_syn`` must be > 0.
+
+        Raises
+        ------
+        BadProperty
+            Naming ``tau_syn`` and the list where a time constant is not > 0.
+        """
+        tau = np.asarray(P["tau_syn"], dtype=float)
+        bad = ~(tau > 0)
+        if bad.any():
+            raise bad_property(cls.name, "tau_syn", tau[bad.any(axis=1)][0].tolist(),
+                               "every synaptic time constant must be > 0 (ms)")
+
+    @classmethod
+    def model_state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:
+        """The model's fixed rows, then one row per receptor."""
+        rows = {cls.receptor_row.format(q=q): (0.0, None) for q in range(1, n_receptors(P) + 1)}
+        return {**cls.fixed_state, **rows}
+
+    @classmethod
+    def receptors_for(cls, P: dict[str, np.ndarray], currents: bool = False) -> set[int]:
+        """Receptors ``1 .. len(tau_syn)`` for spikes; 0 only for currents (and multimeters)."""
+        return {0} if currents else set(range(1, n_receptors(P) + 1))
+
+    @classmethod
+    def input_channels(cls, P: dict[str, np.ndarray]) -> int:
+        """``CH_CUR + 1 + n`` channels: receptor ``q`` reads channel ``CH_CUR + q``."""
+        return N_CHANNELS + n_receptors(P)

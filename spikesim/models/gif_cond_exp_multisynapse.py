@@ -28,7 +28,6 @@ from spikesim.models._common import sample, take
 from spikesim.models._gif import (
     CM,
     EL,
-    GIF_PARAMS,
     GIF_STATE,
     GL,
     I0,
@@ -38,7 +37,7 @@ from spikesim.models._gif import (
     SEEDHI,
     SEEDLO,
     VRESET,
-    GifModel,
+    GifReceptorModel,
     R,
     V,
     adapt,
@@ -47,7 +46,7 @@ from spikesim.models._gif import (
 from spikesim.models._multisynapse import n_receptors
 from spikesim.models._neuron_streams import neuron_key
 from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, evolve_apply_arr, stop_unstable
-from spikesim.models.base import CH_CUR, INPUT_RECEPTOR, N_CHANNELS
+from spikesim.models.base import CH_CUR
 from spikesim.models.iaf_cond_exp import integration_step
 
 # the model's state rows after the common ones: the integrator's step, then g_1 .. g_n
@@ -165,7 +164,7 @@ UNSTABLE = (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulatio
             "conductances, g_L, C_m, tau_syn, gsl_error_tol)")
 
 
-class GifCondExpMultisynapse(GifModel):
+class GifCondExpMultisynapse(GifReceptorModel):
     """NEST's ``gif_cond_exp_multisynapse``: generalised integrate-and-fire, escape noise,
     one exponential conductance per receptor (RKF45).
 
@@ -178,15 +177,12 @@ class GifCondExpMultisynapse(GifModel):
     in nS), current generators with receptor 0.
     """
     name = "gif_cond_exp_multisynapse"
-    params: ClassVar[dict[str, Any]] = {
-        **{k: v for k, v in GIF_PARAMS.items() if k not in ("tau_syn_ex", "tau_syn_in")},
-        "tau_syn": (2.0,), "E_rev": (0.0,), "gsl_error_tol": 1e-3}
-    model_state: ClassVar[dict[str, tuple[float, str | None]]] = {"integration_step": (0.0, None),
-                                                                   "g_1": (0.0, None)}
-    state = {**GIF_STATE, **model_state}
+    params: ClassVar[dict[str, Any]] = {**GifReceptorModel.params, "E_rev": (0.0,), "gsl_error_tol": 1e-3}
+    fixed_state: ClassVar[dict[str, tuple[float, str | None]]] = {"integration_step": (0.0, None)}
+    receptor_row = "g_{q}"
+    state = {**GIF_STATE, **fixed_state, "g_1": (0.0, None)}
     recordables = ("V_m", "E_sfa", "I_stc")
     units = {"V_m": "mV", "E_sfa": "mV", "I_stc": "pA"}
-    input_mode = INPUT_RECEPTOR
     kernel = staticmethod(stop_unstable(_refuse_negative(_update), "gif_cond_exp_multisynapse", HINT, UNSTABLE))
 
     @classmethod
@@ -204,26 +200,8 @@ class GifCondExpMultisynapse(GifModel):
             raise bad_property(cls.name, "E_rev", e_rev[0].tolist(), "E_rev and tau_syn need the same length "
                                f"(one per receptor; tau_syn has {tau.shape[1]}, E_rev {e_rev.shape[1]}); when "
                                "the number of receptors changes, give both")
-        bad = ~(tau > 0)
-        if bad.any():
-            raise bad_property(cls.name, "tau_syn", tau[bad.any(axis=1)][0].tolist(),
-                               "every synaptic time constant must be > 0 (ms)")
+        cls.check_receptors(P)
         super().check(P, h)
-
-    @classmethod
-    def model_state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:
-        """The integrator's step, then one conductance ``g_q`` (nS) per receptor."""
-        return {"integration_step": (0.0, None), **{f"g_{q}": (0.0, None) for q in range(1, n_receptors(P) + 1)}}
-
-    @classmethod
-    def receptors_for(cls, P: dict[str, np.ndarray], currents: bool = False) -> set[int]:
-        """Receptors ``1 .. len(tau_syn)`` for spikes; 0 only for currents (and multimeters)."""
-        return {0} if currents else set(range(1, n_receptors(P) + 1))
-
-    @classmethod
-    def input_channels(cls, P: dict[str, np.ndarray]) -> int:
-        """``CH_CUR + 1 + n`` channels: receptor ``q`` reads channel ``CH_CUR + q``."""
-        return N_CHANNELS + n_receptors(P)
 
     @classmethod
     def derive(cls, P: dict[str, np.ndarray], h: float) -> np.ndarray:

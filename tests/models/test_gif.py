@@ -1,4 +1,4 @@
-"""gif_psc_exp, gif_cond_exp and gif_cond_exp_multisynapse beyond their NEST reference cases.
+"""gif_psc_exp, gif_cond_exp and their multisynapse versions beyond their NEST reference cases.
 
 The dynamics are replayed against NEST 3.10 by ``tests/data/nest/cases/gif_*_drive.json``
 (deterministic neurons with two-component stc/sfa lists; made by ``tools/make_reference_gif.py``,
@@ -20,8 +20,9 @@ import pytest
 import spikesim
 from spikesim.errors import BadProperty
 
-MODELS = ("gif_psc_exp", "gif_cond_exp", "gif_cond_exp_multisynapse")
+MODELS = ("gif_psc_exp", "gif_cond_exp", "gif_cond_exp_multisynapse", "gif_psc_exp_multisynapse")
 MULTI = "gif_cond_exp_multisynapse"
+PSC_MULTI = "gif_psc_exp_multisynapse"
 DATA = Path(__file__).resolve().parents[1] / "data" / "nest"
 TWO = {"q_stc": [56.7, -6.9], "tau_stc": [57.8, 218.2], "q_sfa": [11.7, 1.8], "tau_sfa": [53.8, 640.0]}
 LISTS = ("tau_sfa", "q_sfa", "tau_stc", "q_stc")
@@ -50,7 +51,7 @@ REFUSED = [("g_L", 0.0), ("Delta_V", 0.0), ("C_m", 0.0), ("t_ref", -1.0), ("lamb
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize(("key", "bad"), REFUSED)
 def test_nest_checks_refuse_and_leave_the_neurons_unchanged(model, key, bad):
-    if model == MULTI and key.startswith("tau_syn_"):
+    if "multisynapse" in model and key.startswith("tau_syn_"):
         pytest.skip("the multisynapse model has the list tau_syn instead")
     n = spikesim.Simulator(resolution=0.1, seed=1).create(model, 2, TWO)
     before = n.get()
@@ -105,14 +106,16 @@ def _syn(model: str, sign: int) -> dict:
     the multisynapse model, reversal potentials 0 and -85 mV)."""
     if model == MULTI:
         return {"weight": 1.5 if sign > 0 else 1.0, "receptor_type": 1 if sign > 0 else 2}
+    if model == PSC_MULTI:
+        return {"weight": 25.0 if sign > 0 else -10.0, "receptor_type": 1 if sign > 0 else 2}  # tau_syn 2, 5 ms
     return {"weight": sign * (25.0 if model == "gif_psc_exp" else 1.5)}
 
 
 def _run(model: str, params, threads: int = 1, t: float = 400.0, n: int = 20, seed: int = 5):
     """A population of ``model`` under Poisson drive and a dc current: spikes and traces."""
-    if model == MULTI:
-        params = [dict(p, tau_syn=[2.0, 5.0], E_rev=[0.0, -85.0]) for p in
-                  (params if isinstance(params, list) else [params] * n)]
+    if "multisynapse" in model:
+        extra = {"tau_syn": [2.0, 5.0], **({"E_rev": [0.0, -85.0]} if model == MULTI else {})}
+        params = [dict(p, **extra) for p in (params if isinstance(params, list) else [params] * n)]
     sim = spikesim.Simulator(resolution=0.1, seed=seed, threads=threads)
     nrn = sim.create(model, n, params)
     pg = sim.create("poisson_generator", params={"rate": 3000.0})
@@ -184,6 +187,18 @@ def test_checkpoint_and_restore_mid_run_continue_identically(model, tmp_path):
     assert ea["times"].size > 50
     np.testing.assert_array_equal(ea["times"], eb["times"])
     np.testing.assert_array_equal(ea["senders"], eb["senders"])
+
+
+def test_psc_multisynapse_receptor_list_is_checked_as_nest_does():
+    # NEST 3.10: "All synaptic time constants must be > 0." and, with a connection onto
+    # receptor 2, "the number of ports cannot be reduced"
+    sim = spikesim.Simulator(resolution=0.1, seed=1)
+    with pytest.raises(BadProperty, match="'tau_syn'"):
+        sim.create(PSC_MULTI, 1, {"tau_syn": [1.0, 0.0]})
+    n = sim.create(PSC_MULTI, 2, {"tau_syn": [1.0, 2.0]})
+    sim.connect(sim.create("spike_generator"), n, syn_spec={"receptor_type": 2})
+    with pytest.raises(BadProperty, match="'tau_syn'.*connections"):
+        n.set({"tau_syn": [1.0]})
 
 
 def test_multisynapse_receptor_lists_are_checked_as_nest_does():
