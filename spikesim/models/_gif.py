@@ -1,7 +1,7 @@
 """What NEST's generalised integrate-and-fire neurons (``gif_*``) share.
 
-NEST 3.10's ``gif_psc_exp`` and ``gif_cond_exp`` (Mensi et al. 2012) differ in their
-synapses and membrane integration only.  Both have:
+NEST 3.10's ``gif_psc_exp``, ``gif_cond_exp`` and their ``_multisynapse`` versions
+(Mensi et al. 2012) differ in their synapses and membrane integration only.  All have:
 
 * any number of spike-triggered current components (lists ``tau_stc`` in ms and
   ``q_stc`` in pA, of one length) and of threshold components (``tau_sfa`` in ms and
@@ -24,8 +24,10 @@ underflows to 0, no draw) below it, which makes the model deterministic.
 
 Like NEST, neurons of one population may have lists of different lengths: spikesim
 keeps each list parameter as one ``(n, k)`` array, shorter lists padded with NaN
-(:attr:`~spikesim.models.base.Model.ragged_lists`).  A padded component has decay factor and jump 0: it stays 0 and
-adds exactly 0 to the sums, so the kernel runs the longest list for every neuron.
+(:attr:`~spikesim.models.base.Model.ragged_lists`).  A padded component has decay
+factor and jump 0: it stays 0 and adds exactly 0 to the sums, so the kernel runs the
+longest list for every neuron.  (The receptor lists of the multisynapse versions have
+one length per population, see :class:`GifReceptorModel`.)
 
 Layout: state rows ``V_m, E_sfa, I_stc, refractory_count, I`` first, then the
 model's rows, then the threshold components ``sfa_elem_1 ..`` (mV) and the current
@@ -54,7 +56,7 @@ V, ESFA, ISTC, R, I0 = range(5)
 VTS, LAM0, DV, HMS, NREF, VRESET, SEEDHI, SEEDLO, NSFA, NSTC, IE, EL, GL, CM = range(14)
 N_COMMON = 14
 
-#: NEST 3.10's parameters of both models (lambda_0 in spikes/s, as ``get`` shows it)
+#: NEST 3.10's parameters of gif_psc_exp and gif_cond_exp (lambda_0 in spikes/s, as ``get`` shows it)
 GIF_PARAMS: dict[str, Any] = {
     "g_L": 4.0, "E_L": -70.0, "V_reset": -55.0, "Delta_V": 0.5, "V_T_star": -35.0, "lambda_0": 1.0,
     "t_ref": 4.0, "C_m": 80.0, "tau_sfa": (), "q_sfa": (), "tau_stc": (), "q_stc": (),
