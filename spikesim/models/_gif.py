@@ -167,9 +167,9 @@ class GifModel(NeuronModel):
             a, b = _lengths(P, tau), _lengths(P, q)
             if (a != b).any():
                 i = int(np.flatnonzero(a != b)[0])
-                given = _lists(P, q)[i][: b[i]].tolist()
-                raise bad_property(cls.name, q, given,
-                                   f"'{tau}' and '{q}' need the same length ({tau} has {a[i]}, {q} {b[i]})")
+                taus, qs = _lists(P, tau)[i][: a[i]].tolist(), _lists(P, q)[i][: b[i]].tolist()
+                raise bad_property(cls.name, tau, taus, f"'{tau}' and '{q}' need the same length ({tau} has "
+                                   f"{a[i]} entries, {q} = {qs} has {b[i]})")
         checks = (("g_L", ">"), ("Delta_V", ">"), ("C_m", ">"), ("t_ref", ">="), ("lambda_0", ">="),
                   ("tau_sfa", ">"), ("tau_stc", ">"), ("tau_syn_ex", ">"), ("tau_syn_in", ">"),
                   *cls.extra_checks())

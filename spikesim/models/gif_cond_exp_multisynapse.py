@@ -197,9 +197,10 @@ class GifCondExpMultisynapse(GifReceptorModel):
         """
         tau, e_rev = np.asarray(P["tau_syn"], dtype=float), np.asarray(P["E_rev"], dtype=float)
         if tau.shape[1] != e_rev.shape[1]:
-            raise bad_property(cls.name, "E_rev", e_rev[0].tolist(), "E_rev and tau_syn need the same length "
-                               f"(one per receptor; tau_syn has {tau.shape[1]}, E_rev {e_rev.shape[1]}); when "
-                               "the number of receptors changes, give both")
+            raise bad_property(cls.name, "tau_syn", tau[0].tolist(), "E_rev and tau_syn need the same length "
+                               f"(one per receptor; tau_syn has {tau.shape[1]} entries, E_rev = "
+                               f"{e_rev[0].tolist()} has {e_rev.shape[1]}); when the number of receptors changes, "
+                               "give both")
         cls.check_receptors(P)
         super().check(P, h)
 

@@ -205,7 +205,7 @@ def test_multisynapse_receptor_lists_are_checked_as_nest_does():
     # NEST 3.10 refuses each (BadProperty; the last two IncompatibleReceptorType and, at
     # Simulate, BadProperty "Synaptic weights ... must be non-negative")
     sim = spikesim.Simulator(resolution=0.1, seed=1)
-    for params, key in (({"tau_syn": [1.0, 2.0], "E_rev": [0.0]}, "E_rev"), ({"tau_syn": [1.0, 2.0]}, "E_rev"),
+    for params, key in (({"tau_syn": [1.0, 2.0], "E_rev": [0.0]}, "tau_syn"), ({"tau_syn": [1.0, 2.0]}, "tau_syn"),
                         ({"tau_syn": [0.0], "E_rev": [0.0]}, "tau_syn")):
         with pytest.raises(BadProperty, match=f"'{key}'"):
             sim.create(MULTI, 1, params)
