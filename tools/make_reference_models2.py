@@ -126,8 +126,8 @@ def statistical_cases() -> dict[str, dict[str, Any]]:
     c = _stat("pp_psc_delta", 50, {"dead_time": 0.0, "I_e": 150.0, "c_1": 2.0}, [], [], 1000.0, seeds, 5)
     c["description"] = "50 pp_psc_delta without dead time (Poisson spike counts per step), I_e=150 pA, 20 seeds."
     out["pp_psc_delta_nodead_stat"] = c
-    c = _stat("gif_psc_exp", 50, {"I_e": 150.0, "q_sfa": 10.0, "tau_sfa": 100.0, "q_stc": 20.0,
-                                  "tau_stc": 30.0, "Delta_V": 1.5, "V_T_star": -50.0, "lambda_0": 10.0,
+    c = _stat("gif_psc_exp", 50, {"I_e": 150.0, "q_sfa": [10.0], "tau_sfa": [100.0], "q_stc": [20.0],
+                                  "tau_stc": [30.0], "Delta_V": 1.5, "V_T_star": -50.0, "lambda_0": 10.0,
                                   "t_ref": 2.0},
               pg, [{"pre": "pg", "post": "n", "syn_spec": {"weight": 20.0}}], 2000.0, seeds, 5)
     c["description"] = ("50 gif_psc_exp (one sfa and one stc component) with I_e=150 pA and Poisson drive "
@@ -137,8 +137,9 @@ def statistical_cases() -> dict[str, dict[str, Any]]:
 
 
 def _nest_params(model: str, params: Any) -> Any:
-    """NEST's gif/pp models take lists for the adaptation components."""
-    if model not in ("pp_psc_delta", "gif_psc_exp"):
+    """NEST's pp_psc_delta takes lists for the adaptation components (spikesim's gif
+    models take lists as NEST's do)."""
+    if model != "pp_psc_delta":
         return params
     out = dict(params)
     for tau, q in (("tau_sfa", "q_sfa"), ("tau_stc", "q_stc")):

@@ -108,7 +108,7 @@ def make_population(registry: ModelRegistry, table: NodeTable, recording: Record
     first = table.num_nodes + 1
     if issubclass(cls, NeuronModel):
         pop = NeuronPopulation(cls, model, first, n, defaults, label, table.grid.resolution)
-        values = table.neuron_values(common, per_node, n, first, defaults)
+        values = table.neuron_values(common, per_node, n, first, defaults, cls.ragged_lists)
         if values:
             pop.set(np.arange(n), values)
         return pop

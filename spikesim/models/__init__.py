@@ -22,7 +22,10 @@ from spikesim.models.generators import (
     SpikeGenerator,
     StepCurrentGenerator,
 )
+from spikesim.models.gif_cond_exp import GifCondExp
+from spikesim.models.gif_cond_exp_multisynapse import GifCondExpMultisynapse
 from spikesim.models.gif_psc_exp import GifPscExp
+from spikesim.models.gif_psc_exp_multisynapse import GifPscExpMultisynapse
 from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
@@ -78,6 +81,9 @@ register(SpinDetectorModel)
 register(IafTum2000)
 register(PpPscDelta)
 register(GifPscExp)
+register(GifCondExp)
+register(GifCondExpMultisynapse)
+register(GifPscExpMultisynapse)
 register(AeifCondAlpha)
 register(AeifCondExp)
 register(AeifPscAlpha)

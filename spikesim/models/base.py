@@ -72,6 +72,9 @@ class Model:
     receives: ClassVar[str] = ""
     #: units of the recordables (NEST's units; a recordable not listed is dimensionless)
     units: ClassVar[dict[str, str]] = {}
+    #: list parameters (tuple defaults) whose lists may differ in length between the
+    #: nodes of one population; the population keeps them as rows padded with NaN
+    ragged_lists: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:

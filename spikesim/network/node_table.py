@@ -252,13 +252,14 @@ class NodeTable:
         return v
 
     def neuron_values(self, common: dict[str, Any], per_node: list[dict[str, Any]] | None, n: int,
-                      first: int, defaults: dict[str, Any]) -> dict[str, Any]:
-        """Values to set on new neurons; keys missing from some per-node dicts keep the default.
+                      first: int, defaults: dict[str, Any], ragged: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Values to set on new neurons; keys missing from some per-node dicts keep the default
+        (``ragged``: list parameters whose lengths may differ between nodes).
 
         Raises
         ------
         BadProperty
-            If per-node lists (``tau_syn``) differ in length.
+            If per-node lists (``tau_syn``) differ in length and are not in ``ragged``.
         """
         values: dict[str, Any] = {k: self.draw(v, n, first, k) for k, v in common.items()}
         if per_node:
@@ -267,8 +268,10 @@ class NodeTable:
                 try:
                     values[k] = np.array(given)
                 except ValueError:  # lists of several lengths (tau_syn of multisynapse neurons)
-                    raise bad_property("create", k, given, "the neurons of one population take lists of "
-                                       "one length") from None
+                    if k not in ragged:
+                        raise bad_property("create", k, given, "the neurons of one population take lists of "
+                                           "one length") from None
+                    values[k] = given  # the population pads them (gif models' adaptation lists)
         return values
 
     def device_values(self, cls: type[Model], common: dict[str, Any], i: int, n: int,

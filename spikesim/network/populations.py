@@ -42,11 +42,12 @@ READ_ONLY = ("model", "global_id", "element_type", "recordables", "local", "thre
              "receptor_types", "node_uses_wfr", "thread_local_id", "events", "spike_count")
 
 
-def _as_array(model: str, key: str, v: Any, n: int, like: Any) -> np.ndarray:
+def _as_array(model: str, key: str, v: Any, n: int, like: Any, ragged: bool = False) -> np.ndarray:
     """One value per node, typed like the default ``like`` (a tuple default: one list of
-    numbers per node, the same length for all, as a ``(n, k)`` array)."""
+    numbers per node as a ``(n, k)`` array, the same length for all unless ``ragged``:
+    then shorter lists are padded with NaN)."""
     if isinstance(like, tuple):
-        return _as_lists(model, key, v, n)
+        return _as_lists(model, key, v, n, ragged)
     arr = np.asarray(v)
     if arr.ndim == 0:
         arr = np.full(n, arr.item(), dtype=arr.dtype)
@@ -70,12 +71,16 @@ def _as_array(model: str, key: str, v: Any, n: int, like: Any) -> np.ndarray:
     return out
 
 
-def _as_lists(model: str, key: str, v: Any, n: int) -> np.ndarray:
-    """A list-valued parameter (e.g. ``tau_syn``): one list for all nodes or one per node."""
+def _as_lists(model: str, key: str, v: Any, n: int, ragged: bool = False) -> np.ndarray:
+    """A list-valued parameter (e.g. ``tau_syn``): one list for all nodes or one per node
+    (``ragged``: one per node of any lengths, padded with NaN)."""
     try:
         arr = np.asarray(v, dtype=np.float64)
     except (TypeError, ValueError):
-        raise bad_property(model, key, v, "it must be a list of numbers") from None
+        padded = _padded(model, key, v, n) if ragged else None
+        if padded is None:
+            raise bad_property(model, key, v, "it must be a list of numbers") from None
+        return padded
     if arr.ndim == 1:
         arr = np.broadcast_to(arr, (n, arr.size))
     if arr.ndim != 2 or arr.shape[0] != n:
@@ -83,6 +88,44 @@ def _as_lists(model: str, key: str, v: Any, n: int) -> np.ndarray:
     if np.isnan(arr).any():
         raise bad_property(model, key, float("nan"), "it must be a number")
     return arr.copy()
+
+
+def _padded(model: str, key: str, v: Any, n: int) -> np.ndarray | None:
+    """Lists of several lengths, one per node, as the rows of an array padded with NaN
+    (None where ``v`` is not ``n`` lists of numbers)."""
+    if not isinstance(v, (list, tuple, np.ndarray)) or len(v) != n:
+        return None
+    try:
+        rows = [np.asarray(r, dtype=np.float64) for r in v]
+    except (TypeError, ValueError):
+        return None
+    if any(r.ndim != 1 for r in rows):
+        return None
+    if any(np.isnan(r).any() for r in rows):
+        raise bad_property(model, key, float("nan"), "it must be a number")
+    out = np.full((n, max(r.size for r in rows)), np.nan)
+    for i, r in enumerate(rows):
+        out[i, :r.size] = r
+    return out
+
+
+def _unpadded(arr: np.ndarray) -> np.ndarray:
+    """Rows of a NaN-padded list parameter as an object array of their lists (NaN cut off)."""
+    out = np.empty(arr.shape[0], dtype=object)
+    for i, row in enumerate(arr):
+        out[i] = row[~np.isnan(row)]
+    return out
+
+
+def _ragged_update(old: np.ndarray, new: np.ndarray, local: np.ndarray) -> np.ndarray:
+    """``old`` (NaN-padded lists, one row per node) with the rows at ``local`` replaced by
+    ``new``; columns left holding padding only are cut off."""
+    arr = np.full((old.shape[0], max(old.shape[1], new.shape[1])), np.nan)
+    arr[:, :old.shape[1]] = old
+    arr[local] = np.nan
+    arr[local, :new.shape[1]] = new
+    used = np.flatnonzero(~np.isnan(arr).all(axis=0))
+    return arr[:, :int(used[-1]) + 1 if used.size else 0].copy()
 
 
 def _first(arr: np.ndarray) -> Any:
@@ -242,6 +285,8 @@ class NeuronPopulation(Population):
         read-only entry for the neurons at ``local``."""
         if key in self.P:
             out: np.ndarray = self.P[key][local].copy()
+            if out.ndim == 2 and key in self.model.ragged_lists and np.isnan(out).any():
+                return _unpadded(out)
             return out
         if key in self.state_spec:
             r = self.state_names.index(key)
@@ -304,7 +349,10 @@ class NeuronPopulation(Population):
             If ``v`` is not allowed, or a list parameter would get another length on
             only some neurons of the population or on neurons with connections.
         """
-        new = _as_array(self.model_name, k, v, local.size, self.model.params[k])
+        ragged = k in self.model.ragged_lists
+        new = _as_array(self.model_name, k, v, local.size, self.model.params[k], ragged)
+        if new.ndim == 2 and ragged:
+            return _ragged_update(old, new, local)
         if new.ndim == 2 and new.shape[1] != old.shape[1]:
             if self.has_connections:
                 raise bad_property(self.model_name, k, v, "the neurons have connections, so the number of "

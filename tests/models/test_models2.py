@@ -52,8 +52,8 @@ BAD = [
     ("pp_psc_delta", "dead_time", -1.0), ("pp_psc_delta", "dead_time_shape", 0), ("pp_psc_delta", "c_3", -0.1),
     ("pp_psc_delta", "tau_sfa", 0.0), ("pp_psc_delta", "t_ref_remaining", -2.0),
     ("gif_psc_exp", "g_L", 0.0), ("gif_psc_exp", "Delta_V", 0.0), ("gif_psc_exp", "lambda_0", -1.0),
-    ("gif_psc_exp", "t_ref", -1.0), ("gif_psc_exp", "tau_stc", 0.0),
-]
+    ("gif_psc_exp", "t_ref", -1.0),
+]  # gif_psc_exp's list parameters (tau_stc ...): tests/models/test_gif.py
 
 
 @pytest.mark.parametrize(("model", "key", "value"), BAD)
@@ -90,7 +90,8 @@ def _network(threads: int, seed: int = 7, t: float = 300.0) -> dict[str, np.ndar
     out = {}
     params = {"mat2_psc_exp": {"I_e": 150.0}, "iaf_tum_2000": {"I_e": 250.0},
               "pp_psc_delta": {"dead_time": 0.0, "c_1": 1.0, "q_sfa": 2.0},
-              "gif_psc_exp": {"V_T_star": -60.0, "q_sfa": 3.0, "q_stc": 5.0, "lambda_0": 20.0}}
+              "gif_psc_exp": {"V_T_star": -60.0, "q_sfa": [3.0], "tau_sfa": [10.0], "q_stc": [5.0],
+                              "tau_stc": [10.0], "lambda_0": 20.0}}
     mms = []
     for model in MODELS2:
         n = sim.create(model, 40, params[model])
@@ -137,7 +138,8 @@ def test_checkpoint_carries_every_state_variable(tmp_path):
         sr = sim.create("spike_recorder", label="sr")
         for model, p in (("mat2_psc_exp", {"I_e": 150.0}), ("iaf_tum_2000", {"I_e": 250.0}),
                          ("pp_psc_delta", {"dead_time_random": True, "dead_time_shape": 2, "q_sfa": 2.0}),
-                         ("gif_psc_exp", {"V_T_star": -60.0, "q_sfa": 3.0, "q_stc": 5.0, "lambda_0": 20.0})):
+                         ("gif_psc_exp", {"V_T_star": -60.0, "q_sfa": [3.0], "tau_sfa": [10.0], "q_stc": [5.0],
+                                          "tau_stc": [10.0], "lambda_0": 20.0})):
             n = sim.create(model, 10, p, label=model)
             sim.connect(pg, n, syn_spec={"weight": 0.4 if model == "pp_psc_delta" else 40.0})
             sim.connect(n, sr)
