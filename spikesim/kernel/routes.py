@@ -444,10 +444,19 @@ def _concat_column(cols: list[np.ndarray], sizes: list[int], dtype: type) -> np.
 
 @njit(cache=True)
 def poisson_keys(seed: np.uint64, gen: np.ndarray, tgt: np.ndarray) -> np.ndarray:
-    """Stream key of each Poisson connection (generator node id ``gen``, target node id ``tgt``)."""
-    out = np.empty(gen.shape[0], dtype=np.uint64)
-    for c in range(gen.shape[0]):
-        out[c] = rng.stream_key(seed, gen[c], rng.PURPOSE_POISSON, tgt[c])
+    """Stream key of each Poisson connection (generator node id ``gen``, target node id
+    ``tgt``; 0: the generator's shared train).  A generator connected to one target
+    several times sends each connection a train of its own, as NEST does: the k-th
+    repeat of a pair (in the given order) is keyed with ``k << 32`` added to ``tgt``."""
+    n = gen.shape[0]
+    pair = (gen << np.uint64(32)) | tgt
+    order = np.argsort(pair, kind="mergesort")
+    out = np.empty(n, dtype=np.uint64)
+    k = 0
+    for a in range(n):
+        c = order[a]
+        k = k + 1 if a > 0 and pair[order[a - 1]] == pair[c] and tgt[c] != 0 else 0
+        out[c] = rng.stream_key(seed, gen[c], rng.PURPOSE_POISSON, tgt[c] + (np.uint64(k) << np.uint64(32)))
     return out
 
 
