@@ -254,8 +254,9 @@ class Engine:
                 self.spike_proj.append((p, umode, par))
         plastic = [p for p in spiking if self.models.synapse_model(p.synapse_model)[0].plastic]
         # projections read by a receptor that scales weights by the value a spike carries
+        poisson = [p for (_, r), p in self.connector.projections.items() if r == "poisson" and len(p)]
         self.sends_offsets, flags = offset_projections(self.neurons, [p for p, _, _ in self.spike_proj],
-                                                       self.nodes.num_nodes, self.comm.size, plastic)
+                                                       self.nodes.num_nodes, self.comm.size, plastic, poisson)
         self.offset_proj = {id(p) for (p, _, _), f in zip(self.spike_proj, flags, strict=True) if f}
         self.is_neuron, self.plastic = plastic_plans(plastic, self.models, self.nodes, self.neurons, self.archive,
                                                      self.seed())

@@ -55,7 +55,8 @@ def offset_multiplicities(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, 
 
 
 def offset_projections(neurons: Sequence[_Population], projections: Iterable[_Projection], num_nodes: int,
-                       ranks: int, plastic: Iterable[_Projection] = ()) -> tuple[np.ndarray, list[bool]]:
+                       ranks: int, plastic: Iterable[_Projection] = (),
+                       poisson: Iterable[_Projection] = ()) -> tuple[np.ndarray, list[bool]]:
     """Which nodes send values (``sends[node]``, 0-based ids) and, per static
     projection, whether it is delivered with them (its receptor is its targets' offset
     receptor).
@@ -64,17 +65,29 @@ def offset_projections(neurons: Sequence[_Population], projections: Iterable[_Pr
     ------
     NotImplementedFeature
         When such a projection also targets neurons of another receptor layout, the
-        run is distributed over ``ranks`` > 1 processes, or a ``plastic`` projection
-        is on such a receptor.
+        run is distributed over ``ranks`` > 1 processes, or a ``plastic`` projection or
+        one from a Poisson-type generator (``poisson``, drawn per target, never in the
+        spike list) is on such a receptor.
     """
     sends = np.zeros(num_nodes, dtype=np.bool_)
     receptor = np.full(num_nodes, -1, dtype=np.int64)
     for pop in neurons:
         sends[pop.first - 1:pop.first - 1 + pop.n] = bool(pop.model.sends_offsets)
         receptor[pop.first - 1:pop.first - 1 + pop.n] = int(pop.model.offset_receptor)
+    present = {int(pop.model.offset_receptor) for pop in neurons} - {-1}
+
+    def hits(p: _Projection) -> np.ndarray:
+        """Per connection of ``p``, whether it lands on an offset receptor (the targets
+        are looked at only when such a receptor can be among them: no copy of a large
+        projection's targets otherwise)."""
+        if not p.tgt.size or (p.rcpt.size == 1 and int(p.rcpt[0]) not in present):
+            return np.zeros(0, dtype=np.bool_)
+        hit: np.ndarray = receptor[p.tgt] == (p.rcpt if p.rcpt.size > 1 else p.rcpt[0])
+        return hit
+
     flags = []
     for p in projections:
-        hit = receptor[p.tgt] == (p.rcpt if p.rcpt.size > 1 else p.rcpt[0]) if p.tgt.size else np.zeros(0, bool)
+        hit = hits(p)
         if hit.any() and not hit.all():
             raise NotImplementedFeature("connect: one projection mixes connections on a receptor that reads the "
                                         "value a spike carries (iaf_tum_2000's receptor 1) with other "
@@ -83,8 +96,11 @@ def offset_projections(neurons: Sequence[_Population], projections: Iterable[_Pr
             raise NotImplementedFeature("receptor 1 of iaf_tum_2000 (spikes carrying the sender's synapse "
                                         f"state) is not available in a distributed run ({ranks} processes)")
         flags.append(bool(hit.any()))
-    for p in plastic:
-        if p.tgt.size and np.any(receptor[p.tgt] == (p.rcpt if p.rcpt.size > 1 else p.rcpt[0])):
-            raise NotImplementedFeature("a plastic synapse onto iaf_tum_2000's receptor 1 (spikes carrying the "
-                                        "sender's synapse state) is not available; use static_synapse")
+    refused = {"a plastic synapse": plastic, "a Poisson-type generator (whose spikes NEST's neuron ignores there: "
+               "they carry no synapse state)": poisson}
+    for what, group in refused.items():
+        if any(hits(p).any() for p in group):
+            raise NotImplementedFeature(f"{what} onto iaf_tum_2000's receptor 1 (spikes carrying the sender's "
+                                        "synapse state) is not available; connect static synapses from "
+                                        "iaf_tum_2000 neurons there")
     return sends, flags

@@ -80,3 +80,13 @@ def test_plastic_synapses_on_receptor_1_are_refused():
     sim.connect(a, b, syn_spec={"synapse_model": "stdp_synapse", "receptor_type": 1})
     with pytest.raises(NotImplementedFeature, match="plastic"):
         sim.simulate(1.0)
+
+
+def test_poisson_generators_on_receptor_1_are_refused():
+    # NEST 3.10 adds nothing for them there (their spikes carry no synapse state, checked
+    # when run); spikesim draws them per target outside the spike list: refused, not ignored
+    sim = spikesim.Simulator(resolution=0.1, seed=1)
+    pg, b = sim.create("poisson_generator", params={"rate": 1000.0}), sim.create("iaf_tum_2000")
+    sim.connect(pg, b, syn_spec={"receptor_type": 1})
+    with pytest.raises(NotImplementedFeature, match="Poisson"):
+        sim.simulate(1.0)
