@@ -96,7 +96,7 @@ SELECTION: dict[str, list[str]] = {
         "neurons/test_multisynapse_models.py", "neurons/test_mat2_psc_exp.py", "neurons/test_pp_psc_delta.py",
         "neurons/test_pp_psc_delta_stdp.py", "neurons/test_gif_exp.py", "neurons/test_iaf_tum_2000.py",
         "neurons/test_cond_exp_models.py", "neurons/test_neurons_handle_multiplicity.py",
-        "neurons/test_model_node_init.py", "neurons/test_set_vm.py",
+        "neurons/test_model_node_init.py", "neurons/test_set_vm.py", "neurons/test_ignore_and_spike_mechanism.py",
         "neurons/test_aeif_cond_alpha_multisynapse.py", "neurons/test_aeif_cond_beta_multisynapse.py",
     ],
     "synapses": [

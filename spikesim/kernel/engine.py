@@ -37,6 +37,7 @@ from spikesim.kernel.distributed import gather_ring, gather_samples, local_array
 from spikesim.kernel.exchange import exchange_spikes, generators_ahead
 from spikesim.kernel.gamma_mip import GammaMipRoutes
 from spikesim.kernel.generator_recording import GeneratorRecording, generator_recording
+from spikesim.kernel.offsets import offset_multiplicities, offset_projections
 from spikesim.kernel.plasticity import archive_cutoffs, deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
 from spikesim.kernel.routes import (
@@ -254,6 +255,11 @@ class Engine:
                 par = self.worker_threads if self.worker_threads > 1 and p.d.size == 1 else None
                 self.spike_proj.append((p, umode, par))
         plastic = [p for p in spiking if self.models.synapse_model(p.synapse_model)[0].plastic]
+        # projections read by a receptor that scales weights by the value a spike carries
+        poisson = [p for (_, r), p in self.connector.projections.items() if r == "poisson" and len(p)]
+        self.sends_offsets, flags = offset_projections(self.neurons, [p for p, _, _ in self.spike_proj],
+                                                       self.nodes.num_nodes, self.comm.size, plastic, poisson)
+        self.offset_proj = {id(p) for (p, _, _), f in zip(self.spike_proj, flags, strict=True) if f}
         self.is_neuron, self.plastic = plastic_plans(plastic, self.models, self.nodes, self.neurons, self.archive,
                                                      self.seed())
         self.archive_on = bool(self.archive.on.any())  # some neuron keeps a post-synaptic spike log
@@ -450,12 +456,14 @@ class Engine:
         ring, L = self.ring, self.L
         if self.archive_on:
             self.archive.record(ids, steps, mult, k, self.tps, self._archive_cutoffs)
+        scaled = offset_multiplicities(ids, steps, mult, k, ring, L, self.sends_offsets) if self.offset_proj else mult
         for p, umode, par in self.spike_proj:
+            mu = scaled if id(p) in self.offset_proj else mult
             if par is not None:
-                deliver_spikes_by_step(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode,
+                deliver_spikes_by_step(ids, steps, mu, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode,
                                        ring, L, par)
             else:
-                deliver_spikes(ids, steps, mult, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
+                deliver_spikes(ids, steps, mu, k, p.ptr, p.tgt, p.w, p.d, p.rcpt, self.mode, umode, ring, L)
         return [deliver_plastic(plan, ids, steps, mult, k, self.is_neuron, self.mode, ring, L, self.tps,
                                 self.archive, self.comm) for plan in self.plastic]
 

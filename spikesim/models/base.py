@@ -31,6 +31,9 @@ INPUT_RECEPTOR = 4  # receptor r >= 1 -> channel CH_CUR + r (multisynapse neuron
 
 CH_EX, CH_IN, CH_CUR = 0, 1, 2
 N_CHANNELS = 3
+#: the channel where a neuron whose spikes carry a value (``NeuronModel.sends_offsets``)
+#: leaves that value, at its own column and the slot of the emission step
+CH_OFFSET = CH_CUR + 1
 
 
 class Model:
@@ -165,6 +168,26 @@ class NeuronModel(Model):
         raise NotImplementedError("each neuron model defines derive()")
 
     kernel: ClassVar[Any] = None
+    #: whether the kernel writes a value for each of its spikes into the ring's
+    #: ``CH_OFFSET`` channel (NEST's spike offset; iaf_tum_2000's synapse state)
+    sends_offsets: ClassVar[bool] = False
+    #: the receptor whose spike weights are scaled by that value (-1: none); a
+    #: sender that does not send values contributes 0 there, as in NEST
+    offset_receptor: ClassVar[int] = -1
+
+    @classmethod
+    def settle_state(cls, P: dict[str, np.ndarray], S: np.ndarray, names: tuple[str, ...],
+                     values: dict[str, Any], local: np.ndarray) -> None:
+        """Adjust, in place, the state rows ``S`` (rows named ``names``) of the neurons
+        at ``local`` after ``values`` were set on them (``P``: the new parameters), and
+        check the state.  Called before the parameters are checked; nothing is kept
+        when it raises.  By default nothing is adjusted.
+
+        Raises
+        ------
+        BadProperty
+            When the new state is not allowed (the models that check it say which).
+        """
 
     @classmethod
     def bind_seed(cls, D: np.ndarray, seed: int) -> None:

@@ -8,14 +8,19 @@ with ``P33 = exp(-h/tau_m)``, ``P30 = tau_m/C_m (1 - P33)``, ``y3 = V_m - E_L`` 
 ``J`` the summed weights (mV) of the spikes arriving in this step.  During the
 refractory period input is dropped, or, with ``refractory_input=True``, decayed by
 ``exp(-r h/tau_m)`` and added when the period ends.  Currents from generators read in
-step ``s`` act in step ``s + 1``.
+step ``s`` act in step ``s + 1``.  With ``ignore_and_spike`` the threshold is ignored
+and the neuron spikes on a clock (:mod:`spikesim.models._ignore_and_spike`); the blocks
+holding such a neuron take the branching path, the others are unchanged.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit, prange, uint64
 
+from spikesim.models import _ignore_and_spike as ias
 from spikesim.models._common import sample
 from spikesim.models.base import (
     CH_CUR,
@@ -26,12 +31,12 @@ from spikesim.models.base import (
 )
 
 # state rows
-Y3, Y0, R, REFR = 0, 1, 2, 3
+Y3, Y0, R, REFR, COUNT = 0, 1, 2, 3, 4
 # derived rows
-P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP, HOM, NOCUR = range(11)
+P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, DEXP, HOM, NOCUR, IAS, IASOFF, IASINT = range(14)
 #: the rows :data:`HOM` compares: one value of each throughout a population lets the
 #: kernel hold them in registers
-_SHARED_ROWS = (P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN)
+_SHARED_ROWS = (P33, P30, THETA, VRESET, VMIN, IE, NREF, REFIN, IAS)
 
 
 @njit(cache=True, inline="always")
@@ -98,12 +103,14 @@ def _steps_no_current(y3, r, p33, p30, theta, ie, vmin, nref, vreset, ex, out, l
 
 
 @njit(cache=True, inline="always")
-def _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, with_refr, dexp,
-                     ex, cur, out, lo, hi, base):
-    """One step of neurons lo..hi-1 with the refractory-input branch.
+def _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, with_refr, dexp, on, count,
+                     offset, interval, ex, cur, out, lo, hi, base):
+    """One step of neurons lo..hi-1 with the refractory-input and ignore-and-spike branches.
 
-    The path of a block that holds a neuron with ``refractory_input``; for the other
-    neurons it computes the same values as :func:`_steps_vector`."""
+    The path of a block that holds a neuron with ``refractory_input`` or
+    ``ignore_and_spike`` (whose countdown runs in every step, refractory or not, and
+    alone decides its spikes); for the other neurons it computes the same values as
+    :func:`_steps_vector`."""
     for j in range(lo, hi):
         g = base + j
         J = ex[g]
@@ -121,7 +128,11 @@ def _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, w
             if with_refr[j] != 0.0:
                 refr[j] += J * np.exp(-rj * dexp[j])
             rj -= 1.0
-        if v >= theta[j]:
+        if on[j] != 0.0:
+            count[j], sp = ias.forced_spike(count[j], offset[j], interval[j])
+        else:
+            sp = v >= theta[j]
+        if sp:
             rj = nref[j]
             v = vreset[j]
             out[j] = 1
@@ -182,14 +193,16 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
     vreset = D[VRESET]
     with_refr = D[REFIN]
     dexp = D[DEXP]
-    # shared parameters: one test tells whether any neuron takes refractory input
-    shared = hi > lo and D[HOM, lo] != 0.0 and with_refr[lo] == 0.0
+    on = D[IAS]
+    # shared parameters: one test tells whether any neuron takes refractory input or
+    # spikes on a clock
+    shared = hi > lo and D[HOM, lo] != 0.0 and with_refr[lo] == 0.0 and on[lo] == 0.0
     # no current reaches the block and its current state is 0: it stays 0 (see bind_inputs)
     quiet = shared and D[NOCUR, lo] != 0.0 and not y0[lo:hi].any()
     vector = True
     if not shared:
         for j in range(lo, hi):
-            if with_refr[j] != 0.0:
+            if with_refr[j] != 0.0 or on[j] != 0.0:
                 vector = False
     sampled, n_sampled, run = _sampled_neurons(rec_col, lo if rec_mask[:m].any() else hi, hi)
     for i in range(m):
@@ -206,8 +219,8 @@ def _block(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_out
         elif vector:
             _steps_vector(y3, r, y0, p33, p30, theta, ie, vmin, nref, vreset, ex, cur, out, lo, hi, base)
         else:
-            _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, with_refr, dexp,
-                             ex, cur, out, lo, hi, base)
+            _steps_branching(y3, r, refr, y0, p33, p30, theta, ie, vmin, nref, vreset, with_refr, dexp, on,
+                             S[COUNT], D[IASOFF], D[IASINT], ex, cur, out, lo, hi, base)
         if rec_mask[i]:
             _record_step(S, i, rec_col, rec_rows, rec_out, sampled, n_sampled, run)
 
@@ -227,30 +240,40 @@ class IafPscDelta(NeuronModel):
     """NEST's ``iaf_psc_delta``: leaky integrate-and-fire, delta-shaped synaptic input.
 
     Parameters: ``E_L``, ``V_th``, ``V_reset``, ``V_min`` (mV), ``C_m`` (pF), ``tau_m``,
-    ``t_ref`` (ms), ``I_e`` (pA), ``refractory_input`` (bool).  State: ``V_m`` (mV),
-    ``I`` (pA, the input current of the next step), ``refractory_count`` (steps).
+    ``t_ref`` (ms), ``I_e`` (pA), ``refractory_input`` (bool), ``ignore_and_spike``
+    (bool), ``ignore_and_spike_offset``, ``ignore_and_spike_interval`` (ms, > 0).  State:
+    ``V_m`` (mV), ``I`` (pA, the input current of the next step), ``refractory_count``
+    (steps), ``refractory_input_buffer`` (mV), ``ignore_and_spike_countdown`` (steps
+    until the next forced spike, -1 until the countdown starts).
     Recordables: ``V_m``.  Weights are in mV.
     """
     name = "iaf_psc_delta"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,
-        "V_reset": -70.0, "I_e": 0.0, "V_min": -np.inf, "refractory_input": False,
+        "V_reset": -70.0, "I_e": 0.0, "V_min": -np.inf, "refractory_input": False, **ias.PARAMS,
     }
     state = {"V_m": (-70.0, "E_L"), "I": (0.0, None), "refractory_count": (0.0, None),
-             "refractory_input_buffer": (0.0, None)}
+             "refractory_input_buffer": (0.0, None), **ias.STATE}
     recordables = ("V_m",)
     units = {"V_m": "mV"}
     input_mode = INPUT_SINGLE
-    positive = ("C_m", "tau_m")
+    positive = ("C_m", "tau_m", *ias.POSITIVE)
     nonnegative = ("t_ref",)
     below = (("V_reset", "V_th"),)
     kernel = _update
+
+    @classmethod
+    def settle_state(cls, P: dict[str, np.ndarray], S: np.ndarray, names: tuple[str, ...],
+                     values: dict[str, Any], local: np.ndarray) -> None:
+        """Restart the ignore-and-spike countdown of the neurons at ``local`` when
+        ``values`` sets their ``ignore_and_spike_offset`` (ms), as NEST does."""
+        ias.restart_countdown(S, COUNT, values, local)
 
     @staticmethod
     def derive(P: dict[str, np.ndarray], h: float) -> np.ndarray:
         """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
         n = len(P["E_L"])
-        D = np.empty((11, n))
+        D = np.empty((14, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]
         D[P33] = np.exp(-h / tau)
         D[P30] = -tau / C * np.expm1(-h / tau)
@@ -261,6 +284,7 @@ class IafPscDelta(NeuronModel):
         D[NREF] = refractory_steps(P["t_ref"], h)
         D[REFIN] = np.asarray(P["refractory_input"], dtype=float)
         D[DEXP] = h / tau
+        D[IAS], D[IASOFF], D[IASINT] = ias.derived_rows(P, h)
         # bit for bit: 0.0 and -0.0 are equal but may give zeros of other signs
         rows = np.ascontiguousarray(D[list(_SHARED_ROWS)]).view(np.int64)
         D[HOM] = float(n > 0 and bool(np.all(rows == rows[:, :1])))

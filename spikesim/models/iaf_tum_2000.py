@@ -11,29 +11,37 @@ previous spike (ms; from t = 0 before the first one):
 
 with ``Puu = exp(-dt/tau_fac)`` (0 when ``tau_fac`` is 0), ``Pyy = exp(-dt/tau_psc)``,
 ``Pzz = expm1(-dt/tau_rec)`` and ``Pxy = (Pzz tau_rec - (Pyy - 1) tau_psc) /
-(tau_psc - tau_rec)``.  NEST sends ``dy`` with the spike, and a target's receptor 1
-scales the weight by it.
+(tau_psc - tau_rec)``.  The spike carries ``dy`` (NEST's spike offset), and a target's
+receptor 1 adds ``weight * dy`` (pA) instead of the weight: the presynaptic neuron's
+short-term plasticity.  spikesim does the same: the kernel leaves ``dy`` in the ring's
+offset channel and the engine scales the multiplicities of receptor-1 projections by it
+(:mod:`spikesim.kernel.offsets`); spikes of other senders add 0 on receptor 1, as in
+NEST.
 
-spikesim keeps and updates ``x``, ``y`` and ``u`` exactly as NEST does, but its spikes
-carry no per-spike value, so receptor 1 (spike offsets and its current input) is not
-available: targets take weighted spikes and currents on receptor 0 only, as
-``iaf_psc_exp`` does.  Only the deterministic threshold (``delta = 0``) is supported.
+Not available: currents on receptor 1 (NEST's second current input), receptor 1 in
+distributed runs or through plastic synapses, and the stochastic threshold (only
+``delta = 0``).  NEST's spike recorder reports a spike of this model at its stamp minus
+``dy``; spikesim's reports the stamp.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numba import njit, prange
 
 from spikesim.errors import bad_property
+from spikesim.models import _ignore_and_spike as ias
 from spikesim.models._common import sample, take
 from spikesim.models.base import (
     CH_CUR,
     CH_EX,
     CH_IN,
+    CH_OFFSET,
     INPUT_SPLIT,
+    N_CHANNELS,
     NeuronModel,
     refractory_steps,
 )
@@ -50,7 +58,8 @@ _MS_PER_TIC = 1.0 / TICS_PER_MS
 
 @njit(cache=True)
 def _tsodyks(S, D, j, step):
-    """The synapse state at a spike of neuron ``j`` stamped at ``step`` (NEST's order)."""
+    """Update the synapse state at a spike of neuron ``j`` stamped at ``step`` (NEST's
+    order); returns the release ``dy`` the spike carries."""
     tps = D[TPS, j]
     t_spike = _MS_PER_TIC * (step * tps)
     last = S[TLAST, j]
@@ -75,6 +84,7 @@ def _tsodyks(S, D, j, step):
     S[Y, j] = y + dy
     S[U, j] = u
     S[TLAST, j] = step
+    return dy
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -103,7 +113,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
                 r = D[NREF, j]
                 v = D[VRESET, j]
                 spk[i, j] = 1
-                _tsodyks(S, D, j, s0 + i + 1)
+                ring[CH_OFFSET, slot, g] = _tsodyks(S, D, j, s0 + i + 1)
             i0 = take(ring, CH_CUR, slot, g)
             S[V, j] = v
             S[IEX, j] = iex
@@ -120,17 +130,21 @@ class IafTum2000(NeuronModel):
     Parameters in NEST's units: potentials in mV, ``C_m`` in pF, ``tau_m``,
     ``tau_syn_ex``, ``tau_syn_in``, ``t_ref``, ``tau_fac``, ``tau_psc``, ``tau_rec`` in
     ms, ``I_e`` in pA, ``U`` (dimensionless, in [0, 1]), ``rho`` (1/s) and ``delta``
-    (mV) of the stochastic threshold (only ``delta = 0`` is supported).  State: ``V_m``
+    (mV) of the stochastic threshold (only ``delta = 0`` is supported),
+    ``ignore_and_spike``, ``ignore_and_spike_offset``, ``ignore_and_spike_interval``
+    (ms; accepted and checked as NEST 3.10 does, where this model ignores them too).  State: ``V_m``
     (mV), synaptic currents (pA), ``I`` (pA, the input current of the next step),
     ``refractory_count`` (steps), ``x``, ``y``, ``u`` (dimensionless) and
     ``last_spike_step`` (the step of the last spike, -1 before the first).
-    Recordables: ``V_m`` (mV), ``I_syn_ex``, ``I_syn_in`` (pA).  Weights are in pA.
+    Recordables: ``V_m`` (mV), ``I_syn_ex``, ``I_syn_in`` (pA).  Weights are in pA; on
+    receptor 1 they are scaled by the release ``dy`` the sender's spike carries.
     """
     name = "iaf_tum_2000"
     params = {
         "E_L": -70.0, "C_m": 250.0, "tau_m": 10.0, "t_ref": 2.0, "V_th": -55.0,
         "V_reset": -70.0, "I_e": 0.0, "tau_syn_ex": 2.0, "tau_syn_in": 2.0,
         "rho": 0.01, "delta": 0.0, "tau_fac": 1000.0, "tau_psc": 2.0, "tau_rec": 400.0, "U": 0.5,
+        **ias.PARAMS,
     }
     state = {"V_m": (-70.0, "E_L"), "I_syn_ex": (0.0, None), "I_syn_in": (0.0, None),
              "I": (0.0, None), "refractory_count": (0.0, None), "x": (0.0, None), "y": (0.0, None),
@@ -138,10 +152,44 @@ class IafTum2000(NeuronModel):
     recordables = ("V_m", "I_syn_ex", "I_syn_in")
     units = {"V_m": "mV", "I_syn_ex": "pA", "I_syn_in": "pA"}
     input_mode = INPUT_SPLIT
-    positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "tau_psc", "tau_rec")
+    positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "tau_psc", "tau_rec", *ias.POSITIVE)
     nonnegative = ("tau_fac", "t_ref", "rho", "delta")
     below = (("V_reset", "V_th"),)
     kernel = _update
+    sends_offsets = True
+    offset_receptor = 1
+
+    @classmethod
+    def receptors_for(cls, P: dict[str, np.ndarray], currents: bool = False) -> set[int]:
+        """Spikes on receptor 0 (weighted) and 1 (weighted by the sender's release);
+        currents on receptor 0 only (NEST's current receptor 1 is not available)."""
+        return {0} if currents else {0, 1}
+
+    @classmethod
+    def input_channels(cls, P: dict[str, np.ndarray]) -> int:
+        """The three input channels and the channel where the kernel leaves each
+        spike's release ``dy`` (:data:`~spikesim.models.base.CH_OFFSET`)."""
+        return max(N_CHANNELS, CH_OFFSET + 1)
+
+    @classmethod
+    def settle_state(cls, P: dict[str, np.ndarray], S: np.ndarray, names: tuple[str, ...],
+                     values: dict[str, Any], local: np.ndarray) -> None:
+        """Check the synapse state of the neurons at ``local`` as NEST does.
+
+        Raises
+        ------
+        BadProperty
+            When ``x + y > 1`` or ``u`` is outside [0, 1] (dimensionless).
+        """
+        x, y, u = S[names.index("x"), local], S[names.index("y"), local], S[names.index("u"), local]
+        bad = x + y > 1.0
+        if bad.any():
+            key, other = ("y", "x") if "y" in values and "x" not in values else ("x", "y")
+            val = {"x": float(x[bad][0]), "y": float(y[bad][0])}
+            raise bad_property(cls.name, key, val[key], f"x + y must be <= 1 ({other} = {val[other]!r})")
+        bad = ~((u >= 0.0) & (u <= 1.0))
+        if bad.any():
+            raise bad_property(cls.name, "u", float(u[bad][0]), "it must be in [0, 1]")
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

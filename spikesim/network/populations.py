@@ -335,6 +335,7 @@ class NeuronPopulation(Population):
                     if rel else _as_array(self.model_name, k, values[k], local.size, 0.0)
             elif rel and rel in values:
                 S[r, local] -= P[rel][local] - self.P[rel][local]
+        self.neuron_model.settle_state(P, S, tuple(self.neuron_model.state_for(P)), values, local)
         self.model.check(P, self.h)
         self.P = P
         self.S = S
