@@ -318,6 +318,22 @@ def evolve_apply_arr(rhs, p, y, t, t1, h, w, ctl):
         return t_new, h0
 
 
+@njit(cache=True, inline="always")
+def integrate_arr(rhs, p, y, t1, h, w, ctl):
+    """Integrate the array ``y`` in place over ``[0, t1]`` (ms) as NEST's update loop
+    does, with :func:`evolve_apply_arr` and the control ``ctl``; returns the step size
+    (ms) for the next call, or -1 after :data:`MAX_SUBSTEPS` integrator steps (the
+    caller stops the neuron; see :func:`stop_unstable`)."""
+    t = 0.0
+    n = 0
+    while t < t1:
+        n += 1
+        if n > MAX_SUBSTEPS:
+            return -1.0
+        t, h = evolve_apply_arr(rhs, p, y, t, t1, h, w, ctl)
+    return h
+
+
 def stop_unstable(update: Callable[..., None], name: str, step_row: int, why: str) -> Callable[..., None]:
     """``update`` (a compiled RKF45 neuron kernel) followed by a check for neurons it
     stopped: such a neuron marks -1 in state row ``step_row`` (its integration step,

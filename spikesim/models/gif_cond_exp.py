@@ -49,7 +49,7 @@ from spikesim.models._gif import (
     escape,
 )
 from spikesim.models._neuron_streams import neuron_key
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, evolve_apply_arr, stop_unstable
+from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -84,14 +84,7 @@ def _integrate(S, D, j, y, w):
     if not h_int > 0.0:  # not yet initialised (NEST: IntegrationStep = resolution)
         h_int = D[STEP, j]
     t1 = D[STEP, j]
-    t = 0.0
-    n = 0
-    while t < t1:
-        n += 1
-        if n > MAX_SUBSTEPS:
-            return -1.0
-        t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, ctl)
-    return h_int
+    return integrate_arr(_rhs, p, y, t1, h_int, w, ctl)
 
 
 @njit(cache=True)

@@ -45,7 +45,7 @@ from spikesim.models._gif import (
 )
 from spikesim.models._multisynapse import n_receptors
 from spikesim.models._neuron_streams import neuron_key
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, evolve_apply_arr, stop_unstable
+from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
 from spikesim.models.base import CH_CUR
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -83,14 +83,7 @@ def _integrate(S, D, Dj, j, y, w):
     if not h_int > 0.0:  # not yet initialised (NEST: IntegrationStep = resolution)
         h_int = Dj[STEP]
     t1 = Dj[STEP]
-    t = 0.0
-    n = 0
-    while t < t1:
-        n += 1
-        if n > MAX_SUBSTEPS:
-            return -1.0
-        t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, ctl)
-    return h_int
+    return integrate_arr(_rhs, p, y, t1, h_int, w, ctl)
 
 
 @njit(cache=True)

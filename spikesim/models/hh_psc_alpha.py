@@ -24,7 +24,7 @@ from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, evolve_apply_arr, stop_unstable
+from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -97,14 +97,10 @@ def _run_neuron(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, re
         u_old = y[VM]
         p = (D[GNA, j], D[GK, j], D[GL, j], D[ENA, j], D[EK, j], D[EL, j], D[CM, j], D[TEX, j], D[TIN, j],
              D[IE, j], i_stim)
-        t = 0.0
-        n = 0
-        while t < t1:
-            n += 1
-            if n > MAX_SUBSTEPS:  # steps shrunk to nothing (NEST's loop would not return)
-                S[HINT, j] = -1.0  # the wrapper (stop_unstable) raises
-                return
-            t, h_int = evolve_apply_arr(_rhs, p, y, t, t1, h_int, w, CONTROL)
+        h_int = integrate_arr(_rhs, p, y, t1, h_int, w, CONTROL)
+        if h_int < 0.0:  # steps shrunk to nothing (NEST's loop would not return)
+            S[HINT, j] = -1.0  # the wrapper (stop_unstable) raises
+            return
         y[DIEX] += take(ring, CH_EX, slot, g) * D[PSE, j]
         y[DIIN] += take(ring, CH_IN, slot, g) * D[PSI, j]  # negative weights: a negative current
         if r > 0.0:
