@@ -46,6 +46,7 @@ from numba import njit
 
 from spikesim.errors import bad_property
 from spikesim.models._multisynapse import n_receptors
+from spikesim.models._nest_numerics import nest_expm1
 from spikesim.models._neuron_streams import bind_seed, draw
 from spikesim.models.base import INPUT_RECEPTOR, INPUT_SPLIT, N_CHANNELS, NeuronModel, refractory_steps
 from spikesim.models.iaf_psc_exp import libm_exp
@@ -99,7 +100,7 @@ def escape(S, D, j, key, step, s_first, d_first):
     returns whether the neuron fired.
     """
     lam = D[LAM0, j] * math.exp((S[V, j] - S[ESFA, j]) / D[DV, j])
-    if lam > 0.0 and draw(key, step, 0) < -math.expm1(-lam * D[HMS, j]):
+    if lam > 0.0 and draw(key, step, 0) < -nest_expm1(-lam * D[HMS, j]):
         ksfa = int(D[NSFA, j])
         kstc = int(D[NSTC, j])
         for q in range(kstc):

@@ -42,9 +42,10 @@ from spikesim.models._gif import (
     adapt,
     escape,
 )
+from spikesim.models._nest_numerics import nest_expm1_array
 from spikesim.models._neuron_streams import neuron_key
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN
-from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp, libm_expm1
+from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp
 
 # the model's state rows (after the common ones)
 IEX, IIN = 5, 6
@@ -114,7 +115,7 @@ class GifPscExp(GifModel):
         D[P21EX] = iaf_propagators(P["tau_syn_ex"], tau_m, C, h)[1]
         D[P21IN] = iaf_propagators(P["tau_syn_in"], tau_m, C, h)[1]
         D[P33] = libm_exp(-h / tau_m)
-        em1 = libm_expm1(-h / tau_m)
+        em1 = nest_expm1_array(-h / tau_m)  # NEST's numerics::expm1
         D[P30] = -1.0 / C * em1 * tau_m
         D[P31] = -em1
         return D

@@ -42,9 +42,10 @@ from spikesim.models._gif import (
     escape,
 )
 from spikesim.models._multisynapse import n_receptors
+from spikesim.models._nest_numerics import nest_expm1_array
 from spikesim.models._neuron_streams import neuron_key
 from spikesim.models.base import CH_CUR
-from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp, libm_expm1
+from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp
 
 # the receptors' currents I_syn_1 .. I_syn_n follow the common state rows
 IS0 = len(GIF_STATE)
@@ -121,7 +122,7 @@ class GifPscExpMultisynapse(GifReceptorModel):
         C = D[CM]
         tau_m = C / D[GL]
         D[P33] = libm_exp(-h / tau_m)
-        em1 = libm_expm1(-h / tau_m)
+        em1 = nest_expm1_array(-h / tau_m)  # NEST's numerics::expm1
         D[P30] = -1.0 / C * em1 * tau_m
         D[P31] = -em1
         D[NREC] = k

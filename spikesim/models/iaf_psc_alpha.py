@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit, prange
 
 from spikesim.models._common import sample, take
+from spikesim.models._nest_numerics import nest_expm1_array
 from spikesim.models.base import (
     CH_CUR,
     CH_EX,
@@ -29,7 +30,7 @@ from spikesim.models.base import (
     NeuronModel,
     refractory_steps,
 )
-from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp, libm_expm1
+from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp
 
 # state rows
 Y3, IEX, IIN, DIEX, DIIN, Y0, R = range(7)
@@ -139,8 +140,8 @@ class IafPscAlpha(NeuronModel):
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]
         D[P11EX] = libm_exp(-h / P["tau_syn_ex"])
         D[P11IN] = libm_exp(-h / P["tau_syn_in"])
-        D[EXPM1] = libm_expm1(-h / tau)
-        D[P30] = -tau / C * libm_expm1(-h / tau)
+        D[EXPM1] = nest_expm1_array(-h / tau)  # NEST's numerics::expm1, not the C library's
+        D[P30] = -tau / C * D[EXPM1]
         D[P21EX] = h * D[P11EX]
         D[P21IN] = h * D[P11IN]
         D[P31EX], D[P32EX] = iaf_propagators(P["tau_syn_ex"], tau, C, h)

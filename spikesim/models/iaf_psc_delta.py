@@ -29,6 +29,7 @@ from spikesim.models.base import (
     NeuronModel,
     refractory_steps,
 )
+from spikesim.models.iaf_psc_exp import libm_exp
 
 # state rows
 Y3, Y0, R, REFR, COUNT = 0, 1, 2, 3, 4
@@ -275,8 +276,8 @@ class IafPscDelta(NeuronModel):
         n = len(P["E_L"])
         D = np.empty((14, n))
         tau, C, EL = P["tau_m"], P["C_m"], P["E_L"]
-        D[P33] = np.exp(-h / tau)
-        D[P30] = -tau / C * np.expm1(-h / tau)
+        D[P33] = libm_exp(-h / tau)
+        D[P30] = 1.0 / C * (1.0 - D[P33]) * tau  # NEST's form (not expm1): bit-identical V_m
         D[THETA] = P["V_th"] - EL
         D[VRESET] = P["V_reset"] - EL
         D[VMIN] = P["V_min"] - EL

@@ -31,6 +31,7 @@ from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
+from spikesim.models._nest_numerics import nest_expm1
 from spikesim.models._neuron_streams import (
     bind_seed,
     draw,
@@ -60,7 +61,7 @@ def _spikes(D, j, v, esfa, key, step):
     mean = rate * D[HMS, j] * 1e-3
     u = draw(key, step, 0)
     if D[DEAD, j] > 0.0:
-        return 1 if u <= -math.expm1(-mean) else 0
+        return 1 if u <= -nest_expm1(-mean) else 0
     return poisson_small(mean, u)
 
 
