@@ -1,71 +1,39 @@
-"""Reference V_m of NEST 3.10 for the bit-for-bit test of the membrane propagators.
+"""Reference V_m of NEST 3.10 for the bit-for-bit tests of the membrane propagators.
 
 Run in NEST's venv:  ~/.venvs/nest/bin/python tools/make_reference_bitwise.py
-(writes tests/data/nest/bitwise_vm.json).  Each case creates one neuron with the given
-parameters and resolution, drives it by ``I_e`` alone, and records ``V_m`` after each
-of eight ``Simulate(h)`` calls as ``float.hex`` strings (exact).  ``E_L = 0`` cases show
-the propagators' last bits, which ``V_m = y3 + E_L`` can hide.
+(writes tests/data/nest/bitwise_vm.json).  The runs themselves are in tests/nest/_bitwise.py,
+shared with tests/nest/test_bitwise_vm.py so that both make the same calls: one neuron
+driven by ``I_e`` alone (eight steps, several resolutions and parameter sets) and one
+driven by two spike generators (120 steps); ``V_m`` as ``float.hex`` strings (exact).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import nest
 
-MODELS = ("iaf_psc_alpha", "iaf_psc_exp", "iaf_psc_delta", "iaf_psc_alpha_multisynapse",
-          "iaf_psc_exp_multisynapse", "iaf_psc_exp_htum", "iaf_tum_2000", "gif_psc_exp",
-          "gif_psc_exp_multisynapse", "pp_psc_delta", "iaf_cond_exp", "iaf_cond_alpha", "aeif_cond_alpha")
-#: (resolution ms, parameters) per case; the threshold is far away so nothing spikes
-CASES = (
-    (0.1, {"I_e": 1.0, "E_L": 0.0, "V_m": 0.0}),
-    (0.1, {"I_e": 300.0}),
-    (0.1, {"I_e": 170.0, "tau_m": 7.3, "C_m": 123.0}),
-    (0.05, {"I_e": 55.5, "E_L": 0.0, "V_m": 0.0, "tau_m": 13.7}),
-    (0.2, {"I_e": 421.0, "C_m": 301.0}),
-)
-OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "nest" / "bitwise_vm.json"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "nest"))
+import _bitwise as B  # noqa: E402 - after the path to tests/nest
 
-
-def case(model: str, h: float, params: dict[str, float]) -> list[str] | None:
-    """The eight V_m values of one case, or None where the model lacks a parameter."""
-    nest.ResetKernel()
-    nest.resolution = h
-    n = nest.Create(model)
-    have = n.get()
-    p = dict(params)
-    if any(k not in have for k in p):
-        return None
-    if "V_th" in have:
-        p["V_th"] = 1e3
-    if "V_reset" in have and "V_th" in have:
-        p["V_reset"] = min(have["V_reset"], -10.0)
-    if "V_peak" in have:
-        p["V_peak"] = 2e3
-    if model.startswith("gif"):
-        p["lambda_0"] = 0.0
-    if model == "pp_psc_delta":
-        p["c_1"], p["c_2"] = 0.0, 0.0
-    n.set(p)
-    out = []
-    for _ in range(8):
-        nest.Simulate(h)
-        out.append(float(n.get("V_m")).hex())
-    return out
+OUT = ROOT / "tests" / "data" / "nest" / "bitwise_vm.json"
 
 
 def main() -> None:
     """Write the reference file."""
     nest.set_verbosity("M_ERROR")
-    rows = []
-    for model in MODELS:
-        for h, params in CASES:
-            vm = case(model, h, params)
+    current = []
+    for model in B.CURRENT_MODELS:
+        for h, params in B.CURRENT_CASES:
+            vm = B.current_case(nest, model, h, params)
             if vm is not None:
-                rows.append({"model": model, "resolution": h, "params": params, "V_m_hex": vm})
-    OUT.write_text(json.dumps({"nest": nest.__version__, "cases": rows}, indent=1) + "\n")
-    print(f"{len(rows)} cases -> {OUT}")
+                current.append({"model": model, "resolution": h, "params": params, "V_m_hex": vm})
+    spikes = [{"model": model, "V_m_hex": B.spike_case(nest, model)} for model in B.SPIKE_MODELS]
+    OUT.write_text(json.dumps({"nest": nest.__version__, "cases": current, "spike_cases": spikes}, indent=1) + "\n")
+    print(f"{len(current)} current cases, {len(spikes)} spike cases -> {OUT}")
 
 
 if __name__ == "__main__":

@@ -174,6 +174,8 @@ class NeuronModel(Model):
     #: the receptor whose spike weights are scaled by that value (-1: none); a
     #: sender that does not send values contributes 0 there, as in NEST
     offset_receptor: ClassVar[int] = -1
+    #: state the model computes and only reports (NEST refuses to set it)
+    read_only_state: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def settle_state(cls, P: dict[str, np.ndarray], S: np.ndarray, names: tuple[str, ...],

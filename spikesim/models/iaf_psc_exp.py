@@ -24,6 +24,7 @@ from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
+from spikesim.models._nest_numerics import nest_expm1_array
 from spikesim.models.base import (
     CH_CUR,
     CH_EX,
@@ -90,7 +91,7 @@ def iaf_propagators(tau_syn: np.ndarray, tau_m: np.ndarray, C_m: np.ndarray,
         inv_c_m = 1.0 / C
         inv_beta = (tau_m - tau_s) / (tau_s * tau_m)
         exp_h_tau_syn = libm_exp(-h * inv_tau_syn)
-        expm1_h_tau = libm_expm1(h * inv_beta)
+        expm1_h_tau = nest_expm1_array(h * inv_beta)  # NEST's numerics::expm1
         p32 = gamma * exp_h_tau_syn * expm1_h_tau
         exp_h_tau = libm_exp(-h * inv_tau_m)
         normal = np.isfinite(p32) & (np.abs(p32) >= np.finfo(float).tiny) & (p32 > 0)

@@ -20,6 +20,8 @@ record it; the kernel refreshes it every step.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit, prange
 
@@ -114,10 +116,21 @@ class Mat2PscExp(NeuronModel):
              "V_th": (-51.0, "E_L"), "I_syn_ex": (0.0, None), "I_syn_in": (0.0, None), "I": (0.0, None),
              "refractory_count": (0.0, None)}
     recordables = ("V_m", "V_th")
+    read_only_state = ("V_th",)
     units = {"V_m": "mV", "V_th": "mV"}
     input_mode = INPUT_SPLIT
     positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "t_ref", "tau_1", "tau_2")
     kernel = _update
+
+    @classmethod
+    def settle_state(cls, P: dict[str, np.ndarray], S: np.ndarray, names: tuple[str, ...],
+                     values: dict[str, Any], local: np.ndarray) -> None:
+        """Recompute the reported ``V_th`` (mV; its row is relative to ``E_L``) of the
+        neurons at ``local`` from ``omega`` and the two threshold components, as NEST
+        computes it on every read: setting ``omega`` shows at once, not after a step."""
+        row = names.index
+        omega = np.asarray(P["omega"], dtype=float)[local] - np.asarray(P["E_L"], dtype=float)[local]
+        S[row("V_th"), local] = omega + S[row("V_th_alpha_1"), local] + S[row("V_th_alpha_2"), local]
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

@@ -321,6 +321,8 @@ class NeuronPopulation(Population):
             if k in self.P:
                 P[k] = self._updated(P[k], k, v, local)
             elif k in self.state_spec:
+                if k in getattr(self.neuron_model, "read_only_state", ()):
+                    raise bad_property(self.model_name, k, v, "it is read-only (the model computes it)")
                 continue
             elif k in READ_ONLY:
                 raise bad_property(self.model_name, k, v, "it is read-only")
