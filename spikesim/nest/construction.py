@@ -25,6 +25,7 @@ from spikesim.errors import (
     bad_property,
 )
 from spikesim.nest._collections import NodeCollection
+from spikesim.nest._connect_inputs import input_nodes
 from spikesim.nest._create_params import check_params_shape, first_n, unaccessed_in_create
 from spikesim.nest._shapes import nest_stop, stop_in, to_json
 from spikesim.nest._status import checked_face_set
@@ -391,8 +392,7 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
     BadProperty
         If the rule, the synapse model or a parameter is not allowed.
     """
-    pre_nc = _nodes(pre) if not isinstance(pre, np.ndarray) else pre
-    post_nc = _nodes(post) if not isinstance(post, np.ndarray) else post
+    pre_nc, post_nc = input_nodes(pre, post, conn_spec, _nodes, lambda x: isinstance(x, _CoreNodes))
     if not len(pre_nc) or not len(post_nc):
         raise IllegalConnection("Creation of connection is not possible: Connect: the "
                                 f"{'sources' if not len(pre_nc) else 'targets'} are an empty NodeCollection")

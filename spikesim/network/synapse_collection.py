@@ -62,9 +62,13 @@ class SynapseCollection:
     def __iter__(self) -> Iterator[Self]:
         """One collection per connection, in order."""
         self._check(removed_ok=True)
-        for p, pos, _ in self._parts:
+        for p, pos, v in self._parts:
             for i in pos:
-                yield type(self)(self._store, [(p, np.array([i]))])
+                one = type(self)(self._store, [(p, np.array([i]))])
+                # ``i`` is a position of version ``v``: connections removed while the loop
+                # runs (Disconnect(conn) of an earlier one) must map it, not be taken as today's
+                one._parts = [(p, np.array([i]), v)]
+                yield one
 
     def __getitem__(self, key: Any) -> Self:
         """Connections by position: an index, a slice or an array of indices (PyNEST's).

@@ -93,3 +93,24 @@ def test_spikes_still_travel_after_a_disconnect():
     times = sr.get("events")["times"]
     assert list(times).count(2.0) == 10 and len(times) == 10 + 66
 
+
+
+def test_disconnecting_while_iterating_a_collection() -> None:
+    """NEST's regressions/test_issue_3532 (random order, each pair three times): the
+    connections a loop over a SynapseCollection yields stay the right ones while earlier
+    ones are disconnected (they were read as positions of today's table: an IndexError)."""
+    n = nest.Create("parrot_neuron", 7)
+    ids = n.tolist()
+    rng = random.Random(12345)
+    st = [(s, t) for s in ids for t in ids for _ in range(3)]
+    rng.shuffle(st)
+    nest.Connect(*zip(*st, strict=True), "one_to_one")
+    kept = []
+    for conn in nest.GetConnections():
+        if rng.random() < 0.5:
+            nest.Disconnect(conn)
+        else:
+            kept.append((conn.source, conn.target))
+    after = nest.GetConnections()
+    assert len(kept) < len(st)
+    assert sorted(kept) == sorted(zip(after.source, after.target, strict=True))
