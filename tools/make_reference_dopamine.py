@@ -9,7 +9,7 @@ trains of pre, post and dopamine parrot neurons drawn here with a fixed seed, vo
 transmitters with several ``deliver_interval`` values, copies of the synapse with
 varied ``tau_c``, ``tau_n``, ``b``, ``Wmin``/``Wmax`` (clipping), several delays and
 weights, initial ``c``/``n``/``Kplus``, Simulate calls that end inside min_delay
-slices) built by ``tests/models/dopamine_cases.py``, each with what NEST reported:
+slices, many of them in one case) built by ``tests/models/dopamine_cases.py``, each with what NEST reported:
 every connection's ``weight``, ``c``, ``n``, ``Kplus`` after each Simulate call and
 the weight recorder's events.  Each case is run twice; the runs must agree.
 ``tests/models/test_dopamine_reference.py`` replays them.
@@ -97,7 +97,22 @@ def cases() -> list[dict[str, Any]]:
         "dopamine": [{"dopa": 0, "vt": 0, "delay": 0.3}],
         "simulate": [25.1, 50.0, 74.9],
     }
-    return [basic, intervals, clipping]
+    splits = {
+        "name": "splits", "resolution": h, "sg_delay": 1.0, "deliver_intervals": [1],
+        # the first pre train (parrot spikes 1 ms later) puts spikes inside the slices the calls end in
+        "trains": {"pre": [[2.0, 6.1, 6.2, 10.4, 10.6, 21.3, 25.1, 25.4, 35.0, 35.2, 48.0, 60.5],
+                           *_trains(rng, 1, 150.0, 95.0, h, 0.1)],
+                   "post": [[1.5, 4.0, 5.3, 8.8, 9.9, 14.0, 19.0, 20.9, 24.2, 31.0, 34.0, 40.0],
+                            *_trains(rng, 1, 100.0, 95.0, h, 0.1)],
+                   "dopa": [[0.5, 3.0, 4.5, 7.5, 9.0, 12.0, 18.0, 22.0, 23.5, 30.0, 33.0, 45.0]]},
+        "models": [{"name": "dopa_e", "vt": 0, "weight_recorder": True,
+                    "params": {"A_plus": 1.0, "A_minus": 1.2, "tau_c": 30.0, "tau_n": 20.0, "b": 0.01}}],
+        "connections": _pairs(rng, 2, 2, "dopa_e", [1.0, 1.3], (5.0, 15.0)),
+        "dopamine": [{"dopa": 0, "vt": 0, "delay": 1.0}],
+        # many calls ending inside slices: NEST delivers a slice's spikes only once it is complete
+        "simulate": [7.3, 4.4, 11.1, 3.2, 0.5, 9.8, 13.7, 20.0, 30.0],
+    }
+    return [basic, intervals, clipping, splits]
 
 
 def main() -> None:

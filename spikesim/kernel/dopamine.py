@@ -71,6 +71,8 @@ class PlasticPlan(Protocol):
 A_PLUS, A_MINUS, TAU_PLUS, TAU_C, TAU_N, B, WMIN, WMAX = range(8)
 #: room of a new dopamine spike list
 _FIRST = 16
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_MULT = np.zeros(0)
 
 
 @njit(cache=True, inline="always")
@@ -234,12 +236,31 @@ def deliver_plan(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np
                  archive: PostArchive, wr_out: np.ndarray) -> int:
     """Deliver the slice's ``k`` spikes through one dopamine projection (arguments as
     :func:`~spikesim.kernel.plasticity.deliver_plastic`); the weight-recorder rows written."""
-    p, ex, vol = plan.proj, plan.proj.extra, plan.volume
-    assert isinstance(vol, VolumeList)  # bound by DopamineState.prepare
+    p, ex, link = plan.proj, plan.proj.extra, plan.volume
+    assert isinstance(link, DopaLink)  # bound by DopamineState.prepare
+    vol = link.vol
     return int(deliver_dopamine(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, ex["Kplus"],
                                 ex["c"], ex["n"], ex["t_last_update"], ex["t_lastspike"], plan.prm, vol.t, vol.m,
                                 vol.n, mode, ring, L, archive.last_idx, archive.t, archive.k, archive.prev,
                                 archive.next, archive.tau_inv, tps, wr_out, 0))
+
+
+def due_spikes(plan: PlasticPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The spikes a dopamine projection delivers in this slice (senders, steps,
+    multiplicities, count): those of complete slices only (see :class:`DopamineState`)."""
+    link = plan.volume
+    assert isinstance(link, DopaLink)  # bound by DopamineState.prepare
+    ids, steps, mult = link.state.due
+    return ids, steps, mult, int(ids.size)
+
+
+class DopaLink:
+    """What a dopamine projection's plan is bound to: its volume transmitter's list
+    ``vol`` and the engine's :class:`DopamineState` ``state``."""
+
+    def __init__(self, vol: VolumeList, state: DopamineState) -> None:
+        self.vol = vol
+        self.state = state
 
 
 class VolumeList:
@@ -292,6 +313,11 @@ class DopamineState:
         self.active = False
         self.tps = 1
         self.m = 1
+        #: spikes of a slice not yet complete (a run ended inside it), delivered through the
+        #: dopamine projections when the slice is complete, as NEST delivers a slice's spikes
+        self.held = (_NO_IDS, _NO_IDS, _NO_MULT)
+        #: the spikes the dopamine projections deliver in this slice
+        self.due = (_NO_IDS, _NO_IDS, _NO_MULT)
 
     def prepare(self, projections: Mapping[tuple[str, str], Projection], plans: Sequence[PlasticPlan],
                 nodes: NodeTable, m: int, tps: int) -> None:
@@ -312,7 +338,7 @@ class DopamineState:
             vt = pl.volume_id
             if vt is None or vt - 1 not in self.volumes:
                 raise RuntimeError(f"{pl.proj.synapse_model}: its volume_transmitter {vt} is no volume_transmitter")
-            pl.volume = self.volumes[vt - 1]
+            pl.volume = DopaLink(self.volumes[vt - 1], self)
         self.active = bool(self.volumes) or bool(self.plans)
 
     def slice(self, s0: int, m: int, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray,
@@ -331,11 +357,23 @@ class DopamineState:
             if end % (vol.deliver_interval * self.m) == 0:
                 t_trig = (end * self.tps) * 0.001
                 for pl in self.plans:
-                    if pl.volume is vol and len(pl.proj):
+                    if pl.volume.vol is vol and len(pl.proj):
                         self._trigger(pl, vol, t_trig, archive)
                 vol.handed_over(t_trig)
+        if self.plans:
+            self._hold(end % self.m == 0, ids, steps, mult)
         if self.routes and ids.size:
             self._send(ids, steps, mult)
+
+    def _hold(self, complete: bool, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray) -> None:
+        """The spikes due for the dopamine projections: those of the slice once it is
+        complete (held back until then when a run ends inside it)."""
+        if self.held[0].size:
+            ids, steps, mult = (np.concatenate([a, b]) for a, b in zip(self.held, (ids, steps, mult), strict=True))
+        if complete:
+            self.held, self.due = (_NO_IDS, _NO_IDS, _NO_MULT), (ids, steps, mult)
+        else:  # the engine reuses its spike arrays: keep copies
+            self.held, self.due = (ids.copy(), steps.copy(), mult.copy()), (_NO_IDS, _NO_IDS, _NO_MULT)
 
     def _arrive(self, end: int) -> None:
         """Move the spikes arriving before step ``end`` into the lists (one entry per step)."""
@@ -376,7 +414,8 @@ class DopamineState:
                 "dopamine/t": np.concatenate([self.volumes[v].t[:self.volumes[v].n] for v in vts] or [np.zeros(0)]),
                 "dopamine/m": np.concatenate([self.volumes[v].m[:self.volumes[v].n] for v in vts] or [np.zeros(0)]),
                 "dopamine/pend_vt": self.pend_vt, "dopamine/pend_step": self.pend_step,
-                "dopamine/pend_m": self.pend_m}
+                "dopamine/pend_m": self.pend_m, "dopamine/held_ids": self.held[0],
+                "dopamine/held_steps": self.held[1], "dopamine/held_mult": self.held[2]}
 
     def load_state(self, arrays: Mapping[str, np.ndarray]) -> None:
         """Continue from :meth:`state` (checkpoints without it: nothing to continue)."""
@@ -394,6 +433,9 @@ class DopamineState:
         self.pend_vt = np.asarray(arrays["dopamine/pend_vt"], dtype=np.int64).copy()
         self.pend_step = np.asarray(arrays["dopamine/pend_step"], dtype=np.int64).copy()
         self.pend_m = np.asarray(arrays["dopamine/pend_m"], dtype=float).copy()
+        self.held = (np.asarray(arrays["dopamine/held_ids"], dtype=_NO_IDS.dtype).copy(),
+                     np.asarray(arrays["dopamine/held_steps"], dtype=_NO_IDS.dtype).copy(),
+                     np.asarray(arrays["dopamine/held_mult"], dtype=float).copy())
 
     def reset(self) -> None:
         """Back to t = 0: empty lists (the pseudo spike at 0), nothing in transit."""
@@ -401,4 +443,10 @@ class DopamineState:
         self.pend_vt = np.zeros(0, dtype=np.int64)
         self.pend_step = np.zeros(0, dtype=np.int64)
         self.pend_m = np.zeros(0)
+        self.held = self.due = (_NO_IDS, _NO_IDS, _NO_MULT)
         self.active = False
+
+    @property
+    def delivering(self) -> bool:
+        """Whether the dopamine projections deliver spikes in this slice (held ones too)."""
+        return bool(self.due[0].size)

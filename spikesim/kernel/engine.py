@@ -422,7 +422,7 @@ class Engine:
             order = np.lexsort((ids, steps))
             ids, steps, mult = ids[order], steps[order], mult[order]
         self.dopamine.slice(s0, m, ids, steps, mult, self.archive)  # before the delivery, as NEST hands over
-        transmitted = self._deliver(ids, steps, mult, ids.size) if ids.size else []
+        transmitted = self._deliver(ids, steps, mult, ids.size) if ids.size or self.dopamine.delivering else []
         self.advanced = True  # dynamics and delivery of the slice are done; recording follows
         full = record_slice(self.spike_recorders, ids, steps, mult, transmitted)
         if self.gen_recording is not None:

@@ -32,7 +32,7 @@ from numba import njit
 
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
-from spikesim.kernel.dopamine import deliver_plan, dopamine_parameters
+from spikesim.kernel.dopamine import deliver_plan, dopamine_parameters, due_spikes
 from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, depress, facilitate, k_minus, pair_update
 from spikesim.kernel.stp import (
     deliver_bernoulli,
@@ -346,6 +346,8 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         The weight recorder (or None) and its rows of this slice.
     """
     p, dev = plan.proj, plan.dev
+    if plan.kind == "stdp_dopamine":  # the spikes of complete slices (see kernel.dopamine)
+        ids, steps, mult, k = due_spikes(plan)
     if dev is not None:
         reps = np.where(is_neuron[ids], np.rint(mult), 1.0)
         wr_out = np.empty((int((plan.outdeg[ids] * reps).sum()), 6))
