@@ -24,6 +24,8 @@ class VolumeTransmitter(Generator):
 
     name = "volume_transmitter"
     receives = "dopamine"
+    #: NEST's element type of the node
+    element_type: ClassVar[str] = "other"
     params: ClassVar[dict[str, Any]] = {"deliver_interval": 1}
 
     @classmethod

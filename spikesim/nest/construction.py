@@ -28,6 +28,7 @@ from spikesim.nest._collections import NodeCollection
 from spikesim.nest._create_params import check_params_shape, first_n, unaccessed_in_create
 from spikesim.nest._shapes import nest_stop, stop_in, to_json
 from spikesim.nest._status import checked_face_set
+from spikesim.nest._synapse_specs import check_syn_specs
 from spikesim.nest._synapses import SynapseCollection
 from spikesim.nest.delays import grid_delay
 from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id, note_delays
@@ -123,7 +124,12 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
         d["delay"] = grid_delay(sim, d["delay"])
     if "stop" in d:
         d["stop"] = nest_stop(d["stop"])
+    if d.get("volume_transmitter", 0) is None or isinstance(d.get("volume_transmitter"), int):
+        vt = d["volume_transmitter"]  # a NodeCollection, as in NEST (empty: none set)
+        d["volume_transmitter"] = NodeCollection(sim, [] if vt is None else [vt])
     out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
+    if keys is not None and not isinstance(keys, str):
+        out = list(out)  # PyNEST gives a list for several keys
     if output == "json":
         return json.dumps(out, default=str)
     return out
@@ -399,6 +405,7 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
     specs = list(syn_spec.syn_specs) if isinstance(syn_spec, CollocatedSynapses) else [syn_spec]
     for spec in specs:
         _check_delay_extrema(spec)
+    check_syn_specs(get_simulator(), specs)
     _check_proxies(post_nc, conn_spec)
     try:
         get_simulator().connect(pre_nc, post_nc, conn_spec, specs if len(specs) > 1 else specs[0])
