@@ -120,3 +120,16 @@ def test_weight_constant_without_presynaptic_spikes() -> None:
     conns = sim.get_connections(synapse_model="stdp_dopamine_synapse")
     assert conns.get("weight") == [1.0]
     assert conns.get("n")[0] > 0.0  # the dopamine spikes were handed over
+
+
+def test_snapshots_read_the_connection_state() -> None:
+    """Simulator.record_synapses samples weight, c and n as get_connections reads them
+    (each as of the connection's last update: a presynaptic spike or a hand-over)."""
+    sim = _build()
+    conns = sim.get_connections(synapse_model="stdp_dopamine_synapse")
+    snaps = sim.record_synapses(conns, ["weight", "c", "n"], interval=20.0)
+    sim.simulate(100.0)
+    assert snaps.times.tolist() == [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+    for key in ("weight", "c", "n"):
+        np.testing.assert_array_equal(snaps.values(key)[-1], np.asarray(conns.get(key)), err_msg=key)
+    assert np.any(snaps.values("n")[0] != snaps.values("n")[-1])
