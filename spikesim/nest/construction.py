@@ -26,12 +26,12 @@ from spikesim.errors import (
 )
 from spikesim.nest._collections import NodeCollection
 from spikesim.nest._create_params import check_params_shape, first_n, unaccessed_in_create
+from spikesim.nest._model_params import check_syn_specs, select, shown_defaults
 from spikesim.nest._shapes import nest_stop, stop_in, to_json
 from spikesim.nest._status import checked_face_set
-from spikesim.nest._synapse_specs import check_syn_specs
 from spikesim.nest._synapses import SynapseCollection
 from spikesim.nest.delays import grid_delay
-from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id, note_delays
+from spikesim.nest.simulation import delay_extrema, get_simulator, model_id, note_delays
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 
@@ -54,15 +54,6 @@ def _nodes(x: Any) -> NodeCollection:
     if isinstance(x, _CoreNodes):
         return x if isinstance(x, NodeCollection) else _wrap(x)
     return NodeCollection(get_simulator(), np.atleast_1d(np.asarray(x, dtype=np.int64)))
-
-
-def _select(d: dict[str, Any], keys: str | Iterable[str], what: str) -> Any:
-    """``d[keys]`` for one key, a tuple of values for several, as PyNEST returns them."""
-    names = [keys] if isinstance(keys, str) else list(keys) if isinstance(keys, Iterable) else [keys]
-    missing = [k for k in names if k not in d]
-    if missing:  # a KeyError, as in PyNEST
-        raise UnknownKey(f"{what} has no key {missing[0]!r}; its keys are {sorted(d)}")
-    return d[keys] if isinstance(keys, str) else tuple(d[k] for k in names)
 
 
 # -- models -------------------------------------------------------------------------------
@@ -124,12 +115,8 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
         d["delay"] = grid_delay(sim, d["delay"])
     if "stop" in d:
         d["stop"] = nest_stop(d["stop"])
-    if d.get("volume_transmitter", 0) is None or isinstance(d.get("volume_transmitter"), int):
-        vt = d["volume_transmitter"]  # a NodeCollection, as in NEST (empty: none set)
-        d["volume_transmitter"] = NodeCollection(sim, [] if vt is None else [vt])
-    out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
-    if keys is not None and not isinstance(keys, str):
-        out = list(out)  # PyNEST gives a list for several keys
+    d = shown_defaults(sim, d)
+    out = d if keys is None else select(d, keys, f"GetDefaults: model '{model}'")
     if output == "json":
         return json.dumps(out, default=str)
     return out

@@ -1,4 +1,7 @@
-"""NEST's refusals of a ``Connect`` synapse specification that the core takes or words otherwise.
+"""Model parameters as PyNEST shows and takes them: ``GetDefaults``' shapes, ``Connect``'s refusals.
+
+``GetDefaults`` gives several keys' values as a list and a synapse model's
+``volume_transmitter`` as a NodeCollection (empty when none is set).
 
 NEST raises ``NotImplemented`` when a ``syn_spec`` sets a common property of its model
 (one shared by all its connections: ``tau_plus`` of ``stdp_synapse_hom``, the
@@ -10,11 +13,37 @@ depend on threads, but the face refuses what NEST refuses).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from spikesim.core.simulator import Simulator
 from spikesim.errors import NotImplementedFeature
+from spikesim.nest._collections import NodeCollection
+from spikesim.nest.simulation import UnknownKey
+
+
+def select(d: dict[str, Any], keys: str | Iterable[str], what: str) -> Any:
+    """``d[keys]`` for one key, a list of values for several, as PyNEST's ``GetDefaults`` returns them.
+
+    Raises
+    ------
+    UnknownKey
+        A KeyError, as in PyNEST, naming the first key ``d`` lacks (``what`` says whose).
+    """
+    names = [keys] if isinstance(keys, str) else list(keys) if isinstance(keys, Iterable) else [keys]
+    missing = [k for k in names if k not in d]
+    if missing:
+        raise UnknownKey(f"{what} has no key {missing[0]!r}; its keys are {sorted(d)}")
+    return d[keys] if isinstance(keys, str) else [d[k] for k in names]
+
+
+def shown_defaults(sim: Simulator, d: dict[str, Any]) -> dict[str, Any]:
+    """A model's defaults ``d`` with a ``volume_transmitter`` node id (or None) as NEST's
+    NodeCollection of it (empty: none set)."""
+    if "volume_transmitter" in d and (d["volume_transmitter"] is None or isinstance(d["volume_transmitter"], int)):
+        vt = d["volume_transmitter"]
+        d["volume_transmitter"] = NodeCollection(sim, [] if vt is None else [vt])
+    return d
 
 
 def check_syn_specs(sim: Simulator, specs: Sequence[Any]) -> None:
