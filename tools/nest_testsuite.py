@@ -137,6 +137,8 @@ SELECTION: dict[str, list[str]] = {
         "regressions/test_ticket_689.py", "regressions/test_ticket_710.py", "regressions/test_ticket_754.py",
         "regressions/test_ticket_798.py", "regressions/test_ticket_85.py", "regressions/test_ticket_921.py",
         "regressions/test_ticket_941.py", "regressions/test_ticket_959.py",
+        "regressions/test_issue_410.py", "regressions/test_issue_735.py", "regressions/test_issue_737.py",
+        "regressions/test_issue_737_threads.py", "regressions/test_ticket_716.py", "regressions/test_ticket_926.py",
     ],
     "disconnect": [
         "other/test_spike_transmission_after_disconnect.py", "regressions/test_issue_3532.py",
@@ -171,7 +173,7 @@ EXCLUDED: dict[str, str] = {
     "consistency": "neuron models spikesim lacks (or frozen nodes, precise spike times)",
     "synapses/ clopath, cont_delay, eprop, facetshw, inh_stdp, jonke, sic, urbanczik, "
     "gap-junction hh models, synapse_collection_set_get_multithreading": "synapse models spikesim lacks, gap junctions",
-    "regressions with stdp_dopamine (410, 735, 737, 737_threads, ticket 716, 926), eprop (ticket 310, 618), "
+    "regressions with eprop (ticket 310, 618), "
     "ht (ticket 433), gif_cond_exp_multisynapse (ticket 459), step_rate_generator (ticket 737)":
         "models spikesim lacks",
     "stimulating/ ppd_sup, poisson_generator_ps, poisson_ps_*, spike_poisson_ps*, iaf_ps_*, step_rate, "

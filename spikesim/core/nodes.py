@@ -77,7 +77,7 @@ def defaults_of(registry: ModelRegistry, connector: Connector, recording: Record
     cls, _ = registry.node_model(model)
     out = registry.node_defaults(model)
     out["model"] = model
-    out["element_type"] = _ELEMENT_TYPES[cls.kind]
+    out["element_type"] = getattr(cls, "element_type", _ELEMENT_TYPES[cls.kind])
     if cls.recordables:
         out["recordables"] = list(cls.recordables)
     if cls.receptor_types:

@@ -12,8 +12,8 @@ interrupted by a checkpoint, adds every input in the same order as an uninterrup
 run.  Python runs a fixed number of operations per slice; the per-neuron and
 per-spike work is compiled, and results do not depend on the number of threads.
 
-The preparation of generator input lives in :mod:`spikesim.kernel.routes`, the
-hand-over of samples and spikes to the recorders in :mod:`spikesim.kernel.samplers`.
+Generator input is prepared in :mod:`spikesim.kernel.routes`, samples and spikes handed to
+recorders in :mod:`spikesim.kernel.samplers`, volume transmitters in :mod:`spikesim.kernel.dopamine`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from spikesim.kernel.delivery import (
     resized_ring,
 )
 from spikesim.kernel.distributed import gather_ring, gather_samples, local_arrays, store_local
+from spikesim.kernel.dopamine import DopamineState
 from spikesim.kernel.exchange import exchange_spikes, generators_ahead
 from spikesim.kernel.gamma_mip import GammaMipRoutes
 from spikesim.kernel.generator_recording import GeneratorRecording, generator_recording
@@ -127,11 +128,10 @@ class Engine:
         self.gen_signature: tuple[Any, ...] = ()
         #: gamma_sup and mip generators, with the gamma phases carried from run to run
         self.gamma_mip = GammaMipRoutes()
+        self.dopamine = DopamineState()  # volume transmitters' dopamine spikes, carried from run to run
         #: slice length (steps, min_delay) and tics per step, set by prepare()
-        self.m = 1
-        self.tps = 1
-        self.last_emit = 0.0
-        self.advanced = False
+        self.m, self.tps = 1, 1
+        self.last_emit, self.advanced = 0.0, False
         #: the ranks of a distributed run (see :mod:`spikesim.kernel.distributed`)
         self.comm = nodes.comm
         self.emit_due = False
@@ -174,7 +174,7 @@ class Engine:
         """
         arrays = {"engine/ring": self.ring if self.comm.size == 1 else gather_ring(self.comm, self.nodes, self.ring)}
         arrays.update({f"archive/{k}": v for k, v in self.archive.state().items()})
-        arrays.update(self.gamma_mip.state(self.comm))
+        arrays.update({**self.gamma_mip.state(self.comm), **self.dopamine.state()})
         return {"L": self.L, "gen_until": self.gen_until}, arrays
 
     def load_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
@@ -191,6 +191,7 @@ class Engine:
         self.L = int(meta["L"])
         self.gen_until = int(meta["gen_until"])
         self.gamma_mip.load_state(arrays)
+        self.dopamine.load_state(arrays)
         self.invalidate()
 
     def reset_state(self) -> None:
@@ -200,6 +201,7 @@ class Engine:
         self.archive = PostArchive(self.nodes.num_nodes)
         reset_synapse_state(self.connector.projections.values(), self.models)
         self.gamma_mip.reset()
+        self.dopamine.reset()
         self._prepared_for = None
 
     # -- preparation ---------------------------------------------------------------------
@@ -263,6 +265,7 @@ class Engine:
         self.is_neuron, self.plastic = plastic_plans(plastic, self.models, self.nodes, self.neurons, self.archive,
                                                      self.seed())
         self.archive_on = bool(self.archive.on.any())  # some neuron keeps a post-synaptic spike log
+        self.dopamine.prepare(self.connector.projections, self.plastic, self.nodes, self.m, self.tps)
 
     def _prepare_spike_buffers(self, m: int) -> None:
         """The neuron kernels, and the spike flags and list of all populations (see
@@ -418,7 +421,8 @@ class Engine:
         elif k > 1 and n_gen:  # spike generators' spikes come first: restore (step, id) order
             order = np.lexsort((ids, steps))
             ids, steps, mult = ids[order], steps[order], mult[order]
-        transmitted = self._deliver(ids, steps, mult, ids.size) if ids.size else []
+        self.dopamine.slice(s0, m, ids, steps, mult, self.archive)  # before the delivery, as NEST hands over
+        transmitted = self._deliver(ids, steps, mult, ids.size) if ids.size or self.dopamine.delivering else []
         self.advanced = True  # dynamics and delivery of the slice are done; recording follows
         full = record_slice(self.spike_recorders, ids, steps, mult, transmitted)
         if self.gen_recording is not None:

@@ -32,6 +32,7 @@ from numba import njit
 
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
+from spikesim.kernel.dopamine import deliver_plan, dopamine_parameters, due_spikes
 from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, depress, facilitate, k_minus, pair_update
 from spikesim.kernel.stp import (
     deliver_bernoulli,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 
 #: plastic kinds that read the postsynaptic archive
 STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_centered", "stdp_nn_restr",
-              "vogels_sprekeler")
+              "vogels_sprekeler", "stdp_dopamine")
 #: the rule argument of :func:`deliver_stdp` by kind
 STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4,
               "vogels_sprekeler": 5}
@@ -242,6 +243,7 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
         wr = defaults.get("weight_recorder")
         dev = nodes.node(int(wr)) if wr is not None else None
         plans.append(PlasticPlan(p, kind, _parameters(p, kind, defaults), dev, np.diff(p.ptr), seed))
+        plans[-1].volume_id = defaults.get("volume_transmitter")  # stdp_dopamine_synapse's
         if kind in STDP_KINDS:
             archive.on[p.tgt] = True
     if nodes.comm.size > 1:  # every rank archives every STDP target, as one process does
@@ -287,6 +289,8 @@ def _lowest_read(tgt: np.ndarray, tlast: np.ndarray, d: np.ndarray, tps: int, cu
 
 def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarray:
     """The compiled kernel's parameter table of projection ``p`` (materializes its state)."""
+    if kind == "stdp_dopamine":
+        return dopamine_parameters(p, defaults)
     if kind == "stdp_triplet":
         p.materialize("weight", "Kplus", "Kplus_triplet", "t_lastspike")
         shared = all(p.extra[k].size == 1 for k in TRIPLET_PARAMS)  # one column for all connections
@@ -342,6 +346,8 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         The weight recorder (or None) and its rows of this slice.
     """
     p, dev = plan.proj, plan.dev
+    if plan.kind == "stdp_dopamine":  # the spikes of complete slices (see kernel.dopamine)
+        ids, steps, mult, k = due_spikes(plan)
     if dev is not None:
         reps = np.where(is_neuron[ids], np.rint(mult), 1.0)
         wr_out = np.empty((int((plan.outdeg[ids] * reps).sum()), 6))
@@ -349,6 +355,8 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         wr_out = _NO_WR
     if plan.kind not in STDP_KINDS:
         n = _deliver_stp(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, wr_out)
+    elif plan.kind == "stdp_dopamine":
+        n = deliver_plan(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, archive, wr_out)
     elif plan.kind == "stdp_triplet":
         n = deliver_stdp_triplet(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, p.extra["Kplus"],
                                  p.extra["Kplus_triplet"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
@@ -408,6 +416,8 @@ def reset_synapse_state(projections: Iterable[Projection], models: ModelRegistry
         init = {"Kplus": 0.0, **cls.state} if cls.kind in STDP_KINDS else dict(cls.state)
         if cls.kind == "stdp_triplet":
             init["Kplus_triplet"] = 0.0
+        if cls.kind == "stdp_dopamine":
+            init.update(c=0.0, n=0.0)
         for k, v in init.items():
             if k in p.extra:
                 p.extra[k] = np.full(1, v) if p.extra[k].size == 1 else np.full(p.extra[k].shape, v)
@@ -431,6 +441,9 @@ class PlasticPlan:
         self.outdeg = outdeg
         self.seed = seed
         self.pos: np.ndarray | None = None
+        #: stdp_dopamine_synapse: its volume transmitter's node id and spike list (see kernel.dopamine)
+        self.volume_id: int | None = None
+        self.volume: Any = None
 
 
 _NO_WR = np.zeros((0, 6))

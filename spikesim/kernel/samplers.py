@@ -119,7 +119,7 @@ def record_slice(recorders: Sequence[tuple[RecordingDevice, np.ndarray]], ids: n
         Whether a spike recorder holds enough rows to hand them over now.
     """
     full = False
-    if not ids.size:
+    if not ids.size and not transmitted:  # a slice without spikes may transmit held ones (kernel.dopamine)
         return full
     gids = ids + 1
     try:  # a weight recorder's backend may fail; spike recorders still get the slice

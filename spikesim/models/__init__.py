@@ -14,6 +14,7 @@ from spikesim.models.aeif_psc_delta import AeifPscDelta
 from spikesim.models.aeif_psc_exp import AeifPscExp
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
+from spikesim.models.dopamine_synapse import StdpDopamineSynapse
 from spikesim.models.gamma_mip_generators import GammaSupGenerator, MipGenerator
 from spikesim.models.generators import (
     AcGenerator,
@@ -59,7 +60,8 @@ from spikesim.models.recorders import (
     VoltmeterModel,
     WeightRecorderModel,
 )
-from spikesim.models.synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel
+from spikesim.models.synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel, with_variants
+from spikesim.models.volume_transmitter import VolumeTransmitter
 
 NODE_MODELS: dict[str, type[Model]] = {}
 
@@ -105,6 +107,8 @@ register(GammaSupGenerator)
 register(MipGenerator)
 register(AeifCondAlphaMultisynapse)
 register(AeifCondBetaMultisynapse)
+register(VolumeTransmitter)
+SYNAPSE_MODELS.update(with_variants(StdpDopamineSynapse))
 
 
 def models() -> list[str]:

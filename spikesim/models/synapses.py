@@ -103,6 +103,17 @@ class SynapseModel:
             In subclasses, when the combination is not allowed.
         """
 
+    @classmethod
+    def check_connect(cls, owner: str, spec: Mapping[str, Any]) -> None:
+        """Checks of a connect call's synapse specification merged with the model's
+        defaults (none by default).
+
+        Raises
+        ------
+        BadProperty
+            In subclasses, when the model cannot make connections with these values.
+        """
+
 
 class StaticSynapse(SynapseModel):
     """NEST's ``static_synapse``: fixed weight and delay (ms)."""
@@ -467,6 +478,12 @@ def _lbl(cls: type[SynapseModel]) -> type[SynapseModel]:
     return type(f"{cls.__name__}Lbl", (LabelledSynapse, cls),
                 {"name": f"{cls.name}_lbl", "__doc__": doc, "params": {**cls.params, "synapse_label": -1},
                  "per_connection": (*cls.per_connection, "synapse_label"), "limits": limits})
+
+
+def with_variants(cls: type[SynapseModel]) -> dict[str, type[SynapseModel]]:
+    """A synapse model under its name with NEST's ``_hpc`` and ``_lbl`` variants, by name
+    (for models defined in modules of their own)."""
+    return {cls.name: cls, f"{cls.name}_hpc": _hpc(cls), f"{cls.name}_lbl": _lbl(cls)}
 
 
 _BASE = list(SYNAPSE_MODELS.values())

@@ -27,11 +27,12 @@ from spikesim.errors import (
 from spikesim.nest._collections import NodeCollection
 from spikesim.nest._connect_inputs import input_nodes
 from spikesim.nest._create_params import check_params_shape, first_n, unaccessed_in_create
+from spikesim.nest._model_params import check_syn_specs, select, shown_defaults
 from spikesim.nest._shapes import nest_stop, stop_in, to_json
 from spikesim.nest._status import checked_face_set
 from spikesim.nest._synapses import SynapseCollection
 from spikesim.nest.delays import grid_delay
-from spikesim.nest.simulation import UnknownKey, delay_extrema, get_simulator, model_id, note_delays
+from spikesim.nest.simulation import delay_extrema, get_simulator, model_id, note_delays
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 
@@ -54,15 +55,6 @@ def _nodes(x: Any) -> NodeCollection:
     if isinstance(x, _CoreNodes):
         return x if isinstance(x, NodeCollection) else _wrap(x)
     return NodeCollection(get_simulator(), np.atleast_1d(np.asarray(x, dtype=np.int64)))
-
-
-def _select(d: dict[str, Any], keys: str | Iterable[str], what: str) -> Any:
-    """``d[keys]`` for one key, a tuple of values for several, as PyNEST returns them."""
-    names = [keys] if isinstance(keys, str) else list(keys) if isinstance(keys, Iterable) else [keys]
-    missing = [k for k in names if k not in d]
-    if missing:  # a KeyError, as in PyNEST
-        raise UnknownKey(f"{what} has no key {missing[0]!r}; its keys are {sorted(d)}")
-    return d[keys] if isinstance(keys, str) else tuple(d[k] for k in names)
 
 
 # -- models -------------------------------------------------------------------------------
@@ -124,7 +116,8 @@ def GetDefaults(model: str, keys: str | Iterable[str] | None = None, output: str
         d["delay"] = grid_delay(sim, d["delay"])
     if "stop" in d:
         d["stop"] = nest_stop(d["stop"])
-    out = d if keys is None else _select(d, keys, f"GetDefaults: model '{model}'")
+    d = shown_defaults(sim, d)
+    out = d if keys is None else select(d, keys, f"GetDefaults: model '{model}'")
     if output == "json":
         return json.dumps(out, default=str)
     return out
@@ -399,6 +392,7 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
     specs = list(syn_spec.syn_specs) if isinstance(syn_spec, CollocatedSynapses) else [syn_spec]
     for spec in specs:
         _check_delay_extrema(spec)
+    check_syn_specs(get_simulator(), specs)
     _check_proxies(post_nc, conn_spec)
     try:
         get_simulator().connect(pre_nc, post_nc, conn_spec, specs if len(specs) > 1 else specs[0])

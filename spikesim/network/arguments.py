@@ -71,8 +71,8 @@ def check_default_scalar(owner: str, key: str, v: Any) -> None:
 
     A model's default is one value for every later connection, so a list (allowed in a
     ``syn_spec``, one value per connection) is an error here; ``receptor_type`` is a
-    whole number >= 0, every other parameter a finite number; ``weight_recorder`` a node (which
-    node it is, the caller checks) or None.
+    whole number >= 0, every other parameter a finite number; ``weight_recorder`` and
+    ``volume_transmitter`` a node (which node it is, the caller checks) or None.
 
     Raises
     ------
@@ -81,10 +81,10 @@ def check_default_scalar(owner: str, key: str, v: Any) -> None:
     """
     if isinstance(v, Parameter):
         return
-    if key == "weight_recorder":
+    if key in ("weight_recorder", "volume_transmitter"):
         if v is None or hasattr(v, "ids") or (isinstance(v, (int, np.integer)) and not isinstance(v, bool)):
             return  # which node it is, the caller checks
-        raise bad_property(owner, key, v, "give one weight_recorder node (or None)")
+        raise bad_property(owner, key, v, f"give one {key} node (or None)")
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise bad_property(owner, key, v, "a model default must be a single number")
     if key == "receptor_type":

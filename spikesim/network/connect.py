@@ -26,7 +26,7 @@ from spikesim import rng
 from spikesim.errors import BadDelay, BadProperty, IllegalConnection, UnaccessedDictionaryEntry, bad_property
 from spikesim.network import rules
 from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
-from spikesim.network.device_links import check_sampling, register_devices
+from spikesim.network.device_links import register_devices, route_checks
 from spikesim.network.parameters import Parameter
 from spikesim.network.projection import Projection, count_sources, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
@@ -111,8 +111,8 @@ class Connector:
             check_default_scalar(name, k, v)
             if k == "delay":
                 self.check_delay(np.asarray([v], dtype=float))
-            if k == "weight_recorder":
-                v = self._weight_recorder_id(name, v)
+            if k in ("weight_recorder", "volume_transmitter"):
+                v = self._device_id(name, k, v)
             out[k] = v
         cls.check(name, out)
         if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):
@@ -130,17 +130,19 @@ class Connector:
         """
         self.models.synapse_model(name)[0].check(name, values)
 
-    def _weight_recorder_id(self, name: str, v: Any) -> int | None:
+    def _device_id(self, name: str, key: str, v: Any) -> int | None:
+        """The node id of the device a synapse model's ``key`` names (a node of the model
+        ``key``: ``weight_recorder``, ``volume_transmitter``), or None."""
         if v is None:
             return None
         try:
             ids = np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()
         except (TypeError, ValueError, OverflowError):
-            raise bad_property(name, "weight_recorder", v, "give one weight_recorder node") from None
+            raise bad_property(name, key, v, f"give one {key} node") from None
         ok = ids.size == 1 and 1 <= ids[0] <= self.nodes.num_nodes and \
-            self.nodes.population_of(int(ids[0])).model.name == "weight_recorder"
+            self.nodes.population_of(int(ids[0])).model.name == key
         if not ok:
-            raise bad_property(name, "weight_recorder", v, "give one weight_recorder node")
+            raise bad_property(name, key, v, f"give one {key} node")
         return int(ids[0])
 
     def _synapse(self, syn_spec: Any) -> tuple[str, dict[str, Any]]:
@@ -153,6 +155,7 @@ class Connector:
         spec = dict(syn_spec)
         name = spec.pop("synapse_model", "static_synapse")
         cls, defaults = self.models.synapse_model(name)
+        cls.check_connect(name, {**defaults, **spec})
         allowed = ("weight", "delay", "receptor_type", *cls.per_connection)
         for k in spec:
             if k in cls.common:
@@ -250,8 +253,7 @@ class Connector:
             key = (int(pre_cats[0]), int(post_cats[0]))
             if key not in ROUTES:
                 raise IllegalConnection(self._illegal(int(pre_ids[0]), int(post_ids[0]), *key))
-            if ROUTES[key] == "sample":
-                check_sampling(self.nodes, src, tgt)
+            route_checks(self.nodes, ROUTES[key], src, tgt)
             return [(ROUTES[key], src, tgt, w, d, r)]
         cs = self._categories(src, "src")
         ct = self._categories(tgt, "tgt")
@@ -267,8 +269,7 @@ class Connector:
             sel = routes == ri
             if not sel.any():
                 continue
-            if route == "sample":
-                check_sampling(self.nodes, src[sel], tgt[sel])
+            route_checks(self.nodes, route, src[sel], tgt[sel])
             staged.append((route, src[sel], tgt[sel], pick(w, sel), pick(d, sel), pick(r, sel)))
         return staged
 
@@ -423,10 +424,9 @@ class Connector:
         """Connections of ``synapse_model`` (None: of every model), recorder connections included."""
         mine = [(route, len(p)) for (name, route), p in self.projections.items()
                 if synapse_model is None or name == synapse_model]
-        shared = sum(n for route, n in mine if route in ("record", "sample"))
+        shared = sum(n for route, n in mine if route not in DISTRIBUTED)
         # the other routes are split over the ranks (collective under MPI)
-        split = int(self.nodes.comm.allreduce(sum(n for route, n in mine if route not in ("record", "sample")),
-                                              "sum"))
+        split = int(self.nodes.comm.allreduce(sum(n for route, n in mine if route in DISTRIBUTED), "sum"))
         return shared + split
 
     def _delays(self) -> tuple[int, int]:

@@ -54,3 +54,23 @@ def register_devices(nodes: NodeTable, route: str, src: np.ndarray, tgt: np.ndar
             for pop, _, _ in nodes.split(np.unique(dev.connected)):
                 if pop.model not in dev.recorded_models:
                     dev.recorded_models.append(pop.model)
+
+
+def route_checks(nodes: NodeTable, route: str, src: np.ndarray, tgt: np.ndarray) -> None:
+    """The checks of a route's new connections beyond the kinds of their ends: a
+    sampler's (see :func:`check_sampling`), and a volume_transmitter takes spikes of
+    neurons only (NEST refuses spike generators, nodes without proxies, there).
+
+    Raises
+    ------
+    IllegalConnection
+        Naming the node that cannot be connected and why.
+    """
+    if route == "sample":
+        check_sampling(nodes, src, tgt)
+    elif route == "volume":
+        for pop, _, _ in nodes.split(np.unique(src)):
+            if pop.kind != "neuron":
+                raise IllegalConnection(f"connect: a volume_transmitter takes the spikes of neurons only, not of "
+                                        f"'{pop.model_name}' (node {pop.first}...): connect it through a "
+                                        "parrot_neuron")

@@ -422,8 +422,9 @@ class DevicePopulation(Population):
 
     @property
     def element_type(self) -> str:  # type: ignore[override]
-        """NEST's element type: ``"recorder"`` or ``"stimulator"``."""
-        return "recorder" if self.kind == "recorder" else "stimulator"
+        """NEST's element type: ``"recorder"``, ``"stimulator"`` or the model's own."""
+        # a model may name its own (volume_transmitter: "other")
+        return "recorder" if self.kind == "recorder" else str(getattr(self.model, "element_type", "stimulator"))
 
     def node_params(self, i: int, events: bool = True) -> dict[str, Any]:
         """Parameters (and, for recorders, status entries) of the node at local index ``i``;

@@ -12,7 +12,7 @@ from typing import Any
 # source categories
 SRC_SPIKE, SRC_POISSON, SRC_CURRENT, SRC_RECORDER, SRC_SAMPLER, SRC_POISSON_UNRECORDED = range(6)
 # target categories
-TGT_NEURON, TGT_PARROT, TGT_RECORDER, TGT_SAMPLER, TGT_GENERATOR, TGT_SAMPLED_GENERATOR = range(6)
+TGT_NEURON, TGT_PARROT, TGT_RECORDER, TGT_SAMPLER, TGT_GENERATOR, TGT_SAMPLED_GENERATOR, TGT_VOLUME = range(7)
 
 ROUTES = {
     (SRC_SPIKE, TGT_NEURON): "spike", (SRC_SPIKE, TGT_PARROT): "spike",
@@ -21,6 +21,7 @@ ROUTES = {
     (SRC_CURRENT, TGT_NEURON): "current",
     (SRC_SPIKE, TGT_RECORDER): "record", (SRC_POISSON, TGT_RECORDER): "record",
     (SRC_SAMPLER, TGT_NEURON): "sample", (SRC_SAMPLER, TGT_SAMPLED_GENERATOR): "sample",
+    (SRC_SPIKE, TGT_VOLUME): "volume",
 }
 
 WHY = {
@@ -32,7 +33,8 @@ WHY = {
 
 _SOURCE_CATEGORY = {"spikes": SRC_SPIKE, "poisson": SRC_POISSON, "current": SRC_CURRENT, "samples": SRC_SAMPLER}
 _TARGET_CATEGORY = {"spikes": TGT_NEURON, "multiplicity": TGT_PARROT, "record": TGT_RECORDER,
-                    "sampling": TGT_SAMPLER, "sample_requests": TGT_SAMPLED_GENERATOR}
+                    "sampling": TGT_SAMPLER, "sample_requests": TGT_SAMPLED_GENERATOR,
+                    "dopamine": TGT_VOLUME}
 
 
 def source_category(model: Any) -> int:
@@ -60,6 +62,8 @@ def why_illegal(cs: int, ct: int) -> str:
     if cs == SRC_POISSON_UNRECORDED and ct == TGT_RECORDER:
         return ("spikesim does not yet record this generator's trains directly: connect it to a "
                 "parrot_neuron and record the parrot")
+    if ct == TGT_VOLUME:
+        return "a volume_transmitter takes the spikes of neurons only"
     if cs == SRC_CURRENT and ct == TGT_PARROT:
         return "parrot neurons take no current input"
     return "these models cannot be connected"

@@ -278,9 +278,39 @@ def delays(threads: int) -> dict[str, np.ndarray]:
             "V_m": v["V_m"]}
 
 
+def dopamine(threads: int) -> dict[str, np.ndarray]:
+    """stdp_dopamine_synapse: Poisson-driven parrots onto iaf_psc_alpha neurons, a dopamine
+    population of iaf_psc_alpha neurons (on every rank) feeding a volume_transmitter
+    (deliver_interval 2), a weight recorder; two calls, the first ending inside a slice;
+    seed 5.  Each rank's dopamine connections (source, target, weight, c, n, Kplus)."""
+    sim = spikesim.Simulator(resolution=0.1, seed=5, threads=threads)
+    vt = sim.create("volume_transmitter", params={"deliver_interval": 2})
+    pre = sim.create("parrot_neuron", 30, label="pre")
+    post = sim.create("iaf_psc_alpha", 20, {"I_e": 200.0}, label="post")
+    dopa = sim.create("iaf_psc_alpha", 12, {"I_e": 390.0}, label="dopa")
+    drive = sim.create("poisson_generator", params={"rate": 40.0})
+    wr = sim.create("weight_recorder", label="wr")
+    sr = sim.create("spike_recorder", label="sr")
+    sim.copy_model("stdp_dopamine_synapse", "dopa_rec", {"volume_transmitter": vt, "weight_recorder": wr,
+                                                         "tau_c": 50.0, "tau_n": 30.0, "b": 0.005})
+    sim.connect(drive, pre)
+    sim.connect(drive, dopa, syn_spec={"weight": 30.0})
+    sim.connect(pre, post, {"rule": "pairwise_bernoulli", "p": 0.5},
+                {"synapse_model": "dopa_rec", "weight": 60.0, "delay": 1.0})
+    sim.connect(dopa, vt, syn_spec={"delay": 1.3})
+    sim.connect(pre + post + dopa, sr)
+    sim.simulate(73.3)
+    sim.simulate(76.7)
+    s, w = sr.get("events")[0], wr.get("events")[0]
+    c = sim.get_connections(pre, post).get("source", "target", "weight", "c", "n", "Kplus")
+    return {"senders": s["senders"], "times": s["times"], "wr_senders": w["senders"], "wr_targets": w["targets"],
+            "wr_times": w["times"], "wr_weights": w["weights"],
+            **{f"conn_{k}": np.asarray(v) for k, v in c.items()}}
+
+
 SCENARIOS = {"brunel": brunel, "stdp": stdp, "disconnect": disconnect, "files": files, "hdf5": hdf5,
              "placement": placement, "rules": rules, "sparse": sparse, "delays": delays,
-             "stdp_write": stdp_write, "stdp_read": stdp_read}
+             "stdp_write": stdp_write, "stdp_read": stdp_read, "dopamine": dopamine}
 
 
 def main(argv: list[str]) -> None:

@@ -89,6 +89,22 @@ def test_stdp_spikes_samples_and_weights_do_not_depend_on_processes(serial, tmp_
 
 
 @pytest.mark.parametrize(("procs", "threads"), [(2, 1), (3, 2)])
+def test_dopamine_synapses_keep_one_processs_results(tmp_path, procs, threads):
+    """stdp_dopamine_synapse: the dopamine spikes of every rank's neurons reach every rank's
+    synapses (spikes, weight-recorder events and connection state of one process)."""
+    ref = run("dopamine", 1, 1, tmp_path / "serial")[0]
+    conn = [k for k in ref if k.startswith("conn_")]
+    assert ref["wr_weights"].size > 200 and np.ptp(ref["conn_weight"]) > 1.0 and np.all(ref["conn_n"] > 0.0)
+    rows = []
+    for rank, res in enumerate(run("dopamine", procs, threads, tmp_path / "mpi")):
+        assert same(ref, res, skip=tuple(conn)) == [], f"rank {rank} of {procs} x {threads} threads"
+        rows.append(np.stack([res[k] for k in conn]))
+    # each rank holds the connections onto its neurons: together, one process's, in the same state
+    got, want = np.concatenate(rows, axis=1), np.stack([ref[k] for k in conn])
+    np.testing.assert_array_equal(got[:, np.lexsort(got[::-1])], want[:, np.lexsort(want[::-1])])
+
+
+@pytest.mark.parametrize(("procs", "threads"), [(2, 1), (3, 2)])
 def test_disconnect_keeps_one_processs_results(tmp_path, procs, threads):
     """Connections removed by pairs and by collections between two runs: the spikes,
     samples and weights of one process (each rank removes the part it stores)."""
