@@ -46,6 +46,7 @@ from numba import njit
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.stdp_rules import STDP_EPS, first_after, k_minus
 from spikesim.kernel.stp import record_weight
+from spikesim.models._nest_numerics import nest_expm1
 from spikesim.models.dopamine_synapse import DOPA_PARAMS
 from spikesim.network.populations import DevicePopulation
 
@@ -80,7 +81,7 @@ def _update_weight(w: float, c0: float, n0: float, minus_dt: float, prm: np.ndar
     """The weight after a piece of length ``-minus_dt`` (ms) starting with ``c0``, ``n0``."""
     tau_c = prm[TAU_C]
     taus = (tau_c + prm[TAU_N]) / (tau_c * prm[TAU_N])
-    w = w - c0 * (n0 / taus * math.expm1(taus * minus_dt) - prm[B] * tau_c * math.expm1(minus_dt / tau_c))
+    w = w - c0 * (n0 / taus * nest_expm1(taus * minus_dt) - prm[B] * tau_c * nest_expm1(minus_dt / tau_c))
     if w < prm[WMIN]:
         w = prm[WMIN]
     if w > prm[WMAX]:
