@@ -143,6 +143,12 @@ class Simulator(KernelSettings):
             self.recording.backend(model).set_settings(params)
             return
         self.models_registry.set_defaults(model, params)
+        syn = self.models_registry.synapse_model(model)[0] if self.models_registry.is_synapse_model(model) else None
+        if syn is not None and "weight" in syn.common:  # a shared weight reaches the model's connections (NEST)
+            for (name, _), p in self.connector.projections.items():
+                if name == model and len(p):
+                    p.w = np.full(1, float(self.models_registry.synapse_model(model)[1]["weight"]))
+            self.connector.changed()
 
     # -- nodes ------------------------------------------------------------------------------
     def create(self, model: str, n: int = 1, params: Any = None, label: str | None = None) -> NodeCollection:

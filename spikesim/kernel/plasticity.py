@@ -35,12 +35,14 @@ from spikesim.kernel.distributed import gather_weight_rows
 from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, depress, facilitate, k_minus, pair_update
 from spikesim.kernel.stp import (
     deliver_bernoulli,
+    deliver_ht,
     deliver_quantal,
     deliver_tsodyks,
     deliver_tsodyks2,
     record_weight,
 )
 from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS, VOGELS_PARAMS
+from spikesim.models.synapses_more import JONKE_PARAMS
 from spikesim.parallel import Communicator
 
 if TYPE_CHECKING:
@@ -53,10 +55,10 @@ if TYPE_CHECKING:
 
 #: plastic kinds that read the postsynaptic archive
 STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_centered", "stdp_nn_restr",
-              "vogels_sprekeler")
+              "vogels_sprekeler", "jonke")
 #: the rule argument of :func:`deliver_stdp` by kind
 STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4,
-              "vogels_sprekeler": 5}
+              "vogels_sprekeler": 5, "jonke": 6}
 
 @njit(cache=True, nogil=True)
 def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
@@ -103,7 +105,7 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
             j = tgt[c]
             for _ in range(reps):
                 t_last = tlast[c]
-                if rule <= 1:  # 1. facilitation, 2. depression by the trace just before t_spike - d
+                if rule <= 1 or rule == 6:  # 1. facilitation, 2. depression by the trace just before t_spike - d
                     wc = facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
                     wc = depress(wc, k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv), prm, q, rule)
                 else:
@@ -296,6 +298,8 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
         p.materialize("weight", *(k for k in ("Kplus",) if k in p.extra), "t_lastspike")
         if kind == "stdp_pl":
             prm = np.array([[float(defaults[k])] for k in STDP_PL_PARAMS] + [[1.0], [1.0]])
+        elif kind == "jonke":
+            prm = np.array([[float(defaults[k])] for k in JONKE_PARAMS])
         elif kind == "vogels_sprekeler":
             one = np.ones(1)
             prm = np.stack(np.broadcast_arrays(*(p.column(k) if k else one for k in VOGELS_PARAMS)))
@@ -307,13 +311,16 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
     if kind == "bernoulli":
         return np.ascontiguousarray(p.extra["p_transmit"], dtype=np.float64)
     p.materialize(*_STATE[kind])
+    if kind == "tsodyks_hom":  # shared by the model: one column
+        return np.array([[float(defaults[k])] for k in _PARAMS["tsodyks"]], dtype=np.float64)
     return np.ascontiguousarray(np.stack([p.column(k) for k in _PARAMS[kind]]), dtype=np.float64)
 
 
 _STATE = {"tsodyks2": ("u", "x", "t_lastspike"), "tsodyks": ("u", "x", "y", "t_lastspike"),
-          "quantal_stp": ("u", "a", "t_lastspike")}
+          "tsodyks_hom": ("u", "x", "y", "t_lastspike"), "quantal_stp": ("u", "a", "t_lastspike"),
+          "ht": ("P", "t_lastspike")}
 _PARAMS = {"tsodyks2": ("U", "tau_rec", "tau_fac"), "tsodyks": ("U", "tau_psc", "tau_fac", "tau_rec"),
-           "quantal_stp": ("U", "tau_rec", "tau_fac", "n")}
+           "quantal_stp": ("U", "tau_rec", "tau_fac", "n"), "ht": ("tau_P", "delta_P")}
 
 
 def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
@@ -373,9 +380,13 @@ def _deliver_stp(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np
     if plan.kind == "tsodyks2":
         return deliver_tsodyks2(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm[0], ex["u"],
                                 ex["x"], prm[1], prm[2], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
-    if plan.kind == "tsodyks":
+    if plan.kind in ("tsodyks", "tsodyks_hom"):
         return deliver_tsodyks(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"],
-                               ex["x"], ex["y"], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
+                               ex["x"], ex["y"], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0,
+                               plan.kind == "tsodyks_hom")
+    if plan.kind == "ht":
+        return deliver_ht(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["P"],
+                          ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
     if plan.pos is None or plan.pos.size != len(p):
         plan.pos = _positions(p)
     if plan.kind == "quantal_stp":

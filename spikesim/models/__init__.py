@@ -60,6 +60,9 @@ from spikesim.models.recorders import (
     WeightRecorderModel,
 )
 from spikesim.models.synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel
+from spikesim.models.synapses_more import MORE_SYNAPSE_MODELS
+
+SYNAPSE_MODELS.update(MORE_SYNAPSE_MODELS)
 
 NODE_MODELS: dict[str, type[Model]] = {}
 

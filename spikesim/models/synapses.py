@@ -18,7 +18,7 @@ its nearest-neighbour pairings of ``stdp_synapse`` (Morrison et al. 2008);
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -469,6 +469,11 @@ def _lbl(cls: type[SynapseModel]) -> type[SynapseModel]:
                  "per_connection": (*cls.per_connection, "synapse_label"), "limits": limits})
 
 
-_BASE = list(SYNAPSE_MODELS.values())
-SYNAPSE_MODELS.update({f"{c.name}_hpc": _hpc(c) for c in _BASE})
-SYNAPSE_MODELS.update({f"{c.name}_lbl": _lbl(c) for c in _BASE})
+def with_variants(classes: Iterable[type[SynapseModel]]) -> dict[str, type[SynapseModel]]:
+    """The models by name with their ``<model>_hpc`` and ``<model>_lbl`` variants (NEST lists both)."""
+    base = list(classes)
+    return {**{c.name: c for c in base}, **{f"{c.name}_hpc": _hpc(c) for c in base},
+            **{f"{c.name}_lbl": _lbl(c) for c in base}}
+
+
+SYNAPSE_MODELS.update(with_variants(list(SYNAPSE_MODELS.values())))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spikesim import rng
+from spikesim import errors, rng
 from spikesim.errors import BadDelay, BadProperty, IllegalConnection, UnaccessedDictionaryEntry, bad_property
 from spikesim.network import rules
 from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
@@ -155,6 +155,9 @@ class Connector:
         cls, defaults = self.models.synapse_model(name)
         allowed = ("weight", "delay", "receptor_type", *cls.per_connection)
         for k in spec:
+            if k == "weight" and k in cls.common:  # NEST's class and words for a shared weight
+                raise errors.NotImplementedFeature(f"{name}: synapse parameter \"weight\" can only be set "
+                                                   f"via SetDefaults() or CopyModel(); given {spec[k]!r}")
             if k in cls.common:
                 raise bad_property(name, k, spec[k], "it is a common property of the model; set it with "
                                    "set_defaults or copy_model")
