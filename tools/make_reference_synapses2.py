@@ -1,5 +1,5 @@
 """Make the NEST 3.10 reference cases of static_synapse_hom_w, tsodyks_synapse_hom,
-jonke_synapse and ht_synapse.
+jonke_synapse, ht_synapse and stdp_facetshw_synapse_hom.
 
 Run with NEST's own Python (never at test time)::
 
@@ -14,7 +14,10 @@ recorded, and besides ``expected`` they hold ``expected_synapse_states`` (per mo
 ``synapse_states``: each connection's source, target and state read by GetConnections
 at the end) and ``expected.node_status`` (the targets' V_m at the end).  The jonke case
 is the stdp_synapse case (parrots driven by fixed pre/post trains, weight_recorder) with
-two copies of jonke_synapse.  Each case is run twice and must give identical results.
+two copies of jonke_synapse, the facetshw case with two copies of
+stdp_facetshw_synapse_hom (and ``expected_model_status``: each copy's counters read by
+GetDefaults at the end; NEST prints a line per synapse's first spike).  Each case is run
+twice and must give identical results.
 """
 
 from __future__ import annotations
@@ -91,7 +94,8 @@ def deterministic_cases() -> dict[str, dict[str, Any]]:
                          "ht_synapse_lbl (tau_P 200, delta_P 0.5, P 0.8) -> two iaf_psc_exp; V_m and I_syn_ex "
                          "every step, spikes, P of every connection and final V_m.")
     return {"static_synapse_hom_w_drive": homw, "tsodyks_synapse_hom_drive": tsh, "ht_synapse_drive": ht,
-            "jonke_synapse_weight_recorder": _jonke_case()}
+            "jonke_synapse_weight_recorder": _jonke_case(),
+            "stdp_facetshw_synapse_hom_weight_recorder": _facetshw_case()}
 
 
 def _jonke_case() -> dict[str, Any]:
@@ -110,6 +114,31 @@ def _jonke_case() -> dict[str, Any]:
                            "trains, delays 1 and 2.5 ms) with two copies (exponential weight dependence with "
                            "beta 0.01; additive with beta -0.05, of the _lbl variant); weight_recorder events, "
                            "final weights and Kplus.")
+    return case
+
+
+def _facetshw_case() -> dict[str, Any]:
+    """The stdp_synapse case with two copies of stdp_facetshw_synapse_hom: two connections per
+    hardware driver and short readout times, so that weights change within the run."""
+    case = _jonke_case()
+    lut = [15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]
+    case["copy_models"][0].update(old="stdp_facetshw_synapse_hom", params={
+        "tau_plus": 16.8, "tau_minus_stdp": 25.0, "Wmax": 60.0, "synapses_per_driver": 1,
+        "driver_readout_time": 7.5, "a_thresh_th": 0.3, "a_thresh_tl": 0.35, "weight_recorder": "wr"})
+    case["copy_models"][1].update(old="stdp_facetshw_synapse_hom_lbl", params={
+        "tau_plus": 25.0, "tau_minus_stdp": 12.0, "synapses_per_driver": 2, "driver_readout_time": 12.0,
+        "lookuptable_0": lut, "lookuptable_1": [min(15, i + 3) for i in range(16)],
+        "configbit_0": [1, 0, 0, 1], "configbit_1": [0, 1, 1, 0], "reset_pattern": [0, 1, 1, 0, 1, 1],
+        "a_thresh_th": 0.8, "a_thresh_tl": 0.2, "weight_recorder": "wr"})
+    keys = ["weight", "a_causal", "a_acausal", "init_flag", "synapse_id", "next_readout_time"]
+    case["synapse_states"] = [{"synapse_model": m, "keys": keys} for m in ("stdp_mult", "stdp_add")]
+    case["model_status"] = {m: ["no_synapses", "readout_cycle_duration", "weight_per_lut_entry"]
+                            for m in ("stdp_mult", "stdp_add")}
+    case["description"] = ("stdp_facetshw_synapse_hom: the stdp_synapse case (parrot neurons driven by fixed "
+                           "pre/post trains, delays 1 and 2.5 ms) with two copies: one connection per driver, "
+                           "readout every 7.5 ms, low thresholds; and, of the _lbl variant, two per driver, other "
+                           "look-up tables, configuration bits and reset pattern; weight_recorder events, final "
+                           "weights, capacitors, readout times and the models' counters (expected_model_status).")
     return case
 
 
@@ -144,6 +173,11 @@ def expected(case: dict[str, Any]) -> tuple[dict[str, Any], list[list[dict[str, 
     return exp, states
 
 
+def _plain(v: Any) -> Any:
+    """A NEST status value as JSON takes it."""
+    return v.item() if hasattr(v, "item") else v
+
+
 def main(out: Path) -> None:
     """Write every case into ``out`` (each run twice; the two runs must agree)."""
     import nest
@@ -154,6 +188,9 @@ def main(out: Path) -> None:
             raise RuntimeError(f"{name}: NEST gave different results on a second run")
         full = {"name": name, **case, "expected": exp, "expected_synapse_states": states,
                 "nest_version": nest.__version__}
+        if "model_status" in case:
+            full["expected_model_status"] = {m: {k: _plain(nest.GetDefaults(m)[k]) for k in keys}
+                                             for m, keys in case["model_status"].items()}
         (out / f"{name}.json").write_text(json.dumps(full, separators=(",", ":")) + "\n")
         print(name, "written")
 

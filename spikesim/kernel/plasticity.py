@@ -32,6 +32,7 @@ from numba import njit
 
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
+from spikesim.kernel.stdp_facetshw import F_CYCLE, F_NO_SYNAPSES, deliver_facetshw, facetshw_tables
 from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, depress, facilitate, k_minus, pair_update
 from spikesim.kernel.stp import (
     deliver_bernoulli,
@@ -42,7 +43,7 @@ from spikesim.kernel.stp import (
     record_weight,
 )
 from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS, VOGELS_PARAMS
-from spikesim.models.synapses_more import JONKE_PARAMS
+from spikesim.models.synapses_more import FACETSHW_COLUMNS, JONKE_PARAMS
 from spikesim.parallel import Communicator
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 
 #: plastic kinds that read the postsynaptic archive
 STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_centered", "stdp_nn_restr",
-              "vogels_sprekeler", "jonke")
+              "vogels_sprekeler", "jonke", "facetshw")
 #: the rule argument of :func:`deliver_stdp` by kind
 STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4,
               "vogels_sprekeler": 5, "jonke": 6}
@@ -244,6 +245,8 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
         wr = defaults.get("weight_recorder")
         dev = nodes.node(int(wr)) if wr is not None else None
         plans.append(PlasticPlan(p, kind, _parameters(p, kind, defaults), dev, np.diff(p.ptr), seed))
+        if kind == "facetshw":  # its tables, and the model whose counters it advances
+            plans[-1].tables, plans[-1].models = facetshw_tables(defaults), models
         if kind in STDP_KINDS:
             archive.on[p.tgt] = True
     if nodes.comm.size > 1:  # every rank archives every STDP target, as one process does
@@ -294,6 +297,9 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
         shared = all(p.extra[k].size == 1 for k in TRIPLET_PARAMS)  # one column for all connections
         cols = [p.extra[k].reshape(1) if shared else p.column(k) for k in TRIPLET_PARAMS]
         return np.ascontiguousarray(np.stack(cols), dtype=np.float64)
+    if kind == "facetshw":
+        p.materialize("weight", *FACETSHW_COLUMNS, "t_lastspike")
+        return facetshw_tables(defaults)[0]
     if kind in STDP_RULES:
         p.materialize("weight", *(k for k in ("Kplus",) if k in p.extra), "t_lastspike")
         if kind == "stdp_pl":
@@ -356,6 +362,8 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         wr_out = _NO_WR
     if plan.kind not in STDP_KINDS:
         n = _deliver_stp(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, wr_out)
+    elif plan.kind == "facetshw":
+        n = _deliver_facetshw(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, archive, wr_out)
     elif plan.kind == "stdp_triplet":
         n = deliver_stdp_triplet(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, p.extra["Kplus"],
                                  p.extra["Kplus_triplet"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
@@ -394,6 +402,22 @@ def _deliver_stp(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np
                                ex["a"], ex["t_lastspike"], plan.pos, plan.seed, mode, ring, L, tps, wr_out, 0)
     return deliver_bernoulli(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, plan.pos,
                              plan.seed, mode, ring, L, wr_out, 0)
+
+
+def _deliver_facetshw(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
+                      is_neuron: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int,
+                      archive: PostArchive, wr_out: np.ndarray) -> int:
+    """stdp_facetshw_synapse_hom (see :mod:`spikesim.kernel.stdp_facetshw`); the model's
+    counters go back to its defaults, as NEST keeps them in the common properties."""
+    p, ex = plan.proj, plan.proj.extra
+    prm, cnt, luts, cfg, reset = plan.tables
+    cols = tuple(ex[c] for c in (*FACETSHW_COLUMNS, "t_lastspike"))
+    n = deliver_facetshw(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, cols, prm, cnt, luts, cfg,
+                         reset, mode, ring, L, archive.last_idx, archive.t, archive.prev, archive.next, tps, wr_out, 0)
+    if plan.models is not None:
+        plan.models.synapse_model(p.synapse_model)[1].update(
+            no_synapses=int(cnt[F_NO_SYNAPSES]), readout_cycle_duration=float(cnt[F_CYCLE]))
+    return n
 
 
 def _positions(p: Projection) -> np.ndarray:
@@ -442,6 +466,8 @@ class PlasticPlan:
         self.outdeg = outdeg
         self.seed = seed
         self.pos: np.ndarray | None = None
+        self.tables: tuple[np.ndarray, ...] = ()
+        self.models: ModelRegistry | None = None
 
 
 _NO_WR = np.zeros((0, 6))

@@ -15,9 +15,13 @@ then ``P`` drops by the fraction ``delta_P`` and recovers towards 1 with ``tau_P
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
+from spikesim.errors import bad_property
 from spikesim.models.synapses import SynapseModel, TsodyksSynapse, with_variants
 
 _UNIT = "it must be in [0, 1]"
@@ -101,6 +105,80 @@ class HtSynapse(SynapseModel):
               "P": (0.0, 1.0, True, True, "0 <= P <= 1 required")}
 
 
+_LUT0 = [2, 3, 4, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 14, 15]
+_LUT1 = [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10, 11, 12, 13]
+#: stdp_facetshw_synapse_hom's list-valued shared parameters and their lengths
+FACETSHW_LISTS = {"lookuptable_0": 16, "lookuptable_1": 16, "lookuptable_2": 16, "configbit_0": 4,
+                  "configbit_1": 4, "reset_pattern": 6}
+#: its per-connection columns in the compiled kernel's order (``t_lastspike`` last)
+FACETSHW_COLUMNS = ("a_causal", "a_acausal", "a_thresh_th", "a_thresh_tl", "init_flag", "hw_synapse_id",
+                    "next_readout_time")
+
+
+class StdpFacetshwSynapseHom(SynapseModel):
+    """NEST's ``stdp_facetshw_synapse_hom``: the FACETS hardware's STDP (Pfeil et al.
+    2012), see :mod:`spikesim.kernel.stdp_facetshw`.  Shared by the model: ``tau_plus``
+    and ``tau_minus_stdp`` (ms), ``Wmax``, ``weight_per_lut_entry`` (``Wmax / 15`` when
+    ``Wmax`` is set), ``no_synapses`` (counted as connections first spike),
+    ``synapses_per_driver``, ``driver_readout_time`` (ms), ``readout_cycle_duration``
+    (ms, derived), the look-up tables (16 entries in [0, 15]), configuration bits (4)
+    and ``reset_pattern`` (6).  Per connection: ``a_causal``, ``a_acausal``,
+    ``a_thresh_th``, ``a_thresh_tl``, ``init_flag``, ``next_readout_time`` (ms) and the
+    hardware synapse id (NEST's connection key ``synapse_id``; spikesim keeps that name
+    for the model's id, so the column is ``hw_synapse_id``)."""
+
+    name = "stdp_facetshw_synapse_hom"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "a_causal": 0.0, "a_acausal": 0.0,
+              "a_thresh_th": 21.835, "a_thresh_tl": 21.835, "init_flag": 0.0, "hw_synapse_id": 0.0,
+              "next_readout_time": 0.0, "tau_plus": 20.0, "tau_minus_stdp": 20.0, "Wmax": 100.0,
+              "weight_per_lut_entry": 100.0 / 15.0, "no_synapses": 0, "synapses_per_driver": 50,
+              "driver_readout_time": 15.0, "readout_cycle_duration": 0.0, "lookuptable_0": _LUT0,
+              "lookuptable_1": _LUT1, "lookuptable_2": list(range(16)), "configbit_0": [0, 0, 1, 0],
+              "configbit_1": [0, 1, 0, 0], "reset_pattern": [1] * 6, "weight_recorder": None}
+    plastic = True
+    per_connection = FACETSHW_COLUMNS
+    common = ("tau_plus", "tau_minus_stdp", "Wmax", "weight_per_lut_entry", "no_synapses", "synapses_per_driver",
+              "driver_readout_time", "readout_cycle_duration", *FACETSHW_LISTS, "weight_recorder")
+    #: parameters whose default is a list (checked by check_joint, not as numbers)
+    vectors = tuple(FACETSHW_LISTS)
+    kind = "facetshw"
+    state = {"t_lastspike": 0.0}
+
+    @classmethod
+    def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
+        """The lists' lengths and entries, as NEST checks them.
+
+        Raises
+        ------
+        BadProperty
+            If a look-up table has not 16 entries or one outside [0, 15], or a
+            configuration (4) or reset (6) list has another length.
+        """
+        for k, size in FACETSHW_LISTS.items():
+            if values.get(k) is None:
+                continue
+            v = np.asarray(values[k], dtype=float).ravel()
+            if v.size != size:
+                what = "a look-up table has 2^4 entries" if size == 16 else f"{k} has {size} entries"
+                raise bad_property(owner, k, values[k], what)
+            if size == 16 and ((v < 0) | (v > 15) | (v != np.round(v))).any():
+                raise bad_property(owner, k, values[k], "look-up table entries must be integers in [0, 15]")
+
+    @classmethod
+    def derived(cls, values: dict[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` with what NEST derives from them: ``weight_per_lut_entry`` from a new
+        ``Wmax`` (unless given too), ``readout_cycle_duration`` (ms) from ``no_synapses``,
+        ``synapses_per_driver`` or ``driver_readout_time``."""
+        out = dict(values)
+        if "Wmax" in out and "weight_per_lut_entry" not in out:
+            out["weight_per_lut_entry"] = float(out["Wmax"]) / 15.0
+        if any(k in out for k in ("no_synapses", "synapses_per_driver", "driver_readout_time")):
+            m = {**defaults, **out}
+            out["readout_cycle_duration"] = math.trunc((m["no_synapses"] - 1.0) / m["synapses_per_driver"] + 1.0) \
+                * float(m["driver_readout_time"])
+        return out
+
+
 #: the models of this module with their ``_hpc`` and ``_lbl`` variants, by name
 MORE_SYNAPSE_MODELS: dict[str, type[SynapseModel]] = with_variants(
-    (StaticSynapseHomW, TsodyksSynapseHom, JonkeSynapse, HtSynapse))
+    (StaticSynapseHomW, TsodyksSynapseHom, JonkeSynapse, HtSynapse, StdpFacetshwSynapseHom))

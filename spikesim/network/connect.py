@@ -108,7 +108,8 @@ class Connector:
         for k, v in params.items():
             if k not in cls.params:
                 raise bad_property(name, k, v, f"{name} has the parameters {sorted(cls.params)}")
-            check_default_scalar(name, k, v)
+            if k not in getattr(cls, "vectors", ()):  # a model's list-valued parameters it checks itself
+                check_default_scalar(name, k, v)
             if k == "delay":
                 self.check_delay(np.asarray([v], dtype=float))
             if k == "weight_recorder":
@@ -118,7 +119,7 @@ class Connector:
         if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):
             raise BadProperty(f"{name}: common properties {sorted(k for k in out if k in cls.common)} can only "
                               "be changed before connections of the model exist")
-        return out
+        return cls.derived(out, self.models.synapse_model(name)[1]) if hasattr(cls, "derived") else out
 
     def check_synapse_values(self, name: str, values: Mapping[str, np.ndarray]) -> None:
         """Synapse model ``name``'s checks (``connect``'s) on values of its connections.

@@ -19,7 +19,9 @@ from spikesim.errors import BadProperty, NotImplementedFeature
 from tests.reference import cases
 
 CASES = ["static_synapse_hom_w_drive", "tsodyks_synapse_hom_drive", "jonke_synapse_weight_recorder",
-         "ht_synapse_drive"]
+         "ht_synapse_drive", "stdp_facetshw_synapse_hom_weight_recorder"]
+#: NEST's connection key synapse_id of stdp_facetshw_synapse_hom is spikesim's hw_synapse_id
+OURS = {"synapse_id": "hw_synapse_id"}
 TIGHT = {"atol": 1e-12, "rtol": 1e-12}
 
 
@@ -34,11 +36,14 @@ def test_state_and_membrane_match_nest_to_1e_12(name):
     case = cases.load(name)
     sim, _ = cases.run(case)
     for spec, ref in zip(case["synapse_states"], case["expected_synapse_states"], strict=True):
-        got = _state(sim, spec["synapse_model"], spec["keys"])
+        got = _state(sim, spec["synapse_model"], [OURS.get(k, k) for k in spec["keys"]])
         np.testing.assert_array_equal(got["source"], [r["source"] for r in ref])
         np.testing.assert_array_equal(got["target"], [r["target"] for r in ref])
         for k in spec["keys"]:
-            np.testing.assert_allclose(got[k].astype(float), [r[k] for r in ref], **TIGHT, err_msg=k)
+            np.testing.assert_allclose(got[OURS.get(k, k)].astype(float), [r[k] for r in ref], **TIGHT, err_msg=k)
+    for model, values in case.get("expected_model_status", {}).items():
+        got_defaults = sim.get_defaults(model)
+        assert {k: got_defaults[k] for k in values} == pytest.approx(values, rel=1e-12), model
     for label, rows in case["expected"].get("node_status", {}).items():
         np.testing.assert_allclose(sim.nodes(label).get("V_m"), [r["V_m"] for r in rows], **TIGHT)
     if "wr" in case["expected"]:
@@ -60,6 +65,9 @@ def test_cases_exercise_the_dynamics():
     assert all(r["P"] < 0.8 for s in ht for r in s)
     jonke = cases.load("jonke_synapse_weight_recorder")["expected_synapse_states"]
     assert len({r["weight"] for s in jonke for r in s}) == 4
+    # facetshw: readouts changed the weights (10 and 8 at the start) through the look-up tables
+    facets = cases.load("stdp_facetshw_synapse_hom_weight_recorder")["expected"]["wr"]["events"]["weights"]
+    assert len(set(facets)) >= 3 and 10.0 not in facets and 8.0 not in facets
     # the hom_w case's V_m shows the negative shared weight: the second target ends lower than at rest + I_e
     homw = cases.load("static_synapse_hom_w_drive")["expected"]["mm"]["events"]
     assert min(homw["V_m"]) < -70.0
