@@ -1,5 +1,5 @@
 """Make the NEST 3.10 reference cases of static_synapse_hom_w, tsodyks_synapse_hom,
-jonke_synapse, ht_synapse and stdp_facetshw_synapse_hom.
+jonke_synapse, ht_synapse, stdp_facetshw_synapse_hom and cont_delay_synapse.
 
 Run with NEST's own Python (never at test time)::
 
@@ -95,7 +95,32 @@ def deterministic_cases() -> dict[str, dict[str, Any]]:
                          "every step, spikes, P of every connection and final V_m.")
     return {"static_synapse_hom_w_drive": homw, "tsodyks_synapse_hom_drive": tsh, "ht_synapse_drive": ht,
             "jonke_synapse_weight_recorder": _jonke_case(),
-            "stdp_facetshw_synapse_hom_weight_recorder": _facetshw_case()}
+            "stdp_facetshw_synapse_hom_weight_recorder": _facetshw_case(), "cont_delay_synapse_drive": _cont_case()}
+
+
+def _cont_case() -> dict[str, Any]:
+    """Two parrots driving two iaf_psc_alpha neurons through cont_delay_synapse: copies with
+    default delays 1.37 and 2.05 ms (split into whole steps and an offset) and connections
+    with a delay of their own, 1.33 ms (rounded to steps)."""
+    case = _drive_case({"synapse_model": "cd_a", "weight": 400.0}, {"synapse_model": "cd_b", "weight": -300.0},
+                       [{"old": "cont_delay_synapse", "new": "cd_a", "params": {"delay": 1.37}},
+                        {"old": "cont_delay_synapse_lbl", "new": "cd_b", "params": {"delay": 2.05}}],
+                       [("cd_a", ["delay", "weight"]), ("cd_b", ["delay", "weight"]),
+                        ("cont_delay_synapse_hpc", ["delay", "weight"])])
+    for c in case["connections"][1:3]:
+        del c["syn_spec"]["delay"]
+    case["nodes"][2]["model"] = "iaf_psc_alpha"
+    case["nodes"][2]["params"] = [{"I_e": 360.0}, {"tau_m": 15.0, "I_e": 240.0}]
+    case["nodes"][4]["params"]["record_from"] = ["V_m"]
+    case["connections"].insert(3, {"pre": {"label": "pre", "slice": [0, 1]}, "post": "n",
+                                   "conn_spec": "all_to_all",
+                                   "syn_spec": {"synapse_model": "cont_delay_synapse_hpc", "weight": 250.0,
+                                                "delay": 1.33}})
+    case["description"] = ("cont_delay_synapse: spike_generator -> parrot -> copies with default delays 1.37 "
+                           "and 2.05 ms (the second of the _lbl variant) and cont_delay_synapse_hpc with delay "
+                           "1.33 given to Connect -> two iaf_psc_alpha; V_m every step, spikes, each "
+                           "connection's delay as GetStatus reports it, final V_m.")
+    return case
 
 
 def _jonke_case() -> dict[str, Any]:

@@ -32,6 +32,7 @@ from spikesim.core.timers import Timers
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.io import checkpoint as checkpoint_file
+from spikesim.models.synapses_more import with_continuous_delays
 from spikesim.network.disconnect import disconnect
 from spikesim.network.nodes import NodeCollection
 from spikesim.network.synapse_collection import SynapseCollection
@@ -204,7 +205,8 @@ class Simulator(KernelSettings):
             If another thread is using the simulator.
         """
         with self._exclusive("connect"), self.timers.timed("construction_connect"):
-            self.connector.connect(pre, post, conn_spec, syn_spec)
+            self.connector.connect(pre, post, conn_spec,
+                                   with_continuous_delays(syn_spec, self.models_registry, self.grid.resolution))
 
     def disconnect(self, pre: Any, post: Any = None, conn_spec: Any = "one_to_one",
                    synapse_model: str = "static_synapse") -> int:

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from spikesim.errors import bad_property
 from spikesim.models.synapses import SynapseModel, TsodyksSynapse, with_variants
+
+if TYPE_CHECKING:
+    from spikesim.models.registry import ModelRegistry
 
 _UNIT = "it must be in [0, 1]"
 
@@ -179,6 +182,72 @@ class StdpFacetshwSynapseHom(SynapseModel):
         return out
 
 
+class ContDelaySynapse(SynapseModel):
+    """NEST's ``cont_delay_synapse``: a static synapse whose delay (ms) need not be a
+    multiple of the resolution.  A delay set by ``set_defaults`` or on existing
+    connections is split as NEST does: ``d / h`` with a fraction gives ``floor(d / h) + 1``
+    whole steps and ``delay_offset = h (1 - fraction)`` (ms), which only neurons with
+    precise spike times would use; spikesim's grid-based neurons take the spike after the
+    whole steps, as NEST's do, and ``delay`` reads back ``steps h - delay_offset``.  A
+    delay given to ``connect`` itself is rounded to steps, as NEST does."""
+
+    name = "cont_delay_synapse"
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "delay_offset": 0.0}
+    per_connection = ("delay_offset",)
+    kind = "cont_delay"
+
+
+def split_delay(d_ms: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
+    """NEST's split of ``cont_delay_synapse`` delays into whole steps and an offset.
+
+    Parameters
+    ----------
+    d_ms : ndarray
+        Delays (ms), each >= ``h``.
+    h : float
+        The resolution (ms).
+
+    Returns
+    -------
+    steps : ndarray of int64
+        ``d / h`` where it is whole, else its integer part + 1.
+    offset : ndarray
+        0 where ``d / h`` is whole, else ``h (1 - fraction)`` (ms).
+    """
+    q = np.asarray(d_ms, dtype=float) / h
+    whole = np.trunc(q)
+    frac = q - whole  # exact, as C's modf
+    steps = np.where(frac == 0.0, whole, whole + 1.0).astype(np.int64)
+    return steps, np.where(frac == 0.0, 0.0, h * (1.0 - frac))
+
+
+def with_continuous_delays(syn_spec: Any, models: ModelRegistry, h: float) -> Any:
+    """``syn_spec`` as ``connect`` should take it: a ``cont_delay_synapse`` specification
+    without a delay of its own gets the model's default delay (ms) split by
+    :func:`split_delay` (NEST sets it on each new connection); others are unchanged.
+
+    Parameters
+    ----------
+    syn_spec : str, dict, list or None
+        A ``connect`` synapse specification.
+    models : ModelRegistry
+        The synapse models and their defaults.
+    h : float
+        The resolution (ms).
+    """
+    if isinstance(syn_spec, list):
+        return [with_continuous_delays(s, models, h) for s in syn_spec]
+    spec = {"synapse_model": syn_spec} if isinstance(syn_spec, str) else syn_spec
+    if not isinstance(spec, dict) or "delay" in spec:
+        return syn_spec
+    name = spec.get("synapse_model", "static_synapse")
+    if not models.is_synapse_model(name) or models.synapse_model(name)[0].kind != "cont_delay":
+        return syn_spec
+    steps, off = split_delay(np.array([float(models.synapse_model(name)[1]["delay"])]), h)
+    return {**spec, "delay": float(steps[0]) * h, "delay_offset": float(off[0])}
+
+
 #: the models of this module with their ``_hpc`` and ``_lbl`` variants, by name
 MORE_SYNAPSE_MODELS: dict[str, type[SynapseModel]] = with_variants(
-    (StaticSynapseHomW, TsodyksSynapseHom, JonkeSynapse, HtSynapse, StdpFacetshwSynapseHom))
+    (StaticSynapseHomW, TsodyksSynapseHom, JonkeSynapse, HtSynapse, StdpFacetshwSynapseHom,
+     ContDelaySynapse))

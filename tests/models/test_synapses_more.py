@@ -1,6 +1,6 @@
-"""static_synapse_hom_w, tsodyks_synapse_hom, jonke_synapse and ht_synapse against NEST
-3.10 (cases made by tools/make_reference_synapses2.py), plus threads, checkpoints and
-NEST's checks.
+"""static_synapse_hom_w, tsodyks_synapse_hom, jonke_synapse, ht_synapse,
+stdp_facetshw_synapse_hom and cont_delay_synapse against NEST 3.10 (cases made by
+tools/make_reference_synapses2.py), plus threads, checkpoints and NEST's checks.
 
 tests/reference/test_nest_deterministic.py compares the cases' recorded traces, spikes
 and weights within 1e-9; here the per-synapse state, the targets' final V_m and the
@@ -19,7 +19,7 @@ from spikesim.errors import BadProperty, NotImplementedFeature
 from tests.reference import cases
 
 CASES = ["static_synapse_hom_w_drive", "tsodyks_synapse_hom_drive", "jonke_synapse_weight_recorder",
-         "ht_synapse_drive", "stdp_facetshw_synapse_hom_weight_recorder"]
+         "ht_synapse_drive", "stdp_facetshw_synapse_hom_weight_recorder", "cont_delay_synapse_drive"]
 #: NEST's connection key synapse_id of stdp_facetshw_synapse_hom is spikesim's hw_synapse_id
 OURS = {"synapse_id": "hw_synapse_id"}
 TIGHT = {"atol": 1e-12, "rtol": 1e-12}
@@ -197,3 +197,37 @@ def test_defaults_are_nests():
         assert {k: got[k] for k in values} == values, model
     names = sim.models("synapses")
     assert all(f"{m}{v}" in names for m in want for v in ("", "_hpc", "_lbl"))
+
+
+def test_cont_delay_split_and_arrival_as_nest():
+    # NEST 3.10, the same script: GetStatus delays [1.3, 1.4000000000000001, 1.0] after Connect
+    # with 1.33, 1.35, 1.0; after set(delay=[1.33, 1.0, 0.7300000000000001]) they read
+    # [1.3300000000000003, 1.0, 0.7300000000000001]; max_delay 1.4 ms (whole steps rounded up)
+    sim = spikesim.Simulator(resolution=0.1)
+    n = sim.create("iaf_psc_delta", 2)
+    for d in (1.33, 1.35, 1.0):
+        sim.connect(n[0], n[1], syn_spec={"synapse_model": "cont_delay_synapse", "delay": d})
+    c = sim.get_connections(synapse_model="cont_delay_synapse")
+    assert c.get("delay").tolist() == [1.3, 1.4000000000000001, 1.0]
+    c.set(delay=[1.33, 1.0, 0.7300000000000001])
+    assert c.get("delay").tolist() == [1.3300000000000003, 1.0, 0.7300000000000001]
+    assert sim.kernel_status()["max_delay"] == pytest.approx(1.4, abs=1e-12)
+    with pytest.raises(BadProperty, match="0.05"):
+        c.set(delay=0.05)
+
+
+@pytest.mark.parametrize("delay, jumps", [(1.59, [3.6, 6.6]), (1.22, [3.3, 6.3]), (0.67, [2.7, 5.7]),
+                                          (2.27, [4.3, 7.3])])
+def test_cont_delay_set_on_connections_arrives_as_nest(delay, jumps):
+    # NEST 3.10: spike_generator [2, 5] ms -> cont_delay_synapse -> iaf_psc_delta, delay set on the
+    # connection after Connect; the voltmeter (every step) shows the jumps at these times
+    sim = spikesim.Simulator(resolution=0.1)
+    sg = sim.create("spike_generator", 1, {"spike_times": [2.0, 5.0]})
+    n = sim.create("iaf_psc_delta", 1, {"V_th": 1000.0})
+    vm = sim.create("voltmeter", 1, {"interval": 0.1})
+    sim.connect(sg, n, syn_spec={"synapse_model": "cont_delay_synapse", "weight": 5.0})
+    sim.connect(vm, n)
+    sim.get_connections(synapse_model="cont_delay_synapse").set(delay=delay)
+    sim.simulate(10.0)
+    ev = vm.get("events")[0]
+    np.testing.assert_allclose(ev["times"][np.nonzero(np.diff(ev["V_m"]) > 1)[0] + 1], jumps, atol=1e-9)
