@@ -146,6 +146,12 @@ class StdpFacetshwSynapseHom(SynapseModel):
     vectors = tuple(FACETSHW_LISTS)
     kind = "facetshw"
     state = {"t_lastspike": 0.0}
+    # the readout cycle divides by synapses_per_driver (NEST leaves these unchecked)
+    limits = {"synapses_per_driver": (1.0, 2.0**62, True, True, "it must be a whole number >= 1"),
+              "no_synapses": (0.0, 2.0**62, True, True, "it must be a whole number >= 0"),
+              "driver_readout_time": (0.0, None, True, True, "it must be >= 0 (ms)"),
+              "weight_per_lut_entry": (0.0, None, False, True, "it must be > 0"),
+              "Wmax": (0.0, None, False, True, "it must be > 0 (the look-up step is Wmax / 15)")}
 
     @classmethod
     def check_joint(cls, owner: str, values: Mapping[str, Any]) -> None:
@@ -160,12 +166,21 @@ class StdpFacetshwSynapseHom(SynapseModel):
         for k, size in FACETSHW_LISTS.items():
             if values.get(k) is None:
                 continue
-            v = np.asarray(values[k], dtype=float).ravel()
-            if v.size != size:
+            try:
+                v = np.asarray(values[k], dtype=float).ravel()
+            except (TypeError, ValueError):
+                raise bad_property(owner, k, values[k], f"give a list of {size} integers") from None
+            if v.size != size or not np.isfinite(v).all() or (v != np.round(v)).any():
                 what = "a look-up table has 2^4 entries" if size == 16 else f"{k} has {size} entries"
-                raise bad_property(owner, k, values[k], what)
-            if size == 16 and ((v < 0) | (v > 15) | (v != np.round(v))).any():
+                raise bad_property(owner, k, values[k], f"give a list of {size} integers ({what})")
+            if size == 16 and ((v < 0) | (v > 15)).any():
                 raise bad_property(owner, k, values[k], "look-up table entries must be integers in [0, 15]")
+        wmax = values.get("Wmax")
+        if wmax is not None and values.get("weight_per_lut_entry") is None and not float(wmax) / 15.0 > 0.0:
+            raise bad_property(owner, "Wmax", wmax, "it must be > 0 with Wmax / 15 > 0 (the look-up step)")
+        for k in ("no_synapses", "synapses_per_driver"):  # NEST keeps them in C longs
+            if values.get(k) is not None and float(values[k]) != round(float(values[k])):
+                raise bad_property(owner, k, values[k], "it must be a whole number")
 
     @classmethod
     def derived(cls, values: dict[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:

@@ -175,7 +175,13 @@ def test_connect_rejects_what_nest_rejects_and_changes_nothing(model, params, ke
 def test_set_defaults_checks_as_nest():
     sim = spikesim.Simulator()
     for model, params in [("tsodyks_synapse_hom", {"U": 1.5}), ("tsodyks_synapse_hom", {"tau_psc": 0.0}),
-                          ("ht_synapse", {"tau_P": -1.0}), ("jonke_synapse", {"Kplus": -0.5})]:
+                          ("ht_synapse", {"tau_P": -1.0}), ("jonke_synapse", {"Kplus": -0.5}),
+                          # NEST: BadProperty 'Look-up table has not 2^4 entries!', '... must be integers in
+                          # [0,15]', 'Wrong number of configuration bits (!=4).', '... reset bits (!=6).'
+                          ("stdp_facetshw_synapse_hom", {"lookuptable_0": [0] * 15}),
+                          ("stdp_facetshw_synapse_hom", {"lookuptable_1": [16] + [0] * 15}),
+                          ("stdp_facetshw_synapse_hom", {"configbit_0": [0, 0, 1]}),
+                          ("stdp_facetshw_synapse_hom", {"reset_pattern": [1] * 5})]:
         with pytest.raises(BadProperty):
             sim.set_defaults(model, params)
     assert sim.get_defaults("tsodyks_synapse_hom")["U"] == 0.5
