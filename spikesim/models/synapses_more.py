@@ -207,7 +207,8 @@ class ContDelaySynapse(SynapseModel):
     delay given to ``connect`` itself is rounded to steps, as NEST does."""
 
     name = "cont_delay_synapse"
-    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0, "delay_offset": 0.0}
+    # delay_offset is no default (NEST's defaults are static_synapse's): connect always gets it
+    params = {"weight": 1.0, "delay": 1.0, "receptor_type": 0}
     per_connection = ("delay_offset",)
     kind = "cont_delay"
 
@@ -239,7 +240,8 @@ def split_delay(d_ms: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
 def with_continuous_delays(syn_spec: Any, models: ModelRegistry, h: float) -> Any:
     """``syn_spec`` as ``connect`` should take it: a ``cont_delay_synapse`` specification
     without a delay of its own gets the model's default delay (ms) split by
-    :func:`split_delay` (NEST sets it on each new connection); others are unchanged.
+    :func:`split_delay` (NEST sets it on each new connection), one with a delay an offset
+    of 0; others are unchanged.
 
     Parameters
     ----------
@@ -253,11 +255,13 @@ def with_continuous_delays(syn_spec: Any, models: ModelRegistry, h: float) -> An
     if isinstance(syn_spec, list):
         return [with_continuous_delays(s, models, h) for s in syn_spec]
     spec = {"synapse_model": syn_spec} if isinstance(syn_spec, str) else syn_spec
-    if not isinstance(spec, dict) or "delay" in spec:
+    if not isinstance(spec, dict):
         return syn_spec
     name = spec.get("synapse_model", "static_synapse")
     if not models.is_synapse_model(name) or models.synapse_model(name)[0].kind != "cont_delay":
         return syn_spec
+    if "delay" in spec:  # rounded to steps by connect, as NEST does
+        return {"delay_offset": 0.0, **spec}
     steps, off = split_delay(np.array([float(models.synapse_model(name)[1]["delay"])]), h)
     return {**spec, "delay": float(steps[0]) * h, "delay_offset": float(off[0])}
 
