@@ -107,7 +107,7 @@ SELECTION: dict[str, list[str]] = {
         "synapses/test_synapsecollection.py", "synapses/test_common_props_setting.py",
         "synapses/test_multiple_synapses.py", "synapses/test_labeled_synapses.py", "synapses/test_syn_hom_w.py",
         "synapses/test_stdp_nn_synapses.py", "synapses/test_vogels_sprekeler_synapse.py",
-        "synapses/test_hpc_synapse.py",
+        "synapses/test_hpc_synapse.py", "synapses/test_facetshw_stdp.py", "synapses/test_jonke_synapse.py",
     ],
     "regressions": [
         "regressions/test_issue_105.py", "regressions/test_issue_1100.py", "regressions/test_issue_1305.py",
@@ -171,7 +171,7 @@ EXCLUDED: dict[str, str] = {
     "neurons/ glif, ht, astrocyte, binary, rate, siegert, compartmental, mc, *_ps, amat2, erfc, ginzburg, gif_pop, "
     "iaf_bw_2001, ignore_and_fire, aeif lsodar, calcium, add_freeze_thaw, psp_amplitude_"
     "consistency": "neuron models spikesim lacks (or frozen nodes, precise spike times)",
-    "synapses/ clopath, cont_delay, eprop, facetshw, inh_stdp, jonke, sic, urbanczik, "
+    "synapses/ clopath, cont_delay, eprop, inh_stdp, sic, urbanczik, "
     "gap-junction hh models, synapse_collection_set_get_multithreading": "synapse models spikesim lacks, gap junctions",
     "regressions with eprop (ticket 310, 618), "
     "ht (ticket 433), gif_cond_exp_multisynapse (ticket 459), step_rate_generator (ticket 737)":

@@ -32,6 +32,7 @@ from spikesim.core.timers import Timers
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.io import checkpoint as checkpoint_file
+from spikesim.models.synapses_more import with_continuous_delays
 from spikesim.network.disconnect import disconnect
 from spikesim.network.nodes import NodeCollection
 from spikesim.network.synapse_collection import SynapseCollection
@@ -143,6 +144,12 @@ class Simulator(KernelSettings):
             self.recording.backend(model).set_settings(params)
             return
         self.models_registry.set_defaults(model, params)
+        syn = self.models_registry.synapse_model(model)[0] if self.models_registry.is_synapse_model(model) else None
+        if syn is not None and "weight" in syn.common:  # a shared weight reaches the model's connections (NEST)
+            for (name, _), p in self.connector.projections.items():
+                if name == model and len(p):
+                    p.w = np.full(1, float(self.models_registry.synapse_model(model)[1]["weight"]))
+            self.connector.changed()
 
     # -- nodes ------------------------------------------------------------------------------
     def create(self, model: str, n: int = 1, params: Any = None, label: str | None = None) -> NodeCollection:
@@ -198,7 +205,8 @@ class Simulator(KernelSettings):
             If another thread is using the simulator.
         """
         with self._exclusive("connect"), self.timers.timed("construction_connect"):
-            self.connector.connect(pre, post, conn_spec, syn_spec)
+            self.connector.connect(pre, post, conn_spec,
+                                   with_continuous_delays(syn_spec, self.models_registry, self.grid.resolution))
 
     def disconnect(self, pre: Any, post: Any = None, conn_spec: Any = "one_to_one",
                    synapse_model: str = "static_synapse") -> int:

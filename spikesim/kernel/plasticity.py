@@ -33,15 +33,18 @@ from numba import njit
 from spikesim.kernel.delivery import add_spike
 from spikesim.kernel.distributed import gather_weight_rows
 from spikesim.kernel.dopamine import deliver_plan, dopamine_parameters, due_spikes
+from spikesim.kernel.stdp_facetshw import F_CYCLE, F_NO_SYNAPSES, deliver_facetshw, facetshw_tables
 from spikesim.kernel.stdp_rules import STDP_EPS, TAU_PLUS, depress, facilitate, k_minus, pair_update
 from spikesim.kernel.stp import (
     deliver_bernoulli,
+    deliver_ht,
     deliver_quantal,
     deliver_tsodyks,
     deliver_tsodyks2,
     record_weight,
 )
 from spikesim.models.synapses import STDP_PARAMS, STDP_PL_PARAMS, TRIPLET_PARAMS, VOGELS_PARAMS
+from spikesim.models.synapses_more import FACETSHW_COLUMNS, JONKE_PARAMS
 from spikesim.parallel import Communicator
 
 if TYPE_CHECKING:
@@ -54,10 +57,10 @@ if TYPE_CHECKING:
 
 #: plastic kinds that read the postsynaptic archive
 STDP_KINDS = ("stdp", "stdp_pl", "stdp_triplet", "stdp_nn_symm", "stdp_nn_pre_centered", "stdp_nn_restr",
-              "vogels_sprekeler", "stdp_dopamine")
+              "vogels_sprekeler", "stdp_dopamine", "jonke", "facetshw")
 #: the rule argument of :func:`deliver_stdp` by kind
 STDP_RULES = {"stdp": 0, "stdp_pl": 1, "stdp_nn_symm": 2, "stdp_nn_pre_centered": 3, "stdp_nn_restr": 4,
-              "vogels_sprekeler": 5}
+              "vogels_sprekeler": 5, "jonke": 6}
 
 @njit(cache=True, nogil=True)
 def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
@@ -104,7 +107,7 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
             j = tgt[c]
             for _ in range(reps):
                 t_last = tlast[c]
-                if rule <= 1:  # 1. facilitation, 2. depression by the trace just before t_spike - d
+                if rule <= 1 or rule == 6:  # 1. facilitation, 2. depression by the trace just before t_spike - d
                     wc = facilitate(w[c], kplus[c], t_last, t_spike, dd, j, last_idx, log_t, prev, nxt, prm, q, rule)
                     wc = depress(wc, k_minus(t_spike - dd, j, last_idx, log_t, log_k, prev, tau_inv), prm, q, rule)
                 else:
@@ -244,6 +247,8 @@ def plastic_plans(projections: Sequence[Projection], models: ModelRegistry, node
         dev = nodes.node(int(wr)) if wr is not None else None
         plans.append(PlasticPlan(p, kind, _parameters(p, kind, defaults), dev, np.diff(p.ptr), seed))
         plans[-1].volume_id = defaults.get("volume_transmitter")  # stdp_dopamine_synapse's
+        if kind == "facetshw":  # its tables, and the model whose counters it advances
+            plans[-1].tables, plans[-1].models = facetshw_tables(defaults), models
         if kind in STDP_KINDS:
             archive.on[p.tgt] = True
     if nodes.comm.size > 1:  # every rank archives every STDP target, as one process does
@@ -296,10 +301,15 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
         shared = all(p.extra[k].size == 1 for k in TRIPLET_PARAMS)  # one column for all connections
         cols = [p.extra[k].reshape(1) if shared else p.column(k) for k in TRIPLET_PARAMS]
         return np.ascontiguousarray(np.stack(cols), dtype=np.float64)
+    if kind == "facetshw":
+        p.materialize("weight", *FACETSHW_COLUMNS, "t_lastspike")
+        return facetshw_tables(defaults)[0]
     if kind in STDP_RULES:
         p.materialize("weight", *(k for k in ("Kplus",) if k in p.extra), "t_lastspike")
         if kind == "stdp_pl":
             prm = np.array([[float(defaults[k])] for k in STDP_PL_PARAMS] + [[1.0], [1.0]])
+        elif kind == "jonke":
+            prm = np.array([[float(defaults[k])] for k in JONKE_PARAMS])
         elif kind == "vogels_sprekeler":
             one = np.ones(1)
             prm = np.stack(np.broadcast_arrays(*(p.column(k) if k else one for k in VOGELS_PARAMS)))
@@ -311,13 +321,16 @@ def _parameters(p: Projection, kind: str, defaults: dict[str, Any]) -> np.ndarra
     if kind == "bernoulli":
         return np.ascontiguousarray(p.extra["p_transmit"], dtype=np.float64)
     p.materialize(*_STATE[kind])
+    if kind == "tsodyks_hom":  # shared by the model: one column
+        return np.array([[float(defaults[k])] for k in _PARAMS["tsodyks"]], dtype=np.float64)
     return np.ascontiguousarray(np.stack([p.column(k) for k in _PARAMS[kind]]), dtype=np.float64)
 
 
 _STATE = {"tsodyks2": ("u", "x", "t_lastspike"), "tsodyks": ("u", "x", "y", "t_lastspike"),
-          "quantal_stp": ("u", "a", "t_lastspike")}
+          "tsodyks_hom": ("u", "x", "y", "t_lastspike"), "quantal_stp": ("u", "a", "t_lastspike"),
+          "ht": ("P", "t_lastspike")}
 _PARAMS = {"tsodyks2": ("U", "tau_rec", "tau_fac"), "tsodyks": ("U", "tau_psc", "tau_fac", "tau_rec"),
-           "quantal_stp": ("U", "tau_rec", "tau_fac", "n")}
+           "quantal_stp": ("U", "tau_rec", "tau_fac", "n"), "ht": ("tau_P", "delta_P")}
 
 
 def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
@@ -357,6 +370,8 @@ def deliver_plastic(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult:
         n = _deliver_stp(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, wr_out)
     elif plan.kind == "stdp_dopamine":
         n = deliver_plan(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, archive, wr_out)
+    elif plan.kind == "facetshw":
+        n = _deliver_facetshw(plan, ids, steps, mult, k, is_neuron, mode, ring, L, tps, archive, wr_out)
     elif plan.kind == "stdp_triplet":
         n = deliver_stdp_triplet(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, p.extra["Kplus"],
                                  p.extra["Kplus_triplet"], p.extra["t_lastspike"], plan.prm, mode, ring, L,
@@ -381,9 +396,13 @@ def _deliver_stp(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np
     if plan.kind == "tsodyks2":
         return deliver_tsodyks2(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm[0], ex["u"],
                                 ex["x"], prm[1], prm[2], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
-    if plan.kind == "tsodyks":
+    if plan.kind in ("tsodyks", "tsodyks_hom"):
         return deliver_tsodyks(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["u"],
-                               ex["x"], ex["y"], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
+                               ex["x"], ex["y"], ex["t_lastspike"], mode, ring, L, tps, wr_out, 0,
+                               plan.kind == "tsodyks_hom")
+    if plan.kind == "ht":
+        return deliver_ht(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, ex["P"],
+                          ex["t_lastspike"], mode, ring, L, tps, wr_out, 0)
     if plan.pos is None or plan.pos.size != len(p):
         plan.pos = _positions(p)
     if plan.kind == "quantal_stp":
@@ -391,6 +410,22 @@ def _deliver_stp(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np
                                ex["a"], ex["t_lastspike"], plan.pos, plan.seed, mode, ring, L, tps, wr_out, 0)
     return deliver_bernoulli(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, prm, plan.pos,
                              plan.seed, mode, ring, L, wr_out, 0)
+
+
+def _deliver_facetshw(plan: PlasticPlan, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int,
+                      is_neuron: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int, tps: int,
+                      archive: PostArchive, wr_out: np.ndarray) -> int:
+    """stdp_facetshw_synapse_hom (see :mod:`spikesim.kernel.stdp_facetshw`); the model's
+    counters go back to its defaults, as NEST keeps them in the common properties."""
+    p, ex = plan.proj, plan.proj.extra
+    prm, cnt, luts, cfg, reset = plan.tables
+    cols = tuple(ex[c] for c in (*FACETSHW_COLUMNS, "t_lastspike"))
+    n = deliver_facetshw(ids, steps, mult, k, is_neuron, p.ptr, p.tgt, p.w, p.d, p.rcpt, cols, prm, cnt, luts, cfg,
+                         reset, mode, ring, L, archive.last_idx, archive.t, archive.prev, archive.next, tps, wr_out, 0)
+    if plan.models is not None:
+        plan.models.synapse_model(p.synapse_model)[1].update(
+            no_synapses=int(cnt[F_NO_SYNAPSES]), readout_cycle_duration=float(cnt[F_CYCLE]))
+    return n
 
 
 def _positions(p: Projection) -> np.ndarray:
@@ -444,6 +479,8 @@ class PlasticPlan:
         #: stdp_dopamine_synapse: its volume transmitter's node id and spike list (see kernel.dopamine)
         self.volume_id: int | None = None
         self.volume: Any = None
+        self.tables: tuple[np.ndarray, ...] = ()
+        self.models: ModelRegistry | None = None
 
 
 _NO_WR = np.zeros((0, 6))

@@ -10,7 +10,9 @@ al. 2011) pairs all spikes symmetrically: each postsynaptic spike and each presy
 one adds ``eta`` times the other side's trace to ``|w|`` (at most ``|Wmax|``), and each
 presynaptic spike takes ``alpha eta`` away (at least 0); its table holds ``tau``,
 ``eta``, ``alpha`` and ``Wmax`` in the rows of ``tau_plus``, ``lambda``, ``alpha`` and
-``Wmax``.  Times in ms, the whole delay dendritic.
+``Wmax``.  ``jonke_synapse`` (6, Jonke et al. 2017) pairs all spikes with an exponential
+weight dependence and a constant drift ``beta`` (its table adds the row ``BETA``).  Times in
+ms, the whole delay dendritic.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from numba import njit
 
 #: ms, NEST's kernel stdp_eps: a postsynaptic spike counts as before t when more than this earlier
 STDP_EPS = 1.0e-6
-#: rows of the parameter table (tau_plus in ms)
-TAU_PLUS, LAMBDA, ALPHA, MU_PLUS, MU_MINUS, WMAX = range(6)
+#: rows of the parameter table (tau_plus in ms; BETA: jonke_synapse's only)
+TAU_PLUS, LAMBDA, ALPHA, MU_PLUS, MU_MINUS, WMAX, BETA = range(7)
 
 
 @njit(cache=True, inline="always")
@@ -75,6 +77,16 @@ def guetig_facilitate(wc: float, kp: float, lam: float, mu_p: float, wmax: float
 
 
 @njit(cache=True, inline="always")
+def jonke_facilitate(wc: float, kp: float, lam: float, mu_p: float, wmax: float, beta: float) -> float:
+    """``jonke_synapse``'s facilitation by trace ``kp``: ``min(Wmax, w + lambda (exp(mu_plus w) kp - beta))``
+    (``w`` unchanged when ``lambda`` is 0)."""
+    if lam == 0.0:
+        return wc
+    nw = wc + lam * (math.exp(mu_p * wc) * kp - beta)
+    return nw if nw < wmax else wmax
+
+
+@njit(cache=True, inline="always")
 def facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float, j: int, last_idx: np.ndarray,
                log_t: np.ndarray, prev: np.ndarray, nxt: np.ndarray, prm: np.ndarray, q: int, rule: int) -> float:
     """Step 1: the weight after facilitation by the postsynaptic spikes of neuron j in
@@ -90,6 +102,8 @@ def facilitate(wc: float, kplus: float, t_last: float, t_spike: float, dd: float
         kp = kplus * math.exp(minus_dt / tau_plus)
         if rule == 1:
             wc = wc + (lam * power(wc, mu_p) * kp)
+        elif rule == 6:
+            wc = jonke_facilitate(wc, kp, lam, mu_p, wmax, prm[BETA, q])
         elif rule == 5:
             wc = vs_facilitate(wc, kp, lam, wmax)
         else:
@@ -103,6 +117,12 @@ def depress(wc: float, km: float, prm: np.ndarray, q: int, rule: int) -> float:
     """Step 2: the weight after depression by the postsynaptic trace ``km``."""
     if rule == 1:
         nw = wc - (prm[LAMBDA, q] * prm[ALPHA, q] * wc * km)
+        return nw if nw > 0.0 else 0.0
+    if rule == 6:
+        lam = prm[LAMBDA, q]
+        if lam == 0.0:
+            return wc
+        nw = wc + lam * (-prm[ALPHA, q] * math.exp(prm[MU_MINUS, q] * wc) * km - prm[BETA, q])
         return nw if nw > 0.0 else 0.0
     wmax = prm[WMAX, q]
     nw = (wc / wmax) - ((prm[ALPHA, q] * prm[LAMBDA, q]) * power(wc / wmax, prm[MU_MINUS, q])) * km

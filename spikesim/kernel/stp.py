@@ -121,7 +121,8 @@ def deliver_tsodyks2(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: in
 def deliver_tsodyks(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
                     ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
                     prm: np.ndarray, u: np.ndarray, x: np.ndarray, y: np.ndarray, tlast: np.ndarray,
-                    mode: np.ndarray, ring: np.ndarray, L: int, tps: int, wr_out: np.ndarray, wr_n: int) -> int:
+                    mode: np.ndarray, ring: np.ndarray, L: int, tps: int, wr_out: np.ndarray, wr_n: int,
+                    hom: bool = False) -> int:
     """Deliver the slice's ``n`` spikes through a ``tsodyks_synapse`` projection; returns
     the weight-recorder rows written.
 
@@ -130,10 +131,15 @@ def deliver_tsodyks(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
     ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, tps, wr_out, wr_n
         As for :func:`deliver_tsodyks2`.
     prm
-        ``(4, n_connections)``: ``U``, ``tau_psc``, ``tau_fac``, ``tau_rec`` (ms).
+        ``(4, n_connections)`` or ``(4, 1)`` (shared): ``U``, ``tau_psc``, ``tau_fac``,
+        ``tau_rec`` (ms).
     u, x, y, tlast
         Per-connection state (last spike time in ms), updated in place.
+    hom
+        ``tsodyks_synapse_hom``: NEST computes its recovery as ``1 - exp(-h / tau_rec)``
+        where ``tsodyks_synapse`` uses ``expm1``; the last bits differ, so each is kept.
     """
+    p_hom = prm.shape[1] == 1
     d_hom = d.shape[0] == 1
     r_hom = rcpt.shape[0] == 1
     w_hom = w.shape[0] == 1
@@ -146,16 +152,22 @@ def deliver_tsodyks(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
             dc = d[0] if d_hom else d[c]
             rc = rcpt[0] if r_hom else rcpt[c]
             wc = w[0] if w_hom else w[c]
-            big_u, tau_psc, tau_fac, tau_rec = prm[0, c], prm[1, c], prm[2, c], prm[3, c]
+            q = 0 if p_hom else c
+            big_u, tau_psc, tau_fac, tau_rec = prm[0, q], prm[1, q], prm[2, q], prm[3, q]
             for _ in range(reps):
                 h = t_spike - tlast[c]
                 puu = 0.0 if tau_fac == 0.0 else math.exp(-h / tau_fac)
                 pyy = math.exp(-h / tau_psc)
-                pzz = math.expm1(-h / tau_rec)
+                if hom:
+                    ezz = math.exp(-h / tau_rec)
+                    pzz, pxz = ezz - 1.0, 1.0 - ezz
+                else:
+                    pzz = math.expm1(-h / tau_rec)
+                    pxz = -pzz
                 pxy = (pzz * tau_rec - (pyy - 1.0) * tau_psc) / (tau_psc - tau_rec)
                 z = 1.0 - x[c] - y[c]
                 u[c] *= puu
-                x[c] += pxy * y[c] - pzz * z
+                x[c] += pxy * y[c] + pxz * z
                 y[c] *= pyy
                 u[c] += big_u * (1.0 - u[c])
                 dy = u[c] * x[c]
@@ -267,5 +279,47 @@ def deliver_quantal(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
                     wc, rc = k * (w[0] if w_hom else w[c]), rcpt[0] if r_hom else rcpt[c]
                     add_spike(ring, mode, (st + (d[0] if d_hom else d[c])) % L, tgt[c], wc, psp, rc)
                     wr_n = record_weight(wr_out, wr_n, src, tgt[c], st, wc, rc, c)
+                tlast[c] = t_spike
+    return wr_n
+
+
+@njit(cache=True, nogil=True)
+def deliver_ht(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_neuron: np.ndarray,
+               ptr: np.ndarray, tgt: np.ndarray, w: np.ndarray, d: np.ndarray, rcpt: np.ndarray,
+               prm: np.ndarray, p_rel: np.ndarray, tlast: np.ndarray, mode: np.ndarray, ring: np.ndarray, L: int,
+               tps: int, wr_out: np.ndarray, wr_n: int) -> int:
+    """Deliver the slice's ``n`` spikes through an ``ht_synapse`` projection; returns the
+    weight-recorder rows written.
+
+    Per spike ``h`` ms after the connection's last (t = 0 before the first), as NEST:
+    ``P <- 1 - (1 - P) exp(-h / tau_P)``, the spike carries ``weight P``, then
+    ``P <- P (1 - delta_P)``.
+
+    Parameters
+    ----------
+    ids, steps, mult, n, is_neuron, ptr, tgt, w, d, rcpt, mode, ring, L, tps, wr_out, wr_n
+        As for :func:`deliver_tsodyks2`.
+    prm
+        ``(2, n_connections)``: ``tau_P`` (ms), ``delta_P``.
+    p_rel, tlast
+        Per-connection ``P`` and last spike time (ms), updated in place.
+    """
+    d_hom = d.shape[0] == 1
+    r_hom = rcpt.shape[0] == 1
+    w_hom = w.shape[0] == 1
+    for a in range(n):
+        src = ids[a]
+        st = steps[a]
+        t_spike = ((st + 1) * tps) * 0.001
+        reps, psp = _reps(src, mult[a], is_neuron)
+        for c in range(ptr[src], ptr[src + 1]):
+            dc = d[0] if d_hom else d[c]
+            rc = rcpt[0] if r_hom else rcpt[c]
+            wc = w[0] if w_hom else w[c]
+            for _ in range(reps):
+                p_rel[c] = 1.0 - (1.0 - p_rel[c]) * math.exp(-(t_spike - tlast[c]) / prm[0, c])
+                add_spike(ring, mode, (st + dc) % L, tgt[c], wc * p_rel[c], psp, rc)
+                wr_n = record_weight(wr_out, wr_n, src, tgt[c], st, wc * p_rel[c], rc, c)
+                p_rel[c] *= 1.0 - prm[1, c]
                 tlast[c] = t_spike
     return wr_n

@@ -61,7 +61,10 @@ from spikesim.models.recorders import (
     WeightRecorderModel,
 )
 from spikesim.models.synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel, with_variants
+from spikesim.models.synapses_more import MORE_SYNAPSE_MODELS
 from spikesim.models.volume_transmitter import VolumeTransmitter
+
+SYNAPSE_MODELS.update(MORE_SYNAPSE_MODELS)
 
 NODE_MODELS: dict[str, type[Model]] = {}
 
@@ -108,7 +111,7 @@ register(MipGenerator)
 register(AeifCondAlphaMultisynapse)
 register(AeifCondBetaMultisynapse)
 register(VolumeTransmitter)
-SYNAPSE_MODELS.update(with_variants(StdpDopamineSynapse))
+SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 
 def models() -> list[str]:

@@ -18,7 +18,7 @@ its nearest-neighbour pairings of ``stdp_synapse`` (Morrison et al. 2008);
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -480,12 +480,11 @@ def _lbl(cls: type[SynapseModel]) -> type[SynapseModel]:
                  "per_connection": (*cls.per_connection, "synapse_label"), "limits": limits})
 
 
-def with_variants(cls: type[SynapseModel]) -> dict[str, type[SynapseModel]]:
-    """A synapse model under its name with NEST's ``_hpc`` and ``_lbl`` variants, by name
-    (for models defined in modules of their own)."""
-    return {cls.name: cls, f"{cls.name}_hpc": _hpc(cls), f"{cls.name}_lbl": _lbl(cls)}
+def with_variants(classes: Iterable[type[SynapseModel]]) -> dict[str, type[SynapseModel]]:
+    """The models by name with their ``<model>_hpc`` and ``<model>_lbl`` variants (NEST lists both)."""
+    base = list(classes)
+    return {**{c.name: c for c in base}, **{f"{c.name}_hpc": _hpc(c) for c in base},
+            **{f"{c.name}_lbl": _lbl(c) for c in base}}
 
 
-_BASE = list(SYNAPSE_MODELS.values())
-SYNAPSE_MODELS.update({f"{c.name}_hpc": _hpc(c) for c in _BASE})
-SYNAPSE_MODELS.update({f"{c.name}_lbl": _lbl(c) for c in _BASE})
+SYNAPSE_MODELS.update(with_variants(list(SYNAPSE_MODELS.values())))

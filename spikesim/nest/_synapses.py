@@ -160,6 +160,10 @@ class SynapseCollection(_CoreSynapses):
         """Raise NEST's UnaccessedDictionaryEntry for a key that is no settable property of
         the connections at positions ``where``."""
         for k in values:
+            if k == "weight" and self._shared_weight(where):
+                raise UnaccessedDictionaryEntry(
+                    "SynapseCollection.set: unaccessed element in params: 'weight'; these connections share "
+                    "their model's weight: set it with SetDefaults() or CopyModel()")
             if k in ("weight", "delay"):
                 continue
             fixed = k in KEYS or k in ("receptor_type", "synapse_id", "synapse_modelid", "sizeof")
@@ -171,6 +175,13 @@ class SynapseCollection(_CoreSynapses):
                 raise UnaccessedDictionaryEntry(
                     f"SynapseCollection.set: unaccessed element in params: '{k}' is no settable property of "
                     f"these connections; settable are 'weight', 'delay' and their models' plastic properties")
+
+    def _shared_weight(self, where: np.ndarray) -> bool:
+        """Whether some connection at positions ``where`` has a model whose weight all its
+        connections share (``static_synapse_hom_w``, ``tsodyks_synapse_hom``)."""
+        models = get_simulator().models_registry
+        names = set(_CoreSynapses.get(self, "synapse_model")[where].astype(str)) if where.size else set()
+        return any("weight" in models.synapse_model(m)[0].common for m in names)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

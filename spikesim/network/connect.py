@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spikesim import rng
+from spikesim import errors, rng
 from spikesim.errors import BadDelay, BadProperty, IllegalConnection, UnaccessedDictionaryEntry, bad_property
 from spikesim.network import rules
 from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
@@ -108,7 +108,8 @@ class Connector:
         for k, v in params.items():
             if k not in cls.params:
                 raise bad_property(name, k, v, f"{name} has the parameters {sorted(cls.params)}")
-            check_default_scalar(name, k, v)
+            if k not in getattr(cls, "vectors", ()):  # a model's list-valued parameters it checks itself
+                check_default_scalar(name, k, v)
             if k == "delay":
                 self.check_delay(np.asarray([v], dtype=float))
             if k in ("weight_recorder", "volume_transmitter"):
@@ -118,7 +119,7 @@ class Connector:
         if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):
             raise BadProperty(f"{name}: common properties {sorted(k for k in out if k in cls.common)} can only "
                               "be changed before connections of the model exist")
-        return out
+        return cls.derived(out, self.models.synapse_model(name)[1]) if hasattr(cls, "derived") else out
 
     def check_synapse_values(self, name: str, values: Mapping[str, np.ndarray]) -> None:
         """Synapse model ``name``'s checks (``connect``'s) on values of its connections.
@@ -158,6 +159,9 @@ class Connector:
         cls.check_connect(name, {**defaults, **spec})
         allowed = ("weight", "delay", "receptor_type", *cls.per_connection)
         for k in spec:
+            if k == "weight" and k in cls.common:  # NEST's class and words for a shared weight
+                raise errors.NotImplementedFeature(f"{name}: synapse parameter \"weight\" can only be set "
+                                                   f"via SetDefaults() or CopyModel(); given {spec[k]!r}")
             if k in cls.common:
                 raise bad_property(name, k, spec[k], "it is a common property of the model; set it with "
                                    "set_defaults or copy_model")

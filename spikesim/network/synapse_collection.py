@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 import numpy as np
 
 from spikesim.errors import BadProperty, KernelException, bad_property
+from spikesim.models.synapses_more import split_delay
 from spikesim.timegrid import TimeGrid
 
 if TYPE_CHECKING:
@@ -132,8 +133,9 @@ class SynapseCollection:
                 cols.append(p.tgt[pos].astype(np.int64) + 1)
             elif key == "weight":
                 cols.append(np.array(p.weights()[pos], dtype=float))
-            elif key == "delay":
-                cols.append(p.delays()[pos].astype(float) * h)
+            elif key == "delay":  # less a continuous delay's offset (cont_delay_synapse)
+                d = p.delays()[pos].astype(float) * h
+                cols.append(d - p.column("delay_offset")[pos] if "delay_offset" in p.extra else d)
             elif key == "synapse_model":
                 cols.append(np.array([p.synapse_model] * pos.size, dtype=object))
             elif key in ("receptor", "receptor_type"):
@@ -246,6 +248,11 @@ class SynapseCollection:
                 a += pos.size
                 if k == "weight":
                     p.set_weights(pos, vals)
+                elif k == "delay" and "delay_offset" in p.extra:  # NEST's split of a continuous delay
+                    steps, offset = split_delay(vals, self._store.grid.resolution)
+                    p.set_delays(pos, steps)
+                    p.materialize("delay_offset")
+                    p.extra["delay_offset"][pos] = offset
                 elif k == "delay":
                     p.set_delays(pos, delay_steps(vals, self._store.grid.resolution))
                 else:
