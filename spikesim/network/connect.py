@@ -24,10 +24,10 @@ import numpy as np
 
 from spikesim import rng
 from spikesim.errors import BadDelay, BadProperty, IllegalConnection, UnaccessedDictionaryEntry, bad_property
-from spikesim.network import rules
+from spikesim.network import rules, spatial_rules
 from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
 from spikesim.network.device_links import check_sampling, register_devices
-from spikesim.network.parameters import Parameter
+from spikesim.network.parameters import Bound, Parameter
 from spikesim.network.projection import Projection, count_sources, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
 from spikesim.network.synapse_collection import SynapseCollection, delay_steps
@@ -185,17 +185,23 @@ class Connector:
         """
         pre_ids = node_ids(self.nodes, pre, "pre")
         post_ids = node_ids(self.nodes, post, "post")
-        spec = rules.normalise(conn_spec)
         specs = syn_spec if isinstance(syn_spec, list) and syn_spec else [syn_spec]
+        spec = spatial_rules.normalise(conn_spec, specs)
         named = [self._synapse(s) for s in specs]
         name, syn = named[0]
-        if len(named) == 1 and self._streamable(spec, name, syn, pre_ids, post_ids):
+        if len(named) == 1 and "spatial" not in spec and self._streamable(spec, name, syn, pre_ids, post_ids):
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
         gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
         sym = bool(spec["make_symmetric"])  # the pairs, then each reversed with the same values (NEST)
-        keep = None if sym else self._local_targets(spec, name, syn, pre_ids, post_ids)
-        src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
+        keep = None if sym or "spatial" in spec else self._local_targets(spec, name, syn, pre_ids, post_ids)
+        if "spatial" in spec:  # values drawn in the pairs' positions (every rank draws all, keeps its own)
+            src, tgt, ctx = spatial_rules.pairs(spec, pre_ids, post_ids, gen, self.nodes)
+            named = [(nm, {k: Bound(v, ctx) if isinstance(v, Parameter) else v for k, v in sy.items()})
+                     for nm, sy in named]
+            rule_shape: tuple[int, ...] = (src.size,)
+        else:
+            src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
         if sym:
             src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
         # arrays cannot match a random number of connections
