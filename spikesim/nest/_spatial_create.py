@@ -64,7 +64,7 @@ def check_layers(pre: Any, post: Any, conn_spec: Any, specs: list[Any]) -> None:
         if not isinstance(side, _CoreNodes) or layer_or_none(side) is None:
             raise TypeError("Presynaptic NodeCollection must have spatial information")
     allowed = ("mask", "allow_multapses", "allow_autapses", "rule", "indegree", "outdegree", "p",
-               "use_on_source", "allow_oversized_mask")
+               "use_on_source", "allow_oversized_mask", "pairwise_avg_num_conns")
     for key in conn_spec:
         if key not in allowed:
             raise ValueError(f"'{key}' is not allowed in conn_spec when connecting with mask or kernel")

@@ -35,3 +35,18 @@ def spatial_info(nodes: NodeCollection) -> dict[str, Any] | None:
     else:
         out["positions"] = nodes.positions
     return out
+
+
+def connection_distances(table: Any, sources: Any, targets: Any) -> list[float]:
+    """NEST's ``SynapseCollection.distance``: for each connection the distance from its source
+    to its target in the target's layer (periodic: the wrapped displacement), NaN unless
+    both have positions."""
+    src, tgt = np.asarray(sources, dtype=np.int64).ravel(), np.asarray(targets, dtype=np.int64).ravel()
+    out = np.full(src.size, np.nan)
+    for i, (s, t) in enumerate(zip(src, tgt, strict=True)):
+        ps, pt = table.population_of(int(s)), table.population_of(int(t))
+        if ps.first in table.layers and pt.first in table.layers:
+            lay = table.layers[pt.first]
+            d = lay.displacement(table.layers[ps.first].positions[s - ps.first], lay.positions[t - pt.first])
+            out[i] = float(np.sqrt(np.sum(d * d)))
+    return [float(x) for x in out]

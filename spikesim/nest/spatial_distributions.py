@@ -1,5 +1,5 @@
 """``nest.spatial_distributions``: profiles of a (spatial) parameter, NEST's
-``exponential``, ``gaussian``, ``gaussian2D`` and ``gamma``.
+``exponential``, ``gaussian``, ``gaussian2D``, ``gamma`` and ``gabor``.
 
 Each takes a parameter ``x`` (usually ``nest.spatial.distance``, in layer units) and
 gives a value per connection: a probability, or a weight or delay once scaled.
@@ -12,7 +12,7 @@ from typing import Any
 from spikesim.network import spatial_parameters as _sp
 from spikesim.network.parameters import Parameter, as_parameter
 
-__all__ = ["exponential", "gamma", "gaussian", "gaussian2D"]
+__all__ = ["exponential", "gabor", "gamma", "gaussian", "gaussian2D"]
 
 
 def exponential(x: Any, beta: float = 1.0) -> Parameter:
@@ -58,3 +58,15 @@ def gamma(x: Any, kappa: float = 1.0, theta: float = 1.0) -> Parameter:
         If ``kappa`` or ``theta`` is not > 0.
     """
     return _sp.Gamma(as_parameter(x), kappa, theta)
+
+
+def gabor(x: Any, y: Any, theta: float = 0.0, gamma: float = 1.0, std: float = 1.0, lam: float = 1.0,
+          psi: float = 0.0) -> Parameter:
+    """NEST's Gabor profile of ``(x, y)`` (angles ``theta`` and phase ``psi`` in degrees).
+
+    Raises
+    ------
+    BadProperty
+        If ``std`` or ``gamma`` is not > 0.
+    """
+    return _sp.Gabor(as_parameter(x), as_parameter(y), theta, gamma, std, lam, psi)

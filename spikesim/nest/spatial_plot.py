@@ -9,7 +9,7 @@ import numpy as np
 
 from spikesim._optional import require
 from spikesim.nest.spatial_functions import GetSourcePositions, GetTargetPositions
-from spikesim.network.masks import Anchored, Ball, Box, Combined, Ellipse, Mask
+from spikesim.network.masks import Anchored, Ball, Box, Combined, Ellipse, Mask, as_mask
 from spikesim.network.nodes import NodeCollection
 from spikesim.network.parameters import Context, Parameter
 from spikesim.network.space import Layer, layer_of
@@ -165,15 +165,17 @@ def PlotProbabilityParameter(source: Any, parameter: Parameter | None = None, ma
     return ax
 
 
-def mask_patches(mask: Mask, centre: np.ndarray, color: Any = "yellow") -> list[Any]:
-    """Matplotlib patches outlining a 2D mask placed at ``centre`` (combinations: each part).
+def mask_patches(mask: Any, centre: np.ndarray, color: Any = "yellow") -> list[Any]:
+    """Matplotlib patches outlining a 2D mask (a Mask or a mask dict) placed at ``centre``
+    (combinations: each part; kinds without an outline give none).
 
     Raises
     ------
     BadProperty
-        Never: masks of unknown shape give no patch.
+        If a mask dict is not allowed.
     """
     patches = require("matplotlib.patches", "plot", "spatial plots")
+    mask = as_mask(mask)
     kw = {"edgecolor": color, "facecolor": "none", "lw": 2}
     if isinstance(mask, Anchored):
         return mask_patches(mask.m, centre + mask.anchor, color)

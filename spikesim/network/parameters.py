@@ -81,6 +81,40 @@ class Parameter(ABC):
         """One value drawn from an inspection stream (not the simulator's), as a float."""
         return float(self.draw(_INSPECT, 1)[0])
 
+    def apply(self, spatial_nc: Any, positions: Any = None) -> Any:
+        """Values at the positions of the nodes of ``spatial_nc`` (a tuple), or for connections
+        from its one node to ``positions`` (a list of positions; one gives a float), drawn from
+        the inspection stream (NEST's ``Parameter.apply``).
+
+        Raises
+        ------
+        ValueError
+            If ``positions`` are given with several source nodes, or differ in length.
+        TypeError
+            If ``positions`` is not a list of positions.
+        BadProperty
+            If the nodes have no positions, or ``positions`` do not match their dimensions.
+        """
+        pos = np.asarray(spatial_nc.positions, dtype=float)
+        if positions is None:
+            return tuple(self.draw(_INSPECT, len(pos), Context(positions=pos)).tolist())
+        if len(pos) != 1:
+            raise ValueError("apply: the NodeCollection must contain a single node ID only when positions are given")
+        if not isinstance(positions, (list, tuple, np.ndarray)) or \
+                not all(isinstance(p, (list, tuple, np.ndarray)) for p in positions):
+            raise TypeError("apply: positions must be a list of positions (lists of coordinates)")
+        if len({len(p) for p in positions}) != 1:
+            raise ValueError("apply: all positions must have the same number of dimensions")
+        tgt = np.asarray(positions, dtype=float)
+        if tgt.shape[1] != pos.shape[1]:
+            raise bad_property("apply", "positions", positions, f"give positions of {pos.shape[1]} dimensions")
+        table = spatial_nc.table
+        layer = table.layers[table.population_of(int(spatial_nc.ids[0])).first]
+        src = np.broadcast_to(pos[0], tgt.shape)
+        ctx = Context(source=src, target=tgt, displacement=layer.pair_displacement(src, tgt))
+        out = self.draw(_INSPECT, len(tgt), ctx).tolist()
+        return out[0] if len(out) == 1 else tuple(out)
+
     def _bin(self, op: str, other: Any, swap: bool = False) -> Parameter:
         o = as_parameter(other)
         return Combined(op, o, self) if swap else Combined(op, self, o)
@@ -270,8 +304,8 @@ class Normal(Parameter):
     def __post_init__(self) -> None:
         _number("normal", "mean", self.mean)
         _number("normal", "std", self.std)
-        if not self.std >= 0:
-            raise bad_property("normal", "std", self.std, "it must be >= 0")
+        if not self.std > 0:  # NEST's check
+            raise bad_property("normal", "std", self.std, "it must be > 0")
 
     def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values drawn from ``rng``."""
@@ -306,8 +340,8 @@ class Lognormal(Parameter):
     def __post_init__(self) -> None:
         _number("lognormal", "mean", self.mean)
         _number("lognormal", "std", self.std)
-        if not self.std >= 0:
-            raise bad_property("lognormal", "std", self.std, "it must be >= 0")
+        if not self.std > 0:  # NEST's check
+            raise bad_property("lognormal", "std", self.std, "it must be > 0")
 
     def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values drawn from ``rng``."""

@@ -209,3 +209,38 @@ class Gamma(Parameter):
         x = self.x.draw(rng, n, ctx)
         out: np.ndarray = np.power(x, self.kappa - 1.0) * np.exp(-1.0 * inv * x) * delta
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class Gabor(Parameter):
+    """NEST's Gabor profile of ``(x, y)``: a Gaussian envelope (``std``, aspect ``gamma``)
+    times the positive part of a cosine of wavelength ``lam`` and phase ``psi`` (degrees),
+    turned by ``theta`` (degrees).
+
+    Raises
+    ------
+    BadProperty
+        If ``std`` or ``gamma`` is not > 0.
+    """
+
+    x: Parameter
+    y: Parameter
+    theta: float = 0.0
+    gamma: float = 1.0
+    std: float = 1.0
+    lam: float = 1.0
+    psi: float = 0.0
+
+    def __post_init__(self) -> None:
+        _positive("gabor", "std", self.std)
+        _positive("gabor", "gamma", self.gamma)
+
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
+        """``n`` values."""
+        c, s = math.cos(self.theta * math.pi / 180.0), math.sin(self.theta * math.pi / 180.0)
+        inv = 1.0 / (2 * self.std * self.std)
+        dx, dy = self.x.draw(rng, n, ctx), self.y.draw(rng, n, ctx)
+        xp, yp = dx * c + dy * s, -dx * s + dy * c
+        env = np.exp(-self.gamma * self.gamma * xp * xp * inv - yp * yp * inv)
+        out: np.ndarray = env * np.maximum(np.cos(2 * math.pi * yp / self.lam + self.psi * math.pi / 180.0), 0.0)
+        return out

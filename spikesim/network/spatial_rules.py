@@ -35,7 +35,7 @@ from spikesim.network.space import Layer, SpatialTable, layer_of
 
 #: conn_spec keys only spatial rules read
 KEYS = ("mask", "use_on_source", "allow_oversized_mask")
-RULES = ("pairwise_bernoulli", "fixed_indegree", "fixed_outdegree")
+RULES = ("pairwise_bernoulli", "fixed_indegree", "fixed_outdegree", "pairwise_poisson")
 
 
 def _spatial_value(v: Any) -> bool:
@@ -48,7 +48,8 @@ def needed(conn_spec: Any, syn_specs: list[Any]) -> bool:
     if isinstance(conn_spec, dict):
         rule = conn_spec.get("rule")
         if any(k in conn_spec for k in KEYS) or ("p" in conn_spec and rule != "pairwise_bernoulli") \
-                or any(_spatial_value(v) for v in conn_spec.values()):
+                or rule == "pairwise_poisson" or any(_spatial_value(v) for v in conn_spec.values()) \
+                or any(isinstance(conn_spec.get(k), Parameter) for k in ("indegree", "outdegree")):
             return True
     return any(isinstance(s, dict) and any(_spatial_value(v) for v in s.values()) for s in syn_specs)
 
@@ -61,7 +62,9 @@ def normalise(conn_spec: Any, syn_specs: list[Any]) -> dict[str, Any]:
     BadProperty
         If the rule cannot be spatial, or a key or value is not allowed.
     """
-    if not needed(conn_spec, syn_specs):
+    drawn_p = isinstance(conn_spec, dict) and conn_spec.get("rule") == "pairwise_bernoulli" \
+        and isinstance(conn_spec.get("p"), Parameter)  # a p drawn per pair: positions optional
+    if not needed(conn_spec, syn_specs) and not drawn_p:
         return rules.normalise(conn_spec)
     if not isinstance(conn_spec, dict):
         raise bad_property("connect", "conn_spec", conn_spec, "give a dict with 'rule'")
@@ -74,15 +77,23 @@ def normalise(conn_spec: Any, syn_specs: list[Any]) -> dict[str, Any]:
                            "it can only be set when using pairwise_bernoulli")
     own = {k: conn_spec[k] for k in KEYS if k in conn_spec}
     rest = {k: v for k, v in conn_spec.items() if k not in KEYS}
-    p = rest.pop("p", None) if rule != "pairwise_bernoulli" else rest.setdefault("p", 1.0)
+    if rule == "pairwise_poisson":  # checked as pairwise_bernoulli, its mean number of connections as p
+        rest["rule"] = "pairwise_bernoulli"
+        rest["p"] = rest.pop("pairwise_avg_num_conns", None)
+        if rest["p"] is None:
+            raise BadProperty("connect: rule 'pairwise_poisson' needs the key 'pairwise_avg_num_conns'")
+    degree = {k: rest.pop(k) for k in ("indegree", "outdegree") if isinstance(rest.get(k), Parameter)}
+    rest.update({k: 0 for k in degree})
+    p = rest.pop("p", None) if rest["rule"] != "pairwise_bernoulli" else rest.setdefault("p", 1.0)
     spec = rules.normalise(rest)
+    spec.update(degree, rule=rule)
     for k in ("use_on_source", "allow_oversized_mask"):
         v = own.setdefault(k, False)
         if not isinstance(v, (bool, np.bool_)):
             raise bad_property("connect", k, v, "it must be True or False")
     if "mask" in own:
         own["mask"] = as_mask(own["mask"])
-    spec.update(own, spatial=True, p=p)
+    spec.update(own, spatial=True, p=p, positions_optional=not needed(conn_spec, syn_specs))
     return spec
 
 
@@ -98,21 +109,21 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, gen: np.rando
     KernelException
         If a node has fewer candidates than its fixed in/outdegree needs.
     """
-    src_layer, src_rows = layer_of(table, pre, "pre")
-    tgt_layer, tgt_rows = layer_of(table, post, "post")
+    src_layer, src_rows = _layer(table, pre, "pre", spec)
+    tgt_layer, tgt_rows = _layer(table, post, "post", spec)
     if src_layer.dim != tgt_layer.dim:
         raise BadProperty(f"connect: the source layer has {src_layer.dim} dimensions, the target layer "
                           f"{tgt_layer.dim}: spatial rules connect layers of one dimension")
     ps, pt = src_layer.positions[src_rows], tgt_layer.positions[tgt_rows]
     rule, on_source = spec["rule"], bool(spec["use_on_source"])
-    if rule == "pairwise_bernoulli":
+    if rule in ("pairwise_bernoulli", "pairwise_poisson"):
         # NEST's pool: the sources, in the box of the layer the mask is applied in
         mlayer = src_layer if on_source else tgt_layer
         pool = Pool.of(src_layer, None if on_source else tgt_layer)
         mask = place(spec, mlayer)
         ps = pool.mapped(ps)
         si, ti = _bernoulli(spec, mask if on_source or mask is None else Converse(mask), pool, mlayer, ps, pt,
-                            pre, post, gen)
+                            pre, post, gen, rule == "pairwise_poisson")
     elif rule == "fixed_indegree":
         mask, mlayer, pool = place(spec, src_layer), src_layer, Pool.of(src_layer)
         ps = pool.mapped(ps)
@@ -123,6 +134,17 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, gen: np.rando
         si, ti = _fixed(spec, mask, pool, ps, pt, pre, post, gen, "outdegree", src_layer, False)
     ctx = Context(source=ps[si], target=pt[ti], displacement=mlayer.pair_displacement(ps[si], pt[ti]))
     return rules.compact(pre[si]), rules.compact(post[ti]), ctx
+
+
+def _layer(table: SpatialTable, ids: np.ndarray, what: str, spec: dict[str, Any]) -> tuple[Layer, np.ndarray]:
+    """The layer of one side; nodes without positions, where only a drawn ``p`` made the call
+    spatial, stand at the origin of a layer of their own (nothing reads their positions)."""
+    try:
+        return layer_of(table, ids, what)
+    except BadProperty:
+        if not spec.get("positions_optional"):
+            raise
+        return Layer(np.zeros((ids.size, 2)), np.full(2, -0.5), np.ones(2)), np.arange(ids.size)
 
 
 @dataclass(frozen=True)
@@ -233,7 +255,8 @@ def _value(spec: dict[str, Any], gen: np.random.Generator, ps: np.ndarray, pt: n
 
 
 def _bernoulli(spec: dict[str, Any], mask: Mask | None, pool: Pool, layer: Layer, ps: np.ndarray, pt: np.ndarray,
-               pre: np.ndarray, post: np.ndarray, gen: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+               pre: np.ndarray, post: np.ndarray, gen: np.random.Generator,
+               poisson: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Rows (into pre, post) of the pairs made, target after target, in blocks of targets."""
     auto = bool(spec["allow_autapses"])
     chunk = max(1, 500_000 // max(pre.size, 1))
@@ -246,6 +269,11 @@ def _bernoulli(spec: dict[str, Any], mask: Mask | None, pool: Pool, layer: Layer
             keep &= pre[ss] != post[tt]
         ss, tt = ss[keep], tt[keep]
         p = _value(spec, gen, ps[ss], pt[tt], layer)
+        if poisson:  # a Poisson number of connections per pair, p its mean
+            k = gen.poisson(np.broadcast_to(np.asarray(p, dtype=float), ss.shape))
+            out_s.append(np.repeat(ss, k))
+            out_t.append(np.repeat(tt, k))
+            continue
         hit = gen.random(ss.size) < p
         out_s.append(ss[hit])
         out_t.append(tt[hit])
@@ -260,13 +288,10 @@ def _fixed(spec: dict[str, Any], mask: Mask | None, pool: Pool, p_own: np.ndarra
 
     Returns rows into (owners, partners), owner after owner.
     """
-    k = spec[key]
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise bad_property("connect", key, k, "it must be a non-negative integer")
-    k = int(k)
     auto, multi = bool(spec["allow_autapses"]), bool(spec["allow_multapses"])
     rows_o, rows_p = [], []
     for i in range(owners.size):
+        k = _degree(spec[key], key, gen, p_own[i])
         cand = np.flatnonzero(in_mask(mask, pool, p_pool, np.broadcast_to(p_own[i], p_pool.shape)))
         if not auto:
             cand = cand[partners[cand] != owners[i]]
@@ -284,6 +309,17 @@ def _fixed(spec: dict[str, Any], mask: Mask | None, pool: Pool, p_own: np.ndarra
         rows_o.append(np.full(k, i))
         rows_p.append(cand[pick])
     return _joined(rows_o), _joined(rows_p)
+
+
+def _degree(v: Any, key: str, gen: np.random.Generator, pos: np.ndarray) -> int:
+    """A fixed in/outdegree: a non-negative integer, or a Parameter drawn for the node and rounded."""
+    if isinstance(v, Parameter):
+        one = pos[None, :]
+        v = int(np.round(v.draw(gen, 1, Context(positions=one, source=one, target=one,
+                                                 displacement=np.zeros_like(one)))[0]))
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+        raise bad_property("connect", key, v, "it must be a non-negative integer")
+    return int(v)
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
