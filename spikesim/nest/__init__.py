@@ -66,6 +66,7 @@ from spikesim.nest.spatial_functions import (
     GetTargetNodes,
     GetTargetPositions,
     LayerExpected,
+    PrintNodes,
     SelectNodesByMask,
 )
 from spikesim.nest.spatial_plot import PlotLayer, PlotProbabilityParameter, PlotSources, PlotTargets
@@ -167,5 +168,5 @@ __all__ = ["Checkpoint", "Cleanup", "CollocatedSynapses", "Connect", "CopyModel"
            "CreateParameter", "NESTErrors", "get", "logic", "math", "set", "spatial", "to_json",
            "spatial_distributions", "CreateMask", "Displacement", "Distance", "DumpLayerConnections",
            "DumpLayerNodes", "FindCenterElement", "FindNearestElement", "GetPosition", "GetSourceNodes",
-           "GetSourcePositions", "GetTargetNodes", "GetTargetPositions", "SelectNodesByMask", "PlotLayer",
+           "GetSourcePositions", "GetTargetNodes", "GetTargetPositions", "SelectNodesByMask", "PlotLayer", "PrintNodes",
            "PlotProbabilityParameter", "PlotSources", "PlotTargets"]

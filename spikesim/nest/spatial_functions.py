@@ -23,7 +23,7 @@ from spikesim.network.space import Layer, distance, layer_of, positions_of
 
 __all__ = ["CreateMask", "Displacement", "Distance", "DumpLayerConnections", "DumpLayerNodes", "FindCenterElement",
            "FindNearestElement", "GetPosition", "GetSourceNodes", "GetSourcePositions", "GetTargetNodes",
-           "GetTargetPositions", "LayerExpected", "SelectNodesByMask"]
+           "GetTargetPositions", "LayerExpected", "PrintNodes", "SelectNodesByMask"]
 
 
 class LayerExpected(KernelException):
@@ -314,3 +314,18 @@ def GetSourcePositions(src_layer: Any, targets: Any, syn_model: str | None = Non
     table = get_simulator().node_table
     return [positions_of(table, np.asarray(v, dtype=np.int64)).tolist()
             for v in _partners(src_layer, targets, syn_model, False).values()]
+
+
+def PrintNodes() -> None:  # noqa: N802 - NEST's name
+    """Print the node id ranges and their models, one line per run of one model (NEST's format)."""
+    table = get_simulator().node_table
+    runs: list[list[Any]] = []
+    for pop in table.populations:
+        if runs and runs[-1][2] == pop.model_name and runs[-1][1] + 1 == pop.first:
+            runs[-1][1] = pop.first + pop.n - 1
+        else:
+            runs.append([pop.first, pop.first + pop.n - 1, pop.model_name])
+    w = len(str(table.num_nodes))
+    for first, last, model in runs:
+        ids = f"{first:>{w}} .. {last:>{w}}" if last > first else f"{first:>{w}}" + " " * (w + 4)
+        print(f"{ids} {model}")
