@@ -183,7 +183,7 @@ def SelectNodesByMask(layer: Any, anchor: Any, mask_obj: Mask) -> NodeCollection
     mask = spatial_rules.place({"mask": mask_obj, "allow_oversized_mask": False}, lay)
     pool = spatial_rules.Pool.of(lay)
     pts = pool.mapped(lay.positions[rows])
-    inside = spatial_rules.in_mask(mask, pool, pts, np.broadcast_to(a, pts.shape))
+    inside = spatial_rules.in_mask(mask, pool, pts, a[None, :])[0]
     return NodeCollection(get_simulator(), np.sort(np.asarray(layer.ids)[inside]))
 
 

@@ -46,6 +46,22 @@ class Mask:
         """Lower-left and upper-right corners of a box holding the mask."""
         raise NotImplementedError
 
+    def inside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Whether each box (rows of lower and upper corners) lies wholly in the mask: NEST's
+        test, all of its corners inside."""
+        dim = lo.shape[1]
+        ok = np.ones(lo.shape[0], dtype=bool)
+        for corner in range(1 << dim):
+            pick = np.array([(corner >> i) & 1 for i in range(dim)], dtype=bool)
+            ok &= self.inside(np.where(pick, hi, lo))
+        return ok
+
+    def outside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Whether each box lies wholly outside the mask's bounding box (NEST's test)."""
+        blo, bhi = self.bbox()
+        out: np.ndarray = np.any((hi < blo) | (lo > bhi), axis=1)
+        return out
+
     def Inside(self, point: Any) -> bool:  # noqa: N802 - NEST's name
         """Whether one point (a displacement) lies in the mask."""
         return bool(self.inside(np.asarray(point, dtype=float).reshape(1, -1))[0])
@@ -84,6 +100,24 @@ class Combined(Mask):
         out: np.ndarray = x & y if self.op == "&" else (x | y if self.op == "|" else x & ~y)
         return out
 
+    def inside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """NEST's combination of the parts' box tests."""
+        if self.op == "-":
+            out: np.ndarray = self.a.inside_box(lo, hi) & self.b.outside_box(lo, hi)
+            return out
+        x, y = self.a.inside_box(lo, hi), self.b.inside_box(lo, hi)
+        both: np.ndarray = x & y if self.op == "&" else x | y
+        return both
+
+    def outside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """NEST's combination of the parts' box tests."""
+        if self.op == "-":
+            out: np.ndarray = self.a.outside_box(lo, hi) | self.b.inside_box(lo, hi)
+            return out
+        x, y = self.a.outside_box(lo, hi), self.b.outside_box(lo, hi)
+        either: np.ndarray = x | y if self.op == "&" else x & y
+        return either
+
     def bbox(self) -> tuple[np.ndarray, np.ndarray]:
         """NEST's box: the overlap, the hull, or the first mask's box."""
         (la, ua), (lb, ub) = self.a.bbox(), self.b.bbox()
@@ -107,6 +141,14 @@ class Anchored(Mask):
     def inside(self, p: np.ndarray) -> np.ndarray:
         """Whether each row of ``p - anchor`` lies in the mask."""
         return self.m.inside(p - self.anchor)
+
+    def inside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The shifted boxes' test."""
+        return self.m.inside_box(lo - self.anchor, hi - self.anchor)
+
+    def outside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The shifted boxes' test."""
+        return self.m.outside_box(lo - self.anchor, hi - self.anchor)
 
     def bbox(self) -> tuple[np.ndarray, np.ndarray]:
         """The mask's box, shifted."""
@@ -162,8 +204,15 @@ class Box(Mask):
         turned: np.ndarray = np.all((self.ll - 1e-12 <= q) & (q <= self.ur + 1e-12), axis=1)
         return turned
 
+    def inside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """NEST's test for a box mask: both extreme corners inside."""
+        out: np.ndarray = self.inside(lo) & self.inside(hi)
+        return out
+
     def bbox(self) -> tuple[np.ndarray, np.ndarray]:
-        """The box of the turned corners."""
+        """The box of the turned corners (unturned: the box itself, exactly)."""
+        if self.az == 0.0 and self.pol == 0.0:
+            return self.ll.copy(), self.ur.copy()
         corners = np.array(np.meshgrid(*[[lo, hi] for lo, hi in zip(self.ll, self.ur, strict=True)])).reshape(
             self.dim, -1).T - self.c
         ac, as_ = np.cos(self.az * _RAD), np.sin(self.az * _RAD)
@@ -248,8 +297,11 @@ class Ellipse(Mask):
         return solid
 
     def bbox(self) -> tuple[np.ndarray, np.ndarray]:
-        """``center -/+`` the largest half axis."""
-        r = max(self.a, self.b, self.c3) / 2
+        """NEST's box: the half axes, or (turned) the largest of major and polar half axes."""
+        if self.az == 0.0 and self.pol == 0.0:
+            r = np.array([self.a, self.b, self.c3][:self.dim]) / 2.0
+        else:
+            r = np.full(self.dim, max(self.a, self.c3) / 2.0)
         return self.center - r, self.center + r
 
 

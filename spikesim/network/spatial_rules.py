@@ -30,6 +30,7 @@ import numpy as np
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.network import rules
 from spikesim.network.masks import GridMask, Mask, as_mask
+from spikesim.network.ntree import Tree
 from spikesim.network.parameters import Context, Parameter
 from spikesim.network.space import Layer, SpatialTable, layer_of
 
@@ -183,6 +184,14 @@ class Converse(Mask):
         """Whether each row of ``-p`` lies in the mask."""
         return self.m.inside(-p)
 
+    def inside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The mirrored boxes' test."""
+        return self.m.inside_box(-hi, -lo)
+
+    def outside_box(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The mirrored boxes' test."""
+        return self.m.outside_box(-hi, -lo)
+
     def bbox(self) -> tuple[np.ndarray, np.ndarray]:
         """The mirrored box."""
         lo, hi = self.m.bbox()
@@ -219,27 +228,34 @@ def _oversized() -> BadProperty:
     return BadProperty("connect: Mask size must not exceed layer size; set allow_oversized_mask to override")
 
 
-def in_mask(mask: Mask | None, pool: Pool, pos: np.ndarray, anchor: np.ndarray) -> np.ndarray:
-    """Whether each pool position (rows of ``pos``, mapped by :meth:`Pool.mapped`) lies in the
-    mask placed at the matching row of ``anchor`` (None: all do).  A periodic pool moves the
-    anchor into its box and adds its images across the box's edges, as NEST's tree does."""
+def in_mask(mask: Mask | None, pool: Pool, pos: np.ndarray, anchors: np.ndarray,
+            tree: Tree | None = None) -> np.ndarray:
+    """``(len(anchors), len(pos))``: whether the mask placed at each anchor selects each pool
+    position (rows of ``pos``, mapped by :meth:`Pool.mapped`; None: all), found through NEST's
+    position tree (:mod:`spikesim.network.ntree`).  A periodic pool moves the anchor into its
+    box and adds its images across the box's edges, as NEST's tree does.  ``tree``: the tree
+    of ``pos`` when the caller has built it (one per pool, not per call)."""
+    out = np.zeros((anchors.shape[0], pos.shape[0]), dtype=bool)
     if mask is None:
-        return np.ones(pos.shape[0], dtype=bool)
+        out[:] = True
+        return out
+    tree = Tree.build(pos, pool.lower_left, pool.extent) if tree is None else tree
     if not pool.wrap:
-        return mask.inside(pos - anchor)
+        tree.select(mask, pos, anchors, out)
+        return out
     lo, hi = mask.bbox()
     ll, ext = pool.lower_left, pool.extent
-    a = np.fmod(anchor + lo - ll, ext)
+    a = np.fmod(anchors + lo - ll, ext)
     a = np.where(a < 0, a + ext, a) - lo + ll
+    tree.select(mask, pos, a, out)
     shift = (a + hi - ll) > ext  # dimensions where the mask crosses the box's upper edge
-    hit = mask.inside(pos - a)
     for combo in itertools.product((False, True), repeat=pos.shape[1]):
-        if not any(combo):
-            continue
-        rows = np.all(shift[:, list(combo)], axis=1) if pos.shape[0] else np.zeros(0, dtype=bool)
-        if rows.any():
-            hit[rows] |= mask.inside(pos[rows] - (a[rows] - np.asarray(combo) * ext))
-    return hit
+        rows = np.flatnonzero(np.all(shift[:, list(combo)], axis=1)) if any(combo) else np.zeros(0, np.int64)
+        if rows.size:
+            part = np.zeros((rows.size, pos.shape[0]), dtype=bool)
+            tree.select(mask, pos, a[rows] - np.asarray(combo) * ext, part)
+            out[rows] |= part
+    return out
 
 
 def _value(spec: dict[str, Any], gen: np.random.Generator, ps: np.ndarray, pt: np.ndarray,
@@ -261,10 +277,11 @@ def _bernoulli(spec: dict[str, Any], mask: Mask | None, pool: Pool, layer: Layer
     auto = bool(spec["allow_autapses"])
     chunk = max(1, 500_000 // max(pre.size, 1))
     out_s, out_t = [], []
+    tree = Tree.build(ps, pool.lower_left, pool.extent)
     for a in range(0, post.size, chunk):
         tt = np.repeat(np.arange(a, min(a + chunk, post.size)), pre.size)
         ss = np.tile(np.arange(pre.size), tt.size // max(pre.size, 1))
-        keep = in_mask(mask, pool, ps[ss], pt[tt])
+        keep = in_mask(mask, pool, ps, pt[a:a + chunk], tree).ravel()
         if not auto:
             keep &= pre[ss] != post[tt]
         ss, tt = ss[keep], tt[keep]
@@ -290,9 +307,10 @@ def _fixed(spec: dict[str, Any], mask: Mask | None, pool: Pool, p_own: np.ndarra
     """
     auto, multi = bool(spec["allow_autapses"]), bool(spec["allow_multapses"])
     rows_o, rows_p = [], []
+    tree = Tree.build(p_pool, pool.lower_left, pool.extent)
     for i in range(owners.size):
         k = _degree(spec[key], key, gen, p_own[i])
-        cand = np.flatnonzero(in_mask(mask, pool, p_pool, np.broadcast_to(p_own[i], p_pool.shape)))
+        cand = np.flatnonzero(in_mask(mask, pool, p_pool, p_own[i:i + 1], tree)[0])
         if not auto:
             cand = cand[partners[cand] != owners[i]]
         if k and (cand.size == 0 or (not multi and cand.size < k)):

@@ -89,9 +89,25 @@ SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]
                    {"rule": "pairwise_bernoulli", "p": 1.0, "mask": {"rectangular": {
                        "lower_left": [-0.3, -0.3], "upper_right": [0.3, 0.3]}}},
                    {"weight": "pos_sum", "delay": "one_plus_dx"}),
+    # more than 100 nodes: NEST's position tree splits, and its box tests decide edge cases
+    "rect_big": ({"kind": "grid", "shape": [30, 30], "extent": [3.0, 3.0]}, None,
+                 {"rule": "pairwise_bernoulli", "p": 1.0, "mask": {"rectangular": {
+                     "lower_left": [-0.2, -0.5], "upper_right": [0.2, 0.5]}}}, {"weight": "distance"}),
+    "circ_big_wrap_source": ({"kind": "grid", "shape": [20, 20], "extent": [2.0, 2.0], "edge_wrap": True}, None,
+                             {"rule": "pairwise_bernoulli", "p": 1.0, "use_on_source": True,
+                              "mask": {"circular": {"radius": 0.3}}}, {"weight": "distance"}),
     "no_mask_spatial_weight": ({"kind": "grid", "shape": [3, 3], "extent": [1.0, 1.0], "edge_wrap": True}, None,
                                {"rule": "pairwise_bernoulli", "p": 1.0}, {"weight": "distance"}),
 }
+
+
+def summary(rows: list[list[float]]) -> dict[str, Any]:
+    """A large scenario's connections in short: their number, an md5 of the sorted (source,
+    target) pairs, and the sum of the weights."""
+    import hashlib  # noqa: PLC0415
+
+    pairs = str([[int(r[0]), int(r[1])] for r in rows]).encode()
+    return {"n": len(rows), "md5": hashlib.md5(pairs).hexdigest(), "wsum": float(sum(r[2] for r in rows))}
 
 
 def run(nest: Any, name: str) -> list[list[float]]:

@@ -26,13 +26,22 @@ def fresh_kernel():
     nest.ResetKernel()
 
 
-@pytest.mark.parametrize("name", sorted(scenarios.SCENARIOS))
+@pytest.mark.parametrize("name", sorted(n for n in scenarios.SCENARIOS if "big" not in n))
 def test_connections_as_nest(name):
     got = scenarios.run(nest, name)
     want = REF["connections"][name]
     assert len(want) > 0
     assert [r[:2] for r in got] == [r[:2] for r in want]
     np.testing.assert_allclose(np.asarray(got)[:, 2:], np.asarray(want)[:, 2:], rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in scenarios.SCENARIOS if "big" in n))
+def test_large_layers_connect_as_nest(name):
+    """Layers of 400 and 900 nodes, where NEST's position tree splits and its box tests decide
+    the nodes on the mask's edges: the same pairs (md5) and weights."""
+    got, want = scenarios.summary(scenarios.run(nest, name)), REF["summaries"][name]
+    assert got["n"] == want["n"] and got["md5"] == want["md5"]
+    assert abs(got["wsum"] - want["wsum"]) < 1e-9 * want["n"]
 
 
 @pytest.mark.parametrize("name", sorted(scenarios.LAYERS))
