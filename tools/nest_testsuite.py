@@ -145,6 +145,19 @@ SELECTION: dict[str, list[str]] = {
         "regressions/test_issue_832.py", "regressions/test_regression_issue-2125.py",
         "structural_plasticity/test_disconnect.py", "structural_plasticity/test_disconnect_multiple.py",
     ],
+    "spatial": [
+        "spatial/test_SynapseCollection_distance.py", "spatial/test_basics.py", "spatial/test_connect_layers.py",
+        "spatial/test_connect_sliced.py", "spatial/test_connection_with_elliptical_mask.py",
+        "spatial/test_create_spatial.py", "spatial/test_distance.py", "spatial/test_dumping.py",
+        "spatial/test_layerNodeCollection.py", "spatial/test_layer_get_set.py",
+        "spatial/test_mask_anchors_boundaries.py", "spatial/test_mask_operators.py", "spatial/test_ntree_split.py",
+        "spatial/test_oversize_mask.py", "spatial/test_parameter_apply.py", "spatial/test_plotting.py",
+        "spatial/test_rotated_rect_mask.py", "spatial/test_selection_function_and_elliptical_mask.py",
+        "spatial/test_spatial_distributions.py", "spatial/test_spatial_positions.py",
+        "spatial/test_weight_delay.py", "regressions/test_issue_2629.py", "regressions/test_issue_3106.py",
+        "regressions/test_issue_3108.py", "regressions/test_issue_665.py", "regressions/test_ticket_800.py",
+        "regressions/test_ticket_881.py",
+    ],
 }
 
 #: statistical connection-rule tests: several minutes each, in NEST too; run with ``--slow``
@@ -157,8 +170,6 @@ SLOW: dict[str, list[str]] = {
 
 #: groups and files left out, and why
 EXCLUDED: dict[str, str] = {
-    "spatial/*, other/test_*spatial*, regressions using positions (2629, 3106, 3108, 665, ticket 800, 881)":
-        "spatial networks (positions, masks, layers) are not supported",
     "mpi_direct/*": "meant for `mpirun -np N pytest` on a whole directory; this tool runs one process per "
     "file (the face itself runs under `mpiexec -n N python -m spikesim.nest`), so they are not wired up",
     "mpi_indirect/*": "NEST's mpi_test_wrapper writes a script and launches `mpirun -np N --oversubscribe python` "

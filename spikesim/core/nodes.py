@@ -12,15 +12,17 @@ from typing import Any
 
 import numpy as np
 
+from spikesim import rng
 from spikesim.errors import bad_property
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.generators import Generator
 from spikesim.models.recorders import RecorderModel
 from spikesim.models.registry import ModelRegistry
 from spikesim.network.connect import Connector
-from spikesim.network.node_table import NodeTable, as_generator_params
-from spikesim.network.parameters import Parameter
+from spikesim.network.node_table import NodeTable, as_generator_params, key_hash
+from spikesim.network.parameters import Context, Parameter
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
+from spikesim.network.space import Layer, build_layer
 from spikesim.recording.detectors import device_class
 from spikesim.recording.devices import RecordingDevice
 from spikesim.recording.manager import RecordingManager
@@ -150,3 +152,25 @@ def make_device(recording: RecordingManager, grid: TimeGrid, cls: type[Model], n
     p = cls.settled({}, as_generator_params(p), grid.resolution)
     cls.check_node(p, grid.resolution)
     return p
+
+
+def placed(table: NodeTable, positions: Any, n: Any, params: Any) -> tuple[Layer, int, Any]:
+    """The layer of nodes about to be created with ``positions``, their number, and
+    ``params`` with position-dependent parameters drawn (from the stream the node table
+    would draw them from, so other random parameters keep their values).
+
+    Raises
+    ------
+    BadProperty
+        If ``positions`` or ``n`` is not allowed.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise bad_property("create", "n", n, "it must be a positive integer")
+    first = table.num_nodes + 1
+    layer = build_layer(positions, int(n), first, table.seed())
+    size = layer.positions.shape[0]
+    if isinstance(params, dict) and any(isinstance(v, Parameter) and v.is_spatial() for v in params.values()):
+        ctx = Context(positions=layer.positions)
+        params = {k: v.draw(rng.generator(table.seed(), first, rng.PURPOSE_PARAMETER, key_hash(k)), size, ctx)
+                  if isinstance(v, Parameter) else v for k, v in params.items()}
+    return layer, size, params

@@ -152,23 +152,32 @@ class Simulator(KernelSettings):
             self.connector.changed()
 
     # -- nodes ------------------------------------------------------------------------------
-    def create(self, model: str, n: int = 1, params: Any = None, label: str | None = None) -> NodeCollection:
+    def create(self, model: str, n: int = 1, params: Any = None, label: str | None = None,
+               positions: Any = None) -> NodeCollection:
         """Create ``n`` nodes of ``model``.
 
         ``params`` is one dict for all nodes (values scalar, one per node, or a random
         :class:`~spikesim.network.parameters.Parameter`) or a list of one dict per node.
+        ``positions`` (a :class:`~spikesim.network.space.Grid` or
+        :class:`~spikesim.network.space.Free`) places the nodes in space (a grid or a
+        list of positions sets their number); parameters may then depend on positions.
 
         Raises
         ------
         BadProperty
-            If ``n``, ``label`` or a parameter is not allowed (nothing is created).
+            If ``n``, ``label``, ``positions`` or a parameter is not allowed (nothing is created).
         UnknownModelName
             If ``model`` is no node model.
         """
         with self._exclusive("create"), self.timers.timed("construction_create"):
+            layer = None
+            if positions is not None:
+                layer, n, params = node_factory.placed(self.node_table, positions, n, params)
             pop = node_factory.make_population(self.models_registry, self.node_table, self.recording, model, n,
                                                params, label)
             self.node_table.add(pop, label)
+            if layer is not None:
+                self.node_table.layers[pop.first] = layer
         return NodeCollection(self.node_table, pop.ids)
 
     def nodes(self, label: str) -> NodeCollection:

@@ -24,6 +24,7 @@ from spikesim.io.checkpoint import plain_params, unplain_params
 from spikesim.io.container import FileFormatError
 from spikesim.models.base import NeuronModel
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
+from spikesim.network.space import Layer
 from spikesim.recording.devices import RecordingDevice
 
 
@@ -46,6 +47,8 @@ def gather(parts: Parts) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 arrays.update({f"pop{i}/dev{j}/{k}": v for k, v in dev_arrays.items()})
         elif isinstance(pop, DevicePopulation):
             entry["nodes"] = [plain_params(p) for p in pop.nodes]
+        if pop.first in parts.nodes.layers:  # positions: an optional field (older checkpoints have none)
+            entry["layer"], arrays[f"pop{i}/positions"] = parts.nodes.layers[pop.first].state()
     connections, conn_arrays = parts.connector.state()
     engine, engine_arrays = parts.engine.state()
     meta = {"kernel": parts.settings(), "recording": rec, **models, "populations": entries,
@@ -85,6 +88,8 @@ def _load(parts: Parts, meta: dict[str, Any], arrays: dict[str, np.ndarray], pat
     parts.recording.load_state(meta["recording"], unplain_params)
     for i, entry in enumerate(meta["populations"]):
         parts.nodes.add(_population(parts, i, entry, arrays), entry["label"])
+        if "layer" in entry:
+            parts.nodes.layers[entry["first"]] = Layer.from_state(entry["layer"], arrays[f"pop{i}/positions"])
     if parts.nodes.num_nodes != k["num_nodes"]:
         raise FileFormatError(f"checkpoint '{path}' is inconsistent: {parts.nodes.num_nodes} nodes rebuilt, "
                               f"{k['num_nodes']} stored")

@@ -16,7 +16,7 @@ import types
 from typing import Any
 
 from spikesim import errors as _errors
-from spikesim.nest import logic, math, random, spatial  # nest.random.normal(...)
+from spikesim.nest import logic, math, random, spatial, spatial_distributions  # nest.random.normal(...)
 from spikesim.nest import simulation as _simulation
 from spikesim.nest._collections import NodeCollection, SynapseCollection, to_json
 from spikesim.nest.construction import (
@@ -52,10 +52,29 @@ from spikesim.nest.simulation import (
     get_verbosity,
     set_verbosity,
 )
+from spikesim.nest.spatial_functions import (
+    CreateMask,
+    Displacement,
+    Distance,
+    DumpLayerConnections,
+    DumpLayerNodes,
+    FindCenterElement,
+    FindNearestElement,
+    GetPosition,
+    GetSourceNodes,
+    GetSourcePositions,
+    GetTargetNodes,
+    GetTargetPositions,
+    LayerExpected,
+    PrintNodes,
+    SelectNodesByMask,
+)
+from spikesim.nest.spatial_plot import PlotLayer, PlotProbabilityParameter, PlotSources, PlotTargets
 
 NESTError = _errors.SpikesimError
 NESTErrors = types.SimpleNamespace(**{k: getattr(_errors, k) for k in _errors.__all__})
 NESTErrors.NotImplemented = _errors.NotImplementedFeature
+NESTErrors.LayerExpected = LayerExpected
 # NEST's other error names: raised by nothing in spikesim, present so that scripts catching them run
 for _name in ("BackendAlreadyRegistered", "BackendNotPrepared", "BackendPrepared", "BadParameter", "BadDelay",
               "DimensionMismatch", "DistributionError", "DynamicModuleManagementError", "GSLSolverFailure",
@@ -146,4 +165,8 @@ __all__ = ["Checkpoint", "Cleanup", "CollocatedSynapses", "Connect", "CopyModel"
            "NumProcesses", "Prepare", "Rank", "ResetKernel", "Restore", "Run", "RunManager", "SetDefaults",
            "SetKernelStatus", "SetStatus", "Simulate", "SynapseCollection", "VerbosityLevel", "get_simulator",
            "message", "get_verbosity", "random", "set_verbosity",
-           "CreateParameter", "NESTErrors", "get", "logic", "math", "set", "spatial", "to_json"]
+           "CreateParameter", "NESTErrors", "get", "logic", "math", "set", "spatial", "to_json",
+           "spatial_distributions", "CreateMask", "Displacement", "Distance", "DumpLayerConnections",
+           "DumpLayerNodes", "FindCenterElement", "FindNearestElement", "GetPosition", "GetSourceNodes",
+           "GetSourcePositions", "GetTargetNodes", "GetTargetPositions", "SelectNodesByMask", "PlotLayer", "PrintNodes",
+           "PlotProbabilityParameter", "PlotSources", "PlotTargets"]

@@ -23,6 +23,7 @@ from spikesim.nest._shapes import (
     stop_in,
     to_json,
 )
+from spikesim.nest._spatial_info import spatial_info
 from spikesim.nest._status import FACE_KEYS, HIDDEN_KEYS, checked_face_set, face_values
 from spikesim.nest._synapses import SynapseCollection as SynapseCollection  # PyNEST has both here
 from spikesim.nest.handover import nest_handover
@@ -320,7 +321,7 @@ class NodeCollection(_CoreNodes):
         if name.startswith("_"):
             raise AttributeError(name)
         if name == "spatial":
-            return None
+            return spatial_info(self)
         try:
             return self.get(name)
         except BadProperty:

@@ -11,6 +11,7 @@ import numpy as np
 from spikesim._optional import require
 from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, bad_property
 from spikesim.nest._shapes import py_value, syn_table, to_json
+from spikesim.nest._spatial_info import connection_distances
 from spikesim.nest.handover import sampler_receptors
 from spikesim.nest.simulation import get_simulator, model_id, note_delays
 from spikesim.network.synapse_collection import KEYS
@@ -186,6 +187,8 @@ class SynapseCollection(_CoreSynapses):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        if name == "distance":  # PyNEST's: source to target, NaN without positions
+            return connection_distances(get_simulator().node_table, self.get("source"), self.get("target"))
         try:
             return self.get(name)
         except BadProperty:

@@ -8,7 +8,7 @@ Parameters keep NEST's units (ms, mV, pA, nS); nodes come back as the face's
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,6 @@ from spikesim.errors import (
     BadProperty,
     IllegalConnection,
     NewModelNameExists,
-    NotImplementedFeature,
     SpikesimError,
     UnaccessedDictionaryEntry,
     UnknownModelName,
@@ -29,6 +28,7 @@ from spikesim.nest._connect_inputs import input_nodes
 from spikesim.nest._create_params import check_params_shape, first_n, unaccessed_in_create
 from spikesim.nest._model_params import check_syn_specs, select, shown_defaults
 from spikesim.nest._shapes import nest_stop, stop_in, to_json
+from spikesim.nest._spatial_create import SPATIAL_TYPES, check_layers, create_layer
 from spikesim.nest._status import checked_face_set
 from spikesim.nest._synapses import SynapseCollection
 from spikesim.nest.delays import grid_delay
@@ -161,24 +161,21 @@ def SetDefaults(model: str, params: dict[str, Any] | str, val: Any = None) -> No
 def CreateParameter(parametertype: str, specs: dict[str, Any]) -> _params.Parameter:
     """A parameter by NEST's type name: ``"constant"`` (``value``), ``"uniform"`` (``min``, ``max``),
     ``"normal"`` (``mean``, ``std``), ``"lognormal"``, ``"exponential"`` (``beta``), ``"uniform_int"``
-    (``max``); values in the units of the property it is used for.
+    (``max``), and the spatial types of :data:`~spikesim.nest._spatial_create.SPATIAL_TYPES`.
 
     Raises
     ------
-    NotImplementedFeature
-        For NEST's spatial types (``distance``, ``position`` ...).
     BadProperty
         For an unknown type, an unknown key or a value out of range.
     """
-    makers = {"constant": _params.Constant, "uniform": _params.Uniform, "normal": _params.Normal,
-              "lognormal": _params.Lognormal, "exponential": _params.Exponential, "uniform_int": _params.UniformInt}
+    makers: dict[str, Callable[..., _params.Parameter]] = {
+        "constant": _params.Constant, "uniform": _params.Uniform, "normal": _params.Normal,
+        "lognormal": _params.Lognormal, "exponential": _params.Exponential, "uniform_int": _params.UniformInt,
+        **SPATIAL_TYPES}
     if parametertype not in makers:
-        if parametertype in ("distance", "position", "gaussian", "exp_distribution", "gamma", "gaussian2d"):
-            raise NotImplementedFeature(f"CreateParameter: '{parametertype}' needs spatial networks, which "
-                                        "spikesim does not support")
         raise bad_property("CreateParameter", "parametertype", parametertype, f"use one of {sorted(makers)}")
     try:
-        return makers[parametertype](**dict(specs or {}))  # type: ignore[abstract]
+        return makers[parametertype](**dict(specs or {}))
     except TypeError:
         raise bad_property("CreateParameter", "specs", specs, f"not keys of a '{parametertype}' parameter") from None
 
@@ -199,8 +196,8 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
     params : dict or list of dict, optional
         Parameter values (NEST's units: ms, mV, pA, nS), scalars, one per node, or
         ``nest.random`` parameters.
-    positions : None
-        Spatial networks are not supported (unlike PyNEST).
+    positions : nest.spatial.grid or nest.spatial.free, optional
+        Places the nodes in space (a grid or a list of positions sets their number).
 
     Returns
     -------
@@ -217,13 +214,12 @@ def Create(model: str, n: int | dict[str, Any] = 1, params: Any = None, position
     UnaccessedDictionaryEntry
         If a parameter name is unknown or read-only (NEST's "Unaccessed elements").
     BadProperty
-        If ``positions`` is given, params are given twice, or ``n`` or a parameter value is
-        not allowed.
+        If params are given twice, or ``n``, ``positions`` or a parameter value is not allowed.
     UnknownModelName
         If there is no such model ("... is not a known model name", NEST's words).
     """
     if positions is not None:
-        raise bad_property("Create", "positions", positions, "spatial networks are not supported")
+        return create_layer(model, n, params, positions)
     if isinstance(n, dict):
         if params is not None:
             raise bad_property("Create", "n", n, "give params either as the second argument or as params=")
@@ -394,6 +390,7 @@ def Connect(pre: Any, post: Any, conn_spec: Any = None, syn_spec: Any = None,
         _check_delay_extrema(spec)
     check_syn_specs(get_simulator(), specs)
     _check_proxies(post_nc, conn_spec)
+    check_layers(pre_nc, post_nc, conn_spec, specs)
     try:
         get_simulator().connect(pre_nc, post_nc, conn_spec, specs if len(specs) > 1 else specs[0])
     except IllegalConnection as exc:

@@ -24,10 +24,10 @@ import numpy as np
 
 from spikesim import errors, rng
 from spikesim.errors import BadDelay, BadProperty, IllegalConnection, UnaccessedDictionaryEntry, bad_property
-from spikesim.network import rules
+from spikesim.network import rules, spatial_rules
 from spikesim.network.arguments import check_default_scalar, connection_values, node_ids, pick
-from spikesim.network.device_links import register_devices, route_checks
-from spikesim.network.parameters import Parameter
+from spikesim.network.device_links import device_id, register_devices, route_checks
+from spikesim.network.parameters import Bound, Parameter
 from spikesim.network.projection import Projection, count_sources, gathered
 from spikesim.network.routing import ROUTES, source_category, target_category, why_illegal
 from spikesim.network.synapse_collection import SynapseCollection, delay_steps
@@ -113,7 +113,7 @@ class Connector:
             if k == "delay":
                 self.check_delay(np.asarray([v], dtype=float))
             if k in ("weight_recorder", "volume_transmitter"):
-                v = self._device_id(name, k, v)
+                v = device_id(self.nodes, name, k, v)
             out[k] = v
         cls.check(name, out)
         if cls.plastic and any(k in cls.common for k in out) and self.num_connections(name):
@@ -130,21 +130,6 @@ class Connector:
             Naming the model, the first value refused, and what is allowed.
         """
         self.models.synapse_model(name)[0].check(name, values)
-
-    def _device_id(self, name: str, key: str, v: Any) -> int | None:
-        """The node id of the device a synapse model's ``key`` names (a node of the model
-        ``key``: ``weight_recorder``, ``volume_transmitter``), or None."""
-        if v is None:
-            return None
-        try:
-            ids = np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()
-        except (TypeError, ValueError, OverflowError):
-            raise bad_property(name, key, v, f"give one {key} node") from None
-        ok = ids.size == 1 and 1 <= ids[0] <= self.nodes.num_nodes and \
-            self.nodes.population_of(int(ids[0])).model.name == key
-        if not ok:
-            raise bad_property(name, key, v, f"give one {key} node")
-        return int(ids[0])
 
     def _synapse(self, syn_spec: Any) -> tuple[str, dict[str, Any]]:
         if syn_spec is None:
@@ -192,17 +177,23 @@ class Connector:
         """
         pre_ids = node_ids(self.nodes, pre, "pre")
         post_ids = node_ids(self.nodes, post, "post")
-        spec = rules.normalise(conn_spec)
         specs = syn_spec if isinstance(syn_spec, list) and syn_spec else [syn_spec]
+        spec = spatial_rules.normalise(conn_spec, specs)
         named = [self._synapse(s) for s in specs]
         name, syn = named[0]
-        if len(named) == 1 and self._streamable(spec, name, syn, pre_ids, post_ids):
+        if len(named) == 1 and "spatial" not in spec and self._streamable(spec, name, syn, pre_ids, post_ids):
             self._connect_streamed(spec, name, syn, pre_ids, post_ids)
             return
         gen = rng.generator(self.seed(), 0, rng.PURPOSE_CONNECT, self.n_calls)
         sym = bool(spec["make_symmetric"])  # the pairs, then each reversed with the same values (NEST)
-        keep = None if sym else self._local_targets(spec, name, syn, pre_ids, post_ids)
-        src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
+        keep = None if sym or "spatial" in spec else self._local_targets(spec, name, syn, pre_ids, post_ids)
+        if "spatial" in spec:  # values drawn in the pairs' positions (every rank draws all, keeps its own)
+            src, tgt, ctx = spatial_rules.pairs(spec, pre_ids, post_ids, gen, self.nodes)
+            named = [(nm, {k: Bound(v, ctx) if isinstance(v, Parameter) else v for k, v in sy.items()})
+                     for nm, sy in named]
+            rule_shape: tuple[int, ...] = (src.size,)
+        else:
+            src, tgt, rule_shape = rules.pairs(spec, pre_ids, post_ids, gen, keep)
         if sym:
             src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
         # arrays cannot match a random number of connections

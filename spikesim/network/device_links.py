@@ -3,11 +3,11 @@ must pass, and each device's record of what it is connected to."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, IllegalConnection
+from spikesim.errors import BadProperty, IllegalConnection, bad_property
 
 if TYPE_CHECKING:
     from spikesim.network.node_table import NodeTable
@@ -74,3 +74,24 @@ def route_checks(nodes: NodeTable, route: str, src: np.ndarray, tgt: np.ndarray)
                 raise IllegalConnection(f"connect: a volume_transmitter takes the spikes of neurons only, not of "
                                         f"'{pop.model_name}' (node {pop.first}...): connect it through a "
                                         "parrot_neuron")
+
+
+def device_id(nodes: NodeTable, name: str, key: str, v: Any) -> int | None:
+    """The node id of the device a synapse model's ``key`` names (a node of the model
+    ``key``: ``weight_recorder``, ``volume_transmitter``), or None where ``v`` is None.
+
+    Raises
+    ------
+    BadProperty
+        If ``v`` is not one node of the model ``key``.
+    """
+    if v is None:
+        return None
+    try:
+        ids = np.asarray(getattr(v, "ids", v), dtype=np.int64).ravel()
+    except (TypeError, ValueError, OverflowError):
+        raise bad_property(name, key, v, f"give one {key} node") from None
+    ok = ids.size == 1 and 1 <= ids[0] <= nodes.num_nodes and nodes.population_of(int(ids[0])).model.name == key
+    if not ok:
+        raise bad_property(name, key, v, f"give one {key} node")
+    return int(ids[0])

@@ -18,8 +18,9 @@ import numpy as np
 from spikesim import rng
 from spikesim.errors import BadParameter, UnknownReceptorType, bad_property
 from spikesim.models.base import INPUT_NONE, Model
-from spikesim.network.parameters import Parameter
+from spikesim.network.parameters import Context, Parameter
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
+from spikesim.network.space import Layer, positions_of
 from spikesim.parallel import Communicator, SerialComm, block
 from spikesim.timegrid import TimeGrid
 
@@ -85,6 +86,8 @@ class NodeTable:
         #: threads per rank, NEST's ``local_num_threads`` (the simulator points this at
         #: its setting); only the ``thread`` and ``vp`` status keys use it
         self.threads: Callable[[], int] = lambda: 1
+        #: positions of the populations created with some (:mod:`spikesim.network.space`), by first id
+        self.layers: dict[int, Layer] = {}
 
     # -- structure ----------------------------------------------------------------------
     def add(self, pop: Population, label: str | None = None) -> None:
@@ -245,10 +248,12 @@ class NodeTable:
         return mode
 
     # -- random parameters ----------------------------------------------------------------
-    def draw(self, v: Any, n: int, first: int, key: str) -> Any:
-        """``n`` values of a random :class:`Parameter` for nodes from ``first``; other values as given."""
+    def draw(self, v: Any, n: int, first: int, key: str, ids: np.ndarray | None = None) -> Any:
+        """``n`` values of a random :class:`Parameter` for nodes from ``first`` (a spatial one
+        at the positions of ``ids``); other values as given."""
         if isinstance(v, Parameter):
-            return v.draw(rng.generator(self.seed(), first, rng.PURPOSE_PARAMETER, key_hash(key)), n)
+            ctx = Context(positions=positions_of(self, ids)) if ids is not None and v.is_spatial() else None
+            return v.draw(rng.generator(self.seed(), first, rng.PURPOSE_PARAMETER, key_hash(key)), n, ctx)
         return v
 
     def neuron_values(self, common: dict[str, Any], per_node: list[dict[str, Any]] | None, n: int,
@@ -316,7 +321,7 @@ class NodeTable:
         self.commit(staged)
 
     def _value_for(self, pop: Population, k: str, v: Any, ids: np.ndarray, pos: np.ndarray) -> Any:
-        v = self.draw(v, ids.size, int(ids[0]), k) if isinstance(v, Parameter) else v
+        v = self.draw(v, ids.size, int(ids[0]), k, ids) if isinstance(v, Parameter) else v
         arr = np.asarray(v, dtype=object) if isinstance(v, (list, tuple, np.ndarray)) else None
         if arr is not None and arr.ndim == 1 and arr.size == ids.size and ids.size > 1 \
                 and not is_list_param(pop, k):

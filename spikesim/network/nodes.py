@@ -13,6 +13,7 @@ import numpy as np
 
 from spikesim.errors import BadParameter, UnknownNode
 from spikesim.network.node_table import NodeTable
+from spikesim.network.space import positions_of
 
 
 class HasNodeTable(Protocol):
@@ -57,6 +58,17 @@ class NodeCollection:
         v = self._ids.view()
         v.flags.writeable = False
         return v
+
+    @property
+    def positions(self) -> np.ndarray:
+        """``(n, d)`` positions of the nodes (layer units), of nodes created with positions.
+
+        Raises
+        ------
+        BadProperty
+            If a node has no position.
+        """
+        return positions_of(self._table, self._ids)
 
     @property
     def global_id(self) -> np.ndarray:

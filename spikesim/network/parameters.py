@@ -33,6 +33,33 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+@dataclass(frozen=True, eq=False)
+class Context:
+    """Where values are drawn for: positions (layer units) of the nodes or of connection pairs.
+
+    Parameters
+    ----------
+    positions : np.ndarray, optional
+        ``(n, d)``: each node's own position (node parameters, NEST's ``spatial.pos``).
+    source, target : np.ndarray, optional
+        ``(n, d)``: each pair's source and target position (connection parameters).
+    displacement : np.ndarray, optional
+        ``(n, d)``: from source to target, per dimension the nearest periodic image in
+        the layer the rule measures in (NEST's ``distance``).
+    """
+
+    positions: np.ndarray | None = None
+    source: np.ndarray | None = None
+    target: np.ndarray | None = None
+    displacement: np.ndarray | None = None
+
+    def subset(self, sel: np.ndarray) -> Context:
+        """The context of the values selected by ``sel`` (a mask or indices)."""
+        def cut(a: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None else a[sel]
+        return Context(cut(self.positions), cut(self.source), cut(self.target), cut(self.displacement))
+
+
 class Parameter(ABC):
     """A distribution to draw node or connection values from.
 
@@ -43,12 +70,50 @@ class Parameter(ABC):
     """
 
     @abstractmethod
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``n`` values drawn from ``rng``."""
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
+        """``n`` values drawn from ``rng``; spatial parameters read their positions from ``ctx``."""
+
+    def is_spatial(self) -> bool:
+        """Whether values depend on positions (NEST's name): such a parameter needs a :class:`Context`."""
+        return any(isinstance(v, Parameter) and v.is_spatial() for v in vars(self).values())
 
     def GetValue(self) -> float:  # noqa: N802 - NEST's name
         """One value drawn from an inspection stream (not the simulator's), as a float."""
         return float(self.draw(_INSPECT, 1)[0])
+
+    def apply(self, spatial_nc: Any, positions: Any = None) -> Any:
+        """Values at the positions of the nodes of ``spatial_nc`` (a tuple), or for connections
+        from its one node to ``positions`` (a list of positions; one gives a float), drawn from
+        the inspection stream (NEST's ``Parameter.apply``).
+
+        Raises
+        ------
+        ValueError
+            If ``positions`` are given with several source nodes, or differ in length.
+        TypeError
+            If ``positions`` is not a list of positions.
+        BadProperty
+            If the nodes have no positions, or ``positions`` do not match their dimensions.
+        """
+        pos = np.asarray(spatial_nc.positions, dtype=float)
+        if positions is None:
+            return tuple(self.draw(_INSPECT, len(pos), Context(positions=pos)).tolist())
+        if len(pos) != 1:
+            raise ValueError("apply: the NodeCollection must contain a single node ID only when positions are given")
+        if not isinstance(positions, (list, tuple, np.ndarray)) or \
+                not all(isinstance(p, (list, tuple, np.ndarray)) for p in positions):
+            raise TypeError("apply: positions must be a list of positions (lists of coordinates)")
+        if len({len(p) for p in positions}) != 1:
+            raise ValueError("apply: all positions must have the same number of dimensions")
+        tgt = np.asarray(positions, dtype=float)
+        if tgt.shape[1] != pos.shape[1]:
+            raise bad_property("apply", "positions", positions, f"give positions of {pos.shape[1]} dimensions")
+        table = spatial_nc.table
+        layer = table.layers[table.population_of(int(spatial_nc.ids[0])).first]
+        src = np.broadcast_to(pos[0], tgt.shape)
+        ctx = Context(source=src, target=tgt, displacement=layer.pair_displacement(src, tgt))
+        out = self.draw(_INSPECT, len(tgt), ctx).tolist()
+        return out[0] if len(out) == 1 else tuple(out)
 
     def _bin(self, op: str, other: Any, swap: bool = False) -> Parameter:
         o = as_parameter(other)
@@ -134,7 +199,7 @@ class Constant(Parameter):
 
     value: float = 0.0
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` copies of the value."""
         return np.full(n, float(self.value))
 
@@ -147,9 +212,9 @@ class Combined(Parameter):
     a: Parameter
     b: Parameter
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values: ``a``'s then ``b``'s draws, combined."""
-        return np.asarray(_ARITH[self.op](self.a.draw(rng, n), self.b.draw(rng, n)), dtype=float)
+        return np.asarray(_ARITH[self.op](self.a.draw(rng, n, ctx), self.b.draw(rng, n, ctx)), dtype=float)
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,9 +227,9 @@ class Mapped(Parameter):
     name: str = ""
     arg: float | None = None
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values of ``a`` mapped by the function."""
-        values = self.a.draw(rng, n)
+        values = self.a.draw(rng, n, ctx)
         return np.asarray(self.fn(values) if self.arg is None else self.fn(values, self.arg), dtype=float)
 
 
@@ -176,10 +241,10 @@ class Conditional(Parameter):
     if_true: Parameter
     if_false: Parameter
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values chosen value by value."""
-        c = self.condition.draw(rng, n) != 0
-        return np.where(c, self.if_true.draw(rng, n), self.if_false.draw(rng, n))
+        c = self.condition.draw(rng, n, ctx) != 0
+        return np.where(c, self.if_true.draw(rng, n, ctx), self.if_false.draw(rng, n, ctx))
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,14 +267,14 @@ class Redraw(Parameter):
         if not self.max >= self.min:
             raise bad_property("redraw", "max", self.max, f"it must be >= min ({self.min})")
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values, each redrawn until inside the bounds."""
-        out = self.a.draw(rng, n)
+        out = self.a.draw(rng, n, ctx)
         for _ in range(1000):
             bad = (out < self.min) | (out > self.max)
             if not bad.any():
                 return out
-            out[bad] = self.a.draw(rng, int(bad.sum()))
+            out[bad] = self.a.draw(rng, int(bad.sum()), None if ctx is None else ctx.subset(bad))
         raise bad_property("redraw", "min/max", (self.min, self.max),
                            "1000 redraws gave no value inside; widen the bounds")
 
@@ -224,7 +289,7 @@ class UniformInt(Parameter):
         if isinstance(self.max, bool) or not isinstance(self.max, (int, np.integer)) or self.max < 1:
             raise bad_property("uniform_int", "max", self.max, "it must be an integer >= 1")
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` integers drawn from ``rng``."""
         return rng.integers(0, int(self.max), n).astype(float)
 
@@ -239,10 +304,10 @@ class Normal(Parameter):
     def __post_init__(self) -> None:
         _number("normal", "mean", self.mean)
         _number("normal", "std", self.std)
-        if not self.std >= 0:
-            raise bad_property("normal", "std", self.std, "it must be >= 0")
+        if not self.std > 0:  # NEST's check
+            raise bad_property("normal", "std", self.std, "it must be > 0")
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values drawn from ``rng``."""
         return rng.normal(self.mean, self.std, n)
 
@@ -260,7 +325,7 @@ class Uniform(Parameter):
         if not self.max > self.min:
             raise bad_property("uniform", "max", self.max, f"it must be > min ({self.min})")
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values drawn from ``rng``."""
         return rng.uniform(self.min, self.max, n)
 
@@ -275,10 +340,10 @@ class Lognormal(Parameter):
     def __post_init__(self) -> None:
         _number("lognormal", "mean", self.mean)
         _number("lognormal", "std", self.std)
-        if not self.std >= 0:
-            raise bad_property("lognormal", "std", self.std, "it must be >= 0")
+        if not self.std > 0:  # NEST's check
+            raise bad_property("lognormal", "std", self.std, "it must be > 0")
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values drawn from ``rng``."""
         return rng.lognormal(self.mean, self.std, n)
 
@@ -294,9 +359,21 @@ class Exponential(Parameter):
         if not self.beta > 0:
             raise bad_property("exponential", "beta", self.beta, "it must be > 0")
 
-    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """``n`` values drawn from ``rng``."""
         return rng.exponential(self.beta, n)
+
+
+@dataclass(frozen=True, eq=False)
+class Bound(Parameter):
+    """A parameter drawn in a fixed :class:`Context` (the pairs of one connect call)."""
+
+    a: Parameter
+    ctx: Context
+
+    def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
+        """``n`` values of ``a`` in the bound context."""
+        return self.a.draw(rng, n, self.ctx)
 
 
 def normal(mean: float = 0.0, std: float = 1.0) -> Normal:

@@ -308,7 +308,34 @@ def dopamine(threads: int) -> dict[str, np.ndarray]:
             **{f"conn_{k}": np.asarray(v) for k, v in c.items()}}
 
 
-SCENARIOS = {"brunel": brunel, "stdp": stdp, "disconnect": disconnect, "files": files, "hdf5": hdf5,
+def spatial(threads: int) -> dict[str, np.ndarray]:
+    """Two periodic 12 x 12 layers: pairwise_bernoulli with a Gaussian p in a circular mask and
+    distance-dependent weights and delays, fixed_indegree in a rectangular mask; Poisson drive;
+    seed 7.  All spikes over 100 ms and this rank's connections."""
+    from spikesim.network import spatial_parameters as sp  # noqa: PLC0415
+    from spikesim.network.space import Grid  # noqa: PLC0415
+
+    sim = spikesim.Simulator(resolution=0.1, seed=7, threads=threads)
+    a = sim.create("iaf_psc_alpha", params={"I_e": 250.0}, positions=Grid([12, 12], edge_wrap=True))
+    b = sim.create("iaf_psc_alpha", params={"I_e": 250.0}, positions=Grid([12, 12], edge_wrap=True))
+    drive = sim.create("poisson_generator", params={"rate": 2000.0})
+    sr = sim.create("spike_recorder")
+    sim.connect(drive, a + b, syn_spec={"weight": 30.0})
+    sim.connect(a, b, {"rule": "pairwise_bernoulli", "p": sp.Gaussian(sp.Distance(), 0.0, 0.15),
+                       "mask": {"circular": {"radius": 0.3}}},
+                {"weight": 40.0 * (1.0 - sp.Distance()), "delay": 1.0 + 2.0 * sp.Distance()})
+    sim.connect(b, a, {"rule": "fixed_indegree", "indegree": 4, "mask": {"rectangular": {
+        "lower_left": [-0.2, -0.1], "upper_right": [0.2, 0.1]}}}, {"weight": -20.0, "delay": 1.5})
+    sim.connect(a + b, sr)
+    sim.simulate(100.0)
+    ev = sr.get("events")[0]
+    c = sim.get_connections(a + b, a + b)
+    return {"senders": ev["senders"], "times": ev["times"], "conn_src": np.asarray(c.get("source")),
+            "conn_tgt": np.asarray(c.get("target")), "conn_w": np.asarray(c.get("weight")),
+            "conn_d": np.asarray(c.get("delay"))}
+
+
+SCENARIOS = {"spatial": spatial, "brunel": brunel, "stdp": stdp, "disconnect": disconnect, "files": files, "hdf5": hdf5,
              "placement": placement, "rules": rules, "sparse": sparse, "delays": delays,
              "stdp_write": stdp_write, "stdp_read": stdp_read, "dopamine": dopamine}
 

@@ -217,3 +217,19 @@ def test_checkpoint_moves_between_process_counts(serial, tmp_path, writers, read
         # (a restored archive starts with other room, so it is compacted at other times)
         skip = ("n_local_conns", "wr_ports", "archive_dropped")
         assert same(serial["stdp"], res, skip=skip) == [], f"rank {rank} of {readers}"
+
+
+@pytest.mark.parametrize(("procs", "threads"), [(2, 1), (3, 2)])
+def test_spatial_connections_and_spikes_do_not_depend_on_processes(tmp_path, procs, threads):
+    """Layers, masks and distance-dependent p, weights and delays: every rank draws the
+    whole call and keeps the connections onto its neurons; together they are the
+    one-process connections, and the spikes are the same."""
+    one = run("spatial", 1, 1, tmp_path / "one")[0]
+    assert one["senders"].size > 300 and one["conn_src"].size > 1000
+    ranks = run("spatial", procs, threads, tmp_path / "many")
+    for rank, res in enumerate(ranks):
+        assert same(one, res, skip=("conn_src", "conn_tgt", "conn_w", "conn_d")) == [], f"rank {rank} of {procs}"
+    rows = sorted(zip(*(np.concatenate([r[k] for r in ranks]).tolist()
+                        for k in ("conn_src", "conn_tgt", "conn_w", "conn_d")), strict=True))
+    assert rows == sorted(zip(*(one[k].tolist() for k in ("conn_src", "conn_tgt", "conn_w", "conn_d")),
+                              strict=True))

@@ -216,8 +216,7 @@ def test_connect_and_get_connections():
     assert len(nest.GetConnections(synapse_label=1)) == 0  # no labelled (*_lbl) connection
     with pytest.raises(nest.NESTErrors.InexistentConnection, match="no stdp_synapse connection to remove"):
         nest.Disconnect(n[0], n[0], syn_spec="stdp_synapse")  # NEST 3.10: InexistentConnection (none of that model)
-    with pytest.raises(nest.NESTErrors.BadProperty, match=r"Create: parameter 'positions' = 3 is not allowed; "
-                                                          r"spatial networks are not supported"):
+    with pytest.raises(TypeError, match="must be either a nest.spatial.free or a nest.spatial.grid"):  # PyNEST's
         nest.Create("iaf_psc_delta", positions=3)
     assert nest.Create("iaf_psc_delta", {"V_m": -60.0}).V_m == -60.0  # PyNEST: a dict in place of n
     with pytest.raises(nest.NESTErrors.BadProperty, match=r"Create: parameter 'n' = \{'V_m': -60.0\} is not "

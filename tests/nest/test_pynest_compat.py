@@ -182,14 +182,13 @@ def test_parameter_expression_draws_per_node() -> None:
 
 
 def test_create_parameter_errors_and_spatial() -> None:
-    with pytest.raises(errors.NotImplementedFeature, match="spatial"):
-        nest.CreateParameter("distance", {})
+    assert nest.CreateParameter("distance", {}).is_spatial()  # drawn per connection between layers
     with pytest.raises(errors.BadProperty, match="parametertype"):
         nest.CreateParameter("nope", {})
     with pytest.raises(errors.BadProperty, match="specs"):
         nest.CreateParameter("normal", {"sigma": 1.0})
-    with pytest.raises(errors.NotImplementedFeature, match="spatial networks"):
-        nest.spatial.free(nest.random.uniform(), extent=[1.0, 1.0])
+    with pytest.raises(TypeError, match="extent and number of dimensions"):  # PyNEST's check
+        nest.spatial.free(nest.random.uniform(), extent=[1.0, 1.0], num_dimensions=2)
 
 
 def test_delays_outside_user_extrema_raise() -> None:

@@ -189,10 +189,10 @@ def test_impossible_draws_raise_instead_of_looping():
 
 
 @pytest.mark.parametrize("factory, args, pattern", [
-    (spikesim.normal, (0.0, -1.0), r"normal: parameter 'std' = -1.0 is not allowed; it must be >= 0"),
+    (spikesim.normal, (0.0, -1.0), r"normal: parameter 'std' = -1.0 is not allowed; it must be > 0"),
     (spikesim.normal, ("a", 1.0), r"normal: parameter 'mean' = 'a' is not allowed; it must be a number"),
     (spikesim.uniform, (2.0, 1.0), r"uniform: parameter 'max' = 1.0 is not allowed; it must be > min \(2.0\)"),
-    (spikesim.lognormal, (0.0, -0.5), r"lognormal: parameter 'std' = -0.5 is not allowed; it must be >= 0"),
+    (spikesim.lognormal, (0.0, -0.5), r"lognormal: parameter 'std' = -0.5 is not allowed; it must be > 0"),
     (spikesim.exponential, (0.0,), r"exponential: parameter 'beta' = 0.0 is not allowed; it must be > 0"),
 ])
 def test_random_parameter_errors(factory, args, pattern):
