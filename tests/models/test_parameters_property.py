@@ -234,6 +234,8 @@ class SynapseProbe:
     def connect_and_run(self) -> None:
         """Two spiking neurons joined by the model: the defaults left must simulate."""
         n = self.sim.create("iaf_psc_alpha", 2, {"I_e": 500.0})
+        if "volume_transmitter" in self.sim.get_defaults(self.name):  # stdp_dopamine_synapse needs one to connect
+            self.sim.set_defaults(self.name, {"volume_transmitter": self.sim.create("volume_transmitter")})
         self.sim.connect(n[0], n[1], syn_spec={"synapse_model": self.name})
         self.sim.simulate(5.0)
 
