@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from spikesim.errors import BadProperty, UnaccessedDictionaryEntry, UnknownNode
+from spikesim.errors import BadParameter, BadProperty, UnaccessedDictionaryEntry, UnknownNode
 from spikesim.nest._indexing import positions
 from spikesim.nest._shapes import (
     UnknownAttribute,
@@ -27,9 +27,10 @@ from spikesim.nest._spatial_info import spatial_info
 from spikesim.nest._status import FACE_KEYS, HIDDEN_KEYS, checked_face_set, face_values
 from spikesim.nest._synapses import SynapseCollection as SynapseCollection  # PyNEST has both here
 from spikesim.nest.handover import nest_handover
-from spikesim.nest.simulation import get_simulator, model_id
+from spikesim.nest.simulation import GetKernelStatus, get_simulator, model_id
 from spikesim.network.nodes import NodeCollection as _CoreNodes
 from spikesim.network.populations import READ_ONLY
+from spikesim.parallel import world
 
 
 def _models(nc: _CoreNodes) -> list[tuple[str, int]]:
@@ -131,6 +132,29 @@ class NodeCollection(_CoreNodes):
 
     def __hash__(self) -> int:
         return super().__hash__()
+
+    def _to_array(self, selection: str = "all") -> dict[Any, list[int]]:
+        """PyNEST's debugging view of the ids: ``{"All": ids}``, this process's ids as
+        ``{"Rank r": ids}``, or this process's ids by thread as ``{thread: ids}`` (every
+        local thread a key, in id order within each).
+
+        Raises
+        ------
+        BadParameter
+            If ``selection`` is not ``"all"``, ``"rank"`` or ``"thread"``.
+        """
+        self._live()
+        if selection == "all":
+            return {"All": self.ids.tolist()}
+        if selection not in ("rank", "thread"):
+            raise BadParameter(f"NodeCollection._to_array: selection = {selection!r} is not allowed; "
+                               "give 'all', 'rank' or 'thread'")
+        here = np.zeros(0, dtype=bool) if not len(self) else np.atleast_1d(np.asarray(self.get("local"), bool))
+        ids = self.ids[here]
+        if selection == "rank":
+            return {f"Rank {world().rank}": ids.tolist()}
+        threads = np.atleast_1d(np.asarray(self.get("thread"), np.int64))[here] if len(self) else ids
+        return {t: ids[threads == t].tolist() for t in range(int(GetKernelStatus("local_num_threads")))}
 
     def get(self, *params: Any, output: str = "") -> Any:  # type: ignore[override]  # PyNEST's shapes
         """Parameter values: a scalar for one node, a tuple for several, a dict for several keys.

@@ -136,6 +136,25 @@ def test_thread_local_id_with_two_threads_counts_devices_on_every_thread():
     assert n.get("thread_local_id") == (0, 1, 0, 1) and mm.get("thread_local_id") == (2, 3)
 
 
+def test_to_array_lists_ids_all_by_rank_and_by_thread():
+    """NEST 3.10's ``_to_array`` (its regressions/test_issue_3108): the same "All" and "Rank 0"
+    lists; by thread every local thread is a key, and each id sits under the thread its
+    ``thread`` status names (spikesim's contiguous blocks, where NEST deals ids round robin:
+    NEST gives {0: [], 1: [1, 3, 5, 9]})."""
+    nest.local_num_threads = 2
+    n = nest.Create("parrot_neuron", 10)
+    s = (n[:5] + n[7:])[::2]
+    assert s._to_array() == {"All": [1, 3, 5, 9]}
+    assert s._to_array("rank") == {"Rank 0": [1, 3, 5, 9]}
+    by_thread = s._to_array("thread")
+    assert sorted(by_thread) == [0, 1]
+    assert sorted(i for ids in by_thread.values() for i in ids) == [1, 3, 5, 9]
+    for t, ids in by_thread.items():
+        assert all(nest.NodeCollection([i]).thread == t for i in ids)
+    with pytest.raises(nest.NESTErrors.BadParameter):  # NEST: "to_array() accepts only 'all', ..."
+        s._to_array("x")
+
+
 def test_frozen_false_is_accepted_and_true_is_refused():
     n = nest.Create("iaf_psc_alpha", 2)
     n.set(frozen=False)
