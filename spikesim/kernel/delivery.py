@@ -34,6 +34,17 @@ _trailing_zeros = cast(Callable[[Any], int], trailing_zeros)
 
 
 @njit(cache=True, inline="always")
+def spike_events(src: int, m: float, is_neuron: np.ndarray) -> tuple[int, float]:
+    """How a plastic synapse sees a spike of multiplicity ``m`` from node ``src`` (0-based):
+    as ``m`` events of value 1 when a neuron sent it (NEST's neurons send one event per
+    spike), as one event of value ``m`` when a generator did (its multiplicity scales
+    the input)."""
+    if is_neuron[src]:
+        return int(m + 0.5), 1.0
+    return 1, m
+
+
+@njit(cache=True, inline="always")
 def add_spike(ring: np.ndarray, mode: np.ndarray, slot: int, t: int, w: float, mult: float, rc: int) -> None:
     """Add one spike of weight ``w`` (pA or nS) and multiplicity ``mult`` to node ``t``'s
     ring slot, as its input mode says (parrots count spikes arriving at receptor 0)."""

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 from numba import njit
 
-from spikesim.kernel.delivery import add_spike
+from spikesim.kernel.delivery import add_spike, spike_events
 from spikesim.kernel.stdp_rules import STDP_EPS, first_after, k_minus
 from spikesim.kernel.stp import record_weight
 from spikesim.models._nest_numerics import nest_expm1
@@ -169,8 +169,7 @@ def deliver_dopamine(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: in
     for a in range(n):
         src, st = ids[a], steps[a]
         t_spike = ((st + 1) * tps) * 0.001
-        reps = int(mult[a] + 0.5) if is_neuron[src] else 1
-        psp = 1.0 if is_neuron[src] else mult[a]
+        reps, psp = spike_events(src, mult[a], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             dc = d[0] if d_hom else d[c]
             rc = rcpt[0] if r_hom else rcpt[c]

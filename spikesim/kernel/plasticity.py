@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numba import njit
 
-from spikesim.kernel.delivery import add_spike
+from spikesim.kernel.delivery import add_spike, spike_events
 from spikesim.kernel.distributed import gather_weight_rows
 from spikesim.kernel.dopamine import deliver_plan, dopamine_parameters, due_spikes
 from spikesim.kernel.stdp_facetshw import F_CYCLE, F_NO_SYNAPSES, deliver_facetshw, facetshw_tables
@@ -97,8 +97,7 @@ def deliver_stdp(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, i
     for a in range(n):
         src, st = ids[a], steps[a]
         t_spike = ((st + 1) * tps) * 0.001
-        reps = int(mult[a] + 0.5) if is_neuron[src] else 1
-        psp = 1.0 if is_neuron[src] else mult[a]
+        reps, psp = spike_events(src, mult[a], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             q = 0 if p_hom else c
             dc = d[0] if d_hom else d[c]
@@ -179,8 +178,7 @@ def deliver_stdp_triplet(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n
     for a in range(n):
         src, st = ids[a], steps[a]
         t_spike = ((st + 1) * tps) * 0.001
-        reps = int(mult[a] + 0.5) if is_neuron[src] else 1
-        psp = 1.0 if is_neuron[src] else mult[a]
+        reps, psp = spike_events(src, mult[a], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             q = 0 if p_hom else c
             dc = d[0] if d_hom else d[c]

@@ -35,7 +35,7 @@ import math
 import numpy as np
 from numba import njit, uint64
 
-from spikesim.kernel.delivery import add_spike
+from spikesim.kernel.delivery import add_spike, spike_events
 from spikesim.rng import stream_key, uniform
 
 #: stream purpose of bernoulli_synapse draws (distinct from spikesim.rng's purposes)
@@ -57,14 +57,6 @@ def record_weight(wr_out: np.ndarray, wr_n: int, src: int, j: int, st: int, wc: 
         wr_out[wr_n, 5] = c
         wr_n += 1
     return wr_n
-
-
-@njit(cache=True, inline="always")
-def _reps(src: int, m: float, is_neuron: np.ndarray) -> tuple[int, float]:
-    """Events of one spike (neurons: multiplicity) and the value scale (generators)."""
-    if is_neuron[src]:
-        return int(m + 0.5), 1.0
-    return 1, m
 
 
 @njit(cache=True, nogil=True)
@@ -99,7 +91,7 @@ def deliver_tsodyks2(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: in
         src = ids[a]
         st = steps[a]
         t_spike = ((st + 1) * tps) * 0.001
-        reps, psp = _reps(src, mult[a], is_neuron)
+        reps, psp = spike_events(src, mult[a], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             dc = d[0] if d_hom else d[c]
             rc = rcpt[0] if r_hom else rcpt[c]
@@ -147,7 +139,7 @@ def deliver_tsodyks(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
         src = ids[a]
         st = steps[a]
         t_spike = ((st + 1) * tps) * 0.001
-        reps, psp = _reps(src, mult[a], is_neuron)
+        reps, psp = spike_events(src, mult[a], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             dc = d[0] if d_hom else d[c]
             rc = rcpt[0] if r_hom else rcpt[c]
@@ -206,7 +198,7 @@ def deliver_bernoulli(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: i
     for a in range(n):
         src = ids[a]
         st = steps[a]
-        reps, psp = _reps(src, mult[a], is_neuron)
+        reps, psp = spike_events(src, mult[a], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             pc = p_transmit[0] if p_hom else p_transmit[c]
             key = stream_key(uint64(seed), uint64(src), uint64(PURPOSE_BERNOULLI), uint64(pos[c]))
@@ -269,7 +261,7 @@ def deliver_quantal(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int
         src = ids[b]
         st = steps[b]
         t_spike = ((st + 1) * tps) * 0.001
-        reps, psp = _reps(src, mult[b], is_neuron)
+        reps, psp = spike_events(src, mult[b], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             base = stream_key(uint64(seed), uint64(src), uint64(PURPOSE_QUANTAL), uint64(pos[c]))
             for r in range(reps):
@@ -311,7 +303,7 @@ def deliver_ht(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, n: int, is_
         src = ids[a]
         st = steps[a]
         t_spike = ((st + 1) * tps) * 0.001
-        reps, psp = _reps(src, mult[a], is_neuron)
+        reps, psp = spike_events(src, mult[a], is_neuron)
         for c in range(ptr[src], ptr[src + 1]):
             dc = d[0] if d_hom else d[c]
             rc = rcpt[0] if r_hom else rcpt[c]

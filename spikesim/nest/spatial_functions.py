@@ -110,12 +110,8 @@ def Distance(from_arg: Any, to_arg: Any) -> list[float]:  # noqa: N802 - NEST's 
 
     Raises
     ------
-    TypeError
-        If ``to_arg`` is no NodeCollection.
-    ValueError
-        If both have several items and their numbers differ.
-    LayerExpected
-        If nodes have no positions.
+    TypeError, ValueError, LayerExpected
+        As :func:`Displacement` does, for the same inputs.
     """
     frm, to, layer = _pairs(from_arg, to_arg)
     out: list[float] = distance(layer.displacement(frm, to)).tolist()

@@ -116,10 +116,8 @@ def PlotSources(src_layer: Any, tgt_nrn: Any, syn_type: str | None = None, fig: 
 
     Raises
     ------
-    TypeError
-        If an argument is no NodeCollection.
-    BadProperty
-        If a side has no positions.
+    TypeError, BadProperty
+        As :func:`PlotTargets` does, for the same inputs.
     """
     return _plot_partners(tgt_nrn, src_layer, GetSourcePositions(src_layer, tgt_nrn, syn_type), fig, mask,
                           probability_parameter, (tgt_color, src_color), (tgt_size, src_size), mask_color,

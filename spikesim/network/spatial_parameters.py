@@ -30,17 +30,21 @@ def _need(ctx: Context | None, what: str) -> Context:
     return ctx
 
 
+class _Geometric(Parameter):
+    """A parameter read off the positions of nodes (always spatial)."""
+
+    def is_spatial(self) -> bool:
+        """Always True."""
+        return True
+
+
 @dataclass(frozen=True, eq=False)
-class Position(Parameter):
+class Position(_Geometric):
     """Coordinate ``dimension`` (0: x, 1: y, 2: z) of the node (``endpoint`` 0), the source (1)
     or the target (2) of a connection."""
 
     dimension: int
     endpoint: int = NODE
-
-    def is_spatial(self) -> bool:
-        """Always True."""
-        return True
 
     def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """The coordinate of each node or pair of ``ctx``.
@@ -64,15 +68,11 @@ class Position(Parameter):
 
 
 @dataclass(frozen=True, eq=False)
-class Distance(Parameter):
+class Distance(_Geometric):
     """Distance between a connection's source and target (``dimension`` 0), or its absolute
     component along x (1), y (2) or z (3); periodic layers take the nearest image."""
 
     dimension: int = 0
-
-    def is_spatial(self) -> bool:
-        """Always True."""
-        return True
 
     def draw(self, rng: np.random.Generator, n: int, ctx: Context | None = None) -> np.ndarray:
         """The distance of each pair of ``ctx``.

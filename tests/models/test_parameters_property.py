@@ -46,7 +46,7 @@ SYNAPSE_MODELS = _SIM.models("synapses")
 # extreme values that are valid overflow in derived constants (propagators): numpy warns.
 # A taken extreme value must not make a run hang: two did (AdEx with a = -1e300, and
 # iaf_cond_exp with g_in = -1e300, whose integrator steps shrank without end); both now end
-# with NumericalInstability (tests/models/test_aeif_instability.py, test_parameter_checks_cond.py).
+# with NumericalInstability (tests/models/test_numerical_instability.py, test_parameter_checks_cond.py).
 pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning")]
 N = 2  # nodes per population, so per-node lists of the wrong length can be tried
 

@@ -9,13 +9,12 @@ weight-recorder weights are compared within 1e-12.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 
 import spikesim
 from spikesim.errors import BadProperty, NotImplementedFeature
+from tests.models.synapse_checks import assert_connect_rejects_and_changes_nothing
 from tests.reference import cases
 
 CASES = ["static_synapse_hom_w_drive", "tsodyks_synapse_hom_drive", "jonke_synapse_weight_recorder",
@@ -162,14 +161,7 @@ BAD = [
 
 @pytest.mark.parametrize("model,params,key", BAD)
 def test_connect_rejects_what_nest_rejects_and_changes_nothing(model, params, key):
-    sim = spikesim.Simulator()
-    pre = sim.create("parrot_neuron", 2)
-    post = sim.create("iaf_psc_exp", 2)
-    with pytest.raises(BadProperty, match=re.escape(f"'{key}'")):
-        sim.connect(pre, post, "all_to_all", {"synapse_model": model, **params})
-    assert len(sim.get_connections()) == 0
-    sim.connect(pre, post, "all_to_all", {"synapse_model": model})
-    assert len(sim.get_connections()) == 4
+    assert_connect_rejects_and_changes_nothing(model, params, key)
 
 
 def test_set_defaults_checks_as_nest():

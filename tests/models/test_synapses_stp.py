@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import copy
 import math
-import re
 
 import numpy as np
 import pytest
 
 import spikesim
 from spikesim.errors import BadProperty
+from tests.models.synapse_checks import assert_connect_rejects_and_changes_nothing
 from tests.reference import cases
 
 NEAREST = ["stdp_nn_symm_synapse_weight_recorder", "stdp_nn_pre_centered_synapse_weight_recorder",
@@ -159,14 +159,7 @@ BAD = [
 
 @pytest.mark.parametrize("model,params,key", BAD)
 def test_connect_rejects_what_nest_rejects_and_changes_nothing(model, params, key):
-    sim = spikesim.Simulator()
-    pre = sim.create("parrot_neuron", 2)
-    post = sim.create("iaf_psc_exp", 2)
-    with pytest.raises(BadProperty, match=re.escape(f"'{key}'")):
-        sim.connect(pre, post, "all_to_all", {"synapse_model": model, **params})
-    assert len(sim.get_connections()) == 0
-    sim.connect(pre, post, "all_to_all", {"synapse_model": model})
-    assert len(sim.get_connections()) == 4
+    assert_connect_rejects_and_changes_nothing(model, params, key)
 
 
 def test_set_defaults_checks_common_and_per_connection_values():
