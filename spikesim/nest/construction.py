@@ -17,6 +17,7 @@ from spikesim.errors import (
     BadDelay,
     BadProperty,
     IllegalConnection,
+    KernelException,
     NewModelNameExists,
     SpikesimError,
     UnaccessedDictionaryEntry,
@@ -32,6 +33,7 @@ from spikesim.nest._spatial_create import SPATIAL_TYPES, check_layers, create_la
 from spikesim.nest._status import checked_face_set
 from spikesim.nest._synapses import SynapseCollection
 from spikesim.nest.delays import grid_delay
+from spikesim.nest.kernel_facts import FIXED_FACTS
 from spikesim.nest.simulation import delay_extrema, get_simulator, model_id, note_delays
 from spikesim.network import parameters as _params
 from spikesim.network.nodes import NodeCollection as _CoreNodes
@@ -83,10 +85,15 @@ def CopyModel(existing: str, new: str, params: dict[str, Any] | None = None) -> 
     ------
     BadProperty
         If ``existing`` is unknown, ``new`` is taken, or a parameter is not allowed.
+    KernelException
+        If a synapse model would be NEST's 512th (``max_num_syn_models``).
     """
     sim = get_simulator()
     if new in sim.models("all"):
         raise NewModelNameExists(f"CopyModel: a model named '{new}' exists already; choose another name")
+    if existing in sim.models("synapses") and len(sim.models("synapses")) >= FIXED_FACTS["max_num_syn_models"]:
+        raise KernelException(f"CopyModel: Synapse model count exceeded: '{new}' would be synapse model number "
+                              f"{len(sim.models('synapses')) + 1}; NEST allows {FIXED_FACTS['max_num_syn_models']}")
     sim.copy_model(existing, new, stop_in(dict(params or {})))
 
 

@@ -40,3 +40,15 @@ def test_random_node_default_refused_and_nothing_changed():
     assert nest.GetDefaults("iaf_psc_alpha")["C_m"] == 250.0  # NEST's default, untouched
     n = nest.Create("iaf_psc_alpha", 2, params={"tau_syn_ex": nest.random.uniform(0.5, 1.0)})
     assert all(0.5 <= t <= 1.0 for t in n.tau_syn_ex)
+
+
+def test_copy_model_stops_at_nests_synapse_model_count():
+    # NEST 3.10 (regressions/test_ticket_573): 511 synapse models at most; the 512th CopyModel of a
+    # synapse raises KernelException "Synapse model count exceeded"; neuron copies are not counted
+    for i in range(nest.max_num_syn_models - len(nest.synapse_models)):
+        nest.CopyModel("static_synapse", f"syn_{i}")
+    with pytest.raises(nest.NESTErrors.KernelException, match="Synapse model count exceeded"):
+        nest.CopyModel("static_synapse", "one_too_many")
+    assert "one_too_many" not in nest.synapse_models
+    nest.CopyModel("iaf_psc_alpha", "still_fine")
+    assert "still_fine" in nest.node_models
