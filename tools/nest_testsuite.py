@@ -78,6 +78,7 @@ SELECTION: dict[str, list[str]] = {
         "recording/test_corr_det.py", "recording/test_corr_matrix_det.py", "recording/test_spin_detector.py",
         "recording/test_current_recording_generators.py", "recording/test_mip_corrdet.py",
         "recording/test_weight_recorder.py", "recording/test_compare_delta.py",
+        "recording/test_multimeter_freeze_thaw.py", "neurons/test_add_freeze_thaw.py",
     ],
     "stimulating": [
         "stimulating/test_spike_generator.py", "stimulating/test_split_simulation.py",
@@ -180,8 +181,8 @@ EXCLUDED: dict[str, str] = {
     "test_sonata, test_tripartite_connect, test_gap_junction, test_rate_connections":
         "connection rules, formats and gap/rate connections spikesim lacks",
     "neurons/ glif, ht, astrocyte, binary, rate, siegert, compartmental, mc, *_ps, amat2, erfc, ginzburg, gif_pop, "
-    "iaf_bw_2001, ignore_and_fire, aeif lsodar, calcium, add_freeze_thaw, psp_amplitude_"
-    "consistency": "neuron models spikesim lacks (or frozen nodes, precise spike times)",
+    "iaf_bw_2001, ignore_and_fire, aeif lsodar, calcium, psp_amplitude_"
+    "consistency": "neuron models spikesim lacks (or precise spike times)",
     "synapses/ clopath, cont_delay, eprop, inh_stdp, sic, urbanczik, "
     "gap-junction hh models, synapse_collection_set_get_multithreading": "synapse models spikesim lacks, gap junctions",
     "regressions with eprop (ticket 310, 618), "
@@ -189,8 +190,8 @@ EXCLUDED: dict[str, str] = {
         "models spikesim lacks",
     "stimulating/ ppd_sup, poisson_generator_ps, poisson_ps_*, spike_poisson_ps*, iaf_ps_*, step_rate, "
     "spike_train_injector": "generator models spikesim lacks, or precise spike times",
-    "recording/ correlospinmatrix_detector, weight_recorder_dropped_spikes, multimeter freeze/thaw and "
-    "stepping": "correlospinmatrix_detector, frozen nodes, and NEST's dropped-spike bookkeeping are missing",
+    "recording/ correlospinmatrix_detector, weight_recorder_dropped_spikes and "
+    "stepping": "correlospinmatrix_detector and NEST's dropped-spike bookkeeping are missing",
     "other/test_multithreading, test_threads, test_neuron_vp, test_thread_local_ids, test_set_tics, "
     "test_changing_tic_base, test_random123, test_memsize, test_wfr_settings, test_rate_*, test_refractory, "
     "test_ongrid_offgrid, test_stepped_simulation, test_multiple_random_source_stepping":

@@ -110,6 +110,8 @@ def _population(parts: Parts, i: int, entry: dict[str, Any], arrays: dict[str, n
         pop.P = {key: arrays[f"pop{i}/P/{key}"] for key in entry["params"]}
         pop.S = arrays[f"pop{i}/S"].copy()
         pop.S0 = arrays[f"pop{i}/S0"].copy() if f"pop{i}/S0" in arrays else None
+        if f"pop{i}/frozen" in arrays:
+            pop.frozen = np.asarray(arrays[f"pop{i}/frozen"], dtype=bool).reshape(n).copy()
         return pop
     if entry["kind"] != "recorder":
         return DevicePopulation(cls, entry["model"], first, n, entry["label"],

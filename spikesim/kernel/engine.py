@@ -26,6 +26,7 @@ import numba
 import numpy as np
 
 from spikesim.kernel.archive import PostArchive
+from spikesim.kernel.calls import KernelCall, check_frozen, hold_frozen, kernel_calls
 from spikesim.kernel.collect import spike_buffers
 from spikesim.kernel.delivery import (
     deliver_spikes,
@@ -143,7 +144,7 @@ class Engine:
         #: neurons this rank updates (the population's own arrays in a one-process run)
         self.local: list[tuple[np.ndarray, np.ndarray, int, np.ndarray | None]] = []
         #: per updated population: its kernel's arguments that are fixed during a run
-        self.calls: list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray, SamplerPlan | None]] = []
+        self.calls: list[KernelCall] = []
         self.gen_recording: GeneratorRecording | None = None  # recorders of generators
 
     @property
@@ -316,6 +317,7 @@ class Engine:
         """
         if not self.valid:
             self._revalidate()
+        check_frozen(self.updates, self.samplers)
         numba.set_num_threads(self.worker_threads)
         for p in self.neurons:
             if p.S0 is None:  # the state reset() returns to
@@ -326,7 +328,7 @@ class Engine:
         progress = Progress(nsteps, self.grid.resolution, self.print_time, show)
         self.last_emit = _time.monotonic()
         self.local = local_arrays(self.comm, self.nodes, self.updates, self.samplers)
-        self.calls = self._kernel_calls()
+        self.calls = kernel_calls(self.updates, self.local, self.samplers, self.nodes)
         with DeferredSignals() as signals:
             failure: BaseException | None = None
             try:
@@ -429,30 +431,22 @@ class Engine:
             full = self.gen_recording.slice(s0, m) or full
         return full
 
-    def _kernel_calls(self) -> list[tuple[Any, np.ndarray, np.ndarray, int, np.ndarray, np.ndarray,
-                                          SamplerPlan | None]]:
-        """Per population, the arguments of its kernel that stay the same for a whole
-        run (looked up once, not per slice): kernel, state, derived, ring base, spike
-        flags, sampled columns and sampler plan."""
-        calls = []
-        for (pop, pi, kernel), (S, D, base, cols) in zip(self.updates, self.local, strict=True):
-            calls.append((kernel, S, D, base, pop.spk, cols if cols is not None else _no_cols(S.shape[1]),
-                          self.samplers.get(pi)))
-        return calls
-
     def _update_neurons(self, s0: int, m: int) -> None:
         """Run every population's kernel over the slice, sampling what the samplers want."""
         ring, L = self.ring, self.L
         no_mask = _NO_MASK[:m] if m <= _NO_MASK.size else np.zeros(m, bool)
-        for kernel, S, D, base, spk, cols, plan in self.calls:
+        for kernel, S, D, base, spk, cols, plan, frozen in self.calls:
+            kept = None if frozen is None else S[:, frozen]
             if plan is None:
                 kernel(S, D, ring, base, L, s0, m, spk, no_mask, cols, _NO_ROWS, _NO_OUT)
-                continue
-            masks = [d[0].sample_steps(s0, m) for d in plan.devices]
-            rec_mask = masks[0] if len(masks) == 1 else np.logical_or.reduce(masks)
-            kernel(S, D, ring, base, L, s0, m, spk, rec_mask, cols, plan.rows, plan.out[plan.fill:])
-            if rec_mask.any():
-                keep_samples(plan, masks, rec_mask, s0, m)
+            else:
+                masks = [d[0].sample_steps(s0, m) for d in plan.devices]
+                rec_mask = masks[0] if len(masks) == 1 else np.logical_or.reduce(masks)
+                kernel(S, D, ring, base, L, s0, m, spk, rec_mask, cols, plan.rows, plan.out[plan.fill:])
+                if rec_mask.any():
+                    keep_samples(plan, masks, rec_mask, s0, m)
+            if kept is not None and frozen is not None:
+                hold_frozen(S, spk, frozen, kept, m)
 
     def _deliver(self, ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k: int
                  ) -> list[tuple[WeightRecordingDevice | None, np.ndarray]]:
@@ -490,11 +484,3 @@ class Engine:
 _NO_MASK = np.zeros(4096, dtype=bool)
 _NO_OUT = np.zeros((1, 1, 1))
 _NO_ROWS = np.zeros(0, dtype=np.int64)
-_NO_COLS: dict[int, np.ndarray] = {}
-
-
-def _no_cols(n: int) -> np.ndarray:
-    """A column map of ``n`` neurons none of which is sampled (cached per size)."""
-    if n not in _NO_COLS:
-        _NO_COLS[n] = np.full(n, -1, dtype=np.int64)
-    return _NO_COLS[n]

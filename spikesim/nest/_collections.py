@@ -296,15 +296,15 @@ class NodeCollection(_CoreNodes):
         UnaccessedDictionaryEntry
             If a name is no parameter of the nodes or is read-only (``vp``, ``model`` ...).
         NotImplementedFeature
-            If ``frozen`` is set True (spikesim updates every node).
+            If ``frozen`` is set True on a device (spikesim freezes neurons only).
         BadProperty
             If a value is not allowed.
         """
         self._live()
         if isinstance(params, dict) or (params is None and kwargs):
-            params, kwargs = self._per_node(checked_face_set({**(params or {}), **kwargs})), {}
+            params, kwargs = self._per_node(checked_face_set({**(params or {}), **kwargs}, node_set=True)), {}
         elif isinstance(params, (list, tuple)):
-            params = [checked_face_set(d) if isinstance(d, dict) else d for d in params]
+            params = [checked_face_set(d, node_set=True) if isinstance(d, dict) else d for d in params]
         try:
             super().set(stop_in(params), **stop_in(kwargs))
         except BadProperty as exc:

@@ -1,7 +1,7 @@
 """Status entries the NEST face adds to, or keeps out of, a node's full status.
 
-NEST reports ``frozen``, ``node_uses_wfr`` and ``thread_local_id`` for every node;
-spikesim's recorders have entries NEST's lack (``schedule``, ``period``, ``duty``,
+NEST reports ``node_uses_wfr`` and ``thread_local_id`` for every node (``frozen`` is
+spikesim's own status entry too); spikesim's recorders have entries NEST's lack (``schedule``, ``period``, ``duty``,
 ``average``, ``reduce``, ``bin``).  The face answers NEST's three and leaves the
 spikesim-only ones out of ``get()`` without names (they stay readable by name), so
 that a NEST script sees the dictionary NEST gives.
@@ -18,7 +18,7 @@ from spikesim.network.node_table import NodeTable
 from spikesim.network.populations import DevicePopulation
 
 #: entries the face computes: every node has them in NEST
-FACE_KEYS = ("frozen", "node_uses_wfr", "thread_local_id")
+FACE_KEYS = ("node_uses_wfr", "thread_local_id")
 
 #: spikesim's recording extensions: readable by name, not listed in a full status
 HIDDEN_KEYS = frozenset({"schedule", "period", "duty", "average", "reduce", "bin"})
@@ -27,10 +27,10 @@ HIDDEN_KEYS = frozenset({"schedule", "period", "duty", "average", "reduce", "bin
 def face_values(table: NodeTable, ids: np.ndarray, key: str, ran: bool) -> np.ndarray:
     """Values of one of :data:`FACE_KEYS` for the nodes ``ids``.
 
-    ``frozen`` and ``node_uses_wfr`` are False (spikesim updates every node and has no
-    waveform relaxation).  ``thread_local_id`` is NEST's index of a node among the nodes
-    of its virtual process, counting devices, which NEST keeps on every thread; as in
-    NEST it is -1 until the network was prepared (``ran``: simulated).
+    ``node_uses_wfr`` is False (spikesim has no waveform relaxation).  ``thread_local_id``
+    is NEST's index of a node among the nodes of its virtual process, counting devices,
+    which NEST keeps on every thread; as in NEST it is -1 until the network was prepared
+    (``ran``: simulated).
 
     Parameters
     ----------
@@ -85,16 +85,17 @@ def _check_long(key: str, v: Any) -> None:
                                 f"({LONG_MIN} to {LONG_MAX})")
 
 
-def checked_face_set(values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` checked as NEST converts them, without ``frozen`` = False (every node is
-    updated already).
+def checked_face_set(values: dict[str, Any], node_set: bool = False) -> dict[str, Any]:
+    """``values`` checked as NEST converts them.  ``frozen`` goes on to the nodes in a
+    ``set`` of existing nodes (``node_set``: neurons freeze, devices refuse); elsewhere
+    (``Create``, ``SetDefaults``) False is dropped and True refused.
 
     Raises
     ------
     OverflowError
         If a Python int lies outside NEST's integers (-2**63 to 2**63 - 1).
     NotImplementedFeature
-        If ``frozen`` is True: spikesim cannot hold nodes still.
+        If ``frozen`` is True outside a ``set`` of existing nodes.
     BadProperty
         If ``frozen`` is not a bool.
     """
@@ -105,7 +106,9 @@ def checked_face_set(values: dict[str, Any]) -> dict[str, Any]:
     v = values["frozen"]
     if not isinstance(v, (bool, np.bool_)):
         raise bad_property("set", "frozen", v, "give True or False")
+    if node_set:
+        return values
     if v:
-        raise NotImplementedFeature("set: frozen nodes (frozen=True) are not supported by spikesim; "
-                                    "every node is updated")
+        raise NotImplementedFeature("frozen = True: spikesim freezes existing neurons only (nodes.set(frozen=True) "
+                                    "after Create), not in Create or SetDefaults")
     return {k: x for k, x in values.items() if k != "frozen"}

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from spikesim import rng
-from spikesim.errors import BadParameter, UnknownReceptorType, bad_property
+from spikesim.errors import BadParameter, NotImplementedFeature, UnknownReceptorType, bad_property
 from spikesim.models.base import INPUT_NONE, Model
 from spikesim.network.parameters import Context, Parameter
 from spikesim.network.populations import DevicePopulation, NeuronPopulation, Population
@@ -338,17 +338,19 @@ class NodeTable:
     def commit(self, staged: list[Staged]) -> None:
         """Validate everything first, then commit: an error leaves all nodes unchanged."""
         backups = []
+        staged = [(pop, local, _unfrozen(pop, vals) if isinstance(pop, DevicePopulation) else vals)
+                  for pop, local, vals in staged]
         try:
             for pop, local, vals in staged:
                 if isinstance(pop, NeuronPopulation):
-                    backups.append((pop, pop.P, pop.S, pop.D))
+                    backups.append((pop, pop.P, pop.S, pop.D, pop.frozen))
                     pop.set(local, vals)
                 elif isinstance(pop, DevicePopulation):
                     for i in local:
                         self._check_device(pop, pop.nodes[int(i)], vals)
         except Exception:
-            for pop, P, S, D in reversed(backups):  # the first backup holds the oldest values
-                pop.P, pop.S, pop.D = P, S, D
+            for pop, P, S, D, frozen in reversed(backups):  # the first backup holds the oldest values
+                pop.P, pop.S, pop.D, pop.frozen = P, S, D, frozen
             raise
         for pop, local, vals in staged:
             if isinstance(pop, DevicePopulation):
@@ -416,8 +418,24 @@ class NodeTable:
                 arrays[f"pop{i}/S"] = pop.S
                 if pop.S0 is not None:
                     arrays[f"pop{i}/S0"] = pop.S0
+                if pop.frozen.any():
+                    arrays[f"pop{i}/frozen"] = pop.frozen
             entries.append(entry)
         return entries, arrays
+
+
+def _unfrozen(pop: DevicePopulation, vals: dict[str, Any]) -> dict[str, Any]:
+    """A device's ``vals`` without ``frozen`` (False: devices always run), or
+    NotImplementedFeature when it asks to freeze."""
+    if "frozen" not in vals:
+        return vals
+    v = vals["frozen"]
+    if not isinstance(v, (bool, np.bool_)):
+        raise bad_property(pop.model_name, "frozen", v, "give True or False")
+    if v:
+        raise NotImplementedFeature(f"{pop.model_name}: frozen = True: spikesim freezes neurons only; "
+                                    "devices always run")
+    return {k: x for k, x in vals.items() if k != "frozen"}
 
 
 def _one_per_node(parts: list[np.ndarray]) -> np.ndarray | list[Any]:

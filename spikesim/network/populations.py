@@ -128,6 +128,14 @@ def _ragged_update(old: np.ndarray, new: np.ndarray, local: np.ndarray) -> np.nd
     return arr[:, :int(used[-1]) + 1 if used.size else 0].copy()
 
 
+def _flags(model: str, key: str, v: Any, n: int) -> np.ndarray:
+    """``v`` as ``n`` bools (one for all or one per node), or BadProperty."""
+    arr = np.asarray(v, dtype=object).ravel()
+    if arr.size not in (1, n) or not all(isinstance(x, (bool, np.bool_)) for x in arr):
+        raise bad_property(model, key, v, f"give True or False (one value or {n})")
+    return np.broadcast_to(arr.astype(bool), (n,))
+
+
 def _first(arr: np.ndarray) -> Any:
     x = arr[0]
     return x.item() if isinstance(x, np.generic) else x
@@ -206,6 +214,7 @@ class Population(ABC):
             "local": here,
             "thread": thread,
             "vp": vp,
+            "frozen": np.zeros(local.size, dtype=bool),  # neurons answer their own (NeuronPopulation)
         }
 
 
@@ -251,6 +260,8 @@ class NeuronPopulation(Population):
         #: state at the start of the first run (what Simulator.reset returns to)
         self.S0: np.ndarray | None = None
         self.spk = np.zeros((1, n), dtype=np.int32)
+        #: neurons held still (NEST's ``frozen``): not updated, no spikes, input dropped
+        self.frozen = np.zeros(n, dtype=bool)
         #: whether spikes are connected onto these neurons (the number of receptors of a
         #: multisynapse neuron is then fixed, as in NEST)
         self.has_connections = False
@@ -293,6 +304,9 @@ class NeuronPopulation(Population):
             rel = self.state_spec[key][1]
             state: np.ndarray = self.S[r, local] + (self.P[rel][local] if rel else 0.0)
             return state
+        if key == "frozen":
+            flags: np.ndarray = self.frozen[local].copy()
+            return flags
         if key == "recordables":
             return np.array([list(self.recordable_names())] * local.size + [None], dtype=object)[:-1]
         if key == "receptor_types":
@@ -317,8 +331,12 @@ class NeuronPopulation(Population):
         """
         P = dict(self.P)
         S = self.S.copy()
+        frozen = self.frozen
         for k, v in values.items():
-            if k in self.P:
+            if k == "frozen":
+                frozen = frozen.copy()
+                frozen[local] = _flags(self.model_name, k, v, local.size)
+            elif k in self.P:
                 P[k] = self._updated(P[k], k, v, local)
             elif k in self.state_spec:
                 if k in getattr(self.neuron_model, "read_only_state", ()):
@@ -341,6 +359,7 @@ class NeuronPopulation(Population):
         self.model.check(P, self.h)
         self.P = P
         self.S = S
+        self.frozen = frozen
         self.D = None
 
     def _updated(self, old: np.ndarray, k: str, v: Any, local: np.ndarray) -> np.ndarray:

@@ -155,13 +155,19 @@ def test_to_array_lists_ids_all_by_rank_and_by_thread():
         s._to_array("x")
 
 
-def test_frozen_false_is_accepted_and_true_is_refused():
+def test_neurons_freeze_and_thaw_devices_and_create_refuse_frozen_true():
     n = nest.Create("iaf_psc_alpha", 2)
     n.set(frozen=False)
     nest.SetStatus(n, {"frozen": False, "V_m": -60.0})
     assert n.V_m == (-60.0, -60.0)
+    n[1].set(frozen=True)
+    assert n.frozen == (False, True)  # NEST 3.10: (False, True)
+    nest.SetStatus(n, {"frozen": False})
+    assert n.frozen == (False, False)
+    with pytest.raises(nest.NESTErrors.NotImplemented):  # spikesim freezes existing neurons only
+        nest.Create("iaf_psc_alpha", 1, {"frozen": True})
     with pytest.raises(nest.NESTErrors.NotImplemented):
-        n.set(frozen=True)
+        nest.Create("spike_recorder").set(frozen=True)
 
 
 def _static_and_stdp():

@@ -162,7 +162,8 @@ def test_get_of_an_unknown_key_lists_the_keys(sim):
     with pytest.raises(BadProperty, match="parrot_neuron: there is no parameter 'V_m' to get"):
         (n + p).get("V_m")
     with pytest.raises(BadProperty, match=r"spike_recorder: there is no parameter 'V_m' to get; spike_recorder "
-                                          r"has the keys \['bin', 'duty', 'element_type', 'events', 'global_id'"):
+                                          r"has the keys \['bin', 'duty', 'element_type', 'events', 'frozen', "
+                                          r"'global_id'"):
         sr.get("V_m")
 
 
@@ -170,7 +171,7 @@ def test_mixed_collections_report_common_keys_typed(sim):
     n = sim.create("iaf_psc_delta", 2)
     sg = sim.create("spike_generator")
     st = (n + sg).get()
-    assert set(st) == {"model", "global_id", "element_type", "local", "thread", "vp"}
+    assert set(st) == {"model", "global_id", "element_type", "local", "thread", "vp", "frozen"}
     assert st["local"].dtype == bool
     assert st["model"].tolist() == ["iaf_psc_delta", "iaf_psc_delta", "spike_generator"]
 
