@@ -41,31 +41,47 @@ def test_doc_and_hint_coverage() -> None:
              + [f"not fully hinted: {item}" for item in report.unhinted] if report.violations else [])
 
 
-def _import_alone(name: str) -> tuple[str, str | None]:
-    """Import ``name`` in a fresh interpreter; the module's name and the error, if any."""
-    code = f"import importlib; importlib.import_module({name!r})"
+def _import_alone(name: str) -> tuple[str, str | None, set[str]]:
+    """Import ``name`` in a fresh interpreter: the module's name, the error if any, and the
+    spikesim modules that interpreter then holds."""
+    code = (f"import importlib, sys; importlib.import_module({name!r}); "
+            "print(' '.join(m for m in sys.modules if m == 'spikesim' or m.startswith('spikesim.')))")
     try:
         # cwd: ``-c`` puts the working directory first on sys.path, so this tree's package is
         # imported even where another checkout is installed in editable mode.
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               timeout=IMPORT_TIMEOUT, check=False, cwd=PACKAGE.parent)
     except subprocess.TimeoutExpired:
-        return name, f"timed out after {IMPORT_TIMEOUT:.0f} s"
+        return name, f"timed out after {IMPORT_TIMEOUT:.0f} s", set()
     if done.returncode:
         lines = done.stderr.strip().splitlines()
-        return name, lines[-1] if lines else f"exit status {done.returncode}"
-    return name, None
+        return name, lines[-1] if lines else f"exit status {done.returncode}", set()
+    return name, None, set(done.stdout.split())
+
+
+def _is_package(name: str) -> bool:
+    return (PACKAGE.parent.joinpath(*name.split(".")) / "__init__.py").exists()
 
 
 def test_every_module_imports_alone() -> None:
     """Each module imports first in a fresh interpreter (no hidden reliance on import order).
 
+    A fresh ``import a.b.m`` imports ``a``, then ``a.b``, then ``m``: when the fresh import
+    of the package ``a.b`` has already imported ``m``, importing ``m`` first does exactly
+    the same, so only packages and the modules their package's import leaves out get a
+    fresh interpreter of their own (about 40 instead of 200: the check is the same).
     ``__main__`` modules are left out: importing one runs the program.
     """
     names = [name for name in archcheck.load_package(PACKAGE) if name.rpartition(".")[2] != "__main__"]
+    packages = [name for name in names if _is_package(name)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(_import_alone, names))
-    _fail_on([f"{name}: {error}" for name, error in results if error])
+        results = list(pool.map(_import_alone, packages))
+        loaded_by = {name: mods for name, _, mods in results}
+        rest = [name for name in names if name not in packages
+                and name not in loaded_by.get(name.rpartition(".")[0], set())]
+        results += list(pool.map(_import_alone, rest))
+    assert len(packages) > 5 and len(results) < len(names)  # the shortcut took effect, and not on nothing
+    _fail_on([f"{name}: {error}" for name, error, _ in results if error])
 
 
 def test_architecture_document_indexes_every_module() -> None:
