@@ -23,7 +23,7 @@ from spikesim.nest._shapes import (
     stop_in,
     to_json,
 )
-from spikesim.nest._spatial_info import spatial_info
+from spikesim.nest._spatial_info import metadata_key, spatial_info
 from spikesim.nest._status import FACE_KEYS, HIDDEN_KEYS, checked_face_set, face_values
 from spikesim.nest._synapses import SynapseCollection as SynapseCollection  # PyNEST has both here
 from spikesim.nest.handover import nest_handover
@@ -111,6 +111,9 @@ class NodeCollection(_CoreNodes):
             return self
         if not len(self) and isinstance(other, _CoreNodes):
             return NodeCollection(other.table, other.ids)
+        if metadata_key(self) != metadata_key(other):  # NEST: a layer joins only nodes of itself
+            raise BadProperty("NodeCollection: can only join NodeCollections with same metadata (nodes of one "
+                              "spatial layer, or nodes without positions)")
         return NodeCollection(self.table, super().__add__(other).ids)
 
     def __radd__(self, other: Any) -> NodeCollection:

@@ -21,6 +21,13 @@ def layer_or_none(nodes: NodeCollection) -> Layer | None:
         return None
 
 
+def metadata_key(nodes: NodeCollection) -> frozenset[int | None]:
+    """What NEST compares before joining collections: the layers (by first id) of the
+    populations ``nodes`` touch, None standing for nodes without positions."""
+    table = nodes.table
+    return frozenset(pop.first if pop.first in table.layers else None for pop, _, _ in table.split(nodes.ids))
+
+
 def spatial_info(nodes: NodeCollection) -> dict[str, Any] | None:
     """NEST's ``spatial`` dict of ``nodes``: ``center``, ``edge_wrap``, ``extent``,
     ``network_size`` (the collection's size), and ``shape`` (grid) or ``positions`` (free);

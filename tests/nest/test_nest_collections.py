@@ -288,3 +288,17 @@ def test_all_to_all_array_without_autapses_skips_the_diagonal():
     # NEST 3.10: [(1, 2, 3.0), (1, 3, 6.0), (2, 1, 1.0), (2, 3, 7.0), (3, 1, 2.0), (3, 2, 5.0)]
     assert list(zip(c.source, c.target, c.weight, strict=True)) == [
         (1, 2, 3.0), (1, 3, 6.0), (2, 1, 1.0), (2, 3, 7.0), (3, 1, 2.0), (3, 2, 5.0)]
+
+
+def test_a_layer_joins_only_nodes_of_itself():
+    # NEST 3.10: n + layer, layer + n and layer1 + layer2 raise BadProperty "Can only join
+    # NodeCollections with same metadata."; parts of one layer and plain nodes of two models join
+    n = nest.Create("iaf_psc_alpha", 10)
+    m = nest.Create("iaf_psc_exp", 3)
+    layer = nest.Create("iaf_psc_alpha", positions=nest.spatial.grid(shape=[5, 5]))
+    other = nest.Create("iaf_psc_alpha", positions=nest.spatial.grid(shape=[5, 5]))
+    for a, b in [(n, layer), (layer, n), (layer, other), (layer[0:3], n)]:
+        with pytest.raises(nest.NESTErrors.BadProperty, match="same metadata"):
+            a + b  # noqa: B018 - the addition is what raises
+    assert len(n + m) == 13 and (n + m).spatial is None
+    assert sum([layer]).spatial["network_size"] == 25
