@@ -421,10 +421,12 @@ _RECORDERS_WITH_PROXIES = ("correlation_detector", "correlomatrix_detector", "co
 
 def _check_proxies(post: Any, conn_spec: Any) -> None:
     """NEST connects to recorders without proxies (spike_recorder, weight_recorder ...) only by
-    ``all_to_all`` and ``one_to_one``: a rule that picks targets at random refuses them."""
+    ``all_to_all``, ``one_to_one`` and ``pairwise_bernoulli`` drawn on the source side
+    (``use_on_source``): a rule that picks targets at random refuses them."""
     rule = conn_spec if isinstance(conn_spec, str) else (conn_spec or {}).get("rule", "all_to_all") \
         if isinstance(conn_spec, dict) or conn_spec is None else None
-    if rule in (None, "all_to_all", "one_to_one") or not isinstance(post, _CoreNodes):
+    if rule in (None, "all_to_all", "one_to_one") or not isinstance(post, _CoreNodes) or (
+            rule == "pairwise_bernoulli" and isinstance(conn_spec, dict) and conn_spec.get("use_on_source")):
         return
     for pop, _, _ in post.table.split(post.ids):
         base = getattr(pop.model, "name", "") or pop.model_name

@@ -238,3 +238,19 @@ def test_biological_time_set_to_its_value_is_no_change():
     nest.Simulate(1.0)
     with pytest.raises(nest.KernelException, match="'biological_time' is read-only"):
         nest.SetKernelStatus({"biological_time": 0.0})
+
+
+@pytest.mark.parametrize(("use_on_source", "allowed"), [(True, True), (False, False)])
+def test_a_layer_connects_to_a_recorder_layer_by_pairwise_bernoulli_on_the_source_side(use_on_source, allowed):
+    # NEST 3.10 (regressions/test_issue_665): with use_on_source each neuron is a source once
+    # ([1, 2, 3, 4]); drawn on the target side the recorder (no proxies) is refused
+    n = nest.Create("parrot_neuron", positions=nest.spatial.grid(shape=[2, 2]))
+    sr = nest.Create("spike_recorder", positions=nest.spatial.grid(shape=[1, 1]))
+    spec = {"rule": "pairwise_bernoulli", "p": 1.0, "use_on_source": use_on_source}
+    if allowed:
+        nest.Connect(n, sr, spec)
+        assert sorted(nest.GetConnections(target=sr).get("source")) == [1, 2, 3, 4]
+    else:
+        with pytest.raises(nest.NESTErrors.IllegalConnection):
+            nest.Connect(n, sr, spec)
+        assert len(nest.GetConnections()) == 0
