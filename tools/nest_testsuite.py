@@ -49,7 +49,7 @@ SELECTION: dict[str, list[str]] = {
     "connect": [
         "connect/test_connect_all_to_all.py", "connect/test_connect_one_to_one.py",
         "connect/test_connect_fixed_indegree.py", "connect/test_connect_array_fixed_indegree.py",
-        "connect/test_connect_array_fixed_outdegree.py",
+        "connect/test_connect_array_fixed_outdegree.py", "connect/test_connect_pairwise_poisson.py",
         "connect/test_connect_node_collection.py", "connect/test_connect_after_simulate.py",
         "connect/test_count_connections.py", "connect/test_default_delays_weights.py",
         "connect/test_delay_after_res_change.py", "connect/test_delay_check.py",
@@ -177,7 +177,7 @@ EXCLUDED: dict[str, str] = {
     "on it (an Open MPI flag; the machine has MPICH), and that script's `import nest` is outside the "
     "plugin's reach: no honest way to route it to spikesim.nest from here",
     "structural_plasticity/* but its two Disconnect files": "no structural plasticity",
-    "connect/test_connect_pairwise_poisson, test_connect_symmetric_pairwise_bernoulli, test_connect_conngen, "
+    "connect/test_connect_symmetric_pairwise_bernoulli, test_connect_conngen, "
     "test_sonata, test_tripartite_connect, test_gap_junction, test_rate_connections":
         "connection rules, formats and gap/rate connections spikesim lacks",
     "neurons/ glif, ht, astrocyte, binary, rate, siegert, compartmental, mc, *_ps, amat2, erfc, ginzburg, gif_pop, "

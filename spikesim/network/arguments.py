@@ -43,7 +43,7 @@ def connection_values(v: Any, key: str, shape: tuple[int, ...] | None, n: int, g
         return off_diagonal
     if shape is None:
         raise bad_property("connect", key, f"array of shape {arr.shape}",
-                           "rule pairwise_bernoulli makes a random number of connections: give a scalar "
+                           "the pairwise rules make a random number of connections: give a scalar "
                            "or a random parameter")
     if arr.shape != tuple(shape) and arr.size != n:
         raise bad_property("connect", key, f"array of shape {arr.shape}",

@@ -197,7 +197,7 @@ class Connector:
         if sym:
             src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
         # arrays cannot match a random number of connections
-        shape = None if spec["rule"] == "pairwise_bernoulli" else rule_shape
+        shape = None if spec["rule"] in ("pairwise_bernoulli", "pairwise_poisson") else rule_shape
         # every specification checked before any is stored; each gets its own pair arrays (_commit
         # may reuse them in place)
         # NEST reads a (targets, sources) array of all_to_all without autapses skipping the diagonal

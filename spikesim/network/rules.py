@@ -12,6 +12,7 @@ fixed_indegree       target-major                (len(post), indegree)
 fixed_outdegree      source-major                (len(pre), outdegree)
 fixed_total_number   as drawn                    (N,)
 pairwise_bernoulli   target-major                not allowed
+pairwise_poisson     target-major                not allowed
 ===================  ==========================  ==================================
 
 All take ``allow_autapses``, ``allow_multapses`` (default True); ``one_to_one`` also
@@ -26,9 +27,10 @@ from typing import Any
 import numpy as np
 
 from spikesim.errors import BadProperty, NotImplementedFeature, bad_property
+from spikesim.network.rules_pairwise import Pairs, pairwise
 
 RULES = ("all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree", "fixed_total_number",
-         "pairwise_bernoulli")
+         "pairwise_bernoulli", "pairwise_poisson")
 
 _RULE_KEYS = {
     "all_to_all": set(),
@@ -37,6 +39,7 @@ _RULE_KEYS = {
     "fixed_outdegree": {"outdegree"},
     "fixed_total_number": {"N"},
     "pairwise_bernoulli": {"p"},
+    "pairwise_poisson": {"pairwise_avg_num_conns"},
 }
 
 
@@ -70,8 +73,6 @@ def normalise(conn_spec: Any) -> dict[str, Any]:
             raise bad_property("connect", k, v, "it must be True or False")
     return spec
 
-
-Pairs = tuple[np.ndarray, np.ndarray, tuple[int, ...]]
 
 
 def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
@@ -132,7 +133,7 @@ def pairs(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.rando
             mine = _local_lookup(post, keep)[t]
             return s[mine], t[mine], (int(mine.sum()),)
         return s, t, shape
-    return _bernoulli(spec, pre, post, rng, auto, keep)
+    return pairwise(spec, pre, post, rng, auto, keep)
 
 
 def _deterministic(rule: str, pre: np.ndarray, post: np.ndarray, auto: bool) -> Pairs:
@@ -185,37 +186,6 @@ def _check_total(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, auto: 
         raise bad_property("connect", "N", n, f"node {int(pre[0])} is the only source and target "
                            "and allow_autapses is False")
     return n
-
-
-def _bernoulli(spec: dict[str, Any], pre: np.ndarray, post: np.ndarray, rng: np.random.Generator,
-               auto: bool, keep: np.ndarray | None = None) -> Pairs:
-    """``pairwise_bernoulli``: every pair independently with probability ``p``, drawn
-    target-major in blocks of targets (bounded memory); with ``keep``, every block is
-    drawn (the stream stays the whole call's) but only the kept targets' pairs are made."""
-    p = spec["p"]
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0.0 <= p <= 1.0:
-        raise bad_property("connect", "p", p, "it must be a probability in [0, 1]")
-    p = float(p)
-    srcs, tgts = [], []
-    # the draws fill row after row, so the pairs do not depend on the block size
-    chunk = max(1, 1_000_000 // max(pre.size, 1))
-    buf = np.empty(min(chunk, post.size) * pre.size)
-    for a in range(0, post.size, chunk):
-        block = post[a:a + chunk]
-        u = buf[:block.size * pre.size].reshape(block.size, pre.size)
-        rng.random(out=u)
-        hit = u < p
-        if keep is not None:
-            rows = keep[a:a + chunk]
-            hit, block = hit[rows], block[rows]
-        if not auto:
-            hit &= block[:, None] != pre[None, :]
-        ti, si = np.nonzero(hit)
-        srcs.append(pre[si])
-        tgts.append(block[ti])
-    s = np.concatenate(srcs) if srcs else np.zeros(0, np.int64)
-    t = np.concatenate(tgts) if tgts else np.zeros(0, np.int64)
-    return s, t, (s.size,)
 
 
 def compact(ids: np.ndarray) -> np.ndarray:

@@ -49,7 +49,7 @@ def needed(conn_spec: Any, syn_specs: list[Any]) -> bool:
     if isinstance(conn_spec, dict):
         rule = conn_spec.get("rule")
         if any(k in conn_spec for k in KEYS) or ("p" in conn_spec and rule != "pairwise_bernoulli") \
-                or rule == "pairwise_poisson" or any(_spatial_value(v) for v in conn_spec.values()) \
+                or any(_spatial_value(v) for v in conn_spec.values()) \
                 or any(isinstance(conn_spec.get(k), Parameter) for k in ("indegree", "outdegree")):
             return True
     return any(isinstance(s, dict) and any(_spatial_value(v) for v in s.values()) for s in syn_specs)
