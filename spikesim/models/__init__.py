@@ -47,6 +47,7 @@ from spikesim.models.noise_generator import NoiseGenerator
 from spikesim.models.parrot_neuron import ParrotNeuron
 from spikesim.models.poisson_generators import InhomogeneousPoissonGenerator, SinusoidalPoissonGenerator
 from spikesim.models.pp_psc_delta import PpPscDelta
+from spikesim.models.ppd_sup_generator import PpdSupGenerator
 from spikesim.models.pulsepacket_generator import PulsepacketGenerator
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
@@ -60,6 +61,7 @@ from spikesim.models.recorders import (
     VoltmeterModel,
     WeightRecorderModel,
 )
+from spikesim.models.sinusoidal_gamma_generator import SinusoidalGammaGenerator
 from spikesim.models.synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel, with_variants
 from spikesim.models.synapses_more import MORE_SYNAPSE_MODELS
 from spikesim.models.volume_transmitter import VolumeTransmitter
@@ -111,6 +113,8 @@ register(MipGenerator)
 register(AeifCondAlphaMultisynapse)
 register(AeifCondBetaMultisynapse)
 register(VolumeTransmitter)
+register(SinusoidalGammaGenerator)
+register(PpdSupGenerator)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 
