@@ -23,7 +23,7 @@ import nest
 import numpy as np
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "nest" / "devices2_reference.json"
-SEEDS = (11, 12, 13, 14)
+SEEDS = tuple(range(11, 27))
 
 
 def defaults(model: str, keys: list[str]) -> dict[str, Any]:
