@@ -1,4 +1,4 @@
-"""Make the NEST 3.10 reference data of sinusoidal_gamma_generator and ppd_sup_generator.
+"""Make the NEST 3.10 reference data of sinusoidal_gamma_generator, ppd_sup_generator and ignore_and_fire.
 
 Run with NEST's own Python (never at test time)::
 
@@ -162,12 +162,52 @@ def ppd() -> dict[str, Any]:
     }
 
 
+def ignore_and_fire_case() -> dict[str, Any]:
+    """Three ignore_and_fire neurons under Poisson input (ignored), a parameter set between runs."""
+    nest.ResetKernel()
+    nest.SetKernelStatus({"resolution": 0.1})
+    n = nest.Create("ignore_and_fire", 3, params=[{"rate": 7.0, "phase": 1.0}, {"rate": 33.0, "phase": 0.25},
+                                                  {"rate": 1000.0, "phase": 0.5}])
+    pg = nest.Create("poisson_generator", params={"rate": 20000.0})
+    dc = nest.Create("dc_generator", params={"amplitude": 500.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(pg, n, syn_spec={"weight": 50.0})
+    nest.Connect(dc, n)
+    nest.Connect(n, sr)
+    nest.Simulate(300.0)
+    n[1].set({"rate": 20.0})
+    n[0].set({"phase": 1.0})  # the same value: the countdown restarts all the same
+    nest.Simulate(200.0)
+    ev = sr.events
+    return {"times": [np.sort(ev["times"][ev["senders"] == i]).tolist() for i in n.tolist()]}
+
+
+def ignore_and_fire() -> dict[str, Any]:
+    """Reference data of ignore_and_fire."""
+    m = "ignore_and_fire"
+    nest.ResetKernel()
+    nest.SetKernelStatus({"resolution": 2**-3})
+    n = nest.Create(m, params={"rate": 5.0, "phase": 0.4})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(n, sr)
+    nest.Simulate(1000.0)
+    times = sr.events["times"].tolist()
+    return {
+        "defaults": defaults(m, ["phase", "rate", "tau_minus", "tau_minus_triplet"]),
+        "errors": {"phase_0": error_class(m, {"phase": 0.0}), "phase_above_1": error_class(m, {"phase": 1.5}),
+                   "rate_0": error_class(m, {"rate": 0.0}), "negative_rate": error_class(m, {"rate": -1.0})},
+        "nest_test_case": {"times": times},
+        "set_between_runs": ignore_and_fire_case(),
+    }
+
+
 def main() -> None:
     """Write the reference file."""
     nest.set_verbosity("M_ERROR")
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     data = {"made_by": "tools/make_reference_devices2.py with NEST " + nest.__version__,
-            "sinusoidal_gamma_generator": gamma(), "ppd_sup_generator": ppd()}
+            "sinusoidal_gamma_generator": gamma(), "ppd_sup_generator": ppd(),
+            "ignore_and_fire": ignore_and_fire()}
     out.write_text(json.dumps(data, indent=1) + "\n")
 
 

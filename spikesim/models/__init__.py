@@ -40,6 +40,7 @@ from spikesim.models.iaf_psc_exp import IafPscExp
 from spikesim.models.iaf_psc_exp_htum import IafPscExpHtum
 from spikesim.models.iaf_psc_exp_multisynapse import IafPscExpMultisynapse
 from spikesim.models.iaf_tum_2000 import IafTum2000
+from spikesim.models.ignore_and_fire import IgnoreAndFire
 from spikesim.models.izhikevich import Izhikevich
 from spikesim.models.izhikevich2007 import Izhikevich2007
 from spikesim.models.mat2_psc_exp import Mat2PscExp
@@ -115,6 +116,7 @@ register(AeifCondBetaMultisynapse)
 register(VolumeTransmitter)
 register(SinusoidalGammaGenerator)
 register(PpdSupGenerator)
+register(IgnoreAndFire)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 
