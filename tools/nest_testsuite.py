@@ -87,6 +87,7 @@ SELECTION: dict[str, list[str]] = {
         "stimulating/test_sinusoidal_generators.py", "stimulating/test_inhomogeneous_poisson_generator.py",
         "stimulating/test_pulsepacket_generator.py", "stimulating/test_gamma_sup_generator.py",
         "stimulating/test_poisson_generator_rate_change.py", "stimulating/test_dcgen_versus_I_e.py",
+        "stimulating/test_ppd_sup_generator.py",
     ],
     "neurons": [
         "neurons/test_iaf_psc_alpha.py", "neurons/test_iaf_psc_alpha_1to2.py", "neurons/test_iaf_psc_alpha_fudge.py",
@@ -99,6 +100,7 @@ SELECTION: dict[str, list[str]] = {
         "neurons/test_cond_exp_models.py", "neurons/test_neurons_handle_multiplicity.py",
         "neurons/test_model_node_init.py", "neurons/test_set_vm.py", "neurons/test_ignore_and_spike_mechanism.py",
         "neurons/test_aeif_cond_alpha_multisynapse.py", "neurons/test_aeif_cond_beta_multisynapse.py",
+        "neurons/test_ignore_and_fire_neuron.py",
     ],
     "synapses": [
         "synapses/test_stdp_synapse.py", "synapses/test_stdp_synapse_basic.py", "synapses/test_set_delay_extrema.py",
@@ -181,14 +183,14 @@ EXCLUDED: dict[str, str] = {
     "test_sonata, test_tripartite_connect, test_gap_junction, test_rate_connections":
         "connection rules, formats and gap/rate connections spikesim lacks",
     "neurons/ glif, ht, astrocyte, binary, rate, siegert, compartmental, mc, *_ps, amat2, erfc, ginzburg, gif_pop, "
-    "iaf_bw_2001, ignore_and_fire, aeif lsodar, calcium, psp_amplitude_"
+    "iaf_bw_2001, aeif lsodar, calcium, psp_amplitude_"
     "consistency": "neuron models spikesim lacks (or precise spike times)",
     "synapses/ clopath, cont_delay, eprop, inh_stdp, sic, urbanczik, "
     "gap-junction hh models, synapse_collection_set_get_multithreading": "synapse models spikesim lacks, gap junctions",
     "regressions with eprop (ticket 310, 618), "
     "ht (ticket 433), gif_cond_exp_multisynapse (ticket 459), step_rate_generator (ticket 737)":
         "models spikesim lacks",
-    "stimulating/ ppd_sup, poisson_generator_ps, poisson_ps_*, spike_poisson_ps*, iaf_ps_*, step_rate, "
+    "stimulating/ poisson_generator_ps, poisson_ps_*, spike_poisson_ps*, iaf_ps_*, step_rate, "
     "spike_train_injector": "generator models spikesim lacks, or precise spike times",
     "recording/ correlospinmatrix_detector, weight_recorder_dropped_spikes and "
     "stepping": "correlospinmatrix_detector and NEST's dropped-spike bookkeeping are missing",

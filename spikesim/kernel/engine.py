@@ -37,11 +37,11 @@ from spikesim.kernel.delivery import (
 from spikesim.kernel.distributed import gather_ring, gather_samples, local_arrays, store_local
 from spikesim.kernel.dopamine import DopamineState
 from spikesim.kernel.exchange import exchange_spikes, generators_ahead
-from spikesim.kernel.gamma_mip import GammaMipRoutes
 from spikesim.kernel.generator_recording import GeneratorRecording, generator_recording
 from spikesim.kernel.offsets import offset_multiplicities, offset_projections
 from spikesim.kernel.plasticity import archive_cutoffs, deliver_plastic, plastic_plans, reset_synapse_state
 from spikesim.kernel.progress import Progress
+from spikesim.kernel.renewal import RenewalRoutes
 from spikesim.kernel.routes import (
     bind_current_inputs,
     current_groups,
@@ -127,8 +127,8 @@ class Engine:
         #: generators have sent their input for all steps before this one
         self.gen_until = 0
         self.gen_signature: tuple[Any, ...] = ()
-        #: gamma_sup and mip generators, with the gamma phases carried from run to run
-        self.gamma_mip = GammaMipRoutes()
+        #: gamma_sup, mip, sinusoidal_gamma and ppd_sup generators, with their state carried from run to run
+        self.gamma_mip = RenewalRoutes()
         self.dopamine = DopamineState()  # volume transmitters' dopamine spikes, carried from run to run
         #: slice length (steps, min_delay) and tics per step, set by prepare()
         self.m, self.tps = 1, 1

@@ -43,8 +43,8 @@ class _Gather(Protocol):
 
 
 @dataclass
-class _Conns:
-    """Connections of one generator model in target order (see :func:`_connections`)."""
+class TargetConns:
+    """Connections of one generator model in target order (see :func:`target_connections`)."""
 
     gens: list[dict[str, Any]]
     col: np.ndarray
@@ -62,7 +62,7 @@ class _Conns:
 class GammaRoute:
     """gamma_sup_generator connections and their phase occupations ``occ[c, phase]``."""
 
-    conns: _Conns
+    conns: TargetConns
     shape: np.ndarray      # gamma_shape per generator
     prob: np.ndarray       # transition probability per step, per generator
     occ: np.ndarray        # (connections, largest shape) processes per phase
@@ -72,7 +72,7 @@ class GammaRoute:
 class MipRoute:
     """mip_generator connections, with each generator's mother-train table and stream."""
 
-    conns: _Conns
+    conns: TargetConns
     tables: np.ndarray     # cumulative Poisson distribution of the mother count per step
     mkeys: np.ndarray      # mother stream per generator
     p_copy: np.ndarray
@@ -124,12 +124,12 @@ class GammaMipRoutes:
         gam = np.array([issubclass(mdl, GammaSupGenerator) for mdl in models], dtype=bool)
         mip = np.array([issubclass(mdl, MipGenerator) for mdl in models], dtype=bool)
         if gam.any():
-            c = _connections(_select(dr, gam), h, mode, seed)
+            c = target_connections(select_generators(dr, gam), h, mode, seed)
             shape = np.array([int(g["gamma_shape"]) for g in c.gens], dtype=np.int64)
             prob = np.array([GammaSupGenerator.transition_prob(g, h) if g["rate"] > 0 else 0.0 for g in c.gens])
             self.gamma = GammaRoute(c, shape, prob, self._occupations(c, shape))
         if mip.any():
-            c = _connections(_select(dr, mip), h, mode, seed)
+            c = target_connections(select_generators(dr, mip), h, mode, seed)
             tables = [rng.poisson_table(g["rate"] * h * 1e-3) for g in c.gens]
             table = np.full((len(tables), max(t.size for t in tables)), 2.0)
             for i, t in enumerate(tables):
@@ -142,7 +142,7 @@ class GammaMipRoutes:
         # a rank keeps only its own connections' phases: the others' are live on their ranks
         self.store = _empty_store()
 
-    def _occupations(self, c: _Conns, shape: np.ndarray) -> np.ndarray:
+    def _occupations(self, c: TargetConns, shape: np.ndarray) -> np.ndarray:
         """Phase occupations of the connections: kept ones where they fit, NEST's start elsewhere."""
         width = int(shape.max())
         start = np.zeros((len(c.gens), width), dtype=np.int64)
@@ -230,7 +230,7 @@ def _empty_store() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros((0, 0), np.int64)
 
 
-def _select(dr: DeviceRoute, keep_gen: np.ndarray) -> DeviceRoute:
+def select_generators(dr: DeviceRoute, keep_gen: np.ndarray) -> DeviceRoute:
     """The connections of the generators ``keep_gen`` (a mask over generator columns)."""
     cols = np.flatnonzero(keep_gen)
     conn = np.flatnonzero(keep_gen[dr.col])
@@ -239,7 +239,7 @@ def _select(dr: DeviceRoute, keep_gen: np.ndarray) -> DeviceRoute:
                        w, d, r, gen_ids=[dr.gen_ids[i] for i in cols])
 
 
-def _connections(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> _Conns:
+def target_connections(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> TargetConns:
     """Connections in target order with channels, streams, windows (steps) and chunks."""
     order = np.argsort(dr.tgt, kind="stable")
     col, tgt = dr.col[order].astype(np.int64), dr.tgt[order].astype(np.int64)
@@ -260,7 +260,7 @@ def _connections(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -> _Con
     n_chunks = max(1, min(64, n // 256))
     cuts = np.linspace(0, n, n_chunks + 1).astype(np.int64)
     cuts[1:-1] = np.searchsorted(tgt, tgt[np.minimum(cuts[1:-1], n - 1)], side="left")
-    return _Conns(dr.gens, col, tgt, np.broadcast_to(d, (n,)).astype(np.int64), ch, factor, keys,
+    return TargetConns(dr.gens, col, tgt, np.broadcast_to(d, (n,)).astype(np.int64), ch, factor, keys,
                   win[:, 0].copy(), win[:, 1].copy(), np.unique(cuts))
 
 

@@ -40,6 +40,7 @@ from spikesim.models.iaf_psc_exp import IafPscExp
 from spikesim.models.iaf_psc_exp_htum import IafPscExpHtum
 from spikesim.models.iaf_psc_exp_multisynapse import IafPscExpMultisynapse
 from spikesim.models.iaf_tum_2000 import IafTum2000
+from spikesim.models.ignore_and_fire import IgnoreAndFire
 from spikesim.models.izhikevich import Izhikevich
 from spikesim.models.izhikevich2007 import Izhikevich2007
 from spikesim.models.mat2_psc_exp import Mat2PscExp
@@ -47,6 +48,7 @@ from spikesim.models.noise_generator import NoiseGenerator
 from spikesim.models.parrot_neuron import ParrotNeuron
 from spikesim.models.poisson_generators import InhomogeneousPoissonGenerator, SinusoidalPoissonGenerator
 from spikesim.models.pp_psc_delta import PpPscDelta
+from spikesim.models.ppd_sup_generator import PpdSupGenerator
 from spikesim.models.pulsepacket_generator import PulsepacketGenerator
 from spikesim.models.qif import Qif
 from spikesim.models.recorders import (
@@ -60,6 +62,7 @@ from spikesim.models.recorders import (
     VoltmeterModel,
     WeightRecorderModel,
 )
+from spikesim.models.sinusoidal_gamma_generator import SinusoidalGammaGenerator
 from spikesim.models.synapses import SYNAPSE_MODELS, StaticSynapse, SynapseModel, with_variants
 from spikesim.models.synapses_more import MORE_SYNAPSE_MODELS
 from spikesim.models.volume_transmitter import VolumeTransmitter
@@ -111,6 +114,9 @@ register(MipGenerator)
 register(AeifCondAlphaMultisynapse)
 register(AeifCondBetaMultisynapse)
 register(VolumeTransmitter)
+register(SinusoidalGammaGenerator)
+register(PpdSupGenerator)
+register(IgnoreAndFire)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 
