@@ -9,6 +9,7 @@ key press.
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,16 @@ from spikesim.kernel import engine as engine_module
 from ._net import brunel, events
 
 T = 60.0  # ms
+
+
+@pytest.fixture(autouse=True)
+def sigint_raises() -> Iterator[None]:
+    """Python's own SIGINT handler for each test: a process started in the background by a
+    shell without job control (``cmd &``) inherits SIGINT ignored, and a raised SIGINT
+    would then do nothing at all."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
 
 
 @pytest.fixture(scope="module")
