@@ -12,6 +12,7 @@ from spikesim.models.aeif_cond_exp import AeifCondExp
 from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.aeif_psc_delta import AeifPscDelta
 from spikesim.models.aeif_psc_exp import AeifPscExp
+from spikesim.models.amat2_psc_exp import Amat2PscExp
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.dopamine_synapse import StdpDopamineSynapse
@@ -111,6 +112,7 @@ register(MipGenerator)
 register(AeifCondAlphaMultisynapse)
 register(AeifCondBetaMultisynapse)
 register(VolumeTransmitter)
+register(Amat2PscExp)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 
