@@ -1,4 +1,4 @@
-"""NEST 3.10 reference cases and defaults of amat2_psc_exp and the GLIF neurons.
+"""NEST 3.10 reference cases and defaults of amat2_psc_exp, glif_psc and glif_cond.
 
 Run with NEST's own interpreter (never at test time)::
 
@@ -29,6 +29,10 @@ EXACT = {"times": "exact", "values_atol": 1e-9, "values_rtol": 1e-9, "order": "s
          "note": "NEST integrates these models exactly (closed-form propagators); spikesim performs the "
                  "same operations, so only rounding may differ."}
 
+#: GSL's RKF45 in NEST, the same floating-point steps in spikesim
+RKF45 = {**EXACT, "note": "NEST integrates with GSL's adaptive rkf45; spikesim performs the same "
+                          "floating-point steps, so only rounding may differ."}
+
 AMAT2 = [
     {"I_e": 200.0},                                                   # tonic, beta = 0 (mat2 dynamics)
     {"I_e": 150.0, "beta": 0.5, "tau_v": 7.0, "alpha_2": 1.0},        # voltage-dependent threshold
@@ -42,6 +46,8 @@ GLIF_PSC = [{"spike_dependent_threshold": a, "after_spike_currents": b, "adaptin
      "asc_r": [0.5, 0.0], "t_ref": 2.0, "V_reset": -75.0,
      "voltage_reset_fraction": 0.5, "th_voltage_index": 0.01, "E_L": -70.0, "V_m": -70.0},
 ]
+GLIF_COND = [{**p, "tau_syn": [0.2, 2.0], "E_rev": [0.0, -85.0]} for p in GLIF_PSC[:5]] + [
+    {**GLIF_PSC[5], "tau_syn": [0.5, 4.0], "E_rev": [10.0, -75.0]}]
 #: per model: neurons, recordables, excitatory and inhibitory weights, dc amplitude (pA), description, compare
 CASES: dict[str, tuple[list[dict[str, Any]], list[str], tuple[float, float], tuple[float, float], float, str,
                        dict[str, Any]]] = {
@@ -53,9 +59,13 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[str], tuple[float, float], tup
                             "ASCurrents_sum"], (20.0, 60.0), (-20.0, -60.0), 300.0,
                  "Six glif_psc neurons (GLIF1-5 with two receptors; GLIF5 with other after-spike currents, "
                  "reset and E_L); excitatory spikes at receptor 1, inhibitory at receptor 2", EXACT),
+    "glif_cond": (GLIF_COND, ["V_m", "g_1", "g_2", "threshold", "threshold_spike", "threshold_voltage", "I",
+                              "ASCurrents_sum"], (2.0, 6.0), (3.0, 10.0), 300.0,
+                  "Six glif_cond neurons (as the glif_psc case, with conductances: receptor 1 excitatory, "
+                  "receptor 2 inhibitory, positive weights at both)", RKF45),
 }
 #: models whose spikes must name a receptor: excitatory input at receptor 1, inhibitory at 2
-RECEPTORS = ("glif_psc",)
+RECEPTORS = ("glif_psc", "glif_cond")
 
 _SKIP = ("global_id", "local_id", "model_id", "thread", "vp", "thread_local_id", "post_trace", "t_spike",
          "elementsize", "archiver_length", "Ca", "beta_Ca", "tau_Ca", "tau_minus", "tau_minus_triplet",

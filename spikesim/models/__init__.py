@@ -28,6 +28,7 @@ from spikesim.models.gif_cond_exp import GifCondExp
 from spikesim.models.gif_cond_exp_multisynapse import GifCondExpMultisynapse
 from spikesim.models.gif_psc_exp import GifPscExp
 from spikesim.models.gif_psc_exp_multisynapse import GifPscExpMultisynapse
+from spikesim.models.glif_cond import GlifCond
 from spikesim.models.glif_psc import GlifPsc
 from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
@@ -115,6 +116,7 @@ register(AeifCondBetaMultisynapse)
 register(VolumeTransmitter)
 register(Amat2PscExp)
 register(GlifPsc)
+register(GlifCond)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 

@@ -7,10 +7,11 @@ and GLIF5 (R, ASC and ``adapting_threshold``: a voltage component of the thresho
 Any other combination is refused as NEST refuses it.
 
 Parameters (NEST's names and units): ``V_th``, ``E_L``, ``V_reset`` (mV, absolute),
-``g`` (nS), ``C_m`` (pF), ``t_ref`` (ms), ``th_spike_add`` (mV), ``th_spike_decay``
-(1/ms), ``voltage_reset_fraction``, ``voltage_reset_add`` (mV), ``th_voltage_index``,
-``th_voltage_decay`` (1/ms), the after-spike current lists ``asc_init`` (pA),
-``asc_decay`` (1/ms), ``asc_amps`` (pA), ``asc_r`` (one entry per current) and the
+``g`` (``glif_psc``) or ``g_m`` (``glif_cond``) (nS), ``C_m`` (pF), ``t_ref`` (ms),
+``th_spike_add`` (mV), ``th_spike_decay`` (1/ms), ``voltage_reset_fraction``,
+``voltage_reset_add`` (mV), ``th_voltage_index``, ``th_voltage_decay`` (1/ms), the
+after-spike current lists ``asc_init`` (pA), ``asc_decay`` (1/ms), ``asc_amps`` (pA),
+``asc_r`` (one entry per current) and the
 receptor list ``tau_syn`` (ms).  As in NEST 3.10, ``asc_init`` is kept and checked
 but never sets the currents: NEST builds its prototype's state from the built-in
 default (zeros) and no later ``set`` copies ``asc_init`` into it.
@@ -18,8 +19,8 @@ default (zeros) and no later ``set`` copies ``asc_init`` into it.
 State rows (all potentials relative to ``E_L``): :data:`V`, :data:`THR` (the total
 threshold, read-only), :data:`THS` (``threshold_spike``), :data:`THV`
 (``threshold_voltage``), :data:`I0` (``I``, the external current of the last step,
-pA), :data:`ISYN`, :data:`ASUM` (pA), :data:`R` (refractory steps), then
-``ASCurrents_1 ..`` (pA), then the model's per-receptor rows.  Derived rows:
+pA), :data:`ISYN`, :data:`ASUM` (pA), :data:`R` (refractory steps), then the
+model's rows (its synapses), then ``ASCurrents_1 ..`` (pA), the last rows.  Derived rows:
 :data:`N_D` common rows, then per after-spike current its decay factor, stable
 coefficient, refractory decay factor and jump, then the model's per-receptor rows.
 """
@@ -48,12 +49,13 @@ N_D = 17
 # derived rows of one after-spike current
 ADR, ACOEF, ARDR, AAMP = range(4)
 
-#: NEST 3.10's defaults common to the GLIF neurons (booleans: GLIF1)
+#: NEST 3.10's defaults common to the GLIF neurons (booleans: GLIF1); each model adds its
+#: membrane conductance (``g`` or ``g_m``, nS) and its receptor lists
 PARAMS: dict[str, Any] = {
-    "V_th": -51.68, "g": 9.43, "E_L": -78.85, "C_m": 58.72, "t_ref": 3.75, "V_reset": -78.85,
+    "V_th": -51.68, "E_L": -78.85, "C_m": 58.72, "t_ref": 3.75, "V_reset": -78.85,
     "th_spike_add": 0.37, "th_spike_decay": 0.009, "voltage_reset_fraction": 0.2, "voltage_reset_add": 18.51,
     "th_voltage_index": 0.005, "th_voltage_decay": 0.09, "asc_init": (0.0, 0.0), "asc_decay": (0.003, 0.1),
-    "asc_amps": (-9.18, -198.94), "asc_r": (1.0, 1.0), "tau_syn": (2.0,),
+    "asc_amps": (-9.18, -198.94), "asc_r": (1.0, 1.0),
     "spike_dependent_threshold": False, "after_spike_currents": False, "adapting_threshold": False,
 }
 #: the common state (``threshold``: NEST's default ``V_th``, relative to ``E_L``)
@@ -79,10 +81,12 @@ def decay_components(S, D, j):
         S[THS, j] = S[THS, j] * D[TSDR, j]
     total = 0.0
     if D[HAS_ASC, j] != 0.0:
-        for a in range(int(D[NASC, j])):
+        na = int(D[NASC, j])
+        a0 = S.shape[0] - na
+        for a in range(na):
             b = N_D + 4 * a
-            total += D[b + ACOEF, j] * S[N_FIXED + a, j]
-            S[N_FIXED + a, j] = S[N_FIXED + a, j] * D[b + ADR, j]
+            total += D[b + ACOEF, j] * S[a0 + a, j]
+            S[a0 + a, j] = S[a0 + a, j] * D[b + ADR, j]
     S[ASUM, j] = total
     return total
 
@@ -105,9 +109,11 @@ def fire(S, D, j, v_old):
     """A spike: refractory, after-spike currents jump, reset; return the new ``V`` (mV)."""
     S[R, j] = D[NREF, j]
     if D[HAS_ASC, j] != 0.0:
-        for a in range(int(D[NASC, j])):
+        na = int(D[NASC, j])
+        a0 = S.shape[0] - na
+        for a in range(na):
             b = N_D + 4 * a
-            S[N_FIXED + a, j] = D[b + AAMP, j] + S[N_FIXED + a, j] * D[b + ARDR, j]
+            S[a0 + a, j] = D[b + AAMP, j] + S[a0 + a, j] * D[b + ARDR, j]
     if D[HAS_TS, j] == 0.0:
         return D[VRESET, j]
     S[THS, j] = S[THS, j] * D[TSRDR, j] + D[THADD, j]
@@ -131,8 +137,10 @@ class GlifModel(ReceptorPortsModel):
     generators with receptor 0.  Subclasses set the synapses and the kernel.
     """
 
-    params: ClassVar[dict[str, Any]] = PARAMS
-    recordables = RECORDABLES
+    params: ClassVar[dict[str, Any]] = {**PARAMS, "g": 9.43, "tau_syn": (2.0,)}
+    #: the name of the membrane conductance (nS)
+    g_key: ClassVar[str] = "g"
+    recordables: ClassVar[tuple[str, ...]] = RECORDABLES
     units: ClassVar[dict[str, str]] = UNITS
     read_only_state = ("threshold",)
     positive: ClassVar[tuple[str, ...]] = ("C_m", "g", "t_ref")
@@ -145,10 +153,10 @@ class GlifModel(ReceptorPortsModel):
 
     @classmethod
     def state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:
-        """The common rows, one ``ASCurrents_<a>`` (pA) per after-spike current, then the synapses'."""
+        """The common rows, the synapses', then one ``ASCurrents_<a>`` (pA) per after-spike current."""
         out = {k: v for k, v in STATE.items() if not _ASC_ROW.fullmatch(k)}
-        out.update({f"ASCurrents_{a}": (0.0, None) for a in range(1, _lists(P, "asc_decay").shape[1] + 1)})
         out.update(cls.model_state_for(P))
+        out.update({f"ASCurrents_{a}": (0.0, None) for a in range(1, _lists(P, "asc_decay").shape[1] + 1)})
         return out
 
     @classmethod
@@ -190,7 +198,7 @@ class GlifModel(ReceptorPortsModel):
             When the three booleans are not one of the five GLIF levels; with
             ``after_spike_currents``, when the ``asc_*`` lists differ in length, an
             ``asc_decay`` is not > 0 (1/ms) or an ``asc_r`` is outside [0, 1]; when
-            ``V_reset`` is not below ``V_th``, ``C_m``, ``g`` or ``t_ref`` is not > 0;
+            ``V_reset`` is not below ``V_th``, ``C_m``, ``g`` (``g_m``) or ``t_ref`` is not > 0;
             with ``adapting_threshold``, ``th_voltage_decay`` not > 0 (1/ms); with
             ``spike_dependent_threshold``, ``th_spike_decay`` not > 0 (1/ms) or
             ``voltage_reset_fraction`` outside [0, 1]; a ``tau_syn`` entry not > 0 (ms).
@@ -212,13 +220,14 @@ class GlifModel(ReceptorPortsModel):
                 raise bad_property(cls.name, key, float(np.asarray(P[key], dtype=float)[bad][0]), "it must be > 0")
         cls.check_lists(P)
 
-    @staticmethod
-    def derive_common(P: dict[str, np.ndarray], h: float, n_syn_rows: int) -> np.ndarray:
+    @classmethod
+    def derive_common(cls, P: dict[str, np.ndarray], h: float, n_syn_rows: int) -> np.ndarray:
         """The common derived rows and those of the after-spike currents (``h`` in ms),
         with ``n_syn_rows`` more rows left for the synapses."""
         n = len(P["E_L"])
         f = {k: np.asarray(P[k], dtype=float) for k in
-             ("g", "C_m", "t_ref", "th_spike_decay", "th_voltage_decay", "th_voltage_index", "E_L")}
+             ("C_m", "t_ref", "th_spike_decay", "th_voltage_decay", "th_voltage_index", "E_L")}
+        f["g"] = np.asarray(P[cls.g_key], dtype=float)
         decay = _lists(P, "asc_decay")
         na = decay.shape[1]
         D = np.zeros((N_D + 4 * na + n_syn_rows, n))

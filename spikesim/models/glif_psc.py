@@ -72,8 +72,8 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
     for j in prange(n):
         g = base + j
         na = int(D[NASC, j])
-        sy = N_FIXED + na
-        k = (S.shape[0] - sy) // 2
+        sy = N_FIXED
+        k = (S.shape[0] - sy - na) // 2
         d0 = N_D + 4 * na
         c = rec_col[j]
         v = S[V, j]
