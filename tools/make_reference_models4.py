@@ -1,4 +1,4 @@
-"""NEST 3.10 reference cases and defaults of amat2_psc_exp, glif_psc and glif_cond.
+"""NEST 3.10 reference cases and defaults of amat2_psc_exp and the GLIF neurons.
 
 Run with NEST's own interpreter (never at test time)::
 
@@ -48,6 +48,8 @@ GLIF_PSC = [{"spike_dependent_threshold": a, "after_spike_currents": b, "adaptin
 ]
 GLIF_COND = [{**p, "tau_syn": [0.2, 2.0], "E_rev": [0.0, -85.0]} for p in GLIF_PSC[:5]] + [
     {**GLIF_PSC[5], "tau_syn": [0.5, 4.0], "E_rev": [10.0, -75.0]}]
+DOUBLE = [{**{k: v for k, v in p.items() if k != "tau_syn"}, "tau_syn_fast": [2.0, 1.0], "tau_syn_slow": [6.0, 9.0],
+           "amp_slow": [0.3, 0.8]} for p in GLIF_PSC]
 #: per model: neurons, recordables, excitatory and inhibitory weights, dc amplitude (pA), description, compare
 CASES: dict[str, tuple[list[dict[str, Any]], list[str], tuple[float, float], tuple[float, float], float, str,
                        dict[str, Any]]] = {
@@ -63,9 +65,13 @@ CASES: dict[str, tuple[list[dict[str, Any]], list[str], tuple[float, float], tup
                               "ASCurrents_sum"], (2.0, 6.0), (3.0, 10.0), 300.0,
                   "Six glif_cond neurons (as the glif_psc case, with conductances: receptor 1 excitatory, "
                   "receptor 2 inhibitory, positive weights at both)", RKF45),
+    "glif_psc_double_alpha": (DOUBLE, ["V_m", "I_syn", "threshold", "threshold_spike", "threshold_voltage", "I",
+                                       "ASCurrents_sum"], (20.0, 60.0), (-20.0, -60.0), 300.0,
+                              "Six glif_psc_double_alpha neurons (the glif_psc case with a fast and a slow "
+                              "current per receptor)", EXACT),
 }
 #: models whose spikes must name a receptor: excitatory input at receptor 1, inhibitory at 2
-RECEPTORS = ("glif_psc", "glif_cond")
+RECEPTORS = ("glif_psc", "glif_cond", "glif_psc_double_alpha")
 
 _SKIP = ("global_id", "local_id", "model_id", "thread", "vp", "thread_local_id", "post_trace", "t_spike",
          "elementsize", "archiver_length", "Ca", "beta_Ca", "tau_Ca", "tau_minus", "tau_minus_triplet",

@@ -30,6 +30,7 @@ from spikesim.models.gif_psc_exp import GifPscExp
 from spikesim.models.gif_psc_exp_multisynapse import GifPscExpMultisynapse
 from spikesim.models.glif_cond import GlifCond
 from spikesim.models.glif_psc import GlifPsc
+from spikesim.models.glif_psc_double_alpha import GlifPscDoubleAlpha
 from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
@@ -117,6 +118,7 @@ register(VolumeTransmitter)
 register(Amat2PscExp)
 register(GlifPsc)
 register(GlifCond)
+register(GlifPscDoubleAlpha)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 

@@ -46,24 +46,46 @@ from spikesim.models._glif import (
     V,
     decay_components,
     fire,
-    n_syn,
     threshold_after,
 )
 from spikesim.models.base import CH_CUR
 from spikesim.models.iaf_psc_exp import iaf_propagators, libm_exp
 
-# the synapses' derived rows (after the after-spike currents'): P33, P30, then per receptor 5
-P33, P30 = range(2)
+# the synapses' derived rows (after the after-spike currents'): P33, P30, the number of
+# alpha components per receptor (1; glif_psc_double_alpha: 2), then per component and
+# receptor 5 rows
+P33, P30, NC = range(3)
 P11Q, P21Q, P31Q, P32Q, PSCQ = range(5)
 
 
 @njit(cache=True, inline="always")
-def _synapses(S, D, j, sy, k, d0, ring, slot, g):
+def _synapses(S, D, j, sy, k, nc, d0, ring, slot, g):
     for q in range(k):
-        b = d0 + 2 + 5 * q
-        y1 = S[sy + k + q, j]
-        S[sy + q, j] = D[b + P21Q, j] * y1 + D[b + P11Q, j] * S[sy + q, j]
-        S[sy + k + q, j] = y1 * D[b + P11Q, j] + D[b + PSCQ, j] * take(ring, CH_CUR + 1 + q, slot, g)
+        x = take(ring, CH_CUR + 1 + q, slot, g)
+        for cc in range(nc):
+            b = d0 + 3 + 5 * (cc * k + q)
+            r = sy + 2 * k * cc + q
+            y1 = S[r + k, j]
+            S[r, j] = D[b + P21Q, j] * y1 + D[b + P11Q, j] * S[r, j]
+            S[r + k, j] = y1 * D[b + P11Q, j] + D[b + PSCQ, j] * x
+
+
+@njit(cache=True, inline="always")
+def _membrane(S, D, j, v_old, drive, sy, k, nc, d0):
+    """The new ``V`` (mV) from the old one, the drive (pA) and the synaptic currents,
+    component after component in NEST's order; sets ``I_syn`` (pA)."""
+    v = v_old * D[d0 + P33, j] + drive * D[d0 + P30, j]
+    total = 0.0
+    for cc in range(nc):
+        part = 0.0
+        for q in range(k):
+            b = d0 + 3 + 5 * (cc * k + q)
+            r = sy + 2 * k * cc + q
+            v += D[b + P31Q, j] * S[r + k, j] + D[b + P32Q, j] * S[r, j]
+            part += S[r, j]
+        total += part
+    S[ISYN, j] = total
+    return v
 
 
 @njit(parallel=True, cache=True, nogil=True)
@@ -73,8 +95,9 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
         g = base + j
         na = int(D[NASC, j])
         sy = N_FIXED
-        k = (S.shape[0] - sy - na) // 2
         d0 = N_D + 4 * na
+        nc = int(D[d0 + NC, j])
+        k = (S.shape[0] - sy - na) // (2 * nc)
         c = rec_col[j]
         v = S[V, j]
         for i in range(m):
@@ -82,13 +105,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
             v_old = v
             if S[R, j] == 0.0:
                 drive = S[I0, j] + decay_components(S, D, j)
-                v = v_old * D[d0 + P33, j] + drive * D[d0 + P30, j]
-                total = 0.0
-                for q in range(k):
-                    b = d0 + 2 + 5 * q
-                    v += D[b + P31Q, j] * S[sy + k + q, j] + D[b + P32Q, j] * S[sy + q, j]
-                    total += S[sy + q, j]
-                S[ISYN, j] = total
+                v = _membrane(S, D, j, v_old, drive, sy, k, nc, d0)
                 threshold_after(S, D, j, v_old, drive)
                 if v > S[THR, j]:
                     v = fire(S, D, j, v_old)
@@ -97,7 +114,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
                 S[R, j] -= 1.0
                 S[THR, j] = S[THS, j] + S[THV, j] + D[THINF, j]
             # the new currents always, refractory or not
-            _synapses(S, D, j, sy, k, d0, ring, slot, g)
+            _synapses(S, D, j, sy, k, nc, d0, ring, slot, g)
             S[I0, j] = take(ring, CH_CUR, slot, g)
             S[V, j] = v
             if rec_mask[i] and c >= 0:
@@ -117,33 +134,44 @@ class GlifPsc(GlifModel):
     name = "glif_psc"
     state: ClassVar[dict[str, tuple[float, str | None]]] = {
         **STATE, "I_syn_1": (0.0, None), "dI_syn_1": (0.0, None)}
-    per_receptor = ("I_syn_{k}", "dI_syn_{k}")
+    per_receptor: ClassVar[tuple[str, ...]] = ("I_syn_{k}", "dI_syn_{k}")
     kernel = _update
+
+    #: per alpha component: its time-constant list (ms), its amplitude list (None: 1) and
+    #: the names of its two state rows per receptor
+    components: ClassVar[tuple[tuple[str, str | None, str, str], ...]] = (
+        ("tau_syn", None, "I_syn_{q}", "dI_syn_{q}"),)
 
     @classmethod
     def model_state_for(cls, P: dict[str, np.ndarray]) -> dict[str, tuple[float, str | None]]:
-        """``I_syn_1 .. I_syn_n`` (pA), then ``dI_syn_1 .. dI_syn_n`` (pA/ms)."""
-        k = n_syn(P)
-        out: dict[str, tuple[float, str | None]] = {f"I_syn_{q}": (0.0, None) for q in range(1, k + 1)}
-        out.update({f"dI_syn_{q}": (0.0, None) for q in range(1, k + 1)})
+        """Per component ``I_syn_1 .. I_syn_n`` (pA), then ``dI_syn_1 .. dI_syn_n`` (pA/ms)."""
+        k = cls.receptors(P)
+        out: dict[str, tuple[float, str | None]] = {}
+        for _, _, cur, der in cls.components:
+            out.update({cur.format(q=q): (0.0, None) for q in range(1, k + 1)})
+            out.update({der.format(q=q): (0.0, None) for q in range(1, k + 1)})
         return out
 
     @classmethod
     def derive(cls, P: dict[str, np.ndarray], h: float) -> np.ndarray:
         """Derived constants (propagators ...) per neuron, rows x neurons, for a step of ``h`` ms."""
-        tau_syn = np.asarray(P["tau_syn"], dtype=float).reshape(len(P["E_L"]), -1)
-        k = tau_syn.shape[1]
-        D = cls.derive_common(P, h, 2 + 5 * k)
-        d0 = D.shape[0] - 2 - 5 * k
+        k = cls.receptors(P)
+        nc = len(cls.components)
+        D = cls.derive_common(P, h, 3 + 5 * k * nc)
+        d0 = D.shape[0] - 3 - 5 * k * nc
         C = np.asarray(P["C_m"], dtype=float)
-        tau = C / np.asarray(P["g"], dtype=float)
+        tau = C / np.asarray(P[cls.g_key], dtype=float)
         D[d0 + P33] = libm_exp(-h / tau)
         D[d0 + P30] = 1 / C * (1 - D[d0 + P33]) * tau
-        for q in range(k):
-            b = d0 + 2 + 5 * q
-            D[b + P11Q] = libm_exp(-h / tau_syn[:, q])
-            D[b + P21Q] = h * D[b + P11Q]
-            D[b + P31Q], D[b + P32Q] = iaf_propagators(tau_syn[:, q], tau, C, h)
-            D[b + PSCQ] = 1.0 * math.e / tau_syn[:, q]
+        D[d0 + NC] = nc
+        for cc, (tau_key, amp_key, _, _) in enumerate(cls.components):
+            tau_syn = np.asarray(P[tau_key], dtype=float).reshape(len(P["E_L"]), -1)
+            amp = None if amp_key is None else np.asarray(P[amp_key], dtype=float).reshape(len(P["E_L"]), -1)
+            for q in range(k):
+                b = d0 + 3 + 5 * (cc * k + q)
+                D[b + P11Q] = libm_exp(-h / tau_syn[:, q])
+                D[b + P21Q] = h * D[b + P11Q]
+                D[b + P31Q], D[b + P32Q] = iaf_propagators(tau_syn[:, q], tau, C, h)
+                # NEST: e / tau_syn, times amp_slow for the slow component
+                D[b + PSCQ] = 1.0 * math.e / tau_syn[:, q] if amp is None else 1.0 * math.e / tau_syn[:, q] * amp[:, q]
         return D
-
