@@ -33,6 +33,7 @@ from spikesim.models.glif_psc import GlifPsc
 from spikesim.models.glif_psc_double_alpha import GlifPscDoubleAlpha
 from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
+from spikesim.models.iaf_chxk_2008 import IafChxk2008
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_beta import IafCondBeta
 from spikesim.models.iaf_cond_exp import IafCondExp
@@ -119,6 +120,7 @@ register(Amat2PscExp)
 register(GlifPsc)
 register(GlifCond)
 register(GlifPscDoubleAlpha)
+register(IafChxk2008)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 
