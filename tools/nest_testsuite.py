@@ -101,6 +101,8 @@ SELECTION: dict[str, list[str]] = {
         "neurons/test_model_node_init.py", "neurons/test_set_vm.py", "neurons/test_ignore_and_spike_mechanism.py",
         "neurons/test_aeif_cond_alpha_multisynapse.py", "neurons/test_aeif_cond_beta_multisynapse.py",
         "neurons/test_ignore_and_fire_neuron.py",
+        "neurons/test_amat2_psc_exp.py", "neurons/test_glif_psc.py", "neurons/test_glif_cond.py",
+        "neurons/test_glif_psc_double_alpha.py",
     ],
     "synapses": [
         "synapses/test_stdp_synapse.py", "synapses/test_stdp_synapse_basic.py", "synapses/test_set_delay_extrema.py",
@@ -182,8 +184,8 @@ EXCLUDED: dict[str, str] = {
     "connect/test_connect_symmetric_pairwise_bernoulli, test_connect_conngen, "
     "test_sonata, test_tripartite_connect, test_gap_junction, test_rate_connections":
         "connection rules, formats and gap/rate connections spikesim lacks",
-    "neurons/ glif, ht, astrocyte, binary, rate, siegert, compartmental, mc, *_ps, amat2, erfc, ginzburg, gif_pop, "
-    "iaf_bw_2001, aeif lsodar, calcium, psp_amplitude_"
+    "neurons/ ht, astrocyte, binary, rate, siegert, compartmental, mc, *_ps, erfc, "
+    "ginzburg, gif_pop, iaf_bw_2001, aeif lsodar, calcium, psp_amplitude_"
     "consistency": "neuron models spikesim lacks (or precise spike times)",
     "synapses/ clopath, cont_delay, eprop, inh_stdp, sic, urbanczik, "
     "gap-junction hh models, synapse_collection_set_get_multithreading": "synapse models spikesim lacks, gap junctions",

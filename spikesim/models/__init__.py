@@ -12,6 +12,7 @@ from spikesim.models.aeif_cond_exp import AeifCondExp
 from spikesim.models.aeif_psc_alpha import AeifPscAlpha
 from spikesim.models.aeif_psc_delta import AeifPscDelta
 from spikesim.models.aeif_psc_exp import AeifPscExp
+from spikesim.models.amat2_psc_exp import Amat2PscExp
 from spikesim.models.array_input import ArrayInput
 from spikesim.models.base import Model, NeuronModel
 from spikesim.models.dopamine_synapse import StdpDopamineSynapse
@@ -27,8 +28,12 @@ from spikesim.models.gif_cond_exp import GifCondExp
 from spikesim.models.gif_cond_exp_multisynapse import GifCondExpMultisynapse
 from spikesim.models.gif_psc_exp import GifPscExp
 from spikesim.models.gif_psc_exp_multisynapse import GifPscExpMultisynapse
+from spikesim.models.glif_cond import GlifCond
+from spikesim.models.glif_psc import GlifPsc
+from spikesim.models.glif_psc_double_alpha import GlifPscDoubleAlpha
 from spikesim.models.hh_cond_exp_traub import HhCondExpTraub
 from spikesim.models.hh_psc_alpha import HhPscAlpha
+from spikesim.models.iaf_chxk_2008 import IafChxk2008
 from spikesim.models.iaf_cond_alpha import IafCondAlpha
 from spikesim.models.iaf_cond_beta import IafCondBeta
 from spikesim.models.iaf_cond_exp import IafCondExp
@@ -117,6 +122,11 @@ register(VolumeTransmitter)
 register(SinusoidalGammaGenerator)
 register(PpdSupGenerator)
 register(IgnoreAndFire)
+register(Amat2PscExp)
+register(GlifPsc)
+register(GlifCond)
+register(GlifPscDoubleAlpha)
+register(IafChxk2008)
 SYNAPSE_MODELS.update(with_variants([StdpDopamineSynapse]))
 
 

@@ -20,7 +20,7 @@ record it; the kernel refreshes it every step.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numba import njit, prange
@@ -115,11 +115,12 @@ class Mat2PscExp(NeuronModel):
     state = {"V_m": (-70.0, "E_L"), "V_th_alpha_1": (0.0, None), "V_th_alpha_2": (0.0, None),
              "V_th": (-51.0, "E_L"), "I_syn_ex": (0.0, None), "I_syn_in": (0.0, None), "I": (0.0, None),
              "refractory_count": (0.0, None)}
-    recordables = ("V_m", "V_th")
+    # annotated wide: amat2_psc_exp derives from this class with more of each
+    recordables: ClassVar[tuple[str, ...]] = ("V_m", "V_th")
     read_only_state = ("V_th",)
     units = {"V_m": "mV", "V_th": "mV"}
     input_mode = INPUT_SPLIT
-    positive = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "t_ref", "tau_1", "tau_2")
+    positive: ClassVar[tuple[str, ...]] = ("C_m", "tau_m", "tau_syn_ex", "tau_syn_in", "t_ref", "tau_1", "tau_2")
     kernel = _update
 
     @classmethod

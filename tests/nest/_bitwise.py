@@ -10,7 +10,8 @@ from typing import Any
 #: models of the current-driven cases: one neuron, ``I_e`` only, no spike
 CURRENT_MODELS = ("iaf_psc_alpha", "iaf_psc_exp", "iaf_psc_delta", "iaf_psc_alpha_multisynapse",
                   "iaf_psc_exp_multisynapse", "iaf_psc_exp_htum", "iaf_tum_2000", "gif_psc_exp",
-                  "gif_psc_exp_multisynapse", "pp_psc_delta", "iaf_cond_exp", "iaf_cond_alpha", "aeif_cond_alpha")
+                  "gif_psc_exp_multisynapse", "pp_psc_delta", "iaf_cond_exp", "iaf_cond_alpha", "aeif_cond_alpha",
+                  "amat2_psc_exp")
 #: (resolution ms, parameters) of the current-driven cases; E_L = 0 shows the propagators' last bits
 CURRENT_CASES: tuple[tuple[float, dict[str, float]], ...] = (
     (0.1, {"I_e": 1.0, "E_L": 0.0, "V_m": 0.0}),
@@ -24,7 +25,7 @@ SPIKE_MODELS = ("iaf_psc_alpha", "iaf_psc_exp", "iaf_psc_delta", "iaf_psc_alpha_
                 "iaf_psc_exp_multisynapse", "iaf_psc_exp_htum", "iaf_tum_2000", "mat2_psc_exp", "gif_psc_exp",
                 "iaf_cond_alpha", "iaf_cond_exp", "iaf_cond_beta", "aeif_cond_alpha", "aeif_psc_exp",
                 "aeif_psc_alpha", "aeif_psc_delta", "hh_psc_alpha", "izhikevich", "iaf_cond_exp_sfa_rr",
-                "hh_cond_exp_traub", "gif_cond_exp", "pp_psc_delta")
+                "hh_cond_exp_traub", "gif_cond_exp", "pp_psc_delta", "amat2_psc_exp")
 #: models whose weights are in mV (delta synapses): smaller weights keep them below threshold
 _MV_WEIGHTS = ("iaf_psc_delta", "mat2_psc_exp", "pp_psc_delta")
 
@@ -32,7 +33,7 @@ _MV_WEIGHTS = ("iaf_psc_delta", "mat2_psc_exp", "pp_psc_delta")
 def _quiet(model: str, have: dict[str, Any]) -> dict[str, float]:
     """Parameters that keep a neuron from spiking (far threshold, no escape noise)."""
     p: dict[str, float] = {}
-    if model == "mat2_psc_exp":  # its V_th is a read-only state (threshold with adaptation)
+    if model in ("mat2_psc_exp", "amat2_psc_exp"):  # their V_th is a read-only state (adaptive threshold)
         return {"omega": 1e3}
     if "V_th" in have:
         p["V_th"] = 1e3
