@@ -37,7 +37,7 @@ FIXED_FACTS: dict[str, Any] = {
     "T_max": 1152921504606846.8, "T_min": -1152921504606846.8, "mpi_rank": 0, "modules": [],
     "rng_types": list(RNG_TYPES), "stimulation_backends": [],
     "connection_rules": ["all_to_all", "one_to_one", "fixed_indegree", "fixed_outdegree",
-                         "fixed_total_number", "pairwise_bernoulli"],
+                         "fixed_total_number", "pairwise_bernoulli", "pairwise_poisson"],
     "max_num_syn_models": 511, "to_do": 0,
     "spike_buffer_resize_log": {"global_max_spikes_sent": [], "new_buffer_size": [], "times": []},
 }
