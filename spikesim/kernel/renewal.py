@@ -81,23 +81,9 @@ class RenewalRoutes(GammaMipRoutes):
 
     def prepare(self, dr: DeviceRoute | None, model_of: Callable[[int], type[Any]], h: float, mode: np.ndarray,
                 seed: int, slice_steps: int) -> None:
-        """Take the connections of the four models out of the ``poisson`` route ``dr``.
-
-        Parameters
-        ----------
-        dr : DeviceRoute or None
-            The ``poisson`` route.
-        model_of : callable
-            Node id -> its model class.
-        h : float
-            Resolution (ms).
-        mode : ndarray of int
-            Input mode of every node.
-        seed : int
-            Seed of the simulator.
-        slice_steps : int
-            Steps of a min_delay slice.
-        """
+        """:meth:`GammaMipRoutes.prepare` (same parameters) for the four models: the
+        connections of gamma_sup, mip, sinusoidal_gamma and ppd_sup generators out of the
+        ``poisson`` route ``dr``."""
         super().prepare(dr, model_of, h, mode, seed, slice_steps)
         if self.groups:
             self.trains_store = self._live()

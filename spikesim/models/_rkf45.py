@@ -74,6 +74,14 @@ DBL_MIN = 2.2250738585072014e-308
 MAX_SUBSTEPS = 100_000
 
 
+def unstable_reason(state: str) -> str:
+    """The text of a NumericalInstability of an RKF45 model: the integrator gave up after
+    :data:`MAX_SUBSTEPS` steps within one simulation step; ``state`` names the
+    parameters and state variables to check."""
+    return (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink without "
+            f"end, where NEST's loop does not return); check the parameters and the state ({state})")
+
+
 # -- one component of each stage --------------------------------------------------------------
 @njit(cache=True, inline="always")
 def _s2(y, h, k1):

@@ -49,7 +49,7 @@ from spikesim.models._gif import (
     escape,
 )
 from spikesim.models._neuron_streams import neuron_key
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
+from spikesim.models._rkf45 import N_WORK, integrate_arr, stop_unstable, unstable_reason
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -124,9 +124,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 #: why a gif_cond_exp neuron stops (the message of its NumericalInstability)
-GIF_COND_UNSTABLE = (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps "
-                     "shrink without end, where NEST's loop does not return); check the parameters and the "
-                     "state (g_ex, g_in, g_L, C_m, tau_syn_ex, tau_syn_in, gsl_error_tol)")
+GIF_COND_UNSTABLE = unstable_reason("g_ex, g_in, g_L, C_m, tau_syn_ex, tau_syn_in, gsl_error_tol")
 
 
 class GifCondExp(GifModel):

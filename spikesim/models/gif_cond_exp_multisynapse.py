@@ -45,7 +45,7 @@ from spikesim.models._gif import (
 )
 from spikesim.models._multisynapse import n_receptors
 from spikesim.models._neuron_streams import neuron_key
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
+from spikesim.models._rkf45 import N_WORK, integrate_arr, stop_unstable, unstable_reason
 from spikesim.models.base import CH_CUR
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -152,9 +152,7 @@ def _refuse_negative(update: Callable[..., None]) -> Callable[..., None]:
 
 
 #: why a neuron stops (the message of its NumericalInstability)
-UNSTABLE = (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink "
-            "without end, where NEST's loop does not return); check the parameters and the state (the "
-            "conductances, g_L, C_m, tau_syn, gsl_error_tol)")
+UNSTABLE = unstable_reason("the conductances, g_L, C_m, tau_syn, gsl_error_tol")
 
 
 class GifCondExpMultisynapse(GifReceptorModel):

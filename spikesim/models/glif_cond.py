@@ -49,7 +49,7 @@ from spikesim.models._glif import (
     n_syn,
     threshold_after,
 )
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
+from spikesim.models._rkf45 import N_WORK, integrate_arr, stop_unstable, unstable_reason
 from spikesim.models.base import CH_CUR
 
 # the model's derived rows after the after-spike currents': C_m, E_L, h, then per receptor 3
@@ -122,9 +122,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 #: why a neuron stops (the message of its NumericalInstability)
-UNSTABLE = (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink "
-            "without end, where NEST's loop does not return); check the parameters and the state (the "
-            "conductances, g_m, C_m, tau_syn)")
+UNSTABLE = unstable_reason("the conductances, g_m, C_m, tau_syn")
 
 
 class GlifCond(GlifModel):

@@ -26,7 +26,7 @@ from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
+from spikesim.models._rkf45 import N_WORK, integrate_arr, stop_unstable, unstable_reason
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel, refractory_steps
 from spikesim.models.iaf_cond_exp import integration_step
 
@@ -148,9 +148,7 @@ class HhCondExpTraub(NeuronModel):
     input_mode = INPUT_SPLIT
     kernel = staticmethod(stop_unstable(
         _update, "hh_cond_exp_traub", HINT,
-        f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink without "
-        "end, where NEST's loop does not return); check the parameters and the state (g_ex, g_in, g_Na, g_K, "
-        "g_L, C_m, I_e)"))
+        unstable_reason("g_ex, g_in, g_Na, g_K, g_L, C_m, I_e")))
 
     @classmethod
     def check(cls, P: dict[str, np.ndarray], h: float) -> None:

@@ -30,7 +30,7 @@ import numpy as np
 from numba import njit, prange
 
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import MAX_SUBSTEPS, N_WORK, integrate_arr, stop_unstable
+from spikesim.models._rkf45 import N_WORK, integrate_arr, stop_unstable, unstable_reason
 from spikesim.models.base import CH_CUR, CH_EX, CH_IN, INPUT_SPLIT, NeuronModel
 
 # state rows: the integrated ones first (V, then derivative and conductance per synapse)
@@ -106,9 +106,7 @@ def _update(S, D, ring, base, L, s0, m, spk, rec_mask, rec_col, rec_rows, rec_ou
 
 
 #: why a neuron stops (the message of its NumericalInstability)
-UNSTABLE = (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink "
-            "without end, where NEST's loop does not return); check the parameters and the state (the "
-            "conductances, g_L, C_m, the time constants)")
+UNSTABLE = unstable_reason("the conductances, g_L, C_m, the time constants")
 
 
 class IafChxk2008(NeuronModel):

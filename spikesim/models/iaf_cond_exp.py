@@ -22,7 +22,7 @@ from numba import njit, prange
 
 from spikesim.errors import bad_property
 from spikesim.models._common import sample, take
-from spikesim.models._rkf45 import MAX_SUBSTEPS, integrate, rkf45_step3, stop_unstable
+from spikesim.models._rkf45 import integrate, rkf45_step3, stop_unstable, unstable_reason
 from spikesim.models.base import (
     CH_CUR,
     CH_EX,
@@ -154,9 +154,7 @@ def integration_step(h: float) -> float:
 
 
 #: why a conductance-based neuron stops (the message of its NumericalInstability)
-COND_UNSTABLE = (f"the integrator needed over {MAX_SUBSTEPS:,} steps in one simulation step (its steps shrink "
-                 "without end, where NEST's loop does not return); check the parameters and the state (g_ex, "
-                 "g_in, g_L, C_m, tau_syn_ex, tau_syn_in, I_e)")
+COND_UNSTABLE = unstable_reason("g_ex, g_in, g_L, C_m, tau_syn_ex, tau_syn_in, I_e")
 
 COND_PARAMS = {
     "V_th": -55.0, "V_reset": -60.0, "t_ref": 2.0, "g_L": 16.6667, "C_m": 250.0, "E_ex": 0.0,

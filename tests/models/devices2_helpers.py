@@ -9,10 +9,28 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 import spikesim.nest as nest
 
 REF = json.loads((Path(__file__).resolve().parents[1] / "data" / "nest" / "devices2_reference.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def fresh_kernel() -> Any:
+    """A fresh NEST-face kernel before and after each test (imported by the test modules)."""
+    nest.ResetKernel()
+    yield
+    nest.ResetKernel()
+
+
+def assert_defaults_as_nest(model: str) -> dict[str, Any]:
+    """The face's defaults of ``model`` equal NEST's recorded ones (``stop``: at least NEST's,
+    whose infinity is a large finite number); returns the face's defaults."""
+    d: dict[str, Any] = nest.GetDefaults(model)
+    for k, v in REF[model]["defaults"].items():
+        assert d[k] == pytest.approx(v, rel=1e-15) if k != "stop" else d[k] >= v, k
+    return d
 
 
 def face_trains(model: str, params: dict[str, Any], n_targets: int, t_sim: float, seed: int,

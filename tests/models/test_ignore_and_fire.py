@@ -11,18 +11,12 @@ import pytest
 import spikesim
 import spikesim.nest as nest
 
-from .devices2_helpers import REF
+from .devices2_helpers import REF, fresh_kernel  # noqa: F401 - autouse fixture
 from .gen_helpers import checkpoint_identical, threads_identical
 
 MODEL = "ignore_and_fire"
 IREF = REF[MODEL]
 
-
-@pytest.fixture(autouse=True)
-def fresh_kernel():
-    nest.ResetKernel()
-    yield
-    nest.ResetKernel()
 
 
 def test_defaults_as_nest():

@@ -11,24 +11,15 @@ import pytest
 import spikesim
 import spikesim.nest as nest
 
-from .devices2_helpers import REF, check_stats, face_trains
+from .devices2_helpers import REF, assert_defaults_as_nest, check_stats, face_trains, fresh_kernel  # noqa: F401 - autouse fixture
 from .gen_helpers import checkpoint_identical, threads_identical
 
 MODEL = "ppd_sup_generator"
 PREF = REF[MODEL]
 
 
-@pytest.fixture(autouse=True)
-def fresh_kernel():
-    nest.ResetKernel()
-    yield
-    nest.ResetKernel()
-
-
 def test_defaults_as_nest():
-    d = nest.GetDefaults(MODEL)
-    for k, v in PREF["defaults"].items():
-        assert d[k] == pytest.approx(v, rel=1e-15) if k != "stop" else d[k] >= v, k
+    assert_defaults_as_nest(MODEL)
 
 
 @pytest.mark.parametrize(("case", "params", "key"), [

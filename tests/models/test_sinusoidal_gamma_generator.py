@@ -12,24 +12,15 @@ import spikesim
 import spikesim.nest as nest
 from spikesim.kernel.renewal import hazard_ratio
 
-from .devices2_helpers import REF, check_stats, face_trains
+from .devices2_helpers import REF, assert_defaults_as_nest, check_stats, face_trains, fresh_kernel  # noqa: F401 - autouse fixture
 from .gen_helpers import checkpoint_identical, threads_identical
 
 MODEL = "sinusoidal_gamma_generator"
 GREF = REF[MODEL]
 
 
-@pytest.fixture(autouse=True)
-def fresh_kernel():
-    nest.ResetKernel()
-    yield
-    nest.ResetKernel()
-
-
 def test_defaults_as_nest():
-    d = nest.GetDefaults(MODEL)
-    for k, v in GREF["defaults"].items():
-        assert d[k] == pytest.approx(v, rel=1e-15) if k != "stop" else d[k] >= v, k
+    d = assert_defaults_as_nest(MODEL)
     assert d["recordables"] == ["rate"]
 
 
