@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 # lint first (seconds), then the whole suite (the architecture checks included)
 test: lint
-	MPLBACKEND=Agg $(PY) -m pytest -q
+	MPLBACKEND=Agg $(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check spikesim tools tests examples benchmarks
