@@ -11,6 +11,8 @@ The Poisson drive is a per-neuron xorshift32 stream with a multiplicative output
 scramble (fast in SIMD, 32-bit uniforms) turned into counts by inverse CDF: the same
 distribution as spikesim's drive, not its exact spikes.  Drive drawn in step ``s``
 acts in step ``s + delay``, as a ``poisson_generator`` connected with that delay does.
+Delivery prefetches the next spike's run of targets while adding one spike's, as
+spikesim's delivery does: whatever spikesim's kernels learn, the bound learns too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 
 import numpy as np
 from numba import njit, uint32, uint64
+
+from spikesim.kernel.prefetch import prefetch_range
 
 #: parts of a step, for timing them (see :func:`simulate`)
 DRAW, UPDATE, DELIVER = 1, 2, 4
@@ -209,9 +213,14 @@ def _update_block(v: np.ndarray, r: np.ndarray, row: np.ndarray, K: np.ndarray, 
 
 
 @njit(cache=True, nogil=True)
-def _deliver(out: np.ndarray, ptr: np.ndarray, tgt: np.ndarray, row: np.ndarray, n_ex: int, wts: np.ndarray) -> int:
+def _deliver(out: np.ndarray, ptr: np.ndarray, tgt: np.ndarray, row: np.ndarray, n_ex: int, wts: np.ndarray,
+             fired: np.ndarray) -> int:
     """Add the weights (mV; ``wts``: excitatory, inhibitory, of the ring's type) of
-    this step's spikes to their targets' ring slot; the number of spikes."""
+    this step's spikes to their targets' ring slot; the number of spikes.
+
+    The spikes are listed first (``fired``: a buffer of one entry per neuron), so
+    that the next spike's targets can be prefetched while one spike's are added,
+    as spikesim's delivery does (:mod:`spikesim.kernel.prefetch`)."""
     n = out.shape[0]
     count = 0
     for g0 in range(0, n, 64):
@@ -222,15 +231,20 @@ def _deliver(out: np.ndarray, ptr: np.ndarray, tgt: np.ndarray, row: np.ndarray,
         if acc == 0:
             continue
         for i in range(g0, g1):
-            if out[i] == 0:
-                continue
-            count += 1
-            w = wts[0] if i < n_ex else wts[1]
-            a = ptr[i]
-            b = ptr[i + 1]
-            seg = tgt[a:b]
-            for c in range(uint64(b - a)):  # unsigned: no negative-index test per event
-                row[uint64(seg[c])] += w
+            if out[i] != 0:
+                fired[count] = i
+                count += 1
+    for q in range(count):
+        if q + 1 < count:
+            nxt = fired[q + 1]
+            prefetch_range(tgt, ptr[nxt], ptr[nxt + 1])
+        i = fired[q]
+        w = wts[0] if i < n_ex else wts[1]
+        a = ptr[i]
+        b = ptr[i + 1]
+        seg = tgt[a:b]
+        for c in range(uint64(b - a)):  # unsigned: no negative-index test per event
+            row[uint64(seg[c])] += w
     return count
 
 
@@ -250,6 +264,7 @@ def run_steps(v: np.ndarray, r: np.ndarray, rng: np.ndarray, ring: np.ndarray, p
     wts[0] = w_ex
     wts[1] = w_in
     out = np.zeros(n, dtype=np.uint8)
+    fired = np.empty(n, dtype=np.int64)
     total = 0
     for s in range(s0, s0 + m):
         row = ring[s % L]
@@ -261,7 +276,7 @@ def run_steps(v: np.ndarray, r: np.ndarray, rng: np.ndarray, ring: np.ndarray, p
             if phases & UPDATE:
                 _update_block(v, r, row, K, jp, p33, theta, v_reset, nref, out, lo, hi)
         if phases & DELIVER:
-            total += _deliver(out, ptr, tgt, ring[(s + d) % L], n_ex, wts)
+            total += _deliver(out, ptr, tgt, ring[(s + d) % L], n_ex, wts, fired)
     return total
 
 

@@ -1,4 +1,5 @@
-"""Two kernels of the Brunel hot path timed alone: the Poisson drive and spike collection.
+"""Three kernels of the Brunel hot path timed alone: the Poisson drive, spike collection
+and spike delivery.
 
     python benchmarks/kernels.py [--repeats 7] [--against main] [--quick]
 
@@ -11,6 +12,11 @@
   populations of 10,000 and 2,500 neurons, 15 steps per slice, flags set with
   probability 0.0032 (Brunel's 32 spikes/s at h = 0.1 ms); ns per flag scanned, with
   spikes and with every flag clear.
+* Spike delivery: :func:`~spikesim.kernel.delivery.deliver_spikes` of the spikes of
+  12,500 neurons firing with probability 0.0032 per step, each onto 1,250 targets
+  drawn uniformly over the 12,500 (a connection table of 31 MB, as Brunel's at order
+  2500), slices of 15 steps; ``delivery_half`` keeps only the targets below 6,250,
+  what one of two MPI ranks holds.  The figure is ns per event (one addition).
 
 ``--against REV`` also loads ``spikesim/kernel/delivery.py`` and ``collect.py`` of the
 git revision ``REV`` (into a temporary folder, as separate modules) and times both
@@ -43,13 +49,15 @@ sys.path.insert(0, str(HERE.parent))  # the spikesim of this tree
 
 from spikesim import rng  # noqa: E402
 from spikesim.kernel import delivery  # noqa: E402
-from spikesim.models.base import CH_EX  # noqa: E402
+from spikesim.models.base import CH_EX, INPUT_SINGLE  # noqa: E402
 
 N_EX, N_IN, M, LAM, P_SPIKE = 10_000, 2_500, 15, 2.0, 0.0032
+#: targets per sender in the delivery case, and its slices of spikes
+K_OUT, SLICES = 1250, 40
 
 
 def _load_rev(rev: str, tmp: Path) -> ModuleType:
-    """delivery.py of git revision ``rev`` as module ``_rev_delivery`` (collect_spikes only needed)."""
+    """delivery.py of git revision ``rev`` as module ``_rev_delivery``."""
     text = subprocess.run(["git", "-C", str(HERE.parent), "show", f"{rev}:spikesim/kernel/delivery.py"],
                           check=True, capture_output=True, text=True).stdout
     path = tmp / "_rev_delivery.py"
@@ -85,6 +93,33 @@ def _collect_case(seed: int) -> tuple[np.ndarray, tuple[object, ...]]:
     return flags, (offs, sizes, bases, 0, M, np.zeros(cap, np.int64), np.zeros(cap, np.int64), np.zeros(cap))
 
 
+def _delivery_case(seed: int, half: bool) -> tuple[tuple[object, ...], np.ndarray, int]:
+    """Arguments of deliver_spikes for one slice of Brunel-like spikes (see the module
+    docstring), its ring and the number of events it adds."""
+    n = N_EX + N_IN
+    gen = np.random.default_rng(seed)
+    tgt = np.sort(gen.integers(0, n, size=(n, K_OUT), dtype=np.int64), axis=1)
+    counts = np.full(n, K_OUT)
+    if half:
+        keep = tgt < n // 2
+        counts = keep.sum(axis=1)
+        tgt = tgt[keep]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(counts)
+    # SLICES different slices, delivered in turn (one call each), so that the runs of
+    # targets read come from the whole table, as in a network, not from the cache
+    fired = gen.random((SLICES, M, n)) < P_SPIKE
+    sl, steps, ids = np.nonzero(fired)  # sorted by (slice, step, id)
+    steps = steps + sl * M
+    L = 32
+    ring = np.zeros((3, L, n))
+    one = np.ones(1)
+    args = (ids.astype(np.int64), steps.astype(np.int64), np.ones(ids.size), ids.size, ptr,
+            tgt.ravel().astype(np.uint16), one * 0.1, np.array([15], np.int64), np.zeros(1, np.int64),
+            np.full(n, INPUT_SINGLE, np.int8), INPUT_SINGLE, ring, L)
+    return args, ring, int((ptr[ids + 1] - ptr[ids]).sum())
+
+
 def _timed(fn: Callable[[], None]) -> tuple[float, float]:
     """Wall and CPU seconds of one call."""
     w, c = time.perf_counter(), time.process_time()
@@ -97,6 +132,7 @@ def _runners(mod: ModuleType, n_slices: int) -> dict[str, Callable[[], None]]:
     pargs, ring = _poisson_case()
     flags, cargs = _collect_case(7)
     flat = flags.copy()
+    dargs = {half: _delivery_case(5, half) for half in (False, True)}
 
     def poisson() -> None:
         for q in range(n_slices):
@@ -114,7 +150,14 @@ def _runners(mod: ModuleType, n_slices: int) -> dict[str, Callable[[], None]]:
         for _ in range(n_slices):
             flat[:] = flags
 
-    return {"poisson": poisson, "collect": collect(True), "collect_empty": collect(False), "copy": copy_only}
+    def deliver(half: bool) -> Callable[[], None]:
+        def run() -> None:
+            for _ in range(max(1, n_slices // SLICES)):  # each call: SLICES slices
+                mod.deliver_spikes(*dargs[half][0])
+        return run
+
+    return {"poisson": poisson, "collect": collect(True), "collect_empty": collect(False), "copy": copy_only,
+            "delivery": deliver(False), "delivery_half": deliver(True)}
 
 
 def _same(mod_a: ModuleType, mod_b: ModuleType) -> None:
@@ -126,7 +169,9 @@ def _same(mod_a: ModuleType, mod_b: ModuleType) -> None:
             mod.deliver_poisson_uniform(*pargs, q * M, ring.shape[1])
         flags, cargs = _collect_case(11)
         k = mod.collect_spikes(flags, *cargs, 0)
-        outs.append((ring, k, *(a[:k] for a in cargs[5:])))
+        dargs, dring, _ = _delivery_case(3, True)
+        mod.deliver_spikes(*dargs)
+        outs.append((ring, k, *(a[:k] for a in cargs[5:]), dring))
     for a, b in zip(outs[0], outs[1], strict=True):
         assert np.array_equal(a, b)
 
@@ -158,6 +203,7 @@ def main() -> None:
                 for what, fn in runners[name].items():
                     times.setdefault((name, what), []).append(_timed(fn))
     n_draws = n_slices * M * (N_EX + N_IN)
+    events = [_delivery_case(5, half)[2] for half in (False, True)]
     for (name, what), ts in times.items():
         wall = [t[0] for t in ts]
         cpu = [t[1] for t in ts]
@@ -166,8 +212,8 @@ def main() -> None:
         if what == "collect":  # take the copy out
             wall = [w - statistics.median(t[0] for t in times[(name, "copy")]) for w in wall]
             cpu = [c - statistics.median(t[1] for t in times[(name, "copy")]) for c in cpu]
-        unit = "draw" if what == "poisson" else "flag"
-        f = 1e9 / n_draws
+        unit = {"poisson": "draw", "delivery": "event", "delivery_half": "event"}.get(what, "flag")
+        f = 1e9 / (max(1, n_slices // SLICES) * events[what == "delivery_half"] if unit == "event" else n_draws)
         print(f"{name:>12s} {what:14s} {statistics.median(wall) * f:6.3f} ns/{unit} wall "
               f"(min {min(wall) * f:.3f}), {statistics.median(cpu) * f:6.3f} cpu")
 

@@ -16,6 +16,7 @@ import numpy as np
 from numba import int64, njit, prange, uint64
 from numba.cpython.unsafe.numbers import trailing_zeros
 
+from spikesim.kernel.prefetch import prefetch_at, prefetch_range
 from spikesim.models.base import (
     CH_CUR,
     CH_EX,
@@ -71,6 +72,15 @@ def _deliver_range(ids: np.ndarray, steps: np.ndarray, mult: np.ndarray, k0: int
     d_hom = d.shape[0] == 1
     r_hom = rcpt.shape[0] == 1
     for k in range(k0, k1):
+        if k + 1 < k1:  # the next spike's targets come in while this one's are added
+            nxt = ids[k + 1]
+            prefetch_range(tgt, ptr[nxt], ptr[nxt + 1])
+            if not w_hom:
+                prefetch_range(w, ptr[nxt], ptr[nxt + 1])
+            if not d_hom:
+                prefetch_range(d, ptr[nxt], ptr[nxt + 1])
+            if k + 2 < k1:
+                prefetch_at(ptr, ids[k + 2])
         src = ids[k]
         base = steps[k] % L
         mu = mult[k]
