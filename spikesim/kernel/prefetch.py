@@ -10,10 +10,11 @@ is only a hint: it never faults and never changes a result (measured in
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
-from llvmlite import ir
+from llvmlite import ir  # type: ignore[import-untyped]
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
@@ -23,23 +24,27 @@ LINE = 64
 
 
 @intrinsic
-def _prefetch(typingctx: Any, arr: Any, idx: Any) -> tuple[Any, Any]:
+def _prefetch_intrinsic(typingctx: Any, arr: Any, idx: Any) -> tuple[Any, Any]:
     """``llvm.prefetch`` of the element ``arr[idx]`` (a read, kept in every cache level)."""
     sig = types.void(arr, idx)
 
     def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
         aryty = signature.args[0]
         ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False,
-                                       boundscheck=False)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]],  # type: ignore[no-untyped-call]
+                                       wraparound=False, boundscheck=False)
         i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
         fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")  # type: ignore[no-untyped-call]
         # read (0), highest locality (3), data cache (1)
         builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
         return context.get_dummy_value()
 
     return sig, codegen
+
+
+#: the intrinsic as a plain function of (array, index), for the type checker
+_prefetch = cast(Callable[[np.ndarray, int], None], _prefetch_intrinsic)
 
 
 @njit(cache=True, inline="always")
