@@ -4,7 +4,6 @@ results on 2 and 3 MPI processes (tests/models/devices2_mpi_scenario.py)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.mpi.launch import MPIEXEC, NEEDS_MPI
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-_beside = Path(sys.executable).parent / "mpiexec"
-MPIEXEC = str(_beside) if _beside.exists() else shutil.which("mpiexec")
-pytestmark = pytest.mark.skipif(MPIEXEC is None, reason="needs mpi4py and its mpiexec")
+pytestmark = NEEDS_MPI
 
 
 def _run(procs: int, threads: int, out: Path) -> list[dict[str, np.ndarray]]:

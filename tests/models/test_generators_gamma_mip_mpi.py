@@ -6,21 +6,17 @@ phases live with the target's rank and are gathered into checkpoints."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
+
+from tests.mpi.launch import MPIEXEC, NEEDS_MPI
 
 ROOT = Path(__file__).resolve().parents[2]
-BESIDE = Path(sys.executable).parent / "mpiexec"
-MPIEXEC = str(BESIDE) if BESIDE.exists() else shutil.which("mpiexec")
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None or MPIEXEC is None,
-                                reason="MPI tests need mpi4py and its mpiexec")
+pytestmark = NEEDS_MPI
 
 SCRIPT = '''
 import sys

@@ -13,11 +13,9 @@ integrates.  Both files: tools/make_reference_generator_recordables.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +26,7 @@ import pytest
 import spikesim
 import spikesim.io
 from spikesim.errors import BadProperty
+from tests.mpi.launch import MPIEXEC, NEEDS_MPI
 
 H = 0.1
 DATA = Path(__file__).resolve().parents[1] / "data" / "nest"
@@ -347,16 +346,10 @@ SPLIT = (23.7, 36.3)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _mpiexec() -> str | None:
-    beside = Path(sys.executable).parent / "mpiexec"
-    return str(beside) if beside.exists() else shutil.which("mpiexec")
-
-
-@pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None or _mpiexec() is None,
-                    reason="needs mpi4py and its mpiexec")
+@NEEDS_MPI
 def test_two_processes_record_what_one_records(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    cmd = [str(_mpiexec()), "-n", "2", sys.executable, "-m", "mpi4py",
+    cmd = [str(MPIEXEC), "-n", "2", sys.executable, "-m", "mpi4py",
            str(Path(__file__).with_name("generator_record_mpi.py")), str(tmp_path)]
     done = subprocess.run(cmd, env=env, cwd=ROOT, timeout=600, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -7,9 +7,7 @@ one-process, one-thread run.  Skipped only where mpi4py or its ``mpiexec`` is ab
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,19 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.mpi.launch import MPIEXEC, NEEDS_MPI
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 TIMEOUT = 600  # s: a cold numba cache compiles every kernel in every rank
-
-
-def _mpiexec() -> str | None:
-    beside = Path(sys.executable).parent / "mpiexec"
-    return str(beside) if beside.exists() else shutil.which("mpiexec")
-
-
-MPIEXEC = _mpiexec()
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None or MPIEXEC is None,
-                                reason="MPI tests need mpi4py and its mpiexec (pip install spikesim[mpi])")
+pytestmark = NEEDS_MPI
 
 
 def run(scenario: str, procs: int, threads: int, out: Path) -> list[dict[str, np.ndarray]]:
