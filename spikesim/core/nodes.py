@@ -149,7 +149,7 @@ def make_device(recording: RecordingManager, grid: TimeGrid, cls: type[Model], n
         dev.set({k: v for k, v in p.items() if k != "n_events" or v != 0})
         return dev
     assert issubclass(cls, Generator)
-    p = cls.settled({}, as_generator_params(p), grid.resolution)
+    p = cls.settled({}, as_generator_params(p), grid.resolution, grid.step)
     cls.check_node(p, grid.resolution)
     return p
 

@@ -52,12 +52,13 @@ class Generator(Model):
                                f"it must be >= start ({p['start']})")
 
     @classmethod
-    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float, now: int = 0) -> dict[str, Any]:
         """The values a node holding ``old`` stores when ``vals`` are set (at creation
         ``old`` is empty and ``vals`` complete); :meth:`check_node` then checks the
         result.  Models whose rules involve which keys are set together, or which store
         values other than those given (times moved onto the grid of ``h`` ms),
-        override it; by default the values are stored as given.
+        override it; by default the values are stored as given.  ``now`` is the step the
+        simulation stands at (the time of the ``set``, in steps of ``h``).
 
         Raises
         ------
@@ -150,12 +151,13 @@ class SpikeGenerator(Generator):
               "precise_times": False, "allow_offgrid_times": False, "shift_now_spikes": False}
 
     @classmethod
-    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float, now: int = 0) -> dict[str, Any]:
         """``spike_times`` (ms) stored as the grid times they are emitted at, as NEST stores
         them: a time within half a tic of a step is that step, an off-grid one (with
         ``allow_offgrid_times``) the end of its step, and with ``shift_now_spikes`` a time
-        of 0 ms is the first step (``h``).  Times :meth:`check_node` refuses stay as given
-        so that its message names them."""
+        that is now (``origin`` plus the time equals the step ``now`` the simulation
+        stands at; 0 ms at the start) moves to the next step.  Times :meth:`check_node`
+        refuses stay as given so that its message names them."""
         if "spike_times" not in vals:
             return vals
         p = {**old, **vals}
@@ -170,7 +172,9 @@ class SpikeGenerator(Generator):
             return vals
         k = -(-tics // per_step)
         if p.get("shift_now_spikes"):
-            k = np.where(k == 0, 1, k)
+            at_now = now - int(round(float(p.get("origin", 0.0)) * TICS_PER_MS)) // per_step
+            now_k = k == at_now if abs(at_now) < 2 ** 62 else np.zeros(k.shape, dtype=bool)
+            k = np.where((k == 0) | now_k, k + 1, k)
         return {**vals, "spike_times": (k * per_step / TICS_PER_MS).tolist()}
 
     @classmethod
@@ -220,14 +224,18 @@ class SpikeGenerator(Generator):
 
     @classmethod
     def schedule(cls, p: dict[str, Any], h: float) -> tuple[np.ndarray, np.ndarray]:
-        """Stamp steps of the spikes to emit and their multiplicities (``spike_multiplicities``,
-        times ``spike_weights`` where set); ``shift_now_spikes`` moves a spike at 0 ms to the
-        first step."""
+        """Stamp steps of the spikes to emit (``origin`` plus each spike time) and their
+        multiplicities (``spike_multiplicities``, times ``spike_weights`` where set);
+        ``shift_now_spikes`` moves a spike at 0 ms to the first step."""
         tics, per_step = _tics(np.asarray(p["spike_times"], dtype=float), h)
         # a time within half a tic of a step is that step; an off-grid one goes to the end of its step
         k = -(-tics // per_step)
         if p["shift_now_spikes"]:
             k = np.maximum(k, 1)
+        origin = ms_to_steps(p["origin"], h)
+        if abs(origin) >= 2 ** 62:  # no step a simulation reaches
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        k = k + origin  # spike times count from the origin, as NEST's do
         lo, hi = cls.window(p, h)
         w = np.asarray(p["spike_weights"], dtype=float)
         m = np.asarray(p["spike_multiplicities"], dtype=float)

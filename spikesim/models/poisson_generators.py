@@ -79,7 +79,7 @@ class SinusoidalPoissonGenerator(RatePoissonGenerator):
                                "it must be True or False")
 
     @classmethod
-    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float, now: int = 0) -> dict[str, Any]:
         """As NEST: ``individual_spike_trains`` is a model default only (SetDefaults,
         CopyModel), never set on a node that exists.
 
@@ -165,7 +165,7 @@ class InhomogeneousPoissonGenerator(RatePoissonGenerator):
     params = {**Generator.params, "rate_times": (), "rate_values": (), "allow_offgrid_times": False}
 
     @classmethod
-    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float, now: int = 0) -> dict[str, Any]:
         """As NEST: ``rate_times`` and ``rate_values`` are set together; with
         ``allow_offgrid_times`` a time off the grid of ``h`` ms is stored rounded up to
         the end of its step; ``allow_offgrid_times`` changes only with rate times or

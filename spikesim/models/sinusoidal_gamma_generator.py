@@ -68,7 +68,7 @@ class SinusoidalGammaGenerator(Generator):
             raise bad_property(cls.name, "rate", p["rate"], "the rate must be finite (spikes/s)")
 
     @classmethod
-    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float) -> dict[str, Any]:
+    def settled(cls, old: dict[str, Any], vals: dict[str, Any], h: float, now: int = 0) -> dict[str, Any]:
         """As NEST: ``individual_spike_trains`` is a model default only (SetDefaults,
         CopyModel), never set on a node that exists.
 
@@ -77,7 +77,7 @@ class SinusoidalGammaGenerator(Generator):
         BadProperty
             When a node's ``individual_spike_trains`` is set.
         """
-        return SinusoidalPoissonGenerator.settled(old, vals, h)
+        return SinusoidalPoissonGenerator.settled(old, vals, h, now)
 
     @staticmethod
     def constants(p: dict[str, Any]) -> tuple[float, float, float, float, float]:

@@ -366,7 +366,7 @@ class NodeTable:
         for k, v in vals.items():
             if k not in p:
                 raise bad_property(pop.model_name, k, v, f"{pop.model_name} has the parameters {sorted(p)}")
-        p.update(pop.model.settled(dict(node), as_generator_params(vals), self.grid.resolution))  # type: ignore[attr-defined]
+        p.update(pop.model.settled(dict(node), as_generator_params(vals), self.grid.resolution, self.grid.step))  # type: ignore[attr-defined]
         pop.model.check_node(p, self.grid.resolution)  # type: ignore[attr-defined]
 
     def _apply_device(self, pop: DevicePopulation, i: int, vals: dict[str, Any]) -> None:
@@ -374,7 +374,7 @@ class NodeTable:
             pop.nodes[i].set(vals)
             return
         node = pop.nodes[i]
-        node.update(pop.model.settled(dict(node), as_generator_params(vals), self.grid.resolution))  # type: ignore[attr-defined]
+        node.update(pop.model.settled(dict(node), as_generator_params(vals), self.grid.resolution, self.grid.step))  # type: ignore[attr-defined]
         self.generator_version += 1
 
     def check_receptors(self, tgt: np.ndarray, r: np.ndarray, src: np.ndarray) -> None:

@@ -32,6 +32,35 @@ def test_spike_times_stored_on_the_grid():
     assert sorted(sr.events["times"].tolist()) == [0.5, 0.5, 1.0, 1.5, 1.5, 2.0, 2.0]
 
 
+@pytest.mark.parametrize(("origin", "times", "stored", "recorded"), [
+    (0.0, [10.0, 11.0], [10.1, 11.0], [10.1, 11.0]),
+    (2.0, [8.0, 9.0], [8.1, 9.0], [10.1, 11.0]),
+    (0.0, [8.0, 9.0], [8.0, 9.0], []),
+])
+def test_a_spike_time_set_now_moves_to_the_next_step(origin, times, stored, recorded):
+    # NEST 3.10 (shift_now_spikes, Simulate(10), set the times, Simulate(10)): a time that
+    # is now (origin + time = 10 ms) is stored and sent one step later; times count from
+    # the origin, and past times are not sent
+    sg = nest.Create("spike_generator", params={"shift_now_spikes": True, "origin": origin})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(sg, sr)
+    nest.Simulate(10.0)
+    sg.set({"spike_times": times})
+    nest.Simulate(10.0)
+    assert list(sg.get("spike_times")) == pytest.approx(stored, abs=1e-12)
+    assert sr.events["times"].tolist() == pytest.approx(recorded, abs=1e-12)
+
+
+def test_spike_times_count_from_the_origin():
+    # NEST 3.10: origin 2.0, window (2.5, 13.0] ms, times 1, 3, 12 -> sent at 3.0 and 5.0 ms
+    sg = nest.Create("spike_generator", params={"origin": 2.0, "spike_times": [1.0, 3.0, 12.0], "start": 0.5,
+                                                "stop": 11.0})
+    sr = nest.Create("spike_recorder")
+    nest.Connect(sg, sr)
+    nest.Simulate(20.0)
+    assert sr.events["times"].tolist() == [3.0, 5.0]
+
+
 def test_spike_time_within_half_a_tic_is_the_step():
     sg = nest.Create("spike_generator", params={"spike_times": [0.1, 10.0, 10.5, 10.50001]})
     assert sg.get("spike_times") == pytest.approx([0.1, 10.0, 10.5, 10.5], abs=1e-12)  # NEST 3.10
