@@ -63,6 +63,7 @@ from spikesim.kernel.samplers import (
     spike_recorders,
 )
 from spikesim.kernel.signals import DeferredSignals
+from spikesim.kernel.train_recording import with_recorders
 from spikesim.models.base import N_CHANNELS, NeuronModel
 from spikesim.network.populations import NeuronPopulation
 from spikesim.recording.weight_recorder import WeightRecordingDevice
@@ -234,7 +235,9 @@ class Engine:
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
-        self.gamma_mip.prepare(poisson, self.nodes.model_of, h, self.mode, self.seed(), m)
+        trains = with_recorders(poisson, projections, self.nodes.model_of, self.nodes.node)
+        self.gamma_mip.prepare(trains, self.nodes.model_of, h, self.mode, self.seed(), m)
+        self.gamma_mip.pending.device_of, self.gamma_mip.pending.num_nodes = self.nodes.node, self.nodes.num_nodes
         self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h, self.seed())
         self.spike_recorders = spike_recorders(self.nodes.populations, projections, self.nodes.num_nodes)
         self.samplers: dict[int, SamplerPlan] = sampler_plans(self.nodes.populations, self.nodes.split, m,
@@ -429,6 +432,7 @@ class Engine:
         full = record_slice(self.spike_recorders, ids, steps, mult, transmitted)
         if self.gen_recording is not None:
             full = self.gen_recording.slice(s0, m) or full
+        full = self.gamma_mip.pending.record(s0, m) or full
         return full
 
     def _update_neurons(self, s0: int, m: int) -> None:

@@ -29,6 +29,8 @@ from numba import njit, prange
 from spikesim import rng
 from spikesim.kernel.delivery import poisson_channels
 from spikesim.kernel.routes import DeviceRoute
+from spikesim.kernel.train_recording import PendingTrains
+from spikesim.models.base import INPUT_NONE
 from spikesim.models.gamma_mip_generators import GammaSupGenerator, MipGenerator
 from spikesim.models.generators import Generator
 
@@ -56,6 +58,8 @@ class TargetConns:
     lo: np.ndarray
     hi: np.ndarray
     chunks: np.ndarray
+    gid: np.ndarray        # generator node id of each connection
+    rec: np.ndarray        # column of each connection to a spike recorder in the counts drawn for recorders; -1 else
 
 
 @dataclass
@@ -94,6 +98,8 @@ class GammaMipRoutes:
         self.store = _empty_store()
         #: prepared: the routes hold this rank's state and the store is empty
         self.prepared = False
+        #: counts drawn for spike recorders, waiting for their slice
+        self.pending = PendingTrains()
 
     def prepare(self, dr: DeviceRoute | None, model_of: Callable[[int], type[Any]], h: float, mode: np.ndarray,
                 seed: int, slice_steps: int) -> None:
@@ -181,12 +187,24 @@ class GammaMipRoutes:
         """
         if self.gamma is not None:
             rg, c = self.gamma, self.gamma.conns
+            out = recorder_counts(c, m)
             deliver_gamma(rg.occ, rg.shape, rg.prob, c.lo, c.hi, c.col, c.keys, c.tgt, c.ch, c.factor, c.d,
-                          c.chunks, s0, m, ring, L)
+                          c.chunks, s0, m, ring, L, c.rec, out)
+            self.keep_recorded(c, s0, out)
         if self.mip is not None:
             rm, c = self.mip, self.mip.conns
+            out = recorder_counts(c, m)
             parents = mip_parents(rm.tables, rm.mkeys, rm.p_copy, c.lo, c.hi, s0, m, rm.slice_steps)
-            deliver_mip(parents, rm.p_copy, c.col, c.keys, c.tgt, c.ch, c.factor, c.d, c.chunks, s0, ring, L)
+            deliver_mip(parents, rm.p_copy, c.col, c.keys, c.tgt, c.ch, c.factor, c.d, c.chunks, s0, ring, L,
+                        c.rec, out)
+            self.keep_recorded(c, s0, out)
+
+    def keep_recorded(self, c: TargetConns, s0: int, counts: np.ndarray) -> None:
+        """Keep the counts drawn in steps ``s0 ..`` for the recorders among ``c`` (``counts[i, rec]``)
+        until the engine records their slice."""
+        if counts.shape[1]:
+            at = np.flatnonzero(c.rec >= 0)
+            self.pending.add(c.tgt[at] + 1, c.gid[at], s0, counts[:, c.rec[at]])
 
     def state(self, comm: _Gather) -> dict[str, np.ndarray]:
         """The phase occupations of all gamma connections (of every rank), for checkpoints.
@@ -205,12 +223,13 @@ class GammaMipRoutes:
         occ = padded[np.arange(padded.shape[1]) < sizes[:, None]]  # row by row: each key's phases
         if comm.size > 1 and self.prepared:
             keys, sizes, occ = (np.concatenate(comm.allgather(a)) for a in (keys, sizes, occ))
-        return {"gamma_sup/keys": keys, "gamma_sup/sizes": sizes, "gamma_sup/occ": occ}
+        return {"gamma_sup/keys": keys, "gamma_sup/sizes": sizes, "gamma_sup/occ": occ, **self.pending.state()}
 
     def load_state(self, arrays: dict[str, np.ndarray]) -> None:
         """Continue from :meth:`state` (missing arrays: no gamma state)."""
         self.gamma = self.mip = None
         self.prepared = False
+        self.pending.load_state(arrays)
         keys = arrays.get("gamma_sup/keys", np.zeros(0, np.uint64))
         sizes = arrays.get("gamma_sup/sizes", np.zeros(0, np.int64))
         occ = arrays.get("gamma_sup/occ", np.zeros(0, np.int64))
@@ -222,12 +241,18 @@ class GammaMipRoutes:
         """Back to t = 0: every gamma connection starts from NEST's initial phases."""
         self.gamma = self.mip = None
         self.prepared = False
+        self.pending.reset()
         self.store = _empty_store()
 
 
 def _empty_store() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """No kept phases: (keys, phases per key, occupations)."""
     return np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros((0, 0), np.int64)
+
+
+def recorder_counts(c: TargetConns, m: int) -> np.ndarray:
+    """Zeroed counts ``(m, connections to recorders)`` for a slice of ``m`` steps."""
+    return np.zeros((m, int((c.rec >= 0).sum())), dtype=np.int64)
 
 
 def select_generators(dr: DeviceRoute, keep_gen: np.ndarray) -> DeviceRoute:
@@ -260,8 +285,10 @@ def target_connections(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -
     n_chunks = max(1, min(64, n // 256))
     cuts = np.linspace(0, n, n_chunks + 1).astype(np.int64)
     cuts[1:-1] = np.searchsorted(tgt, tgt[np.minimum(cuts[1:-1], n - 1)], side="left")
+    to_rec = mode[tgt] == INPUT_NONE  # a spike recorder (see spikesim.kernel.train_recording)
+    rec = np.where(to_rec, np.cumsum(to_rec) - 1, -1).astype(np.int64)
     return TargetConns(dr.gens, col, tgt, np.broadcast_to(d, (n,)).astype(np.int64), ch, factor, keys,
-                  win[:, 0].copy(), win[:, 1].copy(), np.unique(cuts))
+                       win[:, 0].copy(), win[:, 1].copy(), np.unique(cuts), gid.astype(np.int64), rec)
 
 
 @njit(cache=True)
@@ -342,20 +369,24 @@ def _gamma_step(occ: np.ndarray, shape: int, p: float, key: np.uint64, s: int) -
 @njit(cache=True, parallel=True, nogil=True)
 def deliver_gamma(occ: np.ndarray, shape: np.ndarray, prob: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                   col: np.ndarray, keys: np.ndarray, tgt: np.ndarray, ch: np.ndarray, factor: np.ndarray,
-                  d: np.ndarray, chunks: np.ndarray, s0: int, m: int, ring: np.ndarray, L: int) -> None:
+                  d: np.ndarray, chunks: np.ndarray, s0: int, m: int, ring: np.ndarray, L: int, rec: np.ndarray,
+                  rec_out: np.ndarray) -> None:
     """Advance each gamma connection through steps s0 .. s0+m-1 inside its window
-    (``lo < s <= hi``) and add ``factor`` times its spikes to the ring."""
+    (``lo < s <= hi``) and add ``factor`` times its spikes to the ring, or, for a
+    connection to a recorder (``rec[c] >= 0``), write them to ``rec_out[i, rec[c]]``."""
     for q in prange(chunks.shape[0] - 1):
         for c in range(chunks[q], chunks[q + 1]):
             g = col[c]
-            if prob[g] <= 0.0 or ch[c] < 0:
+            if prob[g] <= 0.0 or (ch[c] < 0 and rec[c] < 0):
                 continue
             for i in range(m):
                 s = s0 + i
                 if s <= lo[g] or s > hi[g]:
                     continue
                 k = _gamma_step(occ[c], shape[g], prob[g], keys[c], s)
-                if k > 0:
+                if rec[c] >= 0:
+                    rec_out[i, rec[c]] = k
+                elif k > 0:
                     ring[ch[c], (s + d[c]) % L, tgt[c]] += factor[c] * k
 
 
@@ -379,18 +410,21 @@ def mip_parents(tables: np.ndarray, mkeys: np.ndarray, p_copy: np.ndarray, lo: n
 @njit(cache=True, parallel=True, nogil=True)
 def deliver_mip(parents: np.ndarray, p_copy: np.ndarray, col: np.ndarray, keys: np.ndarray, tgt: np.ndarray,
                 ch: np.ndarray, factor: np.ndarray, d: np.ndarray, chunks: np.ndarray, s0: int, ring: np.ndarray,
-                L: int) -> None:
+                L: int, rec: np.ndarray, rec_out: np.ndarray) -> None:
     """Each connection takes each mother spike with probability ``p_copy`` (a binomial
-    count per step from its own stream) and adds ``factor`` times the count to the ring."""
+    count per step from its own stream) and adds ``factor`` times the count to the ring
+    (a connection to a recorder: writes it to ``rec_out[i, rec[c]]``)."""
     for q in prange(chunks.shape[0] - 1):
         for c in range(chunks[q], chunks[q + 1]):
             g = col[c]
-            if ch[c] < 0:
+            if ch[c] < 0 and rec[c] < 0:
                 continue
             for i in range(parents.shape[0]):
                 n = parents[i, g]
                 if n == 0:
                     continue
                 k = binomial(n, p_copy[g], rng.uniform(keys[c], s0 + i))
-                if k > 0:
+                if rec[c] >= 0:
+                    rec_out[i, rec[c]] = k
+                elif k > 0:
                     ring[ch[c], (s0 + i + d[c]) % L, tgt[c]] += factor[c] * k

@@ -250,7 +250,8 @@ def recorder_feeds(nodes: NodeTable, projections: Mapping[tuple[str, str], Proje
     # by population, not node by node: every neuron of a large network is recorded
     sends_poisson = np.zeros(nodes.num_nodes + 1, dtype=bool)
     for pop in nodes.populations:
-        sends_poisson[pop.first:pop.first + pop.n] = pop.model.sends == "poisson"
+        # the Poisson generators' trains are drawn here; the others' by their routes (train_recording)
+        sends_poisson[pop.first:pop.first + pop.n] = issubclass(pop.model, (PoissonGenerator, RatePoissonGenerator))
     poisson = sends_poisson[src]
     feeds = []
     for rec_id in np.unique(tgt[poisson]):

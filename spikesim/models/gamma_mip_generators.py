@@ -52,7 +52,6 @@ class GammaSupGenerator(Generator):
     name = "gamma_sup_generator"
     output = "poisson"
     sends = "poisson"
-    recordable_trains = False  # record what a parrot_neuron relays (not built yet)
     params = {**Generator.params, "rate": 0.0, "gamma_shape": 1, "n_proc": 1}
 
     @classmethod
@@ -108,7 +107,6 @@ class MipGenerator(Generator):
     name = "mip_generator"
     output = "poisson"
     sends = "poisson"
-    recordable_trains = False  # record what a parrot_neuron relays (not built yet)
     params = {**Generator.params, "rate": 0.0, "p_copy": 1.0}
 
     @classmethod

@@ -37,7 +37,6 @@ class PpdSupGenerator(Generator):
     name = "ppd_sup_generator"
     output = "poisson"
     sends = "poisson"
-    recordable_trains = False  # record what a parrot_neuron relays
     params = {**Generator.params, "rate": 0.0, "dead_time": 0.0, "n_proc": 1, "frequency": 0.0,
               "relative_amplitude": 0.0}
 

@@ -41,7 +41,6 @@ class SinusoidalGammaGenerator(Generator):
     name = "sinusoidal_gamma_generator"
     output = "poisson"
     sends = "poisson"
-    recordable_trains = False  # record what a parrot_neuron relays
     params = {**Generator.params, "rate": 0.0, "amplitude": 0.0, "frequency": 0.0, "phase": 0.0, "order": 1.0,
               "individual_spike_trains": True}
     recordables = ("rate",)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import spikesim
-from spikesim.errors import BadProperty, IllegalConnection
+from spikesim.errors import BadProperty
 from spikesim.kernel.gamma_mip import binomial
 from tests.reference import cases
 
@@ -199,13 +199,3 @@ def test_nest_face_runs_a_script(tmp_path):
     line = next(x for x in out.splitlines() if x.startswith("events"))
     n_events = int(line.split()[1])
     assert 30 < n_events < 150 and line.endswith("0.5 2")  # about 2 x 30 + 2 x 20 spikes in 0.5 s
-
-
-@pytest.mark.parametrize("model", ["gamma_sup_generator", "mip_generator"])
-def test_straight_to_a_spike_recorder_is_refused_clearly(model: str) -> None:
-    sim = spikesim.Simulator()
-    g, sr = sim.create(model), sim.create("spike_recorder")
-    with pytest.raises(IllegalConnection, match="parrot_neuron"):
-        sim.connect(g, sr)
-    assert sim.kernel_status()["num_connections"] == 0
-    sim.simulate(1.0)
