@@ -13,8 +13,9 @@ from spikesim.parallel import world
 
 
 def scenario(threads: int) -> dict[str, np.ndarray]:
-    """sinusoidal_gamma (own and shared trains), ppd_sup and ignore_and_fire onto 40
-    iaf_psc_alpha neurons and 10 parrots, recurrent connections; three runs, seed 4."""
+    """sinusoidal_gamma (own and shared trains), ppd_sup, gamma_sup, mip and ignore_and_fire
+    onto 40 iaf_psc_alpha neurons and 10 parrots, recurrent connections, a second recorder
+    straight on the five generators; three runs (the first ends inside a slice), seed 4."""
     sim = spikesim.Simulator(resolution=0.1, seed=4, threads=threads)
     n = sim.create("iaf_psc_alpha", 40, {"I_e": 200.0})
     p = sim.create("parrot_neuron", 10)
@@ -31,14 +32,18 @@ def scenario(threads: int) -> dict[str, np.ndarray]:
     sim.connect(ppd, n[10:], syn_spec={"weight": 20.0, "delay": 1.5})
     sim.connect(iaf, n, syn_spec={"weight": 50.0, "delay": 1.0})
     sim.connect(n, n, {"rule": "fixed_indegree", "indegree": 4}, {"weight": -40.0, "delay": 1.0})
-    sr = sim.create("spike_recorder")
+    gam = sim.create("gamma_sup_generator", params={"rate": 40.0, "gamma_shape": 3, "n_proc": 5})
+    mip = sim.create("mip_generator", params={"rate": 200.0, "p_copy": 0.3})
+    sim.connect(gam + mip, n[:10], syn_spec={"weight": 20.0, "delay": 1.0})
+    sr, gsr = sim.create("spike_recorder"), sim.create("spike_recorder")
     sim.connect(n, sr)
     sim.connect(p, sr)
     sim.connect(iaf, sr)
+    sim.connect(shared + own + ppd + gam + mip, gsr)  # the generators' own trains, recorded straight
     for t in (41.3, 60.0, 38.7):
         sim.simulate(t)
-    ev = sr.get("events")[0]
-    return {"senders": ev["senders"], "times": ev["times"]}
+    ev, gev = sr.get("events")[0], gsr.get("events")[0]
+    return {"senders": ev["senders"], "times": ev["times"], "gen_senders": gev["senders"], "gen_times": gev["times"]}
 
 
 if __name__ == "__main__":

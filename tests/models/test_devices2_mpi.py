@@ -1,5 +1,6 @@
-"""sinusoidal_gamma_generator, ppd_sup_generator and ignore_and_fire give the one-process
-results on 2 and 3 MPI processes (tests/models/devices2_mpi_scenario.py)."""
+"""sinusoidal_gamma_generator, ppd_sup_generator, gamma_sup_generator, mip_generator and
+ignore_and_fire give the one-process results on 2 and 3 MPI processes, also recorded
+straight from the generators (tests/models/devices2_mpi_scenario.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def _run(procs: int, threads: int, out: Path) -> list[dict[str, np.ndarray]]:
 def test_processes_give_one_processs_spikes(tmp_path, procs, threads):
     ref = _run(1, 1, tmp_path / "serial")[0]
     assert ref["senders"].size > 500 and np.count_nonzero(ref["senders"] <= 40) > 20  # the neurons spike too
+    assert np.unique(ref["gen_senders"]).size == 5  # every generator's train was recorded
     for rank, res in enumerate(_run(procs, threads, tmp_path / "mpi")):
         for k in ref:
             np.testing.assert_array_equal(ref[k], res[k], err_msg=f"{k}: rank {rank} of {procs} x {threads}")
