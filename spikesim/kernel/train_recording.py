@@ -106,8 +106,10 @@ class PendingTrains:
         """Hand the counts of steps before ``s0 + m`` to their recorders (as spikes of the
         generators, the count their multiplicity); returns whether a recorder holds
         enough rows to hand them over now."""
+        if not self.step.size or self.device_of is None:  # the common case: nothing waits
+            return False
         due = self.step < s0 + m
-        if not due.any() or self.device_of is None:
+        if not due.any():
             return False
         rec, gid, step, count = (a[due] for a in (self.rec, self.gid, self.step, self.count))
         self.rec, self.gid, self.step, self.count = (a[~due] for a in (self.rec, self.gid, self.step, self.count))
