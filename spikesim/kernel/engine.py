@@ -235,7 +235,7 @@ class Engine:
         self.current_groups = current_groups(self.currents, self.nodes.model_of, h, self.seed())
         poisson = device_route(projections, "poisson", self.nodes.node)
         self.poisson, self.rate_poisson = poisson_routes(poisson, self.nodes.model_of, h, self.mode, self.seed())
-        trains = with_recorders(poisson, projections, self.nodes.model_of, self.nodes.node)
+        trains = with_recorders(poisson, projections, self.nodes.populations, self.nodes.node)
         self.gamma_mip.prepare(trains, self.nodes.model_of, h, self.mode, self.seed(), m)
         self.gamma_mip.pending.device_of, self.gamma_mip.pending.num_nodes = self.nodes.node, self.nodes.num_nodes
         self.sg_stamp, self.sg_ids, self.sg_mult = spike_generator_schedule(self.nodes.populations, h, self.seed())

@@ -18,7 +18,7 @@ the checkpoint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from spikesim.models.ppd_sup_generator import PpdSupGenerator
 from spikesim.models.sinusoidal_gamma_generator import SinusoidalGammaGenerator
 
 if TYPE_CHECKING:
+    from spikesim.network.populations import Population
     from spikesim.network.projection import Projection
 
 #: the generator models whose trains the routes draw for recorders too
@@ -38,7 +39,7 @@ _NONE = np.zeros(0, dtype=np.int64)
 
 
 def with_recorders(dr: DeviceRoute | None, projections: Mapping[tuple[str, str], Projection],
-                   model_of: Callable[[int], type[Any]], node: Callable[[int], Any]) -> DeviceRoute | None:
+                   populations: Sequence[Population], node: Callable[[int], Any]) -> DeviceRoute | None:
     """The ``poisson`` route ``dr`` joined with the ``record`` connections from generators
     of :data:`TRAIN_MODELS` (targets: the recorders' 0-based ids).
 
@@ -48,17 +49,21 @@ def with_recorders(dr: DeviceRoute | None, projections: Mapping[tuple[str, str],
         The ``poisson`` route.
     projections : mapping
         All projections, keyed by (synapse model, route).
-    model_of : callable
-        Node id -> its model class.
+    populations : sequence of Population
+        All populations (their models tell which nodes draw trains).
     node : callable
         Node id -> the generator's parameter dict.
     """
     parts = [p for (_, r), p in projections.items() if r == "record" and len(p)]
     src = np.concatenate([p.src for p in parts] or [_NONE]).astype(np.int64)
     tgt = np.concatenate([p.tgt for p in parts] or [_NONE]).astype(np.int64)
-    gens = np.unique(src)
-    trains = gens[[issubclass(model_of(int(g) + 1), TRAIN_MODELS) for g in gens]] if gens.size else gens
-    keep = np.isin(src, trains)
+    if not src.size:
+        return dr
+    draws = np.zeros(int(src.max()) + 2, dtype=bool)  # by population, not node by node
+    for pop in populations:
+        if pop.first - 1 < draws.size and issubclass(pop.model, TRAIN_MODELS):
+            draws[pop.first - 1:pop.first - 1 + pop.n] = True
+    keep = draws[src]
     if not keep.any():
         return dr
     src, tgt = src[keep], tgt[keep]
