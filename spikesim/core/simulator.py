@@ -32,6 +32,7 @@ from spikesim.core.timers import Timers
 from spikesim.data.results import RunResult
 from spikesim.errors import BadProperty, KernelException, bad_property
 from spikesim.io import checkpoint as checkpoint_file
+from spikesim.io.container import FileFormatError
 from spikesim.models.synapses_more import with_continuous_delays
 from spikesim.network.disconnect import disconnect
 from spikesim.network.nodes import NodeCollection
@@ -430,8 +431,12 @@ class Simulator(KernelSettings):
             If the file is not a spikesim checkpoint or is damaged.
         """
         meta, arrays = checkpoint_file.read(path)
-        k = meta["kernel"]
-        sim = cls(resolution=k["resolution"], seed=k["seed"], threads=k["threads"])
+        try:
+            k = meta["kernel"]
+            sim = cls(resolution=k["resolution"], seed=k["seed"], threads=k["threads"])
+        except (KeyError, TypeError, ValueError) as exc:  # BadProperty is a ValueError
+            raise FileFormatError(f"checkpoint '{path}' is damaged: its kernel settings are not valid "
+                                  f"({type(exc).__name__}: {exc})") from None
         checkpoint_state.load(sim.parts, meta, arrays, str(path))
         return sim
 
