@@ -48,13 +48,12 @@ def _file_format(path: Path) -> str:
     if head != _HDF5_SIGNATURE:
         raise CliError(f"'{path}' is not a spikesim recording or checkpoint (not an HDF5 file, nor a "
                        "file of the ascii backend)")
-    import h5py
-
     from spikesim.io.hdf5 import writer_flags
+    from spikesim.io.hdf5_open import open_for_reading
     try:
         # a file its writer still has open (or left after a crash) opens only in SWMR mode
         live = bool(writer_flags(path) & (0x01 | 0x04))
-        with h5py.File(path, "r", swmr=live, locking=False) as f:
+        with open_for_reading(path, live) as f:
             fmt = f.attrs.get("format", "")
     except (OSError, RuntimeError, ValueError, KeyError) as err:
         raise CliError(f"cannot open '{path}': the file is damaged ({_one_line(err)})") from None

@@ -34,6 +34,7 @@ from spikesim.io.hdf5_layout import (
     grid_names,
     grid_rows_of,
 )
+from spikesim.io.hdf5_open import open_for_reading
 
 
 class RecordingFileError(SpikesimError, ValueError):
@@ -147,7 +148,6 @@ def read(path: str | Path, retries: int = 5) -> Recording:
         If the file is not a spikesim recording, is damaged (also: an ``n_rows`` that
         disagrees with its datasets), or comes from a newer format version.
     """
-    import h5py
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such file: '{path}'")
@@ -158,7 +158,7 @@ def read(path: str | Path, retries: int = 5) -> Recording:
     for attempts in range(1, max(1, retries) + 1):
         live = bool(writer_flags(path) & _WRITE_FLAGS)
         try:
-            with h5py.File(path, "r", swmr=live, locking=False) as f:
+            with open_for_reading(path, live) as f:
                 return _read_open(f, path, closed=not live)
         except RecordingFileError:
             raise
