@@ -10,13 +10,14 @@ from pathlib import Path
 
 from spikesim.cli.summary import CliError
 from spikesim.errors import SpikesimError
-from spikesim.io.hdf5_repair import clear_write_flags
+from spikesim.io.hdf5_repair import clear_write_flags, trim_unflushed_rows
 
 __all__ = ["repair_file"]
 
 
 def repair_file(path: Path) -> str:
-    """Clear the write flags of ``path`` and say what was done.
+    """Clear the write flags of ``path``, cut its columns back to the rows its killed
+    writer had flushed, and say what was done.
 
     Parameters
     ----------
@@ -38,8 +39,10 @@ def repair_file(path: Path) -> str:
         raise CliError(f"{path}: no such file")
     try:
         cleared = clear_write_flags(path)
-    except SpikesimError as err:
+        cut = trim_unflushed_rows(path) if cleared else 0
+    except (SpikesimError, OSError) as err:
         raise CliError(str(err)) from err
     if cleared:
-        return f"{path}: cleared the write flags a killed writer left; HDF5 tools open it now"
+        extra = f"; cut {cut} columns back to the rows it had flushed" if cut else ""
+        return f"{path}: cleared the write flags a killed writer left{extra}; HDF5 tools open it now"
     return f"{path}: closed cleanly, nothing to repair"

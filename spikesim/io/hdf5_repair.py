@@ -16,7 +16,8 @@ after the last flush, which no index refers to) are left as they are.
 
 The file is changed in place, 5 bytes, after every check passed; a file that is not
 HDF5, has another superblock version, a wrong checksum or no flags set is left
-untouched.
+untouched.  :func:`trim_unflushed_rows` then cuts columns a killed writer had grown
+beyond their ``n_rows`` (``spikesim repair`` does both).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from spikesim.errors import SpikesimError
 
-__all__ = ["clear_write_flags", "write_flags", "lookup3"]
+__all__ = ["clear_write_flags", "write_flags", "lookup3", "trim_unflushed_rows"]
 
 _SIGNATURE = b"\x89HDF\r\n\x1a\n"
 #: where HDF5 looks for the superblock: 0, then 512 and every doubling (a user block)
@@ -185,3 +186,42 @@ def clear_write_flags(path: str | os.PathLike[str]) -> bool:
         f.flush()
         os.fsync(f.fileno())
     return True
+
+
+def trim_unflushed_rows(path: str | os.PathLike[str]) -> int:
+    """Cut every column of an hdf5 recording down to its ``n_rows`` (the rows its writer
+    flushed); returns how many datasets were cut.
+
+    A writer killed between growing a device's datasets and writing their new
+    ``n_rows`` leaves columns longer than ``n_rows``; the rows beyond it were never
+    flushed.  A file its writer closed holds exactly ``n_rows`` rows, and
+    :func:`spikesim.io.read` refuses one that does not (a damaged ``n_rows`` would
+    otherwise drop rows silently), so ``spikesim repair`` cuts them after
+    :func:`clear_write_flags` has cleared the flags of a killed writer, and only then.
+
+    Raises
+    ------
+    OSError
+        If HDF5 cannot open the file for writing.
+    """
+    import h5py
+
+    from spikesim.io.hdf5_layout import DEVICES, N_ROWS, SENDERS, grid_names
+
+    cut = 0
+    with h5py.File(path, "r+") as f:
+        for name in f.get(DEVICES, {}):
+            g = f[DEVICES][name]
+            groups = [g[k] for k in grid_names(g)] or [g]
+            for b in groups:
+                if N_ROWS not in b:
+                    continue
+                n = int(b[N_ROWS][0])
+                for c, ds in b.items():
+                    grid_senders = b is not g and c == SENDERS  # a grid's senders: one per column, not per row
+                    if c == N_ROWS or grid_senders or not isinstance(ds, h5py.Dataset) or ds.ndim < 1:
+                        continue
+                    if ds.shape[0] > n and ds.maxshape[0] is None:
+                        ds.resize(n, axis=0)
+                        cut += 1
+    return cut

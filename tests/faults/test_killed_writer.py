@@ -127,3 +127,35 @@ def test_what_cannot_be_repaired_is_a_clear_error_and_left_untouched(tmp_path: P
                          timeout=60, env=dict(os.environ))
     assert out.returncode == 2 and match in out.stderr and "Traceback" not in out.stderr
     sim.simulate(1.0)  # unrelated simulators are untouched by all this
+
+
+def test_repair_cuts_columns_a_killed_writer_had_grown(tmp_path: Path) -> None:
+    # the writer grows a device's datasets, then writes n_rows: a kill in between leaves
+    # columns longer than n_rows (seen once in CI); made here on purpose
+    sim = spikesim.Simulator(seed=3)
+    sim.data_path = str(tmp_path)
+    n = sim.create("iaf_psc_alpha", 20, {"I_e": 500.0})
+    sr = sim.create("spike_recorder", params={"record_to": "hdf5", "label": "grown"})
+    sim.connect(n, sr)
+    sim.simulate(100.0)
+    sim.close()
+    (path,) = tmp_path.glob("*.h5")
+    want = spikesim.io.read(path)["grown"]
+    assert want["senders"].size > 100
+    with h5py.File(path, "r+") as f:
+        for g in f["devices"].values():
+            for c in g.attrs["columns"]:
+                g[c].resize(g[c].shape[0] + 7, axis=0)
+    with open(path, "r+b") as fh:  # the write flags a killed writer leaves, with a valid checksum
+        head = bytearray(fh.read(48))
+        head[11] = 0x05
+        head[44:48] = lookup3(bytes(head[:44])).to_bytes(4, "little")
+        fh.seek(0)
+        fh.write(head)
+    assert write_flags(path) == 0x05
+    out = subprocess.run([sys.executable, "-m", "spikesim", "repair", str(path)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and "cut" in out.stdout, out.stdout + out.stderr
+    got = spikesim.io.read(path)["grown"]
+    for k in want:
+        np.testing.assert_array_equal(got[k], want[k])
