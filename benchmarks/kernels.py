@@ -94,8 +94,8 @@ def _collect_case(seed: int) -> tuple[np.ndarray, tuple[object, ...]]:
 
 
 def _delivery_case(seed: int, half: bool) -> tuple[tuple[object, ...], np.ndarray, int]:
-    """Arguments of deliver_spikes for one slice of Brunel-like spikes (see the module
-    docstring), its ring and the number of events it adds."""
+    """Arguments of one deliver_spikes call for SLICES slices of Brunel-like spikes
+    (see the module docstring), its ring and the number of events the call adds."""
     n = N_EX + N_IN
     gen = np.random.default_rng(seed)
     tgt = np.sort(gen.integers(0, n, size=(n, K_OUT), dtype=np.int64), axis=1)

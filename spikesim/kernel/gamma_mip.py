@@ -60,6 +60,7 @@ class TargetConns:
     chunks: np.ndarray
     gid: np.ndarray        # generator node id of each connection
     rec: np.ndarray        # column of each connection to a spike recorder in the counts drawn for recorders; -1 else
+    n_rec: int             # connections to spike recorders
 
 
 @dataclass
@@ -202,7 +203,7 @@ class GammaMipRoutes:
     def keep_recorded(self, c: TargetConns, s0: int, counts: np.ndarray) -> None:
         """Keep the counts drawn in steps ``s0 ..`` for the recorders among ``c`` (``counts[i, rec]``)
         until the engine records their slice."""
-        if counts.shape[1]:
+        if c.n_rec:
             at = np.flatnonzero(c.rec >= 0)
             self.pending.add(c.tgt[at] + 1, c.gid[at], s0, counts[:, c.rec[at]])
 
@@ -252,7 +253,7 @@ def _empty_store() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def recorder_counts(c: TargetConns, m: int) -> np.ndarray:
     """Zeroed counts ``(m, connections to recorders)`` for a slice of ``m`` steps."""
-    return np.zeros((m, int((c.rec >= 0).sum())), dtype=np.int64)
+    return np.zeros((m, c.n_rec), dtype=np.int64)
 
 
 def select_generators(dr: DeviceRoute, keep_gen: np.ndarray) -> DeviceRoute:
@@ -288,7 +289,8 @@ def target_connections(dr: DeviceRoute, h: float, mode: np.ndarray, seed: int) -
     to_rec = mode[tgt] == INPUT_NONE  # a spike recorder (see spikesim.kernel.train_recording)
     rec = np.where(to_rec, np.cumsum(to_rec) - 1, -1).astype(np.int64)
     return TargetConns(dr.gens, col, tgt, np.broadcast_to(d, (n,)).astype(np.int64), ch, factor, keys,
-                       win[:, 0].copy(), win[:, 1].copy(), np.unique(cuts), gid.astype(np.int64), rec)
+                       win[:, 0].copy(), win[:, 1].copy(), np.unique(cuts), gid.astype(np.int64), rec,
+                       int(to_rec.sum()))
 
 
 @njit(cache=True)

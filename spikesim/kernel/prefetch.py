@@ -4,8 +4,8 @@ Spike delivery reads, for each spike, the run of its sender's targets from a
 connection table of tens of MB, at a place no hardware prefetcher can guess: the
 first lines of every run miss the cache.  :func:`prefetch_range` asks for the next
 spike's run while the current one is being added, so the two overlap.  A prefetch
-is only a hint: it never faults and never changes a result (measured in
-``benchmarks/kernels.py --delivery``).
+is only a hint: it never faults and never changes a result (delivery alone is
+timed by ``benchmarks/kernels.py``, ``--against`` an older revision).
 """
 
 from __future__ import annotations

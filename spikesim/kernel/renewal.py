@@ -173,9 +173,8 @@ class RenewalRoutes(GammaMipRoutes):
             else:
                 spikes = ppd_trains(g.state, g.par, g.tgen, g.tkeys, c.lo, c.hi, s0, m, h)
             deliver_trains(spikes, g.train, c.tgt, c.ch, c.factor, c.d, c.chunks, s0, ring, L)
-            at = np.flatnonzero(c.rec >= 0)
-            if at.size:  # connections to spike recorders: their trains' counts
-                self.pending.add(c.tgt[at] + 1, c.gid[at], s0, spikes[:, g.train[at]])
+            if c.n_rec:  # connections to spike recorders: their trains' counts, in recorder-column order
+                self.keep_recorded(c, s0, spikes[:, g.train[c.rec >= 0]])
 
     def state(self, comm: _Ranks) -> dict[str, np.ndarray]:
         """The gamma_sup phases and the state of all trains (of every rank), for checkpoints.
